@@ -1,0 +1,21 @@
+/** A tiny help-centre corpus the search task indexes. Helper files start with "_", so they are not evaluators. */
+export const corpus: Record<string, string> = {
+  "reset-password": "How to reset your password from the sign-in page using the forgot password link",
+  "change-email": "Change the email address on your account in profile settings",
+  "two-factor": "Turn on two-factor authentication with an authenticator app for a safer login",
+  "delete-account": "Delete your account permanently and erase all personal data",
+  "export-data": "Export your data as a CSV or JSON archive from the privacy page",
+  "invoice-download": "Download invoices and receipts for past payments from the billing page",
+  "refund-policy": "Our refund policy: request a refund within 30 days of payment",
+  "update-card": "Update the credit card used for your subscription payments",
+  "cancel-subscription": "Cancel your subscription at any time; access continues until the period ends",
+  "plan-upgrade": "Upgrade your plan to get more seats, storage and priority support",
+  "api-keys": "Create and revoke API keys for programmatic access to your workspace",
+  "rate-limits": "API rate limits: requests per minute by plan and how to handle 429 errors",
+  "webhooks": "Set up webhooks to receive events when records change",
+  "sso-setup": "Configure single sign-on with SAML or OIDC for your organisation",
+  "invite-team": "Invite team members to your workspace and assign roles",
+  "mobile-app": "Install the mobile app on iOS or Android and sign in",
+  "offline-mode": "Work offline on mobile; changes sync when you reconnect",
+  "status-page": "Check the status page for outages and scheduled maintenance",
+};

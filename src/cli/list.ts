@@ -1,0 +1,47 @@
+import pc from "picocolors";
+import { resolveSettings } from "../config/settings.js";
+import { discoverExperiments, selectExperiments } from "../discovery/discover.js";
+import { loadExperiment } from "../discovery/load-experiment.js";
+import { shownPath } from "../discovery/load-module.js";
+import { LocalDatasets } from "../datasets/source.js";
+import { ExitCode, firstLine } from "../errors.js";
+import { requireLocalBackend } from "./environment.js";
+import { plural, shown } from "../report/format.js";
+import { version } from "../version.js";
+import type { ListFlags } from "./options.js";
+
+/** Shows what `run` would do, loading every file and dataset as `run` would; exit 1 when any has a problem. */
+export async function listCommand(flags: ListFlags): Promise<number> {
+  const settings = resolveSettings(flags, process.env, process.cwd());
+  requireLocalBackend(settings);
+  const folders = selectExperiments(discoverExperiments(settings.experimentsDir), flags.name);
+  const datasets = new LocalDatasets(settings.datasetsDir, settings.csv);
+  const out: string[] = [
+    `${pc.bold("evalwire")} ${version} · local backend · runs in ${shown(settings.runsDir)}`,
+    `${plural(folders.length, "experiment")} in ${shown(settings.experimentsDir)}`,
+  ];
+  let problems = 0;
+  for (const folder of folders) {
+    const lines: string[] = [];
+    const issues: string[] = [];
+    const datasetName = folder.config.dataset ?? folder.name;
+    try {
+      const loaded = await loadExperiment(folder);
+      lines.push(`task        ${shownPath(folder.taskFile)}`);
+      lines.push(`evaluators  ${loaded.evaluators.map((e) => e.name).join(", ") || pc.yellow("none: the task runs, but nothing is scored")}`);
+    } catch (error) {
+      issues.push(firstLine(error));
+    }
+    try {
+      const dataset = await datasets.load({ name: datasetName, experimentDir: folder.dir, version: folder.config.dataset_version });
+      lines.push(`dataset     ${datasetName}: ${plural(dataset.examples.length, "example")} from ${shownPath(dataset.source)} (${dataset.version})`);
+    } catch (error) {
+      issues.push(firstLine(error));
+    }
+    problems += issues.length;
+    out.push("", `${issues.length > 0 ? pc.red("✖") : pc.green("✔")} ${pc.bold(folder.name)}`, ...lines.map((line) => `  ${line}`), ...issues.map((issue) => `  ${pc.red(issue)}`));
+  }
+  out.push("", problems > 0 ? pc.red(`${plural(problems, "problem")} found.`) : pc.green("No problems found."));
+  process.stdout.write(`${out.join("\n")}\n`);
+  return problems > 0 ? ExitCode.failed : ExitCode.ok;
+}

@@ -1,0 +1,52 @@
+import pc from "picocolors";
+import { EvalwireError, ExitCode } from "../errors.js";
+import { parseCli, type ParsedCli } from "./parse.js";
+
+/**
+ * The only place that exits the process: after the command's output is flushed, so that work a
+ * task abandoned (it ignored its signal) never keeps a finished run alive.
+ */
+export async function main(argv: string[]): Promise<void> {
+  const verbose = argv.includes("--verbose");
+  let code: number;
+  try {
+    code = await dispatch(parseCli(argv));
+  } catch (error) {
+    code = reportError(error, verbose);
+  }
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
+
+async function dispatch(parsed: ParsedCli): Promise<number> {
+  switch (parsed.command) {
+    case "print":
+      process.stdout.write(parsed.text);
+      return ExitCode.ok;
+    case "run":
+      return (await import("./run.js")).runCommand(parsed.flags);
+    case "list":
+      return (await import("./list.js")).listCommand(parsed.flags);
+    case "init":
+      return (await import("./init.js")).initCommand(parsed.flags);
+  }
+}
+
+/** Known errors are one line; a stack trace only with --verbose. */
+function reportError(error: unknown, verbose: boolean): number {
+  const known = error instanceof EvalwireError;
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${pc.red("evalwire:")} ${known ? message : `unexpected error: ${message}`}\n`);
+  if (verbose && error instanceof Error) process.stderr.write(`${pc.dim(stackOf(error))}\n`);
+  else if (!known) process.stderr.write(pc.dim("run with --verbose for the stack trace\n"));
+  return known ? error.exitCode : ExitCode.failed;
+}
+
+function stackOf(error: Error): string {
+  let text = error.stack ?? String(error);
+  let cause = error.cause;
+  while (cause instanceof Error) {
+    text += `\nCaused by: ${cause.stack ?? cause.message}`;
+    cause = cause.cause;
+  }
+  return text;
+}

@@ -1,0 +1,73 @@
+import type { SettingsFlags } from "../config/settings.js";
+import { UsageError } from "../errors.js";
+
+/** Every flag of `run`, once: its name comes from the key, so a flag cannot drift from its setting. */
+export interface RunFlags extends SettingsFlags {
+  name?: string[];
+  dryRun?: true | number;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+export interface OptionSpec {
+  flags: string;
+  description: string;
+  parse?: (value: string, previous: unknown) => unknown;
+}
+
+const wholeNumber =
+  (flag: string, min: number) =>
+  (value: string): number => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value.trim()) || number < min) throw new UsageError(`${flag} takes a whole number from ${min} up (got ${JSON.stringify(value)})`);
+    return number;
+  };
+
+const repeatable = (value: string, previous: unknown): string[] => [...((previous as string[] | undefined) ?? []), value];
+
+function keyValue(value: string, previous: unknown): Record<string, string> {
+  const at = value.indexOf("=");
+  if (at <= 0) throw new UsageError(`--metadata takes KEY=VALUE (got ${JSON.stringify(value)})`);
+  return { ...(previous as Record<string, string> | undefined), [value.slice(0, at)]: value.slice(at + 1) };
+}
+
+function backend(value: string): "local" | "phoenix" {
+  if (value !== "local" && value !== "phoenix") throw new UsageError(`--backend takes local or phoenix (got ${JSON.stringify(value)})`);
+  return value;
+}
+
+export const runOptions = {
+  experiments: { flags: "--experiments <dir>", description: "folder of experiments (default: [experiments] dir, else ./experiments)" },
+  name: { flags: "--name <name>", description: "run only this experiment; repeat for several", parse: repeatable },
+  dryRun: { flags: "--dry-run [n]", description: "run the first n examples (default 1) of each experiment and record nothing", parse: wholeNumber("--dry-run", 1) },
+  concurrency: { flags: "--concurrency <n>", description: "experiments run in parallel (default 1)", parse: wholeNumber("--concurrency", 1) },
+  exampleConcurrency: { flags: "--example-concurrency <n>", description: "examples in flight per experiment (default 10)", parse: wholeNumber("--example-concurrency", 1) },
+  prefix: { flags: "--prefix <prefix>", description: "experiment name prefix (default eval)" },
+  metadata: { flags: "--metadata <key=value>", description: "metadata recorded with every experiment; repeat for several", parse: keyValue },
+  timeout: { flags: "--timeout <ms>", description: "limit per task and evaluator call, in ms; 0 for none (default 300000)", parse: wholeNumber("--timeout", 0) },
+  repetitions: { flags: "--repetitions <n>", description: "times each example is run (default 1)", parse: wholeNumber("--repetitions", 1) },
+  backend: { flags: "--backend <kind>", description: "local or phoenix (default: phoenix when a Phoenix URL is set, else local)", parse: backend },
+  phoenixUrl: { flags: "--phoenix-url <url>", description: "Phoenix server URL (else PHOENIX_HOST, else [phoenix] base_url)" },
+  config: { flags: "--config <path>", description: "evalwire.toml to use (default ./evalwire.toml if present)" },
+  quiet: { flags: "--quiet", description: "print only failures and the closing line" },
+  verbose: { flags: "--verbose", description: "print stack traces with errors" },
+} satisfies { [K in keyof Required<RunFlags>]: OptionSpec };
+
+export type ListFlags = Pick<RunFlags, "experiments" | "name" | "config" | "verbose" | "backend" | "phoenixUrl">;
+export const listOptions = {
+  experiments: runOptions.experiments,
+  name: { ...runOptions.name, description: "list only this experiment; repeat for several" },
+  config: runOptions.config,
+  backend: runOptions.backend,
+  phoenixUrl: runOptions.phoenixUrl,
+  verbose: runOptions.verbose,
+} satisfies { [K in keyof Required<ListFlags>]: OptionSpec };
+
+export interface InitFlags {
+  experiments?: string;
+  verbose?: boolean;
+}
+export const initOptions = {
+  experiments: { flags: "--experiments <dir>", description: "folder to create the example experiment in (default experiments)" },
+  verbose: runOptions.verbose,
+} satisfies { [K in keyof Required<InitFlags>]: OptionSpec };

@@ -1,0 +1,50 @@
+import pc from "picocolors";
+import { resolveSettings } from "../config/settings.js";
+import { ExperimentRunner } from "../engine/runner.js";
+import { ExitCode, ExperimentsFailedError } from "../errors.js";
+import { createReporters } from "../report/index.js";
+import { isCI, requireLocalBackend } from "./environment.js";
+import type { RunFlags } from "./options.js";
+
+export async function runCommand(flags: RunFlags): Promise<number> {
+  const settings = resolveSettings(flags, process.env, process.cwd());
+  requireLocalBackend(settings);
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);
+    process.stderr.write(`\n${pc.yellow(`${signal}:`)} stopping; finished results are kept (press Ctrl-C again to quit at once)\n`);
+    interrupt.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const out = process.stdout;
+  const runner = new ExperimentRunner({
+    experimentsDir: settings.experimentsDir,
+    concurrency: settings.concurrency,
+    exampleConcurrency: settings.knobs.exampleConcurrency,
+    timeoutMs: settings.knobs.timeoutMs,
+    repetitions: settings.knobs.repetitions,
+    metadata: settings.knobs.metadata,
+    overrides: settings.overrides,
+    dryRun: flags.dryRun,
+    runsDir: settings.runsDir,
+    datasetsDir: settings.datasetsDir,
+    csv: settings.csv,
+    signal: interrupt.signal,
+    listeners: [
+      ...createReporters({ out, live: Boolean(out.isTTY) && !isCI(), quiet: Boolean(flags.quiet), dryRun: flags.dryRun !== undefined }),
+      { onWarning: (message) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`) },
+    ],
+  });
+  try {
+    await runner.run({ names: flags.name, experimentNamePrefix: settings.prefix, metadata: flags.metadata });
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof ExperimentsFailedError) return error.exitCode;
+    throw error;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

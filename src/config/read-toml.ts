@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { parse, TomlError } from "smol-toml";
+import type { z } from "zod";
+import { UsageError } from "../errors.js";
+
+/** Reads and validates a TOML file; every problem is a UsageError naming the file and key. */
+export function readToml<T extends z.ZodType>(file: string, schema: T, label = file): z.infer<T> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`${label}: cannot read it (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (error) {
+    if (error instanceof TomlError) {
+      const reason = error.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "");
+      throw new UsageError(`${label}:${error.line}:${error.column}: invalid TOML: ${reason}`);
+    }
+    throw error;
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new UsageError(`${label}: ${describeIssue(parsed.error.issues[0]!, data, schema)}`);
+  return parsed.data;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType): string {
+  const at = issue.path.map(String);
+  if (issue.code === "unrecognized_keys") {
+    const keys = issue.keys.map((key) => keyName([...at, key])).join(", ");
+    const known = knownKeys(schema, at);
+    return `unknown key ${keys}${known.length > 0 ? `; known keys here: ${known.join(", ")}` : ""}`;
+  }
+  return `${keyName(at)}: ${issue.message} (got ${JSON.stringify(valueAt(data, at))})`;
+}
+
+/** The keys the schema allows at a path, for "did you mean" hints. */
+function knownKeys(schema: z.ZodType, path: string[]): string[] {
+  let node: z.ZodType | undefined = schema;
+  for (const key of path) node = unwrap(node)?.shape?.[key];
+  return Object.keys(unwrap(node)?.shape ?? {});
+}
+
+function unwrap(node: z.ZodType | undefined): { shape?: Record<string, z.ZodType> } | undefined {
+  let current: any = node;
+  while (current && typeof current.unwrap === "function") current = current.unwrap();
+  return current;
+}
+
+/** `experiments.timeout` → `[experiments] timeout`; a top-level key stays bare. */
+function keyName(path: string[]): string {
+  if (path.length <= 1) return path[0] ?? "(top level)";
+  return `[${path.slice(0, -1).join(".")}] ${path.at(-1)}`;
+}
+
+function valueAt(data: unknown, path: string[]): unknown {
+  let value = data;
+  for (const key of path) value = value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+  return value;
+}

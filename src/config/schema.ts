@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+const wholeNumber = (min: number) =>
+  z.number().int(`expected a whole number from ${min} up`).min(min, `expected a whole number from ${min} up`);
+
+const keyList = z.union([z.string(), z.array(z.string())]);
+const metadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+/** Keys shared by `[experiments]` in the root file and by an experiment folder's own file. */
+const runKeys = {
+  timeout: wholeNumber(0).optional(),
+  repetitions: wholeNumber(1).optional(),
+  example_concurrency: wholeNumber(1).optional(),
+  metadata: metadata.optional(),
+};
+
+export const rootConfigSchema = z.strictObject({
+  experiments: z
+    .strictObject({
+      dir: z.string().min(1).optional(),
+      prefix: z.string().min(1).optional(),
+      concurrency: wholeNumber(1).optional(),
+      ...runKeys,
+    })
+    .optional(),
+  dataset: z
+    .strictObject({
+      csv_path: z.string().min(1).optional(),
+      on_exist: z.enum(["skip", "overwrite", "append"]).optional(),
+      input_keys: keyList.optional(),
+      output_keys: keyList.optional(),
+      tag_column: z.string().min(1).optional(),
+      delimiter: z.string().min(1).optional(),
+    })
+    .optional(),
+  phoenix: z
+    .strictObject({
+      base_url: z.url("expected a URL such as http://localhost:6006").optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+  local: z
+    .strictObject({
+      datasets_dir: z.string().min(1).optional(),
+      runs_dir: z.string().min(1).optional(),
+    })
+    .optional(),
+});
+
+/** An experiment folder's own evalwire.toml: keys for that experiment alone. */
+export const experimentConfigSchema = z.strictObject({
+  dataset: z.string().min(1).optional(),
+  dataset_version: z.string().min(1).optional(),
+  splits: z.array(z.string().min(1)).optional(),
+  ...runKeys,
+});
+
+export type RootConfig = z.infer<typeof rootConfigSchema>;
+export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;

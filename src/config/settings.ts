@@ -1,0 +1,163 @@
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { UsageError } from "../errors.js";
+import { readToml } from "./read-toml.js";
+import { rootConfigSchema, type RootConfig } from "./schema.js";
+
+export type Metadata = Record<string, string | number | boolean>;
+
+/** What an experiment folder's own evalwire.toml may refine. */
+export interface RunKnobs {
+  /** Per task call (and per evaluator call); 0 means no limit. */
+  timeoutMs: number;
+  repetitions: number;
+  exampleConcurrency: number;
+  metadata: Metadata;
+}
+
+/** What flags may force over an experiment folder's evalwire.toml (flag metadata is merged instead). */
+export type RunOverrides = Partial<Omit<RunKnobs, "metadata">>;
+
+export type Backend =
+  | { kind: "local" }
+  | { kind: "phoenix"; baseUrl: string; apiKey: string | null; headers: Record<string, string>; source: string };
+
+export interface CsvOptions {
+  inputKeys: string[];
+  outputKeys: string[];
+  tagColumn: string;
+  /** Splits a cell into a list when it holds this string. */
+  delimiter: string;
+}
+
+export interface Settings {
+  configFile: string | null;
+  experimentsDir: string;
+  prefix: string;
+  concurrency: number;
+  /** From evalwire.toml and defaults; an experiment folder's evalwire.toml refines these. */
+  knobs: RunKnobs;
+  /** From flags; these win over an experiment folder's evalwire.toml. */
+  overrides: RunOverrides;
+  datasetsDir: string | null;
+  runsDir: string;
+  csv: CsvOptions;
+  backend: Backend;
+}
+
+/** Values given on the command line; every one is optional. */
+export interface SettingsFlags {
+  config?: string;
+  experiments?: string;
+  prefix?: string;
+  concurrency?: number;
+  exampleConcurrency?: number;
+  timeout?: number;
+  repetitions?: number;
+  metadata?: Metadata;
+  backend?: "local" | "phoenix";
+  phoenixUrl?: string;
+}
+
+export const defaults = {
+  experimentsDir: "experiments",
+  prefix: "eval",
+  concurrency: 1,
+  exampleConcurrency: 10,
+  timeoutMs: 300_000,
+  repetitions: 1,
+  runsDir: ".evalwire/runs",
+  inputKeys: ["user_query"],
+  outputKeys: ["expected_output"],
+  tagColumn: "tags",
+  delimiter: "|",
+  phoenixUrl: "http://localhost:6006",
+} as const;
+
+const phoenixUrlVariables = ["PHOENIX_HOST", "PHOENIX_BASE_URL", "PHOENIX_COLLECTOR_ENDPOINT"] as const;
+
+/** Finds and reads evalwire.toml: `--config` when given (it must exist), else `./evalwire.toml` if present. */
+export function loadConfigFile(configFlag: string | undefined, cwd: string): { file: string | null; config: RootConfig } {
+  if (configFlag !== undefined) {
+    const file = resolve(cwd, configFlag);
+    if (!existsSync(file)) throw new UsageError(`--config ${configFlag}: no such file`);
+    return { file, config: readToml(file, rootConfigSchema, configFlag) };
+  }
+  const file = resolve(cwd, "evalwire.toml");
+  if (!existsSync(file)) return { file: null, config: {} };
+  return { file, config: readToml(file, rootConfigSchema, "evalwire.toml") };
+}
+
+/** Merges flag > environment > evalwire.toml > default. Paths in the file resolve against its folder. */
+export function resolveSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv, cwd: string): Settings {
+  const { file, config } = loadConfigFile(flags.config, cwd);
+  const base = file ? dirname(file) : cwd;
+  const fromFile = (path: string | undefined) => (path === undefined ? undefined : resolve(base, path));
+  const experiments = config.experiments ?? {};
+
+  return {
+    configFile: file,
+    experimentsDir: flags.experiments !== undefined ? resolve(cwd, flags.experiments) : (fromFile(experiments.dir) ?? resolve(base, defaults.experimentsDir)),
+    prefix: flags.prefix ?? experiments.prefix ?? defaults.prefix,
+    concurrency: flags.concurrency ?? experiments.concurrency ?? defaults.concurrency,
+    knobs: {
+      timeoutMs: experiments.timeout ?? defaults.timeoutMs,
+      repetitions: experiments.repetitions ?? defaults.repetitions,
+      exampleConcurrency: experiments.example_concurrency ?? defaults.exampleConcurrency,
+      metadata: experiments.metadata ?? {},
+    },
+    overrides: dropUndefined({
+      timeoutMs: flags.timeout,
+      repetitions: flags.repetitions,
+      exampleConcurrency: flags.exampleConcurrency,
+    }),
+    datasetsDir: fromFile(config.local?.datasets_dir) ?? null,
+    runsDir: fromFile(config.local?.runs_dir) ?? resolve(base, defaults.runsDir),
+    csv: {
+      inputKeys: keyList(config.dataset?.input_keys) ?? [...defaults.inputKeys],
+      outputKeys: keyList(config.dataset?.output_keys) ?? [...defaults.outputKeys],
+      tagColumn: config.dataset?.tag_column ?? defaults.tagColumn,
+      delimiter: config.dataset?.delimiter ?? defaults.delimiter,
+    },
+    backend: resolveBackend(flags, env, config),
+  };
+}
+
+function resolveBackend(flags: SettingsFlags, env: NodeJS.ProcessEnv, config: RootConfig): Backend {
+  const fromEnv = phoenixUrlVariables.find((name) => env[name]);
+  const url: [string, string] | undefined =
+    flags.phoenixUrl !== undefined
+      ? [flags.phoenixUrl, "--phoenix-url"]
+      : fromEnv
+        ? [env[fromEnv]!, fromEnv]
+        : config.phoenix?.base_url
+          ? [config.phoenix.base_url, "evalwire.toml [phoenix] base_url"]
+          : undefined;
+  const kind = flags.backend ?? (url ? "phoenix" : "local");
+  if (kind === "local") return { kind };
+
+  const [baseUrl, source] = url ?? [defaults.phoenixUrl, "default"];
+  if (!/^https?:\/\/[^/]/.test(baseUrl)) {
+    throw new UsageError(`${source}: expected a URL such as http://localhost:6006 (got ${JSON.stringify(baseUrl)})`);
+  }
+  return { kind, baseUrl, source, apiKey: env.PHOENIX_API_KEY || null, headers: { ...config.phoenix?.headers, ...parseHeaders(env.PHOENIX_CLIENT_HEADERS) } };
+}
+
+function parseHeaders(value: string | undefined): Record<string, string> {
+  if (!value) return {};
+  try {
+    const headers = JSON.parse(value);
+    if (headers && typeof headers === "object" && !Array.isArray(headers)) return headers;
+  } catch {}
+  throw new UsageError(`PHOENIX_CLIENT_HEADERS: expected a JSON object such as {"x-team":"search"}`);
+}
+
+function keyList(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const keys = (typeof value === "string" ? value.split(",") : value).map((key) => key.trim()).filter(Boolean);
+  return keys.length > 0 ? keys : undefined;
+}
+
+function dropUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,69 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { DatasetError } from "../errors.js";
+import type { Example } from "../types.js";
+
+export interface Dataset {
+  name: string;
+  /** Phoenix's version id, or a local file's content hash. */
+  version: string | null;
+  /** Where it came from: a file path or a server URL. */
+  source: string;
+  examples: Example[];
+  /** Things the user should know that do not fail the experiment. */
+  warnings?: string[];
+}
+
+const record = z.record(z.string(), z.unknown());
+const exampleSchema = z.strictObject({
+  id: z.union([z.string().min(1), z.number()]).optional(),
+  input: record,
+  output: record.optional(),
+  metadata: record.optional(),
+});
+
+/** A record as read from a file, with the line it starts on. */
+export interface RawRecord {
+  line: number;
+  value: unknown;
+}
+
+/** Validates records and gives each a stable id: its own, or a hash of its input and output. */
+export function toExamples(records: Iterable<RawRecord>, file: string): Example[] {
+  const examples: Example[] = [];
+  const seen = new Map<string, number>();
+  for (const { line, value } of records) {
+    const parsed = exampleSchema.safeParse(value);
+    if (!parsed.success) throw new DatasetError(`${file}:${line}: ${describeIssue(parsed.error.issues[0]!)}`);
+    const { id, input, output = {}, metadata = {} } = parsed.data;
+    let exampleId = id === undefined ? contentId(input, output) : String(id);
+    if (seen.has(exampleId)) {
+      if (id !== undefined) throw new DatasetError(`${file}:${line}: duplicate id "${exampleId}" (first on line ${seen.get(exampleId)}); ids must be unique`);
+      exampleId = uniqueId(exampleId, seen);
+    }
+    seen.set(exampleId, line);
+    examples.push({ id: exampleId, input, output, metadata });
+  }
+  return examples;
+}
+
+export function contentHash(bytes: Buffer | string): string {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex").slice(0, 16)}`;
+}
+
+function contentId(input: unknown, output: unknown): string {
+  return createHash("sha256").update(JSON.stringify([input, output])).digest("hex").slice(0, 12);
+}
+
+function uniqueId(id: string, seen: Map<string, number>): string {
+  for (let n = 2; ; n++) if (!seen.has(`${id}-${n}`)) return `${id}-${n}`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") return `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}; a record has input, output, metadata and id`;
+  const key = issue.path.join(".");
+  if (issue.code === "invalid_type" && issue.path.length === 0) return "expected an object { input, output?, metadata?, id? }";
+  if (key === "input" && issue.code === "invalid_type") return `"input" must be an object such as {"user_query": "..."}`;
+  if (issue.code === "invalid_type") return `"${key}" must be ${issue.expected === "record" ? "an object" : `a ${issue.expected}`}`;
+  return `"${key}": ${issue.message}`;
+}

@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { CsvOptions } from "../config/settings.js";
+import { shownPath } from "../discovery/load-module.js";
+import { DatasetError } from "../errors.js";
+import { parseCsv } from "./csv.js";
+import { contentHash, toExamples, type Dataset, type RawRecord } from "./dataset.js";
+import { parseDocumentRecords } from "./document.js";
+import { parseJsonl } from "./jsonl.js";
+
+const extensions = ["jsonl", "json", "csv", "yaml", "yml"] as const;
+
+export interface LocalDatasetOptions {
+  /** The experiment folder, searched first for dataset.<ext>. */
+  experimentDir: string;
+  /** Searched next, for <name>.<ext>. */
+  datasetsDir: string | null;
+  csv: CsvOptions;
+  /** When set, the file's content hash must start with it. */
+  version?: string | undefined;
+}
+
+/** Finds the dataset file for an experiment: dataset.<ext> in its folder, else <datasets_dir>/<name>.<ext>. */
+export function findLocalDataset(name: string, options: Pick<LocalDatasetOptions, "experimentDir" | "datasetsDir">): string {
+  const places: [string, string][] = [[options.experimentDir, "dataset"]];
+  if (options.datasetsDir) places.push([options.datasetsDir, name]);
+  for (const [dir, stem] of places) {
+    const found = extensions.map((ext) => join(dir, `${stem}.${ext}`)).filter((file) => existsSync(file));
+    if (found.length > 1) throw new DatasetError(`several dataset files for "${name}": ${found.map(shownPath).join(", ")}; keep one`);
+    if (found[0]) return found[0];
+  }
+  const where = options.datasetsDir ? ` or ${shownPath(join(options.datasetsDir, `${name}.jsonl`))}` : " (or set [local] datasets_dir)";
+  throw new DatasetError(`no dataset for "${name}": add ${shownPath(join(options.experimentDir, "dataset.jsonl"))}${where}`);
+}
+
+export function loadLocalDataset(name: string, options: LocalDatasetOptions): Dataset {
+  const file = findLocalDataset(name, options);
+  const shown = shownPath(file);
+  const bytes = readFileSync(file);
+  const version = contentHash(bytes);
+  if (options.version && !version.startsWith(options.version) && !version.slice("sha256:".length).startsWith(options.version)) {
+    throw new DatasetError(`${shown}: content hash is ${version}, but dataset_version pins ${options.version}`);
+  }
+  const text = bytes.toString("utf8");
+  const records: Iterable<RawRecord> = file.endsWith(".jsonl")
+    ? parseJsonl(text, shown)
+    : file.endsWith(".csv")
+      ? parseCsv(text, shown, options.csv)
+      : parseDocumentRecords(text, shown);
+  const examples = toExamples(records, shown);
+  if (examples.length === 0) throw new DatasetError(`${shown}: the dataset has no examples`);
+  return { name, version, source: file, examples };
+}

@@ -1,0 +1,28 @@
+import type { CsvOptions } from "../config/settings.js";
+import type { Dataset } from "./dataset.js";
+import { loadLocalDataset } from "./local.js";
+
+export interface DatasetRequest {
+  name: string;
+  experimentDir: string;
+  version?: string | undefined;
+  splits?: string[] | undefined;
+}
+
+/** Where an experiment's examples come from. */
+export interface DatasetSource {
+  load(request: DatasetRequest): Promise<Dataset>;
+}
+
+export class LocalDatasets implements DatasetSource {
+  constructor(
+    private readonly datasetsDir: string | null,
+    private readonly csv: CsvOptions,
+  ) {}
+
+  async load({ name, experimentDir, version, splits }: DatasetRequest): Promise<Dataset> {
+    const dataset = loadLocalDataset(name, { experimentDir, datasetsDir: this.datasetsDir, csv: this.csv, version });
+    if (splits) dataset.warnings = ["splits apply to Phoenix datasets; the local dataset is used whole"];
+    return dataset;
+  }
+}

@@ -1,0 +1,67 @@
+import { existsSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import fg from "fast-glob";
+import { UsageError } from "../errors.js";
+import { readToml } from "../config/read-toml.js";
+import { experimentConfigSchema, type ExperimentConfig } from "../config/schema.js";
+
+const codeExtensions = "{ts,mts,js,mjs}";
+/** Files in an experiment folder that are neither task nor evaluator. */
+const notEvaluators = ["task.*", "_*", "*.test.*", "*.spec.*", "*.d.ts", "*.d.mts"];
+
+/** An experiment folder, found but not yet loaded. */
+export interface ExperimentFolder {
+  /** The folder's name, which is also the dataset's name unless its evalwire.toml says otherwise. */
+  name: string;
+  dir: string;
+  taskFile: string;
+  evaluatorFiles: string[];
+  config: ExperimentConfig;
+  /** Problems found without loading any code, such as two task files. */
+  problems: string[];
+}
+
+/** Finds every experiment below `experimentsDir`, in name order. Throws a UsageError when there are none. */
+export function discoverExperiments(experimentsDir: string): ExperimentFolder[] {
+  const dir = resolve(experimentsDir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UsageError(`experiments folder not found: ${experimentsDir} (pass --experiments DIR or set [experiments] dir)`);
+  }
+  const taskFiles = fg.sync(`*/task.${codeExtensions}`, { cwd: dir, onlyFiles: true });
+  const byFolder = new Map<string, string[]>();
+  for (const file of taskFiles) {
+    const folder = dirname(file);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), file]);
+  }
+  if (byFolder.size === 0) {
+    throw new UsageError(`no experiments in ${experimentsDir}: an experiment is a subfolder holding task.ts (run "evalwire init" to create one)`);
+  }
+  return [...byFolder.keys()].sort(byCodePoint).map((name) => readFolder(dir, name, byFolder.get(name)!.sort(byCodePoint)));
+}
+
+/** Keeps the experiments named (all when none are); an unknown name is a UsageError listing the known ones. */
+export function selectExperiments(folders: ExperimentFolder[], names: string[] | undefined): ExperimentFolder[] {
+  if (!names || names.length === 0) return folders;
+  const known = folders.map((folder) => folder.name);
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new UsageError(`--name: unknown experiment ${unknown.map((n) => `"${n}"`).join(", ")}; known: ${known.join(", ")}`);
+  }
+  return folders.filter((folder) => names.includes(folder.name));
+}
+
+function readFolder(root: string, name: string, taskFiles: string[]): ExperimentFolder {
+  const dir = join(root, name);
+  const configFile = join(dir, "evalwire.toml");
+  const config = existsSync(configFile) ? readToml(configFile, experimentConfigSchema, join(basename(root), name, "evalwire.toml")) : {};
+  const evaluatorFiles = fg
+    .sync(`*.${codeExtensions}`, { cwd: dir, onlyFiles: true, ignore: notEvaluators })
+    .sort(byCodePoint)
+    .map((file) => join(dir, file));
+  const problems = taskFiles.length > 1 ? [`${name}: several task files (${taskFiles.map((f) => basename(f)).join(", ")}); keep one`] : [];
+  return { name, dir, taskFile: join(root, taskFiles[0]!), evaluatorFiles, config, problems };
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,61 @@
+import { basename, extname } from "node:path";
+import { LoadError } from "../errors.js";
+import type { EvaluatorArgs, Task } from "../types.js";
+import type { ExperimentFolder } from "./discover.js";
+import { loadExport, shownPath } from "./load-module.js";
+
+export interface LoadedEvaluator {
+  /** The file stem: unique within a folder, so names never collide. */
+  name: string;
+  file: string;
+  evaluate: (args: EvaluatorArgs) => unknown;
+}
+
+export interface LoadedExperiment {
+  folder: ExperimentFolder;
+  task: Task;
+  evaluators: LoadedEvaluator[];
+}
+
+/** Loads a folder's task and evaluators; any problem is a LoadError listing every file at fault. */
+export async function loadExperiment(folder: ExperimentFolder): Promise<LoadedExperiment> {
+  const problems = [...folder.problems];
+  const task = await loadTask(folder.taskFile).catch((error: Error) => void problems.push(error.message));
+  const evaluators: LoadedEvaluator[] = [];
+  for (const file of folder.evaluatorFiles) {
+    await loadEvaluator(file).then(
+      (evaluator) => void evaluators.push(evaluator),
+      (error: Error) => void problems.push(error.message),
+    );
+  }
+  if (problems.length > 0) throw new LoadError(problems.join("; "));
+  return { folder, task: task!, evaluators };
+}
+
+export function fileStem(file: string): string {
+  return basename(file, extname(file));
+}
+
+async function loadTask(file: string): Promise<Task> {
+  const value = await loadExport(file, "task", "task");
+  if (typeof value !== "function") throw new LoadError(`${shownPath(file)}: "task" must be a function (got ${describe(value)})`);
+  return value as Task;
+}
+
+async function loadEvaluator(file: string): Promise<LoadedEvaluator> {
+  const name = fileStem(file);
+  const value = await loadExport(file, name, "evaluator");
+  if (typeof value === "function") return { name, file, evaluate: value as LoadedEvaluator["evaluate"] };
+  // Evaluators from @arizeai/phoenix-client (asExperimentEvaluator) and @arizeai/phoenix-evals are objects with `evaluate`.
+  if (value && typeof (value as { evaluate?: unknown }).evaluate === "function") {
+    const evaluator = value as { evaluate: (args: EvaluatorArgs) => unknown };
+    return { name, file, evaluate: (args) => evaluator.evaluate(args) };
+  }
+  throw new LoadError(`${shownPath(file)}: "${name}" must be a function or an evaluator object with evaluate() (got ${describe(value)})`);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : typeof value;
+}

@@ -1,0 +1,33 @@
+import type { ExampleResult, ExperimentResult } from "../types.js";
+
+export interface RunInfo {
+  backend: "local" | "phoenix";
+  /** Where results go: the run store folder, or the Phoenix URL. */
+  location: string;
+  experimentsDir: string;
+  experiments: string[];
+  /** Examples per experiment in a dry run, or false. */
+  dryRun: number | false;
+  timestamp: string;
+}
+
+export interface ExperimentInfo {
+  experiment: string;
+  dataset: string;
+  /** Task calls planned, once the dataset is loaded. */
+  planned: number;
+  evaluators: string[];
+}
+
+/**
+ * What the engine tells whoever listens (reporters). Every hook is optional; listeners see
+ * read-only results, never the engine's state.
+ */
+export interface RunListener {
+  onRunStart?(run: RunInfo): void;
+  onExperimentStart?(experiment: ExperimentInfo): void;
+  onResult?(experiment: ExperimentInfo, result: ExampleResult): void;
+  onExperimentEnd?(result: ExperimentResult): void;
+  onWarning?(message: string): void;
+  onRunEnd?(results: ExperimentResult[], run: RunInfo): void | Promise<void>;
+}

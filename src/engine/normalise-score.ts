@@ -1,0 +1,30 @@
+import type { Score } from "../types.js";
+
+const allowedKeys = new Set(["score", "label", "explanation", "metadata"]);
+const expected = "return a number, a boolean, a string or { score?, label?, explanation? }";
+
+/**
+ * Turns whatever an evaluator returned into a Score, or a message saying why it is not one.
+ * NaN, Infinity, null and other shapes are never stored as scores.
+ */
+export function normaliseScore(value: unknown): Score | { error: string } {
+  if (typeof value === "number") {
+    return Number.isFinite(value) ? { score: value, label: null, explanation: null } : { error: `returned ${value}; ${expected}` };
+  }
+  if (typeof value === "boolean") return { score: value ? 1 : 0, label: value ? "pass" : "fail", explanation: null };
+  if (typeof value === "string") return { score: null, label: value, explanation: null };
+  if (value === null || value === undefined) return { error: `returned ${value}; ${expected}` };
+  if (typeof value !== "object" || Array.isArray(value)) return { error: `returned ${Array.isArray(value) ? "an array" : typeof value}; ${expected}` };
+
+  const record = value as Record<string, unknown>;
+  const unknown = Object.keys(record).filter((key) => !allowedKeys.has(key));
+  if (unknown.length > 0) return { error: `returned an object with unknown key ${unknown.map((k) => `"${k}"`).join(", ")}; ${expected}` };
+  const { score = null, label = null, explanation = null } = record;
+  if (score !== null && (typeof score !== "number" || !Number.isFinite(score))) {
+    return { error: `returned score ${typeof score === "number" ? score : JSON.stringify(score)}; a score must be a finite number` };
+  }
+  if (label !== null && typeof label !== "string") return { error: `returned label ${JSON.stringify(label)}; a label must be a string` };
+  if (explanation !== null && typeof explanation !== "string") return { error: "returned a non-string explanation" };
+  if (score === null && label === null) return { error: `returned an object with neither score nor label; ${expected}` };
+  return { score, label, explanation };
+}

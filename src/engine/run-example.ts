@@ -1,0 +1,85 @@
+import type { LoadedEvaluator } from "../discovery/load-experiment.js";
+import type { Evaluation, Example, ExampleResult, Task } from "../types.js";
+import { callWithTimeout } from "./call-with-timeout.js";
+import { normaliseScore } from "./normalise-score.js";
+
+export interface ExampleJob {
+  experiment: string;
+  example: Example;
+  repetition: number;
+  task: Task;
+  evaluators: LoadedEvaluator[];
+  timeoutMs: number;
+  /** Aborts when the run is interrupted. */
+  stop: AbortSignal;
+}
+
+/**
+ * Runs the task on one example, then every evaluator on its output, as soon as the task is done.
+ * Returns null only when the run was interrupted before the example finished: that example is in
+ * flight, not a result.
+ */
+export async function runExample(job: ExampleJob): Promise<ExampleResult | null> {
+  const { example, repetition, timeoutMs, stop } = job;
+  const startedAt = new Date().toISOString();
+  const start = performance.now();
+  const outcome = await callWithTimeout((signal) => job.task(example, { signal, repetition, experiment: job.experiment }), timeoutMs, stop);
+  const durationMs = performance.now() - start;
+  if (outcome.kind === "interrupted") return null;
+
+  const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, evaluations: [] };
+  if (outcome.kind === "timeout") return { ...result, status: "timeout", error: `timed out after ${timeoutMs} ms` };
+  if (outcome.kind === "error") return { ...result, status: "error", error: errorMessage(outcome.error) };
+
+  result.output = outcome.value === undefined ? null : outcome.value;
+  const notJson = jsonProblem(result.output);
+  if (notJson) return { ...result, status: "error", output: null, error: `the task returned a value that is not JSON (${notJson})` };
+
+  const args = { input: example.input, output: result.output, expected: example.output, metadata: example.metadata, example, durationMs };
+  const evaluations = await Promise.all(job.evaluators.map((evaluator) => evaluate(evaluator, args, timeoutMs, stop)));
+  if (evaluations.includes(null)) return null;
+  result.evaluations = evaluations as Evaluation[];
+  return result;
+}
+
+async function evaluate(
+  evaluator: LoadedEvaluator,
+  args: Parameters<LoadedEvaluator["evaluate"]>[0],
+  timeoutMs: number,
+  stop: AbortSignal,
+): Promise<Evaluation | null> {
+  const start = performance.now();
+  const outcome = await callWithTimeout(() => evaluator.evaluate(args), timeoutMs, stop);
+  const base = { name: evaluator.name, score: null, label: null, explanation: null, error: null, durationMs: performance.now() - start };
+  switch (outcome.kind) {
+    case "interrupted":
+      return null;
+    case "timeout":
+      return { ...base, error: `timed out after ${timeoutMs} ms` };
+    case "error":
+      return { ...base, error: errorMessage(outcome.error) };
+    case "ok": {
+      const score = normaliseScore(outcome.value);
+      return "error" in score ? { ...base, error: score.error } : { ...base, ...score };
+    }
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return typeof error === "string" ? error : `threw ${JSON.stringify(error) ?? String(error)}`;
+}
+
+function jsonProblem(value: unknown): string | null {
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "bigint" || typeof value === "function" || typeof value === "symbol") return `a ${typeof value}`;
+    if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+    return null;
+  }
+  try {
+    JSON.stringify(value);
+    return null;
+  } catch (error) {
+    return (error as Error).message.split("\n")[0]!;
+  }
+}

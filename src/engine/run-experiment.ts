@@ -1,0 +1,154 @@
+import pLimit from "p-limit";
+import type { RunKnobs, RunOverrides } from "../config/settings.js";
+import type { ExperimentFolder } from "../discovery/discover.js";
+import { fileStem, loadExperiment } from "../discovery/load-experiment.js";
+import type { Dataset } from "../datasets/dataset.js";
+import type { DatasetSource } from "../datasets/source.js";
+import { firstLine } from "../errors.js";
+import type { ExperimentRecording, Sink } from "../sinks/sink.js";
+import type { ExperimentResult } from "../types.js";
+import type { ExperimentInfo, RunListener } from "./events.js";
+import { runMetadata } from "./metadata.js";
+import { experimentName } from "./naming.js";
+import { runExample } from "./run-example.js";
+import { Tally } from "./tally.js";
+
+export interface ExperimentContext {
+  knobs: RunKnobs;
+  overrides: RunOverrides;
+  prefix: string;
+  timestamp: string;
+  /** Pairs given to run(); they win over every other metadata. */
+  metadata: Record<string, unknown>;
+  datasets: DatasetSource;
+  /** Null in a dry run: nothing is recorded. */
+  sink: Sink | null;
+  dryRun: number | false;
+  listener: RunListener;
+  stop: AbortSignal;
+  experimentsDir: string;
+}
+
+/** An experiment folder's own evalwire.toml refines the run's settings; flags win over both. */
+export function knobsFor(folder: ExperimentFolder, context: Pick<ExperimentContext, "knobs" | "overrides">): RunKnobs {
+  const { config } = folder;
+  return {
+    timeoutMs: context.overrides.timeoutMs ?? config.timeout ?? context.knobs.timeoutMs,
+    repetitions: context.overrides.repetitions ?? config.repetitions ?? context.knobs.repetitions,
+    exampleConcurrency: context.overrides.exampleConcurrency ?? config.example_concurrency ?? context.knobs.exampleConcurrency,
+    metadata: { ...context.knobs.metadata, ...config.metadata },
+  };
+}
+
+/** Runs one experiment to its end. Never throws: a failure is part of the result. */
+export async function runExperiment(folder: ExperimentFolder, context: ExperimentContext): Promise<ExperimentResult> {
+  const start = performance.now();
+  const knobs = knobsFor(folder, context);
+  const datasetName = folder.config.dataset ?? folder.name;
+  const result: ExperimentResult = {
+    experiment: folder.name,
+    name: experimentName(context.prefix, datasetName, context.timestamp),
+    dataset: { name: datasetName, version: null, source: null },
+    status: "passed",
+    failure: null,
+    planned: 0,
+    completed: 0,
+    taskErrors: 0,
+    evaluatorErrors: 0,
+    evaluators: {},
+    durationMs: 0,
+    runPath: null,
+    dryRun: context.dryRun !== false,
+  };
+  const info: ExperimentInfo = { experiment: folder.name, dataset: datasetName, planned: 0, evaluators: folder.evaluatorFiles.map(fileStem) };
+  const finish = (failure?: string): ExperimentResult => {
+    if (failure) Object.assign(result, { status: "failed", failure });
+    result.durationMs = performance.now() - start;
+    context.listener.onExperimentEnd?.(result);
+    return result;
+  };
+  context.listener.onExperimentStart?.(info);
+  if (context.stop.aborted) {
+    result.status = "interrupted";
+    return finish();
+  }
+
+  let loaded: Awaited<ReturnType<typeof loadExperiment>>;
+  let dataset: Dataset;
+  try {
+    loaded = await loadExperiment(folder);
+    dataset = await context.datasets.load({ name: datasetName, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits });
+  } catch (error) {
+    return finish(firstLine(error));
+  }
+  for (const warning of dataset.warnings ?? []) context.listener.onWarning?.(`${folder.name}: ${warning}`);
+  const examples = context.dryRun === false ? dataset.examples : dataset.examples.slice(0, context.dryRun);
+  result.dataset = { name: datasetName, version: dataset.version, source: dataset.source };
+  result.planned = info.planned = examples.length * knobs.repetitions;
+  info.evaluators = loaded.evaluators.map((evaluator) => evaluator.name);
+
+  let recording: ExperimentRecording | null = null;
+  if (context.sink) {
+    try {
+      recording = await context.sink.open({
+        name: result.name,
+        experiment: folder.name,
+        dataset: result.dataset,
+        metadata: { ...runMetadata(datasetName, context.experimentsDir), ...knobs.metadata, ...context.metadata },
+        evaluators: info.evaluators,
+        settings: { timeoutMs: knobs.timeoutMs, repetitions: knobs.repetitions, exampleConcurrency: knobs.exampleConcurrency },
+        planned: result.planned,
+        startedAt: new Date().toISOString(),
+      });
+      result.name = recording.name;
+      result.runPath = recording.location;
+    } catch (error) {
+      return finish(`cannot record results: ${firstLine(error)}`);
+    }
+  }
+
+  const tally = new Tally(info.evaluators);
+  const recordErrors: string[] = [];
+  const limit = pLimit(knobs.exampleConcurrency);
+  const jobs: Promise<void>[] = [];
+  for (const example of examples) {
+    for (let repetition = 1; repetition <= knobs.repetitions; repetition++) {
+      jobs.push(
+        limit(async () => {
+          if (context.stop.aborted) return;
+          const done = await runExample({ experiment: folder.name, example, repetition, task: loaded.task, evaluators: loaded.evaluators, timeoutMs: knobs.timeoutMs, stop: context.stop });
+          if (!done) return;
+          tally.add(done);
+          if (recording) {
+            try {
+              await recording.record(done);
+            } catch (error) {
+              recordErrors.push(firstLine(error));
+            }
+          }
+          context.listener.onResult?.(info, done);
+        }),
+      );
+    }
+  }
+  await Promise.all(jobs);
+
+  Object.assign(result, {
+    completed: tally.completed,
+    taskErrors: tally.taskErrors,
+    evaluatorErrors: tally.evaluatorErrors,
+    evaluators: tally.evaluators(),
+  });
+  if (context.stop.aborted && tally.completed < result.planned) result.status = "interrupted";
+  else if (recordErrors.length > 0) Object.assign(result, { status: "failed", failure: `${recordErrors.length} results not recorded: ${recordErrors[0]}` });
+  else if (tally.taskErrors + tally.evaluatorErrors > 0) result.status = "failed";
+  result.durationMs = performance.now() - start;
+  if (recording) {
+    try {
+      await recording.finish(result);
+    } catch (error) {
+      Object.assign(result, { status: "failed", failure: `cannot record the summary: ${firstLine(error)}` });
+    }
+  }
+  return finish();
+}

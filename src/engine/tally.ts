@@ -1,0 +1,34 @@
+import type { EvaluatorSummary, ExampleResult } from "../types.js";
+
+/** Running totals for one experiment, so no result has to be kept in memory. */
+export class Tally {
+  completed = 0;
+  taskErrors = 0;
+  evaluatorErrors = 0;
+  private readonly sums = new Map<string, { sum: number; scored: number; errors: number }>();
+
+  constructor(evaluatorNames: string[]) {
+    for (const name of evaluatorNames) this.sums.set(name, { sum: 0, scored: 0, errors: 0 });
+  }
+
+  add(result: ExampleResult): void {
+    this.completed++;
+    if (result.status !== "ok") this.taskErrors++;
+    for (const evaluation of result.evaluations) {
+      const entry = this.sums.get(evaluation.name)!;
+      if (evaluation.error !== null) {
+        entry.errors++;
+        this.evaluatorErrors++;
+      } else if (evaluation.score !== null) {
+        entry.sum += evaluation.score;
+        entry.scored++;
+      }
+    }
+  }
+
+  evaluators(): Record<string, EvaluatorSummary> {
+    return Object.fromEntries(
+      [...this.sums].map(([name, { sum, scored, errors }]) => [name, { mean: scored > 0 ? sum / scored : null, scored, errors }]),
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import { relative } from "node:path";
+import pc from "picocolors";
+import type { RunInfo } from "../engine/events.js";
+import { version } from "../version.js";
+
+export interface Output {
+  write(text: string): unknown;
+}
+
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes}m ${String(Math.round((ms % 60_000) / 1000)).padStart(2, "0")}s`;
+}
+
+export function score(mean: number | null): string {
+  return mean === null ? "–" : mean.toFixed(2);
+}
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+/** A path as the user would type it. */
+export function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") ? rel : path;
+}
+
+/** The first lines of every run: which backend, where results go, what was found. */
+export function header(run: RunInfo): string {
+  const where = run.dryRun !== false ? "dry run: nothing is recorded" : run.backend === "local" ? `runs in ${shown(run.location)}` : run.location;
+  const lines = [
+    `${pc.bold("evalwire")} ${version} · ${run.backend} backend · ${where}`,
+    `${plural(run.experiments.length, "experiment")} in ${shown(run.experimentsDir)}: ${run.experiments.join(", ")}` +
+      (run.dryRun !== false ? pc.dim(` (first ${plural(run.dryRun, "example")} each)`) : ""),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** Pads cells to column widths, ignoring colour codes. */
+export function table(rows: string[][]): string {
+  const width = (cell: string) => stripAnsi(cell).length;
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => width(row[column] ?? ""))));
+  return rows
+    .map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell + " ".repeat(widths[column]! - width(cell)))).join("  ").trimEnd())
+    .join("\n");
+}
+
+function stripAnsi(text: string): string {
+  return text.replace(/\x1b\[[0-9;]*m/g, "");
+}

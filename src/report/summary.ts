@@ -1,0 +1,78 @@
+import pc from "picocolors";
+import type { ExperimentInfo, RunInfo, RunListener } from "../engine/events.js";
+import type { ExampleResult, ExperimentResult } from "../types.js";
+import { duration, plural, score, shown, table, type Output } from "./format.js";
+
+const errorsShown = 3;
+
+/**
+ * At the end of a run: one row per experiment (runs, errors, mean score per evaluator, time,
+ * where it was recorded), then the first errors of each failed experiment, then one closing line.
+ */
+export class SummaryReporter implements RunListener {
+  private readonly firstErrors = new Map<string, string[]>();
+
+  constructor(
+    private readonly out: Output,
+    private readonly options: { quiet?: boolean } = {},
+  ) {}
+
+  onResult(info: ExperimentInfo, result: ExampleResult): void {
+    const messages = [
+      ...(result.error !== null ? [`task: ${result.error}`] : []),
+      ...result.evaluations.filter((e) => e.error !== null).map((e) => `${e.name}: ${e.error}`),
+    ];
+    if (messages.length === 0) return;
+    const list = this.firstErrors.get(info.experiment) ?? [];
+    const at = `example ${result.exampleId}${result.repetition > 1 ? ` (repetition ${result.repetition})` : ""}`;
+    for (const message of messages) if (list.length < errorsShown) list.push(`${at}: ${firstLine(message)}`);
+    this.firstErrors.set(info.experiment, list);
+  }
+
+  onRunEnd(results: ExperimentResult[], run: RunInfo): void {
+    const out: string[] = [];
+    if (!this.options.quiet) out.push("", this.table(results, run));
+    for (const result of results.filter((r) => r.status === "failed")) {
+      out.push("", `${pc.red("✖")} ${pc.bold(result.experiment)}: ${result.failure ?? `${plural(result.taskErrors, "task error")}, ${plural(result.evaluatorErrors, "evaluator error")}`}`);
+      for (const message of this.firstErrors.get(result.experiment) ?? []) out.push(`    ${message}`);
+      const more = result.taskErrors + result.evaluatorErrors - (this.firstErrors.get(result.experiment)?.length ?? 0);
+      if (more > 0 && result.runPath) out.push(pc.dim(`    … and ${more} more in ${shown(result.runPath)}/results.jsonl`));
+    }
+    out.push("", closingLine(results, run));
+    this.out.write(`${out.join("\n")}\n`);
+  }
+
+  private table(results: ExperimentResult[], run: RunInfo): string {
+    const rows = [["experiment", "runs", "errors", "scores", "time", run.dryRun === false ? "recorded in" : ""].map((h) => pc.dim(h))];
+    for (const result of results) {
+      const errors = result.taskErrors + result.evaluatorErrors;
+      const runs = result.completed === result.planned ? String(result.completed) : `${result.completed}/${result.planned}`;
+      const scores = Object.entries(result.evaluators)
+        .map(([name, summary]) => `${name} ${summary.errors > 0 ? pc.red(score(summary.mean)) : score(summary.mean)}`)
+        .join("  ");
+      const status = result.status === "passed" ? pc.green("✔") : result.status === "interrupted" ? pc.yellow("■") : pc.red("✖");
+      rows.push([
+        `${status} ${result.experiment}`,
+        runs,
+        errors > 0 ? pc.red(String(errors)) : "0",
+        result.failure && result.completed === 0 ? pc.red("failed: see below") : scores || pc.dim("no evaluators"),
+        duration(result.durationMs),
+        result.runPath ? shown(result.runPath) : "",
+      ]);
+    }
+    return table(rows);
+  }
+}
+
+function closingLine(results: ExperimentResult[], run: RunInfo): string {
+  const failed = results.filter((r) => r.status === "failed").length;
+  const interrupted = results.filter((r) => r.status === "interrupted").length;
+  const dry = run.dryRun !== false ? " (dry run: nothing recorded)" : "";
+  if (interrupted > 0) return pc.yellow(`Interrupted: ${results.length - interrupted - failed} passed, ${failed} failed, ${interrupted} interrupted${dry}.`);
+  if (failed > 0) return pc.red(`${failed} of ${plural(results.length, "experiment")} failed${dry}.`);
+  return pc.green(`${plural(results.length, "experiment")} passed${dry}.`);
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0]!;
+}

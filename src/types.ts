@@ -1,0 +1,95 @@
+/** One dataset example, as a task and its evaluators see it. */
+export interface Example {
+  id: string;
+  input: Record<string, unknown>;
+  /** The expected output. */
+  output: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+export interface TaskContext {
+  /** Aborted when the task times out or the run is interrupted. */
+  signal: AbortSignal;
+  /** 1-based repetition number. */
+  repetition: number;
+  /** The experiment (folder) name. */
+  experiment: string;
+}
+
+export type Task = (example: Example, ctx: TaskContext) => unknown;
+
+export interface EvaluatorArgs {
+  input: Record<string, unknown>;
+  output: unknown;
+  expected: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  example: Example;
+  durationMs: number;
+}
+
+/** What an evaluator may return (or a promise of it). */
+export type EvaluatorReturn =
+  | number
+  | boolean
+  | string
+  | { score?: number | null; label?: string | null; explanation?: string | null; metadata?: Record<string, unknown> };
+
+export type EvaluatorFn = (args: EvaluatorArgs) => EvaluatorReturn | Promise<EvaluatorReturn>;
+
+/** A score, normalised from whatever the evaluator returned. */
+export interface Score {
+  score: number | null;
+  label: string | null;
+  explanation: string | null;
+}
+
+export interface Evaluation extends Score {
+  name: string;
+  /** Set when the evaluator threw, timed out or returned something that is not a score. */
+  error: string | null;
+  durationMs: number;
+}
+
+export type RunStatus = "ok" | "error" | "timeout";
+
+/** One task call on one example, with its evaluations. The same shape whether it passed or not. */
+export interface ExampleResult {
+  exampleId: string;
+  repetition: number;
+  status: RunStatus;
+  output: unknown;
+  error: string | null;
+  startedAt: string;
+  durationMs: number;
+  evaluations: Evaluation[];
+}
+
+export interface EvaluatorSummary {
+  mean: number | null;
+  scored: number;
+  errors: number;
+}
+
+export type ExperimentStatus = "passed" | "failed" | "interrupted";
+
+export interface ExperimentResult {
+  /** The experiment folder's name. */
+  experiment: string;
+  /** The recorded experiment name: `{prefix}_{dataset}_{timestamp}` (plus `-2`… when taken). */
+  name: string;
+  dataset: { name: string; version: string | null; source: string | null };
+  status: ExperimentStatus;
+  /** Why the experiment failed as a whole (load error, dataset error, recording error). */
+  failure: string | null;
+  /** Task calls planned: examples × repetitions. */
+  planned: number;
+  /** Task calls finished (including those that errored). */
+  completed: number;
+  taskErrors: number;
+  evaluatorErrors: number;
+  evaluators: Record<string, EvaluatorSummary>;
+  durationMs: number;
+  /** The local run folder, when results were recorded. */
+  runPath: string | null;
+  dryRun: boolean;
+}
