@@ -35,9 +35,22 @@ export function shownPath(file: string): string {
 function pick(module: Record<string, unknown>, exportName: string): unknown {
   if (module[exportName] !== undefined) return module[exportName];
   const fallback = module.default;
-  // tsx wraps a CommonJS module's exports in `default`.
-  if (fallback && typeof fallback === "object" && exportName in fallback) return (fallback as Record<string, unknown>)[exportName];
+  const cjs = commonJsExports(module);
+  if (cjs) return cjs[exportName] ?? cjs.default;
   return fallback;
+}
+
+/**
+ * A file tsx compiled as CommonJS (no "type": "module" above it) arrives with `default` set to its
+ * whole `module.exports`: the named exports are there again, and `export default` is its `default`.
+ */
+function commonJsExports(module: Record<string, unknown>): Record<string, unknown> | null {
+  const fallback = module.default;
+  if (!fallback || typeof fallback !== "object") return null;
+  const exports = fallback as Record<string, unknown>;
+  const named = Object.keys(module).filter((key) => key !== "default");
+  const mirrors = named.every((key) => key in exports);
+  return mirrors && (named.length > 0 || "default" in exports || Object.keys(exports).length === 0) ? exports : null;
 }
 
 /** esbuild reports "Transform failed with 1 error:" first; the useful line, with its position, comes next. */

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { callWithTimeout } from "../../src/engine/call-with-timeout.js";
+
+const never = new AbortController().signal;
+
+describe("callWithTimeout", () => {
+  it("returns the value of a sync or async function", async () => {
+    expect(await callWithTimeout(() => 3, 1000, never)).toEqual({ kind: "ok", value: 3 });
+    expect(await callWithTimeout(async () => "a", 1000, never)).toEqual({ kind: "ok", value: "a" });
+  });
+
+  it("returns a throw, sync or async, as an error outcome", async () => {
+    const sync = await callWithTimeout(() => {
+      throw new Error("sync boom");
+    }, 1000, never);
+    expect(sync).toMatchObject({ kind: "error", error: { message: "sync boom" } });
+    const rejected = await callWithTimeout(async () => Promise.reject(new Error("async boom")), 1000, never);
+    expect(rejected).toMatchObject({ kind: "error", error: { message: "async boom" } });
+  });
+
+  it("times out a call that ignores its signal, and aborts that signal", async () => {
+    let seen: AbortSignal | undefined;
+    const started = Date.now();
+    const outcome = await callWithTimeout((signal) => {
+      seen = signal;
+      return new Promise(() => {});
+    }, 50, never);
+    expect(outcome).toEqual({ kind: "timeout" });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(seen?.aborted).toBe(true);
+    expect((seen?.reason as Error).name).toBe("TimeoutError");
+  });
+
+  it("never times out with 0", async () => {
+    const outcome = await callWithTimeout(() => new Promise((resolve) => setTimeout(() => resolve("late"), 30)), 0, never);
+    expect(outcome).toEqual({ kind: "ok", value: "late" });
+  });
+
+  it("stops at once when the run is interrupted, aborting the call's signal", async () => {
+    const stop = new AbortController();
+    let seen: AbortSignal | undefined;
+    const pending = callWithTimeout((signal) => {
+      seen = signal;
+      return new Promise(() => {});
+    }, 10_000, stop.signal);
+    stop.abort(new Error("SIGINT"));
+    expect(await pending).toEqual({ kind: "interrupted" });
+    expect(seen?.aborted).toBe(true);
+  });
+
+  it("does not start a call when already interrupted", async () => {
+    const stop = new AbortController();
+    stop.abort();
+    let called = false;
+    expect(await callWithTimeout(() => (called = true), 1000, stop.signal)).toEqual({ kind: "interrupted" });
+    expect(called).toBe(false);
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { normaliseScore } from "../../src/engine/normalise-score.js";
+
+describe("normaliseScore", () => {
+  it("turns a finite number into a score", () => {
+    expect(normaliseScore(0.25)).toEqual({ score: 0.25, label: null, explanation: null });
+    expect(normaliseScore(0)).toEqual({ score: 0, label: null, explanation: null });
+  });
+
+  it("turns a boolean into 1/0 with pass/fail", () => {
+    expect(normaliseScore(true)).toEqual({ score: 1, label: "pass", explanation: null });
+    expect(normaliseScore(false)).toEqual({ score: 0, label: "fail", explanation: null });
+  });
+
+  it("turns a string into a label", () => {
+    expect(normaliseScore("relevant")).toEqual({ score: null, label: "relevant", explanation: null });
+  });
+
+  it("keeps score, label and explanation of an object", () => {
+    expect(normaliseScore({ score: 0.5, label: "half", explanation: "one of two" })).toEqual({ score: 0.5, label: "half", explanation: "one of two" });
+    expect(normaliseScore({ label: "x", metadata: { a: 1 } })).toEqual({ score: null, label: "x", explanation: null });
+  });
+
+  it.each([
+    [Number.NaN, /returned NaN/],
+    [Number.POSITIVE_INFINITY, /returned Infinity/],
+    [undefined, /returned undefined/],
+    [null, /returned null/],
+    [[1], /returned an array/],
+    [{ score: Number.NaN }, /score NaN/],
+    [{ score: "0.5" }, /score "0.5"/],
+    [{ label: 3 }, /label 3/],
+    [{ scor: 1 }, /unknown key "scor"/],
+    [{ explanation: "only" }, /neither score nor label/],
+    [() => 1, /returned function/],
+  ])("rejects %o", (value, message) => {
+    const result = normaliseScore(value);
+    expect(result).toHaveProperty("error");
+    expect((result as { error: string }).error).toMatch(message);
+  });
+});

@@ -1,0 +1,109 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { resolveSettings } from "../../src/config/settings.js";
+import { UsageError } from "../../src/errors.js";
+import { tempDir } from "../helpers/cli.js";
+
+let cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const remove of cleanup) remove();
+  cleanup = [];
+});
+
+function project(toml?: string): string {
+  const { dir, remove } = tempDir();
+  cleanup.push(remove);
+  if (toml !== undefined) writeFileSync(join(dir, "evalwire.toml"), toml);
+  return dir;
+}
+
+function usageError(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a UsageError");
+}
+
+describe("resolveSettings", () => {
+  it("uses the defaults without a file, relative to the working directory", () => {
+    const cwd = project();
+    const settings = resolveSettings({}, {}, cwd);
+    expect(settings).toMatchObject({
+      configFile: null,
+      experimentsDir: join(cwd, "experiments"),
+      prefix: "eval",
+      concurrency: 1,
+      knobs: { timeoutMs: 300_000, repetitions: 1, exampleConcurrency: 10, metadata: {} },
+      overrides: {},
+      runsDir: join(cwd, ".evalwire", "runs"),
+      datasetsDir: null,
+      csv: { inputKeys: ["user_query"], outputKeys: ["expected_output"], tagColumn: "tags", delimiter: "|" },
+      backend: { kind: "local" },
+    });
+  });
+
+  it("resolves paths in the file against the file's folder, not the working directory", () => {
+    const cwd = project();
+    const configDir = join(cwd, "conf");
+    mkdirSync(configDir);
+    writeFileSync(join(configDir, "evalwire.toml"), '[experiments]\ndir = "evals"\n[local]\ndatasets_dir = "../data"\nruns_dir = "out"\n');
+    const settings = resolveSettings({ config: "conf/evalwire.toml" }, {}, cwd);
+    expect(settings.experimentsDir).toBe(join(configDir, "evals"));
+    expect(settings.datasetsDir).toBe(join(cwd, "data"));
+    expect(settings.runsDir).toBe(join(configDir, "out"));
+  });
+
+  it("lets a flag win over the file, and the file over the default", () => {
+    const cwd = project('[experiments]\nprefix = "nightly"\nconcurrency = 3\ntimeout = 1000\nrepetitions = 2\n[experiments.metadata]\nteam = "search"\n');
+    const fromFile = resolveSettings({}, {}, cwd);
+    expect(fromFile).toMatchObject({ prefix: "nightly", concurrency: 3, knobs: { timeoutMs: 1000, repetitions: 2, metadata: { team: "search" } } });
+    const flagged = resolveSettings({ prefix: "pr", concurrency: 1, timeout: 5, experiments: "x" }, {}, cwd);
+    expect(flagged).toMatchObject({ prefix: "pr", concurrency: 1, overrides: { timeoutMs: 5 }, experimentsDir: join(cwd, "x") });
+  });
+
+  it("reads comma lists and arrays for CSV keys", () => {
+    const cwd = project('[dataset]\ninput_keys = "q, lang"\noutput_keys = ["answer"]\ndelimiter = ";"\n');
+    expect(resolveSettings({}, {}, cwd).csv).toEqual({ inputKeys: ["q", "lang"], outputKeys: ["answer"], tagColumn: "tags", delimiter: ";" });
+  });
+
+  it("picks Phoenix by flag over environment over file, and local when none is set", () => {
+    const cwd = project('[phoenix]\nbase_url = "http://file:6006"\n');
+    expect(resolveSettings({}, {}, cwd).backend).toMatchObject({ kind: "phoenix", baseUrl: "http://file:6006", source: "evalwire.toml [phoenix] base_url" });
+    expect(resolveSettings({}, { PHOENIX_HOST: "http://env:6006" }, cwd).backend).toMatchObject({ baseUrl: "http://env:6006", source: "PHOENIX_HOST" });
+    expect(resolveSettings({}, { PHOENIX_BASE_URL: "http://alias:6006" }, cwd).backend).toMatchObject({ baseUrl: "http://alias:6006" });
+    expect(resolveSettings({ phoenixUrl: "http://flag:6006" }, { PHOENIX_HOST: "http://env:6006" }, cwd).backend).toMatchObject({ baseUrl: "http://flag:6006" });
+    expect(resolveSettings({ backend: "local" }, { PHOENIX_HOST: "http://env:6006" }, cwd).backend).toEqual({ kind: "local" });
+    expect(resolveSettings({}, {}, project()).backend).toEqual({ kind: "local" });
+  });
+
+  it("reads the API key and headers from the environment", () => {
+    const backend = resolveSettings({ backend: "phoenix" }, { PHOENIX_API_KEY: "k", PHOENIX_CLIENT_HEADERS: '{"x-team":"a"}' }, project());
+    expect(backend.backend).toEqual({ kind: "phoenix", baseUrl: "http://localhost:6006", source: "default", apiKey: "k", headers: { "x-team": "a" } });
+  });
+
+  it.each([
+    ["[experiments]\nconcurency = 2\n", /evalwire.toml: unknown key \[experiments\] concurency.*known keys here: dir, prefix, concurrency/],
+    ["[experiment]\ndir = 'x'\n", /evalwire.toml: unknown key experiment; known keys here: experiments, dataset, phoenix, local/],
+    ["[experiments]\nconcurrency = 0\n", /\[experiments\] concurrency: expected a whole number from 1 up \(got 0\)/],
+    ["[experiments]\ntimeout = \"10s\"\n", /\[experiments\] timeout: .*\(got "10s"\)/],
+    ["[dataset]\non_exist = \"replace\"\n", /\[dataset\] on_exist: .*\(got "replace"\)/],
+    ["[phoenix]\nbase_url = \"localhost\"\n", /\[phoenix\] base_url: expected a URL/],
+    ["[experiments\ndir = 1\n", /evalwire.toml:1:\d+: invalid TOML/],
+  ])("names the key at fault in %j", (toml, message) => {
+    const cwd = project(toml);
+    expect(usageError(() => resolveSettings({}, {}, cwd))).toMatch(message);
+  });
+
+  it("fails on an explicit --config that does not exist", () => {
+    expect(usageError(() => resolveSettings({ config: "missing.toml" }, {}, project()))).toBe("--config missing.toml: no such file");
+  });
+
+  it("rejects a Phoenix URL that is not one, naming where it came from", () => {
+    expect(usageError(() => resolveSettings({}, { PHOENIX_HOST: "127.0.0.1" }, project()))).toMatch(/^PHOENIX_HOST: expected a URL/);
+    expect(usageError(() => resolveSettings({ backend: "phoenix" }, { PHOENIX_CLIENT_HEADERS: "x" }, project()))).toMatch(/^PHOENIX_CLIENT_HEADERS/);
+  });
+});
