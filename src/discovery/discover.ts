@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import fg from "fast-glob";
 import { UsageError } from "../errors.js";
 import { readToml } from "../config/read-toml.js";
+import { shownPath } from "./load-module.js";
 import { experimentConfigSchema, type ExperimentConfig } from "../config/schema.js";
 
 const codeExtensions = "{ts,mts,js,mjs}";
@@ -25,7 +26,7 @@ export interface ExperimentFolder {
 export function discoverExperiments(experimentsDir: string): ExperimentFolder[] {
   const dir = resolve(experimentsDir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UsageError(`experiments folder not found: ${experimentsDir} (pass --experiments DIR or set [experiments] dir)`);
+    throw new UsageError(`experiments folder not found: ${shownPath(dir)} (pass --experiments DIR or set [experiments] dir)`);
   }
   const taskFiles = fg.sync(`*/task.${codeExtensions}`, { cwd: dir, onlyFiles: true });
   const byFolder = new Map<string, string[]>();
@@ -34,7 +35,7 @@ export function discoverExperiments(experimentsDir: string): ExperimentFolder[] 
     byFolder.set(folder, [...(byFolder.get(folder) ?? []), file]);
   }
   if (byFolder.size === 0) {
-    throw new UsageError(`no experiments in ${experimentsDir}: an experiment is a subfolder holding task.ts (run "evalwire init" to create one)`);
+    throw new UsageError(`no experiments in ${shownPath(dir)}: an experiment is a subfolder holding task.ts (run "evalwire init" to create one)`);
   }
   return [...byFolder.keys()].sort(byCodePoint).map((name) => readFolder(dir, name, byFolder.get(name)!.sort(byCodePoint)));
 }

@@ -107,3 +107,19 @@ describe("resolveSettings", () => {
     expect(usageError(() => resolveSettings({ backend: "phoenix" }, { PHOENIX_CLIENT_HEADERS: "x" }, project()))).toMatch(/^PHOENIX_CLIENT_HEADERS/);
   });
 });
+
+describe("evalwire.toml.example", () => {
+  it("is a valid config whose values are the defaults", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { root } = await import("../helpers/cli.js");
+    const cwd = project(readFileSync(join(root, "evalwire.toml.example"), "utf8"));
+    const settings = resolveSettings({}, {}, cwd);
+    const defaults = resolveSettings({}, {}, project());
+    expect({ ...settings, configFile: null, experimentsDir: "", runsDir: "", knobs: { ...settings.knobs, metadata: {} } }).toEqual({
+      ...defaults,
+      experimentsDir: "",
+      runsDir: "",
+    });
+    expect(settings.knobs.metadata).toEqual({ team: "search" });
+  });
+});
