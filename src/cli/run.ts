@@ -1,6 +1,7 @@
 import pc from "picocolors";
 import { resolveSettings } from "../config/settings.js";
 import { ExperimentRunner } from "../engine/runner.js";
+import { errorMessage } from "../engine/run-example.js";
 import { ExitCode, ExperimentsFailedError } from "../errors.js";
 import { createReporters } from "../report/index.js";
 import { isCI, requireLocalBackend } from "./environment.js";
@@ -17,6 +18,15 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // A task or evaluator may leave a promise unawaited or throw from a callback; Node would end the
+  // process and the run with it. Say so, keep going, and fail the run.
+  let escaped = 0;
+  const onEscaped = (error: unknown) => {
+    escaped++;
+    process.stderr.write(`${pc.red("error:")} a task or evaluator let an error escape (not awaited, or thrown in a callback): ${errorMessage(error)}\n`);
+  };
+  process.on("unhandledRejection", onEscaped);
+  process.on("uncaughtException", onEscaped);
 
   const out = process.stdout;
   const runner = new ExperimentRunner({
@@ -39,12 +49,14 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   });
   try {
     await runner.run({ names: flags.name, experimentNamePrefix: settings.prefix, metadata: flags.metadata });
-    return ExitCode.ok;
+    return escaped > 0 ? ExitCode.failed : ExitCode.ok;
   } catch (error) {
     if (error instanceof ExperimentsFailedError) return error.exitCode;
     throw error;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    process.off("unhandledRejection", onEscaped);
+    process.off("uncaughtException", onEscaped);
   }
 }

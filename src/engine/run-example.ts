@@ -24,7 +24,7 @@ export async function runExample(job: ExampleJob): Promise<ExampleResult | null>
   const startedAt = new Date().toISOString();
   const start = performance.now();
   const outcome = await callWithTimeout((signal) => job.task(example, { signal, repetition, experiment: job.experiment }), timeoutMs, stop);
-  const durationMs = performance.now() - start;
+  const durationMs = milliseconds(performance.now() - start);
   if (outcome.kind === "interrupted") return null;
 
   const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, evaluations: [] };
@@ -50,7 +50,7 @@ async function evaluate(
 ): Promise<Evaluation | null> {
   const start = performance.now();
   const outcome = await callWithTimeout(() => evaluator.evaluate(args), timeoutMs, stop);
-  const base = { name: evaluator.name, score: null, label: null, explanation: null, error: null, durationMs: performance.now() - start };
+  const base = { name: evaluator.name, score: null, label: null, explanation: null, error: null, durationMs: milliseconds(performance.now() - start) };
   switch (outcome.kind) {
     case "interrupted":
       return null;
@@ -63,6 +63,11 @@ async function evaluate(
       return "error" in score ? { ...base, error: score.error } : { ...base, ...score };
     }
   }
+}
+
+/** Durations are recorded to the microsecond. */
+function milliseconds(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
 
 export function errorMessage(error: unknown): string {
