@@ -47,6 +47,8 @@ export interface Evaluation extends Score {
   name: string;
   /** Set when the evaluator threw, timed out or returned something that is not a score. */
   error: string | null;
+  /** Where it was thrown, when the evaluator threw an Error. */
+  stack?: string;
   durationMs: number;
 }
 
@@ -59,6 +61,8 @@ export interface ExampleResult {
   status: RunStatus;
   output: unknown;
   error: string | null;
+  /** Where it was thrown, when the task threw an Error. */
+  stack?: string;
   startedAt: string;
   durationMs: number;
   evaluations: Evaluation[];

@@ -43,7 +43,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     csv: settings.csv,
     signal: interrupt.signal,
     listeners: [
-      ...createReporters({ out, live: Boolean(out.isTTY) && !isCI(), quiet: Boolean(flags.quiet), dryRun: flags.dryRun !== undefined }),
+      ...createReporters({ out, live: Boolean(out.isTTY) && !isCI(), quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose), dryRun: flags.dryRun !== undefined }),
       { onWarning: (message) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`) },
     ],
   });

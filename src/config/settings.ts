@@ -88,7 +88,7 @@ export function loadConfigFile(configFlag: string | undefined, cwd: string): { f
   return { file, config: readToml(file, rootConfigSchema, "evalwire.toml") };
 }
 
-/** Merges flag > environment > evalwire.toml > default. Paths in the file resolve against its folder. */
+/** Merges flag > environment > evalwire.toml > default. Paths written in the file resolve against its folder; flags and defaults against the working directory. */
 export function resolveSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv, cwd: string): Settings {
   const { file, config } = loadConfigFile(flags.config, cwd);
   const base = file ? dirname(file) : cwd;
@@ -97,7 +97,7 @@ export function resolveSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv, cw
 
   return {
     configFile: file,
-    experimentsDir: flags.experiments !== undefined ? resolve(cwd, flags.experiments) : (fromFile(experiments.dir) ?? resolve(base, defaults.experimentsDir)),
+    experimentsDir: flags.experiments !== undefined ? resolve(cwd, flags.experiments) : (fromFile(experiments.dir) ?? resolve(cwd, defaults.experimentsDir)),
     prefix: flags.prefix ?? experiments.prefix ?? defaults.prefix,
     concurrency: flags.concurrency ?? experiments.concurrency ?? defaults.concurrency,
     knobs: {
@@ -112,7 +112,7 @@ export function resolveSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv, cw
       exampleConcurrency: flags.exampleConcurrency,
     }),
     datasetsDir: fromFile(config.local?.datasets_dir) ?? null,
-    runsDir: fromFile(config.local?.runs_dir) ?? resolve(base, defaults.runsDir),
+    runsDir: fromFile(config.local?.runs_dir) ?? resolve(cwd, defaults.runsDir),
     csv: {
       inputKeys: keyList(config.dataset?.input_keys) ?? [...defaults.inputKeys],
       outputKeys: keyList(config.dataset?.output_keys) ?? [...defaults.outputKeys],

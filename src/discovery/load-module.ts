@@ -11,14 +11,14 @@ export async function loadExport(file: string, exportName: string, what: string)
   const shown = shownPath(file);
   let module: Record<string, unknown>;
   try {
-    const { tsImport } = await import("tsx/esm/api");
-    module = await tsImport(pathToFileURL(file).href, import.meta.url);
+    await registerTsx();
+    module = await import(pathToFileURL(file).href);
   } catch (error) {
     throw new LoadError(`${shown}: cannot load: ${describeLoadError(error, file, shown)}`, { cause: error });
   }
   const value = pick(module, exportName);
   if (value === undefined) {
-    const found = Object.keys(module).filter((key) => key !== "default" && key !== "module.exports");
+    const found = [...new Set([...Object.keys(module), ...Object.keys(commonJs(module) ?? {})])].filter((key) => key !== "default");
     throw new LoadError(
       `${shown}: exports no ${what} named "${exportName}" and no default export` + (found.length > 0 ? ` (found: ${found.join(", ")})` : ""),
     );
@@ -32,25 +32,36 @@ export function shownPath(file: string): string {
   return path && !path.startsWith("..") ? path : file;
 }
 
+let registered: Promise<void> | undefined;
+
+/**
+ * tsx's hooks for both module systems, registered once: a file in a CommonJS package is loaded as
+ * CommonJS (with its own __dirname and require), any other as ESM. (tsImport would do it per file,
+ * but gives CommonJS files a wrong __dirname.)
+ */
+function registerTsx(): Promise<void> {
+  registered ??= Promise.all([import("tsx/cjs/api"), import("tsx/esm/api")]).then(([cjs, esm]) => {
+    cjs.register();
+    esm.register();
+  });
+  return registered;
+}
+
 function pick(module: Record<string, unknown>, exportName: string): unknown {
   if (module[exportName] !== undefined) return module[exportName];
-  const fallback = module.default;
-  const cjs = commonJsExports(module);
-  if (cjs) return cjs[exportName] ?? cjs.default;
-  return fallback;
+  const exports = commonJs(module);
+  return exports ? (exports[exportName] ?? exports.default) : module.default;
 }
 
 /**
- * A file tsx compiled as CommonJS (no "type": "module" above it) arrives with `default` set to its
- * whole `module.exports`: the named exports are there again, and `export default` is its `default`.
+ * A CommonJS file arrives with `default` set to its whole `module.exports`: its named exports are
+ * in there, and an `export default` compiled to CommonJS is its `default`. An evaluator object
+ * (with `evaluate`) is a real default export, not that.
  */
-function commonJsExports(module: Record<string, unknown>): Record<string, unknown> | null {
-  const fallback = module.default;
-  if (!fallback || typeof fallback !== "object") return null;
-  const exports = fallback as Record<string, unknown>;
-  const named = Object.keys(module).filter((key) => key !== "default");
-  const mirrors = named.every((key) => key in exports);
-  return mirrors && (named.length > 0 || "default" in exports || Object.keys(exports).length === 0) ? exports : null;
+function commonJs(module: Record<string, unknown>): Record<string, unknown> | null {
+  const fallback = module.default as Record<string, unknown> | undefined;
+  if (!fallback || typeof fallback !== "object" || typeof fallback.evaluate === "function") return null;
+  return fallback;
 }
 
 /** esbuild reports "Transform failed with 1 error:" first; the useful line, with its position, comes next. */

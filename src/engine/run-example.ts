@@ -29,7 +29,7 @@ export async function runExample(job: ExampleJob): Promise<ExampleResult | null>
 
   const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, evaluations: [] };
   if (outcome.kind === "timeout") return { ...result, status: "timeout", error: `timed out after ${timeoutMs} ms` };
-  if (outcome.kind === "error") return { ...result, status: "error", error: errorMessage(outcome.error) };
+  if (outcome.kind === "error") return { ...result, status: "error", error: errorMessage(outcome.error), ...stackOf(outcome.error) };
 
   result.output = outcome.value === undefined ? null : outcome.value;
   const notJson = jsonProblem(result.output);
@@ -57,7 +57,7 @@ async function evaluate(
     case "timeout":
       return { ...base, error: `timed out after ${timeoutMs} ms` };
     case "error":
-      return { ...base, error: errorMessage(outcome.error) };
+      return { ...base, error: errorMessage(outcome.error), ...stackOf(outcome.error) };
     case "ok": {
       const score = normaliseScore(outcome.value);
       return "error" in score ? { ...base, error: score.error } : { ...base, ...score };
@@ -74,6 +74,19 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return typeof error === "string" ? error : `threw ${JSON.stringify(error) ?? String(error)}`;
 }
+
+/** The user's frames of an Error's stack: evalwire's own and Node's internals are left out. */
+function stackOf(error: unknown): { stack?: string } {
+  if (!(error instanceof Error) || !error.stack) return {};
+  const frames = error.stack
+    .split("\n")
+    .filter((line) => /^\s+at /.test(line) && !line.includes("node:internal") && !line.includes(ownCode) && !line.includes("/node_modules/tsx/") && !line.includes("/node_modules/p-limit/"))
+    .slice(0, 10);
+  return frames.length > 0 ? { stack: frames.map((line) => line.trim()).join("\n") } : {};
+}
+
+/** This package's folder (dist/ or src/), to tell its frames from the user's. */
+const ownCode = new URL("..", import.meta.url).pathname;
 
 function jsonProblem(value: unknown): string | null {
   if (value === null || typeof value !== "object") {

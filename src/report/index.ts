@@ -10,14 +10,15 @@ export interface ReporterOptions {
   /** Live progress only on a terminal, and never in CI. */
   live: boolean;
   quiet: boolean;
+  verbose: boolean;
   dryRun: boolean;
 }
 
-export function createReporters({ out, live, quiet, dryRun }: ReporterOptions): RunListener[] {
+export function createReporters({ out, live, quiet, verbose, dryRun }: ReporterOptions): RunListener[] {
   const reporters: RunListener[] = [];
   if (!quiet) reporters.push(live ? new LiveReporter(out) : new PlainReporter(out));
   if (dryRun) reporters.push(new DryRunReporter(out));
-  reporters.push(new SummaryReporter(out, { quiet }));
+  reporters.push(new SummaryReporter(out, { quiet, verbose }));
   return reporters;
 }
 

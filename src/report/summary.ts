@@ -14,18 +14,20 @@ export class SummaryReporter implements RunListener {
 
   constructor(
     private readonly out: Output,
-    private readonly options: { quiet?: boolean } = {},
+    private readonly options: { quiet?: boolean; verbose?: boolean } = {},
   ) {}
 
   onResult(info: ExperimentInfo, result: ExampleResult): void {
+    const withStack = (message: string, stack: string | undefined) =>
+      this.options.verbose && stack ? `${firstLine(message)}\n${pc.dim(stack.replace(/^/gm, "        "))}` : firstLine(message);
     const messages = [
-      ...(result.error !== null ? [`task: ${result.error}`] : []),
-      ...result.evaluations.filter((e) => e.error !== null).map((e) => `${e.name}: ${e.error}`),
+      ...(result.error !== null ? [withStack(`task: ${result.error}`, result.stack)] : []),
+      ...result.evaluations.filter((e) => e.error !== null).map((e) => withStack(`${e.name}: ${e.error}`, e.stack)),
     ];
     if (messages.length === 0) return;
     const list = this.firstErrors.get(info.experiment) ?? [];
     const at = `example ${result.exampleId}${result.repetition > 1 ? ` (repetition ${result.repetition})` : ""}`;
-    for (const message of messages) if (list.length < errorsShown) list.push(`${at}: ${firstLine(message)}`);
+    for (const message of messages) if (list.length < errorsShown) list.push(`${at}: ${message}`);
     this.firstErrors.set(info.experiment, list);
   }
 
@@ -33,7 +35,7 @@ export class SummaryReporter implements RunListener {
     const out: string[] = [];
     if (!this.options.quiet) out.push("", this.table(results, run));
     for (const result of results.filter((r) => r.status === "failed")) {
-      out.push("", `${pc.red("✖")} ${pc.bold(result.experiment)}: ${result.failure ?? `${plural(result.taskErrors, "task error")}, ${plural(result.evaluatorErrors, "evaluator error")}`}`);
+      out.push("", `${pc.red("✖")} ${pc.bold(result.experiment)}: ${result.failure ?? errorCounts(result)}`);
       for (const message of this.firstErrors.get(result.experiment) ?? []) out.push(`    ${message}`);
       const more = result.taskErrors + result.evaluatorErrors - (this.firstErrors.get(result.experiment)?.length ?? 0);
       if (more > 0 && result.runPath) out.push(pc.dim(`    … and ${more} more in ${shown(result.runPath)}/results.jsonl`));
@@ -71,6 +73,11 @@ function closingLine(results: ExperimentResult[], run: RunInfo): string {
   if (interrupted > 0) return pc.yellow(`Interrupted: ${results.length - interrupted - failed} passed, ${failed} failed, ${interrupted} interrupted${dry}.`);
   if (failed > 0) return pc.red(`${failed} of ${plural(results.length, "experiment")} failed${dry}.`);
   return pc.green(`${plural(results.length, "experiment")} passed${dry}.`);
+}
+
+function errorCounts(result: ExperimentResult): string {
+  const parts = [[result.taskErrors, "task error"], [result.evaluatorErrors, "evaluator error"]] as const;
+  return parts.filter(([count]) => count > 0).map(([count, word]) => plural(count, word)).join(", ");
 }
 
 function firstLine(text: string): string {
