@@ -11,8 +11,9 @@ export function* parseDocumentRecords(text: string, file: string): Generator<Raw
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   const problem = doc.errors[0];
   if (problem) {
-    const line = problem.linePos?.[0].line;
-    throw new DatasetError(`${file}${line ? `:${line}` : ""}: ${problem.message.split("\n")[0]}`);
+    const at = problem.linePos?.[0];
+    const message = problem.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    throw new DatasetError(`${file}${at ? `:${at.line}:${at.col}` : ""}: ${message}`);
   }
   const root: unknown = doc.contents;
   const list = isMap(root) && root.has("examples") ? root.get("examples", true) : root;

@@ -90,7 +90,7 @@ describe("local datasets", () => {
     [{ "dataset.jsonl": '[1]\n' }, /dataset.jsonl:1: expected an object/],
     [{ "dataset.jsonl": '{"id":"a","input":{}}\n{"id":"a","input":{}}\n' }, /dataset.jsonl:2: duplicate id "a" \(first on line 1\)/],
     [{ "dataset.json": '[\n  {"input": {}},\n  {"input": 5}\n]' }, /dataset.json:3: "input" must be an object/],
-    [{ "dataset.yaml": "- input: { q: 1 }\n- input: [\n" }, /dataset.yaml:\d+: /],
+    [{ "dataset.yaml": "- input: { q: 1 }\n- input: [\n" }, /dataset.yaml:\d+:\d+: [^\n]*[^:]$/],
     [{ "dataset.yaml": "input: 1\n" }, /dataset.yaml:1: expected a list of records/],
     [{ "dataset.csv": "question,expected_output\nq,a\n" }, /dataset.csv:1: missing column "user_query" \(columns: question, expected_output\); add it or set \[dataset\] input_keys/],
     [{ "dataset.csv": 'user_query,expected_output\n"a,b\n' }, /dataset.csv/],
