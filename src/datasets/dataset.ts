@@ -33,9 +33,12 @@ export function toExamples(records: Iterable<RawRecord>, file: string): Example[
   const examples: Example[] = [];
   const seen = new Map<string, number>();
   for (const { line, value } of records) {
-    const parsed = exampleSchema.safeParse(value);
-    if (!parsed.success) throw new DatasetError(`${file}:${line}: ${describeIssue(parsed.error.issues[0]!)}`);
-    const { id, input, output = {}, metadata = {} } = parsed.data;
+    if (!isWellFormed(value)) {
+      // Only a bad record pays for zod, which words the message.
+      const parsed = exampleSchema.safeParse(value);
+      throw new DatasetError(`${file}:${line}: ${parsed.success ? "malformed record" : describeIssue(parsed.error.issues[0]!)}`);
+    }
+    const { id, input, output = {}, metadata = {} } = value;
     let exampleId = id === undefined ? contentId(input, output) : String(id);
     if (seen.has(exampleId)) {
       if (id !== undefined) throw new DatasetError(`${file}:${line}: duplicate id "${exampleId}" (first on line ${seen.get(exampleId)}); ids must be unique`);
@@ -45,6 +48,26 @@ export function toExamples(records: Iterable<RawRecord>, file: string): Example[
     examples.push({ id: exampleId, input, output, metadata });
   }
   return examples;
+}
+
+const recordKeys = new Set(["id", "input", "output", "metadata"]);
+
+/** The fast check every record goes through; the same rules as exampleSchema. */
+function isWellFormed(value: unknown): value is z.infer<typeof exampleSchema> {
+  if (!isObject(value)) return false;
+  const record = value as Record<string, unknown>;
+  for (const key in record) if (!recordKeys.has(key)) return false;
+  const { id, input, output, metadata } = record;
+  return (
+    isObject(input) &&
+    (output === undefined || isObject(output)) &&
+    (metadata === undefined || isObject(metadata)) &&
+    (id === undefined || (typeof id === "string" && id !== "") || typeof id === "number")
+  );
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function contentHash(bytes: Buffer | string): string {

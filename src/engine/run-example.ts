@@ -23,7 +23,11 @@ export async function runExample(job: ExampleJob): Promise<ExampleResult | null>
   const { example, repetition, timeoutMs, stop } = job;
   const startedAt = new Date().toISOString();
   const start = performance.now();
-  const outcome = await callWithTimeout((signal) => job.task(example, { signal, repetition, experiment: job.experiment }), timeoutMs, stop);
+  const outcome = await callWithTimeout(
+    (signal) => job.task(example, { get signal() { return signal(); }, repetition, experiment: job.experiment }),
+    timeoutMs,
+    stop,
+  );
   const durationMs = milliseconds(performance.now() - start);
   if (outcome.kind === "interrupted") return null;
 

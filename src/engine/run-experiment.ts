@@ -1,4 +1,3 @@
-import pLimit from "p-limit";
 import type { RunKnobs, RunOverrides } from "../config/settings.js";
 import type { ExperimentFolder } from "../discovery/discover.js";
 import { fileStem, loadExperiment } from "../discovery/load-experiment.js";
@@ -8,6 +7,7 @@ import { firstLine } from "../errors.js";
 import type { ExperimentRecording, Sink } from "../sinks/sink.js";
 import type { ExperimentResult } from "../types.js";
 import type { ExperimentInfo, RunListener } from "./events.js";
+import { forEachConcurrently } from "./for-each-concurrently.js";
 import { runMetadata } from "./metadata.js";
 import { experimentName } from "./naming.js";
 import { runExample } from "./run-example.js";
@@ -109,29 +109,23 @@ export async function runExperiment(folder: ExperimentFolder, context: Experimen
 
   const tally = new Tally(info.evaluators);
   const recordErrors: string[] = [];
-  const limit = pLimit(knobs.exampleConcurrency);
-  const jobs: Promise<void>[] = [];
-  for (const example of examples) {
-    for (let repetition = 1; repetition <= knobs.repetitions; repetition++) {
-      jobs.push(
-        limit(async () => {
-          if (context.stop.aborted) return;
-          const done = await runExample({ experiment: folder.name, example, repetition, task: loaded.task, evaluators: loaded.evaluators, timeoutMs: knobs.timeoutMs, stop: context.stop });
-          if (!done) return;
-          tally.add(done);
-          if (recording) {
-            try {
-              await recording.record(done);
-            } catch (error) {
-              recordErrors.push(firstLine(error));
-            }
-          }
-          context.listener.onResult?.(info, done);
-        }),
-      );
+  const jobs = function* () {
+    for (const example of examples) for (let repetition = 1; repetition <= knobs.repetitions; repetition++) yield { example, repetition };
+  };
+  await forEachConcurrently(jobs(), knobs.exampleConcurrency, async ({ example, repetition }) => {
+    if (context.stop.aborted) return;
+    const done = await runExample({ experiment: folder.name, example, repetition, task: loaded.task, evaluators: loaded.evaluators, timeoutMs: knobs.timeoutMs, stop: context.stop });
+    if (!done) return;
+    tally.add(done);
+    if (recording) {
+      try {
+        await recording.record(done);
+      } catch (error) {
+        recordErrors.push(firstLine(error));
+      }
     }
-  }
-  await Promise.all(jobs);
+    context.listener.onResult?.(info, done);
+  });
 
   Object.assign(result, {
     completed: tally.completed,

@@ -22,7 +22,7 @@ describe("callWithTimeout", () => {
     let seen: AbortSignal | undefined;
     const started = Date.now();
     const outcome = await callWithTimeout((signal) => {
-      seen = signal;
+      seen = signal();
       return new Promise(() => {});
     }, 50, never);
     expect(outcome).toEqual({ kind: "timeout" });
@@ -40,12 +40,20 @@ describe("callWithTimeout", () => {
     const stop = new AbortController();
     let seen: AbortSignal | undefined;
     const pending = callWithTimeout((signal) => {
-      seen = signal;
+      seen = signal();
       return new Promise(() => {});
     }, 10_000, stop.signal);
     stop.abort(new Error("SIGINT"));
     expect(await pending).toEqual({ kind: "interrupted" });
     expect(seen?.aborted).toBe(true);
+  });
+
+  it("gives a signal asked for after the time is up already aborted", async () => {
+    let late: AbortSignal | undefined;
+    const outcome = await callWithTimeout((signal) => new Promise(() => setTimeout(() => (late = signal()), 60)), 20, never);
+    expect(outcome).toEqual({ kind: "timeout" });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(late?.aborted).toBe(true);
   });
 
   it("does not start a call when already interrupted", async () => {

@@ -94,6 +94,22 @@ describe("ExperimentRunner (library API)", () => {
     expect(readResults(error.results[0]!.runPath!).map((r) => r.exampleId)).toEqual(["e0", "e1"]);
   });
 
+  it("hears an interrupt even when tasks never await I/O", async () => {
+    const dir = experiments({ busy: { "task.ts": "export const task = () => 1;", "dataset.jsonl": dataset(300_000) } });
+    const controller = new AbortController();
+    let armed = false;
+    // The timer is set once examples are running: it can only fire if the engine lets the event loop turn.
+    const listener: RunListener = { onResult: () => void (armed ||= Boolean(setTimeout(() => controller.abort(), 50))) };
+    const error = (await new ExperimentRunner({ experimentsDir: join(dir, "experiments"), runsDir: join(dir, "runs"), signal: controller.signal, listeners: [listener] })
+      .run()
+      .catch((e) => e)) as ExperimentsFailedError;
+    expect(error).toBeInstanceOf(ExperimentsFailedError);
+    expect(error.results[0]!.status).toBe("interrupted");
+    expect(error.results[0]!.completed).toBeGreaterThan(0);
+    expect(error.results[0]!.completed).toBeLessThan(300_000);
+    expect(readResults(error.results[0]!.runPath!)).toHaveLength(error.results[0]!.completed);
+  });
+
   it("reports usage errors before any work", async () => {
     const dir = experiments({ only: { "task.ts": "export const task = () => 1;", "dataset.jsonl": dataset(1) } });
     const runner = new ExperimentRunner({ experimentsDir: join(dir, "experiments"), runsDir: join(dir, "runs") });
