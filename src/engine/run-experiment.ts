@@ -108,7 +108,7 @@ export async function runExperiment(folder: ExperimentFolder, context: Experimen
   }
 
   const tally = new Tally(info.evaluators);
-  const recordErrors: string[] = [];
+  const unrecorded = { count: 0, first: "" };
   const jobs = function* () {
     for (const example of examples) for (let repetition = 1; repetition <= knobs.repetitions; repetition++) yield { example, repetition };
   };
@@ -121,7 +121,7 @@ export async function runExperiment(folder: ExperimentFolder, context: Experimen
       try {
         await recording.record(done);
       } catch (error) {
-        recordErrors.push(firstLine(error));
+        if (unrecorded.count++ === 0) unrecorded.first = firstLine(error);
       }
     }
     context.listener.onResult?.(info, done);
@@ -134,7 +134,7 @@ export async function runExperiment(folder: ExperimentFolder, context: Experimen
     evaluators: tally.evaluators(),
   });
   if (context.stop.aborted && tally.completed < result.planned) result.status = "interrupted";
-  else if (recordErrors.length > 0) Object.assign(result, { status: "failed", failure: `${recordErrors.length} results not recorded: ${recordErrors[0]}` });
+  else if (unrecorded.count > 0) Object.assign(result, { status: "failed", failure: `${unrecorded.count} results not recorded: ${unrecorded.first}` });
   else if (tally.taskErrors + tally.evaluatorErrors > 0) result.status = "failed";
   result.durationMs = performance.now() - start;
   if (recording) {

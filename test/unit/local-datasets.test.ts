@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadLocalDataset } from "../../src/datasets/local.js";
 import { DatasetError } from "../../src/errors.js";
 import { tempDir } from "../helpers/cli.js";
+import { thrownMessage } from "../helpers/errors.js";
 
 const csv = { inputKeys: ["user_query"], outputKeys: ["expected_output"], tagColumn: "tags", delimiter: "|" };
 let cleanup: (() => void)[] = [];
@@ -25,15 +26,6 @@ function folder(files: Record<string, string>): string {
 const load = (dir: string, extra: { datasetsDir?: string; version?: string } = {}) =>
   loadLocalDataset("search", { experimentDir: dir, datasetsDir: extra.datasetsDir ?? null, csv, version: extra.version });
 
-function datasetError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DatasetError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a DatasetError");
-}
 
 describe("local datasets", () => {
   it("reads JSONL records, skipping blank lines, with their ids", () => {
@@ -60,7 +52,7 @@ describe("local datasets", () => {
     const { version } = load(dir);
     expect(load(folder({ "dataset.jsonl": '{"input":{"q":2}}\n' })).version).not.toBe(version);
     expect(load(dir, { version: version!.slice(7, 15) }).version).toBe(version);
-    expect(datasetError(() => load(dir, { version: "deadbeef" }))).toMatch(/content hash is sha256:\w+, but dataset_version pins deadbeef/);
+    expect(thrownMessage(() => load(dir, { version: "deadbeef" }), DatasetError)).toMatch(/content hash is sha256:\w+, but dataset_version pins deadbeef/);
   });
 
   it("reads JSON and YAML lists, and { examples: [...] }", () => {
@@ -98,6 +90,6 @@ describe("local datasets", () => {
     [{}, /no dataset for "search": add .*dataset.jsonl \(or set \[local\] datasets_dir\)/],
     [{ "dataset.jsonl": '{"input":{}}\n', "dataset.csv": "user_query\nq\n" }, /several dataset files for "search": .*dataset.jsonl, .*dataset.csv; keep one/],
   ])("fails with file and line: %#", (files, message) => {
-    expect(datasetError(() => load(folder(files)))).toMatch(message);
+    expect(thrownMessage(() => load(folder(files)), DatasetError)).toMatch(message);
   });
 });

@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseCli } from "../../src/cli/parse.js";
 import { UsageError } from "../../src/errors.js";
+import { thrownMessage } from "../helpers/errors.js";
 
-function usageError(argv: string[]): string {
-  try {
-    parseCli(argv);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error(`expected a usage error for ${argv.join(" ")}`);
-}
 
 describe("parseCli", () => {
   it("parses every run flag into typed values", () => {
@@ -48,7 +40,7 @@ describe("parseCli", () => {
     [["nope"], /unknown command 'nope'/],
     [[], /no command given/],
   ])("rejects %j", (argv, message) => {
-    expect(usageError(argv)).toMatch(message);
+    expect(thrownMessage(() => parseCli(argv), UsageError)).toMatch(message);
   });
 
   it("returns help and version text without printing", () => {

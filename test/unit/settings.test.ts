@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { resolveSettings } from "../../src/config/settings.js";
 import { UsageError } from "../../src/errors.js";
 import { tempDir } from "../helpers/cli.js";
+import { thrownMessage } from "../helpers/errors.js";
 
 let cleanup: (() => void)[] = [];
 afterEach(() => {
@@ -18,15 +19,6 @@ function project(toml?: string): string {
   return dir;
 }
 
-function usageError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a UsageError");
-}
 
 describe("resolveSettings", () => {
   it("uses the defaults without a file, relative to the working directory", () => {
@@ -95,16 +87,16 @@ describe("resolveSettings", () => {
     ["[experiments\ndir = 1\n", /evalwire.toml:1:\d+: invalid TOML/],
   ])("names the key at fault in %j", (toml, message) => {
     const cwd = project(toml);
-    expect(usageError(() => resolveSettings({}, {}, cwd))).toMatch(message);
+    expect(thrownMessage(() => resolveSettings({}, {}, cwd), UsageError)).toMatch(message);
   });
 
   it("fails on an explicit --config that does not exist", () => {
-    expect(usageError(() => resolveSettings({ config: "missing.toml" }, {}, project()))).toBe("--config missing.toml: no such file");
+    expect(thrownMessage(() => resolveSettings({ config: "missing.toml" }, {}, project()), UsageError)).toBe("--config missing.toml: no such file");
   });
 
   it("rejects a Phoenix URL that is not one, naming where it came from", () => {
-    expect(usageError(() => resolveSettings({}, { PHOENIX_HOST: "127.0.0.1" }, project()))).toMatch(/^PHOENIX_HOST: expected a URL/);
-    expect(usageError(() => resolveSettings({ backend: "phoenix" }, { PHOENIX_CLIENT_HEADERS: "x" }, project()))).toMatch(/^PHOENIX_CLIENT_HEADERS/);
+    expect(thrownMessage(() => resolveSettings({}, { PHOENIX_HOST: "127.0.0.1" }, project()), UsageError)).toMatch(/^PHOENIX_HOST: expected a URL/);
+    expect(thrownMessage(() => resolveSettings({ backend: "phoenix" }, { PHOENIX_CLIENT_HEADERS: "x" }, project()), UsageError)).toMatch(/^PHOENIX_CLIENT_HEADERS/);
   });
 });
 
