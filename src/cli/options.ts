@@ -1,4 +1,5 @@
 import type { SettingsFlags } from "../config/settings.js";
+import { namePart as namePattern, namePartRule } from "../config/name-part.js";
 import { UsageError } from "../errors.js";
 
 /** Every flag of `run`, once: its name comes from the key, so a flag cannot drift from its setting. */
@@ -31,6 +32,13 @@ function keyValue(value: string, previous: unknown): Record<string, string> {
   return { ...(previous as Record<string, string> | undefined), [value.slice(0, at)]: value.slice(at + 1) };
 }
 
+function namePart(flag: string) {
+  return (value: string): string => {
+    if (!namePattern.test(value)) throw new UsageError(`${flag} ${namePartRule} (got ${JSON.stringify(value)})`);
+    return value;
+  };
+}
+
 function backend(value: string): "local" | "phoenix" {
   if (value !== "local" && value !== "phoenix") throw new UsageError(`--backend takes local or phoenix (got ${JSON.stringify(value)})`);
   return value;
@@ -42,7 +50,7 @@ export const runOptions = {
   dryRun: { flags: "--dry-run [n]", description: "run the first n examples (default 1) of each experiment and record nothing", parse: wholeNumber("--dry-run", 1) },
   concurrency: { flags: "--concurrency <n>", description: "experiments run in parallel (default 1)", parse: wholeNumber("--concurrency", 1) },
   exampleConcurrency: { flags: "--example-concurrency <n>", description: "examples in flight per experiment (default 10)", parse: wholeNumber("--example-concurrency", 1) },
-  prefix: { flags: "--prefix <prefix>", description: "experiment name prefix (default eval)" },
+  prefix: { flags: "--prefix <prefix>", description: "experiment name prefix (default eval)", parse: namePart("--prefix") },
   metadata: { flags: "--metadata <key=value>", description: "metadata recorded with every experiment; repeat for several", parse: keyValue },
   timeout: { flags: "--timeout <ms>", description: "limit per task and evaluator call, in ms; 0 for none (default 300000)", parse: wholeNumber("--timeout", 0) },
   repetitions: { flags: "--repetitions <n>", description: "times each example is run (default 1)", parse: wholeNumber("--repetitions", 1) },

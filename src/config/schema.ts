@@ -1,7 +1,10 @@
 import { z } from "zod";
+import { namePart, namePartRule } from "./name-part.js";
 
 const wholeNumber = (min: number) =>
   z.number().int(`expected a whole number from ${min} up`).min(min, `expected a whole number from ${min} up`);
+
+const nameField = z.string().regex(namePart, namePartRule);
 
 const keyList = z.union([z.string(), z.array(z.string())]);
 const metadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
@@ -18,7 +21,7 @@ export const rootConfigSchema = z.strictObject({
   experiments: z
     .strictObject({
       dir: z.string().min(1).optional(),
-      prefix: z.string().min(1).optional(),
+      prefix: nameField.optional(),
       concurrency: wholeNumber(1).optional(),
       ...runKeys,
     })
@@ -49,7 +52,7 @@ export const rootConfigSchema = z.strictObject({
 
 /** An experiment folder's own evalwire.toml: keys for that experiment alone. */
 export const experimentConfigSchema = z.strictObject({
-  dataset: z.string().min(1).optional(),
+  dataset: nameField.optional(),
   dataset_version: z.string().min(1).optional(),
   splits: z.array(z.string().min(1)).optional(),
   ...runKeys,

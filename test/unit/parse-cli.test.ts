@@ -34,6 +34,7 @@ describe("parseCli", () => {
     [["run", "--timeout", "-5"], /--timeout takes a whole number from 0 up/],
     [["run", "--repetitions", "0"], /--repetitions takes a whole number from 1 up/],
     [["run", "--metadata", "novalue"], /--metadata takes KEY=VALUE \(got "novalue"\)/],
+    [["run", "--prefix", "../up"], /--prefix must not contain \/ or \\ \(it becomes part of a folder name\) \(got "..\/up"\)/],
     [["run", "--backend", "s3"], /--backend takes local or phoenix \(got "s3"\)/],
     [["run", "--bogus"], /unknown option '--bogus'/],
     [["run", "extra"], /too many arguments/],

@@ -80,6 +80,7 @@ describe("resolveSettings", () => {
   it.each([
     ["[experiments]\nconcurency = 2\n", /evalwire.toml: unknown key \[experiments\] concurency.*known keys here: dir, prefix, concurrency/],
     ["[experiment]\ndir = 'x'\n", /evalwire.toml: unknown key experiment; known keys here: experiments, dataset, phoenix, local/],
+    ['[experiments]\nprefix = "ci/pr"\n', /\[experiments\] prefix: must not contain \/ or \\/],
     ["[experiments]\nconcurrency = 0\n", /\[experiments\] concurrency: expected a whole number from 1 up \(got 0\)/],
     ["[experiments]\ntimeout = \"10s\"\n", /\[experiments\] timeout: .*\(got "10s"\)/],
     ["[dataset]\non_exist = \"replace\"\n", /\[dataset\] on_exist: .*\(got "replace"\)/],
@@ -113,5 +114,17 @@ describe("evalwire.toml.example", () => {
       runsDir: "",
     });
     expect(settings.knobs.metadata).toEqual({ team: "search" });
+  });
+});
+
+describe("an experiment folder's evalwire.toml", () => {
+  it("may not name a dataset that would leave the runs folder", async () => {
+    const { discoverExperiments } = await import("../../src/discovery/discover.js");
+    const { mkdirSync } = await import("node:fs");
+    const cwd = project();
+    mkdirSync(join(cwd, "experiments", "sneaky"), { recursive: true });
+    writeFileSync(join(cwd, "experiments", "sneaky", "task.ts"), "export const task = () => 1;");
+    writeFileSync(join(cwd, "experiments", "sneaky", "evalwire.toml"), 'dataset = "../../outside"\n');
+    expect(thrownMessage(() => discoverExperiments(join(cwd, "experiments")), UsageError)).toMatch(/sneaky\/evalwire.toml: dataset: must not contain \//);
   });
 });
