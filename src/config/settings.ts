@@ -154,8 +154,8 @@ function parseHeaders(value: string | undefined): Record<string, string> {
 
 function keyList(value: string | string[] | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const keys = (typeof value === "string" ? value.split(",") : value).map((key) => key.trim()).filter(Boolean);
-  return keys.length > 0 ? keys : undefined;
+  // An empty list is a choice (say, a dataset with no expected outputs), not a missing value.
+  return (typeof value === "string" ? value.split(",") : value).map((key) => key.trim()).filter(Boolean);
 }
 
 function dropUndefined<T extends object>(value: T): Partial<T> {

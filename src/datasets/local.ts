@@ -41,7 +41,8 @@ export function loadLocalDataset(name: string, options: LocalDatasetOptions): Da
   if (options.version && !version.startsWith(options.version) && !version.slice("sha256:".length).startsWith(options.version)) {
     throw new DatasetError(`${shown}: content hash is ${version}, but dataset_version pins ${options.version}`);
   }
-  const text = bytes.toString("utf8");
+  // Editors on Windows often save a byte-order mark; it is not part of the first record.
+  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
   const records: Iterable<RawRecord> = file.endsWith(".jsonl")
     ? parseJsonl(text, shown)
     : file.endsWith(".csv")

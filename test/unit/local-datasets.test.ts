@@ -39,6 +39,15 @@ describe("local datasets", () => {
     expect(dataset.source).toBe(join(dir, "dataset.jsonl"));
   });
 
+  it("reads files with a byte-order mark and Windows line endings", () => {
+    const jsonl = load(folder({ "dataset.jsonl": '\uFEFF{"id":"a","input":{"q":1}}\r\n{"id":"b","input":{"q":2}}\r\n' }));
+    expect(jsonl.examples.map((e) => e.id)).toEqual(["a", "b"]);
+    const yaml = load(folder({ "dataset.yaml": "\uFEFF- id: y\r\n  input: { q: 1 }\r\n" }));
+    expect(yaml.examples.map((e) => e.id)).toEqual(["y"]);
+    const csvFile = load(folder({ "dataset.csv": "\uFEFFid,user_query,expected_output\r\nc1,hi,yo\r\n" }));
+    expect(csvFile.examples[0]).toEqual({ id: "c1", input: { user_query: "hi" }, output: { expected_output: "yo" }, metadata: {} });
+  });
+
   it("gives records without an id a stable id from their content, unique among duplicates", () => {
     const line = '{"input":{"q":"same"}}\n';
     const first = load(folder({ "dataset.jsonl": line + line })).examples.map((e) => e.id);

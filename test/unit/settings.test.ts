@@ -60,6 +60,7 @@ describe("resolveSettings", () => {
   it("reads comma lists and arrays for CSV keys", () => {
     const cwd = project('[dataset]\ninput_keys = "q, lang"\noutput_keys = ["answer"]\ndelimiter = ";"\n');
     expect(resolveSettings({}, {}, cwd).csv).toEqual({ inputKeys: ["q", "lang"], outputKeys: ["answer"], tagColumn: "tags", delimiter: ";" });
+    expect(resolveSettings({}, {}, project("[dataset]\noutput_keys = []\n")).csv.outputKeys).toEqual([]);
   });
 
   it("picks Phoenix by flag over environment over file, and local when none is set", () => {
