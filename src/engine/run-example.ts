@@ -74,9 +74,15 @@ function milliseconds(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
+/** A thrown value as one message; never throws itself (a BigInt or a cycle cannot be JSON). */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
-  return typeof error === "string" ? error : `threw ${JSON.stringify(error) ?? String(error)}`;
+  if (typeof error === "string") return error;
+  try {
+    return `threw ${JSON.stringify(error) ?? String(error)}`;
+  } catch {
+    return `threw ${Object.prototype.toString.call(error)}${typeof error === "bigint" ? ` ${error}n` : ""}`;
+  }
 }
 
 /** The user's frames of an Error's stack: evalwire's own and Node's internals are left out. */
