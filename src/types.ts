@@ -25,6 +25,8 @@ export interface EvaluatorArgs {
   metadata: Record<string, unknown>;
   example: Example;
   durationMs: number;
+  /** Aborted when the evaluator times out or the run is interrupted: pass it to an LLM judge's request. */
+  signal: AbortSignal;
 }
 
 /** What an evaluator may return (or a promise of it). */
@@ -41,6 +43,8 @@ export interface Score {
   score: number | null;
   label: string | null;
   explanation: string | null;
+  /** Only when the evaluator returned some. */
+  metadata?: Record<string, unknown>;
 }
 
 export interface Evaluation extends Score {

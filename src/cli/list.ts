@@ -25,6 +25,7 @@ export async function listCommand(flags: ListFlags): Promise<number> {
     const lines: string[] = [];
     const issues: string[] = [];
     const datasetName = folder.config.dataset ?? folder.name;
+    if (folder.configError) issues.push(folder.configError);
     try {
       const loaded = await loadExperiment(folder);
       lines.push(`task        ${shownPath(folder.taskFile)}`);

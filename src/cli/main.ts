@@ -8,6 +8,12 @@ import { parseCli, type ParsedCli } from "./parse.js";
  */
 export async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes("--verbose");
+  // `evalwire run | head` closes the pipe early: stop writing there, and let the run finish.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+  }
   let code: number;
   try {
     code = await dispatch(parseCli(argv));

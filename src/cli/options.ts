@@ -28,8 +28,9 @@ const repeatable = (value: string, previous: unknown): string[] => [...((previou
 
 function keyValue(value: string, previous: unknown): Record<string, string> {
   const at = value.indexOf("=");
-  if (at <= 0) throw new UsageError(`--metadata takes KEY=VALUE (got ${JSON.stringify(value)})`);
-  return { ...(previous as Record<string, string> | undefined), [value.slice(0, at)]: value.slice(at + 1) };
+  const key = value.slice(0, Math.max(at, 0)).trim();
+  if (at <= 0 || key === "") throw new UsageError(`--metadata takes KEY=VALUE (got ${JSON.stringify(value)})`);
+  return { ...(previous as Record<string, string> | undefined), [key]: value.slice(at + 1) };
 }
 
 function namePart(flag: string) {

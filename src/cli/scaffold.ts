@@ -4,7 +4,7 @@ export function scaffoldFiles(experimentsDir: string): Record<string, string> {
   return {
     "evalwire.toml": `# evalwire configuration: every key is optional. See evalwire.toml.example for all of them.
 [experiments]
-dir = "${experimentsDir}"
+dir = ${JSON.stringify(experimentsDir)}
 prefix = "eval"
 example_concurrency = 10
 timeout = 30000  # ms per task call

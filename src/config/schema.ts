@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { namePart, namePartRule } from "./name-part.js";
 
-const wholeNumber = (min: number) =>
-  z.number().int(`expected a whole number from ${min} up`).min(min, `expected a whole number from ${min} up`);
+const wholeNumber = (min: number) => {
+  const message = `expected a whole number from ${min} up`;
+  return z.number({ error: message }).int(message).min(min, message);
+};
 
 const nameField = z.string().regex(namePart, namePartRule);
 

@@ -18,6 +18,8 @@ export interface ExperimentFolder {
   taskFile: string;
   evaluatorFiles: string[];
   config: ExperimentConfig;
+  /** Why the folder's own evalwire.toml is invalid, if it is: a usage error when this experiment is run. */
+  configError: string | null;
   /** Problems found without loading any code, such as two task files. */
   problems: string[];
 }
@@ -25,9 +27,8 @@ export interface ExperimentFolder {
 /** Finds every experiment below `experimentsDir`, in name order. Throws a UsageError when there are none. */
 export function discoverExperiments(experimentsDir: string): ExperimentFolder[] {
   const dir = resolve(experimentsDir);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UsageError(`experiments folder not found: ${shownPath(dir)} (pass --experiments DIR or set [experiments] dir)`);
-  }
+  if (!existsSync(dir)) throw new UsageError(`experiments folder not found: ${shownPath(dir)} (pass --experiments DIR or set [experiments] dir)`);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`${shownPath(dir)} is a file, not a folder of experiments (pass --experiments DIR)`);
   const taskFiles = fg.sync(`*/task.${codeExtensions}`, { cwd: dir, onlyFiles: true });
   const byFolder = new Map<string, string[]>();
   for (const file of taskFiles) {
@@ -46,21 +47,34 @@ export function selectExperiments(folders: ExperimentFolder[], names: string[] |
   const known = folders.map((folder) => folder.name);
   const unknown = names.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
-    throw new UsageError(`--name: unknown experiment ${unknown.map((n) => `"${n}"`).join(", ")}; known: ${known.join(", ")}`);
+    throw new UsageError(`unknown experiment ${unknown.map((n) => `"${n}"`).join(", ")} (--name); known: ${known.join(", ")}`);
   }
   return folders.filter((folder) => names.includes(folder.name));
+}
+
+/** An invalid evalwire.toml in an experiment about to run is a usage error, before any work starts. */
+export function requireValidConfig(folders: ExperimentFolder[]): void {
+  const invalid = folders.find((folder) => folder.configError !== null);
+  if (invalid) throw new UsageError(invalid.configError!);
 }
 
 function readFolder(root: string, name: string, taskFiles: string[]): ExperimentFolder {
   const dir = join(root, name);
   const configFile = join(dir, "evalwire.toml");
-  const config = existsSync(configFile) ? readToml(configFile, experimentConfigSchema, join(basename(root), name, "evalwire.toml")) : {};
+  let config: ExperimentConfig = {};
+  let configError: string | null = null;
+  try {
+    if (existsSync(configFile)) config = readToml(configFile, experimentConfigSchema, shownPath(configFile));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    configError = error.message;
+  }
   const evaluatorFiles = fg
     .sync(`*.${codeExtensions}`, { cwd: dir, onlyFiles: true, ignore: notEvaluators })
     .sort(byCodePoint)
     .map((file) => join(dir, file));
   const problems = taskFiles.length > 1 ? [`${name}: several task files (${taskFiles.map((f) => basename(f)).join(", ")}); keep one`] : [];
-  return { name, dir, taskFile: join(root, taskFiles[0]!), evaluatorFiles, config, problems };
+  return { name, dir, taskFile: join(root, taskFiles[0]!), evaluatorFiles, config, configError, problems };
 }
 
 function byCodePoint(a: string, b: string): number {

@@ -26,5 +26,8 @@ export function normaliseScore(value: unknown): Score | { error: string } {
   if (label !== null && typeof label !== "string") return { error: `returned label ${JSON.stringify(label)}; a label must be a string` };
   if (explanation !== null && typeof explanation !== "string") return { error: "returned a non-string explanation" };
   if (score === null && label === null) return { error: `returned an object with neither score nor label; ${expected}` };
-  return { score, label, explanation };
+  const { metadata } = record;
+  if (metadata === undefined || metadata === null) return { score, label, explanation };
+  if (typeof metadata !== "object" || Array.isArray(metadata)) return { error: "returned metadata that is not an object" };
+  return { score, label, explanation, metadata: metadata as Record<string, unknown> };
 }

@@ -1,5 +1,5 @@
 import type { LoadedEvaluator } from "../discovery/load-experiment.js";
-import type { Evaluation, Example, ExampleResult, Task } from "../types.js";
+import type { Evaluation, EvaluatorArgs, Example, ExampleResult, Task } from "../types.js";
 import { callWithTimeout } from "./call-with-timeout.js";
 import { normaliseScore } from "./normalise-score.js";
 
@@ -48,12 +48,22 @@ export async function runExample(job: ExampleJob): Promise<ExampleResult | null>
 
 async function evaluate(
   evaluator: LoadedEvaluator,
-  args: Parameters<LoadedEvaluator["evaluate"]>[0],
+  args: Omit<EvaluatorArgs, "signal">,
   timeoutMs: number,
   stop: AbortSignal,
 ): Promise<Evaluation | null> {
   const start = performance.now();
-  const outcome = await callWithTimeout(() => evaluator.evaluate(args), timeoutMs, stop);
+  const outcome = await callWithTimeout(
+    (signal) =>
+      evaluator.evaluate({
+        ...args,
+        get signal() {
+          return signal();
+        },
+      }),
+    timeoutMs,
+    stop,
+  );
   const base = { name: evaluator.name, score: null, label: null, explanation: null, error: null, durationMs: milliseconds(performance.now() - start) };
   switch (outcome.kind) {
     case "interrupted":

@@ -67,11 +67,11 @@ export async function runExperiment(folder: ExperimentFolder, context: Experimen
     context.listener.onExperimentEnd?.(result);
     return result;
   };
-  context.listener.onExperimentStart?.(info);
   if (context.stop.aborted) {
     result.status = "interrupted";
     return finish();
   }
+  context.listener.onExperimentStart?.(info);
 
   let loaded: Awaited<ReturnType<typeof loadExperiment>>;
   let dataset: Dataset;

@@ -1,8 +1,9 @@
 import { setMaxListeners } from "node:events";
 import { resolve } from "node:path";
 import pLimit from "p-limit";
+import { namePart, namePartRule } from "../config/name-part.js";
 import { defaults, type CsvOptions, type RunOverrides } from "../config/settings.js";
-import { discoverExperiments, selectExperiments } from "../discovery/discover.js";
+import { discoverExperiments, requireValidConfig, selectExperiments } from "../discovery/discover.js";
 import { LocalDatasets, type DatasetSource } from "../datasets/source.js";
 import { ExperimentsFailedError, UsageError } from "../errors.js";
 import { RunStore } from "../sinks/run-store.js";
@@ -59,9 +60,11 @@ export class ExperimentRunner {
     if (options.phoenixClient !== undefined) {
       throw new UsageError("the Phoenix backend is not available in this version yet; run with the local backend");
     }
+    validateOptions(options, runOptions);
     const dryRun = dryRunCount(options.dryRun);
     const experimentsDir = resolve(options.experimentsDir);
     const folders = selectExperiments(discoverExperiments(options.experimentsDir), runOptions.names);
+    requireValidConfig(folders);
 
     const stop = linkedSignal(options.signal);
     const listeners = options.listeners ?? [];
@@ -122,6 +125,19 @@ function linkedSignal(outer: AbortSignal | undefined): AbortSignal {
   if (outer?.aborted) controller.abort(outer.reason);
   else outer?.addEventListener("abort", () => controller.abort(outer.reason), { once: true });
   return controller.signal;
+}
+
+/** The library's own checks, as the CLI's flags have theirs: a bad value is a UsageError naming the option. */
+function validateOptions(options: ExperimentRunnerOptions, runOptions: RunOptions): void {
+  const whole = (name: string, value: number | undefined, min: number) => {
+    if (value !== undefined && (!Number.isInteger(value) || value < min)) throw new UsageError(`${name} takes a whole number from ${min} up (got ${value})`);
+  };
+  whole("concurrency", options.concurrency, 1);
+  whole("exampleConcurrency", options.exampleConcurrency ?? options.overrides?.exampleConcurrency, 1);
+  whole("repetitions", options.repetitions ?? options.overrides?.repetitions, 1);
+  whole("timeoutMs", options.timeoutMs ?? options.overrides?.timeoutMs, 0);
+  const prefix = runOptions.experimentNamePrefix;
+  if (prefix !== undefined && !namePart.test(prefix)) throw new UsageError(`experimentNamePrefix ${namePartRule} (got ${JSON.stringify(prefix)})`);
 }
 
 function dryRunCount(dryRun: boolean | number | undefined): number | false {

@@ -40,7 +40,7 @@ describe("evaluator return shapes", () => {
       expect(evaluation(result, "default_export")).toMatchObject({ score: 1 });
       expect(evaluation(result, "phoenix_style")).toMatchObject({ score: 0.9, label: "close" });
       // evaluators get { input, output, expected, metadata, example, durationMs }, taken from the example
-      expect(evaluation(result, "args_check")).toMatchObject({ label: "durationMs,example,expected,input,metadata,output", explanation: `true greek ${id}` });
+      expect(evaluation(result, "args_check")).toMatchObject({ label: "durationMs,example,expected,input,metadata,output,signal", explanation: `true greek ${id}` });
       expect(typeof evaluation(result, "number").durationMs).toBe("number");
     }
     expect(evaluation(byId.a, "boolean")).toMatchObject({ score: 1, label: "pass" });

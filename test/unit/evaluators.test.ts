@@ -9,6 +9,7 @@ const args = (output: unknown, expected: Record<string, unknown>): EvaluatorArgs
   metadata: {},
   example: { id: "1", input: {}, output: expected, metadata: {} },
   durationMs: 1,
+  signal: new AbortController().signal,
 });
 
 describe("built-in evaluators", () => {

@@ -18,7 +18,7 @@ describe("normaliseScore", () => {
 
   it("keeps score, label and explanation of an object", () => {
     expect(normaliseScore({ score: 0.5, label: "half", explanation: "one of two" })).toEqual({ score: 0.5, label: "half", explanation: "one of two" });
-    expect(normaliseScore({ label: "x", metadata: { a: 1 } })).toEqual({ score: null, label: "x", explanation: null });
+    expect(normaliseScore({ label: "x", metadata: { a: 1 } })).toEqual({ score: null, label: "x", explanation: null, metadata: { a: 1 } });
   });
 
   it.each([
@@ -33,6 +33,7 @@ describe("normaliseScore", () => {
     [{ scor: 1 }, /unknown key "scor"/],
     [{ explanation: "only" }, /neither score nor label/],
     [() => 1, /returned function/],
+    [{ score: 1, metadata: 5 }, /metadata that is not an object/],
   ])("rejects %o", (value, message) => {
     const result = normaliseScore(value);
     expect(result).toHaveProperty("error");

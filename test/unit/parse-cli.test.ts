@@ -33,6 +33,7 @@ describe("parseCli", () => {
     [["run", "--example-concurrency", "x"], /--example-concurrency takes a whole number/],
     [["run", "--timeout", "-5"], /--timeout takes a whole number from 0 up/],
     [["run", "--repetitions", "0"], /--repetitions takes a whole number from 1 up/],
+    [["run", "--metadata", " =v"], /--metadata takes KEY=VALUE \(got " =v"\)/],
     [["run", "--metadata", "novalue"], /--metadata takes KEY=VALUE \(got "novalue"\)/],
     [["run", "--prefix", "../up"], /--prefix must not contain \/ or \\ \(it becomes part of a folder name\) \(got "..\/up"\)/],
     [["run", "--backend", "s3"], /--backend takes local or phoenix \(got "s3"\)/],

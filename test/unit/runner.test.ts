@@ -60,6 +60,23 @@ describe("ExperimentRunner (library API)", () => {
     expect(results[1]!.completed).toBe(2);
   });
 
+  it("records any thrown value as that example's error, even one that is not JSON", async () => {
+    const dir = experiments({
+      odd: {
+        "task.ts": `export const task = (example: any) => {
+          if (example.input.n === 0) throw 10n;
+          const cycle: any = { name: "cycle" }; cycle.self = cycle;
+          if (example.input.n === 1) throw cycle;
+          throw { code: 42 };
+        };`,
+        "dataset.jsonl": dataset(3),
+      },
+    });
+    const error = (await new ExperimentRunner({ experimentsDir: join(dir, "experiments"), runsDir: join(dir, "runs") }).run().catch((e) => e)) as ExperimentsFailedError;
+    expect(error.results[0]).toMatchObject({ status: "failed", completed: 3, taskErrors: 3 });
+    expect(readResults(error.results[0]!.runPath!).map((r) => r.error)).toEqual(["threw [object BigInt] 10n", "threw [object Object]", 'threw {"code":42}']);
+  });
+
   it("runs examples concurrently up to exampleConcurrency, never more", async () => {
     const dir = experiments({
       slow: {
@@ -125,11 +142,41 @@ describe("ExperimentRunner (library API)", () => {
     expect(error.results[0]!.completed).toBeLessThanOrEqual(4);
   });
 
+  it("gives evaluators a signal that aborts on timeout, and records their metadata", async () => {
+    const dir = experiments({
+      judged: {
+        "task.ts": "export const task = () => 'answer';",
+        "slow_judge.ts": `export const slow_judge = ({ signal }: { signal: AbortSignal }) => new Promise((_, reject) =>
+          signal.addEventListener("abort", () => { (globalThis as any).judgeCancelled = true; reject(new Error("cancelled")); }));`,
+        "explained.ts": "export default () => ({ score: 0.5, metadata: { model: 'tiny' } });",
+        "dataset.jsonl": dataset(1),
+      },
+    });
+    const error = (await new ExperimentRunner({ experimentsDir: join(dir, "experiments"), runsDir: join(dir, "runs"), timeoutMs: 50 }).run().catch((e) => e)) as ExperimentsFailedError;
+    expect((globalThis as any).judgeCancelled).toBe(true);
+    const [result] = readResults(error.results[0]!.runPath!);
+    expect(result.evaluations).toEqual([
+      expect.objectContaining({ name: "explained", score: 0.5, metadata: { model: "tiny" }, error: null }),
+      expect.objectContaining({ name: "slow_judge", score: null, error: "timed out after 50 ms" }),
+    ]);
+  });
+
+  it("checks its own options as the CLI checks flags", async () => {
+    const dir = experiments({ only: { "task.ts": "export const task = () => 1;", "dataset.jsonl": dataset(1) } });
+    const run = (options: object, runOptions: object = {}) =>
+      new ExperimentRunner({ experimentsDir: join(dir, "experiments"), runsDir: join(dir, "runs"), ...options }).run(runOptions);
+    await expect(run({ concurrency: 0 })).rejects.toThrow("concurrency takes a whole number from 1 up (got 0)");
+    await expect(run({ exampleConcurrency: 1.5 })).rejects.toThrow("exampleConcurrency takes a whole number from 1 up (got 1.5)");
+    await expect(run({ repetitions: 0 })).rejects.toThrow("repetitions takes a whole number from 1 up (got 0)");
+    await expect(run({ timeoutMs: -1 })).rejects.toThrow("timeoutMs takes a whole number from 0 up (got -1)");
+    await expect(run({}, { experimentNamePrefix: "../../escaped" })).rejects.toThrow(/experimentNamePrefix must not contain \//);
+  });
+
   it("reports usage errors before any work", async () => {
     const dir = experiments({ only: { "task.ts": "export const task = () => 1;", "dataset.jsonl": dataset(1) } });
     const runner = new ExperimentRunner({ experimentsDir: join(dir, "experiments"), runsDir: join(dir, "runs") });
     await expect(runner.run({ names: ["other"] })).rejects.toThrow(UsageError);
-    await expect(runner.run({ names: ["other"] })).rejects.toThrow('--name: unknown experiment "other"; known: only');
+    await expect(runner.run({ names: ["other"] })).rejects.toThrow('unknown experiment "other" (--name); known: only');
     await expect(new ExperimentRunner({ experimentsDir: join(dir, "nowhere") }).run()).rejects.toThrow(/experiments folder not found/);
     await expect(new ExperimentRunner({ experimentsDir: join(dir, "experiments"), dryRun: 0 }).run()).rejects.toThrow(/dryRun takes a whole number from 1 up/);
   });

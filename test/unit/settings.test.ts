@@ -120,12 +120,14 @@ describe("evalwire.toml.example", () => {
 
 describe("an experiment folder's evalwire.toml", () => {
   it("may not name a dataset that would leave the runs folder", async () => {
-    const { discoverExperiments } = await import("../../src/discovery/discover.js");
+    const { discoverExperiments, requireValidConfig } = await import("../../src/discovery/discover.js");
     const { mkdirSync } = await import("node:fs");
     const cwd = project();
     mkdirSync(join(cwd, "experiments", "sneaky"), { recursive: true });
     writeFileSync(join(cwd, "experiments", "sneaky", "task.ts"), "export const task = () => 1;");
     writeFileSync(join(cwd, "experiments", "sneaky", "evalwire.toml"), 'dataset = "../../outside"\n');
-    expect(thrownMessage(() => discoverExperiments(join(cwd, "experiments")), UsageError)).toMatch(/sneaky\/evalwire.toml: dataset: must not contain \//);
+    const folders = discoverExperiments(join(cwd, "experiments"));
+    expect(folders[0]!.configError).toMatch(/sneaky\/evalwire.toml: dataset: must not contain \//);
+    expect(thrownMessage(() => requireValidConfig(folders), UsageError)).toBe(folders[0]!.configError);
   });
 });
