@@ -56,7 +56,12 @@ async function evaluate(
   const outcome = await callWithTimeout(
     (signal) =>
       evaluator.evaluate({
-        ...args,
+        input: args.input,
+        output: args.output,
+        expected: args.expected,
+        metadata: args.metadata,
+        example: args.example,
+        durationMs: args.durationMs,
         get signal() {
           return signal();
         },
