@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { shownPath } from "../shown-path.js";
 import { dirname, resolve } from "node:path";
 import pc from "picocolors";
 import { ExitCode } from "../errors.js";
-import { shown } from "../report/format.js";
 import type { InitFlags } from "./options.js";
 import { scaffoldFiles } from "./scaffold.js";
 
@@ -13,12 +13,12 @@ export async function initCommand(flags: InitFlags): Promise<number> {
   for (const [path, content] of Object.entries(scaffoldFiles(experimentsDir))) {
     const file = resolve(cwd, path);
     if (existsSync(file)) {
-      process.stdout.write(`${pc.yellow("exists")}   ${shown(file)} (left alone)\n`);
+      process.stdout.write(`${pc.yellow("exists")}   ${shownPath(file)} (left alone)\n`);
       continue;
     }
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, content);
-    process.stdout.write(`${pc.green("created")}  ${shown(file)}\n`);
+    process.stdout.write(`${pc.green("created")}  ${shownPath(file)}\n`);
   }
   process.stdout.write(`\nNext: npx evalwire run${experimentsDir === "experiments" ? "" : ` --experiments ${experimentsDir}`}\n`);
   return ExitCode.ok;

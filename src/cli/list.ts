@@ -2,11 +2,11 @@ import pc from "picocolors";
 import { resolveSettings } from "../config/settings.js";
 import { discoverExperiments, selectExperiments } from "../discovery/discover.js";
 import { loadExperiment } from "../discovery/load-experiment.js";
-import { shownPath } from "../discovery/load-module.js";
+import { shownPath } from "../shown-path.js";
 import { LocalDatasets } from "../datasets/source.js";
 import { ExitCode, firstLine } from "../errors.js";
 import { requireLocalBackend } from "./environment.js";
-import { plural, shown } from "../report/format.js";
+import { plural } from "../report/format.js";
 import { version } from "../version.js";
 import type { ListFlags } from "./options.js";
 
@@ -17,8 +17,8 @@ export async function listCommand(flags: ListFlags): Promise<number> {
   const folders = selectExperiments(discoverExperiments(settings.experimentsDir), flags.name);
   const datasets = new LocalDatasets(settings.datasetsDir, settings.csv);
   const out: string[] = [
-    `${pc.bold("evalwire")} ${version} · local backend · runs in ${shown(settings.runsDir)}`,
-    `${plural(folders.length, "experiment")} in ${shown(settings.experimentsDir)}`,
+    `${pc.bold("evalwire")} ${version} · local backend · runs in ${shownPath(settings.runsDir)}`,
+    `${plural(folders.length, "experiment")} in ${shownPath(settings.experimentsDir)}`,
   ];
   let problems = 0;
   for (const folder of folders) {

@@ -74,6 +74,10 @@ export const defaults = {
   phoenixUrl: "http://localhost:6006",
 } as const;
 
+export function defaultCsvOptions(): CsvOptions {
+  return { inputKeys: [...defaults.inputKeys], outputKeys: [...defaults.outputKeys], tagColumn: defaults.tagColumn, delimiter: defaults.delimiter };
+}
+
 const phoenixUrlVariables = ["PHOENIX_HOST", "PHOENIX_BASE_URL", "PHOENIX_COLLECTOR_ENDPOINT"] as const;
 
 /** Finds and reads evalwire.toml: `--config` when given (it must exist), else `./evalwire.toml` if present. */
@@ -114,10 +118,13 @@ export function resolveSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv, cw
     datasetsDir: fromFile(config.local?.datasets_dir) ?? null,
     runsDir: fromFile(config.local?.runs_dir) ?? resolve(cwd, defaults.runsDir),
     csv: {
-      inputKeys: keyList(config.dataset?.input_keys) ?? [...defaults.inputKeys],
-      outputKeys: keyList(config.dataset?.output_keys) ?? [...defaults.outputKeys],
-      tagColumn: config.dataset?.tag_column ?? defaults.tagColumn,
-      delimiter: config.dataset?.delimiter ?? defaults.delimiter,
+      ...defaultCsvOptions(),
+      ...dropUndefined({
+        inputKeys: keyList(config.dataset?.input_keys),
+        outputKeys: keyList(config.dataset?.output_keys),
+        tagColumn: config.dataset?.tag_column,
+        delimiter: config.dataset?.delimiter,
+      }),
     },
     backend: resolveBackend(flags, env, config),
   };

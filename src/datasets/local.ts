@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CsvOptions } from "../config/settings.js";
-import { shownPath } from "../discovery/load-module.js";
+import { shownPath } from "../shown-path.js";
 import { DatasetError } from "../errors.js";
 import { parseCsv } from "./csv.js";
 import { contentHash, toExamples, type Dataset, type RawRecord } from "./dataset.js";

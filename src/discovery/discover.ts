@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import fg from "fast-glob";
 import { UsageError } from "../errors.js";
 import { readToml } from "../config/read-toml.js";
-import { shownPath } from "./load-module.js";
+import { shownPath } from "../shown-path.js";
 import { experimentConfigSchema, type ExperimentConfig } from "../config/schema.js";
 
 const codeExtensions = "{ts,mts,js,mjs}";

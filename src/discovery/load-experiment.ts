@@ -2,7 +2,8 @@ import { basename, extname } from "node:path";
 import { LoadError } from "../errors.js";
 import type { EvaluatorArgs, Task } from "../types.js";
 import type { ExperimentFolder } from "./discover.js";
-import { loadExport, shownPath } from "./load-module.js";
+import { loadExport } from "./load-module.js";
+import { shownPath } from "../shown-path.js";
 
 export interface LoadedEvaluator {
   /** The file stem: unique within a folder, so names never collide. */

@@ -1,6 +1,6 @@
-import { relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { LoadError, firstLine } from "../errors.js";
+import { shownPath } from "../shown-path.js";
 
 /**
  * The one door through which user code enters: imports a .ts/.js file with tsx (ESM or CommonJS,
@@ -24,12 +24,6 @@ export async function loadExport(file: string, exportName: string, what: string)
     );
   }
   return value;
-}
-
-/** A file as the user would type it: relative to the working directory when below it. */
-export function shownPath(file: string): string {
-  const path = relative(process.cwd(), file);
-  return path && !path.startsWith("..") ? path : file;
 }
 
 let registered: Promise<void> | undefined;
@@ -69,5 +63,5 @@ function describeLoadError(error: unknown, file: string, shown: string): string 
   const message = error instanceof Error ? error.message : String(error);
   const transform = /^Transform failed[^\n]*\n(.+?):(\d+):(\d+): ERROR: (.+)$/m.exec(message);
   if (transform) return `line ${transform[2]}:${transform[3]}: ${transform[4]}`;
-  return firstLine(error).replaceAll(file, shown).replace(/\?namespace=[\w-]+/g, "");
+  return firstLine(error).replaceAll(file, shown);
 }

@@ -2,7 +2,7 @@ import { setMaxListeners } from "node:events";
 import { resolve } from "node:path";
 import pLimit from "p-limit";
 import { namePart, namePartRule } from "../config/name-part.js";
-import { defaults, type CsvOptions, type RunOverrides } from "../config/settings.js";
+import { defaultCsvOptions, defaults, type CsvOptions, type RunOverrides } from "../config/settings.js";
 import { discoverExperiments, requireValidConfig, selectExperiments } from "../discovery/discover.js";
 import { LocalDatasets, type DatasetSource } from "../datasets/source.js";
 import { ExperimentsFailedError, UsageError } from "../errors.js";
@@ -70,13 +70,7 @@ export class ExperimentRunner {
     const listeners = options.listeners ?? [];
     const listener = fanOut(listeners);
     const runsDir = resolve(options.runsDir ?? defaults.runsDir);
-    const datasets: DatasetSource = new LocalDatasets(options.datasetsDir ?? null, {
-      inputKeys: [...defaults.inputKeys],
-      outputKeys: [...defaults.outputKeys],
-      tagColumn: defaults.tagColumn,
-      delimiter: defaults.delimiter,
-      ...options.csv,
-    });
+    const datasets: DatasetSource = new LocalDatasets(options.datasetsDir ?? null, { ...defaultCsvOptions(), ...options.csv });
     const info: RunInfo = {
       backend: "local",
       location: runsDir,

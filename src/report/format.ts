@@ -1,5 +1,5 @@
-import { relative } from "node:path";
 import pc from "picocolors";
+import { shownPath } from "../shown-path.js";
 import type { RunInfo } from "../engine/events.js";
 import { version } from "../version.js";
 
@@ -22,18 +22,12 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-/** A path as the user would type it. */
-export function shown(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith("..") ? rel : path;
-}
-
 /** The first lines of every run: which backend, where results go, what was found. */
 export function header(run: RunInfo): string {
-  const where = run.dryRun !== false ? "dry run: nothing is recorded" : run.backend === "local" ? `runs in ${shown(run.location)}` : run.location;
+  const where = run.dryRun !== false ? "dry run: nothing is recorded" : run.backend === "local" ? `runs in ${shownPath(run.location)}` : run.location;
   const lines = [
     `${pc.bold("evalwire")} ${version} · ${run.backend} backend · ${where}`,
-    `${plural(run.experiments.length, "experiment")} in ${shown(run.experimentsDir)}: ${run.experiments.join(", ")}` +
+    `${plural(run.experiments.length, "experiment")} in ${shownPath(run.experimentsDir)}: ${run.experiments.join(", ")}` +
       (run.dryRun !== false ? pc.dim(` (first ${plural(run.dryRun, "example")} each)`) : ""),
   ];
   return `${lines.join("\n")}\n`;

@@ -1,7 +1,9 @@
 import pc from "picocolors";
+import { shownPath } from "../shown-path.js";
 import type { ExperimentInfo, RunInfo, RunListener } from "../engine/events.js";
+import { firstLine } from "../errors.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
-import { duration, plural, score, shown, table, type Output } from "./format.js";
+import { duration, plural, score, table, type Output } from "./format.js";
 
 const errorsShown = 3;
 
@@ -38,7 +40,7 @@ export class SummaryReporter implements RunListener {
       out.push("", `${pc.red("✖")} ${pc.bold(result.experiment)}: ${result.failure ?? errorCounts(result)}`);
       for (const message of this.firstErrors.get(result.experiment) ?? []) out.push(`    ${message}`);
       const more = result.taskErrors + result.evaluatorErrors - (this.firstErrors.get(result.experiment)?.length ?? 0);
-      if (more > 0 && result.runPath) out.push(pc.dim(`    … and ${more} more in ${shown(result.runPath)}/results.jsonl`));
+      if (more > 0 && result.runPath) out.push(pc.dim(`    … and ${more} more in ${shownPath(result.runPath)}/results.jsonl`));
     }
     out.push("", closingLine(results, run));
     this.out.write(`${out.join("\n")}\n`);
@@ -59,7 +61,7 @@ export class SummaryReporter implements RunListener {
         errors > 0 ? pc.red(String(errors)) : "0",
         result.failure && result.completed === 0 ? pc.red("failed: see below") : scores || pc.dim("no evaluators"),
         duration(result.durationMs),
-        result.runPath ? shown(result.runPath) : "",
+        result.runPath ? shownPath(result.runPath) : "",
       ]);
     }
     return table(rows);
@@ -78,8 +80,4 @@ function closingLine(results: ExperimentResult[], run: RunInfo): string {
 function errorCounts(result: ExperimentResult): string {
   const parts = [[result.taskErrors, "task error"], [result.evaluatorErrors, "evaluator error"]] as const;
   return parts.filter(([count]) => count > 0).map(([count, word]) => plural(count, word)).join(", ");
-}
-
-function firstLine(text: string): string {
-  return text.split("\n")[0]!;
 }
