@@ -1,0 +1,11 @@
+// Values the phoenix project's globalSetup hands to its tests through inject().
+import "vitest";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Base URL of the shared Phoenix server, or "" when Phoenix could not be started. */
+    phoenixUrl: string;
+    /** Why Phoenix could not be started, or "" when it runs. */
+    phoenixSkipReason: string;
+  }
+}
