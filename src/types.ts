@@ -69,6 +69,8 @@ export interface ExampleResult {
   stack?: string;
   startedAt: string;
   durationMs: number;
+  /** The task span's trace, when traces are recorded (Phoenix). */
+  traceId?: string;
   evaluations: Evaluation[];
 }
 
@@ -99,5 +101,7 @@ export interface ExperimentResult {
   durationMs: number;
   /** The local run folder, when results were recorded. */
   runPath: string | null;
+  /** The experiment's page in Phoenix, when recorded there. */
+  url?: string | null;
   dryRun: boolean;
 }

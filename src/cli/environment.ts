@@ -1,13 +1,13 @@
 import type { Settings } from "../config/settings.js";
-import { UsageError } from "../errors.js";
+import type { PhoenixConnection } from "../phoenix/client.js";
 
 /** True on CI services (CI=true, as GitHub Actions, GitLab and most others set). */
 export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.CI) && env.CI !== "false" && env.CI !== "0";
 }
 
-export function requireLocalBackend(settings: Settings): void {
-  if (settings.backend.kind === "phoenix") {
-    throw new UsageError(`the Phoenix backend (chosen by ${settings.backend.source}) is not available in this version yet; use --backend local`);
-  }
+/** Where Phoenix is, when it is the backend. */
+export function phoenixConnection(settings: Settings): PhoenixConnection | undefined {
+  const { backend } = settings;
+  return backend.kind === "phoenix" ? { baseUrl: backend.baseUrl, apiKey: backend.apiKey, headers: backend.headers } : undefined;
 }

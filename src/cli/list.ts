@@ -3,9 +3,9 @@ import { resolveSettings } from "../config/settings.js";
 import { discoverExperiments, selectExperiments } from "../discovery/discover.js";
 import { loadExperiment } from "../discovery/load-experiment.js";
 import { shownPath } from "../shown-path.js";
-import { LocalDatasets } from "../datasets/source.js";
+import { LocalDatasets, type DatasetSource } from "../datasets/source.js";
 import { ExitCode, firstLine } from "../errors.js";
-import { requireLocalBackend } from "./environment.js";
+import { phoenixConnection } from "./environment.js";
 import { plural } from "../report/format.js";
 import { version } from "../version.js";
 import type { ListFlags } from "./options.js";
@@ -13,11 +13,11 @@ import type { ListFlags } from "./options.js";
 /** Shows what `run` would do, loading every file and dataset as `run` would; exit 1 when any has a problem. */
 export async function listCommand(flags: ListFlags): Promise<number> {
   const settings = resolveSettings(flags, process.env, process.cwd());
-  requireLocalBackend(settings);
   const folders = selectExperiments(discoverExperiments(settings.experimentsDir), flags.name);
-  const datasets = new LocalDatasets(settings.datasetsDir, settings.csv);
+  const connection = phoenixConnection(settings);
+  const datasets: DatasetSource = connection ? (await import("../phoenix/backend.js")).phoenixBackend(connection).datasets : new LocalDatasets(settings.datasetsDir, settings.csv);
   const out: string[] = [
-    `${pc.bold("evalwire")} ${version} · local backend · runs in ${shownPath(settings.runsDir)}`,
+    `${pc.bold("evalwire")} ${version} · ${connection ? `phoenix backend · ${connection.baseUrl}` : `local backend · runs in ${shownPath(settings.runsDir)}`}`,
     `${plural(folders.length, "experiment")} in ${shownPath(settings.experimentsDir)}`,
   ];
   let problems = 0;
@@ -34,8 +34,8 @@ export async function listCommand(flags: ListFlags): Promise<number> {
       issues.push(firstLine(error));
     }
     try {
-      const dataset = await datasets.load({ name: datasetName, experimentDir: folder.dir, version: folder.config.dataset_version });
-      lines.push(`dataset     ${datasetName}: ${plural(dataset.examples.length, "example")} from ${shownPath(dataset.source)} (${dataset.version})`);
+      const dataset = await datasets.load({ name: datasetName, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits });
+      lines.push(`dataset     ${datasetName}: ${plural(dataset.examples.length, "example")} from ${dataset.remote ? dataset.source : shownPath(dataset.source)} (${dataset.version})`);
     } catch (error) {
       issues.push(firstLine(error));
     }

@@ -4,12 +4,11 @@ import { ExperimentRunner } from "../engine/runner.js";
 import { errorMessage } from "../engine/run-example.js";
 import { ExitCode, ExperimentsFailedError } from "../errors.js";
 import { createReporters } from "../report/index.js";
-import { isCI, requireLocalBackend } from "./environment.js";
+import { isCI, phoenixConnection } from "./environment.js";
 import type { RunFlags } from "./options.js";
 
 export async function runCommand(flags: RunFlags): Promise<number> {
   const settings = resolveSettings(flags, process.env, process.cwd());
-  requireLocalBackend(settings);
   const interrupt = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);
@@ -31,6 +30,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const out = process.stdout;
   const runner = new ExperimentRunner({
     experimentsDir: settings.experimentsDir,
+    phoenix: phoenixConnection(settings),
     concurrency: settings.concurrency,
     exampleConcurrency: settings.knobs.exampleConcurrency,
     timeoutMs: settings.knobs.timeoutMs,

@@ -10,8 +10,16 @@ export interface Dataset {
   /** Where it came from: a file path or a server URL. */
   source: string;
   examples: Example[];
+  /** Where a Phoenix dataset lives on its server; recording an experiment there needs it. */
+  remote?: RemoteDataset;
   /** Things the user should know that do not fail the experiment. */
   warnings?: string[];
+}
+
+export interface RemoteDataset {
+  datasetId: string;
+  versionId: string;
+  splits: string[];
 }
 
 const record = z.record(z.string(), z.unknown());

@@ -4,6 +4,8 @@ export interface RunInfo {
   backend: "local" | "phoenix";
   /** Where results go: the run store folder, or the Phoenix URL. */
   location: string;
+  /** The local run store, written in both backends. */
+  runsDir: string;
   experimentsDir: string;
   experiments: string[];
   /** Examples per experiment in a dry run, or false. */

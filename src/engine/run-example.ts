@@ -1,4 +1,5 @@
 import type { LoadedEvaluator } from "../discovery/load-experiment.js";
+import type { TaskTracer } from "../sinks/task-tracer.js";
 import type { Evaluation, EvaluatorArgs, Example, ExampleResult, Task } from "../types.js";
 import { callWithTimeout } from "./call-with-timeout.js";
 import { normaliseScore } from "./normalise-score.js";
@@ -12,6 +13,8 @@ export interface ExampleJob {
   timeoutMs: number;
   /** Aborts when the run is interrupted. */
   stop: AbortSignal;
+  /** Runs the task in a span, when traces are recorded. */
+  tracer?: TaskTracer | null;
 }
 
 /**
@@ -22,22 +25,33 @@ export interface ExampleJob {
 export async function runExample(job: ExampleJob): Promise<ExampleResult | null> {
   const { example, repetition, timeoutMs, stop } = job;
   const startedAt = new Date().toISOString();
+  const span = job.tracer?.start(example, repetition);
   const start = performance.now();
   const outcome = await callWithTimeout(
-    (signal) => job.task(example, { get signal() { return signal(); }, repetition, experiment: job.experiment }),
+    (signal) => {
+      const call = () => job.task(example, { get signal() { return signal(); }, repetition, experiment: job.experiment });
+      return span ? span.run(call) : call();
+    },
     timeoutMs,
     stop,
   );
   const durationMs = milliseconds(performance.now() - start);
-  if (outcome.kind === "interrupted") return null;
+  if (outcome.kind === "interrupted") {
+    span?.end({ error: "interrupted" });
+    return null;
+  }
 
-  const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, evaluations: [] };
-  if (outcome.kind === "timeout") return { ...result, status: "timeout", error: `timed out after ${timeoutMs} ms` };
-  if (outcome.kind === "error") return { ...result, status: "error", error: errorMessage(outcome.error), ...stackOf(outcome.error) };
-
-  result.output = outcome.value === undefined ? null : outcome.value;
-  const notJson = jsonProblem(result.output);
-  if (notJson) return { ...result, status: "error", output: null, error: `the task returned a value that is not JSON (${notJson})` };
+  const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, ...(span ? { traceId: span.traceId } : {}), evaluations: [] };
+  if (outcome.kind === "timeout") result.error = `timed out after ${timeoutMs} ms`;
+  else if (outcome.kind === "error") Object.assign(result, { error: errorMessage(outcome.error), ...stackOf(outcome.error) });
+  else {
+    result.output = outcome.value === undefined ? null : outcome.value;
+    const notJson = jsonProblem(result.output);
+    if (notJson) Object.assign(result, { output: null, error: `the task returned a value that is not JSON (${notJson})` });
+  }
+  span?.end(result);
+  if (outcome.kind === "timeout") return { ...result, status: "timeout" };
+  if (result.error) return { ...result, status: "error" };
 
   const args = { input: example.input, output: result.output, expected: example.output, metadata: example.metadata, example, durationMs };
   const evaluations = await Promise.all(job.evaluators.map((evaluator) => evaluate(evaluator, args, timeoutMs, stop)));

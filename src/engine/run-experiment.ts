@@ -4,7 +4,7 @@ import { fileStem, loadExperiment } from "../discovery/load-experiment.js";
 import type { Dataset } from "../datasets/dataset.js";
 import type { DatasetSource } from "../datasets/source.js";
 import { firstLine } from "../errors.js";
-import type { ExperimentRecording, Sink } from "../sinks/sink.js";
+import type { ExperimentHeader, ExperimentRecording, Sink } from "../sinks/sink.js";
 import type { ExperimentResult } from "../types.js";
 import type { ExperimentInfo, RunListener } from "./events.js";
 import { forEachConcurrently } from "./for-each-concurrently.js";
@@ -21,8 +21,10 @@ export interface ExperimentContext {
   /** Pairs given to run(); they win over every other metadata. */
   metadata: Record<string, unknown>;
   datasets: DatasetSource;
-  /** Null in a dry run: nothing is recorded. */
-  sink: Sink | null;
+  /** The local run store; null in a dry run, when nothing is recorded. */
+  store: Sink | null;
+  /** Phoenix, when it is the backend and this is not a dry run. */
+  remote: Sink | null;
   dryRun: number | false;
   listener: RunListener;
   stop: AbortSignal;
@@ -87,25 +89,33 @@ export async function runExperiment(folder: ExperimentFolder, context: Experimen
   result.planned = info.planned = examples.length * knobs.repetitions;
   info.evaluators = loaded.evaluators.map((evaluator) => evaluator.name);
 
-  let recording: ExperimentRecording | null = null;
-  if (context.sink) {
-    try {
-      recording = await context.sink.open({
-        name: result.name,
-        experiment: folder.name,
-        dataset: result.dataset,
-        metadata: { ...runMetadata(datasetName, context.experimentsDir), ...knobs.metadata, ...context.metadata },
-        evaluators: info.evaluators,
-        settings: { timeoutMs: knobs.timeoutMs, repetitions: knobs.repetitions, exampleConcurrency: knobs.exampleConcurrency },
-        planned: result.planned,
-        startedAt: new Date().toISOString(),
-      });
-      result.name = recording.name;
-      result.runPath = recording.location;
-    } catch (error) {
-      return finish(`cannot record results: ${firstLine(error)}`);
+  // Phoenix first, so the run store's run.json can link to the Phoenix experiment.
+  let remote: ExperimentRecording | null = null;
+  let store: ExperimentRecording | null = null;
+  const header: ExperimentHeader = {
+    name: result.name,
+    experiment: folder.name,
+    dataset: { ...result.dataset, ...(dataset.remote ? { remote: dataset.remote } : {}) },
+    metadata: { ...runMetadata(datasetName, context.experimentsDir), ...knobs.metadata, ...context.metadata },
+    evaluators: info.evaluators,
+    settings: { timeoutMs: knobs.timeoutMs, repetitions: knobs.repetitions, exampleConcurrency: knobs.exampleConcurrency },
+    planned: result.planned,
+    startedAt: new Date().toISOString(),
+  };
+  try {
+    if (context.remote) {
+      remote = await context.remote.open(header);
+      result.url = remote.location;
     }
+    if (context.store) {
+      store = await context.store.open({ ...header, ...(remote?.link ? { links: remote.link } : {}) });
+      result.name = store.name;
+      result.runPath = store.location;
+    }
+  } catch (error) {
+    return finish(`cannot record results: ${firstLine(error)}`);
   }
+  const recordings = [store, remote].filter((each) => each !== null);
 
   const tally = new Tally(info.evaluators);
   const unrecorded = { count: 0, first: "" };
@@ -114,10 +124,10 @@ export async function runExperiment(folder: ExperimentFolder, context: Experimen
   };
   await forEachConcurrently(jobs(), knobs.exampleConcurrency, async ({ example, repetition }) => {
     if (context.stop.aborted) return;
-    const done = await runExample({ experiment: folder.name, example, repetition, task: loaded.task, evaluators: loaded.evaluators, timeoutMs: knobs.timeoutMs, stop: context.stop });
+    const done = await runExample({ experiment: folder.name, example, repetition, task: loaded.task, evaluators: loaded.evaluators, timeoutMs: knobs.timeoutMs, stop: context.stop, tracer: remote?.tracer ?? null });
     if (!done) return;
     tally.add(done);
-    if (recording) {
+    for (const recording of recordings) {
       try {
         await recording.record(done);
       } catch (error) {
@@ -133,11 +143,14 @@ export async function runExperiment(folder: ExperimentFolder, context: Experimen
     evaluatorErrors: tally.evaluatorErrors,
     evaluators: tally.evaluators(),
   });
+  const drained = (await remote?.drain?.()) ?? { problem: null, warnings: [] };
+  for (const warning of drained.warnings) context.listener.onWarning?.(`${folder.name}: ${warning}`);
   if (context.stop.aborted && tally.completed < result.planned) result.status = "interrupted";
   else if (unrecorded.count > 0) Object.assign(result, { status: "failed", failure: `${unrecorded.count} results not recorded: ${unrecorded.first}` });
+  else if (drained.problem) Object.assign(result, { status: "failed", failure: drained.problem });
   else if (tally.taskErrors + tally.evaluatorErrors > 0) result.status = "failed";
   result.durationMs = performance.now() - start;
-  if (recording) {
+  for (const recording of recordings) {
     try {
       await recording.finish(result);
     } catch (error) {

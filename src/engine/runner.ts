@@ -6,6 +6,7 @@ import { defaultCsvOptions, defaults, type CsvOptions, type RunOverrides } from 
 import { discoverExperiments, requireValidConfig, selectExperiments } from "../discovery/discover.js";
 import { LocalDatasets, type DatasetSource } from "../datasets/source.js";
 import { ExperimentsFailedError, UsageError } from "../errors.js";
+import type { PhoenixClient, PhoenixConnection, RetryPolicy } from "../phoenix/client.js";
 import { RunStore } from "../sinks/run-store.js";
 import type { ExperimentResult } from "../types.js";
 import type { RunInfo, RunListener } from "./events.js";
@@ -14,8 +15,12 @@ import { runExperiment } from "./run-experiment.js";
 
 export interface ExperimentRunnerOptions {
   experimentsDir: string;
-  /** A Phoenix client: selects the Phoenix backend. */
-  phoenixClient?: unknown;
+  /** A client from `createClient` of `@arizeai/phoenix-client`: selects the Phoenix backend. */
+  phoenixClient?: PhoenixClient;
+  /** Where Phoenix is (the CLI's way): selects the Phoenix backend too. */
+  phoenix?: PhoenixConnection;
+  /** How Phoenix calls are retried (default: 5 retries, 250 ms doubling to 4 s). */
+  retry?: Partial<RetryPolicy>;
   /** Experiments in parallel (default 1). */
   concurrency?: number;
   /** Examples in flight per experiment (default 10); an experiment's evalwire.toml may change it. */
@@ -57,9 +62,6 @@ export class ExperimentRunner {
 
   async run(runOptions: RunOptions = {}): Promise<ExperimentResult[]> {
     const options = this.options;
-    if (options.phoenixClient !== undefined) {
-      throw new UsageError("the Phoenix backend is not available in this version yet; run with the local backend");
-    }
     validateOptions(options, runOptions);
     const dryRun = dryRunCount(options.dryRun);
     const experimentsDir = resolve(options.experimentsDir);
@@ -70,10 +72,12 @@ export class ExperimentRunner {
     const listeners = options.listeners ?? [];
     const listener = fanOut(listeners);
     const runsDir = resolve(options.runsDir ?? defaults.runsDir);
-    const datasets: DatasetSource = new LocalDatasets(options.datasetsDir ?? null, { ...defaultCsvOptions(), ...options.csv });
+    const phoenix = await phoenixFrom(options);
+    const datasets: DatasetSource = phoenix?.datasets ?? new LocalDatasets(options.datasetsDir ?? null, { ...defaultCsvOptions(), ...options.csv });
     const info: RunInfo = {
-      backend: "local",
-      location: runsDir,
+      backend: phoenix ? "phoenix" : "local",
+      location: phoenix ? phoenix.phoenix.baseUrl : runsDir,
+      runsDir,
       experimentsDir,
       experiments: folders.map((folder) => folder.name),
       dryRun,
@@ -91,7 +95,8 @@ export class ExperimentRunner {
       timestamp: info.timestamp,
       metadata: runOptions.metadata ?? {},
       datasets,
-      sink: dryRun === false ? new RunStore(runsDir) : null,
+      store: dryRun === false ? new RunStore(runsDir) : null,
+      remote: dryRun === false && phoenix ? phoenix.recorder : null,
       dryRun,
       listener,
       stop,
@@ -110,6 +115,14 @@ export class ExperimentRunner {
     }
     return results;
   }
+}
+
+/** The Phoenix backend, when a client or a connection is given. Loaded on demand: local runs never pay for it. */
+async function phoenixFrom(options: ExperimentRunnerOptions) {
+  const from = options.phoenixClient ? { client: options.phoenixClient } : options.phoenix;
+  if (!from) return null;
+  const { phoenixBackend } = await import("../phoenix/backend.js");
+  return phoenixBackend(from, options.retry);
 }
 
 /** Every in-flight call listens on the run's signal: a signal of our own, so no listener limit applies. */

@@ -24,7 +24,10 @@ export function plural(count: number, word: string): string {
 
 /** The first lines of every run: which backend, where results go, what was found. */
 export function header(run: RunInfo): string {
-  const where = run.dryRun !== false ? "dry run: nothing is recorded" : run.backend === "local" ? `runs in ${shownPath(run.location)}` : run.location;
+  const where = [
+    ...(run.backend === "phoenix" ? [run.location] : []),
+    run.dryRun !== false ? "dry run: nothing is recorded" : `runs in ${shownPath(run.runsDir)}`,
+  ].join(" · ");
   const lines = [
     `${pc.bold("evalwire")} ${version} · ${run.backend} backend · ${where}`,
     `${plural(run.experiments.length, "experiment")} in ${shownPath(run.experimentsDir)}: ${run.experiments.join(", ")}` +

@@ -61,7 +61,7 @@ export class SummaryReporter implements RunListener {
         errors > 0 ? pc.red(String(errors)) : "0",
         result.failure && result.completed === 0 ? pc.red("failed: see below") : scores || pc.dim("no evaluators"),
         duration(result.durationMs),
-        result.runPath ? shownPath(result.runPath) : "",
+        result.url ?? (result.runPath ? shownPath(result.runPath) : ""),
       ]);
     }
     return table(rows);

@@ -1,15 +1,19 @@
+import type { RemoteDataset } from "../datasets/dataset.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
+import type { TaskTracer } from "./task-tracer.js";
 
 export interface ExperimentHeader {
   /** The experiment name wanted; a sink may add a suffix to keep it unique. */
   name: string;
   experiment: string;
-  dataset: { name: string; version: string | null; source: string | null };
+  dataset: { name: string; version: string | null; source: string | null; remote?: RemoteDataset | undefined };
   metadata: Record<string, unknown>;
   evaluators: string[];
   settings: { timeoutMs: number; repetitions: number; exampleConcurrency: number };
   planned: number;
   startedAt: string;
+  /** Links from the sinks opened before this one. */
+  links?: Record<string, unknown>;
 }
 
 /** Where one experiment's results are recorded, each as it finishes. */
@@ -18,7 +22,13 @@ export interface ExperimentRecording {
   readonly name: string;
   /** A path or URL to show the user. */
   readonly location: string;
+  /** What later sinks should know of this one (the run store writes it into run.json). */
+  readonly link?: Record<string, unknown>;
+  /** Runs each task in a span, when this sink records traces. */
+  readonly tracer?: TaskTracer | null;
   record(result: ExampleResult): void | Promise<void>;
+  /** Waits for work still in flight; says what could not be recorded. */
+  drain?(): Promise<{ problem: string | null; warnings: string[] }>;
   finish(result: ExperimentResult): void | Promise<void>;
 }
 

@@ -1,0 +1,21 @@
+import { PhoenixDatasets } from "../datasets/phoenix.js";
+import { PhoenixRecorder } from "../sinks/phoenix-recorder.js";
+import { defaultRetryPolicy, openPhoenix, type Phoenix, type PhoenixClient, type PhoenixConnection, type RetryPolicy } from "./client.js";
+
+/** Everything the Phoenix backend needs; loaded only when Phoenix is used, so a local run starts faster. */
+export function phoenixBackend(from: { client: PhoenixClient } | PhoenixConnection, retryOptions: Partial<RetryPolicy> = {}) {
+  const retry = { ...defaultRetryPolicy, ...retryOptions };
+  const { phoenix, headers } = "client" in from ? fromClient(from.client, retry) : { phoenix: openPhoenix(from, retry), headers: connectionHeaders(from) };
+  return { phoenix, datasets: new PhoenixDatasets(phoenix), recorder: new PhoenixRecorder(phoenix, { headers }) };
+}
+
+/** A client the library's user made: its base URL and headers serve the trace exporter too. */
+function fromClient(client: PhoenixClient, retry: RetryPolicy): { phoenix: Phoenix; headers: Record<string, string> } {
+  const baseUrl = (client.config.baseUrl ?? "").replace(/\/+$/, "");
+  const headers = Object.fromEntries(new Headers(client.config.headers as ConstructorParameters<typeof Headers>[0]).entries());
+  return { phoenix: { client, baseUrl, retry }, headers };
+}
+
+function connectionHeaders({ apiKey, headers }: PhoenixConnection): Record<string, string> {
+  return { ...headers, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
+}

@@ -1,0 +1,111 @@
+import { createClient } from "@arizeai/phoenix-client";
+import pRetry, { AbortError } from "p-retry";
+import { EvalwireError } from "../errors.js";
+
+/** The typed REST client of `@arizeai/phoenix-client`. */
+export type PhoenixClient = ReturnType<typeof createClient>;
+
+export interface PhoenixConnection {
+  baseUrl: string;
+  apiKey?: string | null;
+  headers?: Record<string, string>;
+}
+
+export interface RetryPolicy {
+  /** Tries after the first (default 5). */
+  retries: number;
+  /** The first wait, doubled each time up to maxDelayMs (default 250). */
+  minDelayMs: number;
+  maxDelayMs: number;
+  /** A request that has not answered by then counts as a network error (default 30000). */
+  requestTimeoutMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { retries: 5, minDelayMs: 250, maxDelayMs: 4000, requestTimeoutMs: 30_000 };
+
+/** A Phoenix call that failed for good: a 4xx answer, or a network error or 5xx after every retry. */
+export class PhoenixError extends EvalwireError {
+  constructor(
+    message: string,
+    readonly status: number | null,
+  ) {
+    super(message);
+  }
+  /** The server could not be reached or kept failing, as opposed to refusing this one request. */
+  get unavailable(): boolean {
+    return this.status === null || this.status >= 500 || this.status === 429;
+  }
+}
+
+/** The client the way evalwire makes it: settings from evalwire's own config, never from a stray `.env.phoenix`. */
+export function connectPhoenix({ baseUrl, apiKey, headers }: PhoenixConnection): PhoenixClient {
+  return createClient({
+    options: { baseUrl: baseUrl.replace(/\/+$/, ""), headers: { ...headers, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) } },
+    getEnvironmentOptions: () => ({}),
+  });
+}
+
+/** What an openapi-fetch call resolves with. */
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * Calls Phoenix, retrying network errors, timeouts, 429 and 5xx with exponential backoff. Resolves
+ * with the data of a 2xx answer; rejects with a PhoenixError naming the call and the server.
+ * `accept` lets a caller take a 4xx answer as an outcome (a 409 on a retried post, say).
+ */
+export async function callPhoenix<T>(
+  what: string,
+  baseUrl: string,
+  call: (signal: AbortSignal) => Promise<Answer<T>>,
+  policy: RetryPolicy = defaultRetryPolicy,
+  accept?: (status: number, error: unknown, attempt: number) => boolean,
+): Promise<{ data: T | undefined; status: number }> {
+  return pRetry(
+    async (attempt) => {
+      let answer: Answer<T>;
+      try {
+        answer = await call(AbortSignal.timeout(policy.requestTimeoutMs));
+      } catch (error) {
+        throw new PhoenixError(`${what}: cannot reach Phoenix at ${baseUrl} (${networkReason(error)})`, null);
+      }
+      const { status } = answer.response;
+      if (answer.response.ok || accept?.(status, answer.error, attempt)) return { data: answer.data, status };
+      const failure = new PhoenixError(`${what}: Phoenix at ${baseUrl} answered ${status}${describe(answer.error)}`, status);
+      if (!failure.unavailable) throw new AbortError(failure);
+      throw failure;
+    },
+    { retries: policy.retries, minTimeout: policy.minDelayMs, maxTimeout: policy.maxDelayMs, factor: 2, randomize: true },
+  );
+}
+
+function networkReason(error: unknown): string {
+  if (error instanceof DOMException && error.name === "TimeoutError") return "no answer in time";
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.message ?? cause?.code ?? (error instanceof Error ? error.message : String(error));
+}
+
+function describe(error: unknown): string {
+  if (error === undefined || error === null || error === "") return "";
+  const text = typeof error === "string" ? error : (error as { detail?: unknown }).detail !== undefined ? JSON.stringify((error as { detail: unknown }).detail) : JSON.stringify(error);
+  return `: ${text.split("\n")[0]!.slice(0, 300)}`;
+}
+
+/** A Phoenix server as evalwire talks to it: the typed client, where it is, and how hard to retry. */
+export interface Phoenix {
+  client: PhoenixClient;
+  baseUrl: string;
+  retry: RetryPolicy;
+}
+
+export function openPhoenix(connection: PhoenixConnection, retry: RetryPolicy = defaultRetryPolicy): Phoenix {
+  return { client: connectPhoenix(connection), baseUrl: connection.baseUrl.replace(/\/+$/, ""), retry };
+}
+
+/** The experiment's page in the Phoenix UI. */
+export function experimentUrl(baseUrl: string, datasetId: string, experimentId: string): string {
+  return `${baseUrl}/datasets/${encodeURIComponent(datasetId)}/compare?experimentId=${encodeURIComponent(experimentId)}`;
+}

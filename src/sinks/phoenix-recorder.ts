@@ -1,0 +1,197 @@
+import pLimit from "p-limit";
+import { callPhoenix, experimentUrl, PhoenixError, type Phoenix } from "../phoenix/client.js";
+import type { Evaluation, ExampleResult } from "../types.js";
+import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
+import { phoenixTaskTracer, type TaskTracer } from "./task-tracer.js";
+
+/** Results waiting to be posted before record() makes the engine wait: memory stays bounded. */
+const backlog = 1000;
+
+/**
+ * Records each experiment in Phoenix as a Phoenix experiment: its runs and evaluations are posted
+ * as each example finishes, every post awaited and retried. A post that fails for good is counted
+ * and reported when the experiment drains; the run store keeps the data either way.
+ */
+export class PhoenixRecorder implements Sink {
+  constructor(
+    private readonly phoenix: Phoenix,
+    private readonly options: { headers: Record<string, string>; traces?: boolean } = { headers: {} },
+  ) {}
+
+  async open(header: ExperimentHeader): Promise<ExperimentRecording> {
+    const { phoenix } = this;
+    const remote = header.dataset.remote;
+    if (!remote) throw new PhoenixError(`experiment "${header.experiment}" has no Phoenix dataset to record against`, null);
+    const { data } = await callPhoenix(
+      `creating experiment "${header.name}"`,
+      phoenix.baseUrl,
+      (signal) =>
+        phoenix.client.POST("/v1/datasets/{dataset_id}/experiments", {
+          params: { path: { dataset_id: remote.datasetId } },
+          body: {
+            name: header.name,
+            description: `evalwire run of ${header.experiment} (evaluators: ${header.evaluators.join(", ") || "none"})`,
+            metadata: header.metadata,
+            repetitions: header.settings.repetitions,
+            version_id: remote.versionId,
+            ...(remote.splits.length > 0 ? { splits: remote.splits } : {}),
+          },
+          signal,
+        }),
+      phoenix.retry,
+    );
+    const experiment = data!.data;
+    const tracer =
+      this.options.traces === false
+        ? null
+        : phoenixTaskTracer({ baseUrl: phoenix.baseUrl, headers: this.options.headers, projectName: experiment.project_name ?? `Experiment-${experiment.id}`, experiment: header.experiment });
+    return new PhoenixExperiment(phoenix, experiment.id, header.name, experimentUrl(phoenix.baseUrl, remote.datasetId, experiment.id), tracer, Math.max(1, header.settings.exampleConcurrency));
+  }
+}
+
+class PhoenixExperiment implements ExperimentRecording {
+  private readonly limit;
+  private readonly pending = new Set<Promise<void>>();
+  private readonly counts = { runs: 0, evaluations: 0, runsLost: 0, evaluationsLost: 0 };
+  private firstError: string | null = null;
+  /** Set once a post failed after every retry because Phoenix is unreachable: later posts are not tried. */
+  private down = false;
+
+  constructor(
+    private readonly phoenix: Phoenix,
+    readonly experimentId: string,
+    readonly name: string,
+    readonly location: string,
+    readonly tracer: TaskTracer | null,
+    concurrency: number,
+  ) {
+    this.limit = pLimit(concurrency);
+  }
+
+  get link(): Record<string, unknown> {
+    return { phoenix: { experimentId: this.experimentId, url: this.location } };
+  }
+
+  record(result: ExampleResult): Promise<void> | void {
+    this.counts.runs++;
+    this.counts.evaluations += result.evaluations.length;
+    const job = this.limit(() => this.post(result));
+    this.pending.add(job);
+    void job.finally(() => this.pending.delete(job));
+    if (this.limit.pendingCount >= backlog) return job;
+  }
+
+  async drain(): Promise<{ problem: string | null; warnings: string[] }> {
+    while (this.pending.size > 0) await Promise.all(this.pending);
+    const warning = this.tracer ? await this.tracer.close() : null;
+    const { runs, evaluations, runsLost, evaluationsLost } = this.counts;
+    const problem =
+      runsLost + evaluationsLost > 0
+        ? `${runsLost} of ${runs} runs and ${evaluationsLost} of ${evaluations} evaluations not recorded in Phoenix (kept in the run store): ${this.firstError}`
+        : null;
+    return { problem, warnings: warning ? [warning] : [] };
+  }
+
+  finish(): void {}
+
+  /** Posts one run, then its evaluations side by side. Never throws. */
+  private async post(result: ExampleResult): Promise<void> {
+    if (this.down) return this.lose(1, result.evaluations.length, null);
+    let runId: string;
+    try {
+      runId = await this.postRun(result);
+    } catch (error) {
+      return this.lose(1, result.evaluations.length, error);
+    }
+    const end = Date.parse(result.startedAt) + result.durationMs;
+    await Promise.all(
+      result.evaluations.map(async (evaluation) => {
+        if (this.down) return this.lose(0, 1, null);
+        try {
+          await this.postEvaluation(runId, evaluation, end);
+        } catch (error) {
+          this.lose(0, 1, error);
+        }
+      }),
+    );
+  }
+
+  private lose(runs: 0 | 1, evaluations: number, error: unknown): void {
+    this.counts.runsLost += runs;
+    this.counts.evaluationsLost += evaluations;
+    if (error === null) return;
+    this.firstError ??= error instanceof Error ? error.message : String(error);
+    if (error instanceof PhoenixError && error.unavailable) this.down = true;
+  }
+
+  private async postRun(result: ExampleResult): Promise<string> {
+    const { phoenix } = this;
+    const start = Date.parse(result.startedAt);
+    const { data, status } = await callPhoenix(
+      `posting run of example ${result.exampleId}`,
+      phoenix.baseUrl,
+      (signal) =>
+        phoenix.client.POST("/v1/experiments/{experiment_id}/runs", {
+          params: { path: { experiment_id: this.experimentId } },
+          body: {
+            dataset_example_id: result.exampleId,
+            output: result.output,
+            repetition_number: result.repetition,
+            start_time: new Date(start).toISOString(),
+            end_time: new Date(start + result.durationMs).toISOString(),
+            ...(result.traceId ? { trace_id: result.traceId } : {}),
+            ...(result.error ? { error: result.error } : {}),
+          },
+          signal,
+        }),
+      phoenix.retry,
+      // A retried post whose first try reached the server finds its run already there.
+      (code, _error, attempt) => code === 409 && attempt > 1,
+    );
+    if (status === 409) return this.findRun(result.exampleId, result.repetition);
+    return data!.data.id;
+  }
+
+  private async findRun(exampleId: string, repetition: number): Promise<string> {
+    const { phoenix } = this;
+    let cursor: string | undefined;
+    do {
+      const { data } = await callPhoenix(
+        `looking up the run of example ${exampleId}`,
+        phoenix.baseUrl,
+        (signal) =>
+          phoenix.client.GET("/v1/experiments/{experiment_id}/runs", { params: { path: { experiment_id: this.experimentId }, query: { limit: 1000, ...(cursor ? { cursor } : {}) } }, signal }),
+        phoenix.retry,
+      );
+      const run = data!.data.find((each) => each.dataset_example_id === exampleId && each.repetition_number === repetition);
+      if (run?.id) return run.id;
+      cursor = data!.next_cursor ?? undefined;
+    } while (cursor);
+    throw new PhoenixError(`the run of example ${exampleId} was refused as a duplicate but cannot be found`, 409);
+  }
+
+  private async postEvaluation(runId: string, evaluation: Evaluation, runEnd: number): Promise<void> {
+    const { phoenix } = this;
+    // Evaluators start when the task ends; Phoenix wants a start and an end for each.
+    await callPhoenix(
+      `posting evaluation ${evaluation.name}`,
+      phoenix.baseUrl,
+      (signal) =>
+        phoenix.client.POST("/v1/experiment_evaluations", {
+          body: {
+            experiment_run_id: runId,
+            name: evaluation.name,
+            annotator_kind: "CODE",
+            start_time: new Date(runEnd).toISOString(),
+            end_time: new Date(runEnd + evaluation.durationMs).toISOString(),
+            ...(evaluation.error
+              ? { error: evaluation.error }
+              : { result: { score: evaluation.score, label: evaluation.label, explanation: evaluation.explanation } }),
+            metadata: evaluation.metadata ?? {},
+          },
+          signal,
+        }),
+      phoenix.retry,
+    );
+  }
+}

@@ -1,0 +1,108 @@
+import { SEMRESATTRS_PROJECT_NAME, SemanticConventions } from "@arizeai/openinference-semantic-conventions";
+import { context, SpanStatusCode, trace, type Span, type Tracer } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import type { Example } from "../types.js";
+
+/** One task call's span: the task runs inside it, so spans the user's code makes nest under it. */
+export interface TaskSpan {
+  readonly traceId: string;
+  run<T>(fn: () => T): T;
+  end(outcome: { output?: unknown; error?: string | null }): void;
+}
+
+export interface TaskTracer {
+  start(example: Example, repetition: number): TaskSpan;
+  /** Sends what is left; resolves with a warning when some spans could not be exported. */
+  close(): Promise<string | null>;
+}
+
+let contextManagerSet = false;
+
+/**
+ * Task spans for one Phoenix experiment, exported over OTLP (protobuf: Phoenix refuses OTLP JSON)
+ * into the experiment's own project. It uses a provider of its own and never the global one, so an
+ * application's tracing setup is left alone. An export failure is counted, never thrown.
+ */
+export function phoenixTaskTracer(options: { baseUrl: string; headers: Record<string, string>; projectName: string; experiment: string }): TaskTracer {
+  if (!contextManagerSet) {
+    // Only when no one set one: async context must flow into the task for nested spans.
+    contextManagerSet = true;
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  }
+  const exporter = new CountingExporter(new OTLPTraceExporter({ url: `${options.baseUrl}/v1/traces`, headers: options.headers }));
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ [SEMRESATTRS_PROJECT_NAME]: options.projectName }),
+    spanProcessors: [new BatchSpanProcessor(exporter)],
+  });
+  const tracer: Tracer = provider.getTracer("evalwire");
+  return {
+    start(example, repetition) {
+      const span = tracer.startSpan(`Task: ${options.experiment}`, {
+        attributes: {
+          [SemanticConventions.OPENINFERENCE_SPAN_KIND]: "CHAIN",
+          [SemanticConventions.INPUT_VALUE]: JSON.stringify(example.input),
+          [SemanticConventions.INPUT_MIME_TYPE]: "application/json",
+          [SemanticConventions.METADATA]: JSON.stringify({ example_id: example.id, repetition }),
+        },
+      });
+      return taskSpan(span);
+    },
+    async close() {
+      try {
+        await provider.forceFlush();
+        await provider.shutdown();
+      } catch (error) {
+        exporter.fail(0, error);
+      }
+      return exporter.failed > 0 || exporter.error ? `${exporter.failed} task spans not exported to Phoenix: ${exporter.error}` : null;
+    },
+  };
+}
+
+function taskSpan(span: Span): TaskSpan {
+  const active = trace.setSpan(context.active(), span);
+  return {
+    traceId: span.spanContext().traceId,
+    run: (fn) => context.with(active, fn),
+    end({ output, error }) {
+      if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
+      else {
+        span.setAttribute(SemanticConventions.OUTPUT_VALUE, JSON.stringify(output ?? null));
+        span.setAttribute(SemanticConventions.OUTPUT_MIME_TYPE, "application/json");
+        span.setStatus({ code: SpanStatusCode.OK });
+      }
+      span.end();
+    },
+  };
+}
+
+/** Passes spans on and keeps count of those that did not make it. */
+class CountingExporter implements SpanExporter {
+  failed = 0;
+  error: string | null = null;
+  constructor(private readonly inner: SpanExporter) {}
+
+  export(spans: ReadableSpan[], done: Parameters<SpanExporter["export"]>[1]): void {
+    this.inner.export(spans, (result) => {
+      // 0 is ExportResultCode.SUCCESS.
+      if (result.code !== 0) this.fail(spans.length, result.error);
+      done(result);
+    });
+  }
+
+  fail(count: number, error: unknown): void {
+    this.failed += count;
+    this.error ??= error instanceof Error ? error.message : String(error);
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
