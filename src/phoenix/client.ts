@@ -1,4 +1,4 @@
-import { createClient } from "@arizeai/phoenix-client";
+import { createClient, HttpError } from "@arizeai/phoenix-client";
 import pRetry, { AbortError } from "p-retry";
 import { EvalwireError } from "../errors.js";
 
@@ -66,15 +66,21 @@ export async function callPhoenix<T>(
 ): Promise<{ data: T | undefined; status: number }> {
   return pRetry(
     async (attempt) => {
-      let answer: Answer<T>;
+      let status: number;
+      let data: T | undefined;
+      let error: unknown;
       try {
-        answer = await call(AbortSignal.timeout(policy.requestTimeoutMs));
-      } catch (error) {
-        throw new PhoenixError(`${what}: cannot reach Phoenix at ${baseUrl} (${networkReason(error)})`, null);
+        const answer = await call(AbortSignal.timeout(policy.requestTimeoutMs));
+        ({ data, error } = answer);
+        status = answer.response.status;
+      } catch (thrown) {
+        // The client throws an HttpError for every answer that is not 2xx; anything else is the network.
+        if (!(thrown instanceof HttpError)) throw new PhoenixError(`${what}: cannot reach Phoenix at ${baseUrl} (${networkReason(thrown)})`, null);
+        status = thrown.status;
+        error = await thrown.response.text().catch(() => "");
       }
-      const { status } = answer.response;
-      if (answer.response.ok || accept?.(status, answer.error, attempt)) return { data: answer.data, status };
-      const failure = new PhoenixError(`${what}: Phoenix at ${baseUrl} answered ${status}${describe(answer.error)}`, status);
+      if ((status >= 200 && status < 300) || accept?.(status, error, attempt)) return { data, status };
+      const failure = new PhoenixError(`${what}: Phoenix at ${baseUrl} answered ${status}${describe(error)}`, status);
       if (!failure.unavailable) throw new AbortError(failure);
       throw failure;
     },
@@ -90,7 +96,12 @@ function networkReason(error: unknown): string {
 
 function describe(error: unknown): string {
   if (error === undefined || error === null || error === "") return "";
-  const text = typeof error === "string" ? error : (error as { detail?: unknown }).detail !== undefined ? JSON.stringify((error as { detail: unknown }).detail) : JSON.stringify(error);
+  let text = typeof error === "string" ? error : JSON.stringify(error);
+  try {
+    // FastAPI words its errors as {"detail": ...}.
+    const detail = (JSON.parse(text) as { detail?: unknown }).detail;
+    if (detail !== undefined) text = typeof detail === "string" ? detail : JSON.stringify(detail);
+  } catch {}
   return `: ${text.split("\n")[0]!.slice(0, 300)}`;
 }
 
