@@ -6,9 +6,22 @@ import type { DatasetRequest, DatasetSource } from "./source.js";
 
 /** Datasets fetched by name from a Phoenix server, optionally pinned to a version and narrowed to splits. */
 export class PhoenixDatasets implements DatasetSource {
+  /** Once Phoenix stayed unreachable through every retry, the other experiments fail at once rather than wait again. */
+  private unreachable: PhoenixError | null = null;
+
   constructor(private readonly phoenix: Phoenix) {}
 
-  async load({ name, version, splits }: DatasetRequest): Promise<Dataset> {
+  async load(request: DatasetRequest): Promise<Dataset> {
+    if (this.unreachable) throw this.unreachable;
+    try {
+      return await this.fetch(request);
+    } catch (error) {
+      if (error instanceof PhoenixError && error.unavailable) this.unreachable = error;
+      throw error;
+    }
+  }
+
+  private async fetch({ name, version, splits }: DatasetRequest): Promise<Dataset> {
     const where = `Phoenix at ${this.phoenix.baseUrl}`;
     const info = await findDataset(this.phoenix, name);
     if (!info) throw new DatasetError(`dataset "${name}" not found on ${where}; upload it with \`evalwire upload\`, or name another in the folder's evalwire.toml (dataset = "...")`);
@@ -18,7 +31,10 @@ export class PhoenixDatasets implements DatasetSource {
       return { name, version: versionId, source: datasetUrl(this.phoenix.baseUrl, info.id), examples, remote: { datasetId: info.id, versionId, splits: splits ?? [] } };
     } catch (error) {
       // A 4xx here is about the request (unknown version or split): say so in the dataset's terms.
-      if (error instanceof PhoenixError && !error.unavailable) throw new DatasetError(`dataset "${name}"${version ? ` version ${version}` : ""}: ${error.message.replace(/^.*answered \d+: /, "")} (${where})`);
+      if (error instanceof PhoenixError && !error.unavailable) {
+        if (error.status === 404 && version) throw new DatasetError(`dataset "${name}" on ${where} has no version ${version}; check dataset_version in the folder's evalwire.toml`);
+        throw new DatasetError(`dataset "${name}" on ${where}: ${error.message.replace(/^.*answered \d+: /, "")}`);
+      }
       throw error;
     }
   }
