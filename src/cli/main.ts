@@ -34,6 +34,12 @@ async function dispatch(parsed: ParsedCli): Promise<number> {
       return (await import("./list.js")).listCommand(parsed.flags);
     case "init":
       return (await import("./init.js")).initCommand(parsed.flags);
+    case "validate":
+      return (await import("./validate.js")).validateCommand(parsed.file, parsed.flags);
+    case "upload":
+      return (await import("./upload.js")).uploadCommand(parsed.file, parsed.flags);
+    case "pull":
+      return (await import("./pull.js")).pullCommand(parsed.name, parsed.flags);
   }
 }
 

@@ -1,12 +1,29 @@
 import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { version } from "../version.js";
-import { initOptions, listOptions, runOptions, type InitFlags, type ListFlags, type OptionSpec, type RunFlags } from "./options.js";
+import {
+  initOptions,
+  listOptions,
+  pullOptions,
+  runOptions,
+  uploadOptions,
+  validateOptions,
+  type InitFlags,
+  type ListFlags,
+  type OptionSpec,
+  type PullFlags,
+  type RunFlags,
+  type UploadFlags,
+  type ValidateFlags,
+} from "./options.js";
 
 export type ParsedCli =
   | { command: "run"; flags: RunFlags }
   | { command: "list"; flags: ListFlags }
   | { command: "init"; flags: InitFlags }
+  | { command: "validate"; file: string | undefined; flags: ValidateFlags }
+  | { command: "upload"; file: string | undefined; flags: UploadFlags }
+  | { command: "pull"; name: string; flags: PullFlags }
   /** --help or --version: text to print, nothing to run. */
   | { command: "print"; text: string };
 
@@ -20,21 +37,29 @@ export function parseCli(argv: string[]): ParsedCli {
     .exitOverride()
     .configureOutput({ writeOut: (text) => void (printed += text), writeErr: (text) => void (printed += text) })
     .showSuggestionAfterError(true)
-    .allowExcessArguments(false);
+    .allowExcessArguments(false)
+    // Program options (--version) only before the command, so `pull NAME --version ID` is pull's own.
+    .enablePositionalOptions();
 
-  const command = (name: string, description: string, options: Record<string, OptionSpec>, done: (flags: any) => ParsedCli) => {
+  /** `argument` is one positional, as commander writes it: `<name>` required, `[file]` optional. */
+  const command = (name: string, description: string, options: Record<string, OptionSpec>, done: (flags: any, argument?: string) => ParsedCli, argument?: [string, string]) => {
     const sub = program.command(name).description(description).exitOverride().allowExcessArguments(false);
+    if (argument) sub.argument(...argument);
     sub.configureOutput({ writeOut: (text) => void (printed += text), writeErr: (text) => void (printed += text) });
     for (const spec of Object.values(options)) {
       const option = new Option(spec.flags, spec.description);
       if (spec.parse) option.argParser(spec.parse);
       sub.addOption(option);
     }
-    sub.action((flags) => void (parsed = done(flags)));
+    sub.action((...args: unknown[]) => void (parsed = argument ? done(args[1], args[0] as string | undefined) : done(args[0])));
   };
   command("run", "run every experiment (or those named) and record the results", runOptions, (flags) => ({ command: "run", flags }));
   command("list", "show the experiments, evaluators and datasets that run would use, and their problems", listOptions, (flags) => ({ command: "list", flags }));
   command("init", "create an example experiment and an evalwire.toml to start from", initOptions, (flags) => ({ command: "init", flags }));
+  const testset: [string, string] = ["[file]", "testset: .csv, .jsonl, .json, .yaml or .yml (or --csv PATH; default [dataset] csv_path)"];
+  command("validate", "check a testset file for missing columns, empty tags and outputs, duplicates and malformed records", validateOptions, (flags, file) => ({ command: "validate", file, flags }), testset);
+  command("upload", "upload a testset to Phoenix: a CSV as one dataset per tag, a JSONL/JSON/YAML file as one dataset", uploadOptions, (flags, file) => ({ command: "upload", file, flags }), testset);
+  command("pull", "write a Phoenix dataset to a local file, for runs with the local backend", pullOptions, (flags, name) => ({ command: "pull", name: name!, flags }), ["<name>", "the dataset's name on Phoenix"]);
 
   if (argv.length === 0) throw new UsageError("no command given; try: evalwire run (see evalwire --help)");
   try {

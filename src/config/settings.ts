@@ -30,6 +30,9 @@ export interface CsvOptions {
   delimiter: string;
 }
 
+/** What `upload` does with a dataset that already exists. */
+export type OnExist = "skip" | "overwrite" | "append";
+
 export interface Settings {
   configFile: string | null;
   experimentsDir: string;
@@ -42,6 +45,9 @@ export interface Settings {
   datasetsDir: string | null;
   runsDir: string;
   csv: CsvOptions;
+  /** The testset `upload` and `validate` read when no file is named: `--csv`, else `[dataset] csv_path`. */
+  csvPath: string | null;
+  onExist: OnExist;
   backend: Backend;
 }
 
@@ -59,6 +65,16 @@ export interface SettingsFlags {
   phoenixUrl?: string;
 }
 
+/** The `[dataset]` values that `upload` and `validate` take as flags. */
+export interface DatasetFlags {
+  csv?: string;
+  inputKeys?: string[];
+  outputKeys?: string[];
+  tagColumn?: string;
+  delimiter?: string;
+  onExist?: OnExist;
+}
+
 export const defaults = {
   experimentsDir: "experiments",
   prefix: "eval",
@@ -72,6 +88,7 @@ export const defaults = {
   tagColumn: "tags",
   delimiter: "|",
   phoenixUrl: "http://localhost:6006",
+  onExist: "skip",
 } as const;
 
 export function defaultCsvOptions(): CsvOptions {
@@ -93,7 +110,7 @@ export function loadConfigFile(configFlag: string | undefined, cwd: string): { f
 }
 
 /** Merges flag > environment > evalwire.toml > default. Paths written in the file resolve against its folder; flags and defaults against the working directory. */
-export function resolveSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv, cwd: string): Settings {
+export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS.ProcessEnv, cwd: string): Settings {
   const { file, config } = loadConfigFile(flags.config, cwd);
   const base = file ? dirname(file) : cwd;
   const fromFile = (path: string | undefined) => (path === undefined ? undefined : resolve(base, path));
@@ -120,12 +137,14 @@ export function resolveSettings(flags: SettingsFlags, env: NodeJS.ProcessEnv, cw
     csv: {
       ...defaultCsvOptions(),
       ...dropUndefined({
-        inputKeys: keyList(config.dataset?.input_keys),
-        outputKeys: keyList(config.dataset?.output_keys),
-        tagColumn: config.dataset?.tag_column,
-        delimiter: config.dataset?.delimiter,
+        inputKeys: flags.inputKeys ?? keyList(config.dataset?.input_keys),
+        outputKeys: flags.outputKeys ?? keyList(config.dataset?.output_keys),
+        tagColumn: flags.tagColumn ?? config.dataset?.tag_column,
+        delimiter: flags.delimiter ?? config.dataset?.delimiter,
       }),
     },
+    csvPath: flags.csv !== undefined ? resolve(cwd, flags.csv) : (fromFile(config.dataset?.csv_path) ?? null),
+    onExist: flags.onExist ?? config.dataset?.on_exist ?? defaults.onExist,
     backend: resolveBackend(flags, env, config),
   };
 }

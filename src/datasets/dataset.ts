@@ -41,11 +41,7 @@ export function toExamples(records: Iterable<RawRecord>, file: string): Example[
   const examples: Example[] = [];
   const seen = new Map<string, number>();
   for (const { line, value } of records) {
-    if (!isWellFormed(value)) {
-      // Only a bad record pays for zod, which words the message.
-      const parsed = exampleSchema.safeParse(value);
-      throw new DatasetError(`${file}:${line}: ${parsed.success ? "malformed record" : describeIssue(parsed.error.issues[0]!)}`);
-    }
+    if (!isWellFormed(value)) throw new DatasetError(`${file}:${line}: ${recordProblem(value)}`);
     const { id, input, output = {}, metadata = {} } = value;
     let exampleId = id === undefined ? contentId(input, output) : String(id);
     if (seen.has(exampleId)) {
@@ -60,8 +56,18 @@ export function toExamples(records: Iterable<RawRecord>, file: string): Example[
 
 const recordKeys = new Set(["id", "input", "output", "metadata"]);
 
+export type RecordValue = z.infer<typeof exampleSchema>;
+
+/** Why a value is not a record `{ id?, input, output?, metadata? }`, or null when it is one. */
+export function recordProblem(value: unknown): string | null {
+  if (isWellFormed(value)) return null;
+  // Only a bad record pays for zod, which words the message.
+  const parsed = exampleSchema.safeParse(value);
+  return parsed.success ? "malformed record" : describeIssue(parsed.error.issues[0]!);
+}
+
 /** The fast check every record goes through; the same rules as exampleSchema. */
-function isWellFormed(value: unknown): value is z.infer<typeof exampleSchema> {
+export function isWellFormed(value: unknown): value is RecordValue {
   if (!isObject(value)) return false;
   const record = value as Record<string, unknown>;
   for (const key in record) if (!recordKeys.has(key)) return false;

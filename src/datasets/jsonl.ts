@@ -1,15 +1,24 @@
 import { DatasetError } from "../errors.js";
 import type { RawRecord } from "./dataset.js";
 
-export function* parseJsonl(text: string, file: string): Generator<RawRecord> {
+/**
+ * One JSON record per line; blank lines are skipped. A line that is not JSON is a DatasetError, or,
+ * when `onInvalid` is given, is reported to it and skipped (so a validator can list every bad line).
+ */
+export function* parseJsonl(text: string, file: string, onInvalid?: (line: number, message: string) => void): Generator<RawRecord> {
   const lines = text.split("\n");
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!.trim();
     if (line === "") continue;
+    let value: unknown;
     try {
-      yield { line: index + 1, value: JSON.parse(line) };
+      value = JSON.parse(line);
     } catch (error) {
-      throw new DatasetError(`${file}:${index + 1}: not valid JSON (${(error as Error).message})`);
+      const message = `not valid JSON (${(error as Error).message})`;
+      if (!onInvalid) throw new DatasetError(`${file}:${index + 1}: ${message}`);
+      onInvalid(index + 1, message);
+      continue;
     }
+    yield { line: index + 1, value };
   }
 }
