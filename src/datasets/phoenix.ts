@@ -8,8 +8,14 @@ import type { DatasetRequest, DatasetSource } from "./source.js";
 export class PhoenixDatasets implements DatasetSource {
   /** Once Phoenix stayed unreachable through every retry, the other experiments fail at once rather than wait again. */
   private unreachable: PhoenixError | null = null;
+  /** Node ids of examples that carry ids of their own, by dataset id and example id: runs are posted against them. */
+  private readonly nodeIds = new Map<string, string>();
 
   constructor(private readonly phoenix: Phoenix) {}
+
+  nodeIdOf(datasetId: string, exampleId: string): string | undefined {
+    return this.nodeIds.get(`${datasetId} ${exampleId}`);
+  }
 
   async load(request: DatasetRequest): Promise<Dataset> {
     if (this.unreachable) throw this.unreachable;
@@ -26,7 +32,8 @@ export class PhoenixDatasets implements DatasetSource {
     const info = await findDataset(this.phoenix, name);
     if (!info) throw new DatasetError(`dataset "${name}" not found on ${where}; upload it with \`evalwire upload\`, or name another in the folder's evalwire.toml (dataset = "...")`);
     try {
-      const { versionId, examples } = await fetchExamples(this.phoenix, info, { versionId: version, splits });
+      const { versionId, examples, nodeIds } = await fetchExamples(this.phoenix, info, { versionId: version, splits });
+      for (const [id, nodeId] of nodeIds) this.nodeIds.set(`${info.id} ${id}`, nodeId);
       if (examples.length === 0) throw new DatasetError(`dataset "${name}" on ${where} has no examples${splits?.length ? ` in splits ${splits.join(", ")}` : ""}`);
       return { name, version: versionId, source: datasetUrl(this.phoenix.baseUrl, info.id), examples, remote: { datasetId: info.id, versionId, splits: splits ?? [] } };
     } catch (error) {

@@ -6,7 +6,8 @@ import { defaultRetryPolicy, openPhoenix, type Phoenix, type PhoenixClient, type
 export function phoenixBackend(from: { client: PhoenixClient } | PhoenixConnection, retryOptions: Partial<RetryPolicy> = {}) {
   const retry = { ...defaultRetryPolicy, ...retryOptions };
   const { phoenix, headers } = "client" in from ? fromClient(from.client, retry) : { phoenix: openPhoenix(from, retry), headers: connectionHeaders(from) };
-  return { phoenix, datasets: new PhoenixDatasets(phoenix), recorder: new PhoenixRecorder(phoenix, { headers }) };
+  const datasets = new PhoenixDatasets(phoenix);
+  return { phoenix, datasets, recorder: new PhoenixRecorder(phoenix, { headers, nodeIdOf: (datasetId, exampleId) => datasets.nodeIdOf(datasetId, exampleId) }) };
 }
 
 /** A client the library's user made: its base URL and headers serve the trace exporter too. */

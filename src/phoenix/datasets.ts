@@ -29,6 +29,11 @@ export async function findDataset(phoenix: Phoenix, name: string): Promise<Phoen
 export interface PhoenixExamples {
   versionId: string;
   examples: Example[];
+  /**
+   * An example uploaded with an id of its own keeps it as `id`; runs must still be posted against
+   * its node id (Phoenix answers 500 otherwise). Only such examples are here.
+   */
+  nodeIds: Map<string, string>;
 }
 
 /** A dataset's examples: the latest version unless one is pinned, all of them unless splits are named. */
@@ -44,8 +49,11 @@ export async function fetchExamples(phoenix: Phoenix, dataset: PhoenixDatasetInf
     phoenix.retry,
   );
   const body = data!.data;
+  const nodeIds = new Map<string, string>();
+  for (const example of body.examples) if (example.node_id && example.node_id !== example.id) nodeIds.set(example.id, example.node_id);
   return {
     versionId: body.version_id,
+    nodeIds,
     examples: body.examples.map((example) => ({
       id: example.id,
       input: example.input ?? {},

@@ -15,7 +15,12 @@ const backlog = 1000;
 export class PhoenixRecorder implements Sink {
   constructor(
     private readonly phoenix: Phoenix,
-    private readonly options: { headers: Record<string, string>; traces?: boolean } = { headers: {} },
+    private readonly options: {
+      headers: Record<string, string>;
+      traces?: boolean;
+      /** The node id to post a run against, for an example whose id is its own (see fetchExamples). */
+      nodeIdOf?: (datasetId: string, exampleId: string) => string | undefined;
+    } = { headers: {} },
   ) {}
 
   async open(header: ExperimentHeader): Promise<ExperimentRecording> {
@@ -45,7 +50,9 @@ export class PhoenixRecorder implements Sink {
       this.options.traces === false
         ? null
         : phoenixTaskTracer({ baseUrl: phoenix.baseUrl, headers: this.options.headers, projectName: experiment.project_name ?? `Experiment-${experiment.id}`, experiment: header.experiment });
-    return new PhoenixExperiment(phoenix, experiment.id, header.name, experimentUrl(phoenix.baseUrl, remote.datasetId, experiment.id), tracer, Math.max(1, header.settings.exampleConcurrency));
+    const nodeIdOf = this.options.nodeIdOf;
+    const exampleNodeId = (exampleId: string) => nodeIdOf?.(remote.datasetId, exampleId) ?? exampleId;
+    return new PhoenixExperiment(phoenix, experiment.id, header.name, experimentUrl(phoenix.baseUrl, remote.datasetId, experiment.id), tracer, Math.max(1, header.settings.exampleConcurrency), exampleNodeId);
   }
 }
 
@@ -64,6 +71,7 @@ class PhoenixExperiment implements ExperimentRecording {
     readonly location: string,
     readonly tracer: TaskTracer | null,
     concurrency: number,
+    private readonly nodeId: (exampleId: string) => string,
   ) {
     this.limit = pLimit(concurrency);
   }
@@ -134,7 +142,7 @@ class PhoenixExperiment implements ExperimentRecording {
         phoenix.client.POST("/v1/experiments/{experiment_id}/runs", {
           params: { path: { experiment_id: this.experimentId } },
           body: {
-            dataset_example_id: result.exampleId,
+            dataset_example_id: this.nodeId(result.exampleId),
             output: result.output,
             repetition_number: result.repetition,
             start_time: new Date(start).toISOString(),
@@ -148,7 +156,7 @@ class PhoenixExperiment implements ExperimentRecording {
       // A retried post whose first try reached the server finds its run already there.
       (code, _error, attempt) => code === 409 && attempt > 1,
     );
-    if (status === 409) return this.findRun(result.exampleId, result.repetition);
+    if (status === 409) return this.findRun(this.nodeId(result.exampleId), result.repetition);
     return data!.data.id;
   }
 
