@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
 import { callPhoenix, experimentUrl, PhoenixError, type Phoenix } from "../phoenix/client.js";
 import type { Evaluation, ExampleResult } from "../types.js";
@@ -27,22 +28,31 @@ export class PhoenixRecorder implements Sink {
     const { phoenix } = this;
     const remote = header.dataset.remote;
     if (!remote) throw new PhoenixError(`experiment "${header.experiment}" has no Phoenix dataset to record against`, null);
+    // A token in the metadata finds the experiment again when the answer to its creation was lost,
+    // so a retry does not leave an empty twin behind.
+    const token = randomUUID();
+    let attempt = 0;
     const { data } = await callPhoenix(
       `creating experiment "${header.name}"`,
       phoenix.baseUrl,
-      (signal) =>
-        phoenix.client.POST("/v1/datasets/{dataset_id}/experiments", {
+      async (signal) => {
+        if (attempt++ > 0) {
+          const created = await this.findCreated(remote.datasetId, token, signal);
+          if (created) return { data: { data: created }, response: new Response(null, { status: 200 }) };
+        }
+        return phoenix.client.POST("/v1/datasets/{dataset_id}/experiments", {
           params: { path: { dataset_id: remote.datasetId } },
           body: {
             name: header.name,
             description: `evalwire run of ${header.experiment} (evaluators: ${header.evaluators.join(", ") || "none"})`,
-            metadata: header.metadata,
+            metadata: { ...header.metadata, evalwire_run: token },
             repetitions: header.settings.repetitions,
             version_id: remote.versionId,
             ...(remote.splits.length > 0 ? { splits: remote.splits } : {}),
           },
           signal,
-        }),
+        });
+      },
       phoenix.retry,
     );
     const experiment = data!.data;
@@ -53,6 +63,12 @@ export class PhoenixRecorder implements Sink {
     const nodeIdOf = this.options.nodeIdOf;
     const exampleNodeId = (exampleId: string) => nodeIdOf?.(remote.datasetId, exampleId) ?? exampleId;
     return new PhoenixExperiment(phoenix, experiment.id, header.name, experimentUrl(phoenix.baseUrl, remote.datasetId, experiment.id), tracer, Math.max(1, header.settings.exampleConcurrency), exampleNodeId);
+  }
+
+  /** The newest experiments of the dataset come first: the one created moments ago is on the first page. */
+  private async findCreated(datasetId: string, token: string, signal: AbortSignal) {
+    const { data } = await this.phoenix.client.GET("/v1/datasets/{dataset_id}/experiments", { params: { path: { dataset_id: datasetId }, query: { limit: 50 } }, signal });
+    return data?.data.find((experiment) => (experiment.metadata as Record<string, unknown> | undefined)?.evalwire_run === token);
   }
 }
 

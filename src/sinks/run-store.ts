@@ -27,7 +27,7 @@ export class RunStore implements Sink {
       finish(result: ExperimentResult) {
         closeSync(fd);
         const { experiment: _e, name: _n, dataset, runPath: _r, ...summary } = result;
-        writeJsonAtomically(runFile, { ...run, dataset, status: summary.status, endedAt: new Date().toISOString(), summary });
+        writeJsonAtomically(runFile, { ...run, dataset: { ...run.dataset, ...dataset }, status: summary.status, endedAt: new Date().toISOString(), summary });
       },
     };
   }
