@@ -77,12 +77,15 @@ export async function runExperiment(folder: ExperimentFolder, context: Experimen
 
   let loaded: Awaited<ReturnType<typeof loadExperiment>>;
   let dataset: Dataset;
-  try {
-    loaded = await loadExperiment(folder);
-    dataset = await context.datasets.load({ name: datasetName, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits });
-  } catch (error) {
-    return finish(firstLine(error));
-  }
+  // The code loads while the dataset is fetched; a load error is reported first when both fail.
+  const [code, data] = await Promise.allSettled([
+    loadExperiment(folder),
+    context.datasets.load({ name: datasetName, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits }),
+  ]);
+  if (code.status === "rejected") return finish(firstLine(code.reason));
+  if (data.status === "rejected") return finish(firstLine(data.reason));
+  loaded = code.value;
+  dataset = data.value;
   for (const warning of dataset.warnings ?? []) context.listener.onWarning?.(`${folder.name}: ${warning}`);
   const examples = context.dryRun === false ? dataset.examples : dataset.examples.slice(0, context.dryRun);
   result.dataset = { name: datasetName, version: dataset.version, source: dataset.source };
