@@ -13,6 +13,7 @@ import { afterEach, expect } from "vitest";
 import { fixtures, readResults, readRun, runCli, runFolders, tempDir, type CliResult } from "../helpers/cli.js";
 
 export { readResults, readRun, runFolders };
+export { waitFor } from "../e2e/_support.js";
 
 /** The experiment folder every Phoenix test copies: a task and two evaluators driven by each example's input. */
 export const echoFixture = join(fixtures, "phoenix-echo");
@@ -235,17 +236,6 @@ export function resultLines(runDir: string): number {
 export function runDirs(cwd: string): string[] {
   const runs = join(cwd, ".evalwire", "runs");
   return existsSync(runs) ? readdirSync(runs).map((name) => join(runs, name)) : [];
-}
-
-/** Polls until `check` returns something other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((wake) => setTimeout(wake, 20));
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
