@@ -32,15 +32,20 @@ export async function uploadDataset(phoenix: Phoenix, name: string, examples: Te
   const existing = await findDataset(phoenix, name);
   if (!existing) {
     // Each mode's own action creates a missing dataset; "create" refuses (409) one made meanwhile.
-    const answer = await post(phoenix, name, onExist === "skip" ? "create" : onExist === "overwrite" ? "update" : "append", examples);
-    if (!answer) return { name, action: "skipped", datasetId: null };
+    const action = onExist === "skip" ? "create" : onExist === "overwrite" ? "update" : "append";
+    const answer = await post(phoenix, name, action, examples, action === "append" ? () => retryAppend(phoenix, name, examples) : undefined);
+    if (answer === "taken") return { name, action: "skipped", datasetId: null };
+    if (answer === "created by a lost try") {
+      const made = await findDataset(phoenix, name);
+      return { name, action: "created", datasetId: made?.id ?? "", versionId: "", examples: examples.length };
+    }
     return { name, action: "created", datasetId: answer.dataset_id, versionId: answer.version_id, examples: examples.length };
   }
   if (onExist === "skip") return { name, action: "skipped", datasetId: existing.id };
 
   if (onExist === "overwrite") {
     // One request: Phoenix diffs the examples against the latest version and writes one new version.
-    const answer = (await post(phoenix, name, "update", examples))!;
+    const answer = (await post(phoenix, name, "update", examples)) as UploadAnswer;
     return {
       name,
       action: "replaced",
@@ -53,30 +58,73 @@ export async function uploadDataset(phoenix: Phoenix, name: string, examples: Te
     };
   }
 
-  const { examples: current } = await fetchExamples(phoenix, existing);
-  const there = new Set(current.map((example) => exampleKey(example)));
-  const fresh = examples.filter((example) => !there.has(exampleKey(example)));
+  const there = await stillMissing(phoenix, name, examples);
+  const fresh = there?.fresh ?? examples;
   if (fresh.length === 0) return { name, action: "appended", datasetId: existing.id, versionId: null, added: 0, alreadyThere: examples.length };
-  const answer = (await post(phoenix, name, "append", fresh))!;
+  const answer = (await post(phoenix, name, "append", fresh, () => retryAppend(phoenix, name, fresh))) as UploadAnswer;
   return { name, action: "appended", datasetId: answer.dataset_id, versionId: answer.version_id, added: answer.num_created_examples, alreadyThere: examples.length - fresh.length };
 }
 
-/** POST /v1/datasets/upload?sync=true; null when action "create" finds the name taken. */
-async function post(phoenix: Phoenix, name: string, action: UploadAction, examples: TestsetExample[]): Promise<UploadAnswer | null> {
+/** The examples not in the dataset yet (null when there is no such dataset). */
+async function stillMissing(phoenix: Phoenix, name: string, examples: TestsetExample[]): Promise<{ datasetId: string; versionId: string; fresh: TestsetExample[] } | null> {
+  const dataset = await findDataset(phoenix, name);
+  if (!dataset) return null;
+  const { examples: current, versionId } = await fetchExamples(phoenix, dataset);
+  const keys = new Set(current.map((example) => exampleKey(example)));
+  return { datasetId: dataset.id, versionId, fresh: examples.filter((example) => !keys.has(exampleKey(example))) };
+}
+
+/**
+ * Before an append is tried again: the try whose answer was lost may have appended already, so
+ * send only what is still missing, or nothing (answering for the lost try) when all of it is there.
+ */
+async function retryAppend(phoenix: Phoenix, name: string, examples: TestsetExample[]): Promise<TestsetExample[] | UploadAnswer> {
+  const there = await stillMissing(phoenix, name, examples);
+  if (!there) return examples;
+  if (there.fresh.length > 0) return there.fresh;
+  return { dataset_id: there.datasetId, version_id: there.versionId, num_created_examples: examples.length, num_updated_examples: 0, num_deleted_examples: 0 };
+}
+
+/**
+ * POST /v1/datasets/upload?sync=true. "taken" when action "create" finds the name taken, or
+ * "created by a lost try" when a retry meets the dataset its own earlier try made. `beforeRetry`
+ * gives the examples to send again (or the answer, when nothing is left to send).
+ */
+async function post(
+  phoenix: Phoenix,
+  name: string,
+  action: UploadAction,
+  examples: TestsetExample[],
+  beforeRetry?: () => Promise<TestsetExample[] | UploadAnswer>,
+): Promise<UploadAnswer | "taken" | "created by a lost try"> {
+  let attempt = 0;
+  let conflict = 0;
   const { data, status } = await callPhoenix(
     `uploading dataset "${name}"`,
     phoenix.baseUrl,
-    (signal) =>
-      phoenix.client.POST("/v1/datasets/upload", {
+    async (signal) => {
+      let batch = examples;
+      if (attempt++ > 0 && beforeRetry) {
+        const next = await beforeRetry();
+        if (!Array.isArray(next)) return { data: { data: next }, response: new Response(null, { status: 200 }) };
+        batch = next;
+      }
+      return phoenix.client.POST("/v1/datasets/upload", {
         params: { query: { sync: true } },
         // No `splits`: Phoenix then keeps the split assignments of the examples that stay.
-        body: { action, name, inputs: examples.map((e) => e.input), outputs: examples.map((e) => e.output), metadata: examples.map((e) => e.metadata) },
+        body: { action, name, inputs: batch.map((e) => e.input), outputs: batch.map((e) => e.output), metadata: batch.map((e) => e.metadata) },
         signal,
-      }),
+      });
+    },
     phoenix.retry,
-    action === "create" ? (status) => status === 409 : undefined,
+    action === "create"
+      ? (code, _error, tries) => {
+          if (code === 409) conflict = tries;
+          return code === 409;
+        }
+      : undefined,
   );
-  if (status === 409) return null;
+  if (status === 409) return conflict > 1 ? "created by a lost try" : "taken";
   if (!data?.data) throw new PhoenixError(`uploading dataset "${name}": Phoenix at ${phoenix.baseUrl} answered ${status} without the dataset's id`, status);
   return data.data;
 }

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { expect, it } from "vitest";
 import { describeRun, evalwire as spawnEvalwire, stackFrames, useTempDirs } from "../e2e/_support.js";
+import { startForwardThenResetProxy } from "./_support.js";
 import { describePhoenix, phoenix } from "./phoenix.js";
 
 const temp = useTempDirs();
@@ -249,4 +250,37 @@ describePhoenix("evalwire upload", () => {
     expect(r.stderr).toMatch(/^failed: t\nevalwire: looking up dataset "t": cannot reach Phoenix at http:\/\/127\.0\.0\.1:9 \(.+\)\n$/);
     expect(stackFrames(r.stderr)).toEqual([]);
   });
+
+  it("retries an upload whose answer was lost without adding anything twice", async () => {
+    const name = unique("lost_answer");
+    const cwd = project({
+      "v1.csv": `user_query,expected_output,tags\nq1,a1,${name}\n`,
+      "v2.csv": `user_query,expected_output,tags\nq1,a1,${name}\nq2,a2,${name}\nq3,a3,${name}\n`,
+    });
+    // Phoenix carries out the first upload of each command, then the client sees a reset instead of the answer.
+    let lose = true;
+    const proxy = await startForwardThenResetProxy(phoenix().url, ({ method, path }) => {
+      if (method !== "POST" || !path.startsWith("/v1/datasets/upload") || !lose) return null;
+      lose = false;
+      return "upload";
+    });
+    try {
+      const viaProxy = (args: string[]) => spawnEvalwire(args, cwd, { PHOENIX_HOST: proxy.url });
+      const created = await viaProxy(["upload", "v1.csv"]);
+      expect(created.code, describeRun(created)).toBe(0);
+      expect(created.stdout).toContain(`  ${name}: created with 1 example`);
+      expect(proxy.lost).toEqual(["upload"]);
+
+      lose = true;
+      const appended = await viaProxy(["upload", "v2.csv", "--on-exist", "append"]);
+      expect(appended.code, describeRun(appended)).toBe(0);
+      expect(proxy.lost).toEqual(["upload", "upload"]);
+      expect(appended.stdout).toContain(`  ${name}: appended 2 new examples (1 already there, not added again)`);
+      expect(await contentOf(name)).toEqual(sortContent([row("q1", "a1", { tags: [name] }), row("q2", "a2", { tags: [name] }), row("q3", "a3", { tags: [name] })]));
+      expect(await versionCount(name)).toBe(2);
+    } finally {
+      await proxy.close();
+    }
+  });
 });
+
