@@ -1,7 +1,7 @@
 import type { OnExist } from "../config/settings.js";
 import { exampleKey, type TestsetExample } from "../datasets/testset.js";
 import { callPhoenix, PhoenixError, type Phoenix } from "./client.js";
-import { fetchExamples, findDataset } from "./datasets.js";
+import { fetchExamples, findDataset, type PhoenixDatasetInfo } from "./datasets.js";
 
 /** What happened to one dataset. Every change is one request, so a dataset is never half-written. */
 export type UploadOutcome =
@@ -58,16 +58,20 @@ export async function uploadDataset(phoenix: Phoenix, name: string, examples: Te
     };
   }
 
-  const there = await stillMissing(phoenix, name, examples);
-  const fresh = there?.fresh ?? examples;
+  const { fresh } = (await stillMissing(phoenix, name, examples, existing))!;
   if (fresh.length === 0) return { name, action: "appended", datasetId: existing.id, versionId: null, added: 0, alreadyThere: examples.length };
   const answer = (await post(phoenix, name, "append", fresh, () => retryAppend(phoenix, name, fresh))) as UploadAnswer;
   return { name, action: "appended", datasetId: answer.dataset_id, versionId: answer.version_id, added: answer.num_created_examples, alreadyThere: examples.length - fresh.length };
 }
 
 /** The examples not in the dataset yet (null when there is no such dataset). */
-async function stillMissing(phoenix: Phoenix, name: string, examples: TestsetExample[]): Promise<{ datasetId: string; versionId: string; fresh: TestsetExample[] } | null> {
-  const dataset = await findDataset(phoenix, name);
+async function stillMissing(
+  phoenix: Phoenix,
+  name: string,
+  examples: TestsetExample[],
+  known?: PhoenixDatasetInfo,
+): Promise<{ datasetId: string; versionId: string; fresh: TestsetExample[] } | null> {
+  const dataset = known ?? (await findDataset(phoenix, name));
   if (!dataset) return null;
   const { examples: current, versionId } = await fetchExamples(phoenix, dataset);
   const keys = new Set(current.map((example) => exampleKey(example)));

@@ -1,18 +1,13 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { writeFiles } from "../helpers/cli.js";
 import { describeRun, evalwire, stackFrames, useTempDirs } from "./_support.js";
 
 const temp = useTempDirs();
 
 /** A fresh working folder holding these files. */
 function project(files: Record<string, string>): string {
-  const cwd = temp();
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(cwd, name)), { recursive: true });
-    writeFileSync(join(cwd, name), content);
-  }
-  return cwd;
+  return writeFiles(temp(), files);
 }
 
 const clean = "user_query,expected_output,tags\nwhat is 6*7,42,math\nsky?,blue|grey,weather|smalltalk\n";

@@ -1,23 +1,18 @@
 // `evalwire pull` against a real Phoenix: datasets are written to local files that `run --backend local` runs.
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { expect, it } from "vitest";
 import { describeRun, evalwire as spawnEvalwire, readResults, runDirFor, useTempDirs } from "../e2e/_support.js";
+import { writeFiles } from "../helpers/cli.js";
+import { uniqueName } from "./_support.js";
 import { describePhoenix, phoenix } from "./phoenix.js";
 
 const temp = useTempDirs();
 
-const unique = (base: string) => `${base}_${randomBytes(4).toString("hex")}`;
 
 function project(files: Record<string, string>): string {
-  const cwd = temp();
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(cwd, name)), { recursive: true });
-    writeFileSync(join(cwd, name), content);
-  }
-  return cwd;
+  return writeFiles(temp(), files);
 }
 
 const evalwire = (args: string[], cwd: string) => spawnEvalwire(args, cwd, { PHOENIX_HOST: phoenix().url });
@@ -53,7 +48,7 @@ const records = [
 
 describePhoenix("evalwire pull", () => {
   it("round trip: upload a file, pull it into the experiment folder using it, and run it with the local backend", async () => {
-    const name = unique("es_search");
+    const name = uniqueName("es_search");
     const cwd = project({ ...experimentFiles(name), [`experiments/${name}/dataset.jsonl`]: jsonl(records) });
     const dataset = join(cwd, "experiments", name, "dataset.jsonl");
     const up = await evalwire(["upload", `experiments/${name}/dataset.jsonl`], cwd);
@@ -80,7 +75,7 @@ describePhoenix("evalwire pull", () => {
   });
 
   it("finds the experiment folder whose evalwire.toml names the dataset, and writes the format its file already has", async () => {
-    const name = unique("shared");
+    const name = uniqueName("shared");
     const cwd = project({
       ...experimentFiles("router"),
       "experiments/router/evalwire.toml": `dataset = "${name}"\n`,
@@ -100,7 +95,7 @@ describePhoenix("evalwire pull", () => {
   });
 
   it("writes ./NAME.jsonl when no experiment uses the dataset, and --output as JSON or YAML", async () => {
-    const name = unique("loose");
+    const name = uniqueName("loose");
     const cwd = project({ [`${name}.csv`]: `user_query,expected_output,tags\nq1,007,${name}\nq2,a|b,${name}\n` });
     expect((await evalwire(["upload", `${name}.csv`], cwd)).code).toBe(0);
     const { records: expected } = await serverExamples(name);
@@ -121,7 +116,7 @@ describePhoenix("evalwire pull", () => {
   });
 
   it("pulls an older version with --version, and the latest without it", async () => {
-    const name = unique("versions");
+    const name = uniqueName("versions");
     const cwd = project({
       "v1.csv": `user_query,expected_output,tags\nold,1,${name}\nboth,2,${name}\n`,
       "v2.csv": `user_query,expected_output,tags\nboth,2,${name}\nnew,3,${name}\n`,
@@ -144,7 +139,7 @@ describePhoenix("evalwire pull", () => {
   });
 
   it("pulls only the named splits with --split", async () => {
-    const name = unique("splits");
+    const name = uniqueName("splits");
     await api("/v1/datasets/upload?sync=true", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -155,11 +150,12 @@ describePhoenix("evalwire pull", () => {
     expect(r.code, describeRun(r)).toBe(0);
     expect(readJsonl(join(cwd, "train.jsonl")).map((record) => record.input.q).sort()).toEqual(["a", "c"]);
     const two = await evalwire(["pull", name, "--split", "test", "--split", "dev", "--output", "two.jsonl"], cwd);
+    expect(two.code, describeRun(two)).toBe(0);
     expect(readJsonl(join(cwd, "two.jsonl")).map((record) => record.input.q).sort()).toEqual(["b", "c"]);
   });
 
   it("replaces an existing file whole", async () => {
-    const name = unique("replace");
+    const name = uniqueName("replace");
     const cwd = project({ [`${name}.jsonl`]: jsonl(records), "out.jsonl": "old content that is longer than the new one ".repeat(200) });
     expect((await evalwire(["upload", `${name}.jsonl`], cwd)).code).toBe(0);
     const r = await evalwire(["pull", name, "--output", "out.jsonl"], cwd);
@@ -168,7 +164,7 @@ describePhoenix("evalwire pull", () => {
   });
 
   it("exits 1 naming a missing dataset and the server, and writes nothing", async () => {
-    const name = unique("missing");
+    const name = uniqueName("missing");
     const cwd = project({});
     const r = await evalwire(["pull", name], cwd);
     expect(r.code, describeRun(r)).toBe(1);
@@ -177,7 +173,7 @@ describePhoenix("evalwire pull", () => {
   });
 
   it("exits 1 for an unknown version, naming it", async () => {
-    const name = unique("badversion");
+    const name = uniqueName("badversion");
     const cwd = project({ [`${name}.jsonl`]: jsonl(records) });
     expect((await evalwire(["upload", `${name}.jsonl`], cwd)).code).toBe(0);
     const r = await evalwire(["pull", name, "--version", "RGF0YXNldFZlcnNpb246OTk5OTk=", "--output", "x.jsonl"], cwd);

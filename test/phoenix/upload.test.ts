@@ -1,24 +1,16 @@
 // `evalwire upload` against a real Phoenix: every result is read back from the server with plain fetch.
-import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { expect, it } from "vitest";
 import { describeRun, evalwire as spawnEvalwire, stackFrames, useTempDirs } from "../e2e/_support.js";
-import { startForwardThenResetProxy } from "./_support.js";
+import { writeFiles } from "../helpers/cli.js";
+import { startForwardThenResetProxy, uniqueName } from "./_support.js";
 import { describePhoenix, phoenix } from "./phoenix.js";
 
 const temp = useTempDirs();
 
 /** A dataset name no other test (or test file) uses on the shared server. */
-const unique = (base: string) => `${base}_${randomBytes(4).toString("hex")}`;
 
 function project(files: Record<string, string>): string {
-  const cwd = temp();
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(cwd, name)), { recursive: true });
-    writeFileSync(join(cwd, name), content);
-  }
-  return cwd;
+  return writeFiles(temp(), files);
 }
 
 const evalwire = (args: string[], cwd: string) => spawnEvalwire(args, cwd, { PHOENIX_HOST: phoenix().url });
@@ -67,7 +59,7 @@ const row = (query: string, expected: unknown, metadata: Record<string, unknown>
 
 describePhoenix("evalwire upload", () => {
   it("uploads a CSV as one dataset per tag: lists split, numeric strings kept, empty tags left out", async () => {
-    const [a, b] = [unique("weather"), unique("math")];
+    const [a, b] = [uniqueName("weather"), uniqueName("math")];
     const csv = [
       "user_query,expected_output,tags,note",
       `sky colour?,blue | grey,${a},n1`, // 2
@@ -89,7 +81,7 @@ describePhoenix("evalwire upload", () => {
   });
 
   it("skips an existing dataset by default, keeping its examples", async () => {
-    const name = unique("skip");
+    const name = uniqueName("skip");
     const cwd = project({ "v1.csv": `user_query,expected_output,tags\nq1,a1,${name}\n`, "v2.csv": `user_query,expected_output,tags\nq2,a2,${name}\n` });
     expect((await evalwire(["upload", "v1.csv"], cwd)).code).toBe(0);
     const before = await examplesOf(name);
@@ -102,7 +94,7 @@ describePhoenix("evalwire upload", () => {
   });
 
   it("overwrites in one new version: the examples are then exactly the file's, the dataset id unchanged", async () => {
-    const name = unique("overwrite");
+    const name = uniqueName("overwrite");
     const v1 = `user_query,expected_output,tags\nkeep,k,${name}\ndrop,d,${name}\nchange,old,${name}\n`;
     const v2 = `user_query,expected_output,tags\nkeep,k,${name}\nchange,new,${name}\nadded,a|b,${name}\n`;
     const cwd = project({ "v1.csv": v1, "v2.csv": v2 });
@@ -129,7 +121,7 @@ describePhoenix("evalwire upload", () => {
   });
 
   it("overwrite creates a dataset that does not exist yet", async () => {
-    const name = unique("overwrite_new");
+    const name = uniqueName("overwrite_new");
     const cwd = project({ "t.csv": `user_query,expected_output,tags\nq,a,${name}\n` });
     const r = await evalwire(["upload", "t.csv", "--on-exist", "overwrite"], cwd);
     expect(r.code, describeRun(r)).toBe(0);
@@ -138,7 +130,7 @@ describePhoenix("evalwire upload", () => {
   });
 
   it("appends only examples not already there, and never duplicates one, even from the same file twice", async () => {
-    const name = unique("append");
+    const name = uniqueName("append");
     const cwd = project({
       "v1.csv": `user_query,expected_output,tags\nq1,a1,${name}\nq2,a2,${name}\n`,
       // q2 is there already; q3 twice in the file
@@ -161,7 +153,7 @@ describePhoenix("evalwire upload", () => {
   });
 
   it("reads on_exist, csv_path and the Phoenix URL from evalwire.toml", async () => {
-    const name = unique("configured");
+    const name = uniqueName("configured");
     const cwd = project({
       "evalwire.toml": `[dataset]\ncsv_path = "data/t.csv"\non_exist = "append"\ninput_keys = "question"\noutput_keys = ["answer"]\ntag_column = "labels"\ndelimiter = ";"\n[phoenix]\nbase_url = "${phoenix().url}"\n`,
       "data/t.csv": `question,answer,labels\nq1,x;y,${name}\n`,
@@ -174,7 +166,7 @@ describePhoenix("evalwire upload", () => {
   });
 
   it("--strict validates first and uploads nothing when there is any issue", async () => {
-    const [a, b] = [unique("strict_a"), unique("strict_b")];
+    const [a, b] = [uniqueName("strict_a"), uniqueName("strict_b")];
     const cwd = project({ "t.csv": `user_query,expected_output,tags\nq1,a1,${a}\nq2,,${b}\nq3,a3,\n` });
     const r = await evalwire(["upload", "t.csv", "--strict"], cwd);
     expect(r.code, describeRun(r)).toBe(1);
@@ -186,8 +178,8 @@ describePhoenix("evalwire upload", () => {
   });
 
   it("uploads JSONL, JSON and YAML records as one dataset: --name, the file's stem, or the folder of dataset.<ext>", async () => {
-    const folder = unique("es_search");
-    const [stem, named] = [unique("smoke"), unique("named")];
+    const folder = uniqueName("es_search");
+    const [stem, named] = [uniqueName("smoke"), uniqueName("named")];
     const records = [
       { id: "r1", input: { user_query: "q1" }, output: { expected_output: "42" }, metadata: { level: 1 } },
       { input: { user_query: "q2" }, output: { expected_output: ["a", "b"] } },
@@ -219,7 +211,7 @@ describePhoenix("evalwire upload", () => {
   });
 
   it("uploads a whole CSV as one dataset with --name, without a tag column", async () => {
-    const name = unique("support");
+    const name = uniqueName("support");
     const cwd = project({ "dataset.csv": "user_query,expected_output\nq1,a1\nq2,a2\n" });
     const r = await evalwire(["upload", "dataset.csv", "--name", name], cwd);
     expect(r.code, describeRun(r)).toBe(0);
@@ -227,7 +219,7 @@ describePhoenix("evalwire upload", () => {
   });
 
   it("refuses a malformed file with exit 1 naming the line, and uploads nothing", async () => {
-    const name = unique("malformed");
+    const name = uniqueName("malformed");
     const cwd = project({ [`${name}.jsonl`]: '{"input":{"q":"ok"}}\n{"input":"not an object"}\n' });
     const r = await evalwire(["upload", `${name}.jsonl`], cwd);
     expect(r.code, describeRun(r)).toBe(1);
@@ -252,7 +244,7 @@ describePhoenix("evalwire upload", () => {
   });
 
   it("retries an upload whose answer was lost without adding anything twice", async () => {
-    const name = unique("lost_answer");
+    const name = uniqueName("lost_answer");
     const cwd = project({
       "v1.csv": `user_query,expected_output,tags\nq1,a1,${name}\n`,
       "v2.csv": `user_query,expected_output,tags\nq1,a1,${name}\nq2,a2,${name}\nq3,a3,${name}\n`,

@@ -1,9 +1,8 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadLocalDataset } from "../../src/datasets/local.js";
 import { DatasetError } from "../../src/errors.js";
-import { tempDir } from "../helpers/cli.js";
+import { tempDir, writeFiles } from "../helpers/cli.js";
 import { thrownMessage } from "../helpers/errors.js";
 
 const csv = { inputKeys: ["user_query"], outputKeys: ["expected_output"], tagColumn: "tags", delimiter: "|" };
@@ -16,11 +15,7 @@ afterEach(() => {
 function folder(files: Record<string, string>): string {
   const { dir, remove } = tempDir();
   cleanup.push(remove);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, ".."), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
+  return writeFiles(dir, files);
 }
 
 const load = (dir: string, extra: { datasetsDir?: string; version?: string } = {}) =>

@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseCli } from "../../src/cli/parse.js";
@@ -6,7 +5,7 @@ import { defaultCsvOptions, resolveSettings } from "../../src/config/settings.js
 import { parseCsv } from "../../src/datasets/csv.js";
 import { defaultDatasetName, exampleKey, planUpload, readTestset, stableJson, testsetFormat, type Testset } from "../../src/datasets/testset.js";
 import { DatasetError, UsageError } from "../../src/errors.js";
-import { tempDir } from "../helpers/cli.js";
+import { tempDir, writeFiles } from "../helpers/cli.js";
 import { thrownMessage } from "../helpers/errors.js";
 
 let cleanup: (() => void)[] = [];
@@ -19,11 +18,7 @@ afterEach(() => {
 function folder(files: Record<string, string>): string {
   const { dir, remove } = tempDir();
   cleanup.push(remove);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, ".."), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
+  return writeFiles(dir, files);
 }
 
 const csv = defaultCsvOptions();
