@@ -19,6 +19,7 @@ export class RunStore implements Sink {
     writeJsonAtomically(runFile, run);
     const fd = openSync(join(dir, "results.jsonl"), "a");
     return {
+      kind: "store",
       name,
       location: dir,
       record(result: ExampleResult) {
