@@ -20,7 +20,9 @@ export interface LoadedExperiment {
 
 /** Loads a folder's task and evaluators; any problem is a LoadError listing every file at fault. */
 export async function loadExperiment(folder: ExperimentFolder): Promise<LoadedExperiment> {
-  const problems = [...folder.problems];
+  // A folder problem (unreadable, misnamed or several task files) is the whole story: loading would only add noise.
+  if (folder.problems.length > 0) throw new LoadError(folder.problems.join("; "));
+  const problems: string[] = [];
   const task = await loadTask(folder.taskFile).catch((error: Error) => void problems.push(error.message));
   const evaluators: LoadedEvaluator[] = [];
   for (const file of folder.evaluatorFiles) {

@@ -1,8 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mountSmallDisk, rootSkipReason } from "../helpers/privileges.js";
-import { describeRun, evalwire, fixture, runDirs, useTempDirs } from "./_support.js";
+import { mountSmallDisk, nobody, rootSkipReason } from "../helpers/privileges.js";
+import { describeRun, evalwire, fixture, runDirFor, runDirs, useTempDirs } from "./_support.js";
 
 const temp = useTempDirs();
 
@@ -38,5 +38,36 @@ describe("a full disk", () => {
     } finally {
       unmount();
     }
+  });
+});
+
+describe("an experiment folder this user cannot read", () => {
+  // Root reads every folder, so the CLI runs as nobody (uid 65534).
+  const skip = rootSkipReason("the unreadable-folder test runs the CLI as another user");
+  const setUp = () => {
+    const cwd = temp();
+    chmodSync(cwd, 0o777);
+    cpSync(fixture("basic", "greet"), join(cwd, "experiments", "greet"), { recursive: true });
+    cpSync(fixture("basic", "greet"), join(cwd, "experiments", "locked"), { recursive: true });
+    chmodSync(join(cwd, "experiments", "locked"), 0o000);
+    return cwd;
+  };
+
+  it.skipIf(skip !== null)("fails that experiment alone, naming the folder and the fix", async () => {
+    const cwd = setUp();
+    const r = await evalwire(["run"], cwd, {}, nobody);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toContain("✖ locked: experiments/locked: cannot read the folder (permission denied); let this user read it (chmod a+rx)");
+    expect(r.stdout).toMatch(/✔ greet +3 /);
+    expect(readFileSync(join(runDirFor(cwd, "greet"), "results.jsonl"), "utf8").trim().split("\n")).toHaveLength(3);
+    expect(r.stderr).not.toContain("unexpected error");
+  });
+
+  it.skipIf(skip !== null)("is a problem in list, the others still listed", async () => {
+    const cwd = setUp();
+    const r = await evalwire(["list"], cwd, {}, nobody);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toContain("✖ locked\n  experiments/locked: cannot read the folder (permission denied)");
+    expect(r.stdout).toContain("✔ greet");
   });
 });
