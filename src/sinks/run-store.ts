@@ -1,5 +1,8 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { UsageError } from "../errors.js";
+import { fileInTheWay } from "../file-in-the-way.js";
+import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
 
@@ -10,7 +13,11 @@ import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
  * A write that fails (a full disk) leaves no half line and no `*.tmp` file behind.
  */
 export class RunStore implements Sink {
-  constructor(readonly runsDir: string) {}
+  /** Throws a UsageError, before any work starts, when a file stands where the runs folder goes. */
+  constructor(readonly runsDir: string) {
+    const file = fileInTheWay(runsDir);
+    if (file) throw new UsageError(`${shownPath(file)} is a file, not a folder for runs: move it away, or set [local] runs_dir in evalwire.toml`);
+  }
 
   open(header: ExperimentHeader): ExperimentRecording {
     mkdirSync(this.runsDir, { recursive: true });

@@ -1,4 +1,5 @@
-import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { writeFiles } from "../helpers/cli.js";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mountSmallDisk, nobody, rootSkipReason } from "../helpers/privileges.js";
@@ -69,5 +70,87 @@ describe("an experiment folder this user cannot read", () => {
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stdout).toContain("✖ locked\n  experiments/locked: cannot read the folder (permission denied)");
     expect(r.stdout).toContain("✔ greet");
+  });
+});
+
+describe("a file or folder where the other is expected: one line naming the path and the fix", () => {
+  const withGreet = () => {
+    const cwd = temp();
+    cpSync(fixture("basic", "greet"), join(cwd, "experiments", "greet"), { recursive: true });
+    return cwd;
+  };
+  const oneLine = (stderr: string) => stderr.trim().split("\n");
+
+  it("a runs folder that is a file: exit 2 before any work", async () => {
+    const cwd = withGreet();
+    writeFiles(cwd, { ".evalwire/runs": "" });
+    const r = await evalwire(["run"], cwd);
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(oneLine(r.stderr)).toEqual(["evalwire: .evalwire/runs is a file, not a folder for runs: move it away, or set [local] runs_dir in evalwire.toml"]);
+    expect(r.stdout).toBe("");
+  });
+
+  it("a runs_dir below a file: names the file in the way", async () => {
+    const cwd = withGreet();
+    writeFiles(cwd, { "evalwire.toml": '[local]\nruns_dir = "out/runs"\n', out: "" });
+    const r = await evalwire(["run"], cwd);
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(oneLine(r.stderr)).toEqual(["evalwire: out is a file, not a folder for runs: move it away, or set [local] runs_dir in evalwire.toml"]);
+  });
+
+  it("a [local] datasets_dir that is a file: exit 2", async () => {
+    const cwd = withGreet();
+    writeFiles(cwd, { "evalwire.toml": '[local]\ndatasets_dir = "data.jsonl"\n', "data.jsonl": "" });
+    const r = await evalwire(["run"], cwd);
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(oneLine(r.stderr)).toEqual(["evalwire: [local] datasets_dir: data.jsonl is a file, not a folder of datasets; point it at a folder"]);
+  });
+
+  it("a dataset path that is a folder fails that experiment (exit 1), the others still run", async () => {
+    const cwd = withGreet();
+    cpSync(fixture("basic", "greet"), join(cwd, "experiments", "other"), { recursive: true });
+    rmSync(join(cwd, "experiments", "other", "dataset.jsonl"));
+    mkdirSync(join(cwd, "experiments", "other", "dataset.jsonl"));
+    const r = await evalwire(["run"], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toContain("✖ other: experiments/other/dataset.jsonl is a folder, not a dataset file: move it away and put the examples in a file of that name");
+    expect(r.stdout).toMatch(/✔ greet +3 /);
+  });
+
+  it("init where experiments is a file: exit 2, and nothing written", async () => {
+    const cwd = temp();
+    writeFiles(cwd, { experiments: "notes\n" });
+    const r = await evalwire(["init"], cwd);
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(oneLine(r.stderr)).toEqual(["evalwire: experiments is a file, not a folder for experiments: move it away, or pass --experiments DIR"]);
+    expect(readdirSync(cwd)).toEqual(["experiments"]);
+  });
+});
+
+describe("dataset.json is strict JSON", () => {
+  const cases: [string, string, string][] = [
+    ["a comment", '[\n  // the first one\n  {"id": "a", "input": {"name": "x"}}\n]\n', "experiments/greet/dataset.json:2:3: not valid JSON: a comment"],
+    ["a trailing comma", '[\n  {"id": "a", "input": {"name": "x"}},\n]\n', "experiments/greet/dataset.json:3:1: not valid JSON: a trailing comma"],
+  ];
+  for (const [what, text, message] of cases) {
+    it(`${what} fails the experiment, naming the line`, async () => {
+      const cwd = temp();
+      cpSync(fixture("basic", "greet"), join(cwd, "experiments", "greet"), { recursive: true });
+      rmSync(join(cwd, "experiments", "greet", "dataset.jsonl"));
+      writeFiles(cwd, { "experiments/greet/dataset.json": text });
+      const r = await evalwire(["run"], cwd);
+      expect(r.code, describeRun(r)).toBe(1);
+      expect(r.stdout).toContain(`✖ greet: ${message}`);
+      expect(r.stdout).toContain("name it .yaml to allow comments and trailing commas");
+    });
+  }
+
+  it("the same records as YAML still load", async () => {
+    const cwd = temp();
+    cpSync(fixture("basic", "greet"), join(cwd, "experiments", "greet"), { recursive: true });
+    rmSync(join(cwd, "experiments", "greet", "dataset.jsonl"));
+    writeFiles(cwd, { "experiments/greet/dataset.yaml": '[\n  # the first one\n  {"id": "a", "input": {"name": "x"}},\n]\n' });
+    const r = await evalwire(["run"], cwd);
+    expect(r.code, describeRun(r)).toBe(0);
   });
 });
