@@ -5,16 +5,17 @@ import pc from "picocolors";
 import { ExitCode, UsageError } from "../errors.js";
 import { fileInTheWay } from "../file-in-the-way.js";
 import type { InitFlags } from "./options.js";
+import { ignoreRunStore, runStoreEntry } from "./gitignore.js";
 import { scaffoldFiles } from "./scaffold.js";
 
 /** Writes a small working experiment and an evalwire.toml; existing files are left alone. */
 export async function initCommand(flags: InitFlags): Promise<number> {
   const cwd = process.cwd();
   const experimentsDir = flags.experiments ?? "experiments";
-  const file = fileInTheWay(resolve(cwd, experimentsDir));
-  if (file) {
+  const inTheWay = fileInTheWay(resolve(cwd, experimentsDir));
+  if (inTheWay) {
     const flag = flags.experiments === undefined ? "pass --experiments DIR" : "pass another --experiments DIR";
-    throw new UsageError(`${shownPath(file)} is a file, not a folder for experiments: move it away, or ${flag}`);
+    throw new UsageError(`${shownPath(inTheWay)} is a file, not a folder for experiments: move it away, or ${flag}`);
   }
   for (const [path, content] of Object.entries(scaffoldFiles(experimentsDir))) {
     const file = resolve(cwd, path);
@@ -26,6 +27,9 @@ export async function initCommand(flags: InitFlags): Promise<number> {
     writeFileSync(file, content);
     process.stdout.write(`${pc.green("created")}  ${shownPath(file)}\n`);
   }
+  const ignored = ignoreRunStore(resolve(cwd, ".gitignore"));
+  if (ignored === "created") process.stdout.write(`${pc.green("created")}  .gitignore (ignores ${runStoreEntry}, where runs are recorded)\n`);
+  if (ignored === "added") process.stdout.write(`${pc.green("updated")}  .gitignore (added ${runStoreEntry}, where runs are recorded)\n`);
   process.stdout.write(`\nNext: npx evalwire run${experimentsDir === "experiments" ? "" : ` --experiments ${experimentsDir}`}\n`);
   return ExitCode.ok;
 }

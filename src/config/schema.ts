@@ -1,15 +1,21 @@
 import { z } from "zod";
-import { namePart, namePartRule } from "./name-part.js";
+import { namePartProblem } from "./name-part.js";
 
 const wholeNumber = (min: number) => {
   const message = `expected a whole number from ${min} up`;
   return z.number({ error: message }).int(message).min(min, message);
 };
 
-const nameField = z.string().regex(namePart, namePartRule);
+const nameField = z.string().superRefine((value, context) => {
+  const problem = namePartProblem(value);
+  if (problem) context.addIssue({ code: "custom", message: problem });
+});
 
 const keyList = z.union([z.string(), z.array(z.string())]);
-const metadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+const metadata = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or boolean; metadata is flat, so a nested table or a list is not allowed" }),
+);
 
 /** Keys shared by `[experiments]` in the root file and by an experiment folder's own file. */
 const runKeys = {

@@ -137,7 +137,7 @@ export async function runExperiment(folder: ExperimentFolder, context: Experimen
         if (unrecorded.count++ === 0) unrecorded.first = firstLine(error);
       }
     }
-    context.listener.onResult?.(info, done);
+    context.listener.onResult?.(info, done, example);
   });
 
   Object.assign(result, {
