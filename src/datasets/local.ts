@@ -39,7 +39,13 @@ export function findLocalDataset(name: string, options: Pick<LocalDatasetOptions
 export function loadLocalDataset(name: string, options: LocalDatasetOptions): Dataset {
   const file = findLocalDataset(name, options);
   const shown = shownPath(file);
-  const bytes = readFileSync(file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EACCES") throw error;
+    throw new DatasetError(`${shown}: cannot read it (permission denied); let this user read it (chmod a+r)`);
+  }
   const version = contentHash(bytes);
   if (options.version && !version.startsWith(options.version) && !version.slice("sha256:".length).startsWith(options.version)) {
     throw new DatasetError(`${shown}: content hash is ${version}, but dataset_version pins ${options.version}`);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync, type Dirent } from "node:fs";
+import { accessSync, constants, existsSync, readdirSync, statSync, type Dirent } from "node:fs";
 import { join, resolve } from "node:path";
 import fg from "fast-glob";
 import { UsageError } from "../errors.js";
@@ -84,17 +84,22 @@ function readFolder(root: string, name: string, taskFiles: string[]): Experiment
   const configFile = join(dir, "evalwire.toml");
   let config: ExperimentConfig = {};
   let configError: string | null = null;
-  try {
-    if (existsSync(configFile)) config = readToml(configFile, experimentConfigSchema, shownPath(configFile));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    configError = error.message;
+  const problems: string[] = [];
+  if (existsSync(configFile) && !readable(configFile)) {
+    problems.push(`${shownPath(configFile)}: cannot read it (permission denied); let this user read it (chmod a+r)`);
+  } else {
+    try {
+      if (existsSync(configFile)) config = readToml(configFile, experimentConfigSchema, shownPath(configFile));
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      configError = error.message;
+    }
   }
   const evaluatorFiles = fg
     .sync(`*.${codeExtensions}`, { cwd: dir, onlyFiles: true, ignore: notEvaluators })
     .sort(byCodePoint)
     .map((file) => join(dir, file));
-  const problems = taskFiles.length > 1 ? [`${name}: several task files (${taskFiles.join(", ")}); keep one`] : [];
+  if (taskFiles.length > 1) problems.push(`${name}: several task files (${taskFiles.join(", ")}); keep one`);
   return { name, dir, taskFile: join(dir, taskFiles[0]!), evaluatorFiles, config, configError, problems };
 }
 
@@ -115,6 +120,15 @@ function readFolderNames(dir: string): string[] {
 function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function readable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
   } catch {
     return false;
   }

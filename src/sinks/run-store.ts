@@ -24,8 +24,15 @@ export class RunStore implements Sink {
     const { name, dir } = this.claimFolder(header.name);
     const runFile = join(dir, "run.json");
     const run = { ...header, name, status: "running" };
-    writeJsonAtomically(runFile, run);
-    const fd = openSync(join(dir, "results.jsonl"), "a");
+    let fd: number;
+    try {
+      writeJsonAtomically(runFile, run);
+      fd = openSync(join(dir, "results.jsonl"), "a");
+    } catch (error) {
+      // Nothing was recorded: no empty run folder is left to be mistaken for a run.
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
     let size = 0;
     let unrecorded = 0;
     return {

@@ -42,6 +42,25 @@ describe("a full disk", () => {
   });
 });
 
+describe("a disk full before the first result", () => {
+  const skip = rootSkipReason("the full-disk test mounts a tmpfs");
+  it.skipIf(skip !== null)("fails the experiment and leaves no empty run folder and no *.tmp file", async () => {
+    const cwd = temp();
+    const store = join(cwd, ".evalwire");
+    mkdirSync(store);
+    // Room for the runs folder and the run's folder, none for run.json.
+    const unmount = mountSmallDisk(store, "40k", 3);
+    try {
+      const r = await evalwire(["run", "--experiments", fixture("basic")], cwd);
+      expect(r.code, describeRun(r)).toBe(1);
+      expect(r.stdout).toContain("✖ greet: cannot record results: ENOSPC: no space left on device");
+      expect(readdirSync(join(store, "runs"))).toEqual([]);
+    } finally {
+      unmount();
+    }
+  });
+});
+
 describe("an experiment folder this user cannot read", () => {
   // Root reads every folder, so the CLI runs as nobody (uid 65534).
   const skip = rootSkipReason("the unreadable-folder test runs the CLI as another user");
@@ -62,6 +81,20 @@ describe("an experiment folder this user cannot read", () => {
     expect(r.stdout).toMatch(/✔ greet +3 /);
     expect(readFileSync(join(runDirFor(cwd, "greet"), "results.jsonl"), "utf8").trim().split("\n")).toHaveLength(3);
     expect(r.stderr).not.toContain("unexpected error");
+  });
+
+  it.skipIf(skip !== null)("an unreadable dataset or evalwire.toml inside a readable folder fails that experiment alone", async () => {
+    const cwd = setUp();
+    chmodSync(join(cwd, "experiments", "locked"), 0o755);
+    cpSync(join(cwd, "experiments", "greet"), join(cwd, "experiments", "private"), { recursive: true });
+    writeFiles(cwd, { "experiments/private/evalwire.toml": "repetitions = 2\n" });
+    chmodSync(join(cwd, "experiments", "locked", "dataset.jsonl"), 0o000);
+    chmodSync(join(cwd, "experiments", "private", "evalwire.toml"), 0o000);
+    const r = await evalwire(["run"], cwd, {}, nobody);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toContain("✖ locked: experiments/locked/dataset.jsonl: cannot read it (permission denied); let this user read it (chmod a+r)");
+    expect(r.stdout).toContain("✖ private: experiments/private/evalwire.toml: cannot read it (permission denied); let this user read it (chmod a+r)");
+    expect(r.stdout).toMatch(/✔ greet +3 /);
   });
 
   it.skipIf(skip !== null)("is a problem in list, the others still listed", async () => {

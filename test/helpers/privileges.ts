@@ -12,9 +12,12 @@ export function rootSkipReason(what: string): string | null {
   return reason;
 }
 
-/** Mounts a tmpfs of `size` (such as "40k") on `dir`, a disk that fills up quickly; returns the unmount. */
-export function mountSmallDisk(dir: string, size: string): () => void {
-  execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size},mode=0755`, "tmpfs", dir]);
+/**
+ * Mounts a tmpfs of `size` bytes (such as "40k") on `dir`, a disk that fills up quickly; `inodes`
+ * caps the files and folders it can hold. Returns the unmount.
+ */
+export function mountSmallDisk(dir: string, size: string, inodes?: number): () => void {
+  execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size},mode=0755${inodes ? `,nr_inodes=${inodes}` : ""}`, "tmpfs", dir]);
   return () => execFileSync("umount", [dir]);
 }
 
