@@ -1,7 +1,7 @@
 import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { writeFiles } from "../helpers/cli.js";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { writeFiles } from "../helpers/cli.js";
 import { mountSmallDisk, nobody, rootSkipReason } from "../helpers/privileges.js";
 import { describeRun, evalwire, fixture, runDirFor, runDirs, useTempDirs } from "./_support.js";
 
