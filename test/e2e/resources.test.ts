@@ -1,9 +1,9 @@
-import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeFiles } from "../helpers/cli.js";
 import { mountSmallDisk, nobody, rootSkipReason } from "../helpers/privileges.js";
-import { describeRun, evalwire, fixture, runDirFor, runDirs, useTempDirs } from "./_support.js";
+import { describeRun, evalwire, fixture, readRun, runDirFor, runDirs, useTempDirs } from "./_support.js";
 
 const temp = useTempDirs();
 
@@ -36,6 +36,33 @@ describe("a full disk", () => {
       // The summary still fits over the header, so run.json says how it ended.
       const run = JSON.parse(readFileSync(join(runDir!, "run.json"), "utf8"));
       expect(run).toMatchObject({ status: "failed", summary: { failure: expect.stringContaining(`${30 - recorded.length} results not recorded`) } });
+    } finally {
+      unmount();
+    }
+  });
+});
+
+describe("a disk too full even for the summary", () => {
+  const skip = rootSkipReason("the full-disk test mounts a 40 KB tmpfs");
+  it.skipIf(skip !== null)("still counts the results not recorded, and leaves run.json whole", async () => {
+    const cwd = temp();
+    const store = join(cwd, ".evalwire");
+    mkdirSync(store);
+    const unmount = mountSmallDisk(store, "40k");
+    try {
+      // A header of about 3.9 KB fills run.json's one 4 KB page, leaving no room for the summary's
+      // 0.3 KB to be written over it. The experiment is copied out of the git checkout so that no
+      // git metadata (of varying length) is recorded.
+      cpSync(fixture("disk-full"), join(cwd, "experiments"), { recursive: true });
+      const r = await evalwire(["run", "--metadata", `note=${"n".repeat(3400)}`], cwd);
+      expect(r.code, describeRun(r)).toBe(1);
+      const [runDir] = runDirs(cwd);
+      // The premise: the header alone fits in one page.
+      expect(statSync(join(runDir!, "run.json")).size).toBeLessThanOrEqual(4096);
+      const recorded = readFileSync(join(runDir!, "results.jsonl"), "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line));
+      expect(r.stdout).toContain(`✖ big: cannot record the summary: ENOSPC: no space left on device, write (and ${30 - recorded.length} results were not recorded)`);
+      expect(readRun(runDir!)).toMatchObject({ status: "running", metadata: { note: "n".repeat(3400) } });
+      expect(filesBelow(store).filter((file) => file.endsWith(".tmp"))).toEqual([]);
     } finally {
       unmount();
     }
