@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { RunStore } from "./sinks/run-store.js";
-import { namePart, namePartRule } from "./config/name-part.js";
+import { namePartProblem } from "./config/name-part.js";
 import { defaults } from "./config/settings.js";
 import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "./config/whole-number.js";
 import { contentHash, toExamples } from "./datasets/dataset.js";
@@ -92,7 +92,8 @@ export async function evaluate<Input = Fields, Output = unknown, Expected = Fiel
 }
 
 function validate(options: EvaluateOptions<any, any, any, any>): void {
-  if (typeof options.name !== "string" || !namePart.test(options.name)) throw new UsageError(`evaluate(): name ${namePartRule} (got ${JSON.stringify(options.name)})`);
+  const nameProblem = typeof options.name === "string" ? namePartProblem(options.name) : "must be a string";
+  if (nameProblem) throw new UsageError(`evaluate(): name ${nameProblem} (got ${JSON.stringify(options.name)})`);
   if (typeof options.task !== "function") throw new UsageError("evaluate(): task must be a function");
   if (!Array.isArray(options.data) || options.data.length === 0) throw new UsageError("evaluate(): data must be a non-empty array of { input, output?, metadata?, id? }");
   if (!options.evaluators || typeof options.evaluators !== "object") throw new UsageError("evaluate(): evaluators must be an object of named evaluators, such as { exact: exactMatch() }");
@@ -107,5 +108,6 @@ function validate(options: EvaluateOptions<any, any, any, any>): void {
   whole("repetitions", options.repetitions, ranges.atLeastOne);
   whole("exampleConcurrency", options.exampleConcurrency, ranges.atLeastOne);
   if (typeof options.dryRun === "number") whole("dryRun", options.dryRun, ranges.atLeastOne);
-  if (options.prefix !== undefined && !namePart.test(options.prefix)) throw new UsageError(`evaluate(): prefix ${namePartRule} (got ${JSON.stringify(options.prefix)})`);
+  const prefixProblem = options.prefix === undefined ? null : namePartProblem(options.prefix);
+  if (prefixProblem) throw new UsageError(`evaluate(): prefix ${prefixProblem} (got ${JSON.stringify(options.prefix)})`);
 }

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { createBackend } from "./backends.js";
-import { namePart, namePartRule } from "./config/name-part.js";
+import { namePartProblem } from "./config/name-part.js";
 import { defaults, type CsvOptions, type RunKnobs, type RunOverrides } from "./config/settings.js";
 import { discoverExperiments, requireValidConfig, selectExperiments, type ExperimentFolder } from "./discovery/discover.js";
 import type { RunListener } from "./engine/events.js";
@@ -118,7 +118,8 @@ function validateOptions(options: ExperimentRunnerOptions, runOptions: RunOption
   whole("repetitions", options.repetitions ?? options.overrides?.repetitions, ranges.atLeastOne);
   whole("timeoutMs", options.timeoutMs ?? options.overrides?.timeoutMs, ranges.timeout);
   const prefix = runOptions.experimentNamePrefix;
-  if (prefix !== undefined && !namePart.test(prefix)) throw new UsageError(`experimentNamePrefix ${namePartRule} (got ${JSON.stringify(prefix)})`);
+  const problem = prefix === undefined ? null : namePartProblem(prefix);
+  if (problem) throw new UsageError(`experimentNamePrefix ${problem} (got ${JSON.stringify(prefix)})`);
 }
 
 function dryRunCount(dryRun: boolean | number | undefined): number | false {

@@ -37,11 +37,14 @@ export async function listCommand(flags: ListFlags): Promise<number> {
     } catch (error) {
       issues.push(firstLine(error));
     }
-    try {
-      const dataset = await datasets.load({ name: datasetName, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits });
-      lines.push(`dataset     ${datasetName}: ${plural(dataset.examples.length, "example")} from ${dataset.remote ? dataset.source : shownPath(dataset.source)} (${dataset.version})`);
-    } catch (error) {
-      issues.push(firstLine(error));
+    // A folder problem (unreadable, misnamed task file) comes first; its dataset would only add noise.
+    if (folder.problems.length === 0) {
+      try {
+        const dataset = await datasets.load({ name: datasetName, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits });
+        lines.push(`dataset     ${datasetName}: ${plural(dataset.examples.length, "example")} from ${dataset.remote ? dataset.source : shownPath(dataset.source)} (${dataset.version})`);
+      } catch (error) {
+        issues.push(firstLine(error));
+      }
     }
     problems += issues.length;
     out.push("", `${issues.length > 0 ? pc.red("✖") : pc.green("✔")} ${pc.bold(folder.name)}`, ...lines.map((line) => `  ${line}`), ...issues.map((issue) => `  ${pc.red(issue)}`));

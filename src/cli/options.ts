@@ -1,5 +1,5 @@
 import type { DatasetFlags, OnExist, SettingsFlags } from "../config/settings.js";
-import { namePart as namePattern, namePartRule } from "../config/name-part.js";
+import { namePartProblem } from "../config/name-part.js";
 import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "../config/whole-number.js";
 import { UsageError } from "../errors.js";
 
@@ -36,7 +36,8 @@ function keyValue(value: string, previous: unknown): Record<string, string> {
 
 function namePart(flag: string) {
   return (value: string): string => {
-    if (!namePattern.test(value)) throw new UsageError(`${flag} ${namePartRule} (got ${JSON.stringify(value)})`);
+    const problem = namePartProblem(value);
+    if (problem) throw new UsageError(`${flag} ${problem} (got ${JSON.stringify(value)})`);
     return value;
   };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { namePart, namePartRule } from "./name-part.js";
+import { namePartProblem } from "./name-part.js";
 import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "./whole-number.js";
 
 const wholeNumber = (range: WholeRange) => {
@@ -7,10 +7,16 @@ const wholeNumber = (range: WholeRange) => {
   return z.number({ error: message }).refine((value) => isWholeNumber(value, range), message);
 };
 
-const nameField = z.string().regex(namePart, namePartRule);
+const nameField = z.string().superRefine((value, context) => {
+  const problem = namePartProblem(value);
+  if (problem) context.addIssue({ code: "custom", message: problem });
+});
 
 const keyList = z.union([z.string(), z.array(z.string())]);
-const metadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+const metadata = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or boolean; metadata is flat, so a nested table or a list is not allowed" }),
+);
 
 /** Keys shared by `[experiments]` in the root file and by an experiment folder's own file. */
 const runKeys = {

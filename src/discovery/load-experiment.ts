@@ -23,7 +23,9 @@ export interface LoadedExperiment {
  * `onFile` hears each file as its loading starts, so a load that never ends can be blamed on it.
  */
 export async function loadExperiment(folder: ExperimentFolder, onFile?: (file: string) => void): Promise<LoadedExperiment> {
-  const problems = [...folder.problems];
+  // A folder problem (unreadable, misnamed or several task files) is the whole story: loading would only add noise.
+  if (folder.problems.length > 0) throw new LoadError(folder.problems.join("; "));
+  const problems: string[] = [];
   onFile?.(folder.taskFile);
   const task = await loadTask(folder.taskFile).catch((error: Error) => void problems.push(error.message));
   const evaluators: LoadedEvaluator[] = [];

@@ -160,7 +160,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       }
       tally.add(done);
       await record(recordings, done, facts.unrecorded);
-      context.listener.onResult(info, done);
+      context.listener.onResult(info, done, job.example);
     });
   } finally {
     Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
