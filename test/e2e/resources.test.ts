@@ -31,11 +31,11 @@ describe("a full disk", () => {
       const recorded = lines.map((line) => JSON.parse(line));
       expect(recorded.length).toBeGreaterThan(0);
       expect(recorded.length).toBeLessThan(30);
-      expect(r.stdout).toContain(`✖ big: ${30 - recorded.length} results not recorded: ENOSPC: no space left on device`);
+      expect(r.stdout).toContain(`✖ big: ${30 - recorded.length} of 30 results not recorded: ENOSPC: no space left on device`);
       expect(filesBelow(store).filter((file) => file.endsWith(".tmp"))).toEqual([]);
       // The summary still fits over the header, so run.json says how it ended.
       const run = JSON.parse(readFileSync(join(runDir!, "run.json"), "utf8"));
-      expect(run).toMatchObject({ status: "failed", summary: { failure: expect.stringContaining(`${30 - recorded.length} results not recorded`) } });
+      expect(run).toMatchObject({ status: "failed", summary: { failure: expect.stringContaining(`${30 - recorded.length} of 30 results not recorded`) } });
     } finally {
       unmount();
     }
