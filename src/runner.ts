@@ -20,6 +20,8 @@ export interface ExperimentRunnerOptions {
   phoenix?: PhoenixConnection | null;
   /** How Phoenix calls are retried (default: 5 retries, 250 ms doubling to 4 s). */
   retry?: Partial<RetryPolicy>;
+  /** Export each task call as a span into the Phoenix experiment's project (default true). */
+  traces?: boolean;
   /** Experiments in parallel (default 1). */
   concurrency?: number;
   /** Examples in flight per experiment (default 10); an experiment's evalwire.toml may change it. */
