@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { createBackend } from "./backends.js";
 import { namePartProblem } from "./config/name-part.js";
 import { defaults, type CsvOptions, type RunKnobs, type RunOverrides } from "./config/settings.js";
-import { discoverExperiments, requireValidConfig, selectExperiments, type ExperimentFolder } from "./discovery/discover.js";
+import { datasetNameOf, discoverExperiments, requireValidConfig, selectExperiments, type ExperimentFolder } from "./discovery/discover.js";
 import type { RunListener } from "./engine/events.js";
 import type { ExperimentPlan } from "./engine/ports.js";
 import { runExperiments } from "./engine/run-experiments.js";
@@ -93,7 +93,7 @@ export class ExperimentRunner {
 export function folderPlan(folder: ExperimentFolder, knobs: RunKnobs): ExperimentPlan {
   return {
     experiment: folder.name,
-    dataset: { name: folder.config.dataset ?? folder.name, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits },
+    dataset: { name: datasetNameOf(folder), experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits },
     knobs,
     openSandbox: (options) => WorkerSandbox.open(folder, options),
   };

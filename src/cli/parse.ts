@@ -47,11 +47,11 @@ export function parseCli(argv: string[]): ParsedCli {
     if (argument) sub.argument(...argument);
     sub.configureOutput({ writeOut: (text) => void (printed += text), writeErr: (text) => void (printed += text) });
     for (const spec of Object.values(options)) {
+      // --no-x alone would make x default to true, hiding evalwire.toml's value: a hidden --x first keeps it unset.
+      if (spec.flags.startsWith("--no-")) sub.addOption(new Option(`--${spec.flags.slice(5)}`).hideHelp());
       const option = new Option(spec.flags, spec.description);
       if (spec.parse) option.argParser(spec.parse);
       sub.addOption(option);
-      // --no-x alone would make x default to true, hiding evalwire.toml's value: a hidden --x keeps it unset.
-      if (spec.flags.startsWith("--no-")) sub.addOption(new Option(`--${spec.flags.slice(5)}`).hideHelp());
     }
     sub.action((...args: unknown[]) => void (parsed = argument ? done(args[1], args[0] as string | undefined) : done(args[0])));
   };

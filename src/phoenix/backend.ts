@@ -1,5 +1,5 @@
-import { PhoenixDatasets } from "../datasets/phoenix.js";
-import { PhoenixRecorder } from "../sinks/phoenix-recorder.js";
+import { PhoenixDatasets } from "./dataset-source.js";
+import { PhoenixRecorder } from "./recorder.js";
 import { defaultRetryPolicy, openPhoenix, type Phoenix, type PhoenixClient, type PhoenixConnection, type RetryPolicy } from "./client.js";
 
 /** Everything the Phoenix backend needs; loaded only when Phoenix is used, so a local run starts faster. */

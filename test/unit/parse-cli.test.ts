@@ -23,6 +23,7 @@ describe("parseCli", () => {
 
   it("takes a bare --dry-run as true", () => {
     expect(parseCli(["run", "--dry-run"])).toEqual({ command: "run", flags: { dryRun: true } });
+    expect(parseCli(["run", "--no-traces"])).toEqual({ command: "run", flags: { traces: false } });
   });
 
   it.each([
