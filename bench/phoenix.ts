@@ -128,7 +128,9 @@ function trackFetch(): { calls: HttpCall[]; origin: number; inFlight: Set<Promis
             .clone()
             .json()
             .then(
-              (body: unknown) => void (state.experimentId ??= (body as { data?: { id?: string } }).data?.id ?? null),
+              (body: unknown) => {
+                state.experimentId ??= (body as { data?: { id?: string } }).data?.id ?? null;
+              },
               () => undefined,
             );
         }
@@ -207,7 +209,7 @@ async function childEvalwire(args: ChildArgs): Promise<Omit<ChildReport, "maxRss
   const runner = new ExperimentRunner({ experimentsDir: args.experimentsDir, phoenix: { baseUrl: args.baseUrl }, exampleConcurrency: concurrency, runsDir: args.runsDir, listeners: [] });
   const cpu = process.cpuUsage();
   http.origin = performance.now();
-  let results;
+  let results: Awaited<ReturnType<typeof runner.run>>;
   let problem: string | null = null;
   try {
     results = await runner.run();

@@ -6,7 +6,7 @@ import { UsageError } from "../../src/errors.js";
 import { fixtures, tempDir } from "../helpers/cli.js";
 import { thrownMessage } from "../helpers/errors.js";
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const remove of cleanup.splice(0)) remove();
 });

@@ -116,7 +116,12 @@ describe("ExperimentRunner (library API)", () => {
     const controller = new AbortController();
     let armed = false;
     // The timer is set once examples are running: it can only fire if the engine lets the event loop turn.
-    const listener: RunListener = { onResult: () => void (armed ||= Boolean(setTimeout(() => controller.abort(), 50))) };
+    const listener: RunListener = {
+      onResult: () => {
+        if (!armed) setTimeout(() => controller.abort(), 50);
+        armed = true;
+      },
+    };
     const error = (await new ExperimentRunner({ experimentsDir: join(dir, "experiments"), runsDir: join(dir, "runs"), signal: controller.signal, listeners: [listener] })
       .run()
       .catch((e) => e)) as ExperimentsFailedError;
@@ -133,7 +138,12 @@ describe("ExperimentRunner (library API)", () => {
     });
     const controller = new AbortController();
     let armed = false;
-    const listener: RunListener = { onResult: () => void (armed ||= Boolean(setTimeout(() => controller.abort(), 20))) };
+    const listener: RunListener = {
+      onResult: () => {
+        if (!armed) setTimeout(() => controller.abort(), 20);
+        armed = true;
+      },
+    };
     const error = (await new ExperimentRunner({ experimentsDir: join(dir, "experiments"), runsDir: join(dir, "runs"), exampleConcurrency: 10, signal: controller.signal, listeners: [listener] })
       .run()
       .catch((e) => e)) as ExperimentsFailedError;
