@@ -31,7 +31,7 @@ async function serverExamples(name: string, versionId?: string): Promise<{ versi
   return { versionId: data.version_id, records: data.examples.map(({ id, input, output, metadata }: any) => ({ id, input, output, metadata })) };
 }
 
-const jsonl = (records: unknown[]) => records.map((record) => JSON.stringify(record)).join("\n") + "\n";
+const jsonl = (records: unknown[]) => `${records.map((record) => JSON.stringify(record)).join("\n")}\n`;
 const readJsonl = (file: string) => readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line));
 
 /** An experiment whose task returns the expected output, scored by an exact-match evaluator. */

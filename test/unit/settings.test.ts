@@ -108,6 +108,7 @@ describe("resolveSettings", () => {
   });
 
   it("rejects a Phoenix URL that is not one, naming where it came from", () => {
+    expect(thrownMessage(() => resolveSettings({ phoenixUrl: "not-a-url" }, {}, project()), UsageError)).toMatch(/^--phoenix-url\b.*not-a-url/);
     expect(thrownMessage(() => resolveSettings({}, { PHOENIX_HOST: "127.0.0.1" }, project()), UsageError)).toMatch(/^PHOENIX_HOST: expected a URL/);
     expect(thrownMessage(() => resolveSettings({ backend: "phoenix" }, { PHOENIX_CLIENT_HEADERS: "x" }, project()), UsageError)).toMatch(/^PHOENIX_CLIENT_HEADERS/);
   });
