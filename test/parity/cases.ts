@@ -151,6 +151,8 @@ export const cases: ParityCase[] = [
   c("jm-expected-array", "json_match", '{"a": 1}', "[1, true]"),
   c("jm-dict-literal", "json_match", '{"a": 1}', "{'a': 1}"),
   c("jm-int-float", "json_match", '{"n": 1.0}', '{"n": 1, "t": true}'),
+  c("jm-bool-vs-number", "json_match", '{"a": 1, "b": 0}', '{"a": true, "b": false}'),
+  c("ii-bool-vs-number", "is_in", 1, [true]),
 
   // schema_valid
   c("sv-valid", schema(person), '{"name": "Ann", "age": 3}', undefined),

@@ -4,9 +4,9 @@
 // must differ (so the list cannot go stale).
 import equal from "fast-deep-equal";
 import { beforeAll, describe, expect, it } from "vitest";
-import * as evaluators from "../../src/evaluators/index.js";
-import type { EvaluatorArgs, EvaluatorFn } from "../../src/types.js";
-import { cases, literals, type Spec } from "./cases.js";
+import { parsePythonLiteral } from "../../src/evaluators/index.js";
+import { cases, literals } from "./cases.js";
+import { scoreOutcome as scoreWithUs } from "./score-ours.js";
 import { pythonEvalwireOrSkipReason, scoreWithPython, type PythonOutcome } from "./python-evalwire.js";
 
 /** Cases where evalwire deliberately differs from the Python evalwire, and why. */
@@ -25,6 +25,8 @@ export const differences: Record<string, string> = {
   "jm-python-literal-object": "an expected JSON object that is also a Python literal is compared (Python passes a dict to json.loads and scores 0)",
   "jm-dict-literal": "an expected Python dict literal is compared (Python passes the dict to json.loads and scores 0)",
   "jm-object-output": "an output that is already an object needs no JSON string (Python scores 0: json.loads of a dict)",
+  "jm-bool-vs-number": "true is not 1 and false is not 0 (Python's True == 1 and False == 0)",
+  "ii-bool-vs-number": "true is not 1 (Python's True == 1)",
   "sv-object-output": "an output that is already an object needs no JSON string (Python scores 0: json.loads of a dict)",
 };
 
@@ -37,50 +39,7 @@ export const literalDifferences: Record<string, string> = {
   "1+2j": "complex numbers are not read: the string stays text",
 };
 
-type Outcome = PythonOutcome;
-
-function build(spec: Spec): EvaluatorFn {
-  const options = spec.options ?? {};
-  switch (spec.factory) {
-    case "top_k":
-      return evaluators.topK(options.k === undefined ? {} : { k: options.k as number });
-    case "is_in":
-      return evaluators.isIn();
-    case "exact_match":
-      return evaluators.exactMatch();
-    case "contains":
-      return evaluators.contains();
-    case "regex_match":
-      return evaluators.regexMatch();
-    case "json_match":
-      return evaluators.jsonMatch(options.keys === undefined ? {} : { keys: options.keys as string[] });
-    case "schema_valid":
-      return evaluators.schemaValid(options.schema as Record<string, unknown>);
-    case "numeric_close":
-      return evaluators.numericClose(options);
-    case "weighted":
-      return evaluators.weighted((options.parts as [Spec, number][]).map(([part, weight]) => [build(part), weight]));
-    case "all_pass":
-      return evaluators.allPass((options.parts as Spec[]).map(build));
-    case "any_pass":
-      return evaluators.anyPass((options.parts as Spec[]).map(build));
-    default:
-      throw new Error(`unknown factory ${spec.factory}`);
-  }
-}
-
-async function scoreWithUs(spec: Spec, output: unknown, expected: Record<string, unknown>): Promise<Outcome> {
-  const args: EvaluatorArgs = { input: {}, output, expected, metadata: {}, example: { id: "1", input: {}, output: expected, metadata: {} }, durationMs: 1, signal: new AbortController().signal };
-  try {
-    const result = await build(spec)(args);
-    const score = typeof result === "object" && result !== null ? result.score : result;
-    return typeof score === "number" ? { score } : { error: `no score: ${JSON.stringify(result)}` };
-  } catch (error) {
-    return { error: `${(error as Error).name}: ${(error as Error).message}` };
-  }
-}
-
-function same(a: Outcome, b: Outcome): boolean {
+function same(a: PythonOutcome, b: PythonOutcome): boolean {
   if ("error" in a || "error" in b) return "error" in a && "error" in b;
   if ("score" in a && "score" in b) return Math.abs(a.score - b.score) <= 1e-12 || (Number.isNaN(a.score) && Number.isNaN(b.score));
   return "value" in a && "value" in b && equal(a.value, b.value);
@@ -90,13 +49,13 @@ const skipReason = await pythonEvalwireOrSkipReason();
 
 describe.skipIf(skipReason !== null)(`parity with the Python evalwire 0.6.0${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
   let python: PythonOutcome[] = [];
-  const ours: Outcome[] = [];
+  const ours: PythonOutcome[] = [];
 
   beforeAll(async () => {
     python = await scoreWithPython([...cases.map(({ factory, options, output, expected }) => ({ factory, options, output, expected })), ...literals.map((literal) => ({ literal }))]);
     for (const { factory, options, output, expected } of cases) ours.push(await scoreWithUs({ factory, options }, output, expected));
     for (const literal of literals) {
-      const parsed = evaluators.parsePythonLiteral(literal);
+      const parsed = parsePythonLiteral(literal);
       ours.push(parsed ? { value: parsed.value } : { error: "not a literal" });
     }
   }, 60_000);
