@@ -2,9 +2,9 @@
 // Python subprocess for the whole file) and by ours; the outcomes must be equal (both a score
 // within 1e-12, or both an error), except on the deliberate differences listed below, which
 // must differ (so the list cannot go stale).
-import equal from "fast-deep-equal";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parsePythonLiteral } from "../../src/evaluators/index.js";
+import { deepEqual } from "../../src/evaluators/values.js";
 import { cases, literals } from "./cases.js";
 import { scoreOutcome as scoreWithUs } from "./score-ours.js";
 import { pythonEvalwireOrSkipReason, scoreWithPython, type PythonOutcome } from "./python-evalwire.js";
@@ -42,7 +42,7 @@ export const literalDifferences: Record<string, string> = {
 function same(a: PythonOutcome, b: PythonOutcome): boolean {
   if ("error" in a || "error" in b) return "error" in a && "error" in b;
   if ("score" in a && "score" in b) return Math.abs(a.score - b.score) <= 1e-12 || (Number.isNaN(a.score) && Number.isNaN(b.score));
-  return "value" in a && "value" in b && equal(a.value, b.value);
+  return "value" in a && "value" in b && deepEqual(a.value, b.value);
 }
 
 const skipReason = await pythonEvalwireOrSkipReason();
