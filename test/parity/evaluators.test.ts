@@ -2,12 +2,12 @@
 // Python subprocess for the whole file) and by ours; the outcomes must be equal (both a score
 // within 1e-12, or both an error), except on the deliberate differences listed below, which
 // must differ (so the list cannot go stale).
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { parsePythonLiteral } from "../../src/evaluators/index.js";
 import { deepEqual } from "../../src/evaluators/values.js";
 import { cases, literals } from "./cases.js";
 import { scoreOutcome as scoreWithUs } from "./score-ours.js";
-import { pythonEvalwireOrSkipReason, scoreWithPython, type PythonOutcome } from "./python-evalwire.js";
+import { scoreWithPython, type PythonOutcome } from "./python-evalwire.js";
 
 /** Cases where evalwire deliberately differs from the Python evalwire, and why. */
 export const differences: Record<string, string> = {
@@ -45,7 +45,7 @@ function same(a: PythonOutcome, b: PythonOutcome): boolean {
   return "value" in a && "value" in b && deepEqual(a.value, b.value);
 }
 
-const skipReason = await pythonEvalwireOrSkipReason();
+const skipReason = inject("pythonEvalwireSkipReason") || null;
 
 describe.skipIf(skipReason !== null)(`parity with the Python evalwire 0.6.0${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
   let python: PythonOutcome[] = [];
