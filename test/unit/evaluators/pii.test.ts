@@ -16,6 +16,9 @@ describe("piiSafety", () => {
     expect(kinds("order 4111 1111 1111 1112 was shipped on 2024-01-15")).toEqual([]);
     expect(kinds("version 1.2.3, 12 items, ticket #123456, at 10:30")).toEqual([]);
     expect(kinds("user@localhost")).toEqual([]);
+    expect(kinds("at 2024-01-15 10:30, from 192.168.100.200, pi is 3.14159265358979")).toEqual([]);
+    expect(kinds('{"created": 1732963200000, "scores": "10 20 30 40 50", "id": 4155552671}')).toEqual([]);
+    expect(kinds("call 415.555.2671, 020 7946 0958 or 1-800-555-0199")).toEqual(["phone", "phone", "phone"]);
   });
 
   it("scores 1 when the output is clean, and names what it found without the values", () => {
