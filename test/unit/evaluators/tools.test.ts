@@ -53,8 +53,17 @@ describe("toolCallCorrectness", () => {
   it("checks order on request, and uses each call made once", () => {
     const made = { tool_calls: [{ name: "b" }, { name: "a" }] };
     expect(toolCallCorrectness({ expect: [{ name: "a" }, { name: "b" }] })(args(made)).score).toBe(1);
-    expect(toolCallCorrectness({ expect: [{ name: "a" }, { name: "b" }], inOrder: true })(args(made))).toMatchObject({ score: 0.5, explanation: "not matched in order: b" });
+    expect(toolCallCorrectness({ expect: [{ name: "a" }, { name: "b" }], inOrder: true })(args(made))).toMatchObject({ score: 0.5, explanation: expect.stringMatching(/^not matched in order: [ab]$/) });
     expect(toolCallCorrectness({ expect: [{ name: "a" }, { name: "a" }] })(args(made)).score).toBe(0.5);
+  });
+
+  it("finds the best matching, not the first one found", () => {
+    const made = { tool_calls: [{ name: "a", arguments: { x: 1 } }, { name: "a", arguments: { x: 2 } }] };
+    // A first-fit match would give the name-only call the only call with x = 1.
+    expect(toolCallCorrectness({ expect: [{ name: "a" }, { name: "a", arguments: { x: 1 } }] })(args(made)).score).toBe(1);
+    const ordered = { tool_calls: [{ name: "b" }, { name: "c" }, { name: "a" }] };
+    // Matching a first would leave nothing after it; the longest in-order match is b, c.
+    expect(toolCallCorrectness({ expect: [{ name: "a" }, { name: "b" }, { name: "c" }], inOrder: true })(args(ordered))).toEqual({ score: 2 / 3, label: null, explanation: "not matched in order: a" });
   });
 
   it("takes an empty expected list as 'no tool calls', and says when the expected calls are missing", () => {
