@@ -57,7 +57,7 @@ function reverseKeys(v: unknown): unknown {
 }
 
 describe("scoring laws", () => {
-  it.each(Object.entries(builtIns))("%s: a score in [0, 1] with a label or none, or a TypeError naming the factory", async (name, fn) => {
+  it.each(Object.entries(builtIns))("%s: a score in [0, 1] with a label or none, or a TypeError naming the factory", async (_name, fn) => {
     await fc.assert(
       fc.asyncProperty(output, expected, fc.integer({ min: 0, max: 20 }), async (out, exp, duration) => {
         const result = await outcome(fn, out, exp, duration);
