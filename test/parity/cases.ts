@@ -72,6 +72,8 @@ export const cases: ParityCase[] = [
   c("ii-true-string", "is_in", true, "True"),
   c("ii-case", "is_in", "A", ["a"]),
   c("ii-list-output", "is_in", ["a"], [["a"], ["b"]]),
+  c("ii-json-list-with-null", "is_in", "a", '["a", null]'),
+  c("tk-json-list-with-true", "top_k", ["x", true], '["x", true]'),
 
   // exact_match
   c("em-equal", "exact_match", "Paris", "Paris"),

@@ -27,6 +27,8 @@ export const differences: Record<string, string> = {
   "jm-object-output": "an output that is already an object needs no JSON string (Python scores 0: json.loads of a dict)",
   "jm-bool-vs-number": "true is not 1 and false is not 0 (Python's True == 1 and False == 0)",
   "ii-bool-vs-number": "true is not 1 (Python's True == 1)",
+  "ii-json-list-with-null": 'a JSON list string is read as that list (Python reads only Python literals, so \'["a", null]\' stays one string)',
+  "tk-json-list-with-true": 'a JSON list string is read as that list (Python reads only Python literals, so \'["x", true]\' stays one string)',
   "sv-object-output": "an output that is already an object needs no JSON string (Python scores 0: json.loads of a dict)",
 };
 
