@@ -14,16 +14,23 @@ import { scoreWithPython, type PythonOutcome } from "./python-evalwire.js";
 const text = fc
   .oneof(fc.constantFrom("a", "b", "doc-1", "doc-2", "Paris", "it's", 'say "hi"', "back\\slash", "tab\there", "café", "x y", ""), fc.string({ maxLength: 6 }))
   .filter((value) => parsePythonLiteral(value) === undefined);
-const item = fc.oneof(text, fc.integer({ min: -3, max: 3 }));
+// Objects in both key orders, and a nested list: both sides compare them by value.
+const object = fc.constantFrom<unknown>({ id: 1, v: "a" }, { v: "a", id: 1 }, { id: 2, tags: ["x", "y"] }, { tags: ["x", "y"], id: 2 }, ["x", ["y"]]);
+const item = fc.oneof(text, fc.integer({ min: -3, max: 3 }), object);
 const expectedList = (list: unknown[]) => fc.constantFrom<unknown>(list, pythonRepr(list), pythonRepr(list, '"'));
 const number = fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.double({ min: -1000, max: 1000, noNaN: true, noDefaultInfinity: true }));
 
+// Outputs are often drawn from the expected items, so that many cases score above 0.
 const topKCase = fc
-  .record({ output: fc.array(item, { maxLength: 8 }), expected: fc.array(item, { maxLength: 4 }), k: fc.integer({ min: 1, max: 10 }) })
-  .chain(({ output, expected, k }) => expectedList(expected).map((stored) => ({ factory: "top_k", options: { k }, output, expected: { expected_output: stored } })));
+  .record({ noise: fc.array(item, { maxLength: 6 }), expected: fc.array(item, { maxLength: 4 }), k: fc.integer({ min: 1, max: 10 }) })
+  .chain(({ noise, expected, k }) =>
+    fc.record({ output: fc.shuffledSubarray([...noise, ...expected]), stored: expectedList(expected) }).map(({ output, stored }) => ({ factory: "top_k", options: { k }, output, expected: { expected_output: stored } })),
+  );
 const membershipCase = fc
-  .record({ factory: fc.constantFrom("is_in", "exact_match"), output: item, expected: fc.array(item, { maxLength: 3 }) })
-  .chain(({ factory, output, expected }) => expectedList(expected).map((stored) => ({ factory, output, expected: { expected_output: stored } })));
+  .record({ factory: fc.constantFrom("is_in", "exact_match"), other: item, expected: fc.array(item, { minLength: 1, maxLength: 3 }) })
+  .chain(({ factory, other, expected }) =>
+    fc.record({ output: fc.constantFrom(other, ...expected), stored: expectedList(expected) }).map(({ output, stored }) => ({ factory, output, expected: { expected_output: stored } })),
+  );
 const containsCase = fc
   .record({ output: fc.oneof(text, fc.array(text, { maxLength: 3 })), expected: fc.array(text, { maxLength: 2 }) })
   .chain(({ output, expected }) => expectedList(expected).map((stored) => ({ factory: "contains", output, expected: { expected_output: stored } })));
@@ -62,7 +69,9 @@ describe.skipIf(skipReason !== null)(`parity with the Python evalwire 0.6.0 on g
     for (const one of generated) counts.set(one.factory, (counts.get(one.factory) ?? 0) + 1);
     const perFactory = [...counts].map(([factory, count]) => `${factory} ${count}`);
     expect(perFactory).toHaveLength(6);
-    process.stdout.write(`parity: ${generated.length} generated cases (${perFactory.join(", ")}), all equal\n`);
+    const above = python.filter((outcome) => "score" in outcome && outcome.score > 0).length;
+    const errors = python.filter((outcome) => "error" in outcome).length;
+    process.stdout.write(`parity: ${generated.length} generated cases (${perFactory.join(", ")}), all equal; ${above} scored above 0, ${errors} errors\n`);
   });
 });
 
