@@ -40,6 +40,17 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // Against the Python evalwire's own evaluators, installed once into .cache/python-evalwire by the globalSetup (or .ci/run).
+          name: "parity",
+          include: ["test/parity/**/*.test.ts"],
+          globalSetup: ["test/parity/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });
