@@ -28,6 +28,8 @@ export interface ExperimentRunnerOptions {
   exampleConcurrency?: number;
   /** Per task and evaluator call, and for loading an experiment's code, in ms (default 300000; 0 for none); an experiment's evalwire.toml may change it. */
   timeoutMs?: number;
+  /** For loading an experiment's task and evaluator files, in ms (default 60000; 0 for none); an experiment's evalwire.toml may change it. */
+  loadTimeoutMs?: number;
   /** Default 1; an experiment's evalwire.toml may change it. */
   repetitions?: number;
   /** Metadata for every experiment, under the folder's own. */
@@ -70,6 +72,7 @@ export class ExperimentRunner {
     const backend = await createBackend({ ...options, runsDir });
     const knobs: RunKnobs = {
       timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
+      loadTimeoutMs: options.loadTimeoutMs ?? defaults.loadTimeoutMs,
       repetitions: options.repetitions ?? defaults.repetitions,
       exampleConcurrency: options.exampleConcurrency ?? defaults.exampleConcurrency,
       metadata: options.metadata ?? {},
@@ -104,6 +107,7 @@ export function knobsFor(folder: ExperimentFolder, knobs: RunKnobs, overrides: R
   const { config } = folder;
   return {
     timeoutMs: overrides.timeoutMs ?? config.timeout ?? knobs.timeoutMs,
+    loadTimeoutMs: overrides.loadTimeoutMs ?? config.load_timeout ?? knobs.loadTimeoutMs,
     repetitions: overrides.repetitions ?? config.repetitions ?? knobs.repetitions,
     exampleConcurrency: overrides.exampleConcurrency ?? config.example_concurrency ?? knobs.exampleConcurrency,
     metadata: { ...knobs.metadata, ...config.metadata },
@@ -119,6 +123,7 @@ function validateOptions(options: ExperimentRunnerOptions, runOptions: RunOption
   whole("exampleConcurrency", options.exampleConcurrency ?? options.overrides?.exampleConcurrency, ranges.atLeastOne);
   whole("repetitions", options.repetitions ?? options.overrides?.repetitions, ranges.atLeastOne);
   whole("timeoutMs", options.timeoutMs ?? options.overrides?.timeoutMs, ranges.timeout);
+  whole("loadTimeoutMs", options.loadTimeoutMs ?? options.overrides?.loadTimeoutMs, ranges.timeout);
   const prefix = runOptions.experimentNamePrefix;
   const problem = prefix === undefined ? null : namePartProblem(prefix);
   if (problem) throw new UsageError(`experimentNamePrefix ${problem} (got ${JSON.stringify(prefix)})`);

@@ -58,6 +58,7 @@ export const runOptions = {
   prefix: { flags: "--prefix <prefix>", description: "experiment name prefix (default eval)", parse: namePart("--prefix") },
   metadata: { flags: "--metadata <key=value>", description: "metadata recorded with every experiment; repeat for several", parse: keyValue },
   timeout: { flags: "--timeout <ms>", description: "limit per task and evaluator call, in ms; 0 for none (default 300000)", parse: wholeNumber("--timeout", ranges.timeout) },
+  loadTimeout: { flags: "--load-timeout <ms>", description: "limit for loading an experiment's task and evaluator files, in ms; 0 for none (default 60000)", parse: wholeNumber("--load-timeout", ranges.timeout) },
   repetitions: { flags: "--repetitions <n>", description: "times each example is run (default 1)", parse: wholeNumber("--repetitions", ranges.atLeastOne) },
   backend: { flags: "--backend <kind>", description: "local or phoenix (default: phoenix when a Phoenix URL is set, else local)", parse: backend },
   phoenixUrl: { flags: "--phoenix-url <url>", description: "Phoenix server URL (else PHOENIX_HOST, else [phoenix] base_url)" },

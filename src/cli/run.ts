@@ -34,6 +34,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     concurrency: settings.concurrency,
     exampleConcurrency: settings.knobs.exampleConcurrency,
     timeoutMs: settings.knobs.timeoutMs,
+    loadTimeoutMs: settings.knobs.loadTimeoutMs,
     repetitions: settings.knobs.repetitions,
     metadata: settings.knobs.metadata,
     overrides: settings.overrides,

@@ -10,6 +10,8 @@ export type Metadata = Record<string, string | number | boolean>;
 export interface RunKnobs {
   /** Per task call (and per evaluator call); 0 means no limit. */
   timeoutMs: number;
+  /** For loading the experiment's task and evaluator files; 0 means no limit. */
+  loadTimeoutMs: number;
   repetitions: number;
   exampleConcurrency: number;
   metadata: Metadata;
@@ -59,6 +61,7 @@ export interface SettingsFlags {
   concurrency?: number;
   exampleConcurrency?: number;
   timeout?: number;
+  loadTimeout?: number;
   repetitions?: number;
   metadata?: Metadata;
   backend?: "local" | "phoenix";
@@ -82,6 +85,7 @@ export const defaults = {
   concurrency: 1,
   exampleConcurrency: 10,
   timeoutMs: 300_000,
+  loadTimeoutMs: 60_000,
   repetitions: 1,
   runsDir: ".evalwire/runs",
   inputKeys: ["user_query"],
@@ -124,12 +128,14 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
     concurrency: flags.concurrency ?? experiments.concurrency ?? defaults.concurrency,
     knobs: {
       timeoutMs: experiments.timeout ?? defaults.timeoutMs,
+      loadTimeoutMs: experiments.load_timeout ?? defaults.loadTimeoutMs,
       repetitions: experiments.repetitions ?? defaults.repetitions,
       exampleConcurrency: experiments.example_concurrency ?? defaults.exampleConcurrency,
       metadata: experiments.metadata ?? {},
     },
     overrides: dropUndefined({
       timeoutMs: flags.timeout,
+      loadTimeoutMs: flags.loadTimeout,
       repetitions: flags.repetitions,
       exampleConcurrency: flags.exampleConcurrency,
     }),

@@ -73,7 +73,7 @@ export async function runExperiment(plan: ExperimentPlan, context: ExperimentCon
 
   // The code loads while the dataset is fetched; a load error is reported first when both fail.
   const [code, data] = await Promise.allSettled([
-    plan.openSandbox({ timeoutMs: knobs.timeoutMs, concurrency: knobs.exampleConcurrency, stop: context.stop, events: { onEscaped: (message) => escaped(message) } }),
+    plan.openSandbox({ timeoutMs: knobs.timeoutMs, loadTimeoutMs: knobs.loadTimeoutMs, concurrency: knobs.exampleConcurrency, stop: context.stop, events: { onEscaped: (message) => escaped(message) } }),
     context.backend.datasets.load(plan.dataset),
   ]);
   if (code.status === "rejected" || data.status === "rejected") {
