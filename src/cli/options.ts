@@ -1,5 +1,6 @@
 import type { DatasetFlags, OnExist, SettingsFlags } from "../config/settings.js";
 import { namePart as namePattern, namePartRule } from "../config/name-part.js";
+import { parseShard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 
 /** Every flag of `run`, once: its name comes from the key, so a flag cannot drift from its setting. */
@@ -57,6 +58,12 @@ export const runOptions = {
   repetitions: { flags: "--repetitions <n>", description: "times each example is run (default 1)", parse: wholeNumber("--repetitions", 1) },
   backend: { flags: "--backend <kind>", description: "local or phoenix (default: phoenix when a Phoenix URL is set, else local)", parse: backend },
   phoenixUrl: { flags: "--phoenix-url <url>", description: "Phoenix server URL (else PHOENIX_HOST, else [phoenix] base_url)" },
+  shard: { flags: "--shard <i/n>", description: "run shard i of n of every experiment's task calls (a CI matrix job each); each shard writes its own run folder", parse: (value: string) => parseShard(value) },
+  runId: {
+    flags: "--run-id <id>",
+    description: "shards given one run id record into one Phoenix experiment (default with --shard: GITHUB_RUN_ID[-GITHUB_RUN_ATTEMPT], else CI_PIPELINE_ID)",
+    parse: (value: string) => nonEmpty("--run-id", "an id shared by the shards of one run, such as the CI's run number")(value),
+  },
   config: { flags: "--config <path>", description: "evalwire.toml to use (default ./evalwire.toml if present)" },
   quiet: { flags: "--quiet", description: "print only failures and the closing line" },
   verbose: { flags: "--verbose", description: "print stack traces with errors" },
