@@ -107,12 +107,12 @@ export async function startPostgres(options: { timeoutMs?: number } = {}): Promi
 }
 
 /** Phoenix keeping its data in a PostgreSQL server of its own; stop() stops both, Phoenix first. */
-export async function startPhoenixOnPostgres(): Promise<{ phoenix: PhoenixServer; postgres: PostgresServer; stop(): Promise<void> }> {
+export async function startPhoenixOnPostgres(options: { timeoutMs?: number } = {}): Promise<{ phoenix: PhoenixServer; postgres: PostgresServer; stop(): Promise<void> }> {
   await installPostgresDriver();
-  const postgres = await startPostgres();
+  const postgres = await startPostgres(options);
   let phoenix: PhoenixServer;
   try {
-    phoenix = await startPhoenix({ databaseUrl: postgres.url });
+    phoenix = await startPhoenix({ ...options, databaseUrl: postgres.url });
   } catch (error) {
     await postgres.stop();
     throw error;
@@ -125,4 +125,15 @@ export async function startPhoenixOnPostgres(): Promise<{ phoenix: PhoenixServer
       await postgres.stop();
     },
   };
+}
+
+/** Runs one SQL query with psql and returns its rows, fields split by |. */
+export async function query(databaseUrl: string, sql: string): Promise<string[][]> {
+  const bin = postgresBinDir();
+  if (!bin) throw new Error("PostgreSQL is not installed");
+  const output = await run(join(bin, "psql"), [databaseUrl, "--no-psqlrc", "-tA", "-v", "ON_ERROR_STOP=1", "-c", sql], "psql");
+  return output
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => line.split("|"));
 }
