@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { parseShard, shardSuffix } from "../engine/shard.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
 
@@ -13,7 +14,8 @@ export class RunStore implements Sink {
 
   open(header: ExperimentHeader): ExperimentRecording {
     mkdirSync(this.runsDir, { recursive: true });
-    const { name, dir } = this.claimFolder(header.name);
+    // Shards of one run write beside each other (one CI artifact): each gets its own folder.
+    const { name, dir } = this.claimFolder(header.name + (header.shard ? shardSuffix(parseShard(header.shard)) : ""));
     const runFile = join(dir, "run.json");
     const run = { ...header, name, status: "running" };
     writeJsonAtomically(runFile, run);
