@@ -90,6 +90,7 @@ class PhoenixExperiment implements ExperimentRecording {
   readonly warnings: string[] = [];
   /** Set once a post failed after every retry because Phoenix is unreachable: later posts are not tried. */
   private down = false;
+  readonly kind = "remote";
 
   constructor(
     private readonly phoenix: Phoenix,
