@@ -6,6 +6,7 @@ import { discoverExperiments, requireValidConfig, selectExperiments, type Experi
 import type { RunListener } from "./engine/events.js";
 import type { ExperimentPlan } from "./engine/ports.js";
 import { runExperiments } from "./engine/run-experiments.js";
+import { formatShard, parseShard, type Shard } from "./engine/shard.js";
 import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "./config/whole-number.js";
 import { UsageError } from "./errors.js";
 import type { PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
@@ -41,6 +42,10 @@ export interface ExperimentRunnerOptions {
   listeners?: RunListener[];
   /** Abort to interrupt: in-flight tasks see their signal abort, finished results are kept. */
   signal?: AbortSignal;
+  /** Run only shard `index` of `count` (1-based) of every experiment's task calls; each shard records a run of its own. */
+  shard?: Shard | null;
+  /** Shards given one run id record into one Phoenix experiment. */
+  runId?: string | null;
 }
 
 export interface RunOptions {
@@ -83,6 +88,8 @@ export class ExperimentRunner {
       signal: options.signal,
       runsDir,
       experimentsDir: resolve(options.experimentsDir),
+      shard: options.shard ? parseShard(formatShard(options.shard), "shard") : null,
+      runId: options.runId ?? null,
     });
   }
 }
