@@ -1,8 +1,8 @@
 /**
  * Shards against one process, recording into one real Phoenix server, twice: Phoenix on SQLite
  * and Phoenix on PostgreSQL (test/phoenix/server.ts and postgres.ts start them on free ports and
- * stop them at the end). One dataset of N examples (default 400) whose task waits `--sleep` ms
- * (default 100: a stand-in for an LLM call) and two cheap evaluators (the phoenix-echo fixture).
+ * stop them at the end). One dataset of N examples (default 200) whose task waits `--sleep` ms
+ * (default 2000: a stand-in for an LLM call) and two cheap evaluators (the phoenix-echo fixture).
  * Contenders, each a fresh `evalwire run` from the built CLI recording a new Phoenix experiment:
  *
  *   1 process       one `evalwire run`, example concurrency 10
@@ -126,7 +126,7 @@ async function benchOne(backend: string, url: string, options: { examples: numbe
 
 export async function shardsBench(options: { examples?: number; sleepMs?: number; rounds?: number; sqliteOnly?: boolean } = {}): Promise<string> {
   checkBuild();
-  const settings = { examples: options.examples ?? 400, sleepMs: options.sleepMs ?? 100, rounds: options.rounds ?? 2 };
+  const settings = { examples: options.examples ?? 200, sleepMs: options.sleepMs ?? 2000, rounds: options.rounds ?? 2 };
   log(
     `\n== shards: ${fmt(settings.examples)} examples, task ${settings.sleepMs} ms, 2 evaluators; ${settings.rounds} rounds in rotating order; ` +
       `${cpus().length} CPUs, load average ${loadavg().map((load) => load.toFixed(2)).join(" ")}`,
