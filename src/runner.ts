@@ -88,7 +88,7 @@ export class ExperimentRunner {
       signal: options.signal,
       runsDir,
       experimentsDir: resolve(options.experimentsDir),
-      shard: options.shard ? parseShard(formatShard(options.shard), "shard") : null,
+      shard: options.shard ?? null,
       runId: options.runId ?? null,
     });
   }
@@ -124,6 +124,7 @@ function validateOptions(options: ExperimentRunnerOptions, runOptions: RunOption
   whole("exampleConcurrency", options.exampleConcurrency ?? options.overrides?.exampleConcurrency, ranges.atLeastOne);
   whole("repetitions", options.repetitions ?? options.overrides?.repetitions, ranges.atLeastOne);
   whole("timeoutMs", options.timeoutMs ?? options.overrides?.timeoutMs, ranges.timeout);
+  if (options.shard) parseShard(formatShard(options.shard), "shard");
   const prefix = runOptions.experimentNamePrefix;
   const problem = prefix === undefined ? null : namePartProblem(prefix);
   if (problem) throw new UsageError(`experimentNamePrefix ${problem} (got ${JSON.stringify(prefix)})`);

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseCli } from "../../src/cli/parse.js";
 import { ciRunId, resolveSettings } from "../../src/config/settings.js";
 import { UsageError } from "../../src/errors.js";
-import { tempDir } from "../helpers/cli.js";
+import { fixtures, tempDir } from "../helpers/cli.js";
 import { thrownMessage } from "../helpers/errors.js";
 
 describe("--shard and --run-id", () => {
@@ -55,5 +55,14 @@ describe("the run id", () => {
     expect(ciRunId({ GITHUB_RUN_ID: "99", GITHUB_RUN_ATTEMPT: "2" })).toBe("99-2");
     expect(ciRunId({ GITHUB_RUN_ID: "99" })).toBe("99");
     expect(ciRunId({ GITHUB_RUN_ID: "99", CI_PIPELINE_ID: "5" })).toBe("99");
+  });
+});
+
+describe("the library's shard option", () => {
+  it("is checked like the flag, naming the option", async () => {
+    const { ExperimentRunner } = await import("../../src/runner.js");
+    const runner = new ExperimentRunner({ experimentsDir: fixtures + "/sharded", shard: { index: 4, count: 3 } });
+    await expect(runner.run()).rejects.toThrow(/^shard takes i\/n, .*\(got "4\/3": i must not exceed n\)/);
+    await expect(new ExperimentRunner({ experimentsDir: fixtures + "/sharded", shard: { index: 1.5, count: 3 } }).run()).rejects.toBeInstanceOf(UsageError);
   });
 });
