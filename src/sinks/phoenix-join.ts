@@ -107,8 +107,11 @@ class DatasetLabelLock {
           signal,
         }),
       phoenix.retry,
-      (code) => code === 409,
+      (code) => code === 409 || code === 404 || code === 405,
     );
+    if (status === 404 || status === 405) {
+      throw new PhoenixError(`Phoenix at ${phoenix.baseUrl} has no dataset labels API (/v1/dataset_labels), which shards with a run id use to meet in one experiment: upgrade Phoenix, or run without --run-id`, status);
+    }
     if (status !== 409) {
       this.labelId = data!.data.id;
       return true;
