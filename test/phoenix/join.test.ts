@@ -54,6 +54,24 @@ for (const [title, describeServer, server] of suites) describeServer(title, () =
     expect(await lockLabels(url)).not.toContain(`evalwire-lock-${token}`);
   });
 
+  it("takes over a lock left by a process that died holding it", async () => {
+    const url = server().url;
+    const { datasetId } = await uploadDataset(url, uniqueName("join_stale"), [{ input: { n: 1 } }]);
+    const token = runToken(`run-${Date.now()}`, "exp", datasetId);
+    const tenMinutesAgo = new Date(Date.now() - 600_000).toISOString();
+    const response = await fetch(`${url}/v1/dataset_labels`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: `evalwire-lock-${token}`, color: "#808080", description: `evalwire shard lock dead-process ${tenMinutesAgo}` }),
+    });
+    expect(response.status).toBe(201);
+    const created: string[] = [];
+    const join = await joinExperiment(openPhoenix({ baseUrl: url }), { datasetId, token, runId: "r", create: creator(url, datasetId, token, created) });
+    expect(created).toHaveLength(1);
+    expect(join.experiment.id).toBe(created[0]);
+    expect(await lockLabels(url)).not.toContain(`evalwire-lock-${token}`);
+  });
+
   it("takes the lock once when the answer to taking it is lost, and a late join finds the experiment", async () => {
     const url = server().url;
     const { datasetId } = await uploadDataset(url, uniqueName("join_lost"), [{ input: { n: 1 } }]);
