@@ -8,6 +8,8 @@ import { UsageError } from "../errors.js";
 export interface RunFlags extends SettingsFlags {
   name?: string[];
   dryRun?: true | number;
+  /** false: no task spans exported to Phoenix. */
+  traces?: boolean;
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -60,6 +62,7 @@ export const runOptions = {
   repetitions: { flags: "--repetitions <n>", description: "times each example is run (default 1)", parse: wholeNumber("--repetitions", ranges.atLeastOne) },
   backend: { flags: "--backend <kind>", description: "local or phoenix (default: phoenix when a Phoenix URL is set, else local)", parse: backend },
   phoenixUrl: { flags: "--phoenix-url <url>", description: "Phoenix server URL (else PHOENIX_HOST, else [phoenix] base_url)" },
+  traces: { flags: "--no-traces", description: "do not export task spans to Phoenix (else [phoenix] traces; default: export)" },
   shard: { flags: "--shard <i/n>", description: "run shard i of n of every experiment's task calls (a CI matrix job each); each shard writes its own run folder", parse: (value: string) => parseShard(value) },
   runId: {
     flags: "--run-id <id>",

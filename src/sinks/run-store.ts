@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseShard, shardSuffix } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 import { fileInTheWay } from "../file-in-the-way.js";
+import { writeAtomically } from "../write-atomically.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
@@ -95,14 +96,7 @@ function writeWhole(fd: number, bytes: Buffer, sizeBefore: number): number {
 }
 
 function writeJsonAtomically(file: string, value: unknown): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, json(value));
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeAtomically(file, json(value));
 }
 
 /**

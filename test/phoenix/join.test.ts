@@ -2,7 +2,7 @@
 // many joins at once, in one process against the real server (the CLI-level tests are in shards.test.ts).
 import { afterEach, expect, it } from "vitest";
 import { openPhoenix } from "../../src/phoenix/client.js";
-import { joinExperiment, runToken, type CreatedExperiment } from "../../src/sinks/phoenix-join.js";
+import { joinExperiment, runToken, type CreatedExperiment } from "../../src/phoenix/join.js";
 import { datasetExperiments, getJson, startForwardThenResetProxy, uniqueName, uploadDataset } from "./_support.js";
 import { describePhoenix, describePhoenixOnPostgres, phoenix, phoenixOnPostgres } from "./phoenix.js";
 

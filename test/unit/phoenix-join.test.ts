@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, expect, it } from "vitest";
 import { openPhoenix, PhoenixError } from "../../src/phoenix/client.js";
-import { joinExperiment, runToken } from "../../src/sinks/phoenix-join.js";
+import { joinExperiment, runToken } from "../../src/phoenix/join.js";
 
 let server: Server | undefined;
 afterEach(async () => {

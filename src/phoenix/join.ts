@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { callPhoenix, PhoenixError, type Phoenix } from "../phoenix/client.js";
+import { callPhoenix, PhoenixError, type Phoenix } from "./client.js";
 
 /** What evalwire reads of a Phoenix experiment. */
 export interface CreatedExperiment {
