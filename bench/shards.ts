@@ -73,9 +73,7 @@ async function measure(url: string, contender: Contender, root: string, datasetN
   const base = ["run", "--experiments", experiments, "--quiet"];
   const runId = `bench-${Date.now()}-${number}`;
   const commands =
-    contender === "4 shards"
-      ? [1, 2, 3, 4].map((index) => [...base, "--shard", `${index}/4`, "--run-id", runId])
-      : [[...base, "--example-concurrency", contender === "1 process" ? "10" : "40"]];
+    contender === "4 shards" ? [1, 2, 3, 4].map((index) => [...base, "--shard", `${index}/4`, "--run-id", runId]) : [[...base, "--example-concurrency", contender === "1 process" ? "10" : "40"]];
   const start = performance.now();
   const results = await Promise.all(commands.map((args) => evalwire(args, cwd, url)));
   const wallMs = performance.now() - start;
@@ -109,7 +107,9 @@ async function benchOne(backend: string, url: string, options: { examples: numbe
     const order = contenders.map((_, i) => contenders[(i + round - 1) % contenders.length]!);
     for (const contender of order) {
       const each = await measure(url, contender, root, datasetName, ++number, options.examples);
-      log(`   ${backend}, round ${round}: ${contender.padEnd(13)} ${ms(each.wallMs).padStart(9)}; held ${each.held.runs} runs, ${each.held.evaluations} evaluations in ${each.held.experiments} experiment(s)${each.ok ? "" : "  (INCOMPLETE)"} (load average ${loadavg()[0]!.toFixed(2)})`);
+      log(
+        `   ${backend}, round ${round}: ${contender.padEnd(13)} ${ms(each.wallMs).padStart(9)}; held ${each.held.runs} runs, ${each.held.evaluations} evaluations in ${each.held.experiments} experiment(s)${each.ok ? "" : "  (INCOMPLETE)"} (load average ${loadavg()[0]!.toFixed(2)})`,
+      );
       measured.push(each);
     }
   }
@@ -129,7 +129,9 @@ export async function shardsBench(options: { examples?: number; sleepMs?: number
   const settings = { examples: options.examples ?? 200, sleepMs: options.sleepMs ?? 2000, rounds: options.rounds ?? 2 };
   log(
     `\n== shards: ${fmt(settings.examples)} examples, task ${settings.sleepMs} ms, 2 evaluators; ${settings.rounds} rounds in rotating order; ` +
-      `${cpus().length} CPUs, load average ${loadavg().map((load) => load.toFixed(2)).join(" ")}`,
+      `${cpus().length} CPUs, load average ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(" ")}`,
   );
   await installPhoenix();
   const rows: string[][] = [];

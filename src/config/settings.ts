@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { type Shard } from "../engine/shard.js";
+import type { Shard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 import { readToml } from "./read-toml.js";
 import { rootConfigSchema, type RootConfig } from "./schema.js";

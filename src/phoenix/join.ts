@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { callPhoenix, PhoenixError, type Phoenix } from "./client.js";
+import { callPhoenix, type Phoenix, PhoenixError } from "./client.js";
 
 /** What evalwire reads of a Phoenix experiment. */
 export interface CreatedExperiment {
@@ -110,7 +110,10 @@ class DatasetLabelLock {
       (code) => code === 409 || code === 404 || code === 405,
     );
     if (status === 404 || status === 405) {
-      throw new PhoenixError(`Phoenix at ${phoenix.baseUrl} has no dataset labels API (/v1/dataset_labels), which shards with a run id use to meet in one experiment: upgrade Phoenix, or run without --run-id`, status);
+      throw new PhoenixError(
+        `Phoenix at ${phoenix.baseUrl} has no dataset labels API (/v1/dataset_labels), which shards with a run id use to meet in one experiment: upgrade Phoenix, or run without --run-id`,
+        status,
+      );
     }
     if (status !== 409) {
       this.labelId = data!.data.id;

@@ -1,11 +1,11 @@
 // A real PostgreSQL server for tests, from the machine's server binaries (Debian's `postgresql`
 // package): a fresh cluster in a temporary folder, on a free 127.0.0.1 port, stopped by its pid.
 // PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { failure, freePorts, installPostgresDriver, run, startPhoenix, type PhoenixServer } from "./server.js";
+import { failure, freePorts, installPostgresDriver, type PhoenixServer, run, startPhoenix } from "./server.js";
 
 export interface PostgresServer {
   /** A connection URL, as PHOENIX_SQL_DATABASE_URL takes it. */

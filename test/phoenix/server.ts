@@ -1,8 +1,8 @@
 // A real Arize Phoenix server for tests: installed into a private venv, started on free ports with
 // a fresh working directory, stopped by pid. Run directly: `npx tsx test/phoenix/server.ts install|serve`.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo, type Server } from "node:net";
+import { type AddressInfo, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -71,7 +71,11 @@ export async function installPostgresDriver(): Promise<void> {
   if (existsSync(installedDriverRequirements) && readFileSync(installedDriverRequirements, "utf8") === requirements) return;
   rmSync(postgresDriverDir, { recursive: true, force: true });
   const pip = join(phoenixVenv, "bin", "pip");
-  await run(pip, ["install", "--disable-pip-version-check", "-q", "--target", postgresDriverDir, "-r", postgresDriverRequirements], `pip install -r ${relative(root, postgresDriverRequirements)}`);
+  await run(
+    pip,
+    ["install", "--disable-pip-version-check", "-q", "--target", postgresDriverDir, "-r", postgresDriverRequirements],
+    `pip install -r ${relative(root, postgresDriverRequirements)}`,
+  );
   writeFileSync(installedDriverRequirements, requirements);
 }
 
@@ -189,7 +193,9 @@ export async function startPhoenix(options: { timeoutMs?: number; databaseUrl?: 
 async function main(command: string | undefined): Promise<void> {
   if (command === "install") {
     await installPostgresDriver();
-    console.log(`arize-phoenix ${await installedPhoenixVersion()} in ${relative(process.cwd(), phoenixVenv) || phoenixVenv}, its PostgreSQL driver in ${relative(process.cwd(), postgresDriverDir) || postgresDriverDir}`);
+    console.log(
+      `arize-phoenix ${await installedPhoenixVersion()} in ${relative(process.cwd(), phoenixVenv) || phoenixVenv}, its PostgreSQL driver in ${relative(process.cwd(), postgresDriverDir) || postgresDriverDir}`,
+    );
   } else if (command === "serve") {
     await installPhoenix();
     const server = await startPhoenix();

@@ -33,7 +33,9 @@ it("names the missing dataset labels API and what to do, and creates nothing", a
     },
   });
   await expect(join).rejects.toBeInstanceOf(PhoenixError);
-  await expect(join).rejects.toThrow(`Phoenix at ${url} has no dataset labels API (/v1/dataset_labels), which shards with a run id use to meet in one experiment: upgrade Phoenix, or run without --run-id`);
+  await expect(join).rejects.toThrow(
+    `Phoenix at ${url} has no dataset labels API (/v1/dataset_labels), which shards with a run id use to meet in one experiment: upgrade Phoenix, or run without --run-id`,
+  );
   expect(created).toBe(0);
   expect(requests).toEqual(["GET /v1/datasets/RGF0YXNldDox/experiments", "POST /v1/dataset_labels"]);
 });

@@ -1,4 +1,5 @@
 // `--shard` and `--run-id`: parsed from the command line, resolved with the CI's run id.
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseCli } from "../../src/cli/parse.js";
 import { ciRunId, resolveSettings } from "../../src/config/settings.js";
@@ -61,8 +62,8 @@ describe("the run id", () => {
 describe("the library's shard option", () => {
   it("is checked like the flag, naming the option", async () => {
     const { ExperimentRunner } = await import("../../src/runner.js");
-    const runner = new ExperimentRunner({ experimentsDir: fixtures + "/sharded", shard: { index: 4, count: 3 } });
+    const runner = new ExperimentRunner({ experimentsDir: join(fixtures, "sharded"), shard: { index: 4, count: 3 } });
     await expect(runner.run()).rejects.toThrow(/^shard takes i\/n, .*\(got "4\/3": i must not exceed n\)/);
-    await expect(new ExperimentRunner({ experimentsDir: fixtures + "/sharded", shard: { index: 1.5, count: 3 } }).run()).rejects.toBeInstanceOf(UsageError);
+    await expect(new ExperimentRunner({ experimentsDir: join(fixtures, "sharded"), shard: { index: 1.5, count: 3 } }).run()).rejects.toBeInstanceOf(UsageError);
   });
 });

@@ -4,9 +4,7 @@ import { UsageError } from "../../src/errors.js";
 import { thrownMessage } from "../helpers/errors.js";
 
 // Ids as the two backends make them: Phoenix's base64 global ids, and local rows' own or numbered ids.
-const ids = Array.from({ length: 1000 }, (_, i) =>
-  i % 3 === 0 ? Buffer.from(`DatasetExample:${i + 1}`).toString("base64") : i % 3 === 1 ? String(i + 1) : `case-${i + 1}`,
-);
+const ids = Array.from({ length: 1000 }, (_, i) => (i % 3 === 0 ? Buffer.from(`DatasetExample:${i + 1}`).toString("base64") : i % 3 === 1 ? String(i + 1) : `case-${i + 1}`));
 
 describe("inShard", () => {
   it.each([1, 2, 3, 4, 5, 6, 7])("puts every task call of 1,000 examples × 2 repetitions in exactly one of %i shards", (count) => {
