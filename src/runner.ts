@@ -6,6 +6,7 @@ import { datasetNameOf, discoverExperiments, requireValidConfig, selectExperimen
 import type { RunListener } from "./engine/events.js";
 import type { ExperimentPlan } from "./engine/ports.js";
 import { runExperiments } from "./engine/run-experiments.js";
+import { formatShard, parseShard, type Shard } from "./engine/shard.js";
 import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "./config/whole-number.js";
 import { UsageError } from "./errors.js";
 import type { PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
@@ -45,6 +46,10 @@ export interface ExperimentRunnerOptions {
   listeners?: RunListener[];
   /** Abort to interrupt: in-flight tasks see their signal abort, finished results are kept. */
   signal?: AbortSignal;
+  /** Run only shard `index` of `count` (1-based) of every experiment's task calls; each shard records a run of its own. */
+  shard?: Shard | null;
+  /** Shards given one run id record into one Phoenix experiment. */
+  runId?: string | null;
 }
 
 export interface RunOptions {
@@ -88,6 +93,8 @@ export class ExperimentRunner {
       signal: options.signal,
       runsDir,
       experimentsDir: resolve(options.experimentsDir),
+      shard: options.shard ?? null,
+      runId: options.runId ?? null,
     });
   }
 }
@@ -124,6 +131,7 @@ function validateOptions(options: ExperimentRunnerOptions, runOptions: RunOption
   whole("repetitions", options.repetitions ?? options.overrides?.repetitions, ranges.atLeastOne);
   whole("timeoutMs", options.timeoutMs ?? options.overrides?.timeoutMs, ranges.timeout);
   whole("loadTimeoutMs", options.loadTimeoutMs ?? options.overrides?.loadTimeoutMs, ranges.timeout);
+  if (options.shard) parseShard(formatShard(options.shard), "shard");
   const prefix = runOptions.experimentNamePrefix;
   const problem = prefix === undefined ? null : namePartProblem(prefix);
   if (problem) throw new UsageError(`experimentNamePrefix ${problem} (got ${JSON.stringify(prefix)})`);

@@ -1,6 +1,7 @@
 import type { DatasetFlags, OnExist, SettingsFlags } from "../config/settings.js";
 import { namePartProblem } from "../config/name-part.js";
 import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "../config/whole-number.js";
+import { parseShard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 
 /** Every flag of `run`, once: its name comes from the key, so a flag cannot drift from its setting. */
@@ -63,6 +64,12 @@ export const runOptions = {
   backend: { flags: "--backend <kind>", description: "local or phoenix (default: phoenix when a Phoenix URL is set, else local)", parse: backend },
   phoenixUrl: { flags: "--phoenix-url <url>", description: "Phoenix server URL (else PHOENIX_HOST, else [phoenix] base_url)" },
   traces: { flags: "--no-traces", description: "do not export task spans to Phoenix (else [phoenix] traces; default: export)" },
+  shard: { flags: "--shard <i/n>", description: "run shard i of n of every experiment's task calls (a CI matrix job each); each shard writes its own run folder", parse: (value: string) => parseShard(value) },
+  runId: {
+    flags: "--run-id <id>",
+    description: "shards given one run id record into one Phoenix experiment (default with --shard: GITHUB_RUN_ID[-GITHUB_RUN_ATTEMPT], else CI_PIPELINE_ID)",
+    parse: (value: string) => nonEmpty("--run-id", "an id shared by the shards of one run, such as the CI's run number")(value),
+  },
   config: { flags: "--config <path>", description: "evalwire.toml to use (default ./evalwire.toml if present)" },
   quiet: { flags: "--quiet", description: "print only failures and the closing line" },
   verbose: { flags: "--verbose", description: "print stack traces with errors" },

@@ -27,6 +27,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   process.on("unhandledRejection", onEscaped);
   process.on("uncaughtException", onEscaped);
 
+  if (settings.shard && !settings.runId && settings.backend.kind === "phoenix") {
+    process.stderr.write(`${pc.yellow("warning:")} --shard without --run-id: this shard records a Phoenix experiment of its own; give every shard the same --run-id to record one\n`);
+  }
   const out = process.stdout;
   const runner = new ExperimentRunner({
     experimentsDir: settings.experimentsDir,
@@ -43,6 +46,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     datasetsDir: settings.datasetsDir,
     csv: settings.csv,
     signal: interrupt.signal,
+    shard: settings.shard,
+    runId: settings.runId,
     listeners: [
       ...createReporters({ out, live: Boolean(out.isTTY) && !isCI(), quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose), dryRun: flags.dryRun !== undefined }),
       { onWarning: (message) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`) },

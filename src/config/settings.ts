@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import type { Shard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 import { readToml } from "./read-toml.js";
 import { rootConfigSchema, type RootConfig } from "./schema.js";
@@ -51,6 +52,10 @@ export interface Settings {
   csvPath: string | null;
   onExist: OnExist;
   backend: Backend;
+  /** Run only this shard of every experiment's task calls (`--shard i/n`). */
+  shard: Shard | null;
+  /** Joins the shards of one run into one Phoenix experiment: `--run-id`, else the CI's run id when sharded. */
+  runId: string | null;
 }
 
 /** Values given on the command line; every one is optional. */
@@ -67,6 +72,8 @@ export interface SettingsFlags {
   backend?: "local" | "phoenix";
   phoenixUrl?: string;
   traces?: boolean;
+  shard?: Shard;
+  runId?: string;
 }
 
 /** The `[dataset]` values that `upload` and `validate` take as flags. */
@@ -153,7 +160,19 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
     csvPath: flags.csv !== undefined ? resolve(cwd, flags.csv) : (fromFile(config.dataset?.csv_path) ?? null),
     onExist: flags.onExist ?? config.dataset?.on_exist ?? defaults.onExist,
     backend: resolveBackend(flags, env, config),
+    shard: flags.shard ?? null,
+    runId: flags.runId ?? (flags.shard ? ciRunId(env) : null),
   };
+}
+
+/**
+ * The CI's id of this workflow run, which every job of a matrix shares: GitHub Actions'
+ * `GITHUB_RUN_ID` (with `-GITHUB_RUN_ATTEMPT` when it is a re-run, so a re-run records afresh),
+ * GitLab's `CI_PIPELINE_ID`.
+ */
+export function ciRunId(env: NodeJS.ProcessEnv): string | null {
+  if (env.GITHUB_RUN_ID) return env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== "1" ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT}` : env.GITHUB_RUN_ID;
+  return env.CI_PIPELINE_ID || null;
 }
 
 function resolveBackend(flags: SettingsFlags, env: NodeJS.ProcessEnv, config: RootConfig): Backend {
