@@ -3,12 +3,14 @@ import { resolveSettings } from "../config/settings.js";
 import { ExperimentRunner } from "../engine/runner.js";
 import { errorMessage } from "../engine/run-example.js";
 import { ExitCode, ExperimentsFailedError } from "../errors.js";
+import { configureJudge } from "../evaluators/judge/settings.js";
 import { createReporters } from "../report/index.js";
 import { isCI, phoenixConnection } from "./environment.js";
 import type { RunFlags } from "./options.js";
 
 export async function runCommand(flags: RunFlags): Promise<number> {
   const settings = resolveSettings(flags, process.env, process.cwd());
+  configureJudge(settings.judge);
   const interrupt = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);

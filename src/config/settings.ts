@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UsageError } from "../errors.js";
+import { defaultJudgeSettings, type JudgeSettings } from "../evaluators/judge/settings.js";
 import { readToml } from "./read-toml.js";
 import { rootConfigSchema, type RootConfig } from "./schema.js";
 
@@ -49,6 +50,8 @@ export interface Settings {
   csvPath: string | null;
   onExist: OnExist;
   backend: Backend;
+  /** `[judge]`: how LLM judges reach their endpoint (the runner hands these to `configureJudge`). */
+  judge: JudgeSettings;
 }
 
 /** Values given on the command line; every one is optional. */
@@ -146,6 +149,17 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
     csvPath: flags.csv !== undefined ? resolve(cwd, flags.csv) : (fromFile(config.dataset?.csv_path) ?? null),
     onExist: flags.onExist ?? config.dataset?.on_exist ?? defaults.onExist,
     backend: resolveBackend(flags, env, config),
+    judge: resolveJudge(config.judge, cwd),
+  };
+}
+
+function resolveJudge(judge: RootConfig["judge"], cwd: string): JudgeSettings {
+  const settings = defaultJudgeSettings(cwd);
+  if (judge === undefined) return settings;
+  return {
+    ...settings,
+    ...dropUndefined({ baseUrl: judge.base_url, model: judge.model, apiKeyEnv: judge.api_key_env, concurrency: judge.concurrency, timeoutMs: judge.timeout, retries: judge.retries }),
+    cacheDir: judge.cache === false ? null : settings.cacheDir,
   };
 }
 
