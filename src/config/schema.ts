@@ -54,7 +54,11 @@ export const rootConfigSchema = z.strictObject({
     .strictObject({
       base_url: z.url("expected a URL such as https://api.openai.com/v1").optional(),
       model: z.string().min(1).optional(),
-      api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected the name of an environment variable, such as OPENAI_API_KEY").optional(),
+      api_key_env: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected the name of an environment variable, such as OPENAI_API_KEY, not the key itself")
+        .meta({ secret: true })
+        .optional(),
       concurrency: wholeNumber(1).optional(),
       timeout: wholeNumber(1).optional(),
       retries: wholeNumber(0).optional(),
