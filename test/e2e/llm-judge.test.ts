@@ -100,3 +100,24 @@ describe("llmJudge in an evaluator file, run by the CLI", () => {
     expect(evaluation(resultsById(runDirs(cwd)[0]!).france, "right_capital").error).toMatch(`the environment variable ${keyVariable} is not set`);
   });
 });
+
+describe("a @arizeai/phoenix-evals classifier as an evaluator file", () => {
+  it("runs offline against a local chat-completions endpoint, its label and explanation recorded", async () => {
+    const seen: string[] = [];
+    fake.handle = (request) => {
+      const prompt = JSON.stringify(request.body.messages);
+      seen.push(prompt);
+      const right = !prompt.includes("Kyoto");
+      return completion(JSON.stringify({ explanation: right ? "The capital is right." : "Kyoto is not the capital of Japan.", label: right ? "correct" : "incorrect" }));
+    };
+    const cwd = temp("evalwire-phoenix-evals-");
+    const r = await evalwire(["run", "--experiments", fixture("phoenix-evals")], cwd, { ...env, FAKE_LLM_BASE_URL: fake.baseUrl });
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(fake.requests).toHaveLength(3);
+    expect(fake.requests[0]!.body.response_format?.type).toBe("json_schema");
+    expect(seen.some((prompt) => prompt.includes("The capital of Japan is Kyoto."))).toBe(true);
+    const results = resultsById(runDirs(cwd)[0]!);
+    expect(evaluation(results.france, "correctness")).toMatchObject({ score: 1, label: "correct", explanation: "The capital is right.", error: null });
+    expect(evaluation(results.japan, "correctness")).toMatchObject({ score: 0, label: "incorrect", explanation: "Kyoto is not the capital of Japan.", error: null });
+  });
+});
