@@ -36,6 +36,6 @@ describe("built-in evaluators", () => {
     expect(evaluate(args({ results: ["a", "b", "c"] }, { expected_output: ["a"] })).score).toBe(1);
     expect(evaluate(args({ results: ["a", "b", "c"] }, { expected_output: ["b"] })).score).toBe(0.75);
     expect(evaluate(args({ results: ["a", "b", "c"] }, { expected_output: ["a", "z"] }))).toMatchObject({ score: 0.5, explanation: 'not in the top 4: "z"' });
-    expect(() => evaluate(args({ results: "a" }, { expected_output: ["a"] }))).toThrow(/expects the output.results to be a list/);
+    expect(() => evaluate(args({ results: "a" }, { expected_output: ["a"] }))).toThrow(/the output.results must be a list/);
   });
 });
