@@ -1,6 +1,7 @@
 import type { RunKnobs, RunOverrides } from "../config/settings.js";
 import type { ExperimentFolder } from "../discovery/discover.js";
 import { fileStem, loadExperiment } from "../discovery/load-experiment.js";
+import { withExampleRubric } from "../evaluators/rubric/example-rubric.js";
 import type { Dataset } from "../datasets/dataset.js";
 import type { DatasetSource } from "../datasets/source.js";
 import { firstLine } from "../errors.js";
@@ -86,6 +87,11 @@ export async function runExperiment(folder: ExperimentFolder, context: Experimen
   if (data.status === "rejected") return finish(firstLine(data.reason));
   loaded = code.value;
   dataset = data.value;
+  try {
+    loaded.evaluators = withExampleRubric(loaded.evaluators, dataset.examples);
+  } catch (error) {
+    return finish(firstLine(error));
+  }
   for (const warning of dataset.warnings ?? []) context.listener.onWarning?.(`${folder.name}: ${warning}`);
   const examples = context.dryRun === false ? dataset.examples : dataset.examples.slice(0, context.dryRun);
   result.dataset = { name: datasetName, version: dataset.version, source: dataset.source };

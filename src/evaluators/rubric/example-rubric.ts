@@ -1,0 +1,69 @@
+import type { LoadedEvaluator } from "../../discovery/load-experiment.js";
+import { LoadError } from "../../errors.js";
+import type { EvaluatorArgs, Example, Score } from "../../types.js";
+import { normaliseScore } from "../../engine/normalise-score.js";
+import { compileCriteria, type CompiledCriterion } from "./compile.js";
+
+/** The evaluator that scores each example's own criteria (`expected.rubric`). */
+export const exampleRubricName = "rubric";
+
+/**
+ * The experiment's evaluators, plus one named `rubric` when any example's expected output holds
+ * `rubric` (criteria of the rubric.yaml shape). The evaluator runs that example's criteria and
+ * scores their mean; its label is pass when every criterion passed.
+ */
+export function withExampleRubric(evaluators: LoadedEvaluator[], examples: readonly Example[]): LoadedEvaluator[] {
+  if (!examples.some((example) => example.output?.rubric !== undefined)) return evaluators;
+  const clash = evaluators.find((evaluator) => evaluator.name === exampleRubricName);
+  if (clash) throw new LoadError(`the evaluator "${exampleRubricName}" (${clash.file}) has the name of the examples' expected.rubric scores; rename it`);
+  return [...evaluators, { name: exampleRubricName, file: "expected.rubric", evaluate: scoreExampleRubric }];
+}
+
+// Examples often share their criteria: each list is checked and built once.
+const compiledByText = new Map<string, CompiledCriterion[]>();
+
+async function scoreExampleRubric(args: EvaluatorArgs): Promise<Score> {
+  const criteria = criteriaOf(args);
+  if (criteria.length === 0) return { score: null, label: "no rubric", explanation: null };
+  const results = await Promise.all(
+    criteria.map(async ({ name, evaluate }) => {
+      let value: unknown;
+      try {
+        value = await evaluate(args);
+      } catch (error) {
+        throw new Error(`criterion "${name}": ${(error as Error).message ?? String(error)}`);
+      }
+      const score = normaliseScore(value);
+      if ("error" in score) throw new Error(`criterion "${name}": ${score.error}`);
+      return { name, ...score };
+    }),
+  );
+  const passed = (result: Score) => (result.label === "pass" ? true : result.label === "fail" ? false : result.score !== null && result.score >= 1);
+  const scored = results.filter((result) => result.score !== null);
+  const failed = results.filter((result) => !passed(result));
+  const explain = (result: Score & { name: string }) => `${result.name} (${result.score ?? result.label}${result.explanation ? `: ${result.explanation}` : ""})`;
+  return {
+    score: scored.length === 0 ? null : scored.reduce((sum, result) => sum + result.score!, 0) / scored.length,
+    label: failed.length === 0 ? "pass" : "fail",
+    explanation: `${results.length - failed.length} of ${results.length} criteria passed${failed.length > 0 ? `; not passed: ${failed.map(explain).join("; ")}` : ""}`,
+    metadata: { criteria: Object.fromEntries(results.map((result) => [result.name, result.score ?? result.label])) },
+  };
+}
+
+function criteriaOf(args: EvaluatorArgs): CompiledCriterion[] {
+  let entries = args.expected?.rubric;
+  if (entries === undefined || entries === null || entries === "") return [];
+  // A CSV cell or a Phoenix field may hold the list as JSON text.
+  if (typeof entries === "string") {
+    try {
+      entries = JSON.parse(entries);
+    } catch {
+      throw new Error(`expected.rubric of example ${args.example.id} is text that is not a JSON list`);
+    }
+  }
+  if (!Array.isArray(entries)) throw new Error(`expected.rubric of example ${args.example.id} must be a list of criteria`);
+  const text = JSON.stringify(entries);
+  let compiled = compiledByText.get(text);
+  if (!compiled) compiledByText.set(text, (compiled = compileCriteria(entries, `expected.rubric of example ${args.example.id}`)));
+  return compiled;
+}
