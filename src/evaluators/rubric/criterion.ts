@@ -3,8 +3,10 @@ import { namePart } from "../../config/name-part.js";
 
 const text = z.string().min(1);
 const texts = z.array(text);
-const wholeNumber = z.union([z.number().int().min(0), z.string().regex(/^\d+$/, "expected a whole number").transform(Number)]);
-const positiveNumber = z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/, "expected a number").transform(Number)]);
+// axon-eval plans write numbers as strings ("20"): both are read.
+const numberFromText = (value: unknown) => (typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value);
+const wholeNumber = z.preprocess(numberFromText, z.number({ error: "expected a whole number from 0 up" }).int("expected a whole number from 0 up").min(0, "expected a whole number from 0 up"));
+const positiveNumber = z.preprocess(numberFromText, z.number({ error: "expected a number above 0" }).positive("expected a number above 0"));
 
 /** Keys every criterion may have. */
 const common = {
@@ -54,7 +56,7 @@ export type Criterion = z.output<typeof criterionSchema>;
 export type CriterionType = Criterion["type"];
 export type CriterionOf<T extends CriterionType> = Extract<Criterion, { type: T }>;
 
-export const rubricSchema = z.strictObject({ criteria: z.array(z.unknown()).min(1, "declares no criteria") });
+export const rubricSchema = z.strictObject({ criteria: z.array(z.unknown()).min(1, "is empty: declare at least one criterion") });
 
 /** The type names, for messages. */
 export const criterionTypes: CriterionType[] = criterionSchema.options.map((option) => option.shape.type.value);

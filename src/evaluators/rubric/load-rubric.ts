@@ -4,6 +4,7 @@ import { parse, YAMLParseError } from "yaml";
 import type { LoadedEvaluator } from "../../discovery/load-experiment.js";
 import { LoadError } from "../../errors.js";
 import { shownPath } from "../../shown-path.js";
+import { shown } from "../options.js";
 import { compileCriteria, RubricError } from "./compile.js";
 import { rubricSchema } from "./criterion.js";
 
@@ -17,30 +18,34 @@ export const rubricFileName = "rubric.yaml";
 export function loadRubric(dir: string, taken: readonly string[] = []): LoadedEvaluator[] {
   const file = join(dir, rubricFileName);
   if (!existsSync(file)) return [];
-  const shown = shownPath(file);
+  const where = shownPath(file);
   let data: unknown;
   try {
     data = parse(readFileSync(file, "utf8"));
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const at = error.linePos?.[0];
-      throw new LoadError(`${shown}${at ? `:${at.line}:${at.col}` : ""}: invalid YAML: ${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`);
+      throw new LoadError(`${where}${at ? `:${at.line}:${at.col}` : ""}: invalid YAML: ${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`);
     }
-    throw new LoadError(`${shown}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new LoadError(`${where}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   const rubric = rubricSchema.safeParse(data ?? {});
   if (!rubric.success) {
-    const issue = rubric.error.issues[0]!;
-    if (issue.code === "unrecognized_keys") throw new LoadError(`${shown}: unknown key "${issue.keys[0]}" (a rubric has one key, criteria: a list)`);
-    throw new LoadError(`${shown}: ${issue.path.length > 0 ? `"${issue.path.join(".")}": ` : ""}${issue.path.length === 0 || issue.code === "invalid_type" ? 'expected "criteria:", a list of criteria' : issue.message}`);
+    const issues = rubric.error.issues;
+    const unknown = issues.find((issue) => issue.code === "unrecognized_keys");
+    if (unknown) throw new LoadError(`${where}: unknown key "${unknown.keys[0]}" (a rubric has one key, criteria: a list)`);
+    const criteria = (data as { criteria?: unknown } | null)?.criteria;
+    if (criteria === undefined) throw new LoadError(`${where}: no "criteria:" (a list of criteria, such as - type: contains)`);
+    if (!Array.isArray(criteria)) throw new LoadError(`${where}: "criteria" must be a list of criteria (got ${shown(criteria)})`);
+    throw new LoadError(`${where}: "criteria" ${issues[0]!.message}`);
   }
   let compiled;
   try {
-    compiled = compileCriteria(rubric.data.criteria, shown);
+    compiled = compileCriteria(rubric.data.criteria, where);
   } catch (error) {
     throw error instanceof RubricError ? new LoadError(error.message) : error;
   }
   const clash = compiled.find(({ name }) => taken.includes(name));
-  if (clash) throw new LoadError(`${shown}: criterion "${clash.name}" has the name of an evaluator file in the same folder; give it another name`);
+  if (clash) throw new LoadError(`${where}: criterion "${clash.name}" has the name of an evaluator file in the same folder; give it another name`);
   return compiled.map(({ name, evaluate }) => ({ name, file, evaluate }));
 }
