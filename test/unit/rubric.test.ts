@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LoadError } from "../../src/errors.js";
 import { configureJudge, defaultJudgeSettings } from "../../src/evaluators/judge/settings.js";
 import { criterionTypes } from "../../src/evaluators/rubric/criterion.js";
-import { exampleRubricName, withExampleRubric } from "../../src/evaluators/rubric/example-rubric.js";
+import { evaluatorsFor, exampleRubricName, withExampleRubricName } from "../../src/evaluators/rubric/example-rubric.js";
 import { loadRubric } from "../../src/evaluators/rubric/load-rubric.js";
 import type { EvaluatorArgs, Example } from "../../src/types.js";
 import { tempDir, writeFiles } from "../helpers/cli.js";
@@ -142,13 +142,19 @@ describe("a bad rubric.yaml is a LoadError naming the file and the entry", () =>
 
 describe("per-example criteria (expected.rubric)", () => {
   const example = (id: string, output: Record<string, unknown>): Example => ({ id, input: {}, output, metadata: {} });
-  const rubricOf = (examples: Example[]) => withExampleRubric([], examples).find((evaluator) => evaluator.name === exampleRubricName);
-  const run = (expected: Record<string, unknown>, output: unknown) =>
-    rubricOf([example("e1", expected)])!.evaluate({ ...args(output, expected), example: example("e1", expected) }) as Promise<any>;
+  const run = (expected: Record<string, unknown>, output: unknown) => {
+    const [rubric] = evaluatorsFor([], example("e1", expected));
+    return rubric!.evaluate({ ...args(output, expected), example: example("e1", expected) }) as Promise<any>;
+  };
 
-  it("adds one evaluator named rubric only when some example has criteria", () => {
-    expect(withExampleRubric([], [example("a", { expected_output: 1 })])).toEqual([]);
-    expect(rubricOf([example("a", {}), example("b", { rubric: [{ type: "contains", value: "x" }] })])).toBeDefined();
+  it("adds one evaluator named rubric to the experiment when some example has criteria, and runs it on those examples only", () => {
+    const fileEvaluator = { name: "exact", evaluate: () => 1 };
+    const plain = example("a", { expected_output: 1 });
+    const withCriteria = example("b", { rubric: [{ type: "contains", value: "x" }] });
+    expect(withExampleRubricName(["exact"], [plain])).toEqual(["exact"]);
+    expect(withExampleRubricName(["exact"], [plain, withCriteria])).toEqual(["exact", exampleRubricName]);
+    expect(evaluatorsFor([fileEvaluator], plain).map((evaluator) => evaluator.name)).toEqual(["exact"]);
+    expect(evaluatorsFor([fileEvaluator], withCriteria).map((evaluator) => evaluator.name)).toEqual(["exact", exampleRubricName]);
   });
 
   it("scores the mean of the example's criteria; the label passes only when all pass; the explanation names the misses", async () => {
@@ -161,7 +167,7 @@ describe("per-example criteria (expected.rubric)", () => {
     expect(await run({ rubric: [{ type: "contains", value: "refund" }] }, "refund")).toMatchObject({ score: 1, label: "pass", explanation: "1 of 1 criteria passed" });
   });
 
-  it("reads criteria given as JSON text (a CSV cell), and an example without any has no score", async () => {
+  it("reads criteria given as JSON text (a CSV cell); an empty list has no score", async () => {
     expect(await run({ rubric: '[{"type": "contains", "value": "ok"}]' }, "ok")).toMatchObject({ score: 1, label: "pass" });
     expect(await run({ rubric: [] }, "ok")).toMatchObject({ score: null, label: "no rubric" });
   });
@@ -175,9 +181,10 @@ describe("per-example criteria (expected.rubric)", () => {
     await expect(run({ rubric: [{ type: "state_verification" }] }, {})).rejects.toThrow(/^criterion "state_verification": stateVerification: expected\.expected_state must be/);
   });
 
-  it("an evaluator file named rubric clashes", () => {
-    const taken = [{ name: "rubric", file: "rubric.ts", evaluate: () => 1 }];
-    expect(thrownMessage(() => withExampleRubric(taken, [example("a", { rubric: [] })]), LoadError)).toMatch(/the evaluator "rubric" \(rubric\.ts\) has the name of the examples' expected\.rubric scores/);
+  it("an evaluator named rubric clashes", () => {
+    expect(thrownMessage(() => withExampleRubricName(["rubric"], [example("a", { rubric: [{ type: "contains" }] })]), LoadError)).toBe(
+      `an evaluator is named "rubric", the name of the examples' expected.rubric scores; rename it`,
+    );
   });
 });
 

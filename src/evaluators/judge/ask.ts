@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import type { LimitFunction } from "p-limit";
 import { answerFormat, JudgeAnswerError } from "./answer.js";
 import { retryAfterMs } from "./retry-after.js";
+import type { SharedSlots } from "./shared-slots.js";
 
 export interface JudgeEndpoint {
   baseUrl: string;
@@ -21,12 +21,12 @@ const longestWaitMs = 60_000;
 /**
  * Sends one chat-completions request for a structured answer and returns the message's content.
  * Retries 408, 409, 429, 5xx, timeouts and network errors, waiting as `Retry-After` says (else
- * backing off), and takes a slot of `limit` per try, so a wait never holds one.
+ * backing off), and takes one of the run's judge slots per try, so a wait never holds one.
  */
 export async function askJudge(
   endpoint: JudgeEndpoint,
   request: { model: string; messages: ChatCompletionMessageParam[] },
-  limit: LimitFunction,
+  slots: SharedSlots,
   signal: AbortSignal | undefined,
 ): Promise<string> {
   const apiKey = process.env[endpoint.apiKeyEnv];
@@ -39,10 +39,7 @@ export async function askJudge(
 
   for (let attempt = 1; ; attempt++) {
     try {
-      const completion = await limit(() => {
-        signal?.throwIfAborted();
-        return client.chat.completions.create({ ...request, response_format: answerFormat }, { signal });
-      });
+      const completion = await slots.run(() => client.chat.completions.create({ ...request, response_format: answerFormat }, { signal }), signal);
       const choice = completion.choices?.[0];
       if (!choice) throw new JudgeAnswerError("the judge's answer has no choices");
       if (choice.message?.refusal) throw new JudgeAnswerError(hide(`the judge refused: ${choice.message.refusal}`));

@@ -44,7 +44,7 @@ export function llmJudge(options: LlmJudgeOptions) {
   if (unknown.length > 0) throw new TypeError(`llmJudge: option "prompt": unknown placeholder {{${unknown[0]}}} (use input, output, expected or metadata)`);
 
   return async ({ input, output, expected, metadata, signal }: EvaluatorArgs): Promise<Score> => {
-    const { settings, limit } = judgeState();
+    const { settings, slots } = judgeState();
     const model = judge.model ?? settings.model;
     if (!model) throw new JudgeError("no judge model: set [judge] model in evalwire.toml, or pass { model } to llmJudge");
     const values = { input, output: at(output, judge.outputKey), expected: at(expected, judge.expectedKey), metadata };
@@ -61,7 +61,7 @@ export function llmJudge(options: LlmJudgeOptions) {
       timeoutMs: judge.timeout ?? settings.timeoutMs,
       retries: judge.retries ?? settings.retries,
     };
-    const answer = parseAnswer(await askJudge(endpoint, { model, messages }, limit, signal));
+    const answer = parseAnswer(await askJudge(endpoint, { model, messages }, slots, signal));
     await cache?.set(key, model, answer);
     return score(answer, model, false);
   };

@@ -1,4 +1,3 @@
-import type { LoadedEvaluator } from "../../discovery/load-experiment.js";
 import { LoadError } from "../../errors.js";
 import type { EvaluatorArgs, Example, Score } from "../../types.js";
 import { normaliseScore } from "../../engine/normalise-score.js";
@@ -7,17 +6,31 @@ import { compileCriteria, type CompiledCriterion } from "./compile.js";
 /** The evaluator that scores each example's own criteria (`expected.rubric`). */
 export const exampleRubricName = "rubric";
 
-/**
- * The experiment's evaluators, plus one named `rubric` when any example's expected output holds
- * `rubric` (criteria of the rubric.yaml shape). The evaluator runs that example's criteria and
- * scores their mean; its label is pass when every criterion passed.
- */
-export function withExampleRubric(evaluators: LoadedEvaluator[], examples: readonly Example[]): LoadedEvaluator[] {
-  if (!examples.some((example) => example.output?.rubric !== undefined)) return evaluators;
-  const clash = evaluators.find((evaluator) => evaluator.name === exampleRubricName);
-  if (clash) throw new LoadError(`the evaluator "${exampleRubricName}" (${clash.file}) has the name of the examples' expected.rubric scores; rename it`);
-  return [...evaluators, { name: exampleRubricName, file: "expected.rubric", evaluate: scoreExampleRubric }];
+export function hasExampleRubric(example: Example): boolean {
+  const rubric = example.output?.rubric;
+  return rubric !== undefined && rubric !== null && rubric !== "";
 }
+
+/**
+ * The evaluator names of an experiment whose examples are these: one more, `rubric`, when any
+ * example's expected output holds criteria. Throws when an evaluator already has that name.
+ */
+export function withExampleRubricName(names: string[], examples: readonly Example[]): string[] {
+  if (!examples.some(hasExampleRubric)) return names;
+  if (names.includes(exampleRubricName)) throw new LoadError(`an evaluator is named "${exampleRubricName}", the name of the examples' expected.rubric scores; rename it`);
+  return [...names, exampleRubricName];
+}
+
+/** The evaluators to run on one example: the experiment's, and `rubric` when the example has criteria. */
+export function evaluatorsFor<T extends { name: string }>(evaluators: T[], example: Example): (T | typeof exampleRubric)[] {
+  return hasExampleRubric(example) ? [...evaluators, exampleRubric] : evaluators;
+}
+
+/**
+ * Runs the example's criteria (the rubric.yaml shape) and scores their mean; the label is pass
+ * when every criterion passed.
+ */
+const exampleRubric = { name: exampleRubricName, evaluate: scoreExampleRubric };
 
 // Examples often share their criteria: each list is checked and built once.
 const compiledByText = new Map<string, CompiledCriterion[]>();
