@@ -101,6 +101,23 @@ describe("llmJudge in an evaluator file, run by the CLI", () => {
   });
 });
 
+describe("the judge limit", () => {
+  it("is shared by the judges of experiments running at once, each in its own worker thread", async () => {
+    const cwd = temp("evalwire-judge-limit-");
+    writeFileSync(
+      join(cwd, "evalwire.toml"),
+      `[experiments]\ndir = ${JSON.stringify(fixture("llm-judge-shared-limit"))}\nconcurrency = 2\n[judge]\nbase_url = "${fake.baseUrl}"\nmodel = "judge-model"\napi_key_env = "${keyVariable}"\nconcurrency = 1\ncache = false\n`,
+    );
+    fake.maxInFlight = 0;
+    // Long enough that the two experiments are judging at the same time.
+    fake.handle = (request) => ({ ...grade(request), delayMs: 1000 });
+    const r = await evalwire(["run"], cwd, env);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(fake.requests).toHaveLength(6);
+    expect(fake.maxInFlight).toBe(1);
+  });
+});
+
 describe("a @arizeai/phoenix-evals classifier as an evaluator file", () => {
   it("runs offline against a local chat-completions endpoint, its label and explanation recorded", async () => {
     const seen: string[] = [];
