@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/fixtures/**", "test/phoenix/**", "node_modules/**"],
+          exclude: ["test/fixtures/**", "test/phoenix/**", "test/parity/**", "node_modules/**"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -26,6 +26,17 @@ export default defineConfig({
           globalSetup: ["test/phoenix/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Against the Python evalwire's own evaluators, installed once into .cache/python-evalwire by the globalSetup (or .ci/run).
+          name: "parity",
+          include: ["test/parity/**/*.test.ts"],
+          globalSetup: ["test/parity/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 300_000,
         },
       },
     ],

@@ -1,8 +1,7 @@
 import { Ajv, type ValidateFunction } from "ajv";
-import equal from "fast-deep-equal";
 import type { EvaluatorArgs, Score } from "../types.js";
 import { checkOptions, expectedOf, outputOf, rules, shown, type FieldOptions } from "./options.js";
-import { expectedItems, verdict } from "./values.js";
+import { deepEqual, expectedItems, verdict } from "./values.js";
 
 export interface JsonMatchOptions extends FieldOptions {
   /** The keys to compare; default every key of the expected object. */
@@ -24,7 +23,7 @@ export function jsonMatch(options: JsonMatchOptions = {}) {
     const keys = checked.keys ?? Object.keys(wanted);
     if (keys.length === 0) return { score: 0, label: null, explanation: "no keys to compare" };
     // A key missing from the output reads as null, as Python's dict.get does.
-    const differing = keys.filter((key) => !(Object.hasOwn(wanted, key) && equal(actual[key] ?? null, wanted[key])));
+    const differing = keys.filter((key) => !(Object.hasOwn(wanted, key) && deepEqual(actual[key] ?? null, wanted[key])));
     return {
       score: (keys.length - differing.length) / keys.length,
       label: null,

@@ -132,7 +132,8 @@ class Reader {
       if (this.peek() !== ":") this.fail();
       this.at++;
       this.space(true);
-      entries[String(key)] = this.expression(depth + 1).value;
+      // defineProperty, not assignment: a "__proto__" key is data, never the prototype.
+      Object.defineProperty(entries, String(key), { value: this.expression(depth + 1).value, enumerable: true, writable: true, configurable: true });
       this.space(true);
       if (this.peek() === ",") {
         this.at++;

@@ -16,7 +16,7 @@ export interface RefusalOptions extends FieldOptions {
 // Common refusal openings; the apostrophe may be straight or curly.
 const refusalPatterns = [
   /\bI(?:\s+am|['’]m)\s+(?:sorry|afraid)\b[^.!?\n]*\b(?:can(?:no|['’])t|cannot|unable|not able|won['’]t|will not)\b/i,
-  /\b(?:I|we)\s+(?:can(?:no|['’])t|cannot|won['’]t|will not|(?:am|are)\s+(?:not\s+able|unable)|['’](?:m|re)\s+(?:not\s+able|unable))\s+(?:to\s+)?(?:help|assist|provide|do|comply|answer|share|give|support|fulfil|complete|process|discuss|disclose)\b/i,
+  /\b(?:I|we)(?:\s+(?:can(?:no|['’])t|cannot|won['’]t|will not|(?:am|are)\s+(?:not\s+able|unable))|['’](?:m|re)\s+(?:not\s+able|unable))\s+(?:to\s+)?(?:help|assist|provide|do|comply|answer|share|give|support|fulfil|complete|process|discuss|disclose)\b/i,
   /\bI\s+(?:must|have to|need to)\s+(?:decline|refuse)\b/i,
   /\b(?:I|we)\s+(?:can(?:no|['’])t|cannot|won['’]t)\s+(?:help|assist)\b/i,
   /\b(?:not\s+(?:able|allowed|permitted)\s+to\s+(?:help|assist|provide|share|disclose|discuss))\b/i,

@@ -51,23 +51,52 @@ export function toolCallCorrectness(options: ToolCallCorrectnessOptions = {}) {
     const made = toolCallsOf(outputOf(args, checked));
     if (expected.length === 0) return verdict(made.length === 0, made.length === 0 ? null : `expected no tool calls, got ${made.map((call) => call.name).join(", ")}`);
     const matches = (want: ToolCall, call: ToolCall) => want.name === call.name && argumentsMatch(want.arguments, call.arguments, checked.exactArguments ?? false);
-    const used = new Set<number>();
-    let from = 0;
-    const missed: ToolCall[] = [];
-    for (const want of expected) {
-      const index = made.findIndex((call, i) => i >= from && !used.has(i) && matches(want, call));
-      if (index === -1) missed.push(want);
-      else {
-        used.add(index);
-        if (checked.inOrder) from = index + 1;
-      }
-    }
+    const matched = checked.inOrder ? matchInOrder(expected, made, matches) : matchAnyOrder(expected, made, matches);
+    const missed = expected.filter((_, index) => !matched.has(index));
     return {
       score: (expected.length - missed.length) / expected.length,
       label: null,
       explanation: missed.length === 0 ? null : `not matched${checked.inOrder ? " in order" : ""}: ${missed.map(describe).join(", ")}`,
     };
   };
+}
+
+type Matches = (want: ToolCall, call: ToolCall) => boolean;
+
+/** The most expected calls that distinct calls made can match (a maximum bipartite matching), by expected index. */
+function matchAnyOrder(expected: ToolCall[], made: ToolCall[], matches: Matches): Set<number> {
+  const owner = new Array<number>(made.length).fill(-1);
+  const assign = (want: number, seen: Set<number>): boolean =>
+    made.some((call, index) => {
+      if (seen.has(index) || !matches(expected[want]!, call)) return false;
+      seen.add(index);
+      if (owner[index] !== -1 && !assign(owner[index]!, seen)) return false;
+      owner[index] = want;
+      return true;
+    });
+  expected.forEach((_, want) => assign(want, new Set()));
+  return new Set(owner.filter((want) => want !== -1));
+}
+
+/** The most expected calls matched by calls made in the same order (a longest common subsequence), by expected index. */
+function matchInOrder(expected: ToolCall[], made: ToolCall[], matches: Matches): Set<number> {
+  // best[i][j]: the most matches between expected[i..] and made[j..].
+  const best = Array.from({ length: expected.length + 1 }, () => new Array<number>(made.length + 1).fill(0));
+  for (let i = expected.length - 1; i >= 0; i--) {
+    for (let j = made.length - 1; j >= 0; j--) {
+      best[i]![j] = Math.max(best[i + 1]![j]!, best[i]![j + 1]!, matches(expected[i]!, made[j]!) ? best[i + 1]![j + 1]! + 1 : 0);
+    }
+  }
+  const matched = new Set<number>();
+  for (let i = 0, j = 0; i < expected.length && j < made.length; ) {
+    if (matches(expected[i]!, made[j]!) && best[i]![j] === best[i + 1]![j + 1]! + 1) {
+      matched.add(i);
+      i++;
+      j++;
+    } else if (best[i]![j] === best[i + 1]![j]) i++;
+    else j++;
+  }
+  return matched;
 }
 
 function argumentsMatch(want: unknown, got: unknown, exact: boolean): boolean {

@@ -1,4 +1,3 @@
-import equal from "fast-deep-equal";
 import type { Score } from "../types.js";
 import { parsePythonLiteral } from "./python-literal.js";
 
@@ -40,10 +39,22 @@ export function expectedItems(raw: unknown): unknown[] {
  * Equal by value: objects whatever their key order, numbers whatever their notation. A string
  * holding a list or object (JSON or a Python literal) equals that list or object.
  */
+/** Equal by value, as Python's `==` on JSON values (but true is not 1): arrays in order, objects whatever their key order. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => deepEqual(item, b[index]));
+  }
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.hasOwn(b, key) && deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
 export function sameValue(a: unknown, b: unknown): boolean {
-  if (equal(a, b)) return true;
-  if (typeof a === "string" && b !== null && typeof b === "object") return equal(readCollection(a), b);
-  if (typeof b === "string" && a !== null && typeof a === "object") return equal(a, readCollection(b));
+  if (deepEqual(a, b)) return true;
+  if (typeof a === "string" && b !== null && typeof b === "object") return deepEqual(readCollection(a), b);
+  if (typeof b === "string" && a !== null && typeof a === "object") return deepEqual(a, readCollection(b));
   return false;
 }
 
