@@ -5,6 +5,7 @@ import { llmJudge, type LlmJudgeOptions } from "../../src/evaluators/judge/llm-j
 import { configureJudge, defaultJudgeSettings, type JudgeSettings } from "../../src/evaluators/judge/settings.js";
 import type { EvaluatorArgs, Example } from "../../src/types.js";
 import { tempDir } from "../helpers/cli.js";
+import { thrownMessage } from "../helpers/errors.js";
 import { completion, startFakeLlm, verdict, type FakeLlm } from "../helpers/fake-llm.js";
 
 const keyVariable = "EVALWIRE_TEST_JUDGE_KEY";
@@ -229,11 +230,18 @@ describe("the judge's settings and key", () => {
     [{}, 'llmJudge: give exactly one of "criterion" and "prompt"'],
     [{ criterion: "a", prompt: "b" }, 'llmJudge: give exactly one of "criterion" and "prompt"'],
     [{ criterion: "a", modle: "x" }, 'llmJudge: unknown option "modle"'],
-    [{ criterion: "a", timeout: 0 }, 'llmJudge: option "timeout"'],
+    [{ criterion: "a", timeout: 0 }, 'llmJudge: option "timeout" must be a whole number from 1 up (got 0)'],
     [{ criterion: "a", baseUrl: "localhost" }, 'llmJudge: option "baseUrl"'],
     [{ prompt: "Judge {{answer}}" }, 'llmJudge: option "prompt": unknown placeholder {{answer}}'],
+    [{ criterion: "a", baseUrl: "ftp://example.com" }, 'llmJudge: option "baseUrl" must be an http(s) URL'],
   ])("rejects wrong options when the evaluator file loads: %j", (options, message) => {
     expect(() => llmJudge(options as LlmJudgeOptions)).toThrow(TypeError);
     expect(() => llmJudge(options as LlmJudgeOptions)).toThrow(message);
+  });
+
+  it("rejects a key given where its variable's name belongs, without echoing it", () => {
+    expect(thrownMessage(() => llmJudge({ criterion: "a", apiKeyEnv: "sk-live-abc123" }), TypeError)).toBe(
+      'llmJudge: option "apiKeyEnv" must be the name of an environment variable, such as OPENAI_API_KEY, not the key itself',
+    );
   });
 });

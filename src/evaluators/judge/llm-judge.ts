@@ -1,29 +1,38 @@
 import { z } from "zod";
 import type { EvaluatorArgs, Score } from "../../types.js";
+import { atPath, checkOptions, rules, type FieldOptions } from "../options.js";
 import { parseAnswer, type JudgeAnswer } from "./answer.js";
 import { askJudge, JudgeError } from "./ask.js";
 import { JudgeCache } from "./cache.js";
 import { criterionMessages, templateMessages, unknownPlaceholders } from "./prompt.js";
 import { judgeState } from "./settings.js";
 
-const optionsSchema = z.strictObject({
+export interface LlmJudgeOptions extends FieldOptions {
   /** What a good output does, in a sentence: evalwire writes the rest of the prompt. */
-  criterion: z.string().trim().min(1).optional(),
-  /** The whole prompt, with `{{input}}`, `{{output}}`, `{{expected}}`, `{{metadata}}` (and dot paths into them). */
-  prompt: z.string().trim().min(1).optional(),
-  model: z.string().min(1).optional(),
-  baseUrl: z.url().optional(),
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name").optional(),
+  criterion?: string;
+  /** The whole prompt instead, with `{{input}}`, `{{output}}`, `{{expected}}`, `{{metadata}}` (and dot paths into them). */
+  prompt?: string;
+  model?: string;
+  baseUrl?: string;
+  /** The environment variable holding the API key. */
+  apiKeyEnv?: string;
   /** Per request, in milliseconds. */
-  timeout: z.number().int().min(1).optional(),
-  retries: z.number().int().min(0).optional(),
+  timeout?: number;
+  retries?: number;
   /** false: always ask, never store. */
-  cache: z.boolean().optional(),
-  outputKey: z.string().min(1).optional(),
-  expectedKey: z.string().min(1).optional(),
-});
+  cache?: boolean;
+}
 
-export type LlmJudgeOptions = z.input<typeof optionsSchema>;
+const ownRules = {
+  criterion: rules.text,
+  prompt: rules.text,
+  model: rules.text,
+  baseUrl: { schema: z.url({ protocol: /^https?$/ }), allowed: "an http(s) URL such as http://localhost:11434/v1" },
+  apiKeyEnv: rules.text,
+  timeout: rules.wholeFrom(1),
+  retries: rules.wholeFrom(0),
+  cache: rules.boolean,
+};
 
 /**
  * An evaluator that asks a model (an OpenAI-compatible chat-completions endpoint) whether the
@@ -32,13 +41,11 @@ export type LlmJudgeOptions = z.input<typeof optionsSchema>;
  * cannot be read is an evaluator error, never a low score.
  */
 export function llmJudge(options: LlmJudgeOptions) {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key = issue.code === "unrecognized_keys" ? issue.keys[0] : issue.path.join(".");
-    throw new TypeError(issue.code === "unrecognized_keys" ? `llmJudge: unknown option "${key}"` : `llmJudge: option "${key}": ${issue.message}`);
+  const judge = checkOptions<LlmJudgeOptions>("llmJudge", options, ownRules);
+  // Checked here, not by a rule, so that a key pasted in place of its variable's name is never echoed.
+  if (judge.apiKeyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(judge.apiKeyEnv)) {
+    throw new TypeError('llmJudge: option "apiKeyEnv" must be the name of an environment variable, such as OPENAI_API_KEY, not the key itself');
   }
-  const judge = parsed.data;
   if ((judge.criterion === undefined) === (judge.prompt === undefined)) throw new TypeError('llmJudge: give exactly one of "criterion" and "prompt"');
   const unknown = judge.prompt ? unknownPlaceholders(judge.prompt) : [];
   if (unknown.length > 0) throw new TypeError(`llmJudge: option "prompt": unknown placeholder {{${unknown[0]}}} (use input, output, expected or metadata)`);
@@ -47,7 +54,7 @@ export function llmJudge(options: LlmJudgeOptions) {
     const { settings, slots } = judgeState();
     const model = judge.model ?? settings.model;
     if (!model) throw new JudgeError("no judge model: set [judge] model in evalwire.toml, or pass { model } to llmJudge");
-    const values = { input, output: at(output, judge.outputKey), expected: at(expected, judge.expectedKey), metadata };
+    const values = { input, output: atPath(output, judge.outputKey), expected: atPath(expected, judge.expectedKey), metadata };
     const messages = judge.criterion !== undefined ? criterionMessages(judge.criterion, values) : templateMessages(judge.prompt!, values);
 
     const cache = settings.cacheDir !== null && judge.cache !== false ? new JudgeCache(settings.cacheDir) : null;
@@ -69,10 +76,4 @@ export function llmJudge(options: LlmJudgeOptions) {
 
 function score(answer: JudgeAnswer, model: string, cached: boolean): Score {
   return { score: answer.score, label: answer.pass ? "pass" : "fail", explanation: answer.reason, metadata: { model, cached } };
-}
-
-/** The value at a dot path (`answer.text`), or the whole value when no path is given. */
-function at(value: unknown, path: string | undefined): unknown {
-  if (path === undefined) return value;
-  return path.split(".").reduce<unknown>((current, key) => (current && typeof current === "object" ? (current as Record<string, unknown>)[key] : undefined), value);
 }
