@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { llmJudge, type LlmJudgeOptions } from "../../src/evaluators/judge/llm-judge.js";
@@ -176,6 +176,15 @@ describe("the judge cache", () => {
     expect(fake.requests).toHaveLength(1);
     expect(second).toEqual({ ...first, metadata: { model: "judge-model", cached: true } });
     expect(readdirSync(join(cache.dir, "judge"), { recursive: true }).filter((name) => String(name).endsWith(".json"))).toHaveLength(1);
+  });
+
+  it("asks again when a stored answer cannot be read (a file cut short), and stores it anew", async () => {
+    await judge()(args("Paris"));
+    const [file] = readdirSync(join(cache.dir, "judge"), { recursive: true }).map(String).filter((name) => name.endsWith(".json"));
+    writeFileSync(join(cache.dir, "judge", file!), '{"model": "judge-model", "answer": {"pass": tr');
+    expect(await judge()(args("Paris"))).toMatchObject({ metadata: { cached: false } });
+    expect(await judge()(args("Paris"))).toMatchObject({ metadata: { cached: true } });
+    expect(fake.requests).toHaveLength(2);
   });
 
   it("asks again when the model, the prompt or the output differ", async () => {

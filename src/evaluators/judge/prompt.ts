@@ -1,4 +1,5 @@
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { atPath } from "../options.js";
 
 /** What a judge's prompt can show: the example and the output being judged. */
 export interface PromptValues {
@@ -43,9 +44,8 @@ export function unknownPlaceholders(template: string): string[] {
 export function renderTemplate(template: string, values: PromptValues): string {
   return template.replace(placeholder, (_, path: string) => {
     const [root, ...rest] = path.split(".");
-    let value: unknown = values[root as keyof PromptValues];
-    for (const key of rest) value = value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
-    return show(value);
+    const value = values[root as keyof PromptValues];
+    return show(rest.length > 0 ? atPath(value, rest.join(".")) : value);
   });
 }
 
