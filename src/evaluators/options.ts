@@ -1,5 +1,6 @@
 import { getProperty } from "dot-prop";
 import { z } from "zod";
+import { isWholeNumber, wholeNumberRule } from "../config/whole-number.js";
 import type { EvaluatorArgs } from "../types.js";
 
 /** The field mapping every factory takes. */
@@ -24,7 +25,7 @@ export interface OptionRule {
 }
 
 export const rules = {
-  wholeFrom: (min: number): OptionRule => ({ schema: z.number().int().min(min), allowed: `a whole number from ${min} up` }),
+  wholeFrom: (min: number): OptionRule => ({ schema: z.custom((value) => isWholeNumber(value, { min })), allowed: wholeNumberRule({ min }) }),
   nonNegative: { schema: z.number().min(0).finite(), allowed: "a finite number from 0 up" },
   positive: { schema: z.number().gt(0).finite(), allowed: "a finite number above 0" },
   boolean: { schema: z.boolean(), allowed: "true or false" },

@@ -22,8 +22,12 @@ class NotALiteral extends Error {}
 type Kind = "number" | "other";
 
 const simpleEscapes: Record<string, string> = { "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\n": "" };
+// Sticky patterns, matched where the reader is (no copies of the rest of the text).
+const wordPattern = /[A-Za-z_]\w*/y;
+const stringStartPattern = /[rRuU]?['"]/y;
+const octalPattern = /[0-7]{0,2}/y;
 const numberPattern =
-  /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*\.(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*[eE][+-]?\d(?:_?\d)*|[1-9](?:_?\d)*|0(?:_?0)*)/;
+  /(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*\.(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*[eE][+-]?\d(?:_?\d)*|[1-9](?:_?\d)*|0(?:_?0)*)/y;
 
 class Reader {
   private at = 0;
@@ -66,7 +70,7 @@ class Reader {
     if (char === "{") return { value: this.dict(depth), kind: "other" };
     if (char === "(") return this.parenthesised(depth);
     if (char !== undefined && /[0-9.]/.test(char)) return { value: this.number(), kind: "number" };
-    const word = /^[A-Za-z_]\w*/.exec(this.text.slice(this.at))?.[0];
+    const word = this.match(wordPattern);
     if (word !== undefined) {
       const next = this.text[this.at + word.length];
       if ((next === "'" || next === '"') && /^[rRuU]$/.test(word)) return { value: this.strings(depth), kind: "other" };
@@ -145,7 +149,7 @@ class Reader {
   }
 
   private number(): number {
-    const match = numberPattern.exec(this.text.slice(this.at))?.[0];
+    const match = this.match(numberPattern);
     if (!match) this.fail();
     this.at += match.length;
     if (/^[\w.]/.test(this.text[this.at] ?? "")) this.fail(); // 01, 1abc, 1j (complex), 1.2.3
@@ -160,7 +164,7 @@ class Reader {
     for (;;) {
       const save = this.at;
       this.space(depth > 0);
-      const prefix = /^[rRuU]?['"]/.exec(this.text.slice(this.at))?.[0];
+      const prefix = this.match(stringStartPattern);
       if (!prefix) {
         this.at = save;
         return value;
@@ -207,7 +211,7 @@ class Reader {
     if (next in simpleEscapes) return simpleEscapes[next]!;
     if (next === "\r" && this.text[this.at] === "\n") return (this.at++, "");
     if (/[0-7]/.test(next)) {
-      const digits = next + (/^[0-7]{0,2}/.exec(this.text.slice(this.at))?.[0] ?? "");
+      const digits = next + (this.match(octalPattern) ?? "");
       this.at += digits.length - 1;
       return String.fromCodePoint(parseInt(digits, 8));
     }
@@ -233,6 +237,12 @@ class Reader {
       else if (char === "#" && newlines) while (!this.done() && this.peek() !== "\n") this.at++;
       else return;
     }
+  }
+
+  /** What a sticky pattern matches at the reader's position (the position does not move). */
+  private match(pattern: RegExp): string | undefined {
+    pattern.lastIndex = this.at;
+    return pattern.exec(this.text)?.[0];
   }
 
   private peek(): string | undefined {
