@@ -145,7 +145,8 @@ describe("llmJudge against a chat-completions endpoint", () => {
     fake.handle = () => ({ ...verdict(true, 1, "late"), delayMs: 10_000 });
     const controller = new AbortController();
     const pending = judge()(args("Paris", { signal: controller.signal }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Abort once the request is at the server, so it is the request in flight that stops.
+    while (fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     controller.abort(new Error("timed out after 100 ms"));
     await expect(pending).rejects.toThrow("timed out after 100 ms");
     expect(fake.requests).toHaveLength(1);
