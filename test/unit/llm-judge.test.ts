@@ -160,7 +160,8 @@ describe("llmJudge against a chat-completions endpoint", () => {
 
   it("keeps every judge of the run within [judge] concurrency", async () => {
     configure({ concurrency: 2 });
-    fake.handle = () => ({ ...verdict(true, 1, "ok"), delayMs: 100 });
+    // Long enough that the first two are surely at the server together.
+    fake.handle = () => ({ ...verdict(true, 1, "ok"), delayMs: 500 });
     const first = judge({ cache: false });
     const second = llmJudge({ criterion: "Another criterion.", cache: false });
     await Promise.all(Array.from({ length: 6 }, (_, index) => (index % 2 ? first : second)(args(`answer ${index}`))));
