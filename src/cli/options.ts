@@ -7,6 +7,8 @@ import { UsageError } from "../errors.js";
 export interface RunFlags extends SettingsFlags {
   name?: string[];
   dryRun?: true | number;
+  /** false: no task spans exported to Phoenix. */
+  traces?: boolean;
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -59,6 +61,7 @@ export const runOptions = {
   repetitions: { flags: "--repetitions <n>", description: "times each example is run (default 1)", parse: wholeNumber("--repetitions", ranges.atLeastOne) },
   backend: { flags: "--backend <kind>", description: "local or phoenix (default: phoenix when a Phoenix URL is set, else local)", parse: backend },
   phoenixUrl: { flags: "--phoenix-url <url>", description: "Phoenix server URL (else PHOENIX_HOST, else [phoenix] base_url)" },
+  traces: { flags: "--no-traces", description: "do not export task spans to Phoenix (else [phoenix] traces; default: export)" },
   config: { flags: "--config <path>", description: "evalwire.toml to use (default ./evalwire.toml if present)" },
   quiet: { flags: "--quiet", description: "print only failures and the closing line" },
   verbose: { flags: "--verbose", description: "print stack traces with errors" },
