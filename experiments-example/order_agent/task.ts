@@ -31,7 +31,8 @@ export async function task(example: Example, ctx: TaskContext) {
   if (!order) return reply(`I could not find order ${orderId}. Could you check the number?`);
 
   if (/\b(refund|money back|return)\b/i.test(message)) {
-    if (order.status !== "delivered") return reply(`Order ${orderId} has not been delivered yet, so it cannot be refunded; it is ${order.status}.`, { order: { id: orderId, status: order.status } });
+    if (order.status !== "delivered")
+      return reply(`Order ${orderId} has not been delivered yet, so it cannot be refunded; it is ${order.status}.`, { order: { id: orderId, status: order.status } });
     call("refund_order", { order_id: orderId }, () => undefined);
     return reply(`I have issued a refund for your ${order.item} (order ${orderId}). It reaches your account in 3 to 5 days.`, { order: { id: orderId, status: "refunded" } });
   }

@@ -1,5 +1,5 @@
-import type { Evaluation, EvaluatorArgs, Example, ExampleResult, Task } from "../types.js";
 import { evaluatorsFor } from "../evaluators/rubric/example-rubric.js";
+import type { Evaluation, EvaluatorArgs, Example, ExampleResult, Task } from "../types.js";
 import { callWithTimeout } from "./call-with-timeout.js";
 import { normaliseScore } from "./normalise-score.js";
 import { ownCopy } from "./own-copy.js";

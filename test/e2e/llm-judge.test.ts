@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { completion, startFakeLlm, verdict, type FakeLlm, type SeenRequest } from "../helpers/fake-llm.js";
-import { describeRun, evalwire, evaluation, fixture, resultsById, runDirs, useTempDirs } from "./_support.js";
+import { completion, type FakeLlm, type SeenRequest, startFakeLlm, verdict } from "../helpers/fake-llm.js";
+import { describeRun, evaluation, evalwire, fixture, resultsById, runDirs, useTempDirs } from "./_support.js";
 
 const temp = useTempDirs();
 const keyVariable = "EVALWIRE_E2E_JUDGE_KEY";
@@ -30,7 +30,10 @@ function grade(request: SeenRequest) {
 /** A working folder whose evalwire.toml points the judge at the fake endpoint. */
 function project(): string {
   const cwd = temp("evalwire-judge-e2e-");
-  writeFileSync(join(cwd, "evalwire.toml"), `[experiments]\ndir = ${JSON.stringify(fixture("llm-judge"))}\n[judge]\nbase_url = "${fake.baseUrl}"\nmodel = "judge-model"\napi_key_env = "${keyVariable}"\nretries = 1\n`);
+  writeFileSync(
+    join(cwd, "evalwire.toml"),
+    `[experiments]\ndir = ${JSON.stringify(fixture("llm-judge"))}\n[judge]\nbase_url = "${fake.baseUrl}"\nmodel = "judge-model"\napi_key_env = "${keyVariable}"\nretries = 1\n`,
+  );
   return cwd;
 }
 

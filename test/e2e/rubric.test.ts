@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeLlm, verdict, type FakeLlm } from "../helpers/fake-llm.js";
-import { describeRun, evalwire, evaluation, fixture, resultsById, runDirFor, useTempDirs } from "./_support.js";
+import { type FakeLlm, startFakeLlm, verdict } from "../helpers/fake-llm.js";
+import { describeRun, evaluation, evalwire, fixture, resultsById, runDirFor, useTempDirs } from "./_support.js";
 
 const temp = useTempDirs();
 

@@ -1,12 +1,12 @@
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { llmJudge, type LlmJudgeOptions } from "../../src/evaluators/judge/llm-judge.js";
+import { type LlmJudgeOptions, llmJudge } from "../../src/evaluators/judge/llm-judge.js";
 import { configureJudge, defaultJudgeSettings, type JudgeSettings } from "../../src/evaluators/judge/settings.js";
 import type { EvaluatorArgs, Example } from "../../src/types.js";
 import { tempDir } from "../helpers/cli.js";
 import { thrownMessage } from "../helpers/errors.js";
-import { completion, startFakeLlm, verdict, type FakeLlm } from "../helpers/fake-llm.js";
+import { completion, type FakeLlm, startFakeLlm, verdict } from "../helpers/fake-llm.js";
 
 const keyVariable = "EVALWIRE_TEST_JUDGE_KEY";
 const key = "sk-test-4f1d9c2b7e0a";
@@ -182,7 +182,9 @@ describe("the judge cache", () => {
 
   it("asks again when a stored answer cannot be read (a file cut short), and stores it anew", async () => {
     await judge()(args("Paris"));
-    const [file] = readdirSync(join(cache.dir, "judge"), { recursive: true }).map(String).filter((name) => name.endsWith(".json"));
+    const [file] = readdirSync(join(cache.dir, "judge"), { recursive: true })
+      .map(String)
+      .filter((name) => name.endsWith(".json"));
     writeFileSync(join(cache.dir, "judge", file!), '{"model": "judge-model", "answer": {"pass": tr');
     expect(await judge()(args("Paris"))).toMatchObject({ metadata: { cached: false } });
     expect(await judge()(args("Paris"))).toMatchObject({ metadata: { cached: true } });

@@ -8,9 +8,9 @@ import { loadRubric } from "../../src/evaluators/rubric/load-rubric.js";
 import type { EvaluatorArgs, Example } from "../../src/types.js";
 import { tempDir, writeFiles } from "../helpers/cli.js";
 import { thrownMessage } from "../helpers/errors.js";
-import { startFakeLlm, verdict, type FakeLlm } from "../helpers/fake-llm.js";
+import { type FakeLlm, startFakeLlm, verdict } from "../helpers/fake-llm.js";
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const remove of cleanup.splice(0)) remove();
 });
@@ -37,8 +37,24 @@ describe("rubric.yaml criteria: every type builds its factory", () => {
   it("knows exactly the factories' types", () => {
     expect([...criterionTypes].sort()).toEqual(
       [
-        "exact_match", "contains", "not_contains", "min_length", "max_length", "max_duration_ms", "tools_used", "tool_call_correctness",
-        "state_verification", "pii_safety", "refusal", "regex_match", "json_match", "is_in", "top_k", "numeric_close", "schema_valid", "llm_judge",
+        "exact_match",
+        "contains",
+        "not_contains",
+        "min_length",
+        "max_length",
+        "max_duration_ms",
+        "tools_used",
+        "tool_call_correctness",
+        "state_verification",
+        "pii_safety",
+        "refusal",
+        "regex_match",
+        "json_match",
+        "is_in",
+        "top_k",
+        "numeric_close",
+        "schema_valid",
+        "llm_judge",
       ].sort(),
     );
   });
@@ -122,12 +138,18 @@ describe("a bad rubric.yaml is a LoadError naming the file and the entry", () =>
     ["criteria:\n  - value: 3\n", /^rubric\.yaml: criterion 1: no "type" \(one of exact_match, /],
     ["criteria:\n  - type: contains\n  - type: min_len\n    value: 3\n", /^rubric\.yaml: criterion 2: unknown type "min_len" \(one of exact_match, .*min_length/],
     ["criteria:\n  - type: max_length\n    name: short\n    value: lots\n", 'rubric.yaml: criterion 1 ("short", max_length): "value": expected a whole number from 0 up (got "lots")'],
-    ["criteria:\n  - type: tools_used\n    expected: [search]\n", /^rubric\.yaml: criterion 1 \(tools_used\): unknown key "expected" \(keys of tools_used: type, name, field, expected_key, pass, expect, reject\)$/],
+    [
+      "criteria:\n  - type: tools_used\n    expected: [search]\n",
+      /^rubric\.yaml: criterion 1 \(tools_used\): unknown key "expected" \(keys of tools_used: type, name, field, expected_key, pass, expect, reject\)$/,
+    ],
     ["criteria:\n  - type: tools_used\n", 'rubric.yaml: criterion 1 (tools_used): toolsUsed: give option "expect" or "reject" (lists of tool names)'],
     ["criteria:\n  - type: llm_judge\n", 'rubric.yaml: criterion 1 (llm_judge): llmJudge: give exactly one of "criterion" and "prompt"'],
     ["criteria:\n  - type: top_k\n    k: 0\n", 'rubric.yaml: criterion 1 (top_k): "k": Too small: expected number to be >=1 (got 0)'],
     ["criteria:\n  - type: exact_match\n    value: a\n    expected_key: b\n", 'rubric.yaml: criterion 1 (exact_match): give "value" or "expected_key", not both'],
-    ["criteria:\n  - type: contains\n    value: a\n  - type: contains\n    value: b\n", 'rubric.yaml: criterion 2 (contains): the name "contains" is taken by criterion 1; give one of them another name'],
+    [
+      "criteria:\n  - type: contains\n    value: a\n  - type: contains\n    value: b\n",
+      'rubric.yaml: criterion 2 (contains): the name "contains" is taken by criterion 1; give one of them another name',
+    ],
   ])("%j", (yaml, message) => {
     if (typeof message === "string") expect(load(yaml)).toBe(message);
     else expect(load(yaml)).toMatch(message);
@@ -158,7 +180,13 @@ describe("per-example criteria (expected.rubric)", () => {
   });
 
   it("scores the mean of the example's criteria; the label passes only when all pass; the explanation names the misses", async () => {
-    const expected = { rubric: [{ type: "contains", name: "says_refund", value: "refund" }, { type: "max_length", value: 10 }, { type: "json_match", value: { a: 1, b: 2 } }] };
+    const expected = {
+      rubric: [
+        { type: "contains", name: "says_refund", value: "refund" },
+        { type: "max_length", value: 10 },
+        { type: "json_match", value: { a: 1, b: 2 } },
+      ],
+    };
     const result = await run(expected, "refund issued today");
     expect(result.score).toBeCloseTo((1 + 0 + 0) / 3);
     expect(result.label).toBe("fail");

@@ -23,12 +23,7 @@ const longestWaitMs = 60_000;
  * Retries 408, 409, 429, 5xx, timeouts and network errors, waiting as `Retry-After` says (else
  * backing off), and takes one of the run's judge slots per try, so a wait never holds one.
  */
-export async function askJudge(
-  endpoint: JudgeEndpoint,
-  request: { model: string; messages: ChatCompletionMessageParam[] },
-  slots: SharedSlots,
-  signal: AbortSignal | undefined,
-): Promise<string> {
+export async function askJudge(endpoint: JudgeEndpoint, request: { model: string; messages: ChatCompletionMessageParam[] }, slots: SharedSlots, signal: AbortSignal | undefined): Promise<string> {
   const apiKey = process.env[endpoint.apiKeyEnv];
   if (!apiKey) {
     throw new JudgeError(`the environment variable ${endpoint.apiKeyEnv} is not set (the judge's API key; [judge] api_key_env names the variable; an endpoint that needs no key takes any value)`);

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseAnswer, type JudgeAnswer } from "./answer.js";
+import { type JudgeAnswer, parseAnswer } from "./answer.js";
 
 /**
  * Judge answers stored by content: the key hashes the model and the exact messages sent (which

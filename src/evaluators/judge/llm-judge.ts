@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { EvaluatorArgs, Score } from "../../types.js";
-import { atPath, checkOptions, rules, type FieldOptions } from "../options.js";
-import { parseAnswer, type JudgeAnswer } from "./answer.js";
+import { atPath, checkOptions, type FieldOptions, rules } from "../options.js";
+import { type JudgeAnswer, parseAnswer } from "./answer.js";
 import { askJudge, JudgeError } from "./ask.js";
 import { JudgeCache } from "./cache.js";
 import { criterionMessages, templateMessages, unknownPlaceholders } from "./prompt.js";

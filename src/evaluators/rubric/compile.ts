@@ -1,6 +1,6 @@
 import type { EvaluatorFn } from "../../types.js";
 import { shown } from "../options.js";
-import { criterionSchema, criterionTypes, type Criterion } from "./criterion.js";
+import { type Criterion, criterionSchema, criterionTypes } from "./criterion.js";
 import { buildCriterion } from "./registry.js";
 
 export interface CompiledCriterion {

@@ -1,7 +1,7 @@
+import { normaliseScore } from "../../engine/normalise-score.js";
 import { LoadError } from "../../errors.js";
 import type { EvaluatorArgs, Example, Score } from "../../types.js";
-import { normaliseScore } from "../../engine/normalise-score.js";
-import { compileCriteria, type CompiledCriterion } from "./compile.js";
+import { type CompiledCriterion, compileCriteria } from "./compile.js";
 
 /** The evaluator that scores each example's own criteria (`expected.rubric`). */
 export const exampleRubricName = "rubric";
@@ -77,6 +77,9 @@ function criteriaOf(args: EvaluatorArgs): CompiledCriterion[] {
   if (!Array.isArray(entries)) throw new Error(`expected.rubric of example ${args.example.id} must be a list of criteria`);
   const text = JSON.stringify(entries);
   let compiled = compiledByText.get(text);
-  if (!compiled) compiledByText.set(text, (compiled = compileCriteria(entries, `expected.rubric of example ${args.example.id}`)));
+  if (!compiled) {
+    compiled = compileCriteria(entries, `expected.rubric of example ${args.example.id}`);
+    compiledByText.set(text, compiled);
+  }
   return compiled;
 }

@@ -5,7 +5,7 @@ import type { LoadedEvaluator } from "../../discovery/load-experiment.js";
 import { LoadError } from "../../errors.js";
 import { shownPath } from "../../shown-path.js";
 import { shown } from "../options.js";
-import { compileCriteria, RubricError } from "./compile.js";
+import { type CompiledCriterion, compileCriteria, RubricError } from "./compile.js";
 import { rubricSchema } from "./criterion.js";
 
 export const rubricFileName = "rubric.yaml";
@@ -39,7 +39,7 @@ export function loadRubric(dir: string, taken: readonly string[] = []): LoadedEv
     if (!Array.isArray(criteria)) throw new LoadError(`${where}: "criteria" must be a list of criteria (got ${shown(criteria)})`);
     throw new LoadError(`${where}: "criteria" ${issues[0]!.message}`);
   }
-  let compiled;
+  let compiled: CompiledCriterion[];
   try {
     compiled = compileCriteria(rubric.data.criteria, where);
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { EvaluatorArgs, EvaluatorFn, Score } from "../../types.js";
-import { llmJudge } from "../judge/llm-judge.js";
 import { jsonMatch, schemaValid } from "../json.js";
+import { llmJudge } from "../judge/llm-judge.js";
 import { maxDurationMs, maxLength, minLength } from "../length.js";
 import { contains, exactMatch, isIn, notContains, regexMatch } from "../match.js";
 import { numericClose } from "../numeric.js";
