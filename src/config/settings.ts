@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Shard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
+import { defaultJudgeSettings, type JudgeSettings } from "../evaluators/judge/settings.js";
 import { readToml } from "./read-toml.js";
 import { rootConfigSchema, type RootConfig } from "./schema.js";
 
@@ -56,6 +57,8 @@ export interface Settings {
   shard: Shard | null;
   /** Joins the shards of one run into one Phoenix experiment: `--run-id`, else the CI's run id when sharded. */
   runId: string | null;
+  /** `[judge]`: how LLM judges reach their endpoint (the runner hands these to `configureJudge`). */
+  judge: JudgeSettings;
 }
 
 /** Values given on the command line; every one is optional. */
@@ -162,6 +165,17 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
     backend: resolveBackend(flags, env, config),
     shard: flags.shard ?? null,
     runId: flags.runId ?? (flags.shard ? ciRunId(env) : null),
+    judge: resolveJudge(config.judge, cwd),
+  };
+}
+
+function resolveJudge(judge: RootConfig["judge"], cwd: string): JudgeSettings {
+  const settings = defaultJudgeSettings(cwd);
+  if (judge === undefined) return settings;
+  return {
+    ...settings,
+    ...dropUndefined({ baseUrl: judge.base_url, model: judge.model, apiKeyEnv: judge.api_key_env, concurrency: judge.concurrency, timeoutMs: judge.timeout, retries: judge.retries }),
+    cacheDir: judge.cache === false ? null : settings.cacheDir,
   };
 }
 
