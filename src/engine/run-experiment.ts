@@ -84,6 +84,11 @@ export async function runExperiment(plan: ExperimentPlan, context: ExperimentCon
   ]);
   if (code.status === "rejected" || data.status === "rejected") {
     if (code.status === "fulfilled") await code.value.close();
+    // Ctrl-C while loading: the load was cut short, not broken.
+    if (context.stop.aborted) {
+      facts.planned = 1;
+      return finish();
+    }
     facts.failure = firstLine(code.status === "rejected" ? code.reason : (data as PromiseRejectedResult).reason);
     return finish();
   }

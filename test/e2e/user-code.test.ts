@@ -67,6 +67,24 @@ describe("user code cannot take evalwire down", () => {
     expect(Object.keys(resultsById(dir)).sort()).toEqual(["e1", "e2"]);
   });
 
+  it("Ctrl-C while evalwire is still starting (a task file that takes 10 s to load) says so and exits 130 at once", async () => {
+    const cwd = temp();
+    const child = startCli(["run", "--experiments", fixture("slow-start")], { cwd });
+    const done = collect(child);
+    let stdout = "";
+    child.stdout!.on("data", (chunk) => (stdout += chunk));
+    await waitFor(() => stdout.includes("1 experiment in"), 30_000, "the header");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const sentAt = Date.now();
+    child.kill("SIGINT");
+    const r = await done;
+    expect(r.code, describeRun(r)).toBe(130);
+    expect(Date.now() - sentAt).toBeLessThan(5000);
+    expect(r.stderr).toContain("SIGINT: stopping; finished results are kept");
+    expect(r.stdout).toMatch(/■ slow\b/);
+    expect(r.stdout).toContain("Interrupted: 0 passed, 0 failed, 1 interrupted.");
+  });
+
   it("an error that escapes a task fails its experiment in the summary, in run.json and in the exit code", async () => {
     const cwd = temp();
     const r = await evalwire(["run", "--experiments", fixture("task-escapes")], cwd);
