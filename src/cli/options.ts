@@ -153,3 +153,14 @@ export const pullOptions = {
   config: runOptions.config,
   verbose: runOptions.verbose,
 } satisfies { [K in keyof Required<PullFlags>]: OptionSpec };
+
+export interface SyncFlags {
+  phoenixUrl?: string;
+  config?: string;
+  verbose?: boolean;
+}
+export const syncOptions = {
+  phoenixUrl: runOptions.phoenixUrl,
+  config: { ...runOptions.config, description: "evalwire.toml to use: [phoenix] and [local] runs_dir (default ./evalwire.toml if present)" },
+  verbose: runOptions.verbose,
+} satisfies { [K in keyof Required<SyncFlags>]: OptionSpec };

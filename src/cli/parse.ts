@@ -6,6 +6,7 @@ import {
   listOptions,
   pullOptions,
   runOptions,
+  syncOptions,
   uploadOptions,
   validateOptions,
   type InitFlags,
@@ -13,6 +14,7 @@ import {
   type OptionSpec,
   type PullFlags,
   type RunFlags,
+  type SyncFlags,
   type UploadFlags,
   type ValidateFlags,
 } from "./options.js";
@@ -24,6 +26,7 @@ export type ParsedCli =
   | { command: "validate"; file: string | undefined; flags: ValidateFlags }
   | { command: "upload"; file: string | undefined; flags: UploadFlags }
   | { command: "pull"; name: string; flags: PullFlags }
+  | { command: "sync"; run: string; flags: SyncFlags }
   /** --help or --version: text to print, nothing to run. */
   | { command: "print"; text: string };
 
@@ -60,6 +63,7 @@ export function parseCli(argv: string[]): ParsedCli {
   command("validate", "check a testset file for missing columns, empty tags and outputs, duplicates and malformed records", validateOptions, (flags, file) => ({ command: "validate", file, flags }), testset);
   command("upload", "upload a testset to Phoenix: a CSV as one dataset per tag, a JSONL/JSON/YAML file as one dataset", uploadOptions, (flags, file) => ({ command: "upload", file, flags }), testset);
   command("pull", "write a Phoenix dataset to a local file, for runs with the local backend", pullOptions, (flags, name) => ({ command: "pull", name: name!, flags }), ["<name>", "the dataset's name on Phoenix"]);
+  command("sync", "push a local run (recorded while Phoenix was down, or with the local backend) into Phoenix; what is there already is not posted again", syncOptions, (flags, run) => ({ command: "sync", run: run!, flags }), ["<run>", "a run folder, or the name of a run in the runs folder"]);
 
   if (argv.length === 0) throw new UsageError("no command given; try: evalwire run (see evalwire --help)");
   try {

@@ -24,7 +24,7 @@ export class PhoenixRecorder implements Sink {
     } = { headers: {} },
   ) {}
 
-  async open(header: ExperimentHeader): Promise<ExperimentRecording> {
+  async open(header: ExperimentHeader): Promise<PhoenixExperiment> {
     const { phoenix } = this;
     const remote = header.dataset.remote;
     if (!remote) throw new PhoenixError(`experiment "${header.experiment}" has no Phoenix dataset to record against`, null);
@@ -65,6 +65,16 @@ export class PhoenixRecorder implements Sink {
     return new PhoenixExperiment(phoenix, experiment.id, header.name, experimentUrl(phoenix.baseUrl, remote.datasetId, experiment.id), tracer, Math.max(1, header.settings.exampleConcurrency), exampleNodeId);
   }
 
+  /**
+   * Records into an experiment that already exists (evalwire sync): no tracer, the same posts,
+   * retries and accounting as a run.
+   */
+  attach(experiment: { id: string; datasetId: string; name: string }, concurrency: number): PhoenixExperiment {
+    const nodeIdOf = this.options.nodeIdOf;
+    const exampleNodeId = (exampleId: string) => nodeIdOf?.(experiment.datasetId, exampleId) ?? exampleId;
+    return new PhoenixExperiment(this.phoenix, experiment.id, experiment.name, experimentUrl(this.phoenix.baseUrl, experiment.datasetId, experiment.id), null, Math.max(1, concurrency), exampleNodeId);
+  }
+
   /** The newest experiments of the dataset come first: the one created moments ago is on the first page. */
   private async findCreated(datasetId: string, token: string, signal: AbortSignal) {
     const { data } = await this.phoenix.client.GET("/v1/datasets/{dataset_id}/experiments", { params: { path: { dataset_id: datasetId }, query: { limit: 50 } }, signal });
@@ -72,7 +82,7 @@ export class PhoenixRecorder implements Sink {
   }
 }
 
-class PhoenixExperiment implements ExperimentRecording {
+export class PhoenixExperiment implements ExperimentRecording {
   private readonly limit;
   private readonly pending = new Set<Promise<void>>();
   private readonly counts = { runs: 0, evaluations: 0, runsLost: 0, evaluationsLost: 0 };
@@ -105,6 +115,20 @@ class PhoenixExperiment implements ExperimentRecording {
     if (this.limit.pendingCount >= backlog) return job;
   }
 
+  /** Posts evaluations of a run already in Phoenix (sync: the run got there, some of its evaluations did not). */
+  recordEvaluations(runId: string, result: ExampleResult, evaluations: Evaluation[]): Promise<void> | void {
+    this.counts.evaluations += evaluations.length;
+    const job = this.limit(() => this.postEvaluations(runId, result, evaluations));
+    this.pending.add(job);
+    void job.finally(() => this.pending.delete(job));
+    if (this.limit.pendingCount >= backlog) return job;
+  }
+
+  /** What was posted so far, and what could not be. */
+  get posted(): { runs: number; evaluations: number; runsLost: number; evaluationsLost: number } {
+    return { ...this.counts };
+  }
+
   async drain(): Promise<{ problem: string | null; warnings: string[] }> {
     while (this.pending.size > 0) await Promise.all(this.pending);
     const warning = this.tracer ? await this.tracer.close() : null;
@@ -127,9 +151,13 @@ class PhoenixExperiment implements ExperimentRecording {
     } catch (error) {
       return this.lose(1, result.evaluations.length, error);
     }
+    await this.postEvaluations(runId, result, result.evaluations);
+  }
+
+  private async postEvaluations(runId: string, result: ExampleResult, evaluations: Evaluation[]): Promise<void> {
     const end = Date.parse(result.startedAt) + result.durationMs;
     await Promise.all(
-      result.evaluations.map(async (evaluation) => {
+      evaluations.map(async (evaluation) => {
         if (this.down) return this.lose(0, 1, null);
         try {
           await this.postEvaluation(runId, evaluation, end);
