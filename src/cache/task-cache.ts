@@ -15,9 +15,9 @@ export interface CachedCall {
   storedAt: string;
 }
 
-/** The task cache's folder below the project's `.evalwire` folder. */
-export function taskCacheDir(evalwireDir: string): string {
-  return join(evalwireDir, "cache", "tasks");
+/** Where task outputs live in the cache folder (`[cache] dir`, default `.evalwire/cache`). */
+export function taskCacheDir(cacheDir: string): string {
+  return join(cacheDir, "tasks");
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DatasetFlags, OnExist, SettingsFlags } from "../config/settings.js";
 import { namePart as namePattern, namePartRule } from "../config/name-part.js";
+import { cacheModes, type CacheMode } from "../cache/task-cache.js";
 import { UsageError } from "../errors.js";
 
 /** Every flag of `run`, once: its name comes from the key, so a flag cannot drift from its setting. */
@@ -40,6 +41,11 @@ function namePart(flag: string) {
   };
 }
 
+function cacheMode(value: string): CacheMode {
+  if (!(cacheModes as readonly string[]).includes(value)) throw new UsageError(`--cache takes off, read, write or readwrite (got ${JSON.stringify(value)})`);
+  return value as CacheMode;
+}
+
 function backend(value: string): "local" | "phoenix" {
   if (value !== "local" && value !== "phoenix") throw new UsageError(`--backend takes local or phoenix (got ${JSON.stringify(value)})`);
   return value;
@@ -58,6 +64,7 @@ export const runOptions = {
   backend: { flags: "--backend <kind>", description: "local or phoenix (default: phoenix when a Phoenix URL is set, else local)", parse: backend },
   phoenixUrl: { flags: "--phoenix-url <url>", description: "Phoenix server URL (else PHOENIX_HOST, else [phoenix] base_url)" },
   config: { flags: "--config <path>", description: "evalwire.toml to use (default ./evalwire.toml if present)" },
+  cache: { flags: "--cache [mode]", description: "reuse task outputs: off, read, write or readwrite (alone: readwrite; default [cache] mode, else off)", parse: cacheMode },
   quiet: { flags: "--quiet", description: "print only failures and the closing line" },
   verbose: { flags: "--verbose", description: "print stack traces with errors" },
 } satisfies { [K in keyof Required<RunFlags>]: OptionSpec };
@@ -164,3 +171,12 @@ export const syncOptions = {
   config: { ...runOptions.config, description: "evalwire.toml to use: [phoenix] and [local] runs_dir (default ./evalwire.toml if present)" },
   verbose: runOptions.verbose,
 } satisfies { [K in keyof Required<SyncFlags>]: OptionSpec };
+
+export interface CacheFlags {
+  config?: string;
+  verbose?: boolean;
+}
+export const cacheOptions = {
+  config: { ...runOptions.config, description: "evalwire.toml to use: [cache] dir (default ./evalwire.toml if present)" },
+  verbose: runOptions.verbose,
+} satisfies { [K in keyof Required<CacheFlags>]: OptionSpec };

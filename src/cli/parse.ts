@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { version } from "../version.js";
 import {
+  cacheOptions,
   initOptions,
   listOptions,
   pullOptions,
@@ -9,6 +10,7 @@ import {
   syncOptions,
   uploadOptions,
   validateOptions,
+  type CacheFlags,
   type InitFlags,
   type ListFlags,
   type OptionSpec,
@@ -27,6 +29,7 @@ export type ParsedCli =
   | { command: "upload"; file: string | undefined; flags: UploadFlags }
   | { command: "pull"; name: string; flags: PullFlags }
   | { command: "sync"; run: string; flags: SyncFlags }
+  | { command: "cache-clear"; flags: CacheFlags }
   /** --help or --version: text to print, nothing to run. */
   | { command: "print"; text: string };
 
@@ -64,6 +67,11 @@ export function parseCli(argv: string[]): ParsedCli {
   command("upload", "upload a testset to Phoenix: a CSV as one dataset per tag, a JSONL/JSON/YAML file as one dataset", uploadOptions, (flags, file) => ({ command: "upload", file, flags }), testset);
   command("pull", "write a Phoenix dataset to a local file, for runs with the local backend", pullOptions, (flags, name) => ({ command: "pull", name: name!, flags }), ["<name>", "the dataset's name on Phoenix"]);
   command("sync", "push a local run (recorded while Phoenix was down, or with the local backend) into Phoenix; what is there already is not posted again", syncOptions, (flags, run) => ({ command: "sync", run: run!, flags }), ["<run>", "a run folder, or the name of a run in the runs folder"]);
+
+  command("cache", "clear: remove every cached task output (evalwire run --cache)", cacheOptions, (flags, action) => {
+    if (action !== "clear") throw new UsageError(`cache takes one action, clear (got ${JSON.stringify(action)})`);
+    return { command: "cache-clear", flags };
+  }, ["<action>", "clear"]);
 
   if (argv.length === 0) throw new UsageError("no command given; try: evalwire run (see evalwire --help)");
   try {

@@ -50,6 +50,14 @@ export const rootConfigSchema = z.strictObject({
       runs_dir: z.string().min(1).optional(),
     })
     .optional(),
+  cache: z
+    .strictObject({
+      mode: z.enum(["off", "read", "write", "readwrite"], { error: "expected off, read, write or readwrite" }).optional(),
+      /** Extras in every task call's key, for what the code does not show (a model name, say). */
+      key: z.string().optional(),
+      dir: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 /** An experiment folder's own evalwire.toml: keys for that experiment alone. */

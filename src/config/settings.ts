@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import type { CacheMode } from "../cache/task-cache.js";
 import { UsageError } from "../errors.js";
 import { readToml } from "./read-toml.js";
 import { rootConfigSchema, type RootConfig } from "./schema.js";
@@ -49,6 +50,16 @@ export interface Settings {
   csvPath: string | null;
   onExist: OnExist;
   backend: Backend;
+  cache: CacheSettings;
+}
+
+/** The task cache (DESIGN.md section 18). */
+export interface CacheSettings {
+  mode: CacheMode;
+  /** `[cache] key`: part of every task call's key; null when not set. */
+  key: string | null;
+  /** The cache folder; task outputs live in its `tasks` folder. */
+  dir: string;
 }
 
 /** Values given on the command line; every one is optional. */
@@ -63,6 +74,8 @@ export interface SettingsFlags {
   metadata?: Metadata;
   backend?: "local" | "phoenix";
   phoenixUrl?: string;
+  /** `--cache` alone means readwrite. */
+  cache?: CacheMode | true;
 }
 
 /** The `[dataset]` values that `upload` and `validate` take as flags. */
@@ -83,6 +96,7 @@ export const defaults = {
   timeoutMs: 300_000,
   repetitions: 1,
   runsDir: ".evalwire/runs",
+  cacheDir: ".evalwire/cache",
   inputKeys: ["user_query"],
   outputKeys: ["expected_output"],
   tagColumn: "tags",
@@ -146,6 +160,11 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
     csvPath: flags.csv !== undefined ? resolve(cwd, flags.csv) : (fromFile(config.dataset?.csv_path) ?? null),
     onExist: flags.onExist ?? config.dataset?.on_exist ?? defaults.onExist,
     backend: resolveBackend(flags, env, config),
+    cache: {
+      mode: flags.cache === true ? "readwrite" : (flags.cache ?? config.cache?.mode ?? "off"),
+      key: config.cache?.key ?? null,
+      dir: fromFile(config.cache?.dir) ?? resolve(cwd, defaults.cacheDir),
+    },
   };
 }
 
