@@ -1,12 +1,17 @@
 import type { DatasetFlags, OnExist, SettingsFlags } from "../config/settings.js";
 import { namePart as namePattern, namePartRule } from "../config/name-part.js";
 import { cacheModes, type CacheMode } from "../cache/task-cache.js";
+import type { Selection } from "../datasets/selection.js";
 import { UsageError } from "../errors.js";
 
 /** Every flag of `run`, once: its name comes from the key, so a flag cannot drift from its setting. */
 export interface RunFlags extends SettingsFlags {
   name?: string[];
   dryRun?: true | number;
+  limit?: number;
+  sample?: number;
+  seed?: string;
+  example?: string[];
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -64,6 +69,11 @@ export const runOptions = {
   backend: { flags: "--backend <kind>", description: "local or phoenix (default: phoenix when a Phoenix URL is set, else local)", parse: backend },
   phoenixUrl: { flags: "--phoenix-url <url>", description: "Phoenix server URL (else PHOENIX_HOST, else [phoenix] base_url)" },
   config: { flags: "--config <path>", description: "evalwire.toml to use (default ./evalwire.toml if present)" },
+  limit: { flags: "--limit <n>", description: "run only the first n examples of each dataset (recorded as a partial run)", parse: wholeNumber("--limit", 1) },
+  sample: { flags: "--sample <n>", description: "run a reproducible random n examples of each dataset (see --seed; a partial run)", parse: wholeNumber("--sample", 1) },
+  seed: { flags: "--seed <seed>", description: "what --sample draws from: the same seed, the same examples (default 0)", parse: nonEmpty("--seed", "a number or a word") },
+  example: { flags: "--example <id>", description: "run only the example with this id; repeat for several (a partial run)", parse: repeatableNonEmpty("--example", "an example id") },
+  retries: { flags: "--retries <n>", description: "retry a task call that failed with a transient error (429, 5xx, reset, timeout) up to n times (default [experiments] retries, else 0)", parse: wholeNumber("--retries", 0) },
   cache: { flags: "--cache [mode]", description: "reuse task outputs: off, read, write or readwrite (alone: readwrite; default [cache] mode, else off)", parse: cacheMode },
   quiet: { flags: "--quiet", description: "print only failures and the closing line" },
   verbose: { flags: "--verbose", description: "print stack traces with errors" },
@@ -101,6 +111,25 @@ function nonEmpty(flag: string, what: string) {
     if (value.trim() === "") throw new UsageError(`${flag} takes ${what} (got ${JSON.stringify(value)})`);
     return flag === "--delimiter" ? value : value.trim();
   };
+}
+
+function repeatableNonEmpty(flag: string, what: string) {
+  const check = nonEmpty(flag, what);
+  return (value: string, previous: unknown): string[] => [...((previous as string[] | undefined) ?? []), check(value)];
+}
+
+/**
+ * The examples a run takes, from --limit, --sample/--seed and --example (one way at a time), or
+ * null for all of them.
+ */
+export function selectionOf(flags: Pick<RunFlags, "limit" | "sample" | "seed" | "example">): Selection | null {
+  const given = (["limit", "sample", "example"] as const).filter((key) => flags[key] !== undefined);
+  if (given.length > 1) throw new UsageError(`${given.map((key) => `--${key}`).join(" and ")} choose examples in different ways: use one`);
+  if (flags.seed !== undefined && flags.sample === undefined) throw new UsageError("--seed goes with --sample N: it says which N examples are drawn");
+  if (flags.limit !== undefined) return { kind: "limit", count: flags.limit };
+  if (flags.sample !== undefined) return { kind: "sample", count: flags.sample, seed: flags.seed ?? "0" };
+  if (flags.example !== undefined) return { kind: "ids", ids: [...new Set(flags.example)] };
+  return null;
 }
 
 function onExist(value: string): OnExist {

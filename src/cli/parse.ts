@@ -7,6 +7,7 @@ import {
   listOptions,
   pullOptions,
   runOptions,
+  selectionOf,
   syncOptions,
   uploadOptions,
   validateOptions,
@@ -59,7 +60,10 @@ export function parseCli(argv: string[]): ParsedCli {
     }
     sub.action((...args: unknown[]) => void (parsed = argument ? done(args[1], args[0] as string | undefined) : done(args[0])));
   };
-  command("run", "run every experiment (or those named) and record the results", runOptions, (flags) => ({ command: "run", flags }));
+  command("run", "run every experiment (or those named) and record the results", runOptions, (flags) => {
+    selectionOf(flags);
+    return { command: "run", flags };
+  });
   command("list", "show the experiments, evaluators and datasets that run would use, and their problems", listOptions, (flags) => ({ command: "list", flags }));
   command("init", "create an example experiment and an evalwire.toml to start from", initOptions, (flags) => ({ command: "init", flags }));
   const testset: [string, string] = ["[file]", "testset: .csv, .jsonl, .json, .yaml or .yml (or --csv PATH; default [dataset] csv_path)"];

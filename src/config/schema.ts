@@ -25,6 +25,7 @@ export const rootConfigSchema = z.strictObject({
       dir: z.string().min(1).optional(),
       prefix: nameField.optional(),
       concurrency: wholeNumber(1).optional(),
+      retries: wholeNumber(0).optional(),
       ...runKeys,
     })
     .optional(),

@@ -51,6 +51,8 @@ export interface Settings {
   onExist: OnExist;
   backend: Backend;
   cache: CacheSettings;
+  /** Tries after the first for a task call that failed with a transient error. */
+  retries: number;
 }
 
 /** The task cache (DESIGN.md section 18). */
@@ -76,6 +78,7 @@ export interface SettingsFlags {
   phoenixUrl?: string;
   /** `--cache` alone means readwrite. */
   cache?: CacheMode | true;
+  retries?: number;
 }
 
 /** The `[dataset]` values that `upload` and `validate` take as flags. */
@@ -160,6 +163,7 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
     csvPath: flags.csv !== undefined ? resolve(cwd, flags.csv) : (fromFile(config.dataset?.csv_path) ?? null),
     onExist: flags.onExist ?? config.dataset?.on_exist ?? defaults.onExist,
     backend: resolveBackend(flags, env, config),
+    retries: flags.retries ?? experiments.retries ?? 0,
     cache: {
       mode: flags.cache === true ? "readwrite" : (flags.cache ?? config.cache?.mode ?? "off"),
       key: config.cache?.key ?? null,

@@ -2,6 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { selectionOf } from "../../src/cli/options.js";
 import { parseCli } from "../../src/cli/parse.js";
 import { resolveSettings } from "../../src/config/settings.js";
 import { UsageError } from "../../src/errors.js";
@@ -61,5 +62,43 @@ describe("sync", () => {
       flags: { phoenixUrl: "http://x:6006" },
     });
     expect(thrownMessage(() => parseCli(["sync"]), UsageError)).toMatch(/missing required argument 'run'/);
+  });
+});
+
+describe("selection: --limit, --sample/--seed, --example", () => {
+  it("parses each, and selectionOf says which examples", () => {
+    expect(parseCli(["run", "--limit", "5"])).toEqual({ command: "run", flags: { limit: 5 } });
+    expect(parseCli(["run", "--sample", "10", "--seed", "nightly"])).toEqual({ command: "run", flags: { sample: 10, seed: "nightly" } });
+    expect(parseCli(["run", "--example", "a", "--example", "b"])).toEqual({ command: "run", flags: { example: ["a", "b"] } });
+    expect(selectionOf({ limit: 5 })).toEqual({ kind: "limit", count: 5 });
+    expect(selectionOf({ sample: 10 })).toEqual({ kind: "sample", count: 10, seed: "0" });
+    expect(selectionOf({ sample: 10, seed: "7" })).toEqual({ kind: "sample", count: 10, seed: "7" });
+    expect(selectionOf({ example: ["a", "b", "a"] })).toEqual({ kind: "ids", ids: ["a", "b"] });
+    expect(selectionOf({})).toBeNull();
+  });
+
+  it.each([
+    [["run", "--limit", "0"], '--limit takes a whole number from 1 up (got "0")'],
+    [["run", "--limit", "2.5"], '--limit takes a whole number from 1 up (got "2.5")'],
+    [["run", "--sample", "-1"], '--sample takes a whole number from 1 up (got "-1")'],
+    [["run", "--sample", "3", "--seed", " "], '--seed takes a number or a word (got " ")'],
+    [["run", "--example", ""], '--example takes an example id (got "")'],
+    [["run", "--seed", "3"], "--seed goes with --sample N: it says which N examples are drawn"],
+    [["run", "--limit", "3", "--sample", "2"], "--limit and --sample choose examples in different ways: use one"],
+    [["run", "--sample", "3", "--example", "x"], "--sample and --example choose examples in different ways: use one"],
+    [["run", "--retries", "-1"], '--retries takes a whole number from 0 up (got "-1")'],
+  ])("refuses %j in one line", (argv, message) => {
+    expect(thrownMessage(() => parseCli(argv), UsageError)).toBe(message);
+  });
+});
+
+describe("--retries and [experiments] retries", () => {
+  it("defaults to 0; the file sets it, the flag wins", () => {
+    expect(parseCli(["run", "--retries", "3"])).toEqual({ command: "run", flags: { retries: 3 } });
+    expect(resolveSettings({}, {}, project()).retries).toBe(0);
+    const configured = project("[experiments]\nretries = 2\n");
+    expect(resolveSettings({}, {}, configured).retries).toBe(2);
+    expect(resolveSettings({ retries: 0 }, {}, configured).retries).toBe(0);
+    expect(thrownMessage(() => resolveSettings({}, {}, project("[experiments]\nretries = -2\n")), UsageError)).toBe("evalwire.toml: [experiments] retries: expected a whole number from 0 up (got -2)");
   });
 });

@@ -203,9 +203,9 @@ describe("withRetries", () => {
 
   it("tells the concurrency controller of 429s and of other finished calls", async () => {
     const concurrency = new AdaptiveConcurrency({ max: 4 });
-    await withRetries(async (n) => (n === 1 ? fail(429, "HTTP 429") : { ok: true as const, value: 1 }), { retries: 1, concurrency, ...noWait });
+    await withRetries(async (n) => (n === 1 ? fail(429, "HTTP 429") : { ok: true as const, value: "1" }), { retries: 1, concurrency, ...noWait });
     expect(concurrency.limit).toBe(2);
-    await withRetries(async () => ({ ok: true as const, value: 1 }), { retries: 0, concurrency, ...noWait });
+    await withRetries(async () => ({ ok: true as const, value: "1" }), { retries: 0, concurrency, ...noWait });
     expect(concurrency.limit).toBe(3);
   });
 });
