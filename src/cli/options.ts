@@ -1,6 +1,7 @@
 import type { DatasetFlags, OnExist, SettingsFlags } from "../config/settings.js";
-import { namePart as namePattern, namePartRule } from "../config/name-part.js";
 import { cacheModes, type CacheMode } from "../cache/task-cache.js";
+import { namePartProblem } from "../config/name-part.js";
+import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "../config/whole-number.js";
 import type { Selection } from "../datasets/selection.js";
 import { UsageError } from "../errors.js";
 
@@ -23,10 +24,10 @@ export interface OptionSpec {
 }
 
 const wholeNumber =
-  (flag: string, min: number) =>
+  (flag: string, range: WholeRange) =>
   (value: string): number => {
     const number = Number(value);
-    if (!/^\d+$/.test(value.trim()) || number < min) throw new UsageError(`${flag} takes a whole number from ${min} up (got ${JSON.stringify(value)})`);
+    if (!/^\d+$/.test(value.trim()) || !isWholeNumber(number, range)) throw new UsageError(`${flag} takes ${wholeNumberRule(range)} (got ${JSON.stringify(value)})`);
     return number;
   };
 
@@ -41,7 +42,8 @@ function keyValue(value: string, previous: unknown): Record<string, string> {
 
 function namePart(flag: string) {
   return (value: string): string => {
-    if (!namePattern.test(value)) throw new UsageError(`${flag} ${namePartRule} (got ${JSON.stringify(value)})`);
+    const problem = namePartProblem(value);
+    if (problem) throw new UsageError(`${flag} ${problem} (got ${JSON.stringify(value)})`);
     return value;
   };
 }
@@ -59,21 +61,21 @@ function backend(value: string): "local" | "phoenix" {
 export const runOptions = {
   experiments: { flags: "--experiments <dir>", description: "folder of experiments (default: [experiments] dir, else ./experiments)" },
   name: { flags: "--name <name>", description: "run only this experiment; repeat for several", parse: repeatable },
-  dryRun: { flags: "--dry-run [n]", description: "run the first n examples (default 1) of each experiment and record nothing", parse: wholeNumber("--dry-run", 1) },
-  concurrency: { flags: "--concurrency <n>", description: "experiments run in parallel (default 1)", parse: wholeNumber("--concurrency", 1) },
-  exampleConcurrency: { flags: "--example-concurrency <n>", description: "examples in flight per experiment (default 10)", parse: wholeNumber("--example-concurrency", 1) },
+  dryRun: { flags: "--dry-run [n]", description: "run the first n examples (default 1) of each experiment and record nothing", parse: wholeNumber("--dry-run", ranges.atLeastOne) },
+  concurrency: { flags: "--concurrency <n>", description: "experiments run in parallel (default 1)", parse: wholeNumber("--concurrency", ranges.atLeastOne) },
+  exampleConcurrency: { flags: "--example-concurrency <n>", description: "examples in flight per experiment (default 10)", parse: wholeNumber("--example-concurrency", ranges.atLeastOne) },
   prefix: { flags: "--prefix <prefix>", description: "experiment name prefix (default eval)", parse: namePart("--prefix") },
   metadata: { flags: "--metadata <key=value>", description: "metadata recorded with every experiment; repeat for several", parse: keyValue },
-  timeout: { flags: "--timeout <ms>", description: "limit per task and evaluator call, in ms; 0 for none (default 300000)", parse: wholeNumber("--timeout", 0) },
-  repetitions: { flags: "--repetitions <n>", description: "times each example is run (default 1)", parse: wholeNumber("--repetitions", 1) },
+  timeout: { flags: "--timeout <ms>", description: "limit per task and evaluator call, in ms; 0 for none (default 300000)", parse: wholeNumber("--timeout", ranges.timeout) },
+  repetitions: { flags: "--repetitions <n>", description: "times each example is run (default 1)", parse: wholeNumber("--repetitions", ranges.atLeastOne) },
   backend: { flags: "--backend <kind>", description: "local or phoenix (default: phoenix when a Phoenix URL is set, else local)", parse: backend },
   phoenixUrl: { flags: "--phoenix-url <url>", description: "Phoenix server URL (else PHOENIX_HOST, else [phoenix] base_url)" },
   config: { flags: "--config <path>", description: "evalwire.toml to use (default ./evalwire.toml if present)" },
-  limit: { flags: "--limit <n>", description: "run only the first n examples of each dataset (recorded as a partial run)", parse: wholeNumber("--limit", 1) },
-  sample: { flags: "--sample <n>", description: "run a reproducible random n examples of each dataset (see --seed; a partial run)", parse: wholeNumber("--sample", 1) },
+  limit: { flags: "--limit <n>", description: "run only the first n examples of each dataset (recorded as a partial run)", parse: wholeNumber("--limit", ranges.atLeastOne) },
+  sample: { flags: "--sample <n>", description: "run a reproducible random n examples of each dataset (see --seed; a partial run)", parse: wholeNumber("--sample", ranges.atLeastOne) },
   seed: { flags: "--seed <seed>", description: "what --sample draws from: the same seed, the same examples (default 0)", parse: nonEmpty("--seed", "a number or a word") },
   example: { flags: "--example <id>", description: "run only the example with this id; repeat for several (a partial run)", parse: repeatableNonEmpty("--example", "an example id") },
-  retries: { flags: "--retries <n>", description: "retry a task call that failed with a transient error (429, 5xx, reset, timeout) up to n times (default [experiments] retries, else 0)", parse: wholeNumber("--retries", 0) },
+  retries: { flags: "--retries <n>", description: "retry a task call that failed with a transient error (429, 5xx, reset, timeout) up to n times (default [experiments] retries, else 0)", parse: wholeNumber("--retries", { min: 0 }) },
   cache: { flags: "--cache [mode]", description: "reuse task outputs: off, read, write or readwrite (alone: readwrite; default [cache] mode, else off)", parse: cacheMode },
   quiet: { flags: "--quiet", description: "print only failures and the closing line" },
   verbose: { flags: "--verbose", description: "print stack traces with errors" },

@@ -1,21 +1,28 @@
 import { z } from "zod";
-import { namePart, namePartRule } from "./name-part.js";
+import { namePartProblem } from "./name-part.js";
+import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "./whole-number.js";
 
-const wholeNumber = (min: number) => {
-  const message = `expected a whole number from ${min} up`;
-  return z.number({ error: message }).int(message).min(min, message);
+const wholeNumber = (range: WholeRange) => {
+  const message = `expected ${wholeNumberRule(range)}`;
+  return z.number({ error: message }).refine((value) => isWholeNumber(value, range), message);
 };
 
-const nameField = z.string().regex(namePart, namePartRule);
+const nameField = z.string().superRefine((value, context) => {
+  const problem = namePartProblem(value);
+  if (problem) context.addIssue({ code: "custom", message: problem });
+});
 
 const keyList = z.union([z.string(), z.array(z.string())]);
-const metadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+const metadata = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or boolean; metadata is flat, so a nested table or a list is not allowed" }),
+);
 
 /** Keys shared by `[experiments]` in the root file and by an experiment folder's own file. */
 const runKeys = {
-  timeout: wholeNumber(0).optional(),
-  repetitions: wholeNumber(1).optional(),
-  example_concurrency: wholeNumber(1).optional(),
+  timeout: wholeNumber(ranges.timeout).optional(),
+  repetitions: wholeNumber(ranges.atLeastOne).optional(),
+  example_concurrency: wholeNumber(ranges.atLeastOne).optional(),
   metadata: metadata.optional(),
 };
 
@@ -24,8 +31,8 @@ export const rootConfigSchema = z.strictObject({
     .strictObject({
       dir: z.string().min(1).optional(),
       prefix: nameField.optional(),
-      concurrency: wholeNumber(1).optional(),
-      retries: wholeNumber(0).optional(),
+      concurrency: wholeNumber(ranges.atLeastOne).optional(),
+      retries: wholeNumber({ min: 0 }).optional(),
       ...runKeys,
     })
     .optional(),

@@ -1,5 +1,8 @@
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { UsageError } from "../errors.js";
+import { fileInTheWay } from "../file-in-the-way.js";
+import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
 
@@ -7,29 +10,30 @@ import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
  * The local run store, the source of truth in every backend:
  * `<runs_dir>/<experiment name>/run.json` (header, then summary) and `results.jsonl`, one line
  * per result, written as each finishes so a crash loses only what was in flight.
+ * A write that fails (a full disk) leaves no half line and no `*.tmp` file behind.
  */
 export class RunStore implements Sink {
-  constructor(readonly runsDir: string) {}
+  /** Throws a UsageError, before any work starts, when a file stands where the runs folder goes. */
+  constructor(readonly runsDir: string) {
+    const file = fileInTheWay(runsDir);
+    if (file) throw new UsageError(`${shownPath(file)} is a file, not a folder for runs: move it away, or set [local] runs_dir in evalwire.toml`);
+  }
 
   open(header: ExperimentHeader): ExperimentRecording {
     mkdirSync(this.runsDir, { recursive: true });
     const { name, dir } = this.claimFolder(header.name);
     const runFile = join(dir, "run.json");
     const run = { ...header, name, status: "running" };
-    writeJsonAtomically(runFile, run);
-    const fd = openSync(join(dir, "results.jsonl"), "a");
-    return {
-      name,
-      location: dir,
-      record(result: ExampleResult) {
-        writeSync(fd, `${JSON.stringify(result)}\n`);
-      },
-      finish(result: ExperimentResult) {
-        closeSync(fd);
-        const { experiment: _e, name: _n, dataset, runPath: _r, ...summary } = result;
-        writeJsonAtomically(runFile, { ...run, dataset: { ...run.dataset, ...dataset }, status: summary.status, endedAt: new Date().toISOString(), summary });
-      },
-    };
+    let fd: number;
+    try {
+      writeJsonAtomically(runFile, run);
+      fd = openSync(join(dir, "results.jsonl"), "a");
+    } catch (error) {
+      // Nothing was recorded: no empty run folder is left to be mistaken for a run.
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+    return recording(name, dir, run, fd, 0);
   }
 
   /**
@@ -38,24 +42,17 @@ export class RunStore implements Sink {
    */
   reopen(dir: string): ExperimentRecording {
     const runFile = join(dir, "run.json");
-    const file = join(dir, "results.jsonl");
-    const fd = openSync(file, "a+");
-    cutTornLine(fd);
-    const { endedAt: _e, summary: _s, ...run } = readRunFile(runFile);
-    const reopened: Record<string, unknown> = { ...run, status: "running", resumedAt: [...((run.resumedAt as string[] | undefined) ?? []), new Date().toISOString()] };
-    writeJsonAtomically(runFile, reopened);
-    return {
-      name: run.name as string,
-      location: dir,
-      record(result: ExampleResult) {
-        writeSync(fd, `${JSON.stringify(result)}\n`);
-      },
-      finish(result: ExperimentResult) {
-        closeSync(fd);
-        const { experiment: _x, name: _n, dataset, runPath: _r, ...summary } = result;
-        writeJsonAtomically(runFile, { ...reopened, dataset: { ...(reopened.dataset as object), ...dataset }, status: summary.status, endedAt: new Date().toISOString(), summary });
-      },
+    const fd = openSync(join(dir, "results.jsonl"), "a+");
+    const size = cutTornLine(fd);
+    const { endedAt: _e, summary: _s, ...before } = JSON.parse(readFileSync(runFile, "utf8")) as Record<string, unknown>;
+    const run: Record<string, unknown> & { dataset: object } = {
+      ...before,
+      dataset: before.dataset as object,
+      status: "running",
+      resumedAt: [...((before.resumedAt as string[] | undefined) ?? []), new Date().toISOString()],
     };
+    writeJsonAtomically(runFile, run);
+    return recording(before.name as string, dir, run, fd, size);
   }
 
   /** Two runs never share a folder: a taken name gets `-2`, `-3`… (mkdir is the atomic claim). */
@@ -74,18 +71,38 @@ export class RunStore implements Sink {
   }
 }
 
-function writeJsonAtomically(file: string, value: unknown): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temporary, file);
+/** Where one experiment's results go in its run folder; `size` is what results.jsonl holds already. */
+function recording(name: string, dir: string, run: { dataset: object }, fd: number, size: number): ExperimentRecording {
+  const runFile = join(dir, "run.json");
+  let unrecorded = 0;
+  return {
+    kind: "store",
+    name,
+    location: dir,
+    record(result: ExampleResult) {
+      try {
+        size += writeWhole(fd, Buffer.from(`${JSON.stringify(result)}\n`), size);
+      } catch (error) {
+        unrecorded++;
+        throw error;
+      }
+    },
+    finish(result: ExperimentResult) {
+      closeSync(fd);
+      const { experiment: _e, name: _n, dataset, runPath: _r, ...summary } = result;
+      const final = { ...run, dataset: { ...run.dataset, ...dataset }, status: summary.status, endedAt: new Date().toISOString(), summary };
+      try {
+        writeJsonAtomically(runFile, final);
+      } catch (error) {
+        // No room for a second copy: the summary is written over run.json, whose blocks are already ours.
+        if (!isDiskFull(error) || !writeInPlace(runFile, final, run)) throw withUnrecorded(error, unrecorded);
+      }
+    },
+  };
 }
 
-function readRunFile(file: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-}
-
-/** Cuts the file back to its last newline: what follows it is a line a crash left half-written. */
-function cutTornLine(fd: number): void {
+/** Cuts results.jsonl back to its last newline (what follows is a line a crash left half-written); returns the size kept. */
+function cutTornLine(fd: number): number {
   const size = fstatSync(fd).size;
   const chunk = Buffer.alloc(Math.min(size, 64 * 1024));
   for (let end = size; end > 0; ) {
@@ -94,9 +111,79 @@ function cutTornLine(fd: number): void {
     const newline = chunk.subarray(0, read).lastIndexOf(0x0a);
     if (newline >= 0) {
       if (start + newline + 1 < size) ftruncateSync(fd, start + newline + 1);
-      return;
+      return start + newline + 1;
     }
     end = start;
   }
   if (size > 0) ftruncateSync(fd, 0);
+  return 0;
+}
+
+/**
+ * Appends all of `bytes` (a write may be short when the disk fills) and returns how many; on
+ * failure the file is cut back to `sizeBefore`, so it never ends in half a line.
+ */
+function writeWhole(fd: number, bytes: Buffer, sizeBefore: number): number {
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(fd, bytes, written);
+  } catch (error) {
+    if (written > 0) ftruncateSync(fd, sizeBefore);
+    throw error;
+  }
+  return written;
+}
+
+function writeJsonAtomically(file: string, value: unknown): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, json(value));
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * True when the text fitted in the blocks the file already holds and was written there. Should a
+ * write still fail, `before` is put back, so run.json is never half old and half new.
+ */
+function writeInPlace(file: string, value: unknown, before: unknown): boolean {
+  const fd = openSync(file, "r+");
+  try {
+    const write = (text: string) => {
+      const bytes = Buffer.from(text);
+      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written, written);
+      ftruncateSync(fd, bytes.length);
+    };
+    const text = json(value);
+    if (Buffer.byteLength(text) > fstatSync(fd).blocks * 512) return false;
+    try {
+      write(text);
+      return true;
+    } catch {
+      write(json(before));
+      return false;
+    }
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOSPC" || code === "EDQUOT";
+}
+
+function withUnrecorded(error: unknown, unrecorded: number): unknown {
+  if (unrecorded === 0 || !(error instanceof Error)) return error;
+  error.message = `${error.message} (and ${unrecorded} result${unrecorded === 1 ? " was" : "s were"} not recorded)`;
+  return error;
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
 }
