@@ -18,6 +18,10 @@ export interface Sandbox {
 export interface Job {
   example: Example;
   repetition: number;
+  /** Tries after the first for a transient task error (default 0). */
+  retries?: number;
+  /** A cached output: the task is not called, the evaluators score this. */
+  cached?: { output: unknown; storedAt: string; durationMs: number };
 }
 
 /** Hears what a sandbox's user code did outside any call. */

@@ -1,3 +1,5 @@
+import type { ExampleResult } from "../types.js";
+
 export interface AdaptiveConcurrencyOptions {
   /** The configured example concurrency: the limit starts here and never goes above it. */
   max: number;
@@ -79,4 +81,11 @@ export class AdaptiveConcurrency {
     this.current = limit;
     for (const listener of this.listeners) listener(change);
   }
+}
+
+/** Tells the controller what one task call met: a 429 for each try answered so, else a call that went through. */
+export function noteResult(controller: AdaptiveConcurrency, result: Pick<ExampleResult, "attempts">): void {
+  const limited = (result.attempts ?? []).filter((attempt) => attempt.status === 429).length;
+  for (let i = 0; i < limited; i++) controller.rateLimited();
+  if (limited < (result.attempts?.length ?? 1)) controller.succeeded();
 }

@@ -16,8 +16,8 @@ export class InThreadSandbox implements Sandbox {
     this.evaluators = code.evaluators.map((evaluator) => evaluator.name);
   }
 
-  run({ example, repetition }: Job): Promise<ExampleResult | null> {
-    return runExample(this.code, { ...this.options, example, repetition });
+  run({ example, repetition, retries, cached }: Job): Promise<ExampleResult | null> {
+    return runExample(this.code, { ...this.options, example, repetition, retries, cached });
   }
 
   async close(): Promise<void> {}

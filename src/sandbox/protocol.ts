@@ -14,6 +14,10 @@ export interface WorkerJob {
   example: Example;
   repetition: number;
   timeoutMs: number;
+  /** Tries after the first for a transient task error. */
+  retries?: number;
+  /** A cached output: the task is not called, the evaluators score this. */
+  cached?: { output: unknown; storedAt: string; durationMs: number };
 }
 
 /** What the worker tells the main thread. */

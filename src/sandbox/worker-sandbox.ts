@@ -70,7 +70,15 @@ export class WorkerSandbox implements Sandbox {
 
   run(job: Job): Promise<ExampleResult | null> {
     if (this.closed || this.options.stop.aborted) return Promise.resolve(null);
-    const workerJob: WorkerJob = { seq: ++this.seq, experiment: this.folder.name, example: job.example, repetition: job.repetition, timeoutMs: this.options.timeoutMs };
+    const workerJob: WorkerJob = {
+      seq: ++this.seq,
+      experiment: this.folder.name,
+      example: job.example,
+      repetition: job.repetition,
+      timeoutMs: this.options.timeoutMs,
+      ...(job.retries ? { retries: job.retries } : {}),
+      ...(job.cached ? { cached: job.cached } : {}),
+    };
     return new Promise((resolve) => {
       this.inFlight.set(workerJob.seq, { job: workerJob, sentAt: 0, resolve });
       this.outbox.push(workerJob);

@@ -14,6 +14,10 @@ export interface ExperimentHeader {
   startedAt: string;
   /** Links from the sinks opened before this one. */
   links?: Record<string, unknown>;
+  /** The content hash of the task file and its local imports: a resumed run must have the same. */
+  task?: { hash: string } | undefined;
+  /** Set when the run takes only some examples (--limit, --sample, --example). */
+  selection?: { description: string; partial: boolean } | undefined;
 }
 
 /** Where one experiment's results are recorded, each as it finishes. */

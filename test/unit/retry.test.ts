@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AdaptiveConcurrency, type LimitChange } from "../../src/retry/adaptive-concurrency.js";
+import { AdaptiveConcurrency, noteResult, type LimitChange } from "../../src/retry/adaptive-concurrency.js";
 import { defaultBackoff, retryDelay, sleep } from "../../src/retry/backoff.js";
 import { classifyError, parseRetryAfter } from "../../src/retry/transient.js";
 import { withRetries, type AttemptOutcome } from "../../src/retry/with-retries.js";
@@ -166,10 +166,10 @@ describe("withRetries", () => {
     const { outcome, attempts } = await withRetries(async (n) => outcomes[n - 1]!, { retries: 3, random: () => 0, wait: async (ms) => (waits.push(ms), true) });
     expect(outcome).toEqual({ ok: true, value: "done" });
     expect(attempts).toEqual([
-      { attempt: 1, error: "failed 429", retriedBecause: "HTTP 429", waitedMs: 2000 },
+      { attempt: 1, error: "failed 429", status: 429, retriedBecause: "HTTP 429", waitedMs: 2000 },
       // The second retry's step is 1000 ms; equal jitter with random() = 0 waits half of it.
-      { attempt: 2, error: "failed 503", retriedBecause: "HTTP 503", waitedMs: 500 },
-      { attempt: 3, error: null, retriedBecause: null, waitedMs: 0 },
+      { attempt: 2, error: "failed 503", status: 503, retriedBecause: "HTTP 503", waitedMs: 500 },
+      { attempt: 3, error: null, status: null, retriedBecause: null, waitedMs: 0 },
     ]);
     expect(waits).toEqual([2000, 500]);
   });
@@ -178,12 +178,12 @@ describe("withRetries", () => {
     let calls = 0;
     const first = await withRetries(async () => (calls++, fail(400, null)), { retries: 5, ...noWait });
     expect(calls).toBe(1);
-    expect(first.attempts).toEqual([{ attempt: 1, error: "failed 400", retriedBecause: null, waitedMs: 0 }]);
+    expect(first.attempts).toEqual([{ attempt: 1, error: "failed 400", status: 400, retriedBecause: null, waitedMs: 0 }]);
     calls = 0;
     const second = await withRetries(async () => (calls++, fail(503, "HTTP 503")), { retries: 2, ...noWait });
     expect(calls).toBe(3);
-    expect(second.outcome.ok).toBe(false);
-    expect(second.attempts.at(-1)).toEqual({ attempt: 3, error: "failed 503", retriedBecause: null, waitedMs: 0 });
+    expect(second.outcome?.ok).toBe(false);
+    expect(second.attempts.at(-1)).toEqual({ attempt: 3, error: "failed 503", status: 503, retriedBecause: null, waitedMs: 0 });
     calls = 0;
     await withRetries(async () => (calls++, fail(503, "HTTP 503")), { retries: 0, ...noWait });
     expect(calls).toBe(1);
@@ -198,14 +198,29 @@ describe("withRetries", () => {
       wait: async () => (controller.abort(), false),
     });
     expect(calls).toBe(1);
-    expect(attempts).toEqual([{ attempt: 1, error: "failed 503", retriedBecause: null, waitedMs: 0 }]);
+    expect(attempts).toEqual([{ attempt: 1, error: "failed 503", status: 503, retriedBecause: null, waitedMs: 0 }]);
   });
 
-  it("tells the concurrency controller of 429s and of other finished calls", async () => {
+  it("returns at once, with no outcome, when a call was interrupted", async () => {
+    const { outcome, attempts } = await withRetries(async () => null, { retries: 3, ...noWait });
+    expect(outcome).toBeNull();
+    expect(attempts).toEqual([]);
+  });
+});
+
+describe("noteResult", () => {
+  it("tells the controller of each 429 a call met, and of a call that went through", () => {
     const concurrency = new AdaptiveConcurrency({ max: 4 });
-    await withRetries(async (n) => (n === 1 ? fail(429, "HTTP 429") : { ok: true as const, value: "1" }), { retries: 1, concurrency, ...noWait });
+    const attempt = (status: number | null) => ({ attempt: 1, error: status ? "x" : null, status, retriedBecause: null, waitedMs: 0 });
+    noteResult(concurrency, { attempts: [attempt(429), attempt(null)] });
     expect(concurrency.limit).toBe(2);
-    await withRetries(async () => ({ ok: true as const, value: "1" }), { retries: 0, concurrency, ...noWait });
+    noteResult(concurrency, {});
+    noteResult(concurrency, {});
     expect(concurrency.limit).toBe(3);
+    // Only 429s: no success to count.
+    noteResult(concurrency, { attempts: [attempt(429)] });
+    noteResult(concurrency, { attempts: [attempt(429)] });
+    noteResult(concurrency, { attempts: [attempt(429)] });
+    expect(concurrency.limit).toBe(1);
   });
 });
