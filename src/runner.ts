@@ -5,6 +5,7 @@ import { defaults, type CsvOptions, type RunKnobs, type RunOverrides } from "./c
 import { discoverExperiments, requireValidConfig, selectExperiments, type ExperimentFolder } from "./discovery/discover.js";
 import type { RunListener } from "./engine/events.js";
 import type { ExperimentPlan } from "./engine/ports.js";
+import type { LongRunOptions } from "./engine/long-run.js";
 import { runExperiments } from "./engine/run-experiments.js";
 import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "./config/whole-number.js";
 import { UsageError } from "./errors.js";
@@ -41,6 +42,8 @@ export interface ExperimentRunnerOptions {
   listeners?: RunListener[];
   /** Abort to interrupt: in-flight tasks see their signal abort, finished results are kept. */
   signal?: AbortSignal;
+  /** Cache, retries, selection, resume, retry-errors (DESIGN.md section 18). */
+  longRun?: LongRunOptions;
 }
 
 export interface RunOptions {
@@ -83,6 +86,7 @@ export class ExperimentRunner {
       signal: options.signal,
       runsDir,
       experimentsDir: resolve(options.experimentsDir),
+      longRun: options.longRun,
     });
   }
 }
@@ -93,6 +97,7 @@ export function folderPlan(folder: ExperimentFolder, knobs: RunKnobs): Experimen
     experiment: folder.name,
     dataset: { name: folder.config.dataset ?? folder.name, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits },
     knobs,
+    taskFile: folder.taskFile,
     openSandbox: (options) => WorkerSandbox.open(folder, options),
   };
 }

@@ -140,6 +140,8 @@ export interface ExperimentResult {
   /** The experiment's page in Phoenix, when recorded there. */
   url?: string | null;
   dryRun: boolean;
+  /** Set when --resume or --retry-errors refused the run (a changed dataset or task): exit 2. */
+  refused?: boolean;
 }
 
 /** What `ExperimentRunner.run()` resolves with, failed or not: a failure is data, not an exception. */

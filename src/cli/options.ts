@@ -13,6 +13,8 @@ export interface RunFlags extends SettingsFlags {
   sample?: number;
   seed?: string;
   example?: string[];
+  resume?: true | string;
+  retryErrors?: string;
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -75,6 +77,8 @@ export const runOptions = {
   sample: { flags: "--sample <n>", description: "run a reproducible random n examples of each dataset (see --seed; a partial run)", parse: wholeNumber("--sample", ranges.atLeastOne) },
   seed: { flags: "--seed <seed>", description: "what --sample draws from: the same seed, the same examples (default 0)", parse: nonEmpty("--seed", "a number or a word") },
   example: { flags: "--example <id>", description: "run only the example with this id; repeat for several (a partial run)", parse: repeatableNonEmpty("--example", "an example id") },
+  resume: { flags: "--resume [run]", description: "finish an unfinished run (killed, crashed or interrupted): the newest of each experiment, or this run; what was recorded is not run again", parse: nonEmpty("--resume", "a run's name or folder") },
+  retryErrors: { flags: "--retry-errors <run>", description: "a new run that carries this run's successful results and runs its errored task calls again", parse: nonEmpty("--retry-errors", "a run's name or folder") },
   retries: { flags: "--retries <n>", description: "retry a task call that failed with a transient error (429, 5xx, reset, timeout) up to n times (default [experiments] retries, else 0)", parse: wholeNumber("--retries", { min: 0 }) },
   cache: { flags: "--cache [mode]", description: "reuse task outputs: off, read, write or readwrite (alone: readwrite; default [cache] mode, else off)", parse: cacheMode },
   quiet: { flags: "--quiet", description: "print only failures and the closing line" },
@@ -124,7 +128,12 @@ function repeatableNonEmpty(flag: string, what: string) {
  * The examples a run takes, from --limit, --sample/--seed and --example (one way at a time), or
  * null for all of them.
  */
-export function selectionOf(flags: Pick<RunFlags, "limit" | "sample" | "seed" | "example">): Selection | null {
+export function selectionOf(flags: Pick<RunFlags, "limit" | "sample" | "seed" | "example" | "resume" | "retryErrors" | "dryRun">): Selection | null {
+  if (flags.resume !== undefined && flags.retryErrors !== undefined) throw new UsageError("--resume and --retry-errors cannot go together: resume a run, or redo its errors in a new one");
+  const continuing = flags.resume !== undefined ? "--resume" : flags.retryErrors !== undefined ? "--retry-errors" : null;
+  if (continuing && flags.dryRun !== undefined) throw new UsageError(`${continuing} records into a run; --dry-run records nothing: use one`);
+  const chooser = (["limit", "sample", "example"] as const).find((key) => flags[key] !== undefined);
+  if (continuing && chooser) throw new UsageError(`${continuing} runs the examples of the run it continues; --${chooser} cannot change them`);
   const given = (["limit", "sample", "example"] as const).filter((key) => flags[key] !== undefined);
   if (given.length > 1) throw new UsageError(`${given.map((key) => `--${key}`).join(" and ")} choose examples in different ways: use one`);
   if (flags.seed !== undefined && flags.sample === undefined) throw new UsageError("--seed goes with --sample N: it says which N examples are drawn");

@@ -36,6 +36,8 @@ export interface ExperimentPlan {
   experiment: string;
   dataset: DatasetRequest;
   knobs: RunKnobs;
+  /** The task file, for the content hash the task cache and --resume check (none for `evaluate`). */
+  taskFile?: string;
   /** Starts the experiment's code; rejects with a LoadError naming the file at fault. */
   openSandbox(options: { timeoutMs: number; stop: AbortSignal; events: SandboxEvents }): Promise<Sandbox>;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
 import { callPhoenix, experimentUrl, PhoenixError, type Phoenix } from "../phoenix/client.js";
 import type { Evaluation, ExampleResult } from "../types.js";
+import type { RunFolder } from "./run-folder.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
 import { phoenixTaskTracer, type TaskTracer } from "./task-tracer.js";
 
@@ -69,10 +70,34 @@ export class PhoenixRecorder implements Sink {
    * Records into an experiment that already exists (evalwire sync): no tracer, the same posts,
    * retries and accounting as a run.
    */
-  attach(experiment: { id: string; datasetId: string; name: string }, concurrency: number): PhoenixExperiment {
+  attach(experiment: { id: string; datasetId: string; name: string }, concurrency: number, tracer: TaskTracer | null = null): PhoenixExperiment {
     const nodeIdOf = this.options.nodeIdOf;
     const exampleNodeId = (exampleId: string) => nodeIdOf?.(experiment.datasetId, exampleId) ?? exampleId;
-    return new PhoenixExperiment(this.phoenix, experiment.id, experiment.name, experimentUrl(this.phoenix.baseUrl, experiment.datasetId, experiment.id), null, Math.max(1, concurrency), exampleNodeId);
+    return new PhoenixExperiment(this.phoenix, experiment.id, experiment.name, experimentUrl(this.phoenix.baseUrl, experiment.datasetId, experiment.id), tracer, Math.max(1, concurrency), exampleNodeId);
+  }
+
+  /**
+   * Goes on with the Phoenix experiment of an unfinished run (--resume): what the run store holds
+   * and Phoenix does not (posts lost to the crash) is posted first, as `evalwire sync` does; then
+   * new results are posted to the same experiment.
+   */
+  async reopen(folder: RunFolder, header: ExperimentHeader): Promise<PhoenixExperiment> {
+    const { syncRun } = await import("../phoenix/sync.js");
+    const concurrency = Math.max(1, header.settings.exampleConcurrency);
+    const synced = await syncRun(this.phoenix, folder, { concurrency });
+    if (synced.problem) throw new PhoenixError(`cannot bring Phoenix up to date with run ${folder.run.name}: ${synced.problem}`, null);
+    const { data } = await callPhoenix(
+      `looking up experiment ${synced.experimentId}`,
+      this.phoenix.baseUrl,
+      (signal) => this.phoenix.client.GET("/v1/experiments/{experiment_id}", { params: { path: { experiment_id: synced.experimentId } }, signal }),
+      this.phoenix.retry,
+    );
+    const experiment = data!.data;
+    const tracer =
+      this.options.traces === false
+        ? null
+        : phoenixTaskTracer({ baseUrl: this.phoenix.baseUrl, headers: this.options.headers, projectName: experiment.project_name ?? `Experiment-${experiment.id}`, experiment: header.experiment });
+    return this.attach({ id: experiment.id, datasetId: experiment.dataset_id, name: folder.run.name }, concurrency, tracer);
   }
 
   /** The newest experiments of the dataset come first: the one created moments ago is on the first page. */

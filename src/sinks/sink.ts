@@ -1,5 +1,7 @@
 import type { RemoteDataset } from "../datasets/dataset.js";
+import type { Selection } from "../datasets/selection.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
+import type { RunFolder } from "./run-folder.js";
 import type { TaskTracer } from "./task-tracer.js";
 
 export interface ExperimentHeader {
@@ -17,7 +19,7 @@ export interface ExperimentHeader {
   /** The content hash of the task file and its local imports: a resumed run must have the same. */
   task?: { hash: string } | undefined;
   /** Set when the run takes only some examples (--limit, --sample, --example). */
-  selection?: { description: string; partial: boolean } | undefined;
+  selection?: { description: string; partial: boolean; choice: Selection } | undefined;
 }
 
 /** Where one experiment's results are recorded, each as it finishes. */
@@ -40,4 +42,6 @@ export interface ExperimentRecording {
 
 export interface Sink {
   open(header: ExperimentHeader): ExperimentRecording | Promise<ExperimentRecording>;
+  /** Goes on recording an unfinished run (--resume): the same folder, the same remote experiment. */
+  reopen?(run: RunFolder, header: ExperimentHeader): ExperimentRecording | Promise<ExperimentRecording>;
 }

@@ -41,7 +41,7 @@ describe("RunStore.reopen", () => {
     appendFileSync(join(first.location, "results.jsonl"), '{"exampleId":"c","repet');
     expect(readRunFolder(first.location).skippedLines).toEqual([3]);
 
-    const again = store.reopen(first.location);
+    const again = store.reopen({ dir: first.location });
     expect(again.name).toBe(first.name);
     expect(JSON.parse(readFileSync(join(first.location, "run.json"), "utf8"))).toMatchObject({ status: "running", resumedAt: [expect.any(String)] });
     again.record(result("c"));
@@ -58,7 +58,7 @@ describe("RunStore.reopen", () => {
     const store = new RunStore(runsDir());
     const first = store.open(header);
     writeFileSync(join(first.location, "results.jsonl"), '{"exampleId":"a"');
-    const again = store.reopen(first.location);
+    const again = store.reopen({ dir: first.location });
     again.record(result("a"));
     expect(readFileSync(join(first.location, "results.jsonl"), "utf8")).toBe(`${JSON.stringify(result("a"))}\n`);
   });
