@@ -58,7 +58,7 @@ export interface Prior {
  */
 export function priorRun(
   options: LongRunOptions,
-  current: { experiment: string; runsDir: string; datasetVersion: string | null; taskHash: string | null; repetitions: number },
+  current: { experiment: string; runsDir: string; datasetVersion: string | null; taskHash: string | null },
 ): { prior: Prior | null; refusal: string | null; note: string | null } {
   if (options.retryErrors) {
     const folder = readRunFolder(options.retryErrors);
@@ -75,7 +75,7 @@ export function priorRun(
   const dir = options.resume === true ? newestUnfinishedRun(current.runsDir, current.experiment) : options.resume;
   if (!dir) return { prior: null, refusal: null, note: `no unfinished run of ${current.experiment} in ${shownPath(current.runsDir)}: starting a new one` };
   const folder = readRunFolder(dir);
-  const refusal = resumeRefusal(folder.run, { experiment: current.experiment, datasetVersion: current.datasetVersion, taskHash: current.taskHash, repetitions: current.repetitions });
+  const refusal = resumeRefusal(folder.run, { experiment: current.experiment, datasetVersion: current.datasetVersion, taskHash: current.taskHash });
   if (refusal) return { prior: null, refusal, note: null };
   const torn = folder.skippedLines.length > 0 ? ` (an unreadable line ${folder.skippedLines.join(", ")} dropped)` : "";
   return { prior: { kind: "resume", folder, kept: folder.results, rerun: null }, refusal: null, note: `resuming ${folder.run.name}: ${folder.results.length} task call${folder.results.length === 1 ? "" : "s"} already recorded${torn}` };

@@ -114,7 +114,7 @@ interface Loaded {
 
 async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promise<ExperimentResult> {
   const { plan, context, sandbox, dataset, result, facts } = loaded;
-  const { knobs } = plan;
+  let { knobs } = plan;
   for (const warning of dataset.warnings ?? []) context.listener.onWarning(`${plan.experiment}: ${warning}`);
   const long = context.longRun ?? {};
   result.dataset = { name: dataset.name, version: dataset.version, source: dataset.source };
@@ -122,7 +122,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   if (loaded.taskHash.problem && (long.cache?.mode ?? "off") !== "off") context.listener.onWarning(`${plan.experiment}: no task cache: ${loaded.taskHash.problem}`);
   let prior: Prior | null = null;
   if (context.dryRun === false && (long.resume || long.retryErrors)) {
-    const found = priorRun(long, { experiment: plan.experiment, runsDir: context.runsDir ?? "", datasetVersion: dataset.version, taskHash: hash, repetitions: knobs.repetitions });
+    const found = priorRun(long, { experiment: plan.experiment, runsDir: context.runsDir ?? "", datasetVersion: dataset.version, taskHash: hash });
     if (found.refusal) {
       facts.failure = found.refusal;
       result.refused = true;
@@ -131,7 +131,8 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     if (found.note) context.listener.onWarning(`${plan.experiment}: ${found.note}`);
     prior = found.prior;
   }
-  // A resumed run takes the examples it was started with.
+  // A resumed run goes on as it was started: the same examples, the same repetitions.
+  if (prior?.kind === "resume") knobs = { ...knobs, repetitions: prior.folder.run.settings.repetitions };
   const selection = prior?.kind === "resume" ? (prior.folder.run.selection?.choice ?? null) : long.selection;
   const chosen = chooseExamples(dataset, selection);
   if (chosen.problem) {

@@ -8,7 +8,6 @@ export interface CurrentExperiment {
   datasetVersion: string | null;
   /** TaskSource.hash of the task file and its local imports. */
   taskHash: string | null;
-  repetitions: number;
 }
 
 /**
@@ -23,7 +22,6 @@ export function resumeRefusal(run: RunFile & { task?: { hash?: string } }, now: 
   const taskWas = run.task?.hash ?? null;
   if (taskWas === null) return `run ${run.name} does not record its task's content hash (recorded by an older evalwire); start a new run`;
   if (taskWas !== now.taskHash) return `the task of ${now.experiment} changed since run ${run.name} (task file or a file it imports); start a new run`;
-  if (run.settings.repetitions !== now.repetitions) return `repetitions changed since run ${run.name} (${run.settings.repetitions}, now ${now.repetitions}); pass --repetitions ${run.settings.repetitions} to resume it`;
   return null;
 }
 

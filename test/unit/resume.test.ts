@@ -66,7 +66,7 @@ describe("RunStore.reopen", () => {
 
 describe("resumeRefusal", () => {
   const run = { ...header, status: "running" } as RunFile & { task: { hash: string } };
-  const now = { experiment: "ds", datasetVersion: "sha256:aaaa", taskHash: "t1", repetitions: 2 };
+  const now = { experiment: "ds", datasetVersion: "sha256:aaaa", taskHash: "t1" };
 
   it("lets an unfinished run of the same dataset version and task be resumed", () => {
     expect(resumeRefusal(run, now)).toBeNull();
@@ -76,7 +76,6 @@ describe("resumeRefusal", () => {
   it.each([
     [{ datasetVersion: "sha256:bbbb" }, 'the dataset "ds" changed since run eval_ds_2026-01-01T00:00:00 (version sha256:aaaa, now sha256:bbbb); start a new run'],
     [{ taskHash: "t2" }, "the task of ds changed since run eval_ds_2026-01-01T00:00:00 (task file or a file it imports); start a new run"],
-    [{ repetitions: 3 }, "repetitions changed since run eval_ds_2026-01-01T00:00:00 (2, now 3); pass --repetitions 2 to resume it"],
     [{ experiment: "other" }, "run eval_ds_2026-01-01T00:00:00 is of experiment ds, not other"],
   ])("refuses when %j changed, naming it", (change, message) => {
     expect(resumeRefusal(run, { ...now, ...change })).toBe(message);
