@@ -191,6 +191,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       if (context.stop.aborted) return;
       const key = cache?.keyOf(planned);
       const job: Job = { ...(key ? cache!.lookUp(planned, key) : planned), ...(long.retries ? { retries: long.retries } : {}) };
+      const epoch = concurrency.epoch;
       const span = job.cached ? undefined : tracer?.start(job.example, job.repetition);
       const done = await sandbox.run(job);
       if (done && key) {
@@ -201,7 +202,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
           cacheProblem = true;
         }
       }
-      if (done && !done.cached) noteResult(concurrency, done);
+      if (done && !done.cached) noteResult(concurrency, done, epoch);
       if (!done) {
         span?.end({ error: "interrupted" });
         return;

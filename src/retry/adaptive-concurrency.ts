@@ -16,10 +16,10 @@ export interface LimitChange {
 }
 
 /**
- * Example concurrency that backs off on rate limits and recovers (AIMD, as TCP does): each 429
- * halves the limit; each run of `limit` calls in a row without one adds 1, up to the configured
- * maximum. The 429s of calls that were already in flight when the limit dropped count as one:
- * the limit drops again only after as many calls as it allows have finished since.
+ * Example concurrency that backs off on rate limits and recovers (AIMD, as TCP does): a 429 halves
+ * the limit; each run of `limit` calls in a row without one adds 1, up to the configured maximum.
+ * A 429 of a call started before the last decrease says nothing new (the limit already fell for
+ * its burst), so it is ignored: the caller passes the `epoch` its call started in.
  *
  * The engine reads `limit` (or listens for changes) and hands it to its scheduler; the
  * controller itself runs nothing and keeps no time, so it is the same in every test.
@@ -29,8 +29,7 @@ export class AdaptiveConcurrency {
   private readonly min: number;
   private readonly factor: number;
   private successes = 0;
-  /** Calls finished since the last decrease; another decrease waits for `current` of them. */
-  private sinceDecrease = Number.POSITIVE_INFINITY;
+  private decreases = 0;
   private readonly listeners = new Set<(change: LimitChange) => void>();
 
   constructor(private readonly options: AdaptiveConcurrencyOptions) {
@@ -49,6 +48,11 @@ export class AdaptiveConcurrency {
     return this.options.max;
   }
 
+  /** Changes with every decrease: a call notes it when it starts. */
+  get epoch(): number {
+    return this.decreases;
+  }
+
   /** Calls `listener` on every change of the limit; returns a function that stops it. */
   onChange(listener: (change: LimitChange) => void): () => void {
     this.listeners.add(listener);
@@ -57,21 +61,17 @@ export class AdaptiveConcurrency {
 
   /** A call finished without being rate-limited (an ordinary error counts too: it says nothing of the rate). */
   succeeded(): void {
-    this.sinceDecrease++;
     if (this.current >= this.options.max) return;
     if (++this.successes < this.current) return;
     this.successes = 0;
     this.set(this.current + 1, "recovering");
   }
 
-  /** A call was answered 429 (or otherwise told to slow down). */
-  rateLimited(): void {
+  /** A call was answered 429; `startedIn` is the epoch it started in (default: now). */
+  rateLimited(startedIn = this.decreases): void {
+    if (startedIn < this.decreases) return;
     this.successes = 0;
-    if (this.sinceDecrease < this.current) {
-      this.sinceDecrease++;
-      return;
-    }
-    this.sinceDecrease = 0;
+    this.decreases++;
     this.set(Math.max(this.min, Math.floor(this.current * this.factor)), "rate-limited");
   }
 
@@ -84,8 +84,8 @@ export class AdaptiveConcurrency {
 }
 
 /** Tells the controller what one task call met: a 429 for each try answered so, else a call that went through. */
-export function noteResult(controller: AdaptiveConcurrency, result: Pick<ExampleResult, "attempts">): void {
+export function noteResult(controller: AdaptiveConcurrency, result: Pick<ExampleResult, "attempts">, startedIn: number): void {
   const limited = (result.attempts ?? []).filter((attempt) => attempt.status === 429).length;
-  for (let i = 0; i < limited; i++) controller.rateLimited();
+  for (let i = 0; i < limited; i++) controller.rateLimited(startedIn);
   if (limited < (result.attempts?.length ?? 1)) controller.succeeded();
 }

@@ -98,18 +98,17 @@ describe("retryDelay", () => {
 });
 
 describe("AdaptiveConcurrency", () => {
-  it("halves on a 429, counts the 429s of calls already in flight as one, and recovers by one per window", () => {
+  it("halves on a 429, ignores the 429s of calls started before that, and recovers by one per window", () => {
     const limit = new AdaptiveConcurrency({ max: 8 });
     const changes: LimitChange[] = [];
     limit.onChange((change) => changes.push(change));
     expect(limit.limit).toBe(8);
-    limit.rateLimited();
+    // Eight calls start together; all are answered 429.
+    const burst = limit.epoch;
+    for (let i = 0; i < 8; i++) limit.rateLimited(burst);
     expect(limit.limit).toBe(4);
-    // Four more 429s from the same burst (the calls in flight at the old limit): no further drop.
-    for (let i = 0; i < 4; i++) limit.rateLimited();
-    expect(limit.limit).toBe(4);
-    // A 429 after a full window of calls since the drop halves again.
-    limit.rateLimited();
+    // A call started after the drop and answered 429 halves it again.
+    limit.rateLimited(limit.epoch);
     expect(limit.limit).toBe(2);
     // Recovery: +1 after `limit` calls in a row without a 429.
     for (let i = 0; i < 2; i++) limit.succeeded();
@@ -141,7 +140,7 @@ describe("AdaptiveConcurrency", () => {
         });
         for (const ok of events) {
           if (ok) limit.succeeded();
-          else limit.rateLimited();
+          else limit.rateLimited(limit.epoch);
           expect(limit.limit).toBeGreaterThanOrEqual(1);
           expect(limit.limit).toBeLessThanOrEqual(max);
         }
@@ -212,15 +211,15 @@ describe("noteResult", () => {
   it("tells the controller of each 429 a call met, and of a call that went through", () => {
     const concurrency = new AdaptiveConcurrency({ max: 4 });
     const attempt = (status: number | null) => ({ attempt: 1, error: status ? "x" : null, status, retriedBecause: null, waitedMs: 0 });
-    noteResult(concurrency, { attempts: [attempt(429), attempt(null)] });
+    noteResult(concurrency, { attempts: [attempt(429), attempt(null)] }, concurrency.epoch);
     expect(concurrency.limit).toBe(2);
-    noteResult(concurrency, {});
-    noteResult(concurrency, {});
+    noteResult(concurrency, {}, concurrency.epoch);
+    noteResult(concurrency, {}, concurrency.epoch);
     expect(concurrency.limit).toBe(3);
-    // Only 429s: no success to count.
-    noteResult(concurrency, { attempts: [attempt(429)] });
-    noteResult(concurrency, { attempts: [attempt(429)] });
-    noteResult(concurrency, { attempts: [attempt(429)] });
+    // A 429 of a call started before the last drop changes nothing.
+    noteResult(concurrency, { attempts: [attempt(429)] }, 0);
+    expect(concurrency.limit).toBe(3);
+    noteResult(concurrency, { attempts: [attempt(429)] }, concurrency.epoch);
     expect(concurrency.limit).toBe(1);
   });
 });
