@@ -38,7 +38,8 @@ describePhoenix("evalwire sync", () => {
     // on that folder holds the dataset and the experiment of the first.
     const workingDir = temp("evalwire-phoenix-data-");
     const t0 = Date.now();
-    const first = await startPhoenix({ workingDir });
+    // A loaded machine can take minutes to start a server.
+    const first = await startPhoenix({ workingDir, timeoutMs: 180_000 });
     const started = Date.now();
     servers.push(first);
     const dataset = uniqueName("sync_stopped");
@@ -70,7 +71,7 @@ describePhoenix("evalwire sync", () => {
     expect(local).toHaveLength(examples);
     const { experimentId } = phoenixLink(runDir);
 
-    const second = await startPhoenix({ workingDir });
+    const second = await startPhoenix({ workingDir, timeoutMs: 180_000 });
     servers.push(second);
     console.log(`sync: Phoenix started in ${started - t0} ms, stopped with ${onServerAtStop} runs recorded, the run took ${ran - started} ms, Phoenix restarted in ${Date.now() - ran} ms`);
     const before = await experimentJson(second.url, experimentId);
