@@ -4,7 +4,7 @@ import type { Dataset } from "../datasets/dataset.js";
 import { describeSelection, selectExamples, type Selection } from "../datasets/selection.js";
 import { firstLine } from "../errors.js";
 import { newestUnfinishedRun, resumeRefusal } from "../resume/resume-point.js";
-import { readRunFolder, resultKey, type RunFolder } from "../sinks/run-folder.js";
+import { readRunFile, readRunFolder, resultKey, scanResults, type RunHead } from "../sinks/run-folder.js";
 import { shownPath } from "../shown-path.js";
 import type { Example, ExampleResult } from "../types.js";
 import type { Job } from "./ports.js";
@@ -45,20 +45,24 @@ export async function taskHash(taskFile: string | undefined): Promise<{ hash: st
 /** An earlier run this one continues (--resume) or redoes the errors of (--retry-errors). */
 export interface Prior {
   kind: "resume" | "retry-errors";
-  folder: RunFolder;
-  /** Results kept as they are: not run again. */
-  kept: ExampleResult[];
-  /** For --retry-errors: the (example, repetition) pairs to run again; all others are kept or were never run. */
+  folder: RunHead;
+  /** (example, repetition) pairs not to run again. */
+  done: Set<string>;
+  /** For --retry-errors: the successful results carried into the new run. */
+  carried: ExampleResult[];
+  /** For --retry-errors: the pairs to run again (all others are carried, or were never run). */
   rerun: Set<string> | null;
 }
 
 /**
  * Finds and checks the run to continue. `refusal` names what changed (exit 2); null prior with no
- * refusal means a fresh run (no unfinished run of this experiment).
+ * refusal means a fresh run (no unfinished run of this experiment). A resumed run's results are
+ * read once, as a stream: each goes to `onKept` (to be counted) and only its key is kept.
  */
 export function priorRun(
   options: LongRunOptions,
   current: { experiment: string; runsDir: string; datasetVersion: string | null; taskHash: string | null },
+  onKept: (result: ExampleResult) => void,
 ): { prior: Prior | null; refusal: string | null; note: string | null } {
   if (options.retryErrors) {
     const folder = readRunFolder(options.retryErrors);
@@ -67,27 +71,36 @@ export function priorRun(
     if (was !== current.datasetVersion) {
       return { prior: null, refusal: `the dataset "${folder.run.dataset.name}" changed since run ${folder.run.name} (version ${was ?? "unknown"}, now ${current.datasetVersion ?? "unknown"}); its results cannot be carried`, note: null };
     }
-    const kept = folder.results.filter((result) => result.status === "ok");
+    const carried = folder.results.filter((result) => result.status === "ok");
     const rerun = new Set(folder.results.filter((result) => result.status !== "ok").map((result) => resultKey(result.exampleId, result.repetition)));
-    return { prior: { kind: "retry-errors", folder, kept, rerun }, refusal: null, note: `retrying ${rerun.size} errored task call${rerun.size === 1 ? "" : "s"} of ${folder.run.name}; carrying ${kept.length} result${kept.length === 1 ? "" : "s"}` };
+    const done = new Set(carried.map((result) => resultKey(result.exampleId, result.repetition)));
+    const note = `retrying ${rerun.size} errored task call${rerun.size === 1 ? "" : "s"} of ${folder.run.name}; carrying ${carried.length} result${carried.length === 1 ? "" : "s"}`;
+    return { prior: { kind: "retry-errors", folder, done, carried, rerun }, refusal: null, note };
   }
   if (!options.resume) return { prior: null, refusal: null, note: null };
   const dir = options.resume === true ? newestUnfinishedRun(current.runsDir, current.experiment) : options.resume;
   if (!dir) return { prior: null, refusal: null, note: `no unfinished run of ${current.experiment} in ${shownPath(current.runsDir)}: starting a new one` };
-  const folder = readRunFolder(dir);
-  const refusal = resumeRefusal(folder.run, { experiment: current.experiment, datasetVersion: current.datasetVersion, taskHash: current.taskHash });
+  const run = readRunFile(dir);
+  const refusal = resumeRefusal(run, { experiment: current.experiment, datasetVersion: current.datasetVersion, taskHash: current.taskHash });
   if (refusal) return { prior: null, refusal, note: null };
-  const torn = folder.skippedLines.length > 0 ? ` (an unreadable line ${folder.skippedLines.join(", ")} dropped)` : "";
-  return { prior: { kind: "resume", folder, kept: folder.results, rerun: null }, refusal: null, note: `resuming ${folder.run.name}: ${folder.results.length} task call${folder.results.length === 1 ? "" : "s"} already recorded${torn}` };
+  const done = new Set<string>();
+  const skippedLines = scanResults(dir, (result) => {
+    const key = resultKey(result.exampleId, result.repetition);
+    if (done.has(key)) return;
+    done.add(key);
+    onKept(result);
+  });
+  const torn = skippedLines.length > 0 ? ` (an unreadable line ${skippedLines.join(", ")} dropped)` : "";
+  const note = `resuming ${run.name}: ${done.size} task call${done.size === 1 ? "" : "s"} already recorded${torn}`;
+  return { prior: { kind: "resume", folder: { dir, run, skippedLines }, done, carried: [], rerun: null }, refusal: null, note };
 }
 
 /** The (example, repetition) calls still to make. */
 export function* jobsToRun(examples: Example[], repetitions: number, prior: Prior | null): Generator<Job> {
-  const kept = prior?.kind === "resume" ? new Set(prior.kept.map((result) => resultKey(result.exampleId, result.repetition))) : null;
   for (const example of examples) {
     for (let repetition = 1; repetition <= repetitions; repetition++) {
       const key = resultKey(example.id, repetition);
-      if (kept?.has(key)) continue;
+      if (prior?.done.has(key)) continue;
       if (prior?.rerun && !prior.rerun.has(key)) continue;
       yield { example, repetition };
     }

@@ -120,9 +120,11 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   result.dataset = { name: dataset.name, version: dataset.version, source: dataset.source };
   const hash = loaded.taskHash.hash;
   if (loaded.taskHash.problem && (long.cache?.mode ?? "off") !== "off") context.listener.onWarning(`${plan.experiment}: no task cache: ${loaded.taskHash.problem}`);
+  // A resumed run's recorded results count in its summary, as if it had never stopped.
+  const tally = new Tally(sandbox.evaluators);
   let prior: Prior | null = null;
   if (context.dryRun === false && (long.resume || long.retryErrors)) {
-    const found = priorRun(long, { experiment: plan.experiment, runsDir: context.runsDir ?? "", datasetVersion: dataset.version, taskHash: hash });
+    const found = priorRun(long, { experiment: plan.experiment, runsDir: context.runsDir ?? "", datasetVersion: dataset.version, taskHash: hash }, (kept) => tally.add(kept));
     if (found.refusal) {
       facts.failure = found.refusal;
       result.refused = true;
@@ -179,14 +181,13 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   }
   context.listener.onExperimentStart(info);
 
-  const tally = new Tally(info.evaluators);
   const tracer = recordings.find((recording) => recording.tracer)?.tracer;
   const cache = ExperimentCache.open(long.cache, hash);
   let cacheProblem = false;
   const concurrency = new AdaptiveConcurrency({ max: knobs.exampleConcurrency });
   concurrency.onChange((change) => context.listener.onConcurrency(info, { ...change, max: knobs.exampleConcurrency }));
   try {
-    await carry(prior, examples, knobs.repetitions, { tally, recordings, unrecorded: facts.unrecorded, listener: context.listener, info, dryRun: context.dryRun !== false });
+    await carry(prior, examples, knobs.repetitions, { tally, recordings, unrecorded: facts.unrecorded });
     await forEachConcurrently(jobsToRun(examples, knobs.repetitions, prior), knobs.exampleConcurrency, async (planned) => {
       if (context.stop.aborted) return;
       const key = cache?.keyOf(planned);
@@ -265,23 +266,13 @@ async function reopen(sink: Sink, prior: Prior, header: ExperimentHeader): Promi
   return sink.reopen(prior.folder, header);
 }
 
-/**
- * Results an earlier run made count in this one: a resumed run's are already recorded, those
- * --retry-errors carries are recorded anew in the new run.
- */
-async function carry(
-  prior: Prior | null,
-  examples: Example[],
-  repetitions: number,
-  to: { tally: Tally; recordings: ExperimentRecording[]; unrecorded: Problem; listener: Required<RunListener>; info: ExperimentInfo; dryRun: boolean },
-): Promise<void> {
-  if (!prior || to.dryRun) return;
-  const byId = new Map(examples.map((example) => [example.id, example]));
-  for (const result of prior.kept) {
-    const example = byId.get(result.exampleId);
-    if (!example || result.repetition > repetitions) continue;
-    if (prior.rerun?.has(resultKey(result.exampleId, result.repetition))) continue;
+/** The successful results --retry-errors carries: counted, and recorded in the new run. */
+async function carry(prior: Prior | null, examples: Example[], repetitions: number, to: { tally: Tally; recordings: ExperimentRecording[]; unrecorded: Problem }): Promise<void> {
+  if (prior?.kind !== "retry-errors") return;
+  const ids = new Set(examples.map((example) => example.id));
+  for (const result of prior.carried) {
+    if (!ids.has(result.exampleId) || result.repetition > repetitions) continue;
     to.tally.add(result);
-    if (prior.kind === "retry-errors") await record(to.recordings, result, to.unrecorded);
+    await record(to.recordings, result, to.unrecorded);
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
 import { callPhoenix, experimentUrl, PhoenixError, type Phoenix } from "../phoenix/client.js";
 import type { Evaluation, ExampleResult } from "../types.js";
-import type { RunFolder } from "./run-folder.js";
+import { readRunFolder, type RunHead } from "./run-folder.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
 import { phoenixTaskTracer, type TaskTracer } from "./task-tracer.js";
 
@@ -81,9 +81,10 @@ export class PhoenixRecorder implements Sink {
    * and Phoenix does not (posts lost to the crash) is posted first, as `evalwire sync` does; then
    * new results are posted to the same experiment.
    */
-  async reopen(folder: RunFolder, header: ExperimentHeader): Promise<PhoenixExperiment> {
+  async reopen(head: RunHead, header: ExperimentHeader): Promise<PhoenixExperiment> {
     const { syncRun } = await import("../phoenix/sync.js");
     const concurrency = Math.max(1, header.settings.exampleConcurrency);
+    const folder = readRunFolder(head.dir);
     const synced = await syncRun(this.phoenix, folder, { concurrency });
     if (synced.problem) throw new PhoenixError(`cannot bring Phoenix up to date with run ${folder.run.name}: ${synced.problem}`, null);
     const { data } = await callPhoenix(

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
 import { isAbsolute, join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
@@ -13,14 +14,18 @@ export interface RunFile extends ExperimentHeader {
   summary?: Record<string, unknown>;
 }
 
-/** A recorded run, read back. */
-export interface RunFolder {
+/** A recorded run's folder and run.json, without its results. */
+export interface RunHead {
   dir: string;
   run: RunFile;
+  /** Lines of results.jsonl that could not be read: a last line torn by a crash, never a finished result. */
+  skippedLines: number[];
+}
+
+/** A recorded run, read back whole. */
+export interface RunFolder extends RunHead {
   /** One result per (example, repetition): a later line for the same pair wins. */
   results: ExampleResult[];
-  /** Lines that could not be read: a last line torn by a crash, never a finished result. */
-  skippedLines: number[];
 }
 
 /**
@@ -34,32 +39,69 @@ export function findRunFolder(given: string, runsDir: string, cwd = process.cwd(
   throw new UsageError(`no run "${given}": give a run folder holding run.json, or the name of a run in ${shownPath(runsDir)}`);
 }
 
-export function readRunFolder(dir: string): RunFolder {
-  const shown = shownPath(dir);
+export function readRunFile(dir: string): RunFile {
+  const shown = join(shownPath(dir), "run.json");
   let run: RunFile;
   try {
     run = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunFile;
   } catch (error) {
-    throw new UsageError(`${join(shown, "run.json")}: cannot read it (${(error as Error).message.split("\n")[0]})`);
+    throw new UsageError(`${shown}: cannot read it (${(error as Error).message.split("\n")[0]})`);
   }
   if (typeof run?.name !== "string" || typeof run.experiment !== "string" || typeof run.dataset?.name !== "string") {
-    throw new UsageError(`${join(shown, "run.json")}: not a run evalwire recorded (no name, experiment or dataset)`);
+    throw new UsageError(`${shown}: not a run evalwire recorded (no name, experiment or dataset)`);
   }
+  return run;
+}
+
+/**
+ * Calls `fn` with each result of results.jsonl, in order, reading a few MB at a time: a run of a
+ * million results is never held whole. Returns the numbers of the lines that could not be read.
+ */
+export function scanResults(dir: string, fn: (result: ExampleResult) => void): number[] {
   const file = join(dir, "results.jsonl");
-  const text = existsSync(file) ? readFileSync(file, "utf8") : "";
-  const byKey = new Map<string, ExampleResult>();
-  const skippedLines: number[] = [];
-  const lines = text.split("\n");
-  lines.forEach((line, index) => {
+  if (!existsSync(file)) return [];
+  const skipped: number[] = [];
+  let lineNumber = 0;
+  const take = (line: string) => {
+    lineNumber++;
     if (line.trim() === "") return;
+    let result: ExampleResult;
     try {
-      const result = JSON.parse(line) as ExampleResult;
-      if (typeof result.exampleId !== "string" || typeof result.repetition !== "number") throw new Error("not a result");
-      byKey.delete(resultKey(result.exampleId, result.repetition));
-      byKey.set(resultKey(result.exampleId, result.repetition), result);
+      result = JSON.parse(line) as ExampleResult;
+      if (typeof result?.exampleId !== "string" || typeof result.repetition !== "number") throw new Error("not a result");
     } catch {
-      skippedLines.push(index + 1);
+      skipped.push(lineNumber);
+      return;
     }
+    fn(result);
+  };
+  const fd = openSync(file, "r");
+  // A character split across two chunks is put back together.
+  const decoder = new StringDecoder("utf8");
+  try {
+    const chunk = Buffer.alloc(4 * 1024 * 1024);
+    let rest = "";
+    for (let read = readSync(fd, chunk); read > 0; read = readSync(fd, chunk)) {
+      const text = rest + decoder.write(chunk.subarray(0, read));
+      const lines = text.split("\n");
+      rest = lines.pop()!;
+      for (const line of lines) take(line);
+    }
+    rest += decoder.end();
+    if (rest !== "") take(rest);
+  } finally {
+    closeSync(fd);
+  }
+  return skipped;
+}
+
+export function readRunFolder(dir: string): RunFolder {
+  const run = readRunFile(dir);
+  const byKey = new Map<string, ExampleResult>();
+  const skippedLines = scanResults(dir, (result) => {
+    const key = resultKey(result.exampleId, result.repetition);
+    byKey.delete(key);
+    byKey.set(key, result);
   });
   return { dir, run, results: [...byKey.values()], skippedLines };
 }

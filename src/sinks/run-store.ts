@@ -4,7 +4,7 @@ import { UsageError } from "../errors.js";
 import { fileInTheWay } from "../file-in-the-way.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
-import type { RunFolder } from "./run-folder.js";
+import type { RunHead } from "./run-folder.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
 
 /**
@@ -41,7 +41,7 @@ export class RunStore implements Sink {
    * Opens a run folder again to finish it (`--resume`): a last line torn by a crash is cut off, so
    * the next result starts on a line of its own, and results are appended after those recorded.
    */
-  reopen({ dir }: Pick<RunFolder, "dir">): ExperimentRecording {
+  reopen({ dir }: Pick<RunHead, "dir">): ExperimentRecording {
     const runFile = join(dir, "run.json");
     const fd = openSync(join(dir, "results.jsonl"), "a+");
     const size = cutTornLine(fd);

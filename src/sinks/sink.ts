@@ -1,7 +1,7 @@
 import type { RemoteDataset } from "../datasets/dataset.js";
 import type { Selection } from "../datasets/selection.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
-import type { RunFolder } from "./run-folder.js";
+import type { RunHead } from "./run-folder.js";
 import type { TaskTracer } from "./task-tracer.js";
 
 export interface ExperimentHeader {
@@ -43,5 +43,5 @@ export interface ExperimentRecording {
 export interface Sink {
   open(header: ExperimentHeader): ExperimentRecording | Promise<ExperimentRecording>;
   /** Goes on recording an unfinished run (--resume): the same folder, the same remote experiment. */
-  reopen?(run: RunFolder, header: ExperimentHeader): ExperimentRecording | Promise<ExperimentRecording>;
+  reopen?(run: RunHead, header: ExperimentHeader): ExperimentRecording | Promise<ExperimentRecording>;
 }

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
-import { findRunFolder, readRunFolder, updateRunFile } from "../../src/sinks/run-folder.js";
+import { findRunFolder, readRunFolder, scanResults, updateRunFile } from "../../src/sinks/run-folder.js";
 import { tempDir, writeFiles } from "../helpers/cli.js";
 import { thrownMessage } from "../helpers/errors.js";
 
@@ -55,6 +55,19 @@ describe("readRunFolder", () => {
     expect(thrownMessage(() => readRunFolder(dir), UsageError)).toMatch(/run\.json: not a run evalwire recorded/);
     const broken = writeFiles(project(), { "run.json": "{" });
     expect(thrownMessage(() => readRunFolder(broken), UsageError)).toMatch(/run\.json: cannot read it/);
+  });
+
+  it("streams a results.jsonl larger than its 4 MB chunks, a character split between two chunks intact", () => {
+    // 60,000 lines of about 100 bytes, each with two-byte characters: several chunk boundaries.
+    const lines = Array.from({ length: 60_000 }, (_, i) => line(`ex-${i}`, 1, "é".repeat(20 + (i % 7))));
+    const dir = writeFiles(project(), { "run.json": JSON.stringify(run), "results.jsonl": `${lines.join("\n")}\n` });
+    let count = 0;
+    let intact = true;
+    const skipped = scanResults(dir, (result) => {
+      intact &&= result.exampleId === `ex-${count}` && result.output === "é".repeat(20 + (count % 7));
+      count++;
+    });
+    expect({ count, intact, skipped }).toEqual({ count: 60_000, intact: true, skipped: [] });
   });
 
   it("updateRunFile rewrites run.json with the change", () => {
