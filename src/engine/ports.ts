@@ -10,6 +10,8 @@ import type { Example, ExampleResult } from "../types.js";
 export interface Sandbox {
   /** The evaluators' names, in order. */
   readonly evaluators: string[];
+  /** How many calls to keep asked for at once: the example concurrency, plus any the sandbox queues ahead. */
+  readonly window: number;
   /** One task call and its evaluations; null when the run was interrupted before it finished. */
   run(job: Job): Promise<ExampleResult | null>;
   close(): Promise<void>;
@@ -22,6 +24,15 @@ export interface Job {
   retries?: number;
   /** A cached output: the task is not called, the evaluators score this. */
   cached?: { output: unknown; storedAt: string; durationMs: number };
+}
+
+export interface SandboxOptions {
+  /** Limit per call, and for loading the code; 0 for none. */
+  timeoutMs: number;
+  /** Calls running at once: the experiment's example concurrency. */
+  concurrency: number;
+  stop: AbortSignal;
+  events: SandboxEvents;
 }
 
 /** Hears what a sandbox's user code did outside any call. */
@@ -39,7 +50,7 @@ export interface ExperimentPlan {
   /** The task file, for the content hash the task cache and --resume check (none for `evaluate`). */
   taskFile?: string;
   /** Starts the experiment's code; rejects with a LoadError naming the file at fault. */
-  openSandbox(options: { timeoutMs: number; stop: AbortSignal; events: SandboxEvents }): Promise<Sandbox>;
+  openSandbox(options: SandboxOptions): Promise<Sandbox>;
 }
 
 /** Where examples come from and where results go: the local run store, Phoenix, or both. */

@@ -80,7 +80,7 @@ export async function runExperiment(plan: ExperimentPlan, context: ExperimentCon
 
   // The code loads while the dataset is fetched; a load error is reported first when both fail.
   const [code, data, task] = await Promise.allSettled([
-    plan.openSandbox({ timeoutMs: knobs.timeoutMs, stop: context.stop, events: { onEscaped: (message) => escaped(message) } }),
+    plan.openSandbox({ timeoutMs: knobs.timeoutMs, concurrency: knobs.exampleConcurrency, stop: context.stop, events: { onEscaped: (message) => escaped(message) } }),
     context.backend.datasets.load(plan.dataset),
     taskHash(plan.taskFile),
   ]);
@@ -188,7 +188,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   concurrency.onChange((change) => context.listener.onConcurrency(info, { ...change, max: knobs.exampleConcurrency }));
   try {
     await carry(prior, examples, knobs.repetitions, { tally, recordings, unrecorded: facts.unrecorded });
-    await forEachConcurrently(jobsToRun(examples, knobs.repetitions, prior), knobs.exampleConcurrency, async (planned) => {
+    await forEachConcurrently(jobsToRun(examples, knobs.repetitions, prior), sandbox.window, async (planned) => {
       if (context.stop.aborted) return;
       const key = cache?.keyOf(planned);
       const job: Job = { ...(key ? cache!.lookUp(planned, key) : planned), ...(long.retries ? { retries: long.retries } : {}) };
@@ -215,7 +215,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       tally.add(done);
       await record(recordings, done, facts.unrecorded);
       context.listener.onResult(info, done, job.example);
-    }, () => concurrency.limit);
+    }, () => (concurrency.limit < knobs.exampleConcurrency ? concurrency.limit : sandbox.window));
   } finally {
     Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
     Object.assign(result, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors, evaluators: tally.evaluators() });

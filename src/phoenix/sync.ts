@@ -1,6 +1,6 @@
 import { contentId } from "../datasets/dataset.js";
 import { DatasetError } from "../errors.js";
-import { PhoenixRecorder, type PhoenixExperiment } from "../sinks/phoenix-recorder.js";
+import { PhoenixRecorder, type PhoenixExperiment } from "./recorder.js";
 import { resultKey, updateRunFile, type RunFolder } from "../sinks/run-folder.js";
 import type { Example } from "../types.js";
 import { callPhoenix, PhoenixError, type Phoenix } from "./client.js";

@@ -2,7 +2,7 @@ import type { RemoteDataset } from "../datasets/dataset.js";
 import type { Selection } from "../datasets/selection.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import type { RunHead } from "./run-folder.js";
-import type { TaskTracer } from "./task-tracer.js";
+import type { Example } from "../types.js";
 
 export interface ExperimentHeader {
   /** The experiment name wanted; a sink may add a suffix to keep it unique. */
@@ -44,4 +44,16 @@ export interface Sink {
   open(header: ExperimentHeader): ExperimentRecording | Promise<ExperimentRecording>;
   /** Goes on recording an unfinished run (--resume): the same folder, the same remote experiment. */
   reopen?(run: RunHead, header: ExperimentHeader): ExperimentRecording | Promise<ExperimentRecording>;
+}
+
+/** One task call's span, when a sink records traces. */
+export interface TaskSpan {
+  readonly traceId: string;
+  end(outcome: { output?: unknown; error?: string | null }): void;
+}
+
+export interface TaskTracer {
+  start(example: Example, repetition: number): TaskSpan;
+  /** Sends what is left; resolves with a warning when some spans could not be exported. */
+  close(): Promise<string | null>;
 }
