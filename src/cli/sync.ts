@@ -15,7 +15,8 @@ export async function syncCommand(given: string, flags: SyncFlags): Promise<numb
   if (!connection) throw new UsageError(noPhoenix("sync"));
   const folder = readRunFolder(findRunFolder(given, settings.runsDir));
   const shown = shownPath(folder.dir);
-  if (folder.run.status === "running") process.stderr.write(`${pc.yellow("warning:")} ${shown} did not finish (run.json says running); syncing the ${plural(folder.results.length, "result")} it holds\n`);
+  if (folder.run.status === "running")
+    process.stderr.write(`${pc.yellow("warning:")} ${shown} did not finish (run.json says running); syncing the ${plural(folder.results.length, "result")} it holds\n`);
   if (folder.skippedLines.length > 0) {
     process.stderr.write(`${pc.yellow("warning:")} ${shown}/results.jsonl: skipped unreadable line ${folder.skippedLines.join(", ")} (a crash tears at most the last line)\n`);
   }

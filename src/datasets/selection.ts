@@ -1,10 +1,7 @@
 import { createHash } from "node:crypto";
 
 /** Which examples of a dataset a run takes (`--limit`, `--sample`/`--seed`, `--example`). */
-export type Selection =
-  | { kind: "limit"; count: number }
-  | { kind: "sample"; count: number; seed: string }
-  | { kind: "ids"; ids: string[] };
+export type Selection = { kind: "limit"; count: number } | { kind: "sample"; count: number; seed: string } | { kind: "ids"; ids: string[] };
 
 export interface Selected<T> {
   /** The chosen examples, in dataset order. */

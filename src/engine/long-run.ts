@@ -1,11 +1,11 @@
-import { TaskCache, taskCacheDir, readsCache, writesCache, type CacheMode } from "../cache/task-cache.js";
+import { type CacheMode, readsCache, TaskCache, taskCacheDir, writesCache } from "../cache/task-cache.js";
 import { callKey, taskSourceHash } from "../cache/task-key.js";
 import type { Dataset } from "../datasets/dataset.js";
-import { describeSelection, selectExamples, type Selection } from "../datasets/selection.js";
+import { describeSelection, type Selection, selectExamples } from "../datasets/selection.js";
 import { firstLine } from "../errors.js";
 import { newestUnfinishedRun, resumeRefusal } from "../resume/resume-point.js";
-import { readRunFile, readRunFolder, resultKey, scanResults, type RunHead } from "../sinks/run-folder.js";
 import { shownPath } from "../shown-path.js";
+import { type RunHead, readRunFile, readRunFolder, resultKey, scanResults } from "../sinks/run-folder.js";
 import type { Example, ExampleResult } from "../types.js";
 import type { Job } from "./ports.js";
 
@@ -23,7 +23,10 @@ export interface LongRunOptions {
 }
 
 /** The examples a run takes, or why it cannot run (an --example id the dataset lacks). */
-export function chooseExamples(dataset: Dataset, selection: Selection | null | undefined): { examples: Example[]; selection?: { description: string; partial: boolean; choice: Selection }; problem?: string } {
+export function chooseExamples(
+  dataset: Dataset,
+  selection: Selection | null | undefined,
+): { examples: Example[]; selection?: { description: string; partial: boolean; choice: Selection }; problem?: string } {
   if (!selection) return { examples: dataset.examples };
   const chosen = selectExamples(dataset.examples, selection);
   if (chosen.missing.length > 0) {
@@ -69,7 +72,11 @@ export function priorRun(
     if (folder.run.experiment !== current.experiment) return { prior: null, refusal: `run ${folder.run.name} is of experiment ${folder.run.experiment}, not ${current.experiment}`, note: null };
     const was = folder.run.dataset.version ?? null;
     if (was !== current.datasetVersion) {
-      return { prior: null, refusal: `the dataset "${folder.run.dataset.name}" changed since run ${folder.run.name} (version ${was ?? "unknown"}, now ${current.datasetVersion ?? "unknown"}); its results cannot be carried`, note: null };
+      return {
+        prior: null,
+        refusal: `the dataset "${folder.run.dataset.name}" changed since run ${folder.run.name} (version ${was ?? "unknown"}, now ${current.datasetVersion ?? "unknown"}); its results cannot be carried`,
+        note: null,
+      };
     }
     const carried = folder.results.filter((result) => result.status === "ok");
     const rerun = new Set(folder.results.filter((result) => result.status !== "ok").map((result) => resultKey(result.exampleId, result.repetition)));

@@ -1,10 +1,10 @@
 import { contentId } from "../datasets/dataset.js";
 import { DatasetError } from "../errors.js";
-import { PhoenixRecorder, type PhoenixExperiment } from "./recorder.js";
-import { resultKey, updateRunFile, type RunFolder } from "../sinks/run-folder.js";
+import { type RunFolder, resultKey, updateRunFile } from "../sinks/run-folder.js";
 import type { Example } from "../types.js";
-import { callPhoenix, PhoenixError, type Phoenix } from "./client.js";
+import { callPhoenix, type Phoenix, PhoenixError } from "./client.js";
 import { fetchExamples, findDataset } from "./datasets.js";
+import { type PhoenixExperiment, PhoenixRecorder } from "./recorder.js";
 
 /** The metadata key that marks an experiment made by `evalwire sync`, so a second sync finds it. */
 export const syncedFromKey = "evalwire_synced_from";
@@ -170,8 +170,7 @@ async function serverRuns(phoenix: Phoenix, experimentId: string): Promise<Map<s
     const { data } = await callPhoenix(
       "looking up the experiment's runs",
       phoenix.baseUrl,
-      (signal) =>
-        phoenix.client.GET("/v1/experiments/{experiment_id}/runs", { params: { path: { experiment_id: experimentId }, query: { limit: 1000, ...(cursor ? { cursor } : {}) } }, signal }),
+      (signal) => phoenix.client.GET("/v1/experiments/{experiment_id}/runs", { params: { path: { experiment_id: experimentId }, query: { limit: 1000, ...(cursor ? { cursor } : {}) } }, signal }),
       phoenix.retry,
     );
     for (const run of data!.data) runs.set(resultKey(run.dataset_example_id, run.repetition_number), { runId: run.id, evaluations: new Set() });

@@ -16,7 +16,8 @@ export interface CurrentExperiment {
  */
 export function resumeRefusal(run: RunFile & { task?: { hash?: string } }, now: CurrentExperiment): string | null {
   if (run.experiment !== now.experiment) return `run ${run.name} is of experiment ${run.experiment}, not ${now.experiment}`;
-  if (run.status !== "running" && run.status !== "interrupted") return `run ${run.name} is not unfinished (it ${run.status === "passed" || run.status === "failed" ? run.status : `is ${run.status}`}); nothing to resume`;
+  if (run.status !== "running" && run.status !== "interrupted")
+    return `run ${run.name} is not unfinished (it ${run.status === "passed" || run.status === "failed" ? run.status : `is ${run.status}`}); nothing to resume`;
   const was = run.dataset.version ?? null;
   if (was !== now.datasetVersion) return `the dataset "${run.dataset.name}" changed since run ${run.name} (version ${was ?? "unknown"}, now ${now.datasetVersion ?? "unknown"}); start a new run`;
   const taskWas = run.task?.hash ?? null;

@@ -1,5 +1,5 @@
 import type { Attempt } from "../types.js";
-import { defaultBackoff, retryDelay, sleep, type BackoffOptions } from "./backoff.js";
+import { type BackoffOptions, defaultBackoff, retryDelay, sleep } from "./backoff.js";
 import type { ErrorClass } from "./transient.js";
 
 export type { Attempt };

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
 import { isAbsolute, join, resolve } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult } from "../types.js";
@@ -9,7 +9,7 @@ import type { ExperimentHeader } from "./sink.js";
 /** run.json as the run store writes it: the header, the status, and the summary once finished. */
 export interface RunFile extends ExperimentHeader {
   status: string;
-  links?: Record<string, any>;
+  links?: { phoenix?: { experimentId?: string; url?: string; datasetId?: string } } & Record<string, unknown>;
   endedAt?: string;
   summary?: Record<string, unknown>;
 }

@@ -123,7 +123,9 @@ describe("evalwire run --resume", () => {
     await done;
     // The kill may land between two writes; make the last line torn for certain.
     appendFileSync(join(runDir, "results.jsonl"), '{"exampleId":"ex-30","repetition":2,"sta');
-    const before = readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").filter((line) => line.endsWith("}")).length;
+    const before = readFileSync(join(runDir, "results.jsonl"), "utf8")
+      .split("\n")
+      .filter((line) => line.endsWith("}")).length;
     expect(readRun(runDir).status).toBe("running");
 
     const resumed = await evalwire(["run", "--experiments", p.experiments, "--resume"], p.cwd, p.env);

@@ -47,7 +47,9 @@ describePhoenix("evalwire run --resume against Phoenix", () => {
     }
     await done;
     appendFileSync(join(runDir, "results.jsonl"), '{"exampleId":"torn","repetition":1,"out');
-    const before = readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").filter((line) => line.endsWith("}")).length;
+    const before = readFileSync(join(runDir, "results.jsonl"), "utf8")
+      .split("\n")
+      .filter((line) => line.endsWith("}")).length;
     expect(before).toBeLessThan(2 * examples);
     const { experimentId } = phoenixLink(runDir);
 

@@ -3,7 +3,6 @@
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { collect, startCli, writeFiles } from "../helpers/cli.js";
-import { startPhoenix, type PhoenixServer } from "./server.js";
 import {
   datasetExperiments,
   datasetIdByName,
@@ -24,6 +23,7 @@ import {
   waitFor,
 } from "./_support.js";
 import { describePhoenix, phoenix } from "./phoenix.js";
+import { type PhoenixServer, startPhoenix } from "./server.js";
 
 const temp = useTempDirs();
 

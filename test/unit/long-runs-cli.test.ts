@@ -9,7 +9,7 @@ import { UsageError } from "../../src/errors.js";
 import { tempDir } from "../helpers/cli.js";
 import { thrownMessage } from "../helpers/errors.js";
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const remove of cleanup.splice(0)) remove();
 });
@@ -44,7 +44,7 @@ describe("--cache and [cache]", () => {
   it("names a bad [cache] key in evalwire.toml", () => {
     const cwd = project('[cache]\nmode = "always"\n');
     expect(thrownMessage(() => resolveSettings({}, {}, cwd), UsageError)).toBe('evalwire.toml: [cache] mode: expected off, read, write or readwrite (got "always")');
-    const unknown = project('[cache]\nttl = 3\n');
+    const unknown = project("[cache]\nttl = 3\n");
     expect(thrownMessage(() => resolveSettings({}, {}, unknown), UsageError)).toMatch(/^evalwire\.toml: unknown key \[cache\] ttl; known keys here: mode, key, dir$/);
   });
 
@@ -99,6 +99,8 @@ describe("--retries and [experiments] retries", () => {
     const configured = project("[experiments]\nretries = 2\n");
     expect(resolveSettings({}, {}, configured).retries).toBe(2);
     expect(resolveSettings({ retries: 0 }, {}, configured).retries).toBe(0);
-    expect(thrownMessage(() => resolveSettings({}, {}, project("[experiments]\nretries = -2\n")), UsageError)).toBe("evalwire.toml: [experiments] retries: expected a whole number from 0 up (got -2)");
+    expect(thrownMessage(() => resolveSettings({}, {}, project("[experiments]\nretries = -2\n")), UsageError)).toBe(
+      "evalwire.toml: [experiments] retries: expected a whole number from 0 up (got -2)",
+    );
   });
 });

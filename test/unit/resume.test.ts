@@ -2,12 +2,12 @@ import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { newestUnfinishedRun, resumeRefusal } from "../../src/resume/resume-point.js";
-import { readRunFolder, type RunFile } from "../../src/sinks/run-folder.js";
+import { type RunFile, readRunFolder } from "../../src/sinks/run-folder.js";
 import { RunStore } from "../../src/sinks/run-store.js";
 import type { ExampleResult, ExperimentResult } from "../../src/types.js";
 import { tempDir, writeFiles } from "../helpers/cli.js";
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const remove of cleanup.splice(0)) remove();
 });

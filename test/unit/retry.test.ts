@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AdaptiveConcurrency, noteResult, type LimitChange } from "../../src/retry/adaptive-concurrency.js";
+import { AdaptiveConcurrency, type LimitChange, noteResult } from "../../src/retry/adaptive-concurrency.js";
 import { defaultBackoff, retryDelay, sleep } from "../../src/retry/backoff.js";
 import { classifyError, parseRetryAfter } from "../../src/retry/transient.js";
-import { withRetries, type AttemptOutcome } from "../../src/retry/with-retries.js";
+import { type AttemptOutcome, withRetries } from "../../src/retry/with-retries.js";
 
 /** An error as HTTP clients shape them. */
 const httpError = (props: Record<string, unknown>) => Object.assign(new Error("request failed"), props);
@@ -156,13 +156,30 @@ describe("AdaptiveConcurrency", () => {
 });
 
 describe("withRetries", () => {
-  const fail = (status: number | null, transient: string | null, retryAfterMs: number | null = null): AttemptOutcome<string> => ({ ok: false, error: `failed ${status ?? transient}`, failure: { status, transient, retryAfterMs } });
+  const fail = (status: number | null, transient: string | null, retryAfterMs: number | null = null): AttemptOutcome<string> => ({
+    ok: false,
+    error: `failed ${status ?? transient}`,
+    failure: { status, transient, retryAfterMs },
+  });
   const noWait = { wait: async () => true, random: () => 0 };
+  let calls = 0;
+  /** A call that always gives `outcome`, counting how often it is made. */
+  const counting = (outcome: AttemptOutcome<string>) => async () => {
+    calls++;
+    return outcome;
+  };
 
   it("retries transient errors up to `retries` times, recording each attempt and wait", async () => {
     const outcomes = [fail(429, "HTTP 429", 2000), fail(503, "HTTP 503"), { ok: true as const, value: "done" }];
     const waits: number[] = [];
-    const { outcome, attempts } = await withRetries(async (n) => outcomes[n - 1]!, { retries: 3, random: () => 0, wait: async (ms) => (waits.push(ms), true) });
+    const { outcome, attempts } = await withRetries(async (n) => outcomes[n - 1]!, {
+      retries: 3,
+      random: () => 0,
+      wait: async (ms) => {
+        waits.push(ms);
+        return true;
+      },
+    });
     expect(outcome).toEqual({ ok: true, value: "done" });
     expect(attempts).toEqual([
       { attempt: 1, error: "failed 429", status: 429, retriedBecause: "HTTP 429", waitedMs: 2000 },
@@ -174,27 +191,30 @@ describe("withRetries", () => {
   });
 
   it("stops at once on an error that is not transient, and after the last retry", async () => {
-    let calls = 0;
-    const first = await withRetries(async () => (calls++, fail(400, null)), { retries: 5, ...noWait });
+    calls = 0;
+    const first = await withRetries(counting(fail(400, null)), { retries: 5, ...noWait });
     expect(calls).toBe(1);
     expect(first.attempts).toEqual([{ attempt: 1, error: "failed 400", status: 400, retriedBecause: null, waitedMs: 0 }]);
     calls = 0;
-    const second = await withRetries(async () => (calls++, fail(503, "HTTP 503")), { retries: 2, ...noWait });
+    const second = await withRetries(counting(fail(503, "HTTP 503")), { retries: 2, ...noWait });
     expect(calls).toBe(3);
     expect(second.outcome?.ok).toBe(false);
     expect(second.attempts.at(-1)).toEqual({ attempt: 3, error: "failed 503", status: 503, retriedBecause: null, waitedMs: 0 });
     calls = 0;
-    await withRetries(async () => (calls++, fail(503, "HTTP 503")), { retries: 0, ...noWait });
+    await withRetries(counting(fail(503, "HTTP 503")), { retries: 0, ...noWait });
     expect(calls).toBe(1);
   });
 
   it("does not try again once interrupted while waiting", async () => {
     const controller = new AbortController();
-    let calls = 0;
-    const { attempts } = await withRetries(async () => (calls++, fail(503, "HTTP 503")), {
+    calls = 0;
+    const { attempts } = await withRetries(counting(fail(503, "HTTP 503")), {
       retries: 5,
       signal: controller.signal,
-      wait: async () => (controller.abort(), false),
+      wait: async () => {
+        controller.abort();
+        return false;
+      },
     });
     expect(calls).toBe(1);
     expect(attempts).toEqual([{ attempt: 1, error: "failed 503", status: 503, retriedBecause: null, waitedMs: 0 }]);

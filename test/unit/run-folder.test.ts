@@ -5,7 +5,7 @@ import { findRunFolder, readRunFolder, scanResults, updateRunFile } from "../../
 import { tempDir, writeFiles } from "../helpers/cli.js";
 import { thrownMessage } from "../helpers/errors.js";
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const remove of cleanup.splice(0)) remove();
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { readsCache, TaskCache, writesCache } from "../../src/cache/task-cache.js";
 import { tempDir } from "../helpers/cli.js";
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const remove of cleanup.splice(0)) remove();
 });

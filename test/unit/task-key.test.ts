@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { callKey, taskSourceHash } from "../../src/cache/task-key.js";
 import { tempDir, writeFiles } from "../helpers/cli.js";
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const remove of cleanup.splice(0)) remove();
 });
@@ -37,7 +37,10 @@ describe("taskSourceHash", () => {
     const first = (await taskSourceHash(task)).hash;
     expect((await taskSourceHash(task)).hash).toBe(first);
 
-    writeFileSync(join(dir, "exp/_helper.ts"), `import prompt from "./prompt.txt";\nimport settings from "../shared/settings.json";\nexport const answer = (input: unknown) => ({ prompt, settings, input, v: 2 });\n`);
+    writeFileSync(
+      join(dir, "exp/_helper.ts"),
+      `import prompt from "./prompt.txt";\nimport settings from "../shared/settings.json";\nexport const answer = (input: unknown) => ({ prompt, settings, input, v: 2 });\n`,
+    );
     const second = (await taskSourceHash(task)).hash;
     expect(second).not.toBe(first);
 
