@@ -12,6 +12,8 @@ export interface Sandbox {
   readonly evaluators: string[];
   /** How many calls to keep asked for at once: the example concurrency, plus any the sandbox queues ahead. */
   readonly window: number;
+  /** Calls in flight at once from now on (adaptive concurrency), for a sandbox that queues calls itself. */
+  setConcurrency?(limit: number): void;
   /** One task call and its evaluations; null when the run was interrupted before it finished. */
   run(job: Job): Promise<ExampleResult | null>;
   close(): Promise<void>;

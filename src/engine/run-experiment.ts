@@ -185,7 +185,10 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   const cache = ExperimentCache.open(long.cache, hash);
   let cacheProblem = false;
   const concurrency = new AdaptiveConcurrency({ max: knobs.exampleConcurrency });
-  concurrency.onChange((change) => context.listener.onConcurrency(info, { ...change, max: knobs.exampleConcurrency }));
+  concurrency.onChange((change) => {
+    sandbox.setConcurrency?.(change.limit);
+    context.listener.onConcurrency(info, { ...change, max: knobs.exampleConcurrency });
+  });
   try {
     await carry(prior, examples, knobs.repetitions, { tally, recordings, unrecorded: facts.unrecorded });
     await forEachConcurrently(jobsToRun(examples, knobs.repetitions, prior), sandbox.window, async (planned) => {

@@ -6,6 +6,8 @@ export type ToWorker =
   /** Load the folder's code; run at most `concurrency` calls at once. */
   | { t: "load"; folder: ExperimentFolder; concurrency: number }
   | { t: "jobs"; jobs: WorkerJob[] }
+  /** Calls in flight at once from now on (adaptive concurrency: fewer after HTTP 429s). */
+  | { t: "concurrency"; limit: number }
   /** Abort every call in flight (Ctrl-C): their signals fire, and they come back as interrupted. */
   | { t: "stop" };
 

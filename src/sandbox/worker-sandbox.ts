@@ -35,6 +35,8 @@ const stopGraceMs = 1000;
 export class WorkerSandbox implements Sandbox {
   evaluators: string[] = [];
   readonly window: number;
+  /** Calls the worker runs at once: the example concurrency, lower while rate-limited. */
+  private concurrency: number;
   private worker!: Worker;
   private shared!: Int32Array;
   /** Every call asked for and not yet answered, in the order asked (seq order). */
@@ -54,6 +56,7 @@ export class WorkerSandbox implements Sandbox {
     private readonly options: WorkerSandboxOptions,
   ) {
     this.window = options.concurrency + sentAhead;
+    this.concurrency = options.concurrency;
     this.watchdog = setInterval(() => this.watch(), Math.max(beatMs * 2, 100));
     this.watchdog.unref();
     options.stop.addEventListener("abort", () => this.interrupt(), { once: true });
@@ -88,6 +91,11 @@ export class WorkerSandbox implements Sandbox {
       this.unsent.push(entry);
       this.scheduleFlush();
     });
+  }
+
+  setConcurrency(limit: number): void {
+    this.concurrency = limit;
+    if (this.worker && !this.restarting && !this.closed) this.send({ t: "concurrency", limit });
   }
 
   async close(): Promise<void> {
@@ -173,7 +181,7 @@ export class WorkerSandbox implements Sandbox {
         settle(() => reject(new LoadError(`${shownPath(loading)}: ${why}`)));
         if (!this.ended.has(worker) && !this.closed) this.lost(`the worker running this experiment's code stopped (exit code ${code})`);
       });
-      this.send({ t: "load", folder: this.folder, concurrency: this.options.concurrency });
+      this.send({ t: "load", folder: this.folder, concurrency: this.concurrency });
     });
   }
 
