@@ -3,6 +3,7 @@ import { cacheModes, type CacheMode } from "../cache/task-cache.js";
 import { namePartProblem } from "../config/name-part.js";
 import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "../config/whole-number.js";
 import type { Selection } from "../datasets/selection.js";
+import { parseShard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 
 /** Every flag of `run`, once: its name comes from the key, so a flag cannot drift from its setting. */
@@ -71,10 +72,17 @@ export const runOptions = {
   prefix: { flags: "--prefix <prefix>", description: "experiment name prefix (default eval)", parse: namePart("--prefix") },
   metadata: { flags: "--metadata <key=value>", description: "metadata recorded with every experiment; repeat for several", parse: keyValue },
   timeout: { flags: "--timeout <ms>", description: "limit per task and evaluator call, in ms; 0 for none (default 300000)", parse: wholeNumber("--timeout", ranges.timeout) },
+  loadTimeout: { flags: "--load-timeout <ms>", description: "limit for loading an experiment's task and evaluator files, in ms; 0 for none (default 60000)", parse: wholeNumber("--load-timeout", ranges.timeout) },
   repetitions: { flags: "--repetitions <n>", description: "times each example is run (default 1)", parse: wholeNumber("--repetitions", ranges.atLeastOne) },
   backend: { flags: "--backend <kind>", description: "local or phoenix (default: phoenix when a Phoenix URL is set, else local)", parse: backend },
   phoenixUrl: { flags: "--phoenix-url <url>", description: "Phoenix server URL (else PHOENIX_HOST, else [phoenix] base_url)" },
   traces: { flags: "--no-traces", description: "do not export task spans to Phoenix (else [phoenix] traces; default: export)" },
+  shard: { flags: "--shard <i/n>", description: "run shard i of n of every experiment's task calls (a CI matrix job each); each shard writes its own run folder", parse: (value: string) => parseShard(value) },
+  runId: {
+    flags: "--run-id <id>",
+    description: "shards given one run id record into one Phoenix experiment (default with --shard: GITHUB_RUN_ID[-GITHUB_RUN_ATTEMPT], else CI_PIPELINE_ID)",
+    parse: (value: string) => nonEmpty("--run-id", "an id shared by the shards of one run, such as the CI's run number")(value),
+  },
   config: { flags: "--config <path>", description: "evalwire.toml to use (default ./evalwire.toml if present)" },
   limit: { flags: "--limit <n>", description: "run only the first n examples of each dataset (recorded as a partial run)", parse: wholeNumber("--limit", ranges.atLeastOne) },
   sample: { flags: "--sample <n>", description: "run a reproducible random n examples of each dataset (see --seed; a partial run)", parse: wholeNumber("--sample", ranges.atLeastOne) },

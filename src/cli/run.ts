@@ -4,6 +4,7 @@ import type { LongRunOptions } from "../engine/long-run.js";
 import { findRunFolder, readRunFolder } from "../sinks/run-folder.js";
 import { errorMessage } from "../engine/run-example.js";
 import { ExitCode, UsageError } from "../errors.js";
+import { configureJudge } from "../evaluators/judge/settings.js";
 import { createReporters } from "../report/index.js";
 import { ExperimentRunner } from "../runner.js";
 import { isCI, phoenixConnection } from "./environment.js";
@@ -12,6 +13,7 @@ import { selectionOf, type RunFlags } from "./options.js";
 export async function runCommand(flags: RunFlags): Promise<number> {
   const settings = resolveSettings(flags, process.env, process.cwd());
   const { longRun, names } = longRunOf(flags, settings);
+  configureJudge(settings.judge);
   const interrupt = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);
@@ -30,6 +32,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   process.on("unhandledRejection", onEscaped);
   process.on("uncaughtException", onEscaped);
 
+  if (settings.shard && !settings.runId && settings.backend.kind === "phoenix") {
+    process.stderr.write(`${pc.yellow("warning:")} --shard without --run-id: this shard records a Phoenix experiment of its own; give every shard the same --run-id to record one\n`);
+  }
   const out = process.stdout;
   const runner = new ExperimentRunner({
     experimentsDir: settings.experimentsDir,
@@ -37,6 +42,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     concurrency: settings.concurrency,
     exampleConcurrency: settings.knobs.exampleConcurrency,
     timeoutMs: settings.knobs.timeoutMs,
+    loadTimeoutMs: settings.knobs.loadTimeoutMs,
     repetitions: settings.knobs.repetitions,
     metadata: settings.knobs.metadata,
     overrides: settings.overrides,
@@ -46,6 +52,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     csv: settings.csv,
     signal: interrupt.signal,
     longRun,
+    shard: settings.shard,
+    runId: settings.runId,
     listeners: [
       ...createReporters({ out, live: Boolean(out.isTTY) && !isCI(), quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose), dryRun: flags.dryRun !== undefined }),
       { onWarning: (message) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`) },

@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { CacheMode } from "../cache/task-cache.js";
+import type { Shard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
+import { defaultJudgeSettings, type JudgeSettings } from "../evaluators/judge/settings.js";
 import { readToml } from "./read-toml.js";
 import { rootConfigSchema, type RootConfig } from "./schema.js";
 
@@ -11,6 +13,8 @@ export type Metadata = Record<string, string | number | boolean>;
 export interface RunKnobs {
   /** Per task call (and per evaluator call); 0 means no limit. */
   timeoutMs: number;
+  /** For loading the experiment's task and evaluator files; 0 means no limit. */
+  loadTimeoutMs: number;
   repetitions: number;
   exampleConcurrency: number;
   metadata: Metadata;
@@ -53,6 +57,12 @@ export interface Settings {
   cache: CacheSettings;
   /** Tries after the first for a task call that failed with a transient error. */
   retries: number;
+  /** Run only this shard of every experiment's task calls (`--shard i/n`). */
+  shard: Shard | null;
+  /** Joins the shards of one run into one Phoenix experiment: `--run-id`, else the CI's run id when sharded. */
+  runId: string | null;
+  /** `[judge]`: how LLM judges reach their endpoint (the runner hands these to `configureJudge`). */
+  judge: JudgeSettings;
 }
 
 /** The task cache (DESIGN.md section 18). */
@@ -72,6 +82,7 @@ export interface SettingsFlags {
   concurrency?: number;
   exampleConcurrency?: number;
   timeout?: number;
+  loadTimeout?: number;
   repetitions?: number;
   metadata?: Metadata;
   backend?: "local" | "phoenix";
@@ -80,6 +91,8 @@ export interface SettingsFlags {
   cache?: CacheMode | true;
   retries?: number;
   traces?: boolean;
+  shard?: Shard;
+  runId?: string;
 }
 
 /** The `[dataset]` values that `upload` and `validate` take as flags. */
@@ -98,6 +111,7 @@ export const defaults = {
   concurrency: 1,
   exampleConcurrency: 10,
   timeoutMs: 300_000,
+  loadTimeoutMs: 60_000,
   repetitions: 1,
   runsDir: ".evalwire/runs",
   cacheDir: ".evalwire/cache",
@@ -141,12 +155,14 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
     concurrency: flags.concurrency ?? experiments.concurrency ?? defaults.concurrency,
     knobs: {
       timeoutMs: experiments.timeout ?? defaults.timeoutMs,
+      loadTimeoutMs: experiments.load_timeout ?? defaults.loadTimeoutMs,
       repetitions: experiments.repetitions ?? defaults.repetitions,
       exampleConcurrency: experiments.example_concurrency ?? defaults.exampleConcurrency,
       metadata: experiments.metadata ?? {},
     },
     overrides: dropUndefined({
       timeoutMs: flags.timeout,
+      loadTimeoutMs: flags.loadTimeout,
       repetitions: flags.repetitions,
       exampleConcurrency: flags.exampleConcurrency,
     }),
@@ -170,7 +186,30 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
       key: config.cache?.key ?? null,
       dir: fromFile(config.cache?.dir) ?? resolve(cwd, defaults.cacheDir),
     },
+    shard: flags.shard ?? null,
+    runId: flags.runId ?? (flags.shard ? ciRunId(env) : null),
+    judge: resolveJudge(config.judge, cwd),
   };
+}
+
+function resolveJudge(judge: RootConfig["judge"], cwd: string): JudgeSettings {
+  const settings = defaultJudgeSettings(cwd);
+  if (judge === undefined) return settings;
+  return {
+    ...settings,
+    ...dropUndefined({ baseUrl: judge.base_url, model: judge.model, apiKeyEnv: judge.api_key_env, concurrency: judge.concurrency, timeoutMs: judge.timeout, retries: judge.retries }),
+    cacheDir: judge.cache === false ? null : settings.cacheDir,
+  };
+}
+
+/**
+ * The CI's id of this workflow run, which every job of a matrix shares: GitHub Actions'
+ * `GITHUB_RUN_ID` (with `-GITHUB_RUN_ATTEMPT` when it is a re-run, so a re-run records afresh),
+ * GitLab's `CI_PIPELINE_ID`.
+ */
+export function ciRunId(env: NodeJS.ProcessEnv): string | null {
+  if (env.GITHUB_RUN_ID) return env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== "1" ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT}` : env.GITHUB_RUN_ID;
+  return env.CI_PIPELINE_ID || null;
 }
 
 function resolveBackend(flags: SettingsFlags, env: NodeJS.ProcessEnv, config: RootConfig): Backend {

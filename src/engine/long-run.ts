@@ -102,10 +102,11 @@ export function priorRun(
   return { prior: { kind: "resume", folder: { dir, run, skippedLines }, done, carried: [], rerun: null }, refusal: null, note };
 }
 
-/** The (example, repetition) calls still to make. */
-export function* jobsToRun(examples: Example[], repetitions: number, prior: Prior | null): Generator<Job> {
+/** The (example, repetition) calls still to make; `wanted` narrows them further (a shard). */
+export function* jobsToRun(examples: Example[], repetitions: number, prior: Prior | null, wanted?: (exampleId: string, repetition: number) => boolean): Generator<Job> {
   for (const example of examples) {
     for (let repetition = 1; repetition <= repetitions; repetition++) {
+      if (wanted && !wanted(example.id, repetition)) continue;
       const key = resultKey(example.id, repetition);
       if (prior?.done.has(key)) continue;
       if (prior?.rerun && !prior.rerun.has(key)) continue;

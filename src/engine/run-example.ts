@@ -1,5 +1,6 @@
 import { classifyError } from "../retry/transient.js";
 import { withRetries, type AttemptOutcome } from "../retry/with-retries.js";
+import { evaluatorsFor } from "../evaluators/rubric/example-rubric.js";
 import type { Evaluation, EvaluatorArgs, Example, ExampleResult, Task } from "../types.js";
 import { callWithTimeout, type Outcome as CallOutcome } from "./call-with-timeout.js";
 import { normaliseScore } from "./normalise-score.js";
@@ -112,7 +113,7 @@ function attemptOf(outcome: CallOutcome<unknown>, timeoutMs: number): AttemptOut
 /** Runs every evaluator on the task's output; null when interrupted. */
 async function scored(code: UserCode, call: ExampleCall, result: ExampleResult, durationMs: number, enter?: (phase: number) => void): Promise<ExampleResult | null> {
   const { example } = call;
-  const evaluations = await Promise.all(code.evaluators.map((evaluator, index) => evaluate(evaluator, index + 1, example, result.output, durationMs, call, enter)));
+  const evaluations = await Promise.all(evaluatorsFor(code.evaluators, example).map((evaluator, index) => evaluate(evaluator, index + 1, example, result.output, durationMs, call, enter)));
   if (evaluations.includes(null)) return null;
   result.evaluations = evaluations as Evaluation[];
   return result;

@@ -1,5 +1,6 @@
 import type { Dataset } from "../datasets/dataset.js";
 import { firstLine } from "../errors.js";
+import { withExampleRubricName } from "../evaluators/rubric/example-rubric.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "../sinks/sink.js";
 import type { Example, ExampleResult, ExperimentResult } from "../types.js";
 import type { ExperimentInfo, RunListener } from "./events.js";
@@ -10,6 +11,7 @@ import type { Backend, ExperimentPlan, Job, Sandbox } from "./ports.js";
 import { AdaptiveConcurrency, noteResult } from "../retry/adaptive-concurrency.js";
 import { resultKey } from "../sinks/run-folder.js";
 import { chooseExamples, ExperimentCache, jobsToRun, priorRun, taskHash, type LongRunOptions, type Prior } from "./long-run.js";
+import { formatShard, inShard, type Shard } from "./shard.js";
 import { Tally } from "./tally.js";
 import { escapedLine, verdict, type ExperimentFacts, type Problem } from "./verdict.js";
 
@@ -29,6 +31,10 @@ export interface ExperimentContext {
   runsDir?: string;
   /** Cache, retries, selection, resume (DESIGN.md section 18). */
   longRun?: LongRunOptions;
+  /** Run only this shard of the task calls (a partial run), or all of them. */
+  shard: Shard | null;
+  /** Shards with one run id record into one Phoenix experiment. */
+  runId: string | null;
 }
 
 /** Runs one experiment to its end. Never throws: a failure is part of the result. */
@@ -80,7 +86,7 @@ export async function runExperiment(plan: ExperimentPlan, context: ExperimentCon
 
   // The code loads while the dataset is fetched; a load error is reported first when both fail.
   const [code, data, task] = await Promise.allSettled([
-    plan.openSandbox({ timeoutMs: knobs.timeoutMs, concurrency: knobs.exampleConcurrency, stop: context.stop, events: { onEscaped: (message) => escaped(message) } }),
+    plan.openSandbox({ timeoutMs: knobs.timeoutMs, loadTimeoutMs: knobs.loadTimeoutMs, concurrency: knobs.exampleConcurrency, stop: context.stop, events: { onEscaped: (message) => escaped(message) } }),
     context.backend.datasets.load(plan.dataset),
     taskHash(plan.taskFile),
   ]);
@@ -143,8 +149,18 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   }
   const examples = context.dryRun === false ? chosen.examples : chosen.examples.slice(0, context.dryRun);
   if (prior?.kind === "resume") result.name = prior.folder.run.name;
-  result.planned = facts.planned = examples.length * knobs.repetitions;
-  const info: ExperimentInfo = { experiment: plan.experiment, dataset: dataset.name, planned: result.planned, evaluators: sandbox.evaluators };
+  // A shard runs the task calls whose (example id, repetition) hash to it: see shard.ts.
+  const jobs = () => jobsToRun(examples, knobs.repetitions, null, (id, repetition) => inShard(context.shard, id, repetition));
+  result.planned = facts.planned = context.shard ? [...jobs()].length : examples.length * knobs.repetitions;
+  let evaluators: string[];
+  try {
+    evaluators = withExampleRubricName(sandbox.evaluators, examples);
+  } catch (error) {
+    facts.failure = firstLine(error);
+    return finish();
+  }
+  tally.track(evaluators);
+  const info: ExperimentInfo = { experiment: plan.experiment, dataset: dataset.name, planned: result.planned, evaluators };
 
   const header: ExperimentHeader = {
     name: result.name,
@@ -157,6 +173,8 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     startedAt: new Date().toISOString(),
     ...(hash ? { task: { hash } } : {}),
     ...(chosen.selection ? { selection: chosen.selection } : {}),
+    ...(context.shard ? { shard: formatShard(context.shard) } : {}),
+    ...(context.runId ? { runId: context.runId } : {}),
   };
   if (chosen.selection?.partial) Object.assign(header.metadata, { evalwire_partial: true, evalwire_selection: chosen.selection.description });
   if (prior?.kind === "retry-errors") header.metadata.evalwire_retry_errors_of = prior.folder.run.name;
@@ -191,7 +209,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   });
   try {
     await carry(prior, examples, knobs.repetitions, { tally, recordings, unrecorded: facts.unrecorded });
-    await forEachConcurrently(jobsToRun(examples, knobs.repetitions, prior), sandbox.window, async (planned) => {
+    await forEachConcurrently(jobsToRun(examples, knobs.repetitions, prior, (id, repetition) => inShard(context.shard, id, repetition)), sandbox.window, async (planned) => {
       if (context.stop.aborted) return;
       const key = cache?.keyOf(planned);
       const job: Job = { ...(key ? cache!.lookUp(planned, key) : planned), ...(long.retries ? { retries: long.retries } : {}) };

@@ -8,6 +8,7 @@ import { runTimestamp } from "./naming.js";
 import type { Backend, ExperimentPlan } from "./ports.js";
 import type { LongRunOptions } from "./long-run.js";
 import { runExperiment } from "./run-experiment.js";
+import type { Shard } from "./shard.js";
 
 export interface EngineRun {
   plans: ExperimentPlan[];
@@ -27,6 +28,10 @@ export interface EngineRun {
   experimentsDir: string;
   /** Cache, retries, selection, resume (DESIGN.md section 18). */
   longRun?: LongRunOptions | undefined;
+  /** Run only this shard of every experiment's task calls. */
+  shard?: Shard | null | undefined;
+  /** Shards with one run id record into one Phoenix experiment. */
+  runId?: string | null | undefined;
 }
 
 /** Runs experiments and resolves with every result, failed or not. Never throws for a failed experiment. */
@@ -52,6 +57,8 @@ export async function runExperiments(run: EngineRun): Promise<RunResult> {
     stop,
     cwd: run.experimentsDir,
     runsDir: run.runsDir,
+    shard: run.shard ?? null,
+    runId: run.runId ?? null,
     ...(run.longRun ? { longRun: run.longRun } : {}),
   };
   listener.onRunStart(info);

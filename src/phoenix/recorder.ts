@@ -2,9 +2,11 @@ import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
 import { callPhoenix, experimentUrl, PhoenixError, type Phoenix } from "./client.js";
 import type { Evaluation, ExampleResult } from "../types.js";
+import type { RemoteDataset } from "../datasets/dataset.js";
 import { readRunFolder, type RunHead } from "../sinks/run-folder.js";
 import type { ExperimentHeader, ExperimentRecording, Sink, TaskTracer } from "../sinks/sink.js";
 import { phoenixTaskTracer } from "./task-tracer.js";
+import { findByToken, joinExperiment, runToken, type CreatedExperiment } from "./join.js";
 
 /** Results waiting to be posted before record() makes the engine wait: memory stays bounded. */
 const backlog = 1000;
@@ -29,45 +31,25 @@ export class PhoenixRecorder implements Sink {
     const { phoenix } = this;
     const remote = header.dataset.remote;
     if (!remote) throw new PhoenixError(`experiment "${header.experiment}" has no Phoenix dataset to record against`, null);
-    // A token in the metadata finds the experiment again when the answer to its creation was lost,
-    // so a retry does not leave an empty twin behind.
-    const token = randomUUID();
-    let attempt = 0;
-    const { data } = await callPhoenix(
-      `creating experiment "${header.name}"`,
-      phoenix.baseUrl,
-      async (signal) => {
-        if (attempt++ > 0) {
-          const created = await this.findCreated(remote.datasetId, token, signal);
-          if (created) return { data: { data: created }, response: new Response(null, { status: 200 }) };
-        }
-        return phoenix.client.POST("/v1/datasets/{dataset_id}/experiments", {
-          params: { path: { dataset_id: remote.datasetId } },
-          body: {
-            name: header.name,
-            description: `evalwire run of ${header.experiment} (evaluators: ${header.evaluators.join(", ") || "none"})`,
-            metadata: { ...header.metadata, evalwire_run: token },
-            repetitions: header.settings.repetitions,
-            version_id: remote.versionId,
-            ...(remote.splits.length > 0 ? { splits: remote.splits } : {}),
-          },
-          signal,
-        });
-      },
-      phoenix.retry,
-    );
-    const experiment = data!.data;
+    // Shards of one run (one run id) join one experiment; a lone process creates its own.
+    const runId = header.runId ?? null;
+    const token = runId ? runToken(runId, header.experiment, remote.datasetId) : randomUUID();
+    const { experiment, warning } = runId
+      ? await joinExperiment(phoenix, { datasetId: remote.datasetId, runId, token, create: () => this.create(header, remote, token) })
+      : { experiment: await this.create(header, remote, token), warning: null };
     const tracer =
       this.options.traces === false
         ? null
         : phoenixTaskTracer({ baseUrl: phoenix.baseUrl, headers: this.options.headers, projectName: experiment.project_name ?? `Experiment-${experiment.id}`, experiment: header.experiment });
     const nodeIdOf = this.options.nodeIdOf;
     const exampleNodeId = (exampleId: string) => nodeIdOf?.(remote.datasetId, exampleId) ?? exampleId;
-    return new PhoenixExperiment(phoenix, experiment.id, header.name, experimentUrl(phoenix.baseUrl, remote.datasetId, experiment.id), tracer, Math.max(1, header.settings.exampleConcurrency), exampleNodeId);
+    const recording = new PhoenixExperiment(phoenix, experiment.id, header.name, experimentUrl(phoenix.baseUrl, remote.datasetId, experiment.id), tracer, Math.max(1, header.settings.exampleConcurrency), exampleNodeId);
+    if (warning) recording.warnings.push(warning);
+    return recording;
   }
 
   /**
-   * Records into an experiment that already exists (evalwire sync): no tracer, the same posts,
+   * Records into an experiment that already exists (evalwire sync, --resume): the same posts,
    * retries and accounting as a run.
    */
   attach(experiment: { id: string; datasetId: string; name: string }, concurrency: number, tracer: TaskTracer | null = null): PhoenixExperiment {
@@ -82,7 +64,7 @@ export class PhoenixRecorder implements Sink {
    * new results are posted to the same experiment.
    */
   async reopen(head: RunHead, header: ExperimentHeader): Promise<PhoenixExperiment> {
-    const { syncRun } = await import("../phoenix/sync.js");
+    const { syncRun } = await import("./sync.js");
     const concurrency = Math.max(1, header.settings.exampleConcurrency);
     const folder = readRunFolder(head.dir);
     const synced = await syncRun(this.phoenix, folder, { concurrency });
@@ -101,10 +83,37 @@ export class PhoenixRecorder implements Sink {
     return this.attach({ id: experiment.id, datasetId: experiment.dataset_id, name: folder.run.name }, concurrency, tracer);
   }
 
-  /** The newest experiments of the dataset come first: the one created moments ago is on the first page. */
-  private async findCreated(datasetId: string, token: string, signal: AbortSignal) {
-    const { data } = await this.phoenix.client.GET("/v1/datasets/{dataset_id}/experiments", { params: { path: { dataset_id: datasetId }, query: { limit: 50 } }, signal });
-    return data?.data.find((experiment) => (experiment.metadata as Record<string, unknown> | undefined)?.evalwire_run === token);
+  /**
+   * Creates the experiment. `token` goes into its metadata (`evalwire_run`): it finds the experiment
+   * again when the answer to its creation was lost, so a retry does not leave an empty twin behind.
+   */
+  private async create(header: ExperimentHeader, remote: RemoteDataset, token: string): Promise<CreatedExperiment> {
+    const { phoenix } = this;
+    let attempt = 0;
+    const { data } = await callPhoenix(
+      `creating experiment "${header.name}"`,
+      phoenix.baseUrl,
+      async (signal) => {
+        if (attempt++ > 0) {
+          const created = await findByToken(phoenix, remote.datasetId, token);
+          if (created) return { data: { data: created }, response: new Response(null, { status: 200 }) };
+        }
+        return phoenix.client.POST("/v1/datasets/{dataset_id}/experiments", {
+          params: { path: { dataset_id: remote.datasetId } },
+          body: {
+            name: header.name,
+            description: `evalwire run of ${header.experiment} (evaluators: ${header.evaluators.join(", ") || "none"})`,
+            metadata: { ...header.metadata, evalwire_run: token, ...(header.runId ? { evalwire_run_id: header.runId } : {}) },
+            repetitions: header.settings.repetitions,
+            version_id: remote.versionId,
+            ...(remote.splits.length > 0 ? { splits: remote.splits } : {}),
+          },
+          signal,
+        });
+      },
+      phoenix.retry,
+    );
+    return data!.data as CreatedExperiment;
   }
 }
 
@@ -113,6 +122,8 @@ export class PhoenixExperiment implements ExperimentRecording {
   private readonly pending = new Set<Promise<void>>();
   private readonly counts = { runs: 0, evaluations: 0, runsLost: 0, evaluationsLost: 0 };
   private firstError: string | null = null;
+  /** Said once the experiment drains. */
+  readonly warnings: string[] = [];
   /** Set once a post failed after every retry because Phoenix is unreachable: later posts are not tried. */
   private down = false;
   readonly kind = "remote";
@@ -164,7 +175,7 @@ export class PhoenixExperiment implements ExperimentRecording {
       runsLost + evaluationsLost > 0
         ? `${runsLost} of ${runs} runs and ${evaluationsLost} of ${evaluations} evaluations not recorded in Phoenix (kept in the run store): ${this.firstError}`
         : null;
-    return { problem, warnings: warning ? [warning] : [] };
+    return { problem, warnings: [...this.warnings, ...(warning ? [warning] : [])] };
   }
 
   finish(): void {}

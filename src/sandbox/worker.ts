@@ -4,8 +4,11 @@ import { setMaxListeners } from "node:events";
 import { parentPort, workerData } from "node:worker_threads";
 import { loadExperiment } from "../discovery/load-experiment.js";
 import { errorMessage, runExample, type UserCode } from "../engine/run-example.js";
+import { receiveJudge } from "../evaluators/judge/settings.js";
 import type { ExampleResult } from "../types.js";
 import { beatMs, slot, type FromWorker, type ToWorker, type WorkerJob } from "./protocol.js";
+
+if (workerData.judge) receiveJudge(workerData.judge);
 
 const port = parentPort!;
 const shared = new Int32Array(workerData.shared as SharedArrayBuffer);
@@ -27,9 +30,6 @@ let outbox: [number, ExampleResult | null][] = [];
 let ticking = false;
 
 port.on("message", onMessage);
-// Until the code has loaded, nothing of ours keeps the thread alive: a top-level await that nothing
-// will ever settle then ends the thread at once, instead of waiting out the load time limit.
-port.unref();
 
 function onMessage(message: ToWorker): void {
   switch (message.t) {
@@ -59,7 +59,6 @@ async function load({ folder, concurrency: limit }: Extract<ToWorker, { t: "load
   try {
     const loaded = await loadExperiment(folder, (file) => post({ t: "loading", file }));
     code = { task: loaded.task, evaluators: loaded.evaluators };
-    port.ref();
     post({ t: "loaded", evaluators: loaded.evaluators.map((evaluator) => evaluator.name) });
   } catch (error) {
     post({ t: "load-failed", message: errorMessage(error) });
