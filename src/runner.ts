@@ -5,6 +5,7 @@ import { defaults, type CsvOptions, type RunKnobs, type RunOverrides } from "./c
 import { datasetNameOf, discoverExperiments, requireValidConfig, selectExperiments, type ExperimentFolder } from "./discovery/discover.js";
 import type { RunListener } from "./engine/events.js";
 import type { ExperimentPlan } from "./engine/ports.js";
+import type { LongRunOptions } from "./engine/long-run.js";
 import { runExperiments } from "./engine/run-experiments.js";
 import { formatShard, parseShard, type Shard } from "./engine/shard.js";
 import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "./config/whole-number.js";
@@ -46,6 +47,8 @@ export interface ExperimentRunnerOptions {
   listeners?: RunListener[];
   /** Abort to interrupt: in-flight tasks see their signal abort, finished results are kept. */
   signal?: AbortSignal;
+  /** Cache, retries, selection, resume, retry-errors (DESIGN.md section 18). */
+  longRun?: LongRunOptions;
   /** Run only shard `index` of `count` (1-based) of every experiment's task calls; each shard records a run of its own. */
   shard?: Shard | null;
   /** Shards given one run id record into one Phoenix experiment. */
@@ -93,6 +96,7 @@ export class ExperimentRunner {
       signal: options.signal,
       runsDir,
       experimentsDir: resolve(options.experimentsDir),
+      longRun: options.longRun,
       shard: options.shard ?? null,
       runId: options.runId ?? null,
     });
@@ -105,6 +109,7 @@ export function folderPlan(folder: ExperimentFolder, knobs: RunKnobs): Experimen
     experiment: folder.name,
     dataset: { name: datasetNameOf(folder), experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits },
     knobs,
+    taskFile: folder.taskFile,
     openSandbox: (options) => WorkerSandbox.open(folder, options),
   };
 }

@@ -91,6 +91,23 @@ export interface ExampleResult {
   /** The task span's trace, when traces are recorded (Phoenix). */
   traceId?: string;
   evaluations: Evaluation[];
+  /** Set when the output came from the task cache (`--cache`): the task was not called, and durationMs is 0. */
+  cached?: { storedAt: string; durationMs: number };
+  /** Every try of the task, when it was retried (`--retries`). */
+  attempts?: Attempt[];
+}
+
+/** One try of a task call. */
+export interface Attempt {
+  /** 1 for the first call. */
+  attempt: number;
+  error: string | null;
+  /** The HTTP status the error carried, if any. */
+  status: number | null;
+  /** Why it was tried again ("HTTP 429", "ECONNRESET", "timeout"...), when it was. */
+  retriedBecause: string | null;
+  /** The wait before the next try. */
+  waitedMs: number;
 }
 
 export interface EvaluatorSummary {
@@ -123,6 +140,8 @@ export interface ExperimentResult {
   /** The experiment's page in Phoenix, when recorded there. */
   url?: string | null;
   dryRun: boolean;
+  /** Set when --resume or --retry-errors refused the run (a changed dataset or task): exit 2. */
+  refused?: boolean;
 }
 
 /** What `ExperimentRunner.run()` resolves with, failed or not: a failure is data, not an exception. */

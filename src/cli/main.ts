@@ -40,6 +40,10 @@ async function dispatch(parsed: ParsedCli): Promise<number> {
       return (await import("./upload.js")).uploadCommand(parsed.file, parsed.flags);
     case "pull":
       return (await import("./pull.js")).pullCommand(parsed.name, parsed.flags);
+    case "cache-clear":
+      return (await import("./cache.js")).cacheClearCommand(parsed.flags);
+    case "sync":
+      return (await import("./sync.js")).syncCommand(parsed.run, parsed.flags);
   }
 }
 

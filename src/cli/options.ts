@@ -1,6 +1,8 @@
 import type { DatasetFlags, OnExist, SettingsFlags } from "../config/settings.js";
+import { cacheModes, type CacheMode } from "../cache/task-cache.js";
 import { namePartProblem } from "../config/name-part.js";
 import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "../config/whole-number.js";
+import type { Selection } from "../datasets/selection.js";
 import { parseShard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 
@@ -8,6 +10,12 @@ import { UsageError } from "../errors.js";
 export interface RunFlags extends SettingsFlags {
   name?: string[];
   dryRun?: true | number;
+  limit?: number;
+  sample?: number;
+  seed?: string;
+  example?: string[];
+  resume?: true | string;
+  retryErrors?: string;
   /** false: no task spans exported to Phoenix. */
   traces?: boolean;
   quiet?: boolean;
@@ -45,6 +53,11 @@ function namePart(flag: string) {
   };
 }
 
+function cacheMode(value: string): CacheMode {
+  if (!(cacheModes as readonly string[]).includes(value)) throw new UsageError(`--cache takes off, read, write or readwrite (got ${JSON.stringify(value)})`);
+  return value as CacheMode;
+}
+
 function backend(value: string): "local" | "phoenix" {
   if (value !== "local" && value !== "phoenix") throw new UsageError(`--backend takes local or phoenix (got ${JSON.stringify(value)})`);
   return value;
@@ -71,6 +84,14 @@ export const runOptions = {
     parse: (value: string) => nonEmpty("--run-id", "an id shared by the shards of one run, such as the CI's run number")(value),
   },
   config: { flags: "--config <path>", description: "evalwire.toml to use (default ./evalwire.toml if present)" },
+  limit: { flags: "--limit <n>", description: "run only the first n examples of each dataset (recorded as a partial run)", parse: wholeNumber("--limit", ranges.atLeastOne) },
+  sample: { flags: "--sample <n>", description: "run a reproducible random n examples of each dataset (see --seed; a partial run)", parse: wholeNumber("--sample", ranges.atLeastOne) },
+  seed: { flags: "--seed <seed>", description: "what --sample draws from: the same seed, the same examples (default 0)", parse: nonEmpty("--seed", "a number or a word") },
+  example: { flags: "--example <id>", description: "run only the example with this id; repeat for several (a partial run)", parse: repeatableNonEmpty("--example", "an example id") },
+  resume: { flags: "--resume [run]", description: "finish an unfinished run (killed, crashed or interrupted): the newest of each experiment, or this run; what was recorded is not run again", parse: nonEmpty("--resume", "a run's name or folder") },
+  retryErrors: { flags: "--retry-errors <run>", description: "a new run that carries this run's successful results and runs its errored task calls again", parse: nonEmpty("--retry-errors", "a run's name or folder") },
+  retries: { flags: "--retries <n>", description: "retry a task call that failed with a transient error (429, 5xx, reset, timeout) up to n times (default [experiments] retries, else 0)", parse: wholeNumber("--retries", { min: 0 }) },
+  cache: { flags: "--cache [mode]", description: "reuse task outputs: off, read, write or readwrite (alone: readwrite; default [cache] mode, else off)", parse: cacheMode },
   quiet: { flags: "--quiet", description: "print only failures and the closing line" },
   verbose: { flags: "--verbose", description: "print stack traces with errors" },
 } satisfies { [K in keyof Required<RunFlags>]: OptionSpec };
@@ -107,6 +128,30 @@ function nonEmpty(flag: string, what: string) {
     if (value.trim() === "") throw new UsageError(`${flag} takes ${what} (got ${JSON.stringify(value)})`);
     return flag === "--delimiter" ? value : value.trim();
   };
+}
+
+function repeatableNonEmpty(flag: string, what: string) {
+  const check = nonEmpty(flag, what);
+  return (value: string, previous: unknown): string[] => [...((previous as string[] | undefined) ?? []), check(value)];
+}
+
+/**
+ * The examples a run takes, from --limit, --sample/--seed and --example (one way at a time), or
+ * null for all of them.
+ */
+export function selectionOf(flags: Pick<RunFlags, "limit" | "sample" | "seed" | "example" | "resume" | "retryErrors" | "dryRun">): Selection | null {
+  if (flags.resume !== undefined && flags.retryErrors !== undefined) throw new UsageError("--resume and --retry-errors cannot go together: resume a run, or redo its errors in a new one");
+  const continuing = flags.resume !== undefined ? "--resume" : flags.retryErrors !== undefined ? "--retry-errors" : null;
+  if (continuing && flags.dryRun !== undefined) throw new UsageError(`${continuing} records into a run; --dry-run records nothing: use one`);
+  const chooser = (["limit", "sample", "example"] as const).find((key) => flags[key] !== undefined);
+  if (continuing && chooser) throw new UsageError(`${continuing} runs the examples of the run it continues; --${chooser} cannot change them`);
+  const given = (["limit", "sample", "example"] as const).filter((key) => flags[key] !== undefined);
+  if (given.length > 1) throw new UsageError(`${given.map((key) => `--${key}`).join(" and ")} choose examples in different ways: use one`);
+  if (flags.seed !== undefined && flags.sample === undefined) throw new UsageError("--seed goes with --sample N: it says which N examples are drawn");
+  if (flags.limit !== undefined) return { kind: "limit", count: flags.limit };
+  if (flags.sample !== undefined) return { kind: "sample", count: flags.sample, seed: flags.seed ?? "0" };
+  if (flags.example !== undefined) return { kind: "ids", ids: [...new Set(flags.example)] };
+  return null;
 }
 
 function onExist(value: string): OnExist {
@@ -166,3 +211,23 @@ export const pullOptions = {
   config: runOptions.config,
   verbose: runOptions.verbose,
 } satisfies { [K in keyof Required<PullFlags>]: OptionSpec };
+
+export interface SyncFlags {
+  phoenixUrl?: string;
+  config?: string;
+  verbose?: boolean;
+}
+export const syncOptions = {
+  phoenixUrl: runOptions.phoenixUrl,
+  config: { ...runOptions.config, description: "evalwire.toml to use: [phoenix] and [local] runs_dir (default ./evalwire.toml if present)" },
+  verbose: runOptions.verbose,
+} satisfies { [K in keyof Required<SyncFlags>]: OptionSpec };
+
+export interface CacheFlags {
+  config?: string;
+  verbose?: boolean;
+}
+export const cacheOptions = {
+  config: { ...runOptions.config, description: "evalwire.toml to use: [cache] dir (default ./evalwire.toml if present)" },
+  verbose: runOptions.verbose,
+} satisfies { [K in keyof Required<CacheFlags>]: OptionSpec };

@@ -2,17 +2,22 @@ import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { version } from "../version.js";
 import {
+  cacheOptions,
   initOptions,
   listOptions,
   pullOptions,
   runOptions,
+  selectionOf,
+  syncOptions,
   uploadOptions,
   validateOptions,
+  type CacheFlags,
   type InitFlags,
   type ListFlags,
   type OptionSpec,
   type PullFlags,
   type RunFlags,
+  type SyncFlags,
   type UploadFlags,
   type ValidateFlags,
 } from "./options.js";
@@ -24,6 +29,8 @@ export type ParsedCli =
   | { command: "validate"; file: string | undefined; flags: ValidateFlags }
   | { command: "upload"; file: string | undefined; flags: UploadFlags }
   | { command: "pull"; name: string; flags: PullFlags }
+  | { command: "sync"; run: string; flags: SyncFlags }
+  | { command: "cache-clear"; flags: CacheFlags }
   /** --help or --version: text to print, nothing to run. */
   | { command: "print"; text: string };
 
@@ -61,13 +68,21 @@ export function parseCli(argv: string[]): ParsedCli {
       parsed = argument ? done(args[1] as Flags, args[0] as string | undefined) : done(args[0] as Flags);
     });
   };
-  command("run", "run every experiment (or those named) and record the results", runOptions, (flags: RunFlags) => ({ command: "run", flags }));
+  command("run", "run every experiment (or those named) and record the results", runOptions, (flags: RunFlags) => {
+    selectionOf(flags);
+    return { command: "run", flags };
+  });
   command("list", "show the experiments, evaluators and datasets that run would use, and their problems", listOptions, (flags: ListFlags) => ({ command: "list", flags }));
   command("init", "create an example experiment and an evalwire.toml to start from", initOptions, (flags: InitFlags) => ({ command: "init", flags }));
   const testset: [string, string] = ["[file]", "testset: .csv, .jsonl, .json, .yaml or .yml (or --csv PATH; default [dataset] csv_path)"];
   command("validate", "check a testset file for missing columns, empty tags and outputs, duplicates and malformed records", validateOptions, (flags: ValidateFlags, file) => ({ command: "validate", file, flags }), testset);
   command("upload", "upload a testset to Phoenix: a CSV as one dataset per tag, a JSONL/JSON/YAML file as one dataset", uploadOptions, (flags: UploadFlags, file) => ({ command: "upload", file, flags }), testset);
   command("pull", "write a Phoenix dataset to a local file, for runs with the local backend", pullOptions, (flags: PullFlags, name) => ({ command: "pull", name: name!, flags }), ["<name>", "the dataset's name on Phoenix"]);
+  command("sync", "push a local run (recorded while Phoenix was down, or with the local backend) into Phoenix; what is there already is not posted again", syncOptions, (flags: SyncFlags, run) => ({ command: "sync", run: run!, flags }), ["<run>", "a run folder, or the name of a run in the runs folder"]);
+  command("cache", "clear: remove every cached task output (evalwire run --cache)", cacheOptions, (flags: CacheFlags, action) => {
+    if (action !== "clear") throw new UsageError(`cache takes one action, clear (got ${JSON.stringify(action)})`);
+    return { command: "cache-clear", flags };
+  }, ["<action>", "clear"]);
 
   if (argv.length === 0) throw new UsageError("no command given; try: evalwire run (see evalwire --help)");
   try {

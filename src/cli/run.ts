@@ -1,15 +1,18 @@
 import pc from "picocolors";
-import { resolveSettings } from "../config/settings.js";
+import { resolveSettings, type Settings } from "../config/settings.js";
+import type { LongRunOptions } from "../engine/long-run.js";
+import { findRunFolder, readRunFolder } from "../sinks/run-folder.js";
 import { errorMessage } from "../engine/run-example.js";
-import { ExitCode } from "../errors.js";
+import { ExitCode, UsageError } from "../errors.js";
 import { configureJudge } from "../evaluators/judge/settings.js";
 import { createReporters } from "../report/index.js";
 import { ExperimentRunner } from "../runner.js";
 import { isCI, phoenixConnection } from "./environment.js";
-import type { RunFlags } from "./options.js";
+import { selectionOf, type RunFlags } from "./options.js";
 
 export async function runCommand(flags: RunFlags): Promise<number> {
   const settings = resolveSettings(flags, process.env, process.cwd());
+  const { longRun, names } = longRunOf(flags, settings);
   configureJudge(settings.judge);
   const interrupt = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -48,6 +51,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     datasetsDir: settings.datasetsDir,
     csv: settings.csv,
     signal: interrupt.signal,
+    longRun,
     shard: settings.shard,
     runId: settings.runId,
     listeners: [
@@ -56,7 +60,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ],
   });
   try {
-    const run = await runner.run({ names: flags.name, experimentNamePrefix: settings.prefix, metadata: flags.metadata });
+    const run = await runner.run({ names, experimentNamePrefix: settings.prefix, metadata: flags.metadata });
     return run.exitCode === ExitCode.ok && escaped > 0 ? ExitCode.failed : run.exitCode;
   } finally {
     process.off("SIGINT", onSignal);
@@ -64,4 +68,24 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     process.off("unhandledRejection", onEscaped);
     process.off("uncaughtException", onEscaped);
   }
+}
+
+/**
+ * Cache, retries, selection, --resume and --retry-errors, from flags and evalwire.toml. A run named
+ * by --resume RUN or --retry-errors RUN selects its own experiment.
+ */
+function longRunOf(flags: RunFlags, settings: Settings): { longRun: LongRunOptions; names: string[] | undefined } {
+  const longRun: LongRunOptions = { selection: selectionOf(flags), retries: settings.retries, cache: settings.cache };
+  let names = flags.name;
+  const named = (flag: string, given: string): string => {
+    const dir = findRunFolder(given, settings.runsDir);
+    const { experiment } = readRunFolder(dir).run;
+    if (names && !names.includes(experiment)) throw new UsageError(`${flag} ${given} is a run of ${experiment}, which --name leaves out`);
+    names = [experiment];
+    return dir;
+  };
+  if (flags.resume === true) longRun.resume = true;
+  else if (flags.resume !== undefined) longRun.resume = named("--resume", flags.resume);
+  if (flags.retryErrors !== undefined) longRun.retryErrors = named("--retry-errors", flags.retryErrors);
+  return { longRun, names };
 }

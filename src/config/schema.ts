@@ -33,6 +33,7 @@ export const rootConfigSchema = z.strictObject({
       dir: z.string().min(1).optional(),
       prefix: nameField.optional(),
       concurrency: wholeNumber(ranges.atLeastOne).optional(),
+      retries: wholeNumber({ min: 0 }).optional(),
       ...runKeys,
     })
     .optional(),
@@ -57,6 +58,14 @@ export const rootConfigSchema = z.strictObject({
     .strictObject({
       datasets_dir: z.string().min(1).optional(),
       runs_dir: z.string().min(1).optional(),
+    })
+    .optional(),
+  cache: z
+    .strictObject({
+      mode: z.enum(["off", "read", "write", "readwrite"], { error: "expected off, read, write or readwrite" }).optional(),
+      /** Extras in every task call's key, for what the code does not show (a model name, say). */
+      key: z.string().optional(),
+      dir: z.string().min(1).optional(),
     })
     .optional(),
   judge: z

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import type { CacheMode } from "../cache/task-cache.js";
 import type { Shard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 import { defaultJudgeSettings, type JudgeSettings } from "../evaluators/judge/settings.js";
@@ -53,12 +54,24 @@ export interface Settings {
   csvPath: string | null;
   onExist: OnExist;
   backend: Backend;
+  cache: CacheSettings;
+  /** Tries after the first for a task call that failed with a transient error. */
+  retries: number;
   /** Run only this shard of every experiment's task calls (`--shard i/n`). */
   shard: Shard | null;
   /** Joins the shards of one run into one Phoenix experiment: `--run-id`, else the CI's run id when sharded. */
   runId: string | null;
   /** `[judge]`: how LLM judges reach their endpoint (the runner hands these to `configureJudge`). */
   judge: JudgeSettings;
+}
+
+/** The task cache (DESIGN.md section 18). */
+export interface CacheSettings {
+  mode: CacheMode;
+  /** `[cache] key`: part of every task call's key; null when not set. */
+  key: string | null;
+  /** The cache folder; task outputs live in its `tasks` folder. */
+  dir: string;
 }
 
 /** Values given on the command line; every one is optional. */
@@ -74,6 +87,9 @@ export interface SettingsFlags {
   metadata?: Metadata;
   backend?: "local" | "phoenix";
   phoenixUrl?: string;
+  /** `--cache` alone means readwrite. */
+  cache?: CacheMode | true;
+  retries?: number;
   traces?: boolean;
   shard?: Shard;
   runId?: string;
@@ -98,6 +114,7 @@ export const defaults = {
   loadTimeoutMs: 60_000,
   repetitions: 1,
   runsDir: ".evalwire/runs",
+  cacheDir: ".evalwire/cache",
   inputKeys: ["user_query"],
   outputKeys: ["expected_output"],
   tagColumn: "tags",
@@ -163,6 +180,12 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
     csvPath: flags.csv !== undefined ? resolve(cwd, flags.csv) : (fromFile(config.dataset?.csv_path) ?? null),
     onExist: flags.onExist ?? config.dataset?.on_exist ?? defaults.onExist,
     backend: resolveBackend(flags, env, config),
+    retries: flags.retries ?? experiments.retries ?? 0,
+    cache: {
+      mode: flags.cache === true ? "readwrite" : (flags.cache ?? config.cache?.mode ?? "off"),
+      key: config.cache?.key ?? null,
+      dir: fromFile(config.cache?.dir) ?? resolve(cwd, defaults.cacheDir),
+    },
     shard: flags.shard ?? null,
     runId: flags.runId ?? (flags.shard ? ciRunId(env) : null),
     judge: resolveJudge(config.judge, cwd),

@@ -88,7 +88,7 @@ export function contentHash(bytes: Buffer | string): string {
   return `sha256:${createHash("sha256").update(bytes).digest("hex").slice(0, 16)}`;
 }
 
-function contentId(input: unknown, output: unknown): string {
+export function contentId(input: unknown, output: unknown): string {
   return createHash("sha256").update(JSON.stringify([input, output])).digest("hex").slice(0, 12);
 }
 

@@ -13,6 +13,14 @@ export interface RunInfo {
   timestamp: string;
 }
 
+export interface ConcurrencyChange {
+  limit: number;
+  previous: number;
+  /** The configured example concurrency. */
+  max: number;
+  reason: "rate-limited" | "recovering";
+}
+
 export interface ExperimentInfo {
   experiment: string;
   dataset: string;
@@ -32,5 +40,7 @@ export interface RunListener {
   onResult?(experiment: ExperimentInfo, result: ExampleResult, example: Example): void;
   onExperimentEnd?(result: ExperimentResult): void;
   onWarning?(message: string): void;
+  /** An experiment's example concurrency changed: down on HTTP 429s, back up as calls go through. */
+  onConcurrency?(experiment: ExperimentInfo, change: ConcurrencyChange): void;
   onRunEnd?(results: ExperimentResult[], run: RunInfo): void | Promise<void>;
 }

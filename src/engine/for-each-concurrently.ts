@@ -9,8 +9,11 @@
  * together find the time used up again by the first of them and wait again, so signals get
  * through between every two long synchronous calls.
  */
-export async function forEachConcurrently<T>(items: Iterable<T>, concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function forEachConcurrently<T>(items: Iterable<T>, concurrency: number, fn: (item: T) => Promise<void>, limit?: () => number): Promise<void> {
   const iterator = items[Symbol.iterator]();
+  // With a `limit` (adaptive concurrency), a worker waits while that many calls are in flight.
+  let active = 0;
+  const waiting: (() => void)[] = [];
   let lastTurn = performance.now();
   // A timer, not setImmediate: a pending immediate would keep the loop from ever sleeping in poll,
   // spinning a core while tasks wait on the network.
@@ -18,7 +21,14 @@ export async function forEachConcurrently<T>(items: Iterable<T>, concurrency: nu
   const worker = async () => {
     for (let next = iterator.next(); !next.done; next = iterator.next()) {
       while (performance.now() - lastTurn > starvedAfterMs) await new Promise((resolve) => setImmediate(resolve));
-      await fn(next.value);
+      while (limit && active >= limit()) await new Promise<void>((resolve) => waiting.push(resolve));
+      active++;
+      try {
+        await fn(next.value);
+      } finally {
+        active--;
+        for (const wake of waiting.splice(0)) wake();
+      }
     }
   };
   try {

@@ -12,6 +12,8 @@ export interface Sandbox {
   readonly evaluators: string[];
   /** How many calls to keep asked for at once: the example concurrency, plus any the sandbox queues ahead. */
   readonly window: number;
+  /** Calls in flight at once from now on (adaptive concurrency), for a sandbox that queues calls itself. */
+  setConcurrency?(limit: number): void;
   /** One task call and its evaluations; null when the run was interrupted before it finished. */
   run(job: Job): Promise<ExampleResult | null>;
   close(): Promise<void>;
@@ -20,6 +22,10 @@ export interface Sandbox {
 export interface Job {
   example: Example;
   repetition: number;
+  /** Tries after the first for a transient task error (default 0). */
+  retries?: number;
+  /** A cached output: the task is not called, the evaluators score this. */
+  cached?: { output: unknown; storedAt: string; durationMs: number };
 }
 
 export interface SandboxOptions {
@@ -45,6 +51,8 @@ export interface ExperimentPlan {
   experiment: string;
   dataset: DatasetRequest;
   knobs: RunKnobs;
+  /** The task file, for the content hash the task cache and --resume check (none for `evaluate`). */
+  taskFile?: string;
   /** Starts the experiment's code; rejects with a LoadError naming the file at fault. */
   openSandbox(options: SandboxOptions): Promise<Sandbox>;
 }

@@ -1,6 +1,8 @@
+import { classifyError } from "../retry/transient.js";
+import { withRetries, type AttemptOutcome } from "../retry/with-retries.js";
 import { evaluatorsFor } from "../evaluators/rubric/example-rubric.js";
 import type { Evaluation, EvaluatorArgs, Example, ExampleResult, Task } from "../types.js";
-import { callWithTimeout } from "./call-with-timeout.js";
+import { callWithTimeout, type Outcome as CallOutcome } from "./call-with-timeout.js";
 import { normaliseScore } from "./normalise-score.js";
 import { ownCopy } from "./own-copy.js";
 
@@ -23,6 +25,10 @@ export interface ExampleCall {
   timeoutMs: number;
   /** Aborts when the run is interrupted. */
   stop: AbortSignal;
+  /** Tries after the first for a transient task error (--retries). */
+  retries?: number | undefined;
+  /** An output from the task cache: the task is not called, the evaluators score this. */
+  cached?: { output: unknown; storedAt: string; durationMs: number } | undefined;
 }
 
 /**
@@ -33,33 +39,80 @@ export interface ExampleCall {
  * interrupted before the example finished: that example is in flight, not a result.
  */
 export async function runExample(code: UserCode, call: ExampleCall, enter?: (phase: number) => void): Promise<ExampleResult | null> {
-  const { example, repetition, timeoutMs, stop } = call;
-  const startedAt = new Date().toISOString();
-  const start = performance.now();
-  const outcome = await callWithTimeout(
-    (signal) => {
-      enter?.(0);
-      return code.task(ownCopy(example), {
-        get signal() {
-          return signal();
-        },
-        repetition,
-        experiment: call.experiment,
-      });
-    },
-    timeoutMs,
-    stop,
-  );
-  const durationMs = milliseconds(performance.now() - start);
-  if (outcome.kind === "interrupted") return null;
-
-  const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, evaluations: [] };
+  const { example, repetition, timeoutMs } = call;
+  if (call.cached) {
+    const { output, storedAt, durationMs } = call.cached;
+    const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output, error: null, startedAt: new Date().toISOString(), durationMs: 0, evaluations: [], cached: { storedAt, durationMs } };
+    return scored(code, call, result, durationMs, enter);
+  }
+  const task = await callTask(code, call, enter);
+  if (!task) return null;
+  const { outcome, startedAt, durationMs, attempts } = task;
+  const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, evaluations: [], ...(attempts ? { attempts } : {}) };
   if (outcome.kind === "timeout") return { ...result, status: "timeout", error: `timed out after ${timeoutMs} ms` };
   if (outcome.kind === "error") return { ...result, status: "error", error: errorMessage(outcome.error), ...stackOf(outcome.error) };
   result.output = outcome.value === undefined ? null : outcome.value;
   const notJson = jsonProblem(result.output);
   if (notJson) return { ...result, status: "error", output: null, error: `the task returned a value that is not JSON (${notJson})` };
+  return scored(code, call, result, durationMs, enter);
+}
 
+type TaskOutcome = Exclude<CallOutcome<unknown>, { kind: "interrupted" }>;
+
+/**
+ * Calls the task, again after a transient error while `retries` allow (a 429, a 5xx, a reset, a
+ * timeout). The last try is the result; `attempts` lists every try when there was more than one,
+ * or when the one try was answered 429 (the engine slows down on those). Null when interrupted.
+ */
+async function callTask(code: UserCode, call: ExampleCall, enter?: (phase: number) => void) {
+  const { example, repetition, timeoutMs, stop } = call;
+  let startedAt = "";
+  let durationMs = 0;
+  const tried = await withRetries<TaskOutcome, TaskOutcome>(
+    async () => {
+      startedAt = new Date().toISOString();
+      const start = performance.now();
+      const outcome = await callWithTimeout(
+        (signal) => {
+          enter?.(0);
+          return code.task(ownCopy(example), {
+            get signal() {
+              return signal();
+            },
+            repetition,
+            experiment: call.experiment,
+          });
+        },
+        timeoutMs,
+        stop,
+      );
+      durationMs = milliseconds(performance.now() - start);
+      return attemptOf(outcome, timeoutMs);
+    },
+    { retries: call.retries ?? 0, signal: stop },
+  );
+  if (!tried.outcome) return null;
+  const outcome = tried.outcome.ok ? tried.outcome.value : tried.outcome.detail!;
+  const keep = tried.attempts.length > 1 || tried.attempts.some((attempt) => attempt.status === 429);
+  return { outcome, startedAt, durationMs, attempts: keep ? tried.attempts : undefined };
+}
+
+function attemptOf(outcome: CallOutcome<unknown>, timeoutMs: number): AttemptOutcome<TaskOutcome, TaskOutcome> | null {
+  switch (outcome.kind) {
+    case "interrupted":
+      return null;
+    case "ok":
+      return { ok: true, value: outcome };
+    case "timeout":
+      return { ok: false, error: `timed out after ${timeoutMs} ms`, failure: { transient: "timeout", status: null, retryAfterMs: null }, detail: outcome };
+    case "error":
+      return { ok: false, error: errorMessage(outcome.error), failure: classifyError(outcome.error), detail: outcome };
+  }
+}
+
+/** Runs every evaluator on the task's output; null when interrupted. */
+async function scored(code: UserCode, call: ExampleCall, result: ExampleResult, durationMs: number, enter?: (phase: number) => void): Promise<ExampleResult | null> {
+  const { example } = call;
   const evaluations = await Promise.all(evaluatorsFor(code.evaluators, example).map((evaluator, index) => evaluate(evaluator, index + 1, example, result.output, durationMs, call, enter)));
   if (evaluations.includes(null)) return null;
   result.evaluations = evaluations as Evaluation[];

@@ -1,13 +1,16 @@
 import type { Dataset } from "../datasets/dataset.js";
 import { firstLine } from "../errors.js";
 import { withExampleRubricName } from "../evaluators/rubric/example-rubric.js";
-import type { ExperimentHeader, ExperimentRecording } from "../sinks/sink.js";
-import type { ExampleResult, ExperimentResult } from "../types.js";
+import type { ExperimentHeader, ExperimentRecording, Sink } from "../sinks/sink.js";
+import type { Example, ExampleResult, ExperimentResult } from "../types.js";
 import type { ExperimentInfo, RunListener } from "./events.js";
 import { forEachConcurrently } from "./for-each-concurrently.js";
 import { runMetadata } from "./metadata.js";
 import { experimentName } from "./naming.js";
 import type { Backend, ExperimentPlan, Job, Sandbox } from "./ports.js";
+import { AdaptiveConcurrency, noteResult } from "../retry/adaptive-concurrency.js";
+import { resultKey } from "../sinks/run-folder.js";
+import { chooseExamples, ExperimentCache, jobsToRun, priorRun, taskHash, type LongRunOptions, type Prior } from "./long-run.js";
 import { formatShard, inShard, type Shard } from "./shard.js";
 import { Tally } from "./tally.js";
 import { escapedLine, verdict, type ExperimentFacts, type Problem } from "./verdict.js";
@@ -24,6 +27,10 @@ export interface ExperimentContext {
   stop: AbortSignal;
   /** Where the experiments live, for the git commit recorded with each. */
   cwd: string;
+  /** The run store folder, where --resume looks for unfinished runs. */
+  runsDir?: string;
+  /** Cache, retries, selection, resume (DESIGN.md section 18). */
+  longRun?: LongRunOptions;
   /** Run only this shard of the task calls (a partial run), or all of them. */
   shard: Shard | null;
   /** Shards with one run id record into one Phoenix experiment. */
@@ -78,9 +85,10 @@ export async function runExperiment(plan: ExperimentPlan, context: ExperimentCon
   }
 
   // The code loads while the dataset is fetched; a load error is reported first when both fail.
-  const [code, data] = await Promise.allSettled([
+  const [code, data, task] = await Promise.allSettled([
     plan.openSandbox({ timeoutMs: knobs.timeoutMs, loadTimeoutMs: knobs.loadTimeoutMs, concurrency: knobs.exampleConcurrency, stop: context.stop, events: { onEscaped: (message) => escaped(message) } }),
     context.backend.datasets.load(plan.dataset),
+    taskHash(plan.taskFile),
   ]);
   if (code.status === "rejected" || data.status === "rejected") {
     if (code.status === "fulfilled") await code.value.close();
@@ -94,7 +102,8 @@ export async function runExperiment(plan: ExperimentPlan, context: ExperimentCon
   }
   const sandbox = code.value;
   try {
-    return await runLoaded({ plan, context, sandbox, dataset: data.value, result, facts, start }, finish);
+    const hashed = task.status === "fulfilled" ? task.value : { hash: null, problem: firstLine(task.reason) };
+    return await runLoaded({ plan, context, sandbox, dataset: data.value, result, facts, start, taskHash: hashed }, finish);
   } finally {
     await sandbox.close();
   }
@@ -110,20 +119,43 @@ interface Loaded {
   facts: ExperimentFacts;
   /** performance.now() when the experiment started. */
   start: number;
+  /** The content hash of the task file and its local imports (the cache key's and --resume's). */
+  taskHash: { hash: string | null; problem: string | null };
 }
 
 async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promise<ExperimentResult> {
   const { plan, context, sandbox, dataset, result, facts } = loaded;
-  const { knobs } = plan;
+  let { knobs } = plan;
   for (const warning of dataset.warnings ?? []) context.listener.onWarning(`${plan.experiment}: ${warning}`);
-  const examples = context.dryRun === false ? dataset.examples : dataset.examples.slice(0, context.dryRun);
+  const long = context.longRun ?? {};
   result.dataset = { name: dataset.name, version: dataset.version, source: dataset.source };
-  // A shard runs the task calls whose (example id, repetition) hash to it: see shard.ts.
-  const jobs = function* (): Generator<Job> {
-    for (const example of examples) {
-      for (let repetition = 1; repetition <= knobs.repetitions; repetition++) if (inShard(context.shard, example.id, repetition)) yield { example, repetition };
+  const hash = loaded.taskHash.hash;
+  if (loaded.taskHash.problem && (long.cache?.mode ?? "off") !== "off") context.listener.onWarning(`${plan.experiment}: no task cache: ${loaded.taskHash.problem}`);
+  // A resumed run's recorded results count in its summary, as if it had never stopped.
+  const tally = new Tally(sandbox.evaluators);
+  let prior: Prior | null = null;
+  if (context.dryRun === false && (long.resume || long.retryErrors)) {
+    const found = priorRun(long, { experiment: plan.experiment, runsDir: context.runsDir ?? "", datasetVersion: dataset.version, taskHash: hash }, (kept) => tally.add(kept));
+    if (found.refusal) {
+      facts.failure = found.refusal;
+      result.refused = true;
+      return finish();
     }
-  };
+    if (found.note) context.listener.onWarning(`${plan.experiment}: ${found.note}`);
+    prior = found.prior;
+  }
+  // A resumed run goes on as it was started: the same examples, the same repetitions.
+  if (prior?.kind === "resume") knobs = { ...knobs, repetitions: prior.folder.run.settings.repetitions };
+  const selection = prior?.kind === "resume" ? (prior.folder.run.selection?.choice ?? null) : long.selection;
+  const chosen = chooseExamples(dataset, selection);
+  if (chosen.problem) {
+    facts.failure = chosen.problem;
+    return finish();
+  }
+  const examples = context.dryRun === false ? chosen.examples : chosen.examples.slice(0, context.dryRun);
+  if (prior?.kind === "resume") result.name = prior.folder.run.name;
+  // A shard runs the task calls whose (example id, repetition) hash to it: see shard.ts.
+  const jobs = () => jobsToRun(examples, knobs.repetitions, null, (id, repetition) => inShard(context.shard, id, repetition));
   result.planned = facts.planned = context.shard ? [...jobs()].length : examples.length * knobs.repetitions;
   let evaluators: string[];
   try {
@@ -132,6 +164,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     facts.failure = firstLine(error);
     return finish();
   }
+  tally.track(evaluators);
   const info: ExperimentInfo = { experiment: plan.experiment, dataset: dataset.name, planned: result.planned, evaluators };
 
   const header: ExperimentHeader = {
@@ -143,16 +176,21 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     settings: { timeoutMs: knobs.timeoutMs, repetitions: knobs.repetitions, exampleConcurrency: knobs.exampleConcurrency },
     planned: result.planned,
     startedAt: new Date().toISOString(),
+    ...(hash ? { task: { hash } } : {}),
+    ...(chosen.selection ? { selection: chosen.selection } : {}),
     ...(context.shard ? { shard: formatShard(context.shard) } : {}),
     ...(context.runId ? { runId: context.runId } : {}),
   };
+  if (chosen.selection?.partial) Object.assign(header.metadata, { evalwire_partial: true, evalwire_selection: chosen.selection.description });
+  if (prior?.kind === "retry-errors") header.metadata.evalwire_retry_errors_of = prior.folder.run.name;
   const recordings: ExperimentRecording[] = [];
   if (context.dryRun === false) {
     try {
       // In order, so that a later sink can link to an earlier one (run.json to the Phoenix experiment).
       let links: Record<string, unknown> = {};
       for (const sink of context.backend.sinks) {
-        const recording = await sink.open({ ...header, ...(Object.keys(links).length > 0 ? { links } : {}) });
+        const recording =
+          prior?.kind === "resume" ? await reopen(sink, prior, header) : await sink.open({ ...header, ...(Object.keys(links).length > 0 ? { links } : {}) });
         recordings.push(recording);
         if (recording.link) links = { ...links, ...recording.link };
         if (recording.kind === "store") Object.assign(result, { name: recording.name, runPath: recording.location });
@@ -166,13 +204,32 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   }
   context.listener.onExperimentStart(info);
 
-  const tally = new Tally(info.evaluators);
   const tracer = recordings.find((recording) => recording.tracer)?.tracer;
+  const cache = ExperimentCache.open(long.cache, hash);
+  let cacheProblem = false;
+  const concurrency = new AdaptiveConcurrency({ max: knobs.exampleConcurrency });
+  concurrency.onChange((change) => {
+    sandbox.setConcurrency?.(change.limit);
+    context.listener.onConcurrency(info, { ...change, max: knobs.exampleConcurrency });
+  });
   try {
-    await forEachConcurrently(jobs(), sandbox.window, async (job) => {
+    await carry(prior, examples, knobs.repetitions, { tally, recordings, unrecorded: facts.unrecorded });
+    await forEachConcurrently(jobsToRun(examples, knobs.repetitions, prior, (id, repetition) => inShard(context.shard, id, repetition)), sandbox.window, async (planned) => {
       if (context.stop.aborted) return;
-      const span = tracer?.start(job.example, job.repetition);
+      const key = cache?.keyOf(planned);
+      const job: Job = { ...(key ? cache!.lookUp(planned, key) : planned), ...(long.retries ? { retries: long.retries } : {}) };
+      const epoch = concurrency.epoch;
+      const span = job.cached ? undefined : tracer?.start(job.example, job.repetition);
       const done = await sandbox.run(job);
+      if (done && key) {
+        try {
+          cache!.keep(key, done);
+        } catch (error) {
+          if (!cacheProblem) context.listener.onWarning(`${plan.experiment}: cannot write to the task cache: ${firstLine(error)}`);
+          cacheProblem = true;
+        }
+      }
+      if (done && !done.cached) noteResult(concurrency, done, epoch);
       if (!done) {
         span?.end({ error: "interrupted" });
         return;
@@ -184,7 +241,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       tally.add(done);
       await record(recordings, done, facts.unrecorded);
       context.listener.onResult(info, done, job.example);
-    });
+    }, () => (concurrency.limit < knobs.exampleConcurrency ? concurrency.limit : sandbox.window));
   } finally {
     Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
     Object.assign(result, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors, evaluators: tally.evaluators() });
@@ -227,4 +284,21 @@ async function finishRecordings(recordings: ExperimentRecording[], { result, fac
 
 function note(problem: Problem, message: string): void {
   if (problem.count++ === 0) problem.first = message;
+}
+
+/** A resumed run goes on in the same run folder and the same Phoenix experiment. */
+async function reopen(sink: Sink, prior: Prior, header: ExperimentHeader): Promise<ExperimentRecording> {
+  if (!sink.reopen) throw new Error(`this backend cannot resume run ${prior.folder.run.name}`);
+  return sink.reopen(prior.folder, header);
+}
+
+/** The successful results --retry-errors carries: counted, and recorded in the new run. */
+async function carry(prior: Prior | null, examples: Example[], repetitions: number, to: { tally: Tally; recordings: ExperimentRecording[]; unrecorded: Problem }): Promise<void> {
+  if (prior?.kind !== "retry-errors") return;
+  const ids = new Set(examples.map((example) => example.id));
+  for (const result of prior.carried) {
+    if (!ids.has(result.exampleId) || result.repetition > repetitions) continue;
+    to.tally.add(result);
+    await record(to.recordings, result, to.unrecorded);
+  }
 }

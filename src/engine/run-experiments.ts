@@ -6,6 +6,7 @@ import type { RunInfo, RunListener } from "./events.js";
 import { fanOut } from "./listeners.js";
 import { runTimestamp } from "./naming.js";
 import type { Backend, ExperimentPlan } from "./ports.js";
+import type { LongRunOptions } from "./long-run.js";
 import { runExperiment } from "./run-experiment.js";
 import type { Shard } from "./shard.js";
 
@@ -25,6 +26,8 @@ export interface EngineRun {
   /** For the header: where the run store and the experiments are. */
   runsDir: string;
   experimentsDir: string;
+  /** Cache, retries, selection, resume (DESIGN.md section 18). */
+  longRun?: LongRunOptions | undefined;
   /** Run only this shard of every experiment's task calls. */
   shard?: Shard | null | undefined;
   /** Shards with one run id record into one Phoenix experiment. */
@@ -44,7 +47,20 @@ export async function runExperiments(run: EngineRun): Promise<RunResult> {
     dryRun: run.dryRun,
     timestamp: runTimestamp(),
   };
-  const context = { backend: run.backend, prefix: run.prefix, timestamp: info.timestamp, metadata: run.metadata, dryRun: run.dryRun, listener, stop, cwd: run.experimentsDir, shard: run.shard ?? null, runId: run.runId ?? null };
+  const context = {
+    backend: run.backend,
+    prefix: run.prefix,
+    timestamp: info.timestamp,
+    metadata: run.metadata,
+    dryRun: run.dryRun,
+    listener,
+    stop,
+    cwd: run.experimentsDir,
+    runsDir: run.runsDir,
+    shard: run.shard ?? null,
+    runId: run.runId ?? null,
+    ...(run.longRun ? { longRun: run.longRun } : {}),
+  };
   listener.onRunStart(info);
   const limit = pLimit(run.concurrency);
   const experiments = await Promise.all(run.plans.map((plan) => limit(() => runExperiment(plan, context))));
@@ -54,6 +70,8 @@ export async function runExperiments(run: EngineRun): Promise<RunResult> {
 
 export function runResult(experiments: ExperimentResult[], interrupted: boolean): RunResult {
   if (interrupted || experiments.some((result) => result.status === "interrupted")) return { status: "interrupted", exitCode: ExitCode.interrupted, experiments };
+  // --resume or --retry-errors refused: the data changed under the run (a usage error, DESIGN.md section 18).
+  if (experiments.some((result) => result.refused)) return { status: "failed", exitCode: ExitCode.usage, experiments };
   if (experiments.some((result) => result.status === "failed")) return { status: "failed", exitCode: ExitCode.failed, experiments };
   return { status: "passed", exitCode: ExitCode.ok, experiments };
 }

@@ -8,13 +8,19 @@ export class Tally {
   private readonly sums = new Map<string, { sum: number; scored: number; errors: number }>();
 
   constructor(evaluatorNames: string[]) {
-    for (const name of evaluatorNames) this.sums.set(name, { sum: 0, scored: 0, errors: 0 });
+    this.track(evaluatorNames);
+  }
+
+  /** Evaluators known only later (a resumed run's results are counted before the rubric's name is). */
+  track(evaluatorNames: string[]): void {
+    for (const name of evaluatorNames) if (!this.sums.has(name)) this.sums.set(name, { sum: 0, scored: 0, errors: 0 });
   }
 
   add(result: ExampleResult): void {
     this.completed++;
     if (result.status !== "ok") this.taskErrors++;
     for (const evaluation of result.evaluations) {
+      if (!this.sums.has(evaluation.name)) this.track([evaluation.name]);
       const entry = this.sums.get(evaluation.name)!;
       if (evaluation.error !== null) {
         entry.errors++;

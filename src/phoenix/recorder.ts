@@ -3,6 +3,7 @@ import pLimit from "p-limit";
 import { callPhoenix, experimentUrl, PhoenixError, type Phoenix } from "./client.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import type { RemoteDataset } from "../datasets/dataset.js";
+import { readRunFolder, type RunHead } from "../sinks/run-folder.js";
 import type { ExperimentHeader, ExperimentRecording, Sink, TaskTracer } from "../sinks/sink.js";
 import { phoenixTaskTracer } from "./task-tracer.js";
 import { findByToken, joinExperiment, runToken, type CreatedExperiment } from "./join.js";
@@ -26,7 +27,7 @@ export class PhoenixRecorder implements Sink {
     } = { headers: {} },
   ) {}
 
-  async open(header: ExperimentHeader): Promise<ExperimentRecording> {
+  async open(header: ExperimentHeader): Promise<PhoenixExperiment> {
     const { phoenix } = this;
     const remote = header.dataset.remote;
     if (!remote) throw new PhoenixError(`experiment "${header.experiment}" has no Phoenix dataset to record against`, null);
@@ -45,6 +46,41 @@ export class PhoenixRecorder implements Sink {
     const recording = new PhoenixExperiment(phoenix, experiment.id, header.name, experimentUrl(phoenix.baseUrl, remote.datasetId, experiment.id), tracer, Math.max(1, header.settings.exampleConcurrency), exampleNodeId);
     if (warning) recording.warnings.push(warning);
     return recording;
+  }
+
+  /**
+   * Records into an experiment that already exists (evalwire sync, --resume): the same posts,
+   * retries and accounting as a run.
+   */
+  attach(experiment: { id: string; datasetId: string; name: string }, concurrency: number, tracer: TaskTracer | null = null): PhoenixExperiment {
+    const nodeIdOf = this.options.nodeIdOf;
+    const exampleNodeId = (exampleId: string) => nodeIdOf?.(experiment.datasetId, exampleId) ?? exampleId;
+    return new PhoenixExperiment(this.phoenix, experiment.id, experiment.name, experimentUrl(this.phoenix.baseUrl, experiment.datasetId, experiment.id), tracer, Math.max(1, concurrency), exampleNodeId);
+  }
+
+  /**
+   * Goes on with the Phoenix experiment of an unfinished run (--resume): what the run store holds
+   * and Phoenix does not (posts lost to the crash) is posted first, as `evalwire sync` does; then
+   * new results are posted to the same experiment.
+   */
+  async reopen(head: RunHead, header: ExperimentHeader): Promise<PhoenixExperiment> {
+    const { syncRun } = await import("./sync.js");
+    const concurrency = Math.max(1, header.settings.exampleConcurrency);
+    const folder = readRunFolder(head.dir);
+    const synced = await syncRun(this.phoenix, folder, { concurrency });
+    if (synced.problem) throw new PhoenixError(`cannot bring Phoenix up to date with run ${folder.run.name}: ${synced.problem}`, null);
+    const { data } = await callPhoenix(
+      `looking up experiment ${synced.experimentId}`,
+      this.phoenix.baseUrl,
+      (signal) => this.phoenix.client.GET("/v1/experiments/{experiment_id}", { params: { path: { experiment_id: synced.experimentId } }, signal }),
+      this.phoenix.retry,
+    );
+    const experiment = data!.data;
+    const tracer =
+      this.options.traces === false
+        ? null
+        : phoenixTaskTracer({ baseUrl: this.phoenix.baseUrl, headers: this.options.headers, projectName: experiment.project_name ?? `Experiment-${experiment.id}`, experiment: header.experiment });
+    return this.attach({ id: experiment.id, datasetId: experiment.dataset_id, name: folder.run.name }, concurrency, tracer);
   }
 
   /**
@@ -81,7 +117,7 @@ export class PhoenixRecorder implements Sink {
   }
 }
 
-class PhoenixExperiment implements ExperimentRecording {
+export class PhoenixExperiment implements ExperimentRecording {
   private readonly limit;
   private readonly pending = new Set<Promise<void>>();
   private readonly counts = { runs: 0, evaluations: 0, runsLost: 0, evaluationsLost: 0 };
@@ -117,6 +153,20 @@ class PhoenixExperiment implements ExperimentRecording {
     if (this.limit.pendingCount >= backlog) return job;
   }
 
+  /** Posts evaluations of a run already in Phoenix (sync: the run got there, some of its evaluations did not). */
+  recordEvaluations(runId: string, result: ExampleResult, evaluations: Evaluation[]): Promise<void> | void {
+    this.counts.evaluations += evaluations.length;
+    const job = this.limit(() => this.postEvaluations(runId, result, evaluations));
+    this.pending.add(job);
+    void job.finally(() => this.pending.delete(job));
+    if (this.limit.pendingCount >= backlog) return job;
+  }
+
+  /** What was posted so far, and what could not be. */
+  get posted(): { runs: number; evaluations: number; runsLost: number; evaluationsLost: number } {
+    return { ...this.counts };
+  }
+
   async drain(): Promise<{ problem: string | null; warnings: string[] }> {
     while (this.pending.size > 0) await Promise.all(this.pending);
     const warning = this.tracer ? await this.tracer.close() : null;
@@ -139,9 +189,13 @@ class PhoenixExperiment implements ExperimentRecording {
     } catch (error) {
       return this.lose(1, result.evaluations.length, error);
     }
+    await this.postEvaluations(runId, result, result.evaluations);
+  }
+
+  private async postEvaluations(runId: string, result: ExampleResult, evaluations: Evaluation[]): Promise<void> {
     const end = Date.parse(result.startedAt) + result.durationMs;
     await Promise.all(
-      result.evaluations.map(async (evaluation) => {
+      evaluations.map(async (evaluation) => {
         if (this.down) return this.lose(0, 1, null);
         try {
           await this.postEvaluation(runId, evaluation, end);

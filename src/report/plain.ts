@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import type { ExperimentInfo, RunInfo, RunListener } from "../engine/events.js";
+import type { ConcurrencyChange, ExperimentInfo, RunInfo, RunListener } from "../engine/events.js";
 import type { ExperimentResult } from "../types.js";
 import { duration, header, plural, type Output } from "./format.js";
 
@@ -15,6 +15,10 @@ export class PlainReporter implements RunListener {
     this.out.write(`${pc.cyan("▶")} ${experiment.experiment} started\n`);
   }
 
+  onConcurrency(experiment: ExperimentInfo, change: ConcurrencyChange): void {
+    this.out.write(`${pc.yellow("⇅")} ${experiment.experiment}: ${concurrencyLine(change)}\n`);
+  }
+
   onExperimentEnd(result: ExperimentResult): void {
     this.out.write(`${endLine(result)}\n`);
   }
@@ -26,4 +30,8 @@ export function endLine(result: ExperimentResult): string {
   if (result.status === "passed") return `${pc.green("✔")} ${result.experiment} ${pc.dim(counts)}`;
   if (result.status === "interrupted") return `${pc.yellow("■")} ${result.experiment} interrupted ${pc.dim(counts)}`;
   return `${pc.red("✖")} ${result.experiment} ${result.failure ? pc.red(result.failure) : pc.dim(counts)}`;
+}
+
+export function concurrencyLine(change: ConcurrencyChange): string {
+  return `example concurrency ${change.previous} → ${change.limit} of ${change.max} (${change.reason === "rate-limited" ? "rate-limited: HTTP 429" : "recovering"})`;
 }

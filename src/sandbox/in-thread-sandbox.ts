@@ -18,9 +18,9 @@ export class InThreadSandbox implements Sandbox {
     this.window = options.concurrency;
   }
 
-  run({ example, repetition }: Job): Promise<ExampleResult | null> {
+  run({ example, repetition, retries, cached }: Job): Promise<ExampleResult | null> {
     const { experiment, timeoutMs, stop } = this.options;
-    return runExample(this.code, { experiment, timeoutMs, stop, example, repetition });
+    return runExample(this.code, { experiment, timeoutMs, stop, example, repetition, retries, cached });
   }
 
   async close(): Promise<void> {}

@@ -6,6 +6,8 @@ export type ToWorker =
   /** Load the folder's code; run at most `concurrency` calls at once. */
   | { t: "load"; folder: ExperimentFolder; concurrency: number }
   | { t: "jobs"; jobs: WorkerJob[] }
+  /** Calls in flight at once from now on (adaptive concurrency: fewer after HTTP 429s). */
+  | { t: "concurrency"; limit: number }
   /** Abort every call in flight (Ctrl-C): their signals fire, and they come back as interrupted. */
   | { t: "stop" };
 
@@ -15,6 +17,10 @@ export interface WorkerJob {
   example: Example;
   repetition: number;
   timeoutMs: number;
+  /** Tries after the first for a transient task error. */
+  retries?: number;
+  /** A cached output: the task is not called, the evaluators score this. */
+  cached?: { output: unknown; storedAt: string; durationMs: number };
 }
 
 /** What the worker tells the main thread. */

@@ -31,6 +31,8 @@ const stopGraceMs = 1000;
 export class WorkerSandbox implements Sandbox {
   evaluators: string[] = [];
   readonly window: number;
+  /** Calls the worker runs at once: the example concurrency, lower while rate-limited. */
+  private concurrency: number;
   private worker!: Worker;
   private shared!: Int32Array;
   /** Every call asked for and not yet answered, in the order asked (seq order). */
@@ -50,6 +52,7 @@ export class WorkerSandbox implements Sandbox {
     private readonly options: WorkerSandboxOptions,
   ) {
     this.window = options.concurrency + sentAhead;
+    this.concurrency = options.concurrency;
     this.watchdog = setInterval(() => this.watch(), Math.max(beatMs * 2, 100));
     this.watchdog.unref();
     options.stop.addEventListener("abort", () => this.interrupt(), { once: true });
@@ -69,13 +72,26 @@ export class WorkerSandbox implements Sandbox {
 
   run(job: Job): Promise<ExampleResult | null> {
     if (this.closed || this.options.stop.aborted) return Promise.resolve(null);
-    const workerJob: WorkerJob = { seq: ++this.seq, experiment: this.folder.name, example: job.example, repetition: job.repetition, timeoutMs: this.options.timeoutMs };
+    const workerJob: WorkerJob = {
+      seq: ++this.seq,
+      experiment: this.folder.name,
+      example: job.example,
+      repetition: job.repetition,
+      timeoutMs: this.options.timeoutMs,
+      ...(job.retries ? { retries: job.retries } : {}),
+      ...(job.cached ? { cached: job.cached } : {}),
+    };
     return new Promise((resolve) => {
       const entry: Pending = { job: workerJob, sentAt: 0, resolve };
       this.pending.set(workerJob.seq, entry);
       this.unsent.push(entry);
       this.scheduleFlush();
     });
+  }
+
+  setConcurrency(limit: number): void {
+    this.concurrency = limit;
+    if (this.worker && !this.restarting && !this.closed) this.send({ t: "concurrency", limit });
   }
 
   async close(): Promise<void> {
@@ -159,7 +175,7 @@ export class WorkerSandbox implements Sandbox {
         settle(() => reject(new LoadError(`${shownPath(loading)}: stopped its thread while loading (exit code ${code})`)));
         if (!this.ended.has(worker) && !this.closed) this.lost(`the worker running this experiment's code stopped (exit code ${code})`);
       });
-      this.send({ t: "load", folder: this.folder, concurrency: this.options.concurrency });
+      this.send({ t: "load", folder: this.folder, concurrency: this.concurrency });
     });
   }
 

@@ -40,6 +40,10 @@ function onMessage(message: ToWorker): void {
       for (const job of message.jobs) queue.push(job);
       tick();
       return;
+    case "concurrency":
+      concurrency = message.limit;
+      tick();
+      return;
     case "stop":
       stop.abort(new Error("interrupted"));
       for (const job of queue.slice(head)) outbox.push([job.seq, null]);

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { parseShard, shardSuffix } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
@@ -6,6 +6,7 @@ import { fileInTheWay } from "../file-in-the-way.js";
 import { writeAtomically } from "../write-atomically.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
+import type { RunHead } from "./run-folder.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
 
 /**
@@ -36,32 +37,26 @@ export class RunStore implements Sink {
       rmSync(dir, { recursive: true, force: true });
       throw error;
     }
-    let size = 0;
-    let unrecorded = 0;
-    return {
-      kind: "store",
-      name,
-      location: dir,
-      record(result: ExampleResult) {
-        try {
-          size += writeWhole(fd, Buffer.from(`${JSON.stringify(result)}\n`), size);
-        } catch (error) {
-          unrecorded++;
-          throw error;
-        }
-      },
-      finish(result: ExperimentResult) {
-        closeSync(fd);
-        const { experiment: _e, name: _n, dataset, runPath: _r, ...summary } = result;
-        const final = { ...run, dataset: { ...run.dataset, ...dataset }, status: summary.status, endedAt: new Date().toISOString(), summary };
-        try {
-          writeJsonAtomically(runFile, final);
-        } catch (error) {
-          // No room for a second copy: the summary is written over run.json, whose blocks are already ours.
-          if (!isDiskFull(error) || !writeInPlace(runFile, final, run)) throw withUnrecorded(error, unrecorded);
-        }
-      },
+    return recording(name, dir, run, fd, 0);
+  }
+
+  /**
+   * Opens a run folder again to finish it (`--resume`): a last line torn by a crash is cut off, so
+   * the next result starts on a line of its own, and results are appended after those recorded.
+   */
+  reopen({ dir }: Pick<RunHead, "dir">): ExperimentRecording {
+    const runFile = join(dir, "run.json");
+    const fd = openSync(join(dir, "results.jsonl"), "a+");
+    const size = cutTornLine(fd);
+    const { endedAt: _e, summary: _s, ...before } = JSON.parse(readFileSync(runFile, "utf8")) as Record<string, unknown>;
+    const run: Record<string, unknown> & { dataset: object } = {
+      ...before,
+      dataset: before.dataset as object,
+      status: "running",
+      resumedAt: [...((before.resumedAt as string[] | undefined) ?? []), new Date().toISOString()],
     };
+    writeJsonAtomically(runFile, run);
+    return recording(before.name as string, dir, run, fd, size);
   }
 
   /** Two runs never share a folder: a taken name gets `-2`, `-3`… (mkdir is the atomic claim). */
@@ -78,6 +73,54 @@ export class RunStore implements Sink {
       }
     }
   }
+}
+
+/** Where one experiment's results go in its run folder; `size` is what results.jsonl holds already. */
+function recording(name: string, dir: string, run: { dataset: object }, fd: number, size: number): ExperimentRecording {
+  const runFile = join(dir, "run.json");
+  let unrecorded = 0;
+  return {
+    kind: "store",
+    name,
+    location: dir,
+    record(result: ExampleResult) {
+      try {
+        size += writeWhole(fd, Buffer.from(`${JSON.stringify(result)}\n`), size);
+      } catch (error) {
+        unrecorded++;
+        throw error;
+      }
+    },
+    finish(result: ExperimentResult) {
+      closeSync(fd);
+      const { experiment: _e, name: _n, dataset, runPath: _r, ...summary } = result;
+      const final = { ...run, dataset: { ...run.dataset, ...dataset }, status: summary.status, endedAt: new Date().toISOString(), summary };
+      try {
+        writeJsonAtomically(runFile, final);
+      } catch (error) {
+        // No room for a second copy: the summary is written over run.json, whose blocks are already ours.
+        if (!isDiskFull(error) || !writeInPlace(runFile, final, run)) throw withUnrecorded(error, unrecorded);
+      }
+    },
+  };
+}
+
+/** Cuts results.jsonl back to its last newline (what follows is a line a crash left half-written); returns the size kept. */
+function cutTornLine(fd: number): number {
+  const size = fstatSync(fd).size;
+  const chunk = Buffer.alloc(Math.min(size, 64 * 1024));
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - chunk.length);
+    const read = readSync(fd, chunk, 0, end - start, start);
+    const newline = chunk.subarray(0, read).lastIndexOf(0x0a);
+    if (newline >= 0) {
+      if (start + newline + 1 < size) ftruncateSync(fd, start + newline + 1);
+      return start + newline + 1;
+    }
+    end = start;
+  }
+  if (size > 0) ftruncateSync(fd, 0);
+  return 0;
 }
 
 /**

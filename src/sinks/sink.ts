@@ -1,5 +1,7 @@
 import type { RemoteDataset } from "../datasets/dataset.js";
+import type { Selection } from "../datasets/selection.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
+import type { RunHead } from "./run-folder.js";
 import type { Example } from "../types.js";
 
 export interface ExperimentHeader {
@@ -18,6 +20,10 @@ export interface ExperimentHeader {
   runId?: string | null;
   /** Links from the sinks opened before this one. */
   links?: Record<string, unknown>;
+  /** The content hash of the task file and its local imports: a resumed run must have the same. */
+  task?: { hash: string } | undefined;
+  /** Set when the run takes only some examples (--limit, --sample, --example). */
+  selection?: { description: string; partial: boolean; choice: Selection } | undefined;
 }
 
 /** Where one experiment's results are recorded, each as it finishes. */
@@ -40,6 +46,8 @@ export interface ExperimentRecording {
 
 export interface Sink {
   open(header: ExperimentHeader): ExperimentRecording | Promise<ExperimentRecording>;
+  /** Goes on recording an unfinished run (--resume): the same folder, the same remote experiment. */
+  reopen?(run: RunHead, header: ExperimentHeader): ExperimentRecording | Promise<ExperimentRecording>;
 }
 
 /** One task call's span, when a sink records traces. */

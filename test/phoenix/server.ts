@@ -125,12 +125,13 @@ async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
 /**
  * Starts `phoenix serve` from the installed venv and resolves once GET /healthz answers OK. With
  * `databaseUrl` (a PostgreSQL URL) it keeps its data there instead of SQLite in its working folder.
+ * `workingDir`: a folder of the caller's, kept on stop, so a later server started on it has the same data.
  */
-export async function startPhoenix(options: { timeoutMs?: number; databaseUrl?: string } = {}): Promise<PhoenixServer> {
+export async function startPhoenix(options: { timeoutMs?: number; databaseUrl?: string; workingDir?: string } = {}): Promise<PhoenixServer> {
   const timeoutMs = options.timeoutMs ?? 90_000;
   if (!existsSync(phoenixBin)) throw new Error(`Phoenix is not installed: ${phoenixBin} is missing (run installPhoenix first)`);
   const [port, grpcPort] = await freePorts(2);
-  const workingDir = mkdtempSync(join(tmpdir(), "evalwire-phoenix-"));
+  const workingDir = options.workingDir ?? mkdtempSync(join(tmpdir(), "evalwire-phoenix-"));
   const logFile = join(workingDir, "server.log");
 
   // The server gets its own PHOENIX_* settings only: it reads PHOENIX_HOST as a bind address,
@@ -169,7 +170,7 @@ export async function startPhoenix(options: { timeoutMs?: number; databaseUrl?: 
   const url = `http://127.0.0.1:${port}`;
   const cleanUp = async (): Promise<void> => {
     await kill(child, exited);
-    rmSync(workingDir, { recursive: true, force: true });
+    if (!options.workingDir) rmSync(workingDir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + timeoutMs;

@@ -121,10 +121,11 @@ describe("evalwire.toml.example", () => {
     const cwd = project(readFileSync(join(root, "evalwire.toml.example"), "utf8"));
     const settings = resolveSettings({}, {}, cwd);
     const defaults = resolveSettings({}, {}, project());
-    expect({ ...settings, configFile: null, experimentsDir: "", runsDir: "", knobs: { ...settings.knobs, metadata: {} }, judge: { ...settings.judge, cacheDir: "" } }).toEqual({
+    expect({ ...settings, configFile: null, experimentsDir: "", runsDir: "", cache: { ...settings.cache, dir: "" }, knobs: { ...settings.knobs, metadata: {} }, judge: { ...settings.judge, cacheDir: "" } }).toEqual({
       ...defaults,
       experimentsDir: "",
       runsDir: "",
+      cache: { ...defaults.cache, dir: "" },
       judge: { ...defaults.judge, cacheDir: "" },
     });
     expect(settings.knobs.metadata).toEqual({ team: "search" });

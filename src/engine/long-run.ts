@@ -1,0 +1,148 @@
+import { type CacheMode, readsCache, TaskCache, taskCacheDir, writesCache } from "../cache/task-cache.js";
+import { callKey, taskSourceHash } from "../cache/task-key.js";
+import type { Dataset } from "../datasets/dataset.js";
+import { describeSelection, type Selection, selectExamples } from "../datasets/selection.js";
+import { firstLine } from "../errors.js";
+import { newestUnfinishedRun, resumeRefusal } from "../resume/resume-point.js";
+import { shownPath } from "../shown-path.js";
+import { type RunHead, readRunFile, readRunFolder, resultKey, scanResults } from "../sinks/run-folder.js";
+import type { Example, ExampleResult } from "../types.js";
+import type { Job } from "./ports.js";
+
+/** DESIGN.md section 18: what a run may reuse, skip, retry or leave out. Every part is optional. */
+export interface LongRunOptions {
+  /** Only some examples (--limit, --sample, --example): the run is recorded as partial. */
+  selection?: Selection | null | undefined;
+  /** Tries after the first for a task call that failed with a transient error. */
+  retries?: number | undefined;
+  cache?: { mode: CacheMode; key: string | null; dir: string } | undefined;
+  /** Finish an unfinished run: true for the newest of each experiment, or a run folder. */
+  resume?: true | string | null | undefined;
+  /** A run folder whose errored task calls run again, in a new run that carries its other results. */
+  retryErrors?: string | null | undefined;
+}
+
+/** The examples a run takes, or why it cannot run (an --example id the dataset lacks). */
+export function chooseExamples(
+  dataset: Dataset,
+  selection: Selection | null | undefined,
+): { examples: Example[]; selection?: { description: string; partial: boolean; choice: Selection }; problem?: string } {
+  if (!selection) return { examples: dataset.examples };
+  const chosen = selectExamples(dataset.examples, selection);
+  if (chosen.missing.length > 0) {
+    return { examples: [], problem: `dataset "${dataset.name}" has no example ${chosen.missing.map((id) => `"${id}"`).join(", ")} (--example takes an example id as in results.jsonl)` };
+  }
+  return { examples: chosen.examples, selection: { description: describeSelection(selection), partial: chosen.partial, choice: selection } };
+}
+
+/** The task's content hash, or null (with the reason) when esbuild cannot follow its imports. */
+export async function taskHash(taskFile: string | undefined): Promise<{ hash: string | null; problem: string | null }> {
+  if (!taskFile) return { hash: null, problem: null };
+  try {
+    return { hash: (await taskSourceHash(taskFile)).hash, problem: null };
+  } catch (error) {
+    return { hash: null, problem: firstLine(error) };
+  }
+}
+
+/** An earlier run this one continues (--resume) or redoes the errors of (--retry-errors). */
+export interface Prior {
+  kind: "resume" | "retry-errors";
+  folder: RunHead;
+  /** (example, repetition) pairs not to run again. */
+  done: Set<string>;
+  /** For --retry-errors: the successful results carried into the new run. */
+  carried: ExampleResult[];
+  /** For --retry-errors: the pairs to run again (all others are carried, or were never run). */
+  rerun: Set<string> | null;
+}
+
+/**
+ * Finds and checks the run to continue. `refusal` names what changed (exit 2); null prior with no
+ * refusal means a fresh run (no unfinished run of this experiment). A resumed run's results are
+ * read once, as a stream: each goes to `onKept` (to be counted) and only its key is kept.
+ */
+export function priorRun(
+  options: LongRunOptions,
+  current: { experiment: string; runsDir: string; datasetVersion: string | null; taskHash: string | null },
+  onKept: (result: ExampleResult) => void,
+): { prior: Prior | null; refusal: string | null; note: string | null } {
+  if (options.retryErrors) {
+    const folder = readRunFolder(options.retryErrors);
+    if (folder.run.experiment !== current.experiment) return { prior: null, refusal: `run ${folder.run.name} is of experiment ${folder.run.experiment}, not ${current.experiment}`, note: null };
+    const was = folder.run.dataset.version ?? null;
+    if (was !== current.datasetVersion) {
+      return {
+        prior: null,
+        refusal: `the dataset "${folder.run.dataset.name}" changed since run ${folder.run.name} (version ${was ?? "unknown"}, now ${current.datasetVersion ?? "unknown"}); its results cannot be carried`,
+        note: null,
+      };
+    }
+    const carried = folder.results.filter((result) => result.status === "ok");
+    const rerun = new Set(folder.results.filter((result) => result.status !== "ok").map((result) => resultKey(result.exampleId, result.repetition)));
+    const done = new Set(carried.map((result) => resultKey(result.exampleId, result.repetition)));
+    const note = `retrying ${rerun.size} errored task call${rerun.size === 1 ? "" : "s"} of ${folder.run.name}; carrying ${carried.length} result${carried.length === 1 ? "" : "s"}`;
+    return { prior: { kind: "retry-errors", folder, done, carried, rerun }, refusal: null, note };
+  }
+  if (!options.resume) return { prior: null, refusal: null, note: null };
+  const dir = options.resume === true ? newestUnfinishedRun(current.runsDir, current.experiment) : options.resume;
+  if (!dir) return { prior: null, refusal: null, note: `no unfinished run of ${current.experiment} in ${shownPath(current.runsDir)}: starting a new one` };
+  const run = readRunFile(dir);
+  const refusal = resumeRefusal(run, { experiment: current.experiment, datasetVersion: current.datasetVersion, taskHash: current.taskHash });
+  if (refusal) return { prior: null, refusal, note: null };
+  const done = new Set<string>();
+  const skippedLines = scanResults(dir, (result) => {
+    const key = resultKey(result.exampleId, result.repetition);
+    if (done.has(key)) return;
+    done.add(key);
+    onKept(result);
+  });
+  const torn = skippedLines.length > 0 ? ` (an unreadable line ${skippedLines.join(", ")} dropped)` : "";
+  const note = `resuming ${run.name}: ${done.size} task call${done.size === 1 ? "" : "s"} already recorded${torn}`;
+  return { prior: { kind: "resume", folder: { dir, run, skippedLines }, done, carried: [], rerun: null }, refusal: null, note };
+}
+
+/** The (example, repetition) calls still to make; `wanted` narrows them further (a shard). */
+export function* jobsToRun(examples: Example[], repetitions: number, prior: Prior | null, wanted?: (exampleId: string, repetition: number) => boolean): Generator<Job> {
+  for (const example of examples) {
+    for (let repetition = 1; repetition <= repetitions; repetition++) {
+      if (wanted && !wanted(example.id, repetition)) continue;
+      const key = resultKey(example.id, repetition);
+      if (prior?.done.has(key)) continue;
+      if (prior?.rerun && !prior.rerun.has(key)) continue;
+      yield { example, repetition };
+    }
+  }
+}
+
+/** The task cache as one experiment uses it, or null when off. */
+export class ExperimentCache {
+  private readonly store: TaskCache;
+
+  constructor(
+    private readonly options: NonNullable<LongRunOptions["cache"]>,
+    private readonly task: string,
+  ) {
+    this.store = new TaskCache(taskCacheDir(options.dir));
+  }
+
+  static open(options: LongRunOptions["cache"], task: string | null): ExperimentCache | null {
+    return options && options.mode !== "off" && task ? new ExperimentCache(options, task) : null;
+  }
+
+  keyOf(job: Job): string {
+    return callKey({ task: this.task, example: { id: job.example.id, input: job.example.input }, repetition: job.repetition, extras: [this.options.key] });
+  }
+
+  /** The job with its cached output, when there is one and the mode reads. */
+  lookUp(job: Job, key: string): Job {
+    if (!readsCache(this.options.mode)) return job;
+    const hit = this.store.get(key);
+    return hit ? { ...job, cached: { output: hit.output, storedAt: hit.storedAt, durationMs: hit.durationMs } } : job;
+  }
+
+  /** Stores a call that succeeded, when the mode writes; an error never is. */
+  keep(key: string, result: ExampleResult): void {
+    if (writesCache(this.options.mode) && !result.cached) this.store.put(key, result);
+  }
+}

@@ -1,0 +1,45 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RunFile } from "../sinks/run-folder.js";
+
+/** What a run is checked against before it is resumed: the experiment as it is now. */
+export interface CurrentExperiment {
+  experiment: string;
+  datasetVersion: string | null;
+  /** TaskSource.hash of the task file and its local imports. */
+  taskHash: string | null;
+}
+
+/**
+ * Why `run` cannot be resumed as the experiment is now, naming what changed, or null when it can.
+ * Results made by other code or on other examples would not be one run.
+ */
+export function resumeRefusal(run: RunFile & { task?: { hash?: string } }, now: CurrentExperiment): string | null {
+  if (run.experiment !== now.experiment) return `run ${run.name} is of experiment ${run.experiment}, not ${now.experiment}`;
+  if (run.status !== "running" && run.status !== "interrupted")
+    return `run ${run.name} is not unfinished (it ${run.status === "passed" || run.status === "failed" ? run.status : `is ${run.status}`}); nothing to resume`;
+  const was = run.dataset.version ?? null;
+  if (was !== now.datasetVersion) return `the dataset "${run.dataset.name}" changed since run ${run.name} (version ${was ?? "unknown"}, now ${now.datasetVersion ?? "unknown"}); start a new run`;
+  const taskWas = run.task?.hash ?? null;
+  if (taskWas === null) return `run ${run.name} does not record its task's content hash (recorded by an older evalwire); start a new run`;
+  if (taskWas !== now.taskHash) return `the task of ${now.experiment} changed since run ${run.name} (task file or a file it imports); start a new run`;
+  return null;
+}
+
+/** The newest run of `experiment` in `runsDir` that did not finish (crashed, killed or interrupted), or null. */
+export function newestUnfinishedRun(runsDir: string, experiment: string): string | null {
+  if (!existsSync(runsDir)) return null;
+  let newest: { dir: string; startedAt: string } | null = null;
+  for (const name of readdirSync(runsDir)) {
+    const dir = join(runsDir, name);
+    let run: Partial<RunFile>;
+    try {
+      run = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as Partial<RunFile>;
+    } catch {
+      continue;
+    }
+    if (run.experiment !== experiment || (run.status !== "running" && run.status !== "interrupted") || typeof run.startedAt !== "string") continue;
+    if (!newest || run.startedAt > newest.startedAt) newest = { dir, startedAt: run.startedAt };
+  }
+  return newest?.dir ?? null;
+}

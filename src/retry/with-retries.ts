@@ -1,0 +1,49 @@
+import type { Attempt } from "../types.js";
+import { type BackoffOptions, defaultBackoff, retryDelay, sleep } from "./backoff.js";
+import type { ErrorClass } from "./transient.js";
+
+export type { Attempt };
+
+/** One task call's outcome, as plain data (see classifyError); `detail` is the caller's own. */
+export type AttemptOutcome<T, D = unknown> = { ok: true; value: T } | { ok: false; error: string; failure: ErrorClass; detail?: D };
+
+export interface RetryOptions {
+  /** Tries after the first (`--retries`, default 0). */
+  retries: number;
+  /** Stops waiting and trying when it aborts (Ctrl-C). */
+  signal?: AbortSignal;
+  backoff?: BackoffOptions;
+  random?: () => number;
+  wait?: (ms: number, signal?: AbortSignal) => Promise<boolean>;
+}
+
+/**
+ * Calls `call` until it succeeds, fails with an error that is not transient, or has been retried
+ * `retries` times; waits between tries as retryDelay says. Returns the last outcome (null when a
+ * call was interrupted) and every attempt, the failed ones included, so the result can show what
+ * happened.
+ */
+export async function withRetries<T, D>(
+  call: (attempt: number) => Promise<AttemptOutcome<T, D> | null>,
+  options: RetryOptions,
+): Promise<{ outcome: AttemptOutcome<T, D> | null; attempts: Attempt[] }> {
+  const attempts: Attempt[] = [];
+  const wait = options.wait ?? sleep;
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await call(attempt);
+    if (outcome === null) return { outcome, attempts };
+    if (outcome.ok) {
+      attempts.push({ attempt, error: null, status: null, retriedBecause: null, waitedMs: 0 });
+      return { outcome, attempts };
+    }
+    const retry = outcome.failure.transient !== null && attempt <= options.retries && !options.signal?.aborted;
+    const waitedMs = retry ? retryDelay(attempt, outcome.failure, options.backoff ?? defaultBackoff, options.random) : 0;
+    attempts.push({ attempt, error: outcome.error, status: outcome.failure.status, retriedBecause: retry ? outcome.failure.transient : null, waitedMs });
+    if (!retry) return { outcome, attempts };
+    if (!(await wait(waitedMs, options.signal))) {
+      // Interrupted while waiting: there was no next try.
+      attempts[attempts.length - 1] = { attempt, error: outcome.error, status: outcome.failure.status, retriedBecause: null, waitedMs: 0 };
+      return { outcome, attempts };
+    }
+  }
+}

@@ -1,0 +1,166 @@
+// DESIGN.md section 18 from the outside: the task cache, selection, --resume after a SIGKILL and
+// --retry-errors, each with a task that counts its calls in a file.
+import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { collect, startCli } from "../helpers/cli.js";
+import { describeRun, evalwire, fixture, readResults, readRun, runDirs, useTempDirs, waitFor } from "./_support.js";
+
+const temp = useTempDirs();
+
+/** A copy of the counting experiment in a fresh folder; `calls()` reads what the task counted. */
+function project(): { cwd: string; experiments: string; env: Record<string, string>; calls: () => string[] } {
+  const cwd = temp();
+  const experiments = join(cwd, "experiments");
+  cpSync(fixture("long-runs"), experiments, { recursive: true });
+  const count = join(cwd, "calls.txt");
+  return { cwd, experiments, env: { COUNT_FILE: count }, calls: () => (existsSync(count) ? readFileSync(count, "utf8").split("\n").filter(Boolean) : []) };
+}
+
+const key = (result: any) => `${result.exampleId}#${result.repetition}`;
+
+describe("evalwire run --cache", () => {
+  it("calls the task 0 times for what it has, again for an error, and again for all after a change to an imported helper", async () => {
+    const p = project();
+    const first = await evalwire(["run", "--experiments", p.experiments, "--cache"], p.cwd, p.env);
+    expect(first.code, describeRun(first)).toBe(1); // ex-3 throws
+    expect(p.calls()).toHaveLength(6);
+
+    const second = await evalwire(["run", "--experiments", p.experiments, "--cache"], p.cwd, p.env);
+    expect(second.code, describeRun(second)).toBe(1);
+    // Only the error ran again: errors are never cached.
+    expect(p.calls().slice(6)).toEqual(["ex-3 1"]);
+    const [, secondDir] = runDirs(p.cwd).sort();
+    const results = readResults(secondDir!);
+    expect(results).toHaveLength(6);
+    for (const result of results) {
+      if (result.exampleId === "ex-3") expect(result.cached).toBeUndefined();
+      else {
+        // Marked, scored again, and out of the latency figures (the call took no time now).
+        expect(result.cached).toEqual({ storedAt: expect.any(String), durationMs: expect.any(Number) });
+        expect(result.durationMs).toBe(0);
+        expect(result.evaluations.map((e: any) => [e.name, e.score])).toEqual([["doubled", 1]]);
+      }
+    }
+
+    writeFileSync(join(p.experiments, "counting", "_helper.ts"), "// changed\nexport const answer = (n: number) => ({ answer: n + n });\n");
+    const third = await evalwire(["run", "--experiments", p.experiments, "--cache"], p.cwd, p.env);
+    expect(third.code, describeRun(third)).toBe(1);
+    expect(p.calls().slice(7).sort()).toEqual(["ex-1 1", "ex-2 1", "ex-3 1", "ex-4 1", "ex-5 1", "ex-6 1"]);
+
+    // --cache read takes what is there and stores nothing new; cache clear empties it.
+    const cleared = await evalwire(["cache", "clear"], p.cwd, p.env);
+    expect(cleared.code, describeRun(cleared)).toBe(0);
+    expect(cleared.stdout).toBe("Removed 10 cached task outputs from .evalwire/cache/tasks\n");
+    const read = await evalwire(["run", "--experiments", p.experiments, "--cache", "read"], p.cwd, p.env);
+    expect(read.code, describeRun(read)).toBe(1);
+    expect(p.calls()).toHaveLength(13 + 6);
+    expect((await evalwire(["cache", "clear"], p.cwd, p.env)).stdout).toBe("Removed 0 cached task outputs from .evalwire/cache/tasks\n");
+  });
+});
+
+describe("evalwire run --limit / --sample / --example", () => {
+  it("runs the chosen examples and records the run as partial", async () => {
+    const p = project();
+    const limited = await evalwire(["run", "--experiments", p.experiments, "--limit", "2"], p.cwd, p.env);
+    expect(limited.code, describeRun(limited)).toBe(0);
+    const limitedDir = runDirs(p.cwd)[0]!;
+    expect(readResults(limitedDir).map(key)).toEqual(["ex-1#1", "ex-2#1"]);
+    expect(readRun(limitedDir)).toMatchObject({ planned: 2, selection: { description: "the first 2", partial: true }, metadata: { evalwire_partial: true } });
+
+    const sampled = [];
+    for (let i = 0; i < 2; i++) {
+      const cwd = temp();
+      const r = await evalwire(["run", "--experiments", p.experiments, "--sample", "3", "--seed", "nightly"], cwd, p.env);
+      expect(r.code, describeRun(r)).toBeLessThanOrEqual(1);
+      sampled.push(readResults(runDirs(cwd)[0]!).map(key).sort());
+    }
+    expect(sampled[0]).toHaveLength(3);
+    expect(sampled[1]).toEqual(sampled[0]);
+
+    const one = await evalwire(["run", "--experiments", p.experiments, "--example", "ex-5", "--example", "ex-2"], temp(), p.env);
+    expect(one.code, describeRun(one)).toBe(0);
+
+    const missing = await evalwire(["run", "--experiments", p.experiments, "--example", "ex-99"], p.cwd, p.env);
+    expect(missing.code, describeRun(missing)).toBe(1);
+    expect(missing.stdout).toContain('dataset "counting" has no example "ex-99"');
+  });
+});
+
+describe("evalwire run --retry-errors RUN", () => {
+  it("carries the successful results and calls the task only for the errored ones", async () => {
+    const p = project();
+    const first = await evalwire(["run", "--experiments", p.experiments], p.cwd, p.env);
+    expect(first.code, describeRun(first)).toBe(1);
+    const firstDir = runDirs(p.cwd)[0]!;
+    const name = readRun(firstDir).name;
+
+    const again = await evalwire(["run", "--experiments", p.experiments, "--retry-errors", name], p.cwd, { ...p.env, HEALED: "1" });
+    expect(again.code, describeRun(again)).toBe(0);
+    expect(p.calls().slice(6)).toEqual(["ex-3 1"]);
+    const secondDir = runDirs(p.cwd).find((dir) => dir !== firstDir)!;
+    const results = readResults(secondDir);
+    expect(results.map(key).sort()).toEqual(["ex-1#1", "ex-2#1", "ex-3#1", "ex-4#1", "ex-5#1", "ex-6#1"]);
+    expect(results.every((result: any) => result.status === "ok")).toBe(true);
+    expect(readRun(secondDir)).toMatchObject({ status: "passed", metadata: { evalwire_retry_errors_of: name } });
+  });
+});
+
+describe("evalwire run --resume", () => {
+  it("after a SIGKILL and a torn last line, finishes the run with every example recorded exactly once", async () => {
+    const p = project();
+    // Slow examples, so the run is killed in the middle.
+    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 150 } }));
+    writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
+    const child = startCli(["run", "--experiments", p.experiments, "--example-concurrency", "2", "--repetitions", "2"], { cwd: p.cwd, env: p.env });
+    const done = collect(child);
+    const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder").catch((error) => {
+      child.kill("SIGKILL");
+      throw error;
+    });
+    await waitFor(() => readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").length > 8, 30_000, "8 results");
+    child.kill("SIGKILL");
+    await done;
+    // The kill may land between two writes; make the last line torn for certain.
+    appendFileSync(join(runDir, "results.jsonl"), '{"exampleId":"ex-30","repetition":2,"sta');
+    const before = readFileSync(join(runDir, "results.jsonl"), "utf8")
+      .split("\n")
+      .filter((line) => line.endsWith("}")).length;
+    expect(readRun(runDir).status).toBe("running");
+
+    const resumed = await evalwire(["run", "--experiments", p.experiments, "--resume"], p.cwd, p.env);
+    expect(resumed.code, describeRun(resumed)).toBe(0);
+    expect(resumed.all).toContain(`resuming ${readRun(runDir).name}: ${before} task calls already recorded (an unreadable line`);
+    expect(runDirs(p.cwd)).toEqual([runDir]);
+    const lines = readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").filter(Boolean);
+    const results = lines.map((line) => JSON.parse(line));
+    expect(results).toHaveLength(60);
+    expect(new Set(results.map(key)).size).toBe(60);
+    expect(readRun(runDir)).toMatchObject({ status: "passed", summary: { completed: 60, planned: 60 } });
+    // The calls recorded before the kill were not made again.
+    const recordedCalls = new Set(results.slice(0, before).map((result: any) => `${result.exampleId} ${result.repetition}`));
+    const afterResume = p.calls().slice(-(60 - before));
+    expect(afterResume.filter((call) => recordedCalls.has(call))).toEqual([]);
+  });
+
+  it("refuses, naming what changed, when the dataset or the task changed (exit 2)", async () => {
+    const p = project();
+    const child = startCli(["run", "--experiments", p.experiments], { cwd: p.cwd, env: p.env });
+    const done = collect(child);
+    const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder");
+    await done;
+    // Make it look unfinished, then change the dataset.
+    const run = readRun(runDir);
+    writeFileSync(join(runDir, "run.json"), JSON.stringify({ ...run, status: "running", summary: undefined }));
+    appendFileSync(join(p.experiments, "counting", "dataset.jsonl"), '{"id":"ex-7","input":{"n":7}}\n');
+    const changedData = await evalwire(["run", "--experiments", p.experiments, "--resume", run.name], p.cwd, p.env);
+    expect(changedData.code, describeRun(changedData)).toBe(2);
+    expect(changedData.all).toMatch(new RegExp(`the dataset "counting" changed since run ${run.name} \\(version sha256:\\w+, now sha256:\\w+\\); start a new run`));
+
+    writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), readFileSync(fixture("long-runs", "counting", "dataset.jsonl")));
+    writeFileSync(join(p.experiments, "counting", "_helper.ts"), "export const answer = (n: number) => ({ answer: 2 * n });\n");
+    const changedTask = await evalwire(["run", "--experiments", p.experiments, "--resume", run.name], p.cwd, p.env);
+    expect(changedTask.code, describeRun(changedTask)).toBe(2);
+    expect(changedTask.all).toContain(`the task of counting changed since run ${run.name} (task file or a file it imports); start a new run`);
+  });
+});
