@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { snapshot } from "../helpers/cli.js";
@@ -161,6 +161,7 @@ describe("evalwire run: the run store", () => {
 
   it("--concurrency 2 runs experiments in parallel, --example-concurrency 3 keeps 3 examples in flight, --prefix names the runs", async () => {
     const cwd = temp();
+    writeFileSync(join(cwd, "expect-overlap"), "");
     const r = await evalwire(["run", "--experiments", fixture("concurrency"), "--concurrency", "2", "--example-concurrency", "3", "--prefix", "nightly"], cwd);
     expect(r.code, describeRun(r)).toBe(0);
     expect(runFolders(cwd).every((name) => name.startsWith("nightly_"))).toBe(true);
