@@ -1,6 +1,7 @@
 import type { DatasetFlags, OnExist, SettingsFlags } from "../config/settings.js";
 import { namePart as namePattern, namePartRule } from "../config/name-part.js";
 import { UsageError } from "../errors.js";
+import { parseMaxErrors, parseThresholdFlag } from "../judge/thresholds.js";
 
 /** Every flag of `run`, once: its name comes from the key, so a flag cannot drift from its setting. */
 export interface RunFlags extends SettingsFlags {
@@ -45,6 +46,14 @@ function backend(value: string): "local" | "phoenix" {
   return value;
 }
 
+function nonNegative(flag: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (value.trim() === "" || !Number.isFinite(number) || number < 0) throw new UsageError(`${flag} takes a number from 0 up, such as 0.02 (got ${JSON.stringify(value)})`);
+    return number;
+  };
+}
+
 export const runOptions = {
   experiments: { flags: "--experiments <dir>", description: "folder of experiments (default: [experiments] dir, else ./experiments)" },
   name: { flags: "--name <name>", description: "run only this experiment; repeat for several", parse: repeatable },
@@ -58,7 +67,13 @@ export const runOptions = {
   backend: { flags: "--backend <kind>", description: "local or phoenix (default: phoenix when a Phoenix URL is set, else local)", parse: backend },
   phoenixUrl: { flags: "--phoenix-url <url>", description: "Phoenix server URL (else PHOENIX_HOST, else [phoenix] base_url)" },
   config: { flags: "--config <path>", description: "evalwire.toml to use (default ./evalwire.toml if present)" },
-  quiet: { flags: "--quiet", description: "print only failures and the closing line" },
+  threshold: { flags: "--threshold <name=mean>", description: "fail an experiment whose mean score of evaluator name is below mean; repeat for several (wins over [thresholds])", parse: (value, previous) => parseThresholdFlag(value, previous as Record<string, number> | undefined) },
+  maxErrors: { flags: "--max-errors <n|p%>", description: "task and evaluator errors allowed per experiment: a count or a share of task calls (default 0)", parse: (value) => parseMaxErrors(value, "--max-errors") },
+  baseline: { flags: "--baseline [ref]", description: "compare with an earlier run: latest (default), a run name or folder, or a Phoenix experiment id" },
+  maxMeanDrop: { flags: "--max-mean-drop <x>", description: "with --baseline: fail when an evaluator's mean drops by more than x", parse: nonNegative("--max-mean-drop") },
+  maxRegressions: { flags: "--max-regressions <n>", description: "with --baseline: fail when more than n examples regressed", parse: wholeNumber("--max-regressions", 0) },
+  reporter: { flags: "--reporter <name[=path]>", description: "also report as json=PATH, junit=PATH, markdown=PATH, html=PATH or github; repeat for several", parse: repeatable },
+  quiet: { flags: "--quiet", description: "print only failures, where results went, and the closing line" },
   verbose: { flags: "--verbose", description: "print stack traces with errors" },
 } satisfies { [K in keyof Required<RunFlags>]: OptionSpec };
 

@@ -1,6 +1,9 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UsageError } from "../errors.js";
+import { shownPath } from "../shown-path.js";
+import { mergeThresholds, parseMaxErrors, thresholdsFromFlags, thresholdsFromTable, type MaxErrors, type Thresholds } from "../judge/thresholds.js";
+import { parseReporterSpec, type ReporterSpec } from "../report/spec.js";
 import { readToml } from "./read-toml.js";
 import { rootConfigSchema, type RootConfig } from "./schema.js";
 
@@ -49,6 +52,19 @@ export interface Settings {
   csvPath: string | null;
   onExist: OnExist;
   backend: Backend;
+  /** `[thresholds]` of the root evalwire.toml, and those given as flags (§13); folders refine the first. */
+  thresholds: { root: Thresholds; rootLabel: string; flags: Thresholds };
+  baseline: BaselineSettings;
+  /** `--reporter` when given, else `[report] reporters` (§15). */
+  reporters: ReporterSpec[];
+}
+
+/** `--baseline` / `[baseline]` (§14): the run to compare with, and the gates applied when there is one. */
+export interface BaselineSettings {
+  /** `latest`, a run name or folder, or a Phoenix experiment id; null: no comparison. */
+  ref: string | null;
+  maxMeanDrop?: number;
+  maxRegressions?: number;
 }
 
 /** Values given on the command line; every one is optional. */
@@ -63,6 +79,13 @@ export interface SettingsFlags {
   metadata?: Metadata;
   backend?: "local" | "phoenix";
   phoenixUrl?: string;
+  threshold?: Record<string, number>;
+  maxErrors?: MaxErrors;
+  /** true: bare `--baseline`, which means latest. */
+  baseline?: string | true;
+  maxMeanDrop?: number;
+  maxRegressions?: number;
+  reporter?: string[];
 }
 
 /** The `[dataset]` values that `upload` and `validate` take as flags. */
@@ -146,7 +169,27 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
     csvPath: flags.csv !== undefined ? resolve(cwd, flags.csv) : (fromFile(config.dataset?.csv_path) ?? null),
     onExist: flags.onExist ?? config.dataset?.on_exist ?? defaults.onExist,
     backend: resolveBackend(flags, env, config),
+    thresholds: {
+      root: rootThresholds(config, file),
+      rootLabel: file ? shownPath(file) : "evalwire.toml",
+      flags: thresholdsFromFlags(flags),
+    },
+    baseline: {
+      ref: flags.baseline === true ? "latest" : (flags.baseline ?? config.baseline?.ref ?? null),
+      ...dropUndefined({ maxMeanDrop: flags.maxMeanDrop ?? config.baseline?.max_mean_drop, maxRegressions: flags.maxRegressions ?? config.baseline?.max_regressions }),
+    },
+    reporters:
+      flags.reporter !== undefined
+        ? flags.reporter.map((text) => parseReporterSpec(text, "--reporter", cwd))
+        : (config.report?.reporters ?? []).map((text) => parseReporterSpec(text, `${file ? shownPath(file) : "evalwire.toml"}: [report] reporters`, base)),
   };
+}
+
+function rootThresholds(config: RootConfig, file: string | null): Thresholds {
+  const table = config.thresholds;
+  const label = `${file ? shownPath(file) : "evalwire.toml"}: [thresholds] max_errors`;
+  if (table?.max_errors !== undefined) parseMaxErrors(table.max_errors, label);
+  return mergeThresholds(thresholdsFromTable(table));
 }
 
 function resolveBackend(flags: SettingsFlags, env: NodeJS.ProcessEnv, config: RootConfig): Backend {
