@@ -1,4 +1,4 @@
-import pc from "picocolors";
+import { pc } from "../colour.js";
 import { resolveSettings } from "../config/settings.js";
 import { discoverExperiments, selectExperiments } from "../discovery/discover.js";
 import { loadExperiment } from "../discovery/load-experiment.js";

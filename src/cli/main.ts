@@ -1,4 +1,4 @@
-import pc from "picocolors";
+import { pc } from "../colour.js";
 import { EvalwireError, ExitCode } from "../errors.js";
 import { parseCli, type ParsedCli } from "./parse.js";
 

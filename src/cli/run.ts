@@ -1,4 +1,4 @@
-import pc from "picocolors";
+import { pc } from "../colour.js";
 import { resolveSettings } from "../config/settings.js";
 import { ExperimentRunner } from "../engine/runner.js";
 import { errorMessage } from "../engine/run-example.js";

@@ -61,9 +61,9 @@ export class Scorecard {
     });
   }
 
-  /** Task calls seen, and task plus evaluator errors among them. */
-  get totals(): { calls: number; errors: number } {
-    return { calls: this.calls, errors: this.errors };
+  /** Task calls and distinct examples seen, and task plus evaluator errors among them. */
+  get totals(): { calls: number; examples: number; errors: number } {
+    return { calls: this.calls, examples: this.perExample.size, errors: this.errors };
   }
 
   scores(): Record<string, EvaluatorScores> {

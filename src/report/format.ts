@@ -1,4 +1,4 @@
-import pc from "picocolors";
+import { pc } from "../colour.js";
 import { shownPath } from "../shown-path.js";
 import type { RunInfo } from "../engine/events.js";
 import { version } from "../version.js";

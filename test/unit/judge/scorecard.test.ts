@@ -39,7 +39,7 @@ describe("Scorecard", () => {
     expect(scores.top_k).toMatchObject({ scored: 3, errors: 0, passed: 2, calls: 4, passRate: 0.5 });
     expect(scores.top_k!.mean).toBeCloseTo(0.6);
     expect(scores.exact).toMatchObject({ mean: 0.5, scored: 2, errors: 1, passed: 1, passRate: 0.25 });
-    expect(card.totals).toEqual({ calls: 4, errors: 2 });
+    expect(card.totals).toEqual({ calls: 4, examples: 4, errors: 2 });
   });
 
   it("a label of pass with no score passes", () => {
