@@ -40,6 +40,12 @@ async function dispatch(parsed: ParsedCli): Promise<number> {
       return (await import("./upload.js")).uploadCommand(parsed.file, parsed.flags);
     case "pull":
       return (await import("./pull.js")).pullCommand(parsed.name, parsed.flags);
+    case "export":
+      return (await import("./export.js")).exportCommand(parsed.run, parsed.flags);
+    case "compare":
+      return (await import("./compare.js")).compareCommand(parsed.a, parsed.b, parsed.flags);
+    case "report":
+      return (await import("./report.js")).reportCommand(parsed.run, parsed.flags);
   }
 }
 

@@ -2,12 +2,18 @@ import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { version } from "../version.js";
 import {
+  compareOptions,
+  exportOptions,
+  reportOptions,
   initOptions,
   listOptions,
   pullOptions,
   runOptions,
   uploadOptions,
   validateOptions,
+  type CompareFlags,
+  type ExportFlags,
+  type ReportFlags,
   type InitFlags,
   type ListFlags,
   type OptionSpec,
@@ -24,6 +30,9 @@ export type ParsedCli =
   | { command: "validate"; file: string | undefined; flags: ValidateFlags }
   | { command: "upload"; file: string | undefined; flags: UploadFlags }
   | { command: "pull"; name: string; flags: PullFlags }
+  | { command: "export"; run: string | undefined; flags: ExportFlags }
+  | { command: "compare"; a: string; b: string; flags: CompareFlags }
+  | { command: "report"; run: string | undefined; flags: ReportFlags }
   /** --help or --version: text to print, nothing to run. */
   | { command: "print"; text: string };
 
@@ -60,6 +69,19 @@ export function parseCli(argv: string[]): ParsedCli {
   command("validate", "check a testset file for missing columns, empty tags and outputs, duplicates and malformed records", validateOptions, (flags, file) => ({ command: "validate", file, flags }), testset);
   command("upload", "upload a testset to Phoenix: a CSV as one dataset per tag, a JSONL/JSON/YAML file as one dataset", uploadOptions, (flags, file) => ({ command: "upload", file, flags }), testset);
   command("pull", "write a Phoenix dataset to a local file, for runs with the local backend", pullOptions, (flags, name) => ({ command: "pull", name: name!, flags }), ["<name>", "the dataset's name on Phoenix"]);
+
+  const run: [string, string] = ["[run]", "a run folder, a run name in the runs folder, or (Phoenix backend) a Phoenix experiment id"];
+  command("export", "write a run's task calls as CSV or JSON: example_id, repetition, output, error, a score per evaluator", exportOptions, (flags, id) => ({ command: "export", run: id, flags }), run);
+  command("report", "write a run's report as markdown: scores, errors, gates and failed examples", reportOptions, (flags, id) => ({ command: "report", run: id, flags }), run);
+  const compare = program.command("compare").description("compare two runs: mean per evaluator, and the task calls that regressed or were fixed").exitOverride().allowExcessArguments(false);
+  compare.argument("<a>", "the earlier run (folder, name, or Phoenix experiment id)").argument("<b>", "the later run");
+  compare.configureOutput({ writeOut: (text) => void (printed += text), writeErr: (text) => void (printed += text) });
+  for (const spec of Object.values(compareOptions) as OptionSpec[]) {
+    const option = new Option(spec.flags, spec.description);
+    if (spec.parse) option.argParser(spec.parse);
+    compare.addOption(option);
+  }
+  compare.action((a: string, b: string, flags: CompareFlags) => void (parsed = { command: "compare", a, b, flags }));
 
   if (argv.length === 0) throw new UsageError("no command given; try: evalwire run (see evalwire --help)");
   try {

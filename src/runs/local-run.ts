@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import type { GateResult } from "../judge/gate.js";
 import { shownPath } from "../shown-path.js";
 import type { RecordedResult, RecordedRun } from "./recorded-run.js";
 
@@ -15,7 +16,7 @@ export interface RunFile {
   planned: number;
   dataset?: { name?: string };
   links?: { phoenix?: { experimentId?: string; url?: string } };
-  summary?: { planned: number; completed: number; dryRun?: boolean; status: string };
+  summary?: { planned: number; completed: number; dryRun?: boolean; status: string; judgement?: { gates?: GateResult[]; passBars?: Record<string, number> } };
 }
 
 /** A run folder's run.json, or a message saying why it cannot be read. */
@@ -39,6 +40,8 @@ export function localRun(dir: string, ref: string, run: RunFile): RecordedRun {
     experiment: run.experiment ?? null,
     location: dir,
     evaluators: run.evaluators,
+    gates: run.summary?.judgement?.gates ?? [],
+    passBars: run.summary?.judgement?.passBars ?? {},
     results: () => readResults(join(dir, "results.jsonl")),
   };
 }

@@ -50,6 +50,8 @@ export async function phoenixRun(phoenix: Phoenix, experimentId: string): Promis
     experiment: typeof metadata.dataset === "string" ? metadata.dataset : null,
     location: experimentUrl(phoenix.baseUrl, experiment.dataset_id, experiment.id),
     evaluators,
+    gates: [],
+    passBars: {},
     results: async function* () {
       yield* results;
     },

@@ -1,3 +1,4 @@
+import type { GateResult } from "../judge/gate.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 
 /** One task call of a recorded run, as a local run store or Phoenix gives it back. */
@@ -17,6 +18,10 @@ export interface RecordedRun {
   location: string;
   /** Evaluator names, in the order the run knew them. */
   evaluators: string[];
+  /** The gates the run was judged by, when it recorded them (local runs). */
+  gates: GateResult[];
+  /** The `pass` bar of each evaluator, when recorded (default 1). */
+  passBars: Record<string, number>;
   /** Read one result at a time: a run can be larger than memory. */
   results(): AsyncIterable<RecordedResult>;
 }
