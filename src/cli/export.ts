@@ -26,7 +26,7 @@ export async function exportCommand(ref: string | undefined, flags: ExportFlags)
     for await (const result of run.results()) {
       rows++;
       const row = exportRow(result, run.evaluators);
-      if (!csv.write({ ...row, output: typeof row.output === "string" ? row.output : JSON.stringify(row.output) })) await new Promise((wake) => csv.once("drain", wake));
+      if (!csv.write({ ...row, output: row.output === null || typeof row.output === "string" ? row.output : JSON.stringify(row.output) })) await new Promise((wake) => csv.once("drain", wake));
     }
     csv.end();
     // The pipe ends a file when the CSV ends; stdout is never ended.
