@@ -109,7 +109,7 @@ describe("evalwire.toml.example", () => {
     const cwd = project(readFileSync(join(root, "evalwire.toml.example"), "utf8"));
     const settings = resolveSettings({}, {}, cwd);
     const defaults = resolveSettings({}, {}, project());
-    expect({ ...settings, configFile: null, experimentsDir: "", runsDir: "", knobs: { ...settings.knobs, metadata: {} } }).toEqual({
+    expect({ ...settings, configFile: null, experimentsDir: "", runsDir: "", knobs: { ...settings.knobs, metadata: {} }, thresholds: { ...settings.thresholds, rootLabel: "evalwire.toml" } }).toEqual({
       ...defaults,
       experimentsDir: "",
       runsDir: "",
