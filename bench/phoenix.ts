@@ -201,21 +201,15 @@ async function divertTraceExport(): Promise<{ exports: number }> {
 }
 
 async function childEvalwire(args: ChildArgs): Promise<Omit<ChildReport, "maxRssKb">> {
-  const { ExperimentRunner, ExperimentsFailedError } = (await import(pathToFileURL(join(repoDir, "dist", "index.js")).href)) as typeof import("../src/index.js");
+  const { ExperimentRunner } = (await import(pathToFileURL(join(repoDir, "dist", "index.js")).href)) as typeof import("../src/index.js");
   const diverted = args.divertTraces ? await divertTraceExport() : null;
   const http = trackFetch();
   const runner = new ExperimentRunner({ experimentsDir: args.experimentsDir, phoenix: { baseUrl: args.baseUrl }, exampleConcurrency: concurrency, runsDir: args.runsDir, listeners: [] });
   const cpu = process.cpuUsage();
   http.origin = performance.now();
-  let results;
-  let problem: string | null = null;
-  try {
-    results = await runner.run();
-  } catch (error) {
-    if (!(error instanceof ExperimentsFailedError)) throw error;
-    results = error.results;
-    problem = error.message;
-  }
+  const run = await runner.run();
+  const results = run.experiments;
+  let problem: string | null = run.status === "passed" ? null : `the run ${run.status}`;
   const wallMs = performance.now() - http.origin;
   const used = process.cpuUsage(cpu);
   const result = results[0];

@@ -1,5 +1,3 @@
-import type { ExperimentResult } from "./types.js";
-
 /** Exit codes, as DESIGN.md section 8 fixes them. */
 export const ExitCode = {
   ok: 0,
@@ -31,20 +29,6 @@ export class LoadError extends EvalwireError {}
 
 /** A dataset that is missing or malformed. */
 export class DatasetError extends EvalwireError {}
-
-/** Some experiments failed; `results` holds every experiment's result, failed or not. */
-export class ExperimentsFailedError extends EvalwireError {
-  constructor(
-    message: string,
-    readonly results: ExperimentResult[],
-    readonly interrupted = false,
-  ) {
-    super(message);
-  }
-  override get exitCode(): number {
-    return this.interrupted ? ExitCode.interrupted : ExitCode.failed;
-  }
-}
 
 /** The first line of an error's message, for one-line reports. */
 export function firstLine(error: unknown): string {

@@ -1,17 +1,24 @@
-export { ExperimentRunner, type ExperimentRunnerOptions, type RunOptions } from "./engine/runner.js";
+export { ExperimentRunner, type ExperimentRunnerOptions, type RunOptions } from "./runner.js";
+export { evaluate, type DataRecord, type EvaluateOptions } from "./evaluate.js";
 export type { ExperimentInfo, RunInfo, RunListener } from "./engine/events.js";
-export { defineEvaluator, defineTask } from "./define.js";
-export { DatasetError, EvalwireError, ExperimentsFailedError, ExitCode, LoadError, UsageError } from "./errors.js";
+export { defineEvaluator, defineExperiment, defineTask, type ExperimentDefinition } from "./define.js";
+export { DatasetError, EvalwireError, ExitCode, LoadError, UsageError } from "./errors.js";
+export type { CsvOptions, RunOverrides } from "./config/settings.js";
+export type { PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
 export type {
   Evaluation,
+  Evaluator,
   EvaluatorArgs,
   EvaluatorFn,
+  EvaluatorObject,
   EvaluatorReturn,
   EvaluatorSummary,
   Example,
   ExampleResult,
   ExperimentResult,
   ExperimentStatus,
+  Fields,
+  RunResult,
   RunStatus,
   Score,
   Task,

@@ -1,10 +1,13 @@
+/** A JSON object: what a dataset record's input, expected output and metadata are. */
+export type Fields = Record<string, unknown>;
+
 /** One dataset example, as a task and its evaluators see it. */
-export interface Example {
+export interface Example<Input = Fields, Expected = Fields, Metadata = Fields> {
   id: string;
-  input: Record<string, unknown>;
+  input: Input;
   /** The expected output. */
-  output: Record<string, unknown>;
-  metadata: Record<string, unknown>;
+  output: Expected;
+  metadata: Metadata;
 }
 
 export interface TaskContext {
@@ -16,14 +19,19 @@ export interface TaskContext {
   experiment: string;
 }
 
-export type Task = (example: Example, ctx: TaskContext) => unknown;
+/** The code under test: one call per example and repetition. Its output must be JSON. */
+export type Task<Input = Fields, Output = unknown, Expected = Fields, Metadata = Fields> = (
+  example: Example<Input, Expected, Metadata>,
+  ctx: TaskContext,
+) => Output | Promise<Output>;
 
-export interface EvaluatorArgs {
-  input: Record<string, unknown>;
-  output: unknown;
-  expected: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  example: Example;
+/** What an evaluator is given. Each call gets its own copy of the example and of the output. */
+export interface EvaluatorArgs<Output = unknown, Expected = Fields, Input = Fields, Metadata = Fields> {
+  input: Input;
+  output: Output;
+  expected: Expected;
+  metadata: Metadata;
+  example: Example<Input, Expected, Metadata>;
   durationMs: number;
   /** Aborted when the evaluator times out or the run is interrupted: pass it to an LLM judge's request. */
   signal: AbortSignal;
@@ -36,7 +44,18 @@ export type EvaluatorReturn =
   | string
   | { score?: number | null; label?: string | null; explanation?: string | null; metadata?: Record<string, unknown> };
 
-export type EvaluatorFn = (args: EvaluatorArgs) => EvaluatorReturn | Promise<EvaluatorReturn>;
+/** Scores one task output. */
+export type Evaluator<Output = unknown, Expected = Fields, Input = Fields, Metadata = Fields> = (
+  args: EvaluatorArgs<Output, Expected, Input, Metadata>,
+) => EvaluatorReturn | Promise<EvaluatorReturn>;
+
+/** An evaluator of any types (the name evalwire 0.1 exported). */
+export type EvaluatorFn = Evaluator<any, any, any, any>;
+
+/** An evaluator object, as `asExperimentEvaluator` of @arizeai/phoenix-client and @arizeai/phoenix-evals make them. */
+export interface EvaluatorObject<Output = unknown, Expected = Fields, Input = Fields, Metadata = Fields> {
+  evaluate(args: EvaluatorArgs<Output, Expected, Input, Metadata>): unknown;
+}
 
 /** A score, normalised from whatever the evaluator returned. */
 export interface Score {
@@ -104,4 +123,13 @@ export interface ExperimentResult {
   /** The experiment's page in Phoenix, when recorded there. */
   url?: string | null;
   dryRun: boolean;
+}
+
+/** What `ExperimentRunner.run()` resolves with, failed or not: a failure is data, not an exception. */
+export interface RunResult {
+  /** `failed` when any experiment failed; `interrupted` when the run was stopped (Ctrl-C, or the caller's signal). */
+  status: "passed" | "failed" | "interrupted";
+  /** The CLI's exit code for this run: 0, 1 or 130. */
+  exitCode: number;
+  experiments: ExperimentResult[];
 }

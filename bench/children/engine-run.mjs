@@ -1,7 +1,7 @@
 // Child process of bench/engine-overhead.ts and bench/concurrency.ts: one ExperimentRunner.run()
 // in a process of its own, so its peak RSS is the run's. Prints one JSON line on stdout.
 // argv[2]: JSON {experimentsDir, runsDir, exampleConcurrency?, timeoutMs?, dryRun?}
-import { ExperimentRunner, ExperimentsFailedError } from "../../dist/index.js";
+import { ExperimentRunner } from "../../dist/index.js";
 
 const options = JSON.parse(process.argv[2]);
 const runner = new ExperimentRunner({
@@ -15,15 +15,9 @@ const runner = new ExperimentRunner({
 
 const cpuStart = process.cpuUsage();
 const start = performance.now();
-let results;
-let error = null;
-try {
-  results = await runner.run();
-} catch (caught) {
-  if (!(caught instanceof ExperimentsFailedError)) throw caught;
-  results = caught.results;
-  error = caught.message;
-}
+const run = await runner.run();
+const results = run.experiments;
+const error = run.status === "passed" ? null : `the run ${run.status}`;
 const end = performance.now();
 const cpu = process.cpuUsage(cpuStart);
 const runWallMs = end - start;

@@ -2,14 +2,21 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { shownPath } from "../shown-path.js";
 import { dirname, resolve } from "node:path";
 import { pc } from "../colour.js";
-import { ExitCode } from "../errors.js";
+import { ExitCode, UsageError } from "../errors.js";
+import { fileInTheWay } from "../file-in-the-way.js";
 import type { InitFlags } from "./options.js";
+import { ignoreRunStore, runStoreEntry } from "./gitignore.js";
 import { scaffoldFiles } from "./scaffold.js";
 
 /** Writes a small working experiment and an evalwire.toml; existing files are left alone. */
 export async function initCommand(flags: InitFlags): Promise<number> {
   const cwd = process.cwd();
   const experimentsDir = flags.experiments ?? "experiments";
+  const inTheWay = fileInTheWay(resolve(cwd, experimentsDir));
+  if (inTheWay) {
+    const flag = flags.experiments === undefined ? "pass --experiments DIR" : "pass another --experiments DIR";
+    throw new UsageError(`${shownPath(inTheWay)} is a file, not a folder for experiments: move it away, or ${flag}`);
+  }
   for (const [path, content] of Object.entries(scaffoldFiles(experimentsDir))) {
     const file = resolve(cwd, path);
     if (existsSync(file)) {
@@ -20,6 +27,9 @@ export async function initCommand(flags: InitFlags): Promise<number> {
     writeFileSync(file, content);
     process.stdout.write(`${pc.green("created")}  ${shownPath(file)}\n`);
   }
+  const ignored = ignoreRunStore(resolve(cwd, ".gitignore"));
+  if (ignored === "created") process.stdout.write(`${pc.green("created")}  .gitignore (ignores ${runStoreEntry}, where runs are recorded)\n`);
+  if (ignored === "added") process.stdout.write(`${pc.green("updated")}  .gitignore (added ${runStoreEntry}, where runs are recorded)\n`);
   process.stdout.write(`\nNext: npx evalwire run${experimentsDir === "experiments" ? "" : ` --experiments ${experimentsDir}`}\n`);
   return ExitCode.ok;
 }

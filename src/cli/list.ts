@@ -1,7 +1,8 @@
 import { pc } from "../colour.js";
 import { resolveSettings } from "../config/settings.js";
 import { discoverExperiments, selectExperiments } from "../discovery/discover.js";
-import { loadExperiment } from "../discovery/load-experiment.js";
+import { knobsFor } from "../runner.js";
+import { WorkerSandbox } from "../sandbox/worker-sandbox.js";
 import { shownPath } from "../shown-path.js";
 import { LocalDatasets, type DatasetSource } from "../datasets/source.js";
 import { ExitCode, firstLine } from "../errors.js";
@@ -27,17 +28,23 @@ export async function listCommand(flags: ListFlags): Promise<number> {
     const datasetName = folder.config.dataset ?? folder.name;
     if (folder.configError) issues.push(folder.configError);
     try {
-      const loaded = await loadExperiment(folder);
+      // In a worker, as `run` loads it: code that never finishes loading is a problem, not a hang.
+      const { timeoutMs } = knobsFor(folder, settings.knobs, settings.overrides);
+      const sandbox = await WorkerSandbox.open(folder, { timeoutMs, stop: new AbortController().signal, events: { onEscaped: (message) => issues.push(`an error escaped while loading: ${message}`) } });
+      await sandbox.close();
       lines.push(`task        ${shownPath(folder.taskFile)}`);
-      lines.push(`evaluators  ${loaded.evaluators.map((e) => e.name).join(", ") || pc.yellow("none: the task runs, but nothing is scored")}`);
+      lines.push(`evaluators  ${sandbox.evaluators.join(", ") || pc.yellow("none: the task runs, but nothing is scored")}`);
     } catch (error) {
       issues.push(firstLine(error));
     }
-    try {
-      const dataset = await datasets.load({ name: datasetName, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits });
-      lines.push(`dataset     ${datasetName}: ${plural(dataset.examples.length, "example")} from ${dataset.remote ? dataset.source : shownPath(dataset.source)} (${dataset.version})`);
-    } catch (error) {
-      issues.push(firstLine(error));
+    // A folder problem (unreadable, misnamed task file) comes first; its dataset would only add noise.
+    if (folder.problems.length === 0) {
+      try {
+        const dataset = await datasets.load({ name: datasetName, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits });
+        lines.push(`dataset     ${datasetName}: ${plural(dataset.examples.length, "example")} from ${dataset.remote ? dataset.source : shownPath(dataset.source)} (${dataset.version})`);
+      } catch (error) {
+        issues.push(firstLine(error));
+      }
     }
     problems += issues.length;
     out.push("", `${issues.length > 0 ? pc.red("✖") : pc.green("✔")} ${pc.bold(folder.name)}`, ...lines.map((line) => `  ${line}`), ...issues.map((issue) => `  ${pc.red(issue)}`));

@@ -1,5 +1,6 @@
 import type { DatasetFlags, OnExist, SettingsFlags } from "../config/settings.js";
-import { namePart as namePattern, namePartRule } from "../config/name-part.js";
+import { namePartProblem } from "../config/name-part.js";
+import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "../config/whole-number.js";
 import { UsageError } from "../errors.js";
 import { parseMaxErrors, parseThresholdFlag } from "../judge/thresholds.js";
 
@@ -18,10 +19,10 @@ export interface OptionSpec {
 }
 
 const wholeNumber =
-  (flag: string, min: number) =>
+  (flag: string, range: WholeRange) =>
   (value: string): number => {
     const number = Number(value);
-    if (!/^\d+$/.test(value.trim()) || number < min) throw new UsageError(`${flag} takes a whole number from ${min} up (got ${JSON.stringify(value)})`);
+    if (!/^\d+$/.test(value.trim()) || !isWholeNumber(number, range)) throw new UsageError(`${flag} takes ${wholeNumberRule(range)} (got ${JSON.stringify(value)})`);
     return number;
   };
 
@@ -36,7 +37,8 @@ function keyValue(value: string, previous: unknown): Record<string, string> {
 
 function namePart(flag: string) {
   return (value: string): string => {
-    if (!namePattern.test(value)) throw new UsageError(`${flag} ${namePartRule} (got ${JSON.stringify(value)})`);
+    const problem = namePartProblem(value);
+    if (problem) throw new UsageError(`${flag} ${problem} (got ${JSON.stringify(value)})`);
     return value;
   };
 }
@@ -57,13 +59,13 @@ function nonNegative(flag: string) {
 export const runOptions = {
   experiments: { flags: "--experiments <dir>", description: "folder of experiments (default: [experiments] dir, else ./experiments)" },
   name: { flags: "--name <name>", description: "run only this experiment; repeat for several", parse: repeatable },
-  dryRun: { flags: "--dry-run [n]", description: "run the first n examples (default 1) of each experiment and record nothing", parse: wholeNumber("--dry-run", 1) },
-  concurrency: { flags: "--concurrency <n>", description: "experiments run in parallel (default 1)", parse: wholeNumber("--concurrency", 1) },
-  exampleConcurrency: { flags: "--example-concurrency <n>", description: "examples in flight per experiment (default 10)", parse: wholeNumber("--example-concurrency", 1) },
+  dryRun: { flags: "--dry-run [n]", description: "run the first n examples (default 1) of each experiment and record nothing", parse: wholeNumber("--dry-run", ranges.atLeastOne) },
+  concurrency: { flags: "--concurrency <n>", description: "experiments run in parallel (default 1)", parse: wholeNumber("--concurrency", ranges.atLeastOne) },
+  exampleConcurrency: { flags: "--example-concurrency <n>", description: "examples in flight per experiment (default 10)", parse: wholeNumber("--example-concurrency", ranges.atLeastOne) },
   prefix: { flags: "--prefix <prefix>", description: "experiment name prefix (default eval)", parse: namePart("--prefix") },
   metadata: { flags: "--metadata <key=value>", description: "metadata recorded with every experiment; repeat for several", parse: keyValue },
-  timeout: { flags: "--timeout <ms>", description: "limit per task and evaluator call, in ms; 0 for none (default 300000)", parse: wholeNumber("--timeout", 0) },
-  repetitions: { flags: "--repetitions <n>", description: "times each example is run (default 1)", parse: wholeNumber("--repetitions", 1) },
+  timeout: { flags: "--timeout <ms>", description: "limit per task and evaluator call, in ms; 0 for none (default 300000)", parse: wholeNumber("--timeout", ranges.timeout) },
+  repetitions: { flags: "--repetitions <n>", description: "times each example is run (default 1)", parse: wholeNumber("--repetitions", ranges.atLeastOne) },
   backend: { flags: "--backend <kind>", description: "local or phoenix (default: phoenix when a Phoenix URL is set, else local)", parse: backend },
   phoenixUrl: { flags: "--phoenix-url <url>", description: "Phoenix server URL (else PHOENIX_HOST, else [phoenix] base_url)" },
   config: { flags: "--config <path>", description: "evalwire.toml to use (default ./evalwire.toml if present)" },
@@ -71,7 +73,7 @@ export const runOptions = {
   maxErrors: { flags: "--max-errors <n|p%>", description: "task and evaluator errors allowed per experiment: a count or a share of task calls (default 0)", parse: (value) => parseMaxErrors(value, "--max-errors") },
   baseline: { flags: "--baseline [ref]", description: "compare with an earlier run: latest (default), a run name or folder, or a Phoenix experiment id" },
   maxMeanDrop: { flags: "--max-mean-drop <x>", description: "with --baseline: fail when an evaluator's mean drops by more than x", parse: nonNegative("--max-mean-drop") },
-  maxRegressions: { flags: "--max-regressions <n>", description: "with --baseline: fail when more than n examples regressed", parse: wholeNumber("--max-regressions", 0) },
+  maxRegressions: { flags: "--max-regressions <n>", description: "with --baseline: fail when more than n examples regressed", parse: wholeNumber("--max-regressions", { min: 0 }) },
   reporter: { flags: "--reporter <name[=path]>", description: "also report as json=PATH, junit=PATH, markdown=PATH, html=PATH or github; repeat for several", parse: repeatable },
   quiet: { flags: "--quiet", description: "print only failures, where results went, and the closing line" },
   verbose: { flags: "--verbose", description: "print stack traces with errors" },

@@ -1,9 +1,9 @@
 import { pc } from "../colour.js";
 import { resolveSettings } from "../config/settings.js";
-import { ExperimentRunner } from "../engine/runner.js";
 import { errorMessage } from "../engine/run-example.js";
-import { ExitCode, ExperimentsFailedError } from "../errors.js";
+import { ExitCode } from "../errors.js";
 import { createReporters } from "../report/index.js";
+import { ExperimentRunner } from "../runner.js";
 import { isCI, phoenixConnection } from "./environment.js";
 import type { RunFlags } from "./options.js";
 
@@ -17,12 +17,12 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  // A task or evaluator may leave a promise unawaited or throw from a callback; Node would end the
-  // process and the run with it. Say so, keep going, and fail the run.
+  // User code runs in worker threads, where escaped errors fail their experiment. One that escapes
+  // here (a reporter's callback) is reported and fails the run rather than ending it.
   let escaped = 0;
   const onEscaped = (error: unknown) => {
     escaped++;
-    process.stderr.write(`${pc.red("error:")} a task or evaluator let an error escape (not awaited, or thrown in a callback): ${errorMessage(error)}\n`);
+    process.stderr.write(`${pc.red("error:")} an error escaped (not awaited, or thrown in a callback): ${errorMessage(error)}\n`);
   };
   process.on("unhandledRejection", onEscaped);
   process.on("uncaughtException", onEscaped);
@@ -48,11 +48,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     ],
   });
   try {
-    await runner.run({ names: flags.name, experimentNamePrefix: settings.prefix, metadata: flags.metadata });
-    return escaped > 0 ? ExitCode.failed : ExitCode.ok;
-  } catch (error) {
-    if (error instanceof ExperimentsFailedError) return error.exitCode;
-    throw error;
+    const run = await runner.run({ names: flags.name, experimentNamePrefix: settings.prefix, metadata: flags.metadata });
+    return run.exitCode === ExitCode.ok && escaped > 0 ? ExitCode.failed : run.exitCode;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

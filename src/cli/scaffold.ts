@@ -2,7 +2,7 @@
 export function scaffoldFiles(experimentsDir: string): Record<string, string> {
   const dir = `${experimentsDir}/capitals`;
   return {
-    "evalwire.toml": `# evalwire configuration: every key is optional. See evalwire.toml.example for all of them.
+    "evalwire.toml": `# evalwire configuration: every key is optional. All of them: node_modules/evalwire/evalwire.toml.example
 [experiments]
 dir = ${JSON.stringify(experimentsDir)}
 prefix = "eval"

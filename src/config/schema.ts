@@ -1,15 +1,22 @@
 import { z } from "zod";
-import { namePart, namePartRule } from "./name-part.js";
+import { namePartProblem } from "./name-part.js";
+import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "./whole-number.js";
 
-const wholeNumber = (min: number) => {
-  const message = `expected a whole number from ${min} up`;
-  return z.number({ error: message }).int(message).min(min, message);
+const wholeNumber = (range: WholeRange) => {
+  const message = `expected ${wholeNumberRule(range)}`;
+  return z.number({ error: message }).refine((value) => isWholeNumber(value, range), message);
 };
 
-const nameField = z.string().regex(namePart, namePartRule);
+const nameField = z.string().superRefine((value, context) => {
+  const problem = namePartProblem(value);
+  if (problem) context.addIssue({ code: "custom", message: problem });
+});
 
 const keyList = z.union([z.string(), z.array(z.string())]);
-const metadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+const metadata = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or boolean; metadata is flat, so a nested table or a list is not allowed" }),
+);
 
 const finite = z.number({ error: "expected a number" }).refine(Number.isFinite, "expected a finite number");
 const share = z.number({ error: "expected a share from 0 to 1" }).min(0, "expected a share from 0 to 1").max(1, "expected a share from 0 to 1");
@@ -18,7 +25,7 @@ const share = z.number({ error: "expected a share from 0 to 1" }).min(0, "expect
 const thresholds = z
   .object({
     max_errors: z
-      .union([wholeNumber(0), z.string().regex(/^\s*\d+(\.\d+)?%\s*$/, 'expected a whole number of errors such as 3, or a share such as "2%"')], { error: 'expected a whole number of errors such as 3, or a share such as "2%"' })
+      .union([wholeNumber({ min: 0 }), z.string().regex(/^\s*\d+(\.\d+)?%\s*$/, 'expected a whole number of errors such as 3, or a share such as "2%"')], { error: 'expected a whole number of errors such as 3, or a share such as "2%"' })
       .optional(),
   })
   .catchall(
@@ -31,14 +38,14 @@ const thresholds = z
 const baseline = z.strictObject({
   ref: z.string().min(1).optional(),
   max_mean_drop: z.number().min(0, "expected a drop of 0 or more, such as 0.02").optional(),
-  max_regressions: wholeNumber(0).optional(),
+  max_regressions: wholeNumber({ min: 0 }).optional(),
 });
 
 /** Keys shared by `[experiments]` in the root file and by an experiment folder's own file. */
 const runKeys = {
-  timeout: wholeNumber(0).optional(),
-  repetitions: wholeNumber(1).optional(),
-  example_concurrency: wholeNumber(1).optional(),
+  timeout: wholeNumber(ranges.timeout).optional(),
+  repetitions: wholeNumber(ranges.atLeastOne).optional(),
+  example_concurrency: wholeNumber(ranges.atLeastOne).optional(),
   metadata: metadata.optional(),
 };
 
@@ -47,7 +54,7 @@ export const rootConfigSchema = z.strictObject({
     .strictObject({
       dir: z.string().min(1).optional(),
       prefix: nameField.optional(),
-      concurrency: wholeNumber(1).optional(),
+      concurrency: wholeNumber(ranges.atLeastOne).optional(),
       ...runKeys,
     })
     .optional(),

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { CsvOptions } from "../config/settings.js";
 import { shownPath } from "../shown-path.js";
@@ -27,6 +27,9 @@ export function findLocalDataset(name: string, options: Pick<LocalDatasetOptions
   for (const [dir, stem] of places) {
     const found = extensions.map((ext) => join(dir, `${stem}.${ext}`)).filter((file) => existsSync(file));
     if (found.length > 1) throw new DatasetError(`several dataset files for "${name}": ${found.map(shownPath).join(", ")}; keep one`);
+    if (found[0] && statSync(found[0]).isDirectory()) {
+      throw new DatasetError(`${shownPath(found[0])} is a folder, not a dataset file: move it away and put the examples in a file of that name`);
+    }
     if (found[0]) return found[0];
   }
   const where = options.datasetsDir ? ` or ${shownPath(join(options.datasetsDir, `${name}.jsonl`))}` : " (or set [local] datasets_dir)";
@@ -36,7 +39,13 @@ export function findLocalDataset(name: string, options: Pick<LocalDatasetOptions
 export function loadLocalDataset(name: string, options: LocalDatasetOptions): Dataset {
   const file = findLocalDataset(name, options);
   const shown = shownPath(file);
-  const bytes = readFileSync(file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EACCES") throw error;
+    throw new DatasetError(`${shown}: cannot read it (permission denied); let this user read it (chmod a+r)`);
+  }
   const version = contentHash(bytes);
   if (options.version && !version.startsWith(options.version) && !version.slice("sha256:".length).startsWith(options.version)) {
     throw new DatasetError(`${shown}: content hash is ${version}, but dataset_version pins ${options.version}`);
@@ -47,7 +56,7 @@ export function loadLocalDataset(name: string, options: LocalDatasetOptions): Da
     ? parseJsonl(text, shown)
     : file.endsWith(".csv")
       ? parseCsv(text, shown, options.csv)
-      : parseDocumentRecords(text, shown);
+      : parseDocumentRecords(text, shown, file.endsWith(".json") ? "json" : "yaml");
   const examples = toExamples(records, shown);
   if (examples.length === 0) throw new DatasetError(`${shown}: the dataset has no examples`);
   return { name, version, source: file, examples };

@@ -1,3 +1,6 @@
+import { existsSync, statSync } from "node:fs";
+import { UsageError } from "../errors.js";
+import { shownPath } from "../shown-path.js";
 import type { CsvOptions } from "../config/settings.js";
 import type { Dataset } from "./dataset.js";
 import { loadLocalDataset } from "./local.js";
@@ -15,10 +18,15 @@ export interface DatasetSource {
 }
 
 export class LocalDatasets implements DatasetSource {
+  /** Throws a UsageError, before any work starts, when `[local] datasets_dir` is a file. */
   constructor(
     private readonly datasetsDir: string | null,
     private readonly csv: CsvOptions,
-  ) {}
+  ) {
+    if (datasetsDir && existsSync(datasetsDir) && !statSync(datasetsDir).isDirectory()) {
+      throw new UsageError(`[local] datasets_dir: ${shownPath(datasetsDir)} is a file, not a folder of datasets; point it at a folder`);
+    }
+  }
 
   async load({ name, experimentDir, version, splits }: DatasetRequest): Promise<Dataset> {
     const dataset = loadLocalDataset(name, { experimentDir, datasetsDir: this.datasetsDir, csv: this.csv, version });

@@ -136,7 +136,7 @@ function readCsvRows(text: string, shown: string, { csv, byTag = true }: Testset
 function readRecords(text: string, shown: string, format: Exclude<TestsetFormat, "csv">, issues: TestsetIssue[]): TestsetRow[] {
   let records: RawRecord[];
   try {
-    records = [...(format === "jsonl" ? parseJsonl(text, shown, (line, message) => issues.push({ line, kind: "malformed-record", message })) : parseDocumentRecords(text, shown))];
+    records = [...(format === "jsonl" ? parseJsonl(text, shown, (line, message) => issues.push({ line, kind: "malformed-record", message })) : parseDocumentRecords(text, shown, format === "json" ? "json" : "yaml"))];
   } catch (error) {
     issues.push(unreadable(error, shown));
     return [];

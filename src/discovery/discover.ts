@@ -1,5 +1,5 @@
-import { existsSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { accessSync, constants, existsSync, readdirSync, statSync, type Dirent } from "node:fs";
+import { join, resolve } from "node:path";
 import fg from "fast-glob";
 import { UsageError } from "../errors.js";
 import { readToml } from "../config/read-toml.js";
@@ -7,6 +7,8 @@ import { shownPath } from "../shown-path.js";
 import { experimentConfigSchema, type ExperimentConfig } from "../config/schema.js";
 
 const codeExtensions = "{ts,mts,js,mjs}";
+const taskFile = /^task\.(ts|mts|js|mjs)$/;
+const taskFileAnyCase = /^task\.(ts|mts|js|mjs)$/i;
 /** Files in an experiment folder that are neither task nor evaluator. */
 const notEvaluators = ["task.*", "_*", "*.test.*", "*.spec.*", "*.d.ts", "*.d.mts"];
 
@@ -24,21 +26,40 @@ export interface ExperimentFolder {
   problems: string[];
 }
 
-/** Finds every experiment below `experimentsDir`, in name order. Throws a UsageError when there are none. */
+/**
+ * Finds every experiment below `experimentsDir`, in name order. Throws a UsageError when there are
+ * none. A subfolder that cannot be read, or whose task file has the wrong case (`Task.ts`), is an
+ * experiment with a problem: it fails alone, and `list` shows it.
+ */
 export function discoverExperiments(experimentsDir: string): ExperimentFolder[] {
   const dir = resolve(experimentsDir);
   if (!existsSync(dir)) throw new UsageError(`experiments folder not found: ${shownPath(dir)} (pass --experiments DIR or set [experiments] dir)`);
   if (!statSync(dir).isDirectory()) throw new UsageError(`${shownPath(dir)} is a file, not a folder of experiments (pass --experiments DIR)`);
-  const taskFiles = fg.sync(`*/task.${codeExtensions}`, { cwd: dir, onlyFiles: true });
-  const byFolder = new Map<string, string[]>();
-  for (const file of taskFiles) {
-    const folder = dirname(file);
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), file]);
+  const folders: ExperimentFolder[] = [];
+  for (const name of readFolderNames(dir)) {
+    let files: string[];
+    try {
+      files = readdirSync(join(dir, name));
+    } catch (error) {
+      if (!isDenied(error)) throw error;
+      folders.push(withProblem(dir, name, `${shownPath(join(dir, name))}: cannot read the folder (permission denied); let this user read it (chmod a+rx) or move it out of ${shownPath(dir)}`));
+      continue;
+    }
+    const taskFiles = files.filter((file) => taskFile.test(file)).sort(byCodePoint);
+    if (taskFiles.length > 0) {
+      folders.push(readFolder(dir, name, taskFiles));
+      continue;
+    }
+    const misnamed = files.filter((file) => taskFileAnyCase.test(file));
+    if (misnamed.length > 0) {
+      const wanted = misnamed[0]!.toLowerCase();
+      folders.push(withProblem(dir, name, `${shownPath(join(dir, name, misnamed[0]!))}: the task file must be named ${wanted} (lower case); rename it`));
+    }
   }
-  if (byFolder.size === 0) {
+  if (folders.length === 0) {
     throw new UsageError(`no experiments in ${shownPath(dir)}: an experiment is a subfolder holding task.ts (run "evalwire init" to create one)`);
   }
-  return [...byFolder.keys()].sort(byCodePoint).map((name) => readFolder(dir, name, byFolder.get(name)!.sort(byCodePoint)));
+  return folders.sort((a, b) => byCodePoint(a.name, b.name));
 }
 
 /** Keeps the experiments named (all when none are); an unknown name is a UsageError listing the known ones. */
@@ -63,18 +84,65 @@ function readFolder(root: string, name: string, taskFiles: string[]): Experiment
   const configFile = join(dir, "evalwire.toml");
   let config: ExperimentConfig = {};
   let configError: string | null = null;
-  try {
-    if (existsSync(configFile)) config = readToml(configFile, experimentConfigSchema, shownPath(configFile));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    configError = error.message;
+  const problems: string[] = [];
+  if (existsSync(configFile) && !readable(configFile)) {
+    problems.push(`${shownPath(configFile)}: cannot read it (permission denied); let this user read it (chmod a+r)`);
+  } else {
+    try {
+      if (existsSync(configFile)) config = readToml(configFile, experimentConfigSchema, shownPath(configFile));
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      configError = error.message;
+    }
   }
   const evaluatorFiles = fg
     .sync(`*.${codeExtensions}`, { cwd: dir, onlyFiles: true, ignore: notEvaluators })
     .sort(byCodePoint)
     .map((file) => join(dir, file));
-  const problems = taskFiles.length > 1 ? [`${name}: several task files (${taskFiles.map((f) => basename(f)).join(", ")}); keep one`] : [];
-  return { name, dir, taskFile: join(root, taskFiles[0]!), evaluatorFiles, config, configError, problems };
+  if (taskFiles.length > 1) problems.push(`${name}: several task files (${taskFiles.join(", ")}); keep one`);
+  return { name, dir, taskFile: join(dir, taskFiles[0]!), evaluatorFiles, config, configError, problems };
+}
+
+/** The subfolders that may be experiments: hidden ones (`.git`, `.evalwire`) are not. */
+function readFolderNames(dir: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    if (!isDenied(error)) throw error;
+    throw new UsageError(`${shownPath(dir)}: cannot read the experiments folder (permission denied); let this user read it (chmod a+rx)`);
+  }
+  return entries
+    .filter((entry) => !entry.name.startsWith(".") && (entry.isDirectory() || (entry.isSymbolicLink() && isFolder(join(dir, entry.name)))))
+    .map((entry) => entry.name);
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function readable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isDenied(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "EACCES" || code === "EPERM";
+}
+
+/** An experiment that cannot run: loading it fails with `problem` and nothing else. */
+function withProblem(root: string, name: string, problem: string): ExperimentFolder {
+  const dir = join(root, name);
+  return { name, dir, taskFile: join(dir, "task.ts"), evaluatorFiles: [], config: {}, configError: null, problems: [problem] };
 }
 
 function byCodePoint(a: string, b: string): number {

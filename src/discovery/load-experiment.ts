@@ -18,12 +18,19 @@ export interface LoadedExperiment {
   evaluators: LoadedEvaluator[];
 }
 
-/** Loads a folder's task and evaluators; any problem is a LoadError listing every file at fault. */
-export async function loadExperiment(folder: ExperimentFolder): Promise<LoadedExperiment> {
-  const problems = [...folder.problems];
+/**
+ * Loads a folder's task and evaluators; any problem is a LoadError listing every file at fault.
+ * `onFile` hears each file as its loading starts, so a load that never ends can be blamed on it.
+ */
+export async function loadExperiment(folder: ExperimentFolder, onFile?: (file: string) => void): Promise<LoadedExperiment> {
+  // A folder problem (unreadable, misnamed or several task files) is the whole story: loading would only add noise.
+  if (folder.problems.length > 0) throw new LoadError(folder.problems.join("; "));
+  const problems: string[] = [];
+  onFile?.(folder.taskFile);
   const task = await loadTask(folder.taskFile).catch((error: Error) => void problems.push(error.message));
   const evaluators: LoadedEvaluator[] = [];
   for (const file of folder.evaluatorFiles) {
+    onFile?.(file);
     await loadEvaluator(file).then(
       (evaluator) => void evaluators.push(evaluator),
       (error: Error) => void problems.push(error.message),

@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
 import { LoadError, firstLine } from "../errors.js";
 import { shownPath } from "../shown-path.js";
@@ -20,7 +21,9 @@ export async function loadExport(file: string, exportName: string, what: string)
   if (value === undefined) {
     const found = [...new Set([...Object.keys(module), ...Object.keys(commonJs(module) ?? {})])].filter((key) => key !== "default");
     throw new LoadError(
-      `${shown}: exports no ${what} named "${exportName}" and no default export` + (found.length > 0 ? ` (found: ${found.join(", ")})` : ""),
+      `${shown}: exports no ${what} named "${exportName}" and no default export` +
+        (found.length > 0 ? ` (found: ${found.join(", ")})` : "") +
+        (what === "evaluator" ? `; a helper, not an evaluator? name it _${basename(file)} (files starting with _ are skipped)` : ""),
     );
   }
   return value;

@@ -1,4 +1,4 @@
-import type { ExampleResult, ExperimentResult } from "../types.js";
+import type { Example, ExampleResult, ExperimentResult } from "../types.js";
 
 export interface RunInfo {
   backend: "local" | "phoenix";
@@ -28,7 +28,8 @@ export interface ExperimentInfo {
 export interface RunListener {
   onRunStart?(run: RunInfo): void;
   onExperimentStart?(experiment: ExperimentInfo): void;
-  onResult?(experiment: ExperimentInfo, result: ExampleResult): void;
+  /** `example` is the dataset example the result is for (a dry run shows its expected output). */
+  onResult?(experiment: ExperimentInfo, result: ExampleResult, example: Example): void;
   onExperimentEnd?(result: ExperimentResult): void;
   onWarning?(message: string): void;
   onRunEnd?(results: ExperimentResult[], run: RunInfo): void | Promise<void>;

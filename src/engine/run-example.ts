@@ -1,85 +1,85 @@
-import type { LoadedEvaluator } from "../discovery/load-experiment.js";
-import type { TaskTracer } from "../sinks/task-tracer.js";
 import type { Evaluation, EvaluatorArgs, Example, ExampleResult, Task } from "../types.js";
 import { callWithTimeout } from "./call-with-timeout.js";
 import { normaliseScore } from "./normalise-score.js";
+import { ownCopy } from "./own-copy.js";
 
-export interface ExampleJob {
+/** An experiment's code, loaded. */
+export interface UserCode {
+  task: Task<any, any, any, any>;
+  evaluators: NamedEvaluator[];
+}
+
+export interface NamedEvaluator {
+  /** The file stem (or the key given to `evaluate`): unique within an experiment. */
+  name: string;
+  evaluate: (args: EvaluatorArgs) => unknown;
+}
+
+export interface ExampleCall {
   experiment: string;
   example: Example;
   repetition: number;
-  task: Task;
-  evaluators: LoadedEvaluator[];
   timeoutMs: number;
   /** Aborts when the run is interrupted. */
   stop: AbortSignal;
-  /** Runs the task in a span, when traces are recorded. */
-  tracer?: TaskTracer | null;
 }
 
 /**
  * Runs the task on one example, then every evaluator on its output, as soon as the task is done.
- * Returns null only when the run was interrupted before the example finished: that example is in
- * flight, not a result.
+ * The task and each evaluator get copies of their own, so one cannot change what another sees or
+ * what is recorded. `enter(phase)` is called just before user code runs (0: the task, n: the nth
+ * evaluator), so a sandbox can tell which call blocked it. Returns null only when the run was
+ * interrupted before the example finished: that example is in flight, not a result.
  */
-export async function runExample(job: ExampleJob): Promise<ExampleResult | null> {
-  const { example, repetition, timeoutMs, stop } = job;
+export async function runExample(code: UserCode, call: ExampleCall, enter?: (phase: number) => void): Promise<ExampleResult | null> {
+  const { example, repetition, timeoutMs, stop } = call;
   const startedAt = new Date().toISOString();
-  const span = job.tracer?.start(example, repetition);
   const start = performance.now();
   const outcome = await callWithTimeout(
     (signal) => {
-      const call = () => job.task(example, { get signal() { return signal(); }, repetition, experiment: job.experiment });
-      return span ? span.run(call) : call();
+      enter?.(0);
+      return code.task(ownCopy(example), {
+        get signal() {
+          return signal();
+        },
+        repetition,
+        experiment: call.experiment,
+      });
     },
     timeoutMs,
     stop,
   );
   const durationMs = milliseconds(performance.now() - start);
-  if (outcome.kind === "interrupted") {
-    span?.end({ error: "interrupted" });
-    return null;
-  }
+  if (outcome.kind === "interrupted") return null;
 
-  const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, ...(span ? { traceId: span.traceId } : {}), evaluations: [] };
-  if (outcome.kind === "timeout") result.error = `timed out after ${timeoutMs} ms`;
-  else if (outcome.kind === "error") Object.assign(result, { error: errorMessage(outcome.error), ...stackOf(outcome.error) });
-  else {
-    result.output = outcome.value === undefined ? null : outcome.value;
-    const notJson = jsonProblem(result.output);
-    if (notJson) Object.assign(result, { output: null, error: `the task returned a value that is not JSON (${notJson})` });
-  }
-  span?.end(result);
-  if (outcome.kind === "timeout") return { ...result, status: "timeout" };
-  if (result.error) return { ...result, status: "error" };
+  const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, evaluations: [] };
+  if (outcome.kind === "timeout") return { ...result, status: "timeout", error: `timed out after ${timeoutMs} ms` };
+  if (outcome.kind === "error") return { ...result, status: "error", error: errorMessage(outcome.error), ...stackOf(outcome.error) };
+  result.output = outcome.value === undefined ? null : outcome.value;
+  const notJson = jsonProblem(result.output);
+  if (notJson) return { ...result, status: "error", output: null, error: `the task returned a value that is not JSON (${notJson})` };
 
-  const args = { input: example.input, output: result.output, expected: example.output, metadata: example.metadata, example, durationMs };
-  const evaluations = await Promise.all(job.evaluators.map((evaluator) => evaluate(evaluator, args, timeoutMs, stop)));
+  const evaluations = await Promise.all(code.evaluators.map((evaluator, index) => evaluate(evaluator, index + 1, example, result.output, durationMs, call, enter)));
   if (evaluations.includes(null)) return null;
   result.evaluations = evaluations as Evaluation[];
   return result;
 }
 
 async function evaluate(
-  evaluator: LoadedEvaluator,
-  args: Omit<EvaluatorArgs, "signal">,
-  timeoutMs: number,
-  stop: AbortSignal,
+  evaluator: NamedEvaluator,
+  phase: number,
+  example: Example,
+  output: unknown,
+  durationMs: number,
+  { timeoutMs, stop }: ExampleCall,
+  enter?: (phase: number) => void,
 ): Promise<Evaluation | null> {
   const start = performance.now();
   const outcome = await callWithTimeout(
-    (signal) =>
-      evaluator.evaluate({
-        input: args.input,
-        output: args.output,
-        expected: args.expected,
-        metadata: args.metadata,
-        example: args.example,
-        durationMs: args.durationMs,
-        get signal() {
-          return signal();
-        },
-      }),
+    (signal) => {
+      enter?.(phase);
+      return evaluator.evaluate(evaluatorArgs(example, output, durationMs, signal));
+    },
     timeoutMs,
     stop,
   );
@@ -98,8 +98,36 @@ async function evaluate(
   }
 }
 
+/** Copies made on first use: most evaluators read two or three of these fields. */
+function evaluatorArgs(example: Example, output: unknown, durationMs: number, signal: () => AbortSignal): EvaluatorArgs {
+  let exampleCopy: Example | undefined;
+  let outputCopy: { value: unknown } | undefined;
+  const own = () => (exampleCopy ??= ownCopy(example));
+  return {
+    get input() {
+      return own().input;
+    },
+    get output() {
+      return (outputCopy ??= { value: ownCopy(output) }).value;
+    },
+    get expected() {
+      return own().output;
+    },
+    get metadata() {
+      return own().metadata;
+    },
+    get example() {
+      return own();
+    },
+    durationMs,
+    get signal() {
+      return signal();
+    },
+  };
+}
+
 /** Durations are recorded to the microsecond. */
-function milliseconds(value: number): number {
+export function milliseconds(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
@@ -115,7 +143,7 @@ export function errorMessage(error: unknown): string {
 }
 
 /** The user's frames of an Error's stack: evalwire's own and Node's internals are left out. */
-function stackOf(error: unknown): { stack?: string } {
+export function stackOf(error: unknown): { stack?: string } {
   if (!(error instanceof Error) || !error.stack) return {};
   const frames = error.stack
     .split("\n")

@@ -1,54 +1,36 @@
-import type { RunKnobs, RunOverrides } from "../config/settings.js";
-import type { ExperimentFolder } from "../discovery/discover.js";
-import { fileStem, loadExperiment } from "../discovery/load-experiment.js";
 import type { Dataset } from "../datasets/dataset.js";
-import type { DatasetSource } from "../datasets/source.js";
 import { firstLine } from "../errors.js";
-import type { ExperimentHeader, ExperimentRecording, Sink } from "../sinks/sink.js";
-import type { ExperimentResult } from "../types.js";
+import type { ExperimentHeader, ExperimentRecording } from "../sinks/sink.js";
+import type { ExampleResult, ExperimentResult } from "../types.js";
 import type { ExperimentInfo, RunListener } from "./events.js";
 import { forEachConcurrently } from "./for-each-concurrently.js";
 import { runMetadata } from "./metadata.js";
 import { experimentName } from "./naming.js";
-import { runExample } from "./run-example.js";
+import type { Backend, ExperimentPlan, Job, Sandbox } from "./ports.js";
 import { Tally } from "./tally.js";
+import { escapedLine, verdict, type ExperimentFacts, type Problem } from "./verdict.js";
 
 export interface ExperimentContext {
-  knobs: RunKnobs;
-  overrides: RunOverrides;
+  backend: Backend;
   prefix: string;
   timestamp: string;
   /** Pairs given to run(); they win over every other metadata. */
   metadata: Record<string, unknown>;
-  datasets: DatasetSource;
-  /** The local run store; null in a dry run, when nothing is recorded. */
-  store: Sink | null;
-  /** Phoenix, when it is the backend and this is not a dry run. */
-  remote: Sink | null;
+  /** Examples per experiment in a dry run (nothing is recorded), or false. */
   dryRun: number | false;
-  listener: RunListener;
+  listener: Required<RunListener>;
   stop: AbortSignal;
-  experimentsDir: string;
-}
-
-/** An experiment folder's own evalwire.toml refines the run's settings; flags win over both. */
-export function knobsFor(folder: ExperimentFolder, context: Pick<ExperimentContext, "knobs" | "overrides">): RunKnobs {
-  const { config } = folder;
-  return {
-    timeoutMs: context.overrides.timeoutMs ?? config.timeout ?? context.knobs.timeoutMs,
-    repetitions: context.overrides.repetitions ?? config.repetitions ?? context.knobs.repetitions,
-    exampleConcurrency: context.overrides.exampleConcurrency ?? config.example_concurrency ?? context.knobs.exampleConcurrency,
-    metadata: { ...context.knobs.metadata, ...config.metadata },
-  };
+  /** Where the experiments live, for the git commit recorded with each. */
+  cwd: string;
 }
 
 /** Runs one experiment to its end. Never throws: a failure is part of the result. */
-export async function runExperiment(folder: ExperimentFolder, context: ExperimentContext): Promise<ExperimentResult> {
+export async function runExperiment(plan: ExperimentPlan, context: ExperimentContext): Promise<ExperimentResult> {
   const start = performance.now();
-  const knobs = knobsFor(folder, context);
-  const datasetName = folder.config.dataset ?? folder.name;
+  const { knobs } = plan;
+  const datasetName = plan.dataset.name;
   const result: ExperimentResult = {
-    experiment: folder.name,
+    experiment: plan.experiment,
     name: experimentName(context.prefix, datasetName, context.timestamp),
     dataset: { name: datasetName, version: null, source: null },
     status: "passed",
@@ -62,103 +44,164 @@ export async function runExperiment(folder: ExperimentFolder, context: Experimen
     runPath: null,
     dryRun: context.dryRun !== false,
   };
-  const info: ExperimentInfo = { experiment: folder.name, dataset: datasetName, planned: 0, evaluators: folder.evaluatorFiles.map(fileStem) };
-  const finish = (failure?: string): ExperimentResult => {
-    if (failure) Object.assign(result, { status: "failed", failure });
-    result.durationMs = performance.now() - start;
-    context.listener.onExperimentEnd?.(result);
+  const facts: ExperimentFacts = {
+    planned: 0,
+    completed: 0,
+    taskErrors: 0,
+    evaluatorErrors: 0,
+    failure: null,
+    interrupted: false,
+    unrecorded: { count: 0, first: "" },
+    escaped: { count: 0, first: "" },
+    drainProblem: null,
+  };
+  const finish = (): ExperimentResult => {
+    facts.interrupted = context.stop.aborted;
+    Object.assign(result, verdict(facts), { durationMs: performance.now() - start });
+    context.listener.onExperimentEnd(result);
     return result;
   };
+  const escaped = (message: string) => {
+    note(facts.escaped, message);
+    context.listener.onWarning(`${plan.experiment}: ${escapedLine}: ${message}`);
+  };
   if (context.stop.aborted) {
-    result.status = "interrupted";
+    facts.interrupted = true;
+    facts.planned = 1;
     return finish();
   }
-  context.listener.onExperimentStart?.(info);
 
-  let loaded: Awaited<ReturnType<typeof loadExperiment>>;
-  let dataset: Dataset;
   // The code loads while the dataset is fetched; a load error is reported first when both fail.
   const [code, data] = await Promise.allSettled([
-    loadExperiment(folder),
-    context.datasets.load({ name: datasetName, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits }),
+    plan.openSandbox({ timeoutMs: knobs.timeoutMs, stop: context.stop, events: { onEscaped: (message) => escaped(message) } }),
+    context.backend.datasets.load(plan.dataset),
   ]);
-  if (code.status === "rejected") return finish(firstLine(code.reason));
-  if (data.status === "rejected") return finish(firstLine(data.reason));
-  loaded = code.value;
-  dataset = data.value;
-  for (const warning of dataset.warnings ?? []) context.listener.onWarning?.(`${folder.name}: ${warning}`);
-  const examples = context.dryRun === false ? dataset.examples : dataset.examples.slice(0, context.dryRun);
-  result.dataset = { name: datasetName, version: dataset.version, source: dataset.source };
-  result.planned = info.planned = examples.length * knobs.repetitions;
-  info.evaluators = loaded.evaluators.map((evaluator) => evaluator.name);
+  if (code.status === "rejected" || data.status === "rejected") {
+    if (code.status === "fulfilled") await code.value.close();
+    facts.failure = firstLine(code.status === "rejected" ? code.reason : (data as PromiseRejectedResult).reason);
+    return finish();
+  }
+  const sandbox = code.value;
+  try {
+    return await runLoaded({ plan, context, sandbox, dataset: data.value, result, facts, start }, finish);
+  } finally {
+    await sandbox.close();
+  }
+}
 
-  // Phoenix first, so the run store's run.json can link to the Phoenix experiment.
-  let remote: ExperimentRecording | null = null;
-  let store: ExperimentRecording | null = null;
+/** One experiment in progress, its code loaded and its dataset fetched. */
+interface Loaded {
+  plan: ExperimentPlan;
+  context: ExperimentContext;
+  sandbox: Sandbox;
+  dataset: Dataset;
+  result: ExperimentResult;
+  facts: ExperimentFacts;
+  /** performance.now() when the experiment started. */
+  start: number;
+}
+
+async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promise<ExperimentResult> {
+  const { plan, context, sandbox, dataset, result, facts } = loaded;
+  const { knobs } = plan;
+  for (const warning of dataset.warnings ?? []) context.listener.onWarning(`${plan.experiment}: ${warning}`);
+  const examples = context.dryRun === false ? dataset.examples : dataset.examples.slice(0, context.dryRun);
+  result.dataset = { name: dataset.name, version: dataset.version, source: dataset.source };
+  result.planned = facts.planned = examples.length * knobs.repetitions;
+  const info: ExperimentInfo = { experiment: plan.experiment, dataset: dataset.name, planned: result.planned, evaluators: sandbox.evaluators };
+
   const header: ExperimentHeader = {
     name: result.name,
-    experiment: folder.name,
+    experiment: plan.experiment,
     dataset: { ...result.dataset, ...(dataset.remote ? { remote: dataset.remote } : {}) },
-    metadata: { ...runMetadata(datasetName, context.experimentsDir), ...knobs.metadata, ...context.metadata },
+    metadata: { ...runMetadata(dataset.name, context.cwd), ...knobs.metadata, ...context.metadata },
     evaluators: info.evaluators,
     settings: { timeoutMs: knobs.timeoutMs, repetitions: knobs.repetitions, exampleConcurrency: knobs.exampleConcurrency },
     planned: result.planned,
     startedAt: new Date().toISOString(),
   };
-  try {
-    if (context.remote) {
-      remote = await context.remote.open(header);
-      result.url = remote.location;
+  const recordings: ExperimentRecording[] = [];
+  if (context.dryRun === false) {
+    try {
+      // In order, so that a later sink can link to an earlier one (run.json to the Phoenix experiment).
+      let links: Record<string, unknown> = {};
+      for (const sink of context.backend.sinks) {
+        const recording = await sink.open({ ...header, ...(Object.keys(links).length > 0 ? { links } : {}) });
+        recordings.push(recording);
+        if (recording.link) links = { ...links, ...recording.link };
+        if (recording.kind === "store") Object.assign(result, { name: recording.name, runPath: recording.location });
+        else result.url = recording.location;
+      }
+    } catch (error) {
+      facts.failure = `cannot record results: ${firstLine(error)}`;
+      await finishRecordings(recordings, loaded);
+      return finish();
     }
-    if (context.store) {
-      store = await context.store.open({ ...header, ...(remote?.link ? { links: remote.link } : {}) });
-      result.name = store.name;
-      result.runPath = store.location;
-    }
-  } catch (error) {
-    return finish(`cannot record results: ${firstLine(error)}`);
   }
-  const recordings = [store, remote].filter((each) => each !== null);
+  context.listener.onExperimentStart(info);
 
   const tally = new Tally(info.evaluators);
-  const unrecorded = { count: 0, first: "" };
-  const jobs = function* () {
+  const tracer = recordings.find((recording) => recording.tracer)?.tracer;
+  const jobs = function* (): Generator<Job> {
     for (const example of examples) for (let repetition = 1; repetition <= knobs.repetitions; repetition++) yield { example, repetition };
   };
-  await forEachConcurrently(jobs(), knobs.exampleConcurrency, async ({ example, repetition }) => {
-    if (context.stop.aborted) return;
-    const done = await runExample({ experiment: folder.name, example, repetition, task: loaded.task, evaluators: loaded.evaluators, timeoutMs: knobs.timeoutMs, stop: context.stop, tracer: remote?.tracer ?? null });
-    if (!done) return;
-    tally.add(done);
-    for (const recording of recordings) {
-      try {
-        await recording.record(done);
-      } catch (error) {
-        if (unrecorded.count++ === 0) unrecorded.first = firstLine(error);
+  try {
+    await forEachConcurrently(jobs(), knobs.exampleConcurrency, async (job) => {
+      if (context.stop.aborted) return;
+      const span = tracer?.start(job.example, job.repetition);
+      const done = await sandbox.run(job);
+      if (!done) {
+        span?.end({ error: "interrupted" });
+        return;
       }
-    }
-    context.listener.onResult?.(info, done);
-  });
+      if (span) {
+        done.traceId = span.traceId;
+        span.end(done);
+      }
+      tally.add(done);
+      await record(recordings, done, facts.unrecorded);
+      context.listener.onResult(info, done, job.example);
+    });
+  } finally {
+    Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
+    Object.assign(result, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors, evaluators: tally.evaluators() });
+    await finishRecordings(recordings, loaded);
+  }
+  return finish();
+}
 
-  Object.assign(result, {
-    completed: tally.completed,
-    taskErrors: tally.taskErrors,
-    evaluatorErrors: tally.evaluatorErrors,
-    evaluators: tally.evaluators(),
-  });
-  const drained = (await remote?.drain?.()) ?? { problem: null, warnings: [] };
-  for (const warning of drained.warnings) context.listener.onWarning?.(`${folder.name}: ${warning}`);
-  if (context.stop.aborted && tally.completed < result.planned) result.status = "interrupted";
-  else if (unrecorded.count > 0) Object.assign(result, { status: "failed", failure: `${unrecorded.count} results not recorded: ${unrecorded.first}` });
-  else if (drained.problem) Object.assign(result, { status: "failed", failure: drained.problem });
-  else if (tally.taskErrors + tally.evaluatorErrors > 0) result.status = "failed";
-  result.durationMs = performance.now() - start;
+async function record(recordings: ExperimentRecording[], done: ExampleResult, unrecorded: Problem): Promise<void> {
+  for (const recording of recordings) {
+    try {
+      await recording.record(done);
+    } catch (error) {
+      note(unrecorded, firstLine(error));
+    }
+  }
+}
+
+/** Every recording opened is finished, whatever happened: run.json never stays "running". */
+async function finishRecordings(recordings: ExperimentRecording[], { result, facts, context, start }: Loaded): Promise<void> {
+  for (const recording of recordings) {
+    try {
+      const drained = (await recording.drain?.()) ?? { problem: null, warnings: [] };
+      for (const warning of drained.warnings) context.listener.onWarning(`${result.experiment}: ${warning}`);
+      facts.drainProblem ??= drained.problem;
+    } catch (error) {
+      facts.drainProblem ??= firstLine(error);
+    }
+  }
+  facts.interrupted = context.stop.aborted;
+  Object.assign(result, verdict(facts), { durationMs: performance.now() - start });
   for (const recording of recordings) {
     try {
       await recording.finish(result);
     } catch (error) {
-      Object.assign(result, { status: "failed", failure: `cannot record the summary: ${firstLine(error)}` });
+      facts.failure ??= `cannot record the summary: ${firstLine(error)}`;
     }
   }
-  return finish();
+}
+
+function note(problem: Problem, message: string): void {
+  if (problem.count++ === 0) problem.first = message;
 }

@@ -79,6 +79,7 @@ class PhoenixExperiment implements ExperimentRecording {
   private firstError: string | null = null;
   /** Set once a post failed after every retry because Phoenix is unreachable: later posts are not tried. */
   private down = false;
+  readonly kind = "remote";
 
   constructor(
     private readonly phoenix: Phoenix,

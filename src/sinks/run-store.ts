@@ -1,5 +1,8 @@
-import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { UsageError } from "../errors.js";
+import { fileInTheWay } from "../file-in-the-way.js";
+import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
 
@@ -7,27 +10,53 @@ import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
  * The local run store, the source of truth in every backend:
  * `<runs_dir>/<experiment name>/run.json` (header, then summary) and `results.jsonl`, one line
  * per result, written as each finishes so a crash loses only what was in flight.
+ * A write that fails (a full disk) leaves no half line and no `*.tmp` file behind.
  */
 export class RunStore implements Sink {
-  constructor(readonly runsDir: string) {}
+  /** Throws a UsageError, before any work starts, when a file stands where the runs folder goes. */
+  constructor(readonly runsDir: string) {
+    const file = fileInTheWay(runsDir);
+    if (file) throw new UsageError(`${shownPath(file)} is a file, not a folder for runs: move it away, or set [local] runs_dir in evalwire.toml`);
+  }
 
   open(header: ExperimentHeader): ExperimentRecording {
     mkdirSync(this.runsDir, { recursive: true });
     const { name, dir } = this.claimFolder(header.name);
     const runFile = join(dir, "run.json");
     const run = { ...header, name, status: "running" };
-    writeJsonAtomically(runFile, run);
-    const fd = openSync(join(dir, "results.jsonl"), "a");
+    let fd: number;
+    try {
+      writeJsonAtomically(runFile, run);
+      fd = openSync(join(dir, "results.jsonl"), "a");
+    } catch (error) {
+      // Nothing was recorded: no empty run folder is left to be mistaken for a run.
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+    let size = 0;
+    let unrecorded = 0;
     return {
+      kind: "store",
       name,
       location: dir,
       record(result: ExampleResult) {
-        writeSync(fd, `${JSON.stringify(result)}\n`);
+        try {
+          size += writeWhole(fd, Buffer.from(`${JSON.stringify(result)}\n`), size);
+        } catch (error) {
+          unrecorded++;
+          throw error;
+        }
       },
       finish(result: ExperimentResult) {
         closeSync(fd);
         const { experiment: _e, name: _n, dataset, runPath: _r, ...summary } = result;
-        writeJsonAtomically(runFile, { ...run, dataset: { ...run.dataset, ...dataset }, status: summary.status, endedAt: new Date().toISOString(), summary });
+        const final = { ...run, dataset: { ...run.dataset, ...dataset }, status: summary.status, endedAt: new Date().toISOString(), summary };
+        try {
+          writeJsonAtomically(runFile, final);
+        } catch (error) {
+          // No room for a second copy: the summary is written over run.json, whose blocks are already ours.
+          if (!isDiskFull(error) || !writeInPlace(runFile, final, run)) throw withUnrecorded(error, unrecorded);
+        }
       },
     };
   }
@@ -48,8 +77,71 @@ export class RunStore implements Sink {
   }
 }
 
+/**
+ * Appends all of `bytes` (a write may be short when the disk fills) and returns how many; on
+ * failure the file is cut back to `sizeBefore`, so it never ends in half a line.
+ */
+function writeWhole(fd: number, bytes: Buffer, sizeBefore: number): number {
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(fd, bytes, written);
+  } catch (error) {
+    if (written > 0) ftruncateSync(fd, sizeBefore);
+    throw error;
+  }
+  return written;
+}
+
 function writeJsonAtomically(file: string, value: unknown): void {
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temporary, file);
+  try {
+    writeFileSync(temporary, json(value));
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * True when the text fitted in the blocks the file already holds and was written there. Should a
+ * write still fail, `before` is put back, so run.json is never half old and half new.
+ */
+function writeInPlace(file: string, value: unknown, before: unknown): boolean {
+  const fd = openSync(file, "r+");
+  try {
+    const write = (text: string) => {
+      const bytes = Buffer.from(text);
+      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written, written);
+      ftruncateSync(fd, bytes.length);
+    };
+    const text = json(value);
+    if (Buffer.byteLength(text) > fstatSync(fd).blocks * 512) return false;
+    try {
+      write(text);
+      return true;
+    } catch {
+      write(json(before));
+      return false;
+    }
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOSPC" || code === "EDQUOT";
+}
+
+function withUnrecorded(error: unknown, unrecorded: number): unknown {
+  if (unrecorded === 0 || !(error instanceof Error)) return error;
+  error.message = `${error.message} (and ${unrecorded} result${unrecorded === 1 ? " was" : "s were"} not recorded)`;
+  return error;
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
 }

@@ -18,6 +18,8 @@ export interface ExperimentHeader {
 
 /** Where one experiment's results are recorded, each as it finishes. */
 export interface ExperimentRecording {
+  /** The local run store (its location is the run folder), or a remote server (its location is a URL). */
+  readonly kind: "store" | "remote";
   /** The name actually recorded under. */
   readonly name: string;
   /** A path or URL to show the user. */

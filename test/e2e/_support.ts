@@ -5,7 +5,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach } from "vitest";
-import { fixtures, readResults, readRun, root, runCli, runFolders, tempDir, type CliResult } from "../helpers/cli.js";
+import { fixtures, readResults, readRun, root, runCli, runFolders, tempDir, type CliOptions, type CliResult } from "../helpers/cli.js";
 
 export { fixtures, root };
 
@@ -28,9 +28,9 @@ export function useTempDirs(): (prefix?: string) => string {
 }
 
 /** Runs the built CLI in `cwd`; stdout and stderr together, for "the message names X" checks. */
-export async function evalwire(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<CliResult & { all: string; ms: number }> {
+export async function evalwire(args: string[], cwd: string, env: Record<string, string | undefined> = {}, user?: CliOptions["user"]): Promise<CliResult & { all: string; ms: number }> {
   const start = Date.now();
-  const result = await runCli(args, { cwd, env });
+  const result = await runCli(args, { cwd, env, ...(user ? { user } : {}) });
   return { ...result, all: `${result.stdout}\n${result.stderr}`, ms: Date.now() - start };
 }
 

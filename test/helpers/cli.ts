@@ -25,12 +25,19 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return { ...env, NO_COLOR: "1", PHOENIX_DISCOVER_CONFIG: "false", ...extra };
 }
 
-export function startCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): ChildProcess {
-  return spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? root, env: cleanEnv(options.env), stdio: ["ignore", "pipe", "pipe"] });
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Another user to run as (needs root): see test/helpers/privileges.ts. */
+  user?: { uid: number; gid: number };
+}
+
+export function startCli(args: string[], options: CliOptions = {}): ChildProcess {
+  return spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? root, env: cleanEnv(options.env), stdio: ["ignore", "pipe", "pipe"], ...options.user });
 }
 
 /** Runs the built CLI to its end. */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const child = startCli(args, options);
   return collect(child);
 }

@@ -31,7 +31,7 @@ describe("parseCli", () => {
     [["run", "--dry-run", "1.5"], /--dry-run takes a whole number/],
     [["run", "--concurrency", "0"], /--concurrency takes a whole number from 1 up/],
     [["run", "--example-concurrency", "x"], /--example-concurrency takes a whole number/],
-    [["run", "--timeout", "-5"], /--timeout takes a whole number from 0 up/],
+    [["run", "--timeout", "-5"], /--timeout takes a whole number from 0 to 2147483647/],
     [["run", "--repetitions", "0"], /--repetitions takes a whole number from 1 up/],
     [["run", "--metadata", " =v"], /--metadata takes KEY=VALUE \(got " =v"\)/],
     [["run", "--metadata", "novalue"], /--metadata takes KEY=VALUE \(got "novalue"\)/],

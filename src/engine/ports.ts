@@ -1,0 +1,47 @@
+import type { RunKnobs } from "../config/settings.js";
+import type { DatasetRequest, DatasetSource } from "../datasets/source.js";
+import type { Sink } from "../sinks/sink.js";
+import type { Example, ExampleResult } from "../types.js";
+
+/**
+ * Where an experiment's code runs: a worker thread for a folder (so it cannot take evalwire down),
+ * the caller's thread for `evaluate`. Never throws from `run`: a failure is a result.
+ */
+export interface Sandbox {
+  /** The evaluators' names, in order. */
+  readonly evaluators: string[];
+  /** One task call and its evaluations; null when the run was interrupted before it finished. */
+  run(job: Job): Promise<ExampleResult | null>;
+  close(): Promise<void>;
+}
+
+export interface Job {
+  example: Example;
+  repetition: number;
+}
+
+/** Hears what a sandbox's user code did outside any call. */
+export interface SandboxEvents {
+  /** An error escaped the task or an evaluator (not awaited, or thrown in a callback). */
+  onEscaped(message: string): void;
+}
+
+/** The engine's view of one experiment: what to fetch and how to start its code. */
+export interface ExperimentPlan {
+  /** The experiment (folder) name. */
+  experiment: string;
+  dataset: DatasetRequest;
+  knobs: RunKnobs;
+  /** Starts the experiment's code; rejects with a LoadError naming the file at fault. */
+  openSandbox(options: { timeoutMs: number; stop: AbortSignal; events: SandboxEvents }): Promise<Sandbox>;
+}
+
+/** Where examples come from and where results go: the local run store, Phoenix, or both. */
+export interface Backend {
+  kind: "local" | "phoenix";
+  /** The run store folder or the Phoenix URL, to tell the user. */
+  location: string;
+  datasets: DatasetSource;
+  /** Sinks in the order they are opened: a later one can link to an earlier one (run.json links to Phoenix). */
+  sinks: Sink[];
+}

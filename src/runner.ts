@@ -1,0 +1,130 @@
+import { resolve } from "node:path";
+import { createBackend } from "./backends.js";
+import { namePartProblem } from "./config/name-part.js";
+import { defaults, type CsvOptions, type RunKnobs, type RunOverrides } from "./config/settings.js";
+import { discoverExperiments, requireValidConfig, selectExperiments, type ExperimentFolder } from "./discovery/discover.js";
+import type { RunListener } from "./engine/events.js";
+import type { ExperimentPlan } from "./engine/ports.js";
+import { runExperiments } from "./engine/run-experiments.js";
+import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "./config/whole-number.js";
+import { UsageError } from "./errors.js";
+import type { PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
+import { WorkerSandbox } from "./sandbox/worker-sandbox.js";
+import type { RunResult } from "./types.js";
+
+export interface ExperimentRunnerOptions {
+  experimentsDir: string;
+  /** A client from `createClient` of `@arizeai/phoenix-client`: selects the Phoenix backend. */
+  phoenixClient?: PhoenixClient;
+  /** Where Phoenix is (the CLI's way): selects the Phoenix backend too. */
+  phoenix?: PhoenixConnection | null;
+  /** How Phoenix calls are retried (default: 5 retries, 250 ms doubling to 4 s). */
+  retry?: Partial<RetryPolicy>;
+  /** Experiments in parallel (default 1). */
+  concurrency?: number;
+  /** Examples in flight per experiment (default 10); an experiment's evalwire.toml may change it. */
+  exampleConcurrency?: number;
+  /** Per task and evaluator call, and for loading an experiment's code, in ms (default 300000; 0 for none); an experiment's evalwire.toml may change it. */
+  timeoutMs?: number;
+  /** Default 1; an experiment's evalwire.toml may change it. */
+  repetitions?: number;
+  /** Metadata for every experiment, under the folder's own. */
+  metadata?: Record<string, string | number | boolean>;
+  /** true: the first example of each experiment; N: the first N. Records nothing. */
+  dryRun?: boolean | number;
+  /** Default `.evalwire/runs` in the working directory. */
+  runsDir?: string;
+  datasetsDir?: string | null;
+  csv?: Partial<CsvOptions>;
+  /** Values that win over an experiment folder's evalwire.toml (the CLI's flags). */
+  overrides?: RunOverrides;
+  listeners?: RunListener[];
+  /** Abort to interrupt: in-flight tasks see their signal abort, finished results are kept. */
+  signal?: AbortSignal;
+}
+
+export interface RunOptions {
+  /** Only these experiments (folder names). */
+  names?: string[];
+  experimentNamePrefix?: string;
+  /** Recorded with every experiment; wins over every other metadata. */
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * Runs every experiment found in a folder, each experiment's code in a worker thread of its own.
+ * Resolves with every experiment's result, failed or not (`status`, `exitCode`); rejects only with a
+ * UsageError, before any work starts. Never exits the process.
+ */
+export class ExperimentRunner {
+  constructor(private readonly options: ExperimentRunnerOptions) {}
+
+  async run(runOptions: RunOptions = {}): Promise<RunResult> {
+    const options = this.options;
+    validateOptions(options, runOptions);
+    const folders = selectExperiments(discoverExperiments(options.experimentsDir), runOptions.names);
+    requireValidConfig(folders);
+    const runsDir = resolve(options.runsDir ?? defaults.runsDir);
+    const backend = await createBackend({ ...options, runsDir });
+    const knobs: RunKnobs = {
+      timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
+      repetitions: options.repetitions ?? defaults.repetitions,
+      exampleConcurrency: options.exampleConcurrency ?? defaults.exampleConcurrency,
+      metadata: options.metadata ?? {},
+    };
+    return runExperiments({
+      plans: folders.map((folder) => folderPlan(folder, knobsFor(folder, knobs, options.overrides ?? {}))),
+      backend,
+      listeners: options.listeners ?? [],
+      concurrency: options.concurrency ?? defaults.concurrency,
+      dryRun: dryRunCount(options.dryRun),
+      prefix: runOptions.experimentNamePrefix ?? defaults.prefix,
+      metadata: runOptions.metadata ?? {},
+      signal: options.signal,
+      runsDir,
+      experimentsDir: resolve(options.experimentsDir),
+    });
+  }
+}
+
+/** An experiment folder as the engine sees it: its dataset, its settings, and a worker for its code. */
+export function folderPlan(folder: ExperimentFolder, knobs: RunKnobs): ExperimentPlan {
+  return {
+    experiment: folder.name,
+    dataset: { name: folder.config.dataset ?? folder.name, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits },
+    knobs,
+    openSandbox: (options) => WorkerSandbox.open(folder, options),
+  };
+}
+
+/** An experiment folder's own evalwire.toml refines the run's settings; flags win over both. */
+export function knobsFor(folder: ExperimentFolder, knobs: RunKnobs, overrides: RunOverrides): RunKnobs {
+  const { config } = folder;
+  return {
+    timeoutMs: overrides.timeoutMs ?? config.timeout ?? knobs.timeoutMs,
+    repetitions: overrides.repetitions ?? config.repetitions ?? knobs.repetitions,
+    exampleConcurrency: overrides.exampleConcurrency ?? config.example_concurrency ?? knobs.exampleConcurrency,
+    metadata: { ...knobs.metadata, ...config.metadata },
+  };
+}
+
+/** The library's own checks, as the CLI's flags have theirs: a bad value is a UsageError naming the option. */
+function validateOptions(options: ExperimentRunnerOptions, runOptions: RunOptions): void {
+  const whole = (name: string, value: number | undefined, range: WholeRange) => {
+    if (value !== undefined && !isWholeNumber(value, range)) throw new UsageError(`${name} takes ${wholeNumberRule(range)} (got ${value})`);
+  };
+  whole("concurrency", options.concurrency, ranges.atLeastOne);
+  whole("exampleConcurrency", options.exampleConcurrency ?? options.overrides?.exampleConcurrency, ranges.atLeastOne);
+  whole("repetitions", options.repetitions ?? options.overrides?.repetitions, ranges.atLeastOne);
+  whole("timeoutMs", options.timeoutMs ?? options.overrides?.timeoutMs, ranges.timeout);
+  const prefix = runOptions.experimentNamePrefix;
+  const problem = prefix === undefined ? null : namePartProblem(prefix);
+  if (problem) throw new UsageError(`experimentNamePrefix ${problem} (got ${JSON.stringify(prefix)})`);
+}
+
+function dryRunCount(dryRun: boolean | number | undefined): number | false {
+  if (dryRun === undefined || dryRun === false) return false;
+  if (dryRun === true) return 1;
+  if (!isWholeNumber(dryRun, ranges.atLeastOne)) throw new UsageError(`dryRun takes ${wholeNumberRule(ranges.atLeastOne)} (got ${dryRun})`);
+  return dryRun;
+}

@@ -1,0 +1,24 @@
+import type { Job, Sandbox } from "../engine/ports.js";
+import { runExample, type UserCode } from "../engine/run-example.js";
+import type { ExampleResult } from "../types.js";
+
+/**
+ * Code given in memory (`evaluate`) runs in the caller's own thread: it is the caller's code, and
+ * functions cannot be sent to a worker. Timeouts and interrupts still hold for code that awaits.
+ */
+export class InThreadSandbox implements Sandbox {
+  readonly evaluators: string[];
+
+  constructor(
+    private readonly code: UserCode,
+    private readonly options: { experiment: string; timeoutMs: number; stop: AbortSignal },
+  ) {
+    this.evaluators = code.evaluators.map((evaluator) => evaluator.name);
+  }
+
+  run({ example, repetition }: Job): Promise<ExampleResult | null> {
+    return runExample(this.code, { ...this.options, example, repetition });
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,34 @@
+import type { ExperimentFolder } from "../discovery/discover.js";
+import type { Example, ExampleResult } from "../types.js";
+
+/** What the main thread tells an experiment's worker. */
+export type ToWorker =
+  | { t: "load"; folder: ExperimentFolder }
+  | { t: "jobs"; jobs: WorkerJob[] }
+  /** Abort every call in flight (Ctrl-C): their signals fire, and they come back as interrupted. */
+  | { t: "stop" };
+
+export interface WorkerJob {
+  seq: number;
+  experiment: string;
+  example: Example;
+  repetition: number;
+  timeoutMs: number;
+}
+
+/** What the worker tells the main thread. */
+export type FromWorker =
+  | { t: "loading"; file: string }
+  | { t: "loaded"; evaluators: string[] }
+  | { t: "load-failed"; message: string }
+  /** Results in the order they finished; null when the call was interrupted. */
+  | { t: "results"; results: [seq: number, result: ExampleResult | null][] }
+  | { t: "escaped"; message: string };
+
+/**
+ * Int32 slots shared with the worker, read without its help (its event loop may be blocked):
+ * a counter it bumps on every turn of its loop, and the call it last entered.
+ */
+export const slot = { beat: 0, seq: 1, phase: 2, size: 3 } as const;
+/** How often the worker's loop bumps the beat. */
+export const beatMs = 50;

@@ -1,0 +1,252 @@
+import { basename } from "node:path";
+import { Worker } from "node:worker_threads";
+import type { ExperimentFolder } from "../discovery/discover.js";
+import type { Job, Sandbox, SandboxEvents } from "../engine/ports.js";
+import { LoadError } from "../errors.js";
+import { shownPath } from "../shown-path.js";
+import type { ExampleResult } from "../types.js";
+import { beatMs, slot, type FromWorker, type ToWorker, type WorkerJob } from "./protocol.js";
+
+export interface WorkerSandboxOptions {
+  /** Limit per call, and for loading the code; 0 for none. */
+  timeoutMs: number;
+  stop: AbortSignal;
+  events: SandboxEvents;
+}
+
+interface InFlight {
+  job: WorkerJob;
+  sentAt: number;
+  resolve: (result: ExampleResult | null) => void;
+}
+
+/** Loading may take at least this long, however short the call time limit (unless that is 0: no limit). */
+export const minLoadTimeoutMs = 60_000;
+
+/** How long a worker may take to end its calls after Ctrl-C before it is stopped. */
+const stopGraceMs = 1000;
+
+/**
+ * An experiment's code in a worker thread of its own. What the code does there cannot take evalwire
+ * down: `process.exit` is an error of its call, an escaped error is reported, a worker whose event
+ * loop stays blocked longer than a call may take is stopped (its calls in flight become errors)
+ * and a new one is started for the calls still to come.
+ */
+export class WorkerSandbox implements Sandbox {
+  evaluators: string[] = [];
+  private worker!: Worker;
+  private shared!: Int32Array;
+  private readonly inFlight = new Map<number, InFlight>();
+  private outbox: WorkerJob[] = [];
+  private flushScheduled = false;
+  private seq = 0;
+  private lastBeat = -1;
+  private lastBeatAt = 0;
+  private restarting: Promise<void> | null = null;
+  private closed = false;
+  private readonly ended = new WeakSet<Worker>();
+  private readonly watchdog: NodeJS.Timeout;
+
+  private constructor(
+    private readonly folder: ExperimentFolder,
+    private readonly options: WorkerSandboxOptions,
+  ) {
+    this.watchdog = setInterval(() => this.watch(), Math.max(beatMs * 2, 100));
+    this.watchdog.unref();
+    options.stop.addEventListener("abort", () => this.interrupt(), { once: true });
+  }
+
+  /** Starts a worker and loads the folder's code there; rejects with a LoadError naming the file at fault. */
+  static async open(folder: ExperimentFolder, options: WorkerSandboxOptions): Promise<WorkerSandbox> {
+    const sandbox = new WorkerSandbox(folder, options);
+    try {
+      await sandbox.start();
+    } catch (error) {
+      await sandbox.close();
+      throw error;
+    }
+    return sandbox;
+  }
+
+  run(job: Job): Promise<ExampleResult | null> {
+    if (this.closed || this.options.stop.aborted) return Promise.resolve(null);
+    const workerJob: WorkerJob = { seq: ++this.seq, experiment: this.folder.name, example: job.example, repetition: job.repetition, timeoutMs: this.options.timeoutMs };
+    return new Promise((resolve) => {
+      this.inFlight.set(workerJob.seq, { job: workerJob, sentAt: 0, resolve });
+      this.outbox.push(workerJob);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.watchdog);
+    for (const entry of this.inFlight.values()) entry.resolve(null);
+    this.inFlight.clear();
+    if (this.worker) await this.end(this.worker);
+  }
+
+  /** Stops a worker on purpose: its exit is then no news. */
+  private end(worker: Worker): Promise<number> {
+    this.ended.add(worker);
+    return worker.terminate();
+  }
+
+  /** Calls queued in one turn of the loop go to the worker in one message. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.restarting || this.outbox.length === 0) return;
+    const jobs = this.outbox;
+    this.outbox = [];
+    const now = performance.now();
+    for (const job of jobs) this.inFlight.get(job.seq)!.sentAt = now;
+    this.send({ t: "jobs", jobs });
+  }
+
+  private send(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  /** A new worker with the code loaded, within the time limit. */
+  private start(): Promise<void> {
+    this.shared = new Int32Array(new SharedArrayBuffer(slot.size * Int32Array.BYTES_PER_ELEMENT));
+    this.lastBeat = -1;
+    this.worker = spawnWorker(this.shared);
+    const worker = this.worker;
+    let loading = this.folder.taskFile;
+    return new Promise<void>((resolve, reject) => {
+      const limit = this.options.timeoutMs === 0 ? 0 : Math.max(this.options.timeoutMs, minLoadTimeoutMs);
+      const timer =
+        limit > 0
+          ? setTimeout(() => {
+              reject(new LoadError(`${shownPath(loading)}: did not finish loading within ${limit} ms (a top-level await that never settles, or code that never yields?); raise --timeout if it needs longer`));
+              this.end(worker);
+            }, limit)
+          : undefined;
+      const settle = (done: () => void) => {
+        clearTimeout(timer);
+        done();
+      };
+      worker.on("message", (message: FromWorker) => {
+        switch (message.t) {
+          case "loading":
+            loading = message.file;
+            return;
+          case "loaded":
+            this.evaluators = message.evaluators;
+            settle(resolve);
+            return;
+          case "load-failed":
+            settle(() => reject(new LoadError(message.message)));
+            return;
+          case "results":
+            for (const [seq, result] of message.results) this.settle(seq, result);
+            return;
+          case "escaped":
+            this.options.events.onEscaped(message.message);
+            return;
+        }
+      });
+      worker.on("error", (error) => settle(() => reject(new LoadError(`${shownPath(loading)}: cannot load: ${error.message}`))));
+      worker.on("exit", (code) => {
+        // With nothing left to wait for, a worker still loading ends by itself (see worker.ts).
+        const why = code === 0 ? "never finished loading: a top-level await waits on something that nothing will settle" : `stopped its thread while loading (exit code ${code})`;
+        settle(() => reject(new LoadError(`${shownPath(loading)}: ${why}`)));
+        if (!this.ended.has(worker) && !this.closed) this.lost(`the worker running this experiment's code stopped (exit code ${code})`);
+      });
+      this.send({ t: "load", folder: this.folder });
+    });
+  }
+
+  private settle(seq: number, result: ExampleResult | null): void {
+    const entry = this.inFlight.get(seq);
+    if (!entry) return;
+    this.inFlight.delete(seq);
+    entry.resolve(result);
+  }
+
+  /** Notices a worker whose event loop has not turned for longer than a call may take. */
+  private watch(): void {
+    if (this.restarting || this.closed) return;
+    const beat = Atomics.load(this.shared, slot.beat);
+    const now = performance.now();
+    if (beat !== this.lastBeat) {
+      this.lastBeat = beat;
+      this.lastBeatAt = now;
+      return;
+    }
+    const limit = this.options.timeoutMs;
+    const sent = [...this.inFlight.values()].filter((entry) => entry.sentAt > 0);
+    if (limit <= 0 || sent.length === 0 || now - this.lastBeatAt <= limit) return;
+    const blocked = Atomics.load(this.shared, slot.seq);
+    const phase = Atomics.load(this.shared, slot.phase);
+    const culprit = this.inFlight.has(blocked) ? blocked : null;
+    const who = phase === 0 ? basename(this.folder.taskFile) : `evaluator ${basename(this.folder.evaluatorFiles[phase - 1] ?? `#${phase}`)}`;
+    const where = culprit === null ? "" : ` on example ${this.inFlight.get(culprit)!.job.example.id}`;
+    this.lost(`blocked the event loop for more than ${limit} ms: ${who} never yields${where}, so evalwire stopped it`, culprit, who);
+  }
+
+  /**
+   * The worker is gone or must go: its calls in flight become errors, and a new worker takes the
+   * calls still to come.
+   */
+  private lost(reason: string, culprit: number | null = null, who?: string): void {
+    const now = performance.now();
+    const culpritId = culprit === null ? null : this.inFlight.get(culprit)?.job.example.id;
+    for (const [seq, entry] of this.inFlight) {
+      if (entry.sentAt === 0) continue;
+      this.inFlight.delete(seq);
+      const { example, repetition } = entry.job;
+      const message = culprit === null || seq === culprit ? reason : `stopped: ${who} blocked the event loop on example ${culpritId} while this one was in flight`;
+      entry.resolve({
+        exampleId: example.id,
+        repetition,
+        status: "timeout",
+        output: null,
+        error: message,
+        startedAt: new Date(Date.now() - (now - entry.sentAt)).toISOString(),
+        durationMs: Math.round((now - entry.sentAt) * 1000) / 1000,
+        evaluations: [],
+      });
+    }
+    this.end(this.worker);
+    if (this.closed || this.options.stop.aborted) return;
+    this.restarting = this.start().then(
+      () => {
+        this.restarting = null;
+        this.flush();
+      },
+      (error: Error) => {
+        // The code no longer loads: every call still to come is an error saying why.
+        this.restarting = null;
+        this.closed = true;
+        for (const [seq, entry] of this.inFlight) {
+          this.inFlight.delete(seq);
+          entry.resolve({ exampleId: entry.job.example.id, repetition: entry.job.repetition, status: "error", output: null, error: `cannot restart the experiment's code: ${error.message}`, startedAt: new Date().toISOString(), durationMs: 0, evaluations: [] });
+        }
+      },
+    );
+  }
+
+  /** Ctrl-C: calls in flight see their signal abort; a worker that does not answer in time is stopped. */
+  private interrupt(): void {
+    if (this.closed) return;
+    for (const job of this.outbox) this.settle(job.seq, null);
+    this.outbox = [];
+    this.send({ t: "stop" });
+    setTimeout(() => void this.close(), stopGraceMs).unref();
+  }
+}
+
+/** The worker's entry: the built file, or its TypeScript source (tests run from src/) through tsx. */
+function spawnWorker(shared: Int32Array): Worker {
+  const entry = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url);
+  const workerData = { shared: shared.buffer };
+  if (entry.pathname.endsWith(".js")) return new Worker(entry, { workerData });
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}

@@ -1,0 +1,97 @@
+// The entry point of an experiment's worker thread: loads the task and evaluators, runs the calls
+// the main thread sends, and keeps user code from ending the process.
+import { setMaxListeners } from "node:events";
+import { parentPort, workerData } from "node:worker_threads";
+import { loadExperiment } from "../discovery/load-experiment.js";
+import { errorMessage, runExample, type UserCode } from "../engine/run-example.js";
+import type { ExampleResult } from "../types.js";
+import { beatMs, slot, type FromWorker, type ToWorker, type WorkerJob } from "./protocol.js";
+
+const port = parentPort!;
+const shared = new Int32Array(workerData.shared as SharedArrayBuffer);
+const post = (message: FromWorker) => port.postMessage(message);
+
+setInterval(() => Atomics.add(shared, slot.beat, 1), beatMs).unref();
+guardProcess();
+
+let code: UserCode | null = null;
+const stop = new AbortController();
+// Every call in flight listens on it.
+setMaxListeners(0, stop.signal);
+let outbox: [number, ExampleResult | null][] = [];
+let flushing = false;
+
+port.on("message", onMessage);
+// Until the code has loaded, nothing of ours keeps the thread alive: a top-level await that nothing
+// will ever settle then ends the thread at once, instead of waiting out the load time limit.
+port.unref();
+
+function onMessage(message: ToWorker): void {
+  switch (message.t) {
+    case "load":
+      void load(message);
+      return;
+    case "jobs":
+      for (const job of message.jobs) void run(job);
+      return;
+    case "stop":
+      stop.abort(new Error("interrupted"));
+      return;
+  }
+}
+
+async function load({ folder }: Extract<ToWorker, { t: "load" }>): Promise<void> {
+  try {
+    const loaded = await loadExperiment(folder, (file) => post({ t: "loading", file }));
+    code = { task: loaded.task, evaluators: loaded.evaluators };
+    port.ref();
+    post({ t: "loaded", evaluators: loaded.evaluators.map((evaluator) => evaluator.name) });
+  } catch (error) {
+    post({ t: "load-failed", message: errorMessage(error) });
+  }
+}
+
+async function run(job: WorkerJob): Promise<void> {
+  const enter = (phase: number) => {
+    Atomics.store(shared, slot.seq, job.seq);
+    Atomics.store(shared, slot.phase, phase);
+  };
+  const result = await runExample(code!, { ...job, stop: stop.signal }, enter);
+  outbox.push([job.seq, result]);
+  if (!flushing) {
+    flushing = true;
+    setImmediate(flush);
+  }
+}
+
+/** Results that finished in one turn of the loop go back in one message. */
+function flush(): void {
+  flushing = false;
+  const results = outbox;
+  outbox = [];
+  try {
+    post({ t: "results", results });
+  } catch {
+    // Something in a result cannot be cloned (a function in an evaluator's metadata): send it as the JSON it is recorded as.
+    post({ t: "results", results: results.map(([seq, result]) => [seq, result && JSON.parse(JSON.stringify(result))]) });
+  }
+}
+
+/**
+ * User code runs here with the process's own objects. Ending the process or the thread is turned
+ * into an error of the call that tried, and errors that escape a call are reported, not fatal.
+ */
+function guardProcess(): void {
+  const refuse = (what: string) => () => {
+    throw new Error(`${what} was called; a task or evaluator cannot end evalwire (throw an error instead)`);
+  };
+  process.exit = ((code?: number | string | null) => refuse(`process.exit(${code ?? ""})`)()) as typeof process.exit;
+  process.abort = refuse("process.abort()") as typeof process.abort;
+  const kill = process.kill.bind(process);
+  process.kill = ((pid: number, signal?: string | number) => {
+    if (pid === process.pid || pid === 0) refuse(`process.kill(${pid})`)();
+    return kill(pid, signal);
+  }) as typeof process.kill;
+  process.on("uncaughtException", (error) => post({ t: "escaped", message: errorMessage(error) }));
+  process.on("unhandledRejection", (error) => post({ t: "escaped", message: errorMessage(error) }));
+}

@@ -1,0 +1,101 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { collect, startCli } from "../helpers/cli.js";
+import { describeRun, evalwire, evaluation, fixture, readRun, recordedLines, resultsById, runDirFor, useTempDirs, waitFor } from "./_support.js";
+
+const temp = useTempDirs();
+
+describe("user code cannot take evalwire down", () => {
+  it("a top-level await that never settles fails that experiment, named, in run and in list", async () => {
+    const cwd = temp();
+    const run = await evalwire(["run", "--experiments", fixture("load-never-settles")], cwd);
+    expect(run.code, describeRun(run)).toBe(1);
+    expect(run.stdout).toMatch(/✖ stuck_load: \S*stuck_load\/task\.ts: never finished loading: a top-level await waits on something that nothing will settle/);
+    expect(run.stdout).toMatch(/✔ fine\s+2\s/);
+    expect(run.stdout).toContain("1 of 2 experiments failed.");
+
+    const list = await evalwire(["list", "--experiments", fixture("load-never-settles")], cwd);
+    expect(list.code, describeRun(list)).toBe(1);
+    expect(list.stdout).toMatch(/stuck_load\/task\.ts: never finished loading/);
+    expect(list.stdout).toContain("1 problem found.");
+  });
+
+  it("process.exit in a task is an error of that example: the summary is printed and run.json is finished", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("task-exits")], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toMatch(/✖ exits\s+3\s+2\s/);
+    expect(r.stdout).toContain("example zero: task: process.exit(0) was called; a task or evaluator cannot end evalwire");
+    expect(r.stdout).toContain("example three: task: process.exit(3) was called");
+    const dir = runDirFor(cwd, "exits");
+    expect(readRun(dir)).toMatchObject({ status: "failed", summary: { completed: 3, taskErrors: 2 } });
+    const results = resultsById(dir);
+    expect(results.fine).toMatchObject({ status: "ok", output: { ok: true } });
+    expect(results.zero).toMatchObject({ status: "error" });
+  });
+
+  it("a task that blocks its thread is stopped after --timeout; finished results stay on disk and the run goes on", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("task-blocks"), "--timeout", "2000"], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toContain("example forever: task: blocked the event loop for more than 2000 ms: task.ts never yields on example forever, so evalwire stopped it");
+    const dir = runDirFor(cwd, "blocks");
+    expect(readRun(dir)).toMatchObject({ status: "failed", summary: { planned: 4, completed: 4, taskErrors: 1 } });
+    const results = resultsById(dir);
+    expect(Object.keys(results).sort()).toEqual(["e1", "e2", "e4", "forever"]);
+    expect(results.forever.status).toBe("timeout");
+    // e4 ran in a new worker, after the blocked one was stopped
+    expect(results.e4).toMatchObject({ status: "ok", output: { ok: "e4" } });
+  });
+
+  it("Ctrl-C ends a run whose task blocks its thread, with no time limit set, keeping what finished", async () => {
+    const cwd = temp();
+    const child = startCli(["run", "--experiments", fixture("task-blocks"), "--timeout", "0"], { cwd });
+    const done = collect(child);
+    await waitFor(() => recordedLines(cwd) >= 2, 30_000, "two results in results.jsonl");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const sentAt = Date.now();
+    child.kill("SIGINT");
+    const r = await done;
+    expect(r.code, describeRun(r)).toBe(130);
+    expect(Date.now() - sentAt).toBeLessThan(8000);
+    expect(r.stdout).toMatch(/blocks\b.*2\/4/);
+    const dir = runDirFor(cwd, "blocks");
+    expect(readRun(dir).status).toBe("interrupted");
+    expect(Object.keys(resultsById(dir)).sort()).toEqual(["e1", "e2"]);
+  });
+
+  it("an error that escapes a task fails its experiment in the summary, in run.json and in the exit code", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("task-escapes")], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stderr).toContain("leaky: an error escaped the task or an evaluator (not awaited, or thrown in a callback): forgotten promise");
+    expect(r.stdout).toMatch(/✖ leaky: an error escaped the task or an evaluator \(not awaited, or thrown in a callback\): (forgotten promise|thrown in a callback) \(and 1 more\)/);
+    const dir = runDirFor(cwd, "leaky");
+    expect(readRun(dir)).toMatchObject({ status: "failed", summary: { failure: expect.stringContaining("an error escaped") } });
+    expect(Object.keys(resultsById(dir)).sort()).toEqual(["a", "b", "c"]);
+  });
+
+  it("each call gets its own copy: a task or evaluator that changes what it was given changes nothing else", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("task-mutates")], cwd);
+    expect(r.code, describeRun(r)).toBe(0);
+    const results = resultsById(runDirFor(cwd, "mutates"));
+    for (const id of ["m", "m#2", "m#3"]) {
+      expect(results[id].output, id).toEqual({ count: 1, tags: 2, value: "original" });
+      expect(evaluation(results[id], "b_reads").score, id).toBe(1);
+    }
+  });
+
+  it("a time limit that a timer cannot wait for is refused, from a flag or from evalwire.toml", async () => {
+    const cwd = temp();
+    const flag = await evalwire(["run", "--experiments", fixture("basic"), "--timeout", "2147483648"], cwd);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--timeout takes a whole number from 0 to 2147483647 (got "2147483648")');
+    writeFileSync(join(cwd, "evalwire.toml"), "[experiments]\ntimeout = 4294967296\n");
+    const config = await evalwire(["run", "--experiments", fixture("basic")], cwd);
+    expect(config.code).toBe(2);
+    expect(config.stderr).toMatch(/evalwire\.toml: \[experiments\] timeout: expected a whole number from 0 to 2147483647/);
+  });
+});

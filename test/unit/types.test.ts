@@ -1,0 +1,41 @@
+// Checked by the compiler (npm run typecheck): a wrong type below is an error there, and so is
+// an expected error (ts-expect-error) that no longer happens.
+import { describe, expectTypeOf, it } from "vitest";
+import { defineEvaluator, defineExperiment, defineTask, type EvaluatorArgs, type Example, type RunResult } from "../../src/index.js";
+
+interface Input {
+  question: string;
+}
+interface Expected {
+  answer: number;
+}
+
+describe("the typed library", () => {
+  it("carries the task's output type to its evaluators", () => {
+    const experiment = defineExperiment<Input, { value: number }, Expected>({
+      task: (example) => ({ value: example.input.question.length }),
+      evaluators: {
+        exact: ({ output, expected }) => output.value === expected.answer,
+        // @ts-expect-error: the output has no "text"
+        wrong: ({ output }) => output.text === "",
+      },
+    });
+    expectTypeOf(experiment.task).parameter(0).toEqualTypeOf<Example<Input, Expected>>();
+  });
+
+  it("checks a task's return against what defineTask declares", () => {
+    // @ts-expect-error: a string is not { value: number }
+    defineTask<Input, { value: number }>(() => "text");
+    const task = defineTask<Input, { value: number }>((example) => ({ value: example.input.question.length }));
+    expectTypeOf(task).returns.toEqualTypeOf<{ value: number } | Promise<{ value: number }>>();
+  });
+
+  it("types an evaluator's arguments", () => {
+    const evaluator = defineEvaluator<string, Expected>(({ output, expected }) => output.length === expected.answer);
+    expectTypeOf(evaluator).parameter(0).toEqualTypeOf<EvaluatorArgs<string, Expected>>();
+  });
+
+  it("run() resolves with a RunResult", () => {
+    expectTypeOf<RunResult["status"]>().toEqualTypeOf<"passed" | "failed" | "interrupted">();
+  });
+});
