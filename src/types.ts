@@ -1,3 +1,5 @@
+import type { Judgement } from "./judge/experiment-judge.js";
+
 /** A JSON object: what a dataset record's input, expected output and metadata are. */
 export type Fields = Record<string, unknown>;
 
@@ -123,6 +125,8 @@ export interface ExperimentResult {
   /** The experiment's page in Phoenix, when recorded there. */
   url?: string | null;
   dryRun: boolean;
+  /** How it was judged (§13, §14): gates, pass rates, the baseline comparison. Absent when it never ran. */
+  judgement?: Judgement;
 }
 
 /** What `ExperimentRunner.run()` resolves with, failed or not: a failure is data, not an exception. */

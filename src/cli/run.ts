@@ -2,6 +2,7 @@ import { pc } from "../colour.js";
 import { resolveSettings } from "../config/settings.js";
 import { errorMessage } from "../engine/run-example.js";
 import { ExitCode } from "../errors.js";
+import { sameDestination } from "../report/failures-to-stderr.js";
 import { createReporters } from "../report/index.js";
 import { ExperimentRunner } from "../runner.js";
 import { isCI, phoenixConnection } from "./environment.js";
@@ -42,8 +43,22 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     datasetsDir: settings.datasetsDir,
     csv: settings.csv,
     signal: interrupt.signal,
+    thresholds: settings.thresholds.root,
+    thresholdsLabel: settings.thresholds.rootLabel,
+    thresholdOverrides: settings.thresholds.flags,
+    baseline: settings.baseline,
     listeners: [
-      ...createReporters({ out, live: Boolean(out.isTTY) && !isCI(), quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose), dryRun: flags.dryRun !== undefined }),
+      ...createReporters({
+        out,
+        live: Boolean(out.isTTY) && !isCI(),
+        quiet: Boolean(flags.quiet),
+        verbose: Boolean(flags.verbose),
+        dryRun: flags.dryRun !== undefined,
+        reporters: settings.reporters,
+        env: process.env,
+        // Failed experiments get a line on stderr too, unless it is where stdout goes.
+        err: sameDestination(1, 2) ? null : process.stderr,
+      }),
       { onWarning: (message) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`) },
     ],
   });

@@ -1,4 +1,6 @@
 import type { RunKnobs } from "../config/settings.js";
+import type { BaselineOptions } from "../judge/experiment-judge.js";
+import type { Thresholds } from "../judge/thresholds.js";
 import type { DatasetRequest, DatasetSource } from "../datasets/source.js";
 import type { Sink } from "../sinks/sink.js";
 import type { Example, ExampleResult } from "../types.js";
@@ -32,6 +34,8 @@ export interface ExperimentPlan {
   experiment: string;
   dataset: DatasetRequest;
   knobs: RunKnobs;
+  /** How its results are judged (§13, §14); none: only errors fail it. */
+  judging?: { thresholds: Thresholds; baseline: BaselineOptions | null };
   /** Starts the experiment's code; rejects with a LoadError naming the file at fault. */
   openSandbox(options: { timeoutMs: number; stop: AbortSignal; events: SandboxEvents }): Promise<Sandbox>;
 }
