@@ -38,7 +38,7 @@ export class SummaryReporter implements RunListener {
   onRunEnd(results: ReportedExperiment[], run: RunInfo): void {
     const out: string[] = [];
     if (!this.options.quiet) out.push("", this.table(results, run), ...scorecard(results));
-    else if (results.some((r) => r.url || r.runPath)) out.push("", ...whereRecorded(results));
+    else out.push(...whereRecorded(results));
     for (const result of results.filter((r) => r.status === "failed")) {
       out.push("", `${pc.red("✖")} ${pc.bold(result.experiment)}: ${result.failure ?? errorCounts(result)}`);
       for (const message of this.firstErrors.get(result.experiment) ?? []) out.push(`    ${message}`);
@@ -46,7 +46,9 @@ export class SummaryReporter implements RunListener {
       if (more > 0 && result.runPath) out.push(pc.dim(`    … and ${more} more in ${shownPath(result.runPath)}/results.jsonl`));
     }
     out.push("", closingLine(results, run));
-    this.out.write(`${out.join("\n")}\n`);
+    // Quiet output has no progress lines above it to keep apart from.
+    const text = out.join("\n");
+    this.out.write(`${this.options.quiet ? text.replace(/^\n/, "") : text}\n`);
   }
 
   private table(results: ReportedExperiment[], run: RunInfo): string {
