@@ -1,4 +1,5 @@
 import type { RunListener } from "../engine/events.js";
+import { shownPath } from "../shown-path.js";
 import { DryRunReporter } from "./dry-run.js";
 import { FailuresToStderr } from "./failures-to-stderr.js";
 import type { Output } from "./format.js";
@@ -51,7 +52,7 @@ export function createReporters({ out, live, quiet, verbose, dryRun, reporters =
   listeners.push(new SummaryReporter(out, { quiet, verbose }));
   if (err) listeners.push(new FailuresToStderr(err));
 
-  const say: Announce = announce ?? ((name, where) => void out.write(`${name} report: ${where}\n`));
+  const say: Announce = announce ?? ((name, where) => void out.write(`${name} report: ${shownPath(where)}\n`));
   const spool = reporters.some((spec) => spooling.includes(spec.name)) ? new ResultSpool() : null;
   if (spool) listeners.unshift(spool);
   const github = reporters.some((spec) => spec.name === "github") || env.GITHUB_ACTIONS === "true";
