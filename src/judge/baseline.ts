@@ -35,9 +35,21 @@ export function callPasses(result: Pick<RecordedResult, "error" | "evaluations">
 const key = (result: { exampleId: string; repetition: number }) => `${result.exampleId}\u0000${result.repetition}`;
 const shownId = (result: { exampleId: string; repetition: number }) => (result.repetition > 1 ? `${result.exampleId} (repetition ${result.repetition})` : result.exampleId);
 
+/** Each evaluator's pass (1) or fail (0) in one task call, in the order of `names`; a task error fails them all. */
+function passBits(result: Pick<RecordedResult, "error" | "evaluations">, names: string[], bar: (evaluator: string) => number): string {
+  return names.map((name) => {
+    const evaluation = result.evaluations.find((e) => e.name === name);
+    if (result.error !== null) return "0";
+    if (!evaluation) return "-";
+    return passes(evaluation, bar(name)) ? "1" : "0";
+  }).join("");
+}
+
 /**
- * Compares the current run with a baseline, one current result at a time. Memory: one pass/fail
- * bit per baseline task call and a running mean per evaluator.
+ * Compares the current run with a baseline, one current result at a time, per evaluator: a task
+ * call regressed when an evaluator that passed its bar in the baseline fails it now (a task error
+ * fails every evaluator); it is fixed when one went the other way and none regressed. Memory: one
+ * character per evaluator and baseline task call, and a running mean per evaluator.
  */
 export class BaselineComparison {
   private readonly counts = { regressed: 0, fixed: 0, new: 0 };
@@ -46,7 +58,8 @@ export class BaselineComparison {
 
   private constructor(
     private readonly baseline: RecordedRun,
-    private readonly passedBefore: Map<string, boolean>,
+    private readonly names: string[],
+    private readonly passedBefore: Map<string, string>,
     private readonly baselineMeans: Record<string, number | null>,
     private readonly bar: (evaluator: string) => number,
   ) {}
@@ -54,10 +67,12 @@ export class BaselineComparison {
   /** Reads the baseline's results. The `pass` bars are the current run's, so both sides are judged alike. */
   static async load(baseline: RecordedRun, thresholds: Thresholds): Promise<BaselineComparison> {
     const bar = (evaluator: string) => thresholds.evaluators[evaluator]?.pass ?? defaultPassBar;
-    const passed = new Map<string, boolean>();
+    const results = [];
+    const names = [...baseline.evaluators];
     const sums = new Map<string, { sum: number; scored: number }>();
     for await (const result of baseline.results()) {
-      passed.set(key(result), callPasses(result, bar));
+      for (const evaluation of result.evaluations) if (!names.includes(evaluation.name)) names.push(evaluation.name);
+      results.push({ key: key(result), bits: passBits(result, names, bar) });
       for (const evaluation of result.evaluations) {
         const entry = sums.get(evaluation.name) ?? { sum: 0, scored: 0 };
         if (evaluation.error === null && evaluation.score !== null) {
@@ -69,7 +84,9 @@ export class BaselineComparison {
     }
     const means = Object.fromEntries([...sums].map(([name, { sum, scored }]) => [name, scored > 0 ? sum / scored : null]));
     for (const name of baseline.evaluators) means[name] ??= null;
-    return new BaselineComparison(baseline, passed, means, bar);
+    // An evaluator first seen late is "-" (absent) in the task calls read before it.
+    const passed = new Map(results.map(({ key, bits }) => [key, bits.padEnd(names.length, "-")]));
+    return new BaselineComparison(baseline, names, passed, means, bar);
   }
 
   add(result: Pick<RecordedResult, "exampleId" | "repetition" | "error" | "evaluations">): void {
@@ -79,11 +96,17 @@ export class BaselineComparison {
       this.counts.new++;
       return;
     }
-    const now = callPasses(result, this.bar);
-    if (before && !now) {
+    const now = passBits(result, this.names, this.bar);
+    let fell = false;
+    let rose = false;
+    for (let i = 0; i < this.names.length; i++) {
+      if (before[i] === "1" && now[i] === "0") fell = true;
+      if (before[i] === "0" && now[i] === "1") rose = true;
+    }
+    if (fell) {
       this.counts.regressed++;
       if (this.regressedIds.length < idsShown) this.regressedIds.push(shownId(result));
-    } else if (!before && now) {
+    } else if (rose) {
       this.counts.fixed++;
       if (this.fixedIds.length < idsShown) this.fixedIds.push(shownId(result));
     }

@@ -70,6 +70,15 @@ describe("BaselineComparison", () => {
     expect(report.evaluators.top_k!.delta).toBeCloseTo(5 / 6 - 0.8);
   });
 
+  it("a regression is per evaluator: one that passed and fails now counts, though another failed all along", async () => {
+    const runs = runsDir();
+    const two = (id: string, exact: number, graded: number) => result(id, [evaluation("exact", exact), evaluation("graded", graded)]);
+    recordRun(runs, { name: "base", experiment: "search", startedAt: "2026-01-01T00:00:00.000Z", evaluators: ["exact", "graded"], results: [two("a", 1, 0.5), two("b", 0, 0.5), two("c", 1, 0.5)] });
+    const comparison = await BaselineComparison.load(await findRun("base", { runsDir: runs }), { evaluators: {} });
+    for (const each of [two("a", 0, 0.5), two("b", 1, 0.5), two("c", 0, 1)]) comparison.add(each);
+    expect(comparison.report({})).toMatchObject({ regressed: 2, fixed: 1, regressedIds: ["a", "c"], fixedIds: ["b"] });
+  });
+
   it("judges both sides by the current pass bar", async () => {
     const runs = runsDir();
     recordRun(runs, { name: "base", experiment: "search", startedAt: "2026-01-01T00:00:00.000Z", evaluators: ["top_k"], results: [scored("a", 0.6)] });
