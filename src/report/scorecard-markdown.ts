@@ -1,4 +1,5 @@
 import type { RunInfo } from "../engine/events.js";
+import { shownPath } from "../shown-path.js";
 import { gateLabel, number } from "../judge/gate.js";
 import { duration, plural, score } from "./format.js";
 import type { ReportedExperiment } from "./reported.js";
@@ -20,7 +21,7 @@ export function markdownScorecard(results: readonly ReportedExperiment[], run: R
       .map(([name, summary]) => `${name} ${score(summary.mean)}${signed(deltas[name]?.delta ?? null)}`)
       .join(", ");
     const runs = result.completed === result.planned ? String(result.completed) : `${result.completed}/${result.planned}`;
-    const where = result.url ? `[Phoenix](${result.url})` : result.runPath ? `\`${result.runPath}\`` : "";
+    const where = result.url ? `[Phoenix](${result.url})` : result.runPath ? `\`${shownPath(result.runPath)}\`` : "";
     lines.push(row([mark[result.status], result.experiment, runs, String(result.taskErrors + result.evaluatorErrors), scores || "–", duration(result.durationMs), where]));
   }
 
