@@ -256,7 +256,7 @@ export function hotFunctions(profileFile: string, top = 20): HotFunction[] {
   const byFunction = new Map<string, HotFunction>();
   for (const [id, us] of selfUs) {
     const frame = byId.get(id)!.callFrame;
-    const file = frame.url.replace(pathToFileURL(repoDir).href + "/", "").replace(/^file:\/\//, "");
+    const file = frame.url.replace(`${pathToFileURL(repoDir).href}/`, "").replace(/^file:\/\//, "");
     const where = file ? `${file}:${frame.lineNumber + 1}` : "(native)";
     const name = frame.functionName || "(anonymous)";
     const key = `${name} ${where}`;

@@ -128,7 +128,9 @@ function trackFetch(): { calls: HttpCall[]; origin: number; inFlight: Set<Promis
             .clone()
             .json()
             .then(
-              (body: unknown) => void (state.experimentId ??= (body as { data?: { id?: string } }).data?.id ?? null),
+              (body: unknown) => {
+                state.experimentId ??= (body as { data?: { id?: string } }).data?.id ?? null;
+              },
               () => undefined,
             );
         }

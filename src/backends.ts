@@ -13,6 +13,8 @@ export interface BackendOptions {
   /** Where Phoenix is (the CLI's way): selects the Phoenix backend too. */
   phoenix?: PhoenixConnection | null | undefined;
   retry?: Partial<RetryPolicy> | undefined;
+  /** Export task spans to Phoenix (default true). */
+  traces?: boolean | undefined;
   runsDir: string;
   datasetsDir?: string | null | undefined;
   csv?: Partial<CsvOptions> | undefined;
@@ -27,6 +29,6 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     return { kind: "local", location: store.runsDir, datasets, sinks: [store] };
   }
   const { phoenixBackend } = await import("./phoenix/backend.js");
-  const phoenix = phoenixBackend(from, options.retry);
+  const phoenix = phoenixBackend(from, options.retry, options.traces ?? true);
   return { kind: "phoenix", location: phoenix.phoenix.baseUrl, datasets: phoenix.datasets, sinks: [phoenix.recorder, store] };
 }

@@ -70,7 +70,7 @@ export async function evaluate<Input = Fields, Output = unknown, Expected = Fiel
         experiment: name,
         dataset: { name, experimentDir: process.cwd() },
         knobs: { timeoutMs, repetitions: options.repetitions ?? defaults.repetitions, exampleConcurrency: options.exampleConcurrency ?? defaults.exampleConcurrency, metadata: {} },
-        openSandbox: async ({ stop }) => new InThreadSandbox({ task: task as never, evaluators }, { experiment: name, timeoutMs, stop }),
+        openSandbox: async ({ stop, concurrency }) => new InThreadSandbox({ task: task as never, evaluators }, { experiment: name, timeoutMs, concurrency, stop }),
       },
     ],
     backend: {

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { createBackend } from "./backends.js";
 import { namePartProblem } from "./config/name-part.js";
 import { defaults, type BaselineSettings, type CsvOptions, type RunKnobs, type RunOverrides } from "./config/settings.js";
-import { discoverExperiments, requireValidConfig, selectExperiments, type ExperimentFolder } from "./discovery/discover.js";
+import { datasetNameOf, discoverExperiments, requireValidConfig, selectExperiments, type ExperimentFolder } from "./discovery/discover.js";
 import type { RunListener } from "./engine/events.js";
 import type { ExperimentPlan } from "./engine/ports.js";
 import { runExperiments } from "./engine/run-experiments.js";
@@ -22,6 +22,8 @@ export interface ExperimentRunnerOptions {
   phoenix?: PhoenixConnection | null;
   /** How Phoenix calls are retried (default: 5 retries, 250 ms doubling to 4 s). */
   retry?: Partial<RetryPolicy>;
+  /** Export each task call as a span into the Phoenix experiment's project (default true). */
+  traces?: boolean;
   /** Experiments in parallel (default 1). */
   concurrency?: number;
   /** Examples in flight per experiment (default 10); an experiment's evalwire.toml may change it. */
@@ -110,7 +112,7 @@ async function phoenixForBaseline(options: ExperimentRunnerOptions): Promise<Pho
 export function folderPlan(folder: ExperimentFolder, knobs: RunKnobs): ExperimentPlan {
   return {
     experiment: folder.name,
-    dataset: { name: folder.config.dataset ?? folder.name, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits },
+    dataset: { name: datasetNameOf(folder), experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits },
     knobs,
     openSandbox: (options) => WorkerSandbox.open(folder, options),
   };

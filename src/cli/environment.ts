@@ -9,5 +9,5 @@ export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
 /** Where Phoenix is, when it is the backend. */
 export function phoenixConnection(settings: Settings): PhoenixConnection | undefined {
   const { backend } = settings;
-  return backend.kind === "phoenix" ? { baseUrl: backend.baseUrl, apiKey: backend.apiKey, headers: backend.headers } : undefined;
+  return backend.kind === "phoenix" ? { baseUrl: backend.baseUrl, apiKey: backend.apiKey, headers: backend.headers, traces: backend.traces } : undefined;
 }

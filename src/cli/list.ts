@@ -1,6 +1,6 @@
 import { pc } from "../colour.js";
 import { resolveSettings } from "../config/settings.js";
-import { discoverExperiments, selectExperiments } from "../discovery/discover.js";
+import { datasetNameOf, discoverExperiments, selectExperiments } from "../discovery/discover.js";
 import { knobsFor } from "../runner.js";
 import { WorkerSandbox } from "../sandbox/worker-sandbox.js";
 import { shownPath } from "../shown-path.js";
@@ -25,12 +25,12 @@ export async function listCommand(flags: ListFlags): Promise<number> {
   for (const folder of folders) {
     const lines: string[] = [];
     const issues: string[] = [];
-    const datasetName = folder.config.dataset ?? folder.name;
+    const datasetName = datasetNameOf(folder);
     if (folder.configError) issues.push(folder.configError);
     try {
       // In a worker, as `run` loads it: code that never finishes loading is a problem, not a hang.
-      const { timeoutMs } = knobsFor(folder, settings.knobs, settings.overrides);
-      const sandbox = await WorkerSandbox.open(folder, { timeoutMs, stop: new AbortController().signal, events: { onEscaped: (message) => issues.push(`an error escaped while loading: ${message}`) } });
+      const { timeoutMs, exampleConcurrency } = knobsFor(folder, settings.knobs, settings.overrides);
+      const sandbox = await WorkerSandbox.open(folder, { timeoutMs, concurrency: exampleConcurrency, stop: new AbortController().signal, events: { onEscaped: (message) => issues.push(`an error escaped while loading: ${message}`) } });
       await sandbox.close();
       lines.push(`task        ${shownPath(folder.taskFile)}`);
       lines.push(`evaluators  ${sandbox.evaluators.join(", ") || pc.yellow("none: the task runs, but nothing is scored")}`);

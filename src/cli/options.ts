@@ -8,6 +8,8 @@ import { parseMaxErrors, parseThresholdFlag } from "../judge/thresholds.js";
 export interface RunFlags extends SettingsFlags {
   name?: string[];
   dryRun?: true | number;
+  /** false: no task spans exported to Phoenix. */
+  traces?: boolean;
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -68,6 +70,7 @@ export const runOptions = {
   repetitions: { flags: "--repetitions <n>", description: "times each example is run (default 1)", parse: wholeNumber("--repetitions", ranges.atLeastOne) },
   backend: { flags: "--backend <kind>", description: "local or phoenix (default: phoenix when a Phoenix URL is set, else local)", parse: backend },
   phoenixUrl: { flags: "--phoenix-url <url>", description: "Phoenix server URL (else PHOENIX_HOST, else [phoenix] base_url)" },
+  traces: { flags: "--no-traces", description: "do not export task spans to Phoenix (else [phoenix] traces; default: export)" },
   config: { flags: "--config <path>", description: "evalwire.toml to use (default ./evalwire.toml if present)" },
   threshold: { flags: "--threshold <name=mean>", description: "fail an experiment whose mean score of evaluator name is below mean; repeat for several (wins over [thresholds])", parse: (value, previous) => parseThresholdFlag(value, previous as Record<string, number> | undefined) },
   maxErrors: { flags: "--max-errors <n|p%>", description: "task and evaluator errors allowed per experiment: a count or a share of task calls (default 0)", parse: (value) => parseMaxErrors(value, "--max-errors") },

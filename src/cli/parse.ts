@@ -40,42 +40,50 @@ export type ParsedCli =
 export function parseCli(argv: string[]): ParsedCli {
   let parsed: ParsedCli | undefined;
   let printed = "";
+  const capture = (text: string) => {
+    printed += text;
+  };
   const program = new Command("evalwire")
     .description("Run experiments on LLM applications, discovered from a directory tree, and fail CI when anything breaks.")
     .version(version, "-v, --version")
     .exitOverride()
-    .configureOutput({ writeOut: (text) => void (printed += text), writeErr: (text) => void (printed += text) })
+    .configureOutput({ writeOut: capture, writeErr: capture })
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     // Program options (--version) only before the command, so `pull NAME --version ID` is pull's own.
     .enablePositionalOptions();
 
   /** `argument` is one positional, as commander writes it: `<name>` required, `[file]` optional. */
-  const command = (name: string, description: string, options: Record<string, OptionSpec>, done: (flags: any, argument?: string) => ParsedCli, argument?: [string, string]) => {
+  const command = <Flags>(name: string, description: string, options: Record<string, OptionSpec>, done: (flags: Flags, argument?: string) => ParsedCli, argument?: [string, string]) => {
     const sub = program.command(name).description(description).exitOverride().allowExcessArguments(false);
     if (argument) sub.argument(...argument);
-    sub.configureOutput({ writeOut: (text) => void (printed += text), writeErr: (text) => void (printed += text) });
+    sub.configureOutput({ writeOut: capture, writeErr: capture });
     for (const spec of Object.values(options)) {
+      // --no-x alone would make x default to true, hiding evalwire.toml's value: a hidden --x first keeps it unset.
+      if (spec.flags.startsWith("--no-")) sub.addOption(new Option(`--${spec.flags.slice(5)}`).hideHelp());
       const option = new Option(spec.flags, spec.description);
       if (spec.parse) option.argParser(spec.parse);
       sub.addOption(option);
     }
-    sub.action((...args: unknown[]) => void (parsed = argument ? done(args[1], args[0] as string | undefined) : done(args[0])));
+    // Commander hands back the options untyped; each command's `done` names their type.
+    sub.action((...args: unknown[]) => {
+      parsed = argument ? done(args[1] as Flags, args[0] as string | undefined) : done(args[0] as Flags);
+    });
   };
-  command("run", "run every experiment (or those named) and record the results", runOptions, (flags) => ({ command: "run", flags }));
-  command("list", "show the experiments, evaluators and datasets that run would use, and their problems", listOptions, (flags) => ({ command: "list", flags }));
-  command("init", "create an example experiment and an evalwire.toml to start from", initOptions, (flags) => ({ command: "init", flags }));
+  command("run", "run every experiment (or those named) and record the results", runOptions, (flags: RunFlags) => ({ command: "run", flags }));
+  command("list", "show the experiments, evaluators and datasets that run would use, and their problems", listOptions, (flags: ListFlags) => ({ command: "list", flags }));
+  command("init", "create an example experiment and an evalwire.toml to start from", initOptions, (flags: InitFlags) => ({ command: "init", flags }));
   const testset: [string, string] = ["[file]", "testset: .csv, .jsonl, .json, .yaml or .yml (or --csv PATH; default [dataset] csv_path)"];
-  command("validate", "check a testset file for missing columns, empty tags and outputs, duplicates and malformed records", validateOptions, (flags, file) => ({ command: "validate", file, flags }), testset);
-  command("upload", "upload a testset to Phoenix: a CSV as one dataset per tag, a JSONL/JSON/YAML file as one dataset", uploadOptions, (flags, file) => ({ command: "upload", file, flags }), testset);
-  command("pull", "write a Phoenix dataset to a local file, for runs with the local backend", pullOptions, (flags, name) => ({ command: "pull", name: name!, flags }), ["<name>", "the dataset's name on Phoenix"]);
+  command("validate", "check a testset file for missing columns, empty tags and outputs, duplicates and malformed records", validateOptions, (flags: ValidateFlags, file) => ({ command: "validate", file, flags }), testset);
+  command("upload", "upload a testset to Phoenix: a CSV as one dataset per tag, a JSONL/JSON/YAML file as one dataset", uploadOptions, (flags: UploadFlags, file) => ({ command: "upload", file, flags }), testset);
+  command("pull", "write a Phoenix dataset to a local file, for runs with the local backend", pullOptions, (flags: PullFlags, name) => ({ command: "pull", name: name!, flags }), ["<name>", "the dataset's name on Phoenix"]);
 
   const run: [string, string] = ["[run]", "a run folder, a run name in the runs folder, or (Phoenix backend) a Phoenix experiment id"];
-  command("export", "write a run's task calls as CSV or JSON: example_id, repetition, output, error, a score per evaluator", exportOptions, (flags, id) => ({ command: "export", run: id, flags }), run);
-  command("report", "write a run's report as markdown: scores, errors, gates and failed examples", reportOptions, (flags, id) => ({ command: "report", run: id, flags }), run);
+  command("export", "write a run's task calls as CSV or JSON: example_id, repetition, output, error, a score per evaluator", exportOptions, (flags: ExportFlags, id) => ({ command: "export", run: id, flags }), run);
+  command("report", "write a run's report as markdown: scores, errors, gates and failed examples", reportOptions, (flags: ReportFlags, id) => ({ command: "report", run: id, flags }), run);
   const compare = program.command("compare").description("compare two runs: mean per evaluator, and the task calls that regressed or were fixed").exitOverride().allowExcessArguments(false);
   compare.argument("<a>", "the earlier run (folder, name, or Phoenix experiment id)").argument("<b>", "the later run");
-  compare.configureOutput({ writeOut: (text) => void (printed += text), writeErr: (text) => void (printed += text) });
+  compare.configureOutput({ writeOut: capture, writeErr: capture });
   for (const spec of Object.values(compareOptions) as OptionSpec[]) {
     const option = new Option(spec.flags, spec.description);
     if (spec.parse) option.argParser(spec.parse);

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, extname, join, resolve } from "node:path";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, extname, join, resolve } from "node:path";
+import { writeAtomically } from "../write-atomically.js";
 import { stringify } from "yaml";
 import { resolveSettings, type Settings } from "../config/settings.js";
-import { discoverExperiments } from "../discovery/discover.js";
+import { datasetNameOf, discoverExperiments } from "../discovery/discover.js";
 import { DatasetError, ExitCode, UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import type { Example } from "../types.js";
@@ -23,27 +24,12 @@ export async function pullCommand(name: string, flags: PullFlags): Promise<numbe
   const format = formats[extname(output).toLowerCase()];
   if (!format) throw new UsageError(`--output ${flags.output}: pull writes .jsonl, .json, .yaml or .yml files`);
 
-  const { openPhoenix, PhoenixError } = await import("../phoenix/client.js");
-  const { fetchExamples, findDataset } = await import("../phoenix/datasets.js");
-  const phoenix = openPhoenix(connection);
-  const where = `Phoenix at ${phoenix.baseUrl}`;
-  const info = await findDataset(phoenix, name);
-  if (!info) throw new DatasetError(`dataset "${name}" not found on ${where}; check the name (evalwire upload creates datasets)`);
-  let pulled: { versionId: string; examples: Example[] };
-  try {
-    pulled = await fetchExamples(phoenix, info, { versionId: flags.version, splits: flags.split });
-  } catch (error) {
-    // A 4xx is about this request (an unknown version or split): say so in the dataset's terms.
-    if (error instanceof PhoenixError && !error.unavailable) {
-      throw new DatasetError(`dataset "${name}"${flags.version ? ` version ${flags.version}` : ""}: ${error.message.replace(/^.*answered \d+: /, "")} (${where})`);
-    }
-    throw error;
-  }
-  const { versionId, examples } = pulled;
-  if (examples.length === 0) {
-    throw new DatasetError(`dataset "${name}" (version ${versionId}) on ${where} has no examples${flags.split?.length ? ` in split ${flags.split.join(", ")}` : ""}; nothing written`);
-  }
-  writeAtomically(output, render(examples, format));
+  const { openPhoenix } = await import("../phoenix/client.js");
+  const { PhoenixDatasets } = await import("../phoenix/dataset-source.js");
+  // The same fetch as a run's, with hints for this command.
+  const datasets = new PhoenixDatasets(openPhoenix(connection), { noDataset: "check the name (evalwire upload creates datasets)", noVersion: "check --version" });
+  const { version: versionId, examples } = await datasets.load({ name, experimentDir: cwd, version: flags.version, splits: flags.split });
+  writeDataset(output, render(examples, format));
   process.stdout.write(`Pulled ${examples.length} examples of ${name} (version ${versionId}) to ${shownPath(output)}\n`);
   return ExitCode.ok;
 }
@@ -56,15 +42,12 @@ function render(examples: Example[], format: PullFormat): string {
   return stringify(records);
 }
 
-/** Written beside the target and renamed over it: a reader never sees half a file, and a failed pull leaves the old one. */
-function writeAtomically(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
+/** A failed pull leaves the old file as it was. */
+function writeDataset(file: string, text: string): void {
   try {
-    writeFileSync(temp, text);
-    renameSync(temp, file);
+    mkdirSync(dirname(file), { recursive: true });
+    writeAtomically(file, text);
   } catch (error) {
-    rmSync(temp, { force: true });
     throw new DatasetError(`cannot write ${shownPath(file)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 }
@@ -82,7 +65,7 @@ function defaultOutput(name: string, settings: Settings, experimentsFlag: boolea
     // No experiments folder is fine unless one was named.
     if (!(error instanceof UsageError) || experimentsFlag) throw error;
   }
-  const users = folders.filter((folder) => (folder.config.dataset ?? folder.name) === name);
+  const users = folders.filter((folder) => datasetNameOf(folder) === name);
   if (users.length > 1) {
     throw new UsageError(`dataset "${name}" is used by experiments ${users.map((f) => f.name).join(", ")}: pass --output PATH to say where to write it`);
   }

@@ -5,6 +5,7 @@ import { ExitCode, UsageError } from "../errors.js";
 import { plural } from "../report/format.js";
 import { shownPath } from "../shown-path.js";
 import { phoenixConnection } from "./environment.js";
+import type { UploadOutcome } from "../phoenix/upload.js";
 import type { UploadFlags } from "./options.js";
 import { formatIssues, testsetPath } from "./validate.js";
 
@@ -33,7 +34,7 @@ export async function uploadCommand(file: string | undefined, flags: UploadFlags
   process.stdout.write(`Uploading ${shown} to Phoenix at ${phoenix.baseUrl} (on exist: ${settings.onExist})\n`);
   const done: string[] = [];
   for (const dataset of plan.datasets) {
-    let outcome;
+    let outcome: UploadOutcome;
     try {
       outcome = await uploadDataset(phoenix, dataset.name, dataset.examples, settings.onExist);
     } catch (error) {

@@ -43,8 +43,14 @@ function knownKeys(schema: z.ZodType, path: string[]): string[] {
   return Object.keys(unwrap(node)?.shape ?? {});
 }
 
-function unwrap(node: z.ZodType | undefined): { shape?: Record<string, z.ZodType> } | undefined {
-  let current: any = node;
+/** The parts of a zod schema this walk reads: optional and default wrappers unwrap, objects have a shape. */
+interface SchemaNode {
+  unwrap?: () => SchemaNode;
+  shape?: Record<string, z.ZodType>;
+}
+
+function unwrap(node: z.ZodType | undefined): SchemaNode | undefined {
+  let current = node as SchemaNode | undefined;
   while (current && typeof current.unwrap === "function") current = current.unwrap();
   return current;
 }

@@ -72,6 +72,7 @@ export const rootConfigSchema = z.strictObject({
     .strictObject({
       base_url: z.url("expected a URL such as http://localhost:6006").optional(),
       headers: z.record(z.string(), z.string()).optional(),
+      traces: z.boolean({ error: "expected true or false" }).optional(),
     })
     .optional(),
   local: z

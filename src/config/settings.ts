@@ -23,7 +23,7 @@ export type RunOverrides = Partial<Omit<RunKnobs, "metadata">>;
 
 export type Backend =
   | { kind: "local" }
-  | { kind: "phoenix"; baseUrl: string; apiKey: string | null; headers: Record<string, string>; source: string };
+  | { kind: "phoenix"; baseUrl: string; apiKey: string | null; headers: Record<string, string>; source: string; traces: boolean };
 
 export interface CsvOptions {
   inputKeys: string[];
@@ -86,6 +86,7 @@ export interface SettingsFlags {
   maxMeanDrop?: number;
   maxRegressions?: number;
   reporter?: string[];
+  traces?: boolean;
 }
 
 /** The `[dataset]` values that `upload` and `validate` take as flags. */
@@ -209,7 +210,8 @@ function resolveBackend(flags: SettingsFlags, env: NodeJS.ProcessEnv, config: Ro
   if (!/^https?:\/\/[^/]/.test(baseUrl)) {
     throw new UsageError(`${source}: expected a URL such as http://localhost:6006 (got ${JSON.stringify(baseUrl)})`);
   }
-  return { kind, baseUrl, source, apiKey: env.PHOENIX_API_KEY || null, headers: { ...config.phoenix?.headers, ...parseHeaders(env.PHOENIX_CLIENT_HEADERS) } };
+  const traces = flags.traces ?? config.phoenix?.traces ?? true;
+  return { kind, baseUrl, source, apiKey: env.PHOENIX_API_KEY || null, headers: { ...config.phoenix?.headers, ...parseHeaders(env.PHOENIX_CLIENT_HEADERS) }, traces };
 }
 
 function parseHeaders(value: string | undefined): Record<string, string> {

@@ -246,7 +246,10 @@ export function planUpload(testset: Testset, options: { name?: string | undefine
   const byName = new Map<string, PlannedDataset>();
   const add = (name: string, row: TestsetRow) => {
     let dataset = byName.get(name);
-    if (!dataset) byName.set(name, (dataset = { name, examples: [], lines: [] }));
+    if (!dataset) {
+      dataset = { name, examples: [], lines: [] };
+      byName.set(name, dataset);
+    }
     dataset.examples.push({ input: row.input, output: row.output, metadata: row.metadata });
     dataset.lines.push(row.line);
   };

@@ -62,6 +62,11 @@ export function discoverExperiments(experimentsDir: string): ExperimentFolder[] 
   return folders.sort((a, b) => byCodePoint(a.name, b.name));
 }
 
+/** The dataset an experiment runs on: its folder's name, unless its evalwire.toml names another. */
+export function datasetNameOf(folder: ExperimentFolder): string {
+  return folder.config.dataset ?? folder.name;
+}
+
 /** Keeps the experiments named (all when none are); an unknown name is a UsageError listing the known ones. */
 export function selectExperiments(folders: ExperimentFolder[], names: string[] | undefined): ExperimentFolder[] {
   if (!names || names.length === 0) return folders;

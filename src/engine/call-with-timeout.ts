@@ -7,8 +7,8 @@ export type Outcome<T> =
 /**
  * Calls `fn`, giving it a signal that aborts after `timeoutMs` (0: never) or when `stop` aborts,
  * and returns as soon as either happens, even if `fn` ignores its signal: that work is abandoned.
- * The signal is made only when `fn` asks for it (most evaluators never do; it is the hottest
- * allocation of a fast run otherwise).
+ * The signal is made only when `fn` asks for it, and a call that returns at once (most evaluators)
+ * arms no timer: those are the hottest allocations of a fast run otherwise.
  */
 export async function callWithTimeout<T>(
   fn: (signal: () => AbortSignal) => T | PromiseLike<T>,
@@ -25,6 +25,14 @@ export async function callWithTimeout<T>(
     }
     return controller.signal;
   };
+  let returned: T | PromiseLike<T>;
+  try {
+    returned = fn(signal);
+  } catch (error) {
+    return { kind: "error", error };
+  }
+  if (!isThenable(returned)) return { kind: "ok", value: returned as Awaited<T> };
+
   let settle!: (outcome: Outcome<Awaited<T>>) => void;
   const cut = new Promise<Outcome<Awaited<T>>>((resolve) => (settle = resolve));
   const cutWith = (outcome: Outcome<Awaited<T>>, reason: unknown) => {
@@ -33,19 +41,41 @@ export async function callWithTimeout<T>(
     settle(outcome);
   };
   const timer = timeoutMs > 0 ? setTimeout(() => cutWith({ kind: "timeout" }, new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError")), timeoutMs) : undefined;
-  const onStop = () => cutWith({ kind: "interrupted" }, stop.reason ?? new DOMException("interrupted", "AbortError"));
-  stop.addEventListener("abort", onStop, { once: true });
+  const offStop = onAbort(stop, () => cutWith({ kind: "interrupted" }, stop.reason ?? new DOMException("interrupted", "AbortError")));
+  const call = Promise.resolve(returned).then(
+    (value): Outcome<Awaited<T>> => ({ kind: "ok", value: value as Awaited<T> }),
+    (error): Outcome<Awaited<T>> => ({ kind: "error", error }),
+  );
   try {
-    const call = (async (): Promise<Outcome<Awaited<T>>> => {
-      try {
-        return { kind: "ok", value: await fn(signal) };
-      } catch (error) {
-        return { kind: "error", error };
-      }
-    })();
     return await Promise.race([call, cut]);
   } finally {
     clearTimeout(timer);
-    stop.removeEventListener("abort", onStop);
+    offStop();
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
+}
+
+const waiting = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `fn` when `signal` aborts; returns the way to take it back. One listener per signal and a
+ * Set behind it: an EventTarget takes O(n) to remove one of n listeners, which made 100,000 calls
+ * in flight quadratic.
+ */
+function onAbort(signal: AbortSignal, fn: () => void): () => void {
+  let set = waiting.get(signal);
+  if (!set) {
+    const callbacks = new Set<() => void>();
+    signal.addEventListener("abort", () => {
+      for (const callback of [...callbacks]) callback();
+    }, { once: true });
+    waiting.set(signal, callbacks);
+    set = callbacks;
+  }
+  set.add(fn);
+  const callbacks = set;
+  return () => void callbacks.delete(fn);
 }

@@ -12,6 +12,8 @@ import type { Example, ExampleResult } from "../types.js";
 export interface Sandbox {
   /** The evaluators' names, in order. */
   readonly evaluators: string[];
+  /** How many calls to keep asked for at once: the example concurrency, plus any the sandbox queues ahead. */
+  readonly window: number;
   /** One task call and its evaluations; null when the run was interrupted before it finished. */
   run(job: Job): Promise<ExampleResult | null>;
   close(): Promise<void>;
@@ -20,6 +22,15 @@ export interface Sandbox {
 export interface Job {
   example: Example;
   repetition: number;
+}
+
+export interface SandboxOptions {
+  /** Limit per call, and for loading the code; 0 for none. */
+  timeoutMs: number;
+  /** Calls running at once: the experiment's example concurrency. */
+  concurrency: number;
+  stop: AbortSignal;
+  events: SandboxEvents;
 }
 
 /** Hears what a sandbox's user code did outside any call. */
@@ -37,7 +48,7 @@ export interface ExperimentPlan {
   /** How its results are judged (§13, §14); none: only errors fail it. */
   judging?: { thresholds: Thresholds; baseline: BaselineOptions | null };
   /** Starts the experiment's code; rejects with a LoadError naming the file at fault. */
-  openSandbox(options: { timeoutMs: number; stop: AbortSignal; events: SandboxEvents }): Promise<Sandbox>;
+  openSandbox(options: SandboxOptions): Promise<Sandbox>;
 }
 
 /** Where examples come from and where results go: the local run store, Phoenix, or both. */

@@ -108,7 +108,8 @@ function evaluatorArgs(example: Example, output: unknown, durationMs: number, si
       return own().input;
     },
     get output() {
-      return (outputCopy ??= { value: ownCopy(output) }).value;
+      outputCopy ??= { value: ownCopy(output) };
+      return outputCopy.value;
     },
     get expected() {
       return own().output;

@@ -76,7 +76,7 @@ export async function runExperiment(plan: ExperimentPlan, context: ExperimentCon
 
   // The code loads while the dataset is fetched; a load error is reported first when both fail.
   const [code, data] = await Promise.allSettled([
-    plan.openSandbox({ timeoutMs: knobs.timeoutMs, stop: context.stop, events: { onEscaped: (message) => escaped(message) } }),
+    plan.openSandbox({ timeoutMs: knobs.timeoutMs, concurrency: knobs.exampleConcurrency, stop: context.stop, events: { onEscaped: (message) => escaped(message) } }),
     context.backend.datasets.load(plan.dataset),
   ]);
   if (code.status === "rejected" || data.status === "rejected") {
@@ -157,7 +157,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     for (const example of examples) for (let repetition = 1; repetition <= knobs.repetitions; repetition++) yield { example, repetition };
   };
   try {
-    await forEachConcurrently(jobs(), knobs.exampleConcurrency, async (job) => {
+    await forEachConcurrently(jobs(), sandbox.window, async (job) => {
       if (context.stop.aborted) return;
       const span = tracer?.start(job.example, job.repetition);
       const done = await sandbox.run(job);

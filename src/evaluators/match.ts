@@ -1,33 +1,150 @@
 import type { EvaluatorArgs, Score } from "../types.js";
-import { expectedValues, outputValue, type FieldOptions } from "./expected.js";
+import { checkOptions, expectedOf, outputOf, rules, shown, type FieldOptions } from "./options.js";
+import { expectedItems, sameValue, textOf, verdict } from "./values.js";
 
-/** 1 when the output equals the first expected value (compared as JSON; strings stay strings). */
+/** What the Python evalwire's four "match" evaluators read: the output and the expected values. */
+function sides(args: EvaluatorArgs, options: FieldOptions) {
+  return { actual: outputOf(args, options), items: expectedItems(expectedOf(args, options, "expected_output")) };
+}
+
+/** 1 when the output equals the first expected value, by value (strings stay strings: "42" is not 42). */
 export function exactMatch(options: FieldOptions = {}) {
-  return ({ output, expected }: EvaluatorArgs): Score => {
-    const actual = outputValue(output, options.outputKey);
-    const wanted = expectedValues(expected, options.expectedKey)[0];
-    const pass = JSON.stringify(actual) === JSON.stringify(wanted);
-    return { score: pass ? 1 : 0, label: pass ? "match" : "no match", explanation: pass ? null : `expected ${JSON.stringify(wanted)}, got ${JSON.stringify(actual)}` };
+  const checked = checkOptions<FieldOptions>("exactMatch", options);
+  return (args: EvaluatorArgs): Score => {
+    const { actual, items } = sides(args, checked);
+    if (actual === null || actual === undefined) return verdict(false, "no output");
+    if (items.length === 0) return verdict(false, "no expected value");
+    return sameValue(actual, items[0]) ? verdict(true) : verdict(false, `expected ${shown(items[0])}, got ${shown(actual)}`);
   };
 }
 
-/** 1 when the output is one of the expected values. */
+/** 1 when the output equals one of the expected values. */
 export function isIn(options: FieldOptions = {}) {
-  return ({ output, expected }: EvaluatorArgs): Score => {
-    const actual = JSON.stringify(outputValue(output, options.outputKey));
-    const wanted = expectedValues(expected, options.expectedKey);
-    const pass = wanted.some((value) => JSON.stringify(value) === actual);
-    return { score: pass ? 1 : 0, label: pass ? "in" : "not in", explanation: pass ? null : `${actual} is not one of ${JSON.stringify(wanted)}` };
+  const checked = checkOptions<FieldOptions>("isIn", options);
+  return (args: EvaluatorArgs): Score => {
+    const { actual, items } = sides(args, checked);
+    if (actual === null || actual === undefined) return verdict(false, "no output");
+    return items.some((item) => sameValue(actual, item)) ? verdict(true) : verdict(false, `${shown(actual)} is not one of ${shown(items)}`);
   };
 }
 
-/** 1 when the first expected value is a substring of the output. */
-export function contains(options: FieldOptions & { ignoreCase?: boolean } = {}) {
-  return ({ output, expected }: EvaluatorArgs): Score => {
-    const fold = (text: string) => (options.ignoreCase ? text.toLowerCase() : text);
-    const actual = fold(String(outputValue(output, options.outputKey) ?? ""));
-    const wanted = fold(String(expectedValues(expected, options.expectedKey)[0] ?? ""));
-    const pass = actual.includes(wanted);
-    return { score: pass ? 1 : 0, label: pass ? "pass" : "fail", explanation: null };
+export interface ContainsOptions extends FieldOptions {
+  /** Compare text case-insensitively. Default false. */
+  ignoreCase?: boolean;
+}
+
+/**
+ * 1 when the first expected value is in the output: a substring of a text output, an item of a
+ * list output, a key of an object output (Python's `in`).
+ */
+export function contains(options: ContainsOptions = {}) {
+  const checked = checkOptions<ContainsOptions>("contains", options, { ignoreCase: rules.boolean });
+  const fold = (text: string) => (checked.ignoreCase ? text.toLowerCase() : text);
+  return (args: EvaluatorArgs): Score => {
+    const { actual, items } = sides(args, checked);
+    if (actual === null || actual === undefined) return verdict(false, "no output");
+    if (items.length === 0) return verdict(false, "no expected value");
+    const wanted = items[0];
+    let found: boolean;
+    if (Array.isArray(actual)) found = actual.some((item) => sameValue(item, wanted));
+    else if (typeof wanted !== "string") throw new TypeError(`contains: the expected value ${shown(wanted)} is not text`);
+    else if (typeof actual === "string") found = fold(actual).includes(fold(wanted));
+    else if (typeof actual === "object") found = Object.hasOwn(actual, wanted);
+    else throw new TypeError(`contains: the output ${shown(actual)} is not text, a list or an object (set outputKey)`);
+    return verdict(found, found ? null : `${shown(wanted)} not found`);
   };
+}
+
+export interface NotContainsOptions extends ContainsOptions {
+  /** The text(s) that must not appear. Default: every expected value (`expected.expected_output` or `expectedKey`). */
+  value?: string | string[];
+}
+
+/** 1 when none of the given texts appears in the output's text (a transcript's assistant text; see the README). */
+export function notContains(options: NotContainsOptions = {}) {
+  const checked = checkOptions<NotContainsOptions>("notContains", options, { value: rules.textOrTexts, ignoreCase: rules.boolean });
+  const fold = (text: string) => (checked.ignoreCase ? text.toLowerCase() : text);
+  const given = checked.value === undefined ? undefined : [checked.value].flat();
+  return (args: EvaluatorArgs): Score => {
+    const forbidden = given ?? forbiddenFromExpected(args, checked);
+    const text = fold(textOf(outputOf(args, checked)));
+    const found = forbidden.filter((item) => text.includes(fold(item)));
+    return verdict(found.length === 0, found.length === 0 ? null : `found ${found.map((item) => shown(item)).join(", ")}`);
+  };
+}
+
+function forbiddenFromExpected(args: EvaluatorArgs, options: FieldOptions): string[] {
+  const raw = expectedOf(args, options, "expected_output");
+  if (raw === undefined) throw new TypeError(`notContains: no option "value" and no expected.${options.expectedKey ?? "expected_output"} to read the forbidden texts from`);
+  return expectedItems(raw)
+    .filter((item) => item !== null && item !== "")
+    .map((item) => (typeof item === "string" ? item : JSON.stringify(item)));
+}
+
+/**
+ * 1 when the first expected value, as a regular expression, matches somewhere in the output.
+ * Python's syntax is accepted where JavaScript's differs: `(?P<name>...)`, `(?P=name)`, leading
+ * `(?i)`/`(?m)`/`(?s)`, `\A`, `\Z`, and `$` also matching before a final newline.
+ */
+export function regexMatch(options: FieldOptions = {}) {
+  const checked = checkOptions<FieldOptions>("regexMatch", options);
+  const compiled = new Map<string, RegExp>();
+  return (args: EvaluatorArgs): Score => {
+    const { actual, items } = sides(args, checked);
+    if (actual === null || actual === undefined) return verdict(false, "no output");
+    const pattern = items[0];
+    if (pattern === undefined || pattern === "" || pattern === null || pattern === false) return verdict(false, "no pattern");
+    if (typeof pattern !== "string") throw new TypeError(`regexMatch: the expected pattern ${shown(pattern)} is not text`);
+    if (typeof actual !== "string") throw new TypeError(`regexMatch: the output ${shown(actual)} is not text (set outputKey)`);
+    let regex = compiled.get(pattern);
+    if (!regex) compiled.set(pattern, (regex = pythonRegex(pattern)));
+    return regex.test(actual) ? verdict(true) : verdict(false, `/${pattern}/ does not match`);
+  };
+}
+
+/** A Python `re` pattern as a JavaScript RegExp (see regexMatch). */
+export function pythonRegex(pattern: string): RegExp {
+  let source = pattern;
+  let flags = "";
+  const inline = /^\(\?([aiLmsux]+)\)/.exec(source);
+  if (inline) {
+    if (inline[1]!.includes("x")) throw new TypeError(`regexMatch: the verbose flag (?x) is not supported in ${shown(pattern)}`);
+    flags = [..."ims"].filter((flag) => inline[1]!.includes(flag)).join("");
+    source = source.slice(inline[0].length);
+  }
+  const multiline = flags.includes("m");
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i]!;
+    if (char === "\\") {
+      const next = source[i + 1] ?? "";
+      out += !inClass && next === "A" ? "(?<![\\s\\S])" : !inClass && next === "Z" ? "(?![\\s\\S])" : char + next;
+      i++;
+    } else if (inClass) {
+      if (char === "]") inClass = false;
+      out += char;
+    } else if (char === "[") {
+      inClass = true;
+      out += char;
+      if (source[i + 1] === "^") out += source[++i];
+      if (source[i + 1] === "]") {
+        out += "\\]"; // a leading ] is literal in Python
+        i++;
+      }
+    } else if (source.startsWith("(?P<", i)) {
+      out += "(?<";
+      i += 3;
+    } else if (source.startsWith("(?P=", i)) {
+      const end = source.indexOf(")", i);
+      out += `\\k<${source.slice(i + 4, end)}>`;
+      i = end;
+    } else if (char === "$" && !multiline) out += "(?=\\n?(?![\\s\\S]))";
+    else out += char;
+  }
+  try {
+    return new RegExp(out, flags);
+  } catch (error) {
+    throw new TypeError(`regexMatch: the pattern ${shown(pattern)} is not a valid regular expression: ${(error as Error).message}`);
+  }
 }

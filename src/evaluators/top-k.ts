@@ -1,28 +1,45 @@
 import type { EvaluatorArgs, Score } from "../types.js";
-import { expectedValues, outputValue, type FieldOptions } from "./expected.js";
+import { checkOptions, expectedOf, outputOf, rules, shown, type FieldOptions } from "./options.js";
+import { expectedItems, readCollection, sameValue } from "./values.js";
+
+export interface TopKOptions extends FieldOptions {
+  /** How many of the output's first items count. A whole number from 1 up; default 20. */
+  k?: number;
+}
 
 /**
- * Ranking quality: for each expected item, `1 - position / k` when it appears in the first k
- * items of the output list, else 0; the score is the mean over expected items (as the Python
- * evalwire's top_k).
+ * Ranking quality: for each expected item, `1 - position / k` when it is among the output list's
+ * first k items, else 0; the score is the mean over expected items (the Python evalwire's top_k).
+ * No output, or no expected items, scores 0.
  */
-export function topK(options: FieldOptions & { k?: number } = {}) {
-  const k = options.k ?? 20;
-  return ({ output, expected }: EvaluatorArgs): Score => {
-    const ranked = outputValue(output, options.outputKey);
-    if (!Array.isArray(ranked)) throw new TypeError(`top_k expects the output${options.outputKey ? `.${options.outputKey}` : ""} to be a list`);
-    const top = ranked.slice(0, k).map((item) => JSON.stringify(item));
-    const wanted = expectedValues(expected, options.expectedKey).filter((value) => value !== "" && value !== null && value !== undefined);
-    if (wanted.length === 0) return { score: null, label: "no expected items", explanation: null };
-    const scores = wanted.map((value) => {
-      const position = top.indexOf(JSON.stringify(value));
+export function topK(options: TopKOptions = {}) {
+  const checked = checkOptions<TopKOptions>("topK", options, { k: rules.wholeFrom(1) });
+  const k = checked.k ?? 20;
+  return (args: EvaluatorArgs): Score => {
+    const ranked = rankedList(outputOf(args, checked), checked.outputKey);
+    if (ranked === null) return { score: 0, label: null, explanation: "no output" };
+    const wanted = expectedItems(expectedOf(args, checked, "expected_output"));
+    if (wanted.length === 0) return { score: 0, label: null, explanation: "no expected items" };
+    const top = ranked.slice(0, k);
+    const scores = wanted.map((item) => {
+      const position = top.findIndex((candidate) => sameValue(candidate, item));
       return position === -1 ? 0 : 1 - position / k;
     });
     const missing = wanted.filter((_, index) => scores[index] === 0);
     return {
-      score: scores.reduce((sum, value) => sum + value, 0) / scores.length,
+      score: scores.reduce((sum, score) => sum + score, 0) / scores.length,
       label: null,
-      explanation: missing.length > 0 ? `not in the top ${k}: ${missing.map((v) => JSON.stringify(v)).join(", ")}` : null,
+      explanation: missing.length > 0 ? `not in the top ${k}: ${missing.map((item) => shown(item)).join(", ")}` : null,
     };
   };
+}
+
+/** The output as a list (a string holding a list is read too); null for no output. */
+function rankedList(output: unknown, outputKey: string | undefined): unknown[] | null {
+  if (output === null || output === undefined) return null;
+  if (Array.isArray(output)) return output;
+  const list = typeof output === "string" ? readCollection(output) : undefined;
+  if (Array.isArray(list)) return list;
+  const where = outputKey ? `output.${outputKey}` : "output";
+  throw new TypeError(`topK: the ${where} must be a list (got ${shown(output)})${outputKey ? "" : "; set outputKey to the list's field"}`);
 }

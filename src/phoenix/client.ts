@@ -9,6 +9,8 @@ export interface PhoenixConnection {
   baseUrl: string;
   apiKey?: string | null;
   headers?: Record<string, string>;
+  /** Export each task call as a span into the experiment's project (default true). */
+  traces?: boolean;
 }
 
 export interface RetryPolicy {

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import { pc } from "../colour.js";
 import { shownPath } from "../shown-path.js";
 import type { RunInfo } from "../engine/events.js";
@@ -38,13 +39,10 @@ export function header(run: RunInfo): string {
 
 /** Pads cells to column widths, ignoring colour codes. */
 export function table(rows: string[][]): string {
-  const width = (cell: string) => stripAnsi(cell).length;
+  const width = (cell: string) => stripVTControlCharacters(cell).length;
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => width(row[column] ?? ""))));
   return rows
     .map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell + " ".repeat(widths[column]! - width(cell)))).join("  ").trimEnd())
     .join("\n");
 }
 
-function stripAnsi(text: string): string {
-  return text.replace(/\x1b\[[0-9;]*m/g, "");
-}

@@ -8,16 +8,19 @@ import type { ExampleResult } from "../types.js";
  */
 export class InThreadSandbox implements Sandbox {
   readonly evaluators: string[];
+  readonly window: number;
 
   constructor(
     private readonly code: UserCode,
-    private readonly options: { experiment: string; timeoutMs: number; stop: AbortSignal },
+    private readonly options: { experiment: string; timeoutMs: number; concurrency: number; stop: AbortSignal },
   ) {
     this.evaluators = code.evaluators.map((evaluator) => evaluator.name);
+    this.window = options.concurrency;
   }
 
   run({ example, repetition }: Job): Promise<ExampleResult | null> {
-    return runExample(this.code, { ...this.options, example, repetition });
+    const { experiment, timeoutMs, stop } = this.options;
+    return runExample(this.code, { experiment, timeoutMs, stop, example, repetition });
   }
 
   async close(): Promise<void> {}

@@ -3,7 +3,8 @@ import type { Example, ExampleResult } from "../types.js";
 
 /** What the main thread tells an experiment's worker. */
 export type ToWorker =
-  | { t: "load"; folder: ExperimentFolder }
+  /** Load the folder's code; run at most `concurrency` calls at once. */
+  | { t: "load"; folder: ExperimentFolder; concurrency: number }
   | { t: "jobs"; jobs: WorkerJob[] }
   /** Abort every call in flight (Ctrl-C): their signals fire, and they come back as interrupted. */
   | { t: "stop" };
@@ -27,8 +28,9 @@ export type FromWorker =
 
 /**
  * Int32 slots shared with the worker, read without its help (its event loop may be blocked):
- * a counter it bumps on every turn of its loop, and the call it last entered.
+ * a counter it bumps on every turn of its loop, the call it last entered and in which phase, and
+ * the last call it started (it starts them in the order sent).
  */
-export const slot = { beat: 0, seq: 1, phase: 2, size: 3 } as const;
+export const slot = { beat: 0, seq: 1, phase: 2, started: 3, size: 4 } as const;
 /** How often the worker's loop bumps the beat. */
 export const beatMs = 50;

@@ -1,43 +1,45 @@
 import { basename } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { ExperimentFolder } from "../discovery/discover.js";
-import type { Job, Sandbox, SandboxEvents } from "../engine/ports.js";
+import type { Job, Sandbox, SandboxOptions } from "../engine/ports.js";
 import { LoadError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult } from "../types.js";
 import { beatMs, slot, type FromWorker, type ToWorker, type WorkerJob } from "./protocol.js";
 
-export interface WorkerSandboxOptions {
-  /** Limit per call, and for loading the code; 0 for none. */
-  timeoutMs: number;
-  stop: AbortSignal;
-  events: SandboxEvents;
+export interface WorkerSandboxOptions extends SandboxOptions {
+  /** How long loading may take (default: the call limit, but at least a minute; none when that is 0). */
+  loadTimeoutMs?: number;
 }
 
-interface InFlight {
+interface Pending {
   job: WorkerJob;
+  /** performance.now() when it went to the worker; 0 while it waits to be sent. */
   sentAt: number;
   resolve: (result: ExampleResult | null) => void;
 }
 
 /** Loading may take at least this long, however short the call time limit (unless that is 0: no limit). */
 export const minLoadTimeoutMs = 60_000;
-
+/** Calls sent to the worker ahead of those running, so it never waits on the main thread between two. */
+const sentAhead = 256;
 /** How long a worker may take to end its calls after Ctrl-C before it is stopped. */
 const stopGraceMs = 1000;
 
 /**
  * An experiment's code in a worker thread of its own. What the code does there cannot take evalwire
- * down: `process.exit` is an error of its call, an escaped error is reported, a worker whose event
- * loop stays blocked longer than a call may take is stopped (its calls in flight become errors)
- * and a new one is started for the calls still to come.
+ * down: `process.exit` is an error of its call, an escaped error is reported, and a worker whose
+ * event loop stays blocked longer than a call may take is stopped (the calls it had started become
+ * errors) and a new one takes the calls still to come.
  */
 export class WorkerSandbox implements Sandbox {
   evaluators: string[] = [];
+  readonly window: number;
   private worker!: Worker;
   private shared!: Int32Array;
-  private readonly inFlight = new Map<number, InFlight>();
-  private outbox: WorkerJob[] = [];
+  /** Every call asked for and not yet answered, in the order asked (seq order). */
+  private readonly pending = new Map<number, Pending>();
+  private unsent: Pending[] = [];
   private flushScheduled = false;
   private seq = 0;
   private lastBeat = -1;
@@ -51,6 +53,7 @@ export class WorkerSandbox implements Sandbox {
     private readonly folder: ExperimentFolder,
     private readonly options: WorkerSandboxOptions,
   ) {
+    this.window = options.concurrency + sentAhead;
     this.watchdog = setInterval(() => this.watch(), Math.max(beatMs * 2, 100));
     this.watchdog.unref();
     options.stop.addEventListener("abort", () => this.interrupt(), { once: true });
@@ -72,42 +75,47 @@ export class WorkerSandbox implements Sandbox {
     if (this.closed || this.options.stop.aborted) return Promise.resolve(null);
     const workerJob: WorkerJob = { seq: ++this.seq, experiment: this.folder.name, example: job.example, repetition: job.repetition, timeoutMs: this.options.timeoutMs };
     return new Promise((resolve) => {
-      this.inFlight.set(workerJob.seq, { job: workerJob, sentAt: 0, resolve });
-      this.outbox.push(workerJob);
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      const entry: Pending = { job: workerJob, sentAt: 0, resolve };
+      this.pending.set(workerJob.seq, entry);
+      this.unsent.push(entry);
+      this.scheduleFlush();
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.watchdog);
-    for (const entry of this.inFlight.values()) entry.resolve(null);
-    this.inFlight.clear();
+    for (const entry of this.pending.values()) entry.resolve(null);
+    this.pending.clear();
+    this.unsent = [];
     if (this.worker) await this.end(this.worker);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Calls asked for in one turn of the loop go to the worker in one message. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.restarting || this.closed || this.unsent.length === 0) return;
+    const entries = this.unsent;
+    this.unsent = [];
+    const now = performance.now();
+    for (const entry of entries) entry.sentAt = now;
+    this.send({ t: "jobs", jobs: entries.map((entry) => entry.job) });
+  }
+
+  private send(message: ToWorker): void {
+    this.worker.postMessage(message);
   }
 
   /** Stops a worker on purpose: its exit is then no news. */
   private end(worker: Worker): Promise<number> {
     this.ended.add(worker);
     return worker.terminate();
-  }
-
-  /** Calls queued in one turn of the loop go to the worker in one message. */
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.restarting || this.outbox.length === 0) return;
-    const jobs = this.outbox;
-    this.outbox = [];
-    const now = performance.now();
-    for (const job of jobs) this.inFlight.get(job.seq)!.sentAt = now;
-    this.send({ t: "jobs", jobs });
-  }
-
-  private send(message: ToWorker): void {
-    this.worker.postMessage(message);
   }
 
   /** A new worker with the code loaded, within the time limit. */
@@ -118,12 +126,12 @@ export class WorkerSandbox implements Sandbox {
     const worker = this.worker;
     let loading = this.folder.taskFile;
     return new Promise<void>((resolve, reject) => {
-      const limit = this.options.timeoutMs === 0 ? 0 : Math.max(this.options.timeoutMs, minLoadTimeoutMs);
+      const limit = this.options.loadTimeoutMs ?? (this.options.timeoutMs === 0 ? 0 : Math.max(this.options.timeoutMs, minLoadTimeoutMs));
       const timer =
         limit > 0
           ? setTimeout(() => {
               reject(new LoadError(`${shownPath(loading)}: did not finish loading within ${limit} ms (a top-level await that never settles, or code that never yields?); raise --timeout if it needs longer`));
-              this.end(worker);
+              void this.end(worker);
             }, limit)
           : undefined;
       const settle = (done: () => void) => {
@@ -143,7 +151,7 @@ export class WorkerSandbox implements Sandbox {
             settle(() => reject(new LoadError(message.message)));
             return;
           case "results":
-            for (const [seq, result] of message.results) this.settle(seq, result);
+            for (const [seq, result] of message.results) this.answer(seq, result);
             return;
           case "escaped":
             this.options.events.onEscaped(message.message);
@@ -157,14 +165,14 @@ export class WorkerSandbox implements Sandbox {
         settle(() => reject(new LoadError(`${shownPath(loading)}: ${why}`)));
         if (!this.ended.has(worker) && !this.closed) this.lost(`the worker running this experiment's code stopped (exit code ${code})`);
       });
-      this.send({ t: "load", folder: this.folder });
+      this.send({ t: "load", folder: this.folder, concurrency: this.options.concurrency });
     });
   }
 
-  private settle(seq: number, result: ExampleResult | null): void {
-    const entry = this.inFlight.get(seq);
+  private answer(seq: number, result: ExampleResult | null): void {
+    const entry = this.pending.get(seq);
     if (!entry) return;
-    this.inFlight.delete(seq);
+    this.pending.delete(seq);
     entry.resolve(result);
   }
 
@@ -179,40 +187,51 @@ export class WorkerSandbox implements Sandbox {
       return;
     }
     const limit = this.options.timeoutMs;
-    const sent = [...this.inFlight.values()].filter((entry) => entry.sentAt > 0);
-    if (limit <= 0 || sent.length === 0 || now - this.lastBeatAt <= limit) return;
-    const blocked = Atomics.load(this.shared, slot.seq);
+    const waiting = this.pending.size > this.unsent.length;
+    if (limit <= 0 || !waiting || now - this.lastBeatAt <= limit) return;
+    const seq = Atomics.load(this.shared, slot.seq);
+    const culprit = this.pending.get(seq);
+    if (!culprit) {
+      this.lost(`stopped: the experiment's code blocked the event loop for more than ${limit} ms outside any call (in a timer or callback)`);
+      return;
+    }
     const phase = Atomics.load(this.shared, slot.phase);
-    const culprit = this.inFlight.has(blocked) ? blocked : null;
     const who = phase === 0 ? basename(this.folder.taskFile) : `evaluator ${basename(this.folder.evaluatorFiles[phase - 1] ?? `#${phase}`)}`;
-    const where = culprit === null ? "" : ` on example ${this.inFlight.get(culprit)!.job.example.id}`;
-    this.lost(`blocked the event loop for more than ${limit} ms: ${who} never yields${where}, so evalwire stopped it`, culprit, who);
+    const id = culprit.job.example.id;
+    this.lost(`blocked the event loop for more than ${limit} ms: ${who} never yields on example ${id}, so evalwire stopped it`, seq, `stopped: ${who} blocked the event loop on example ${id} while this one was running`);
   }
 
   /**
-   * The worker is gone or must go: its calls in flight become errors, and a new worker takes the
-   * calls still to come.
+   * The worker is gone or must go: the calls it had started become errors (the culprit's saying
+   * why), those it had not started go to a new worker with the calls still to come.
    */
-  private lost(reason: string, culprit: number | null = null, who?: string): void {
+  private lost(reason: string, culprit: number | null = null, bystander = reason): void {
+    const started = Atomics.load(this.shared, slot.started);
     const now = performance.now();
-    const culpritId = culprit === null ? null : this.inFlight.get(culprit)?.job.example.id;
-    for (const [seq, entry] of this.inFlight) {
+    const requeue: Pending[] = [];
+    for (const [seq, entry] of this.pending) {
       if (entry.sentAt === 0) continue;
-      this.inFlight.delete(seq);
+      if (seq > started) {
+        entry.sentAt = 0;
+        requeue.push(entry);
+        continue;
+      }
+      this.pending.delete(seq);
       const { example, repetition } = entry.job;
-      const message = culprit === null || seq === culprit ? reason : `stopped: ${who} blocked the event loop on example ${culpritId} while this one was in flight`;
+      const ranMs = now - entry.sentAt;
       entry.resolve({
         exampleId: example.id,
         repetition,
         status: "timeout",
         output: null,
-        error: message,
-        startedAt: new Date(Date.now() - (now - entry.sentAt)).toISOString(),
-        durationMs: Math.round((now - entry.sentAt) * 1000) / 1000,
+        error: culprit === null || seq === culprit ? reason : bystander,
+        startedAt: new Date(Date.now() - ranMs).toISOString(),
+        durationMs: Math.round(ranMs * 1000) / 1000,
         evaluations: [],
       });
     }
-    this.end(this.worker);
+    this.unsent = [...requeue, ...this.unsent];
+    void this.end(this.worker);
     if (this.closed || this.options.stop.aborted) return;
     this.restarting = this.start().then(
       () => {
@@ -222,11 +241,12 @@ export class WorkerSandbox implements Sandbox {
       (error: Error) => {
         // The code no longer loads: every call still to come is an error saying why.
         this.restarting = null;
-        this.closed = true;
-        for (const [seq, entry] of this.inFlight) {
-          this.inFlight.delete(seq);
-          entry.resolve({ exampleId: entry.job.example.id, repetition: entry.job.repetition, status: "error", output: null, error: `cannot restart the experiment's code: ${error.message}`, startedAt: new Date().toISOString(), durationMs: 0, evaluations: [] });
+        for (const [seq, entry] of this.pending) {
+          this.pending.delete(seq);
+          const { example, repetition } = entry.job;
+          entry.resolve({ exampleId: example.id, repetition, status: "error", output: null, error: `cannot restart the experiment's code: ${error.message}`, startedAt: new Date().toISOString(), durationMs: 0, evaluations: [] });
         }
+        this.closed = true;
       },
     );
   }
@@ -234,9 +254,9 @@ export class WorkerSandbox implements Sandbox {
   /** Ctrl-C: calls in flight see their signal abort; a worker that does not answer in time is stopped. */
   private interrupt(): void {
     if (this.closed) return;
-    for (const job of this.outbox) this.settle(job.seq, null);
-    this.outbox = [];
-    this.send({ t: "stop" });
+    for (const entry of this.unsent) this.answer(entry.job.seq, null);
+    this.unsent = [];
+    if (!this.restarting) this.send({ t: "stop" });
     setTimeout(() => void this.close(), stopGraceMs).unref();
   }
 }

@@ -15,11 +15,16 @@ setInterval(() => Atomics.add(shared, slot.beat, 1), beatMs).unref();
 guardProcess();
 
 let code: UserCode | null = null;
+let concurrency = 1;
+let running = 0;
+/** Calls sent ahead, so the thread never waits on the main thread between two calls. */
+let queue: WorkerJob[] = [];
+let head = 0;
 const stop = new AbortController();
 // Every call in flight listens on it.
 setMaxListeners(0, stop.signal);
 let outbox: [number, ExampleResult | null][] = [];
-let flushing = false;
+let ticking = false;
 
 port.on("message", onMessage);
 // Until the code has loaded, nothing of ours keeps the thread alive: a top-level await that nothing
@@ -32,15 +37,21 @@ function onMessage(message: ToWorker): void {
       void load(message);
       return;
     case "jobs":
-      for (const job of message.jobs) void run(job);
+      for (const job of message.jobs) queue.push(job);
+      tick();
       return;
     case "stop":
       stop.abort(new Error("interrupted"));
+      for (const job of queue.slice(head)) outbox.push([job.seq, null]);
+      queue = [];
+      head = 0;
+      flush();
       return;
   }
 }
 
-async function load({ folder }: Extract<ToWorker, { t: "load" }>): Promise<void> {
+async function load({ folder, concurrency: limit }: Extract<ToWorker, { t: "load" }>): Promise<void> {
+  concurrency = limit;
   try {
     const loaded = await loadExperiment(folder, (file) => post({ t: "loading", file }));
     code = { task: loaded.task, evaluators: loaded.evaluators };
@@ -51,22 +62,53 @@ async function load({ folder }: Extract<ToWorker, { t: "load" }>): Promise<void>
   }
 }
 
+/**
+ * Results go back before the next call starts: a call that then blocks the thread for good cannot
+ * keep the results finished before it from being recorded. Calls finished in one turn of the loop
+ * go back in one message.
+ */
+function tick(): void {
+  ticking = false;
+  flush();
+  startCalls();
+}
+
+function scheduleTick(): void {
+  if (ticking) return;
+  ticking = true;
+  setImmediate(tick);
+}
+
+function startCalls(): void {
+  while (running < concurrency && head < queue.length) {
+    const job = queue[head++]!;
+    if (head === queue.length) {
+      queue = [];
+      head = 0;
+    }
+    running++;
+    Atomics.store(shared, slot.started, job.seq);
+    void run(job);
+  }
+}
+
 async function run(job: WorkerJob): Promise<void> {
   const enter = (phase: number) => {
     Atomics.store(shared, slot.seq, job.seq);
     Atomics.store(shared, slot.phase, phase);
   };
   const result = await runExample(code!, { ...job, stop: stop.signal }, enter);
-  outbox.push([job.seq, result]);
-  if (!flushing) {
-    flushing = true;
-    setImmediate(flush);
-  }
+  running--;
+  done(job, result);
 }
 
-/** Results that finished in one turn of the loop go back in one message. */
+function done(job: WorkerJob, result: ExampleResult | null): void {
+  outbox.push([job.seq, result]);
+  scheduleTick();
+}
+
 function flush(): void {
-  flushing = false;
+  if (outbox.length === 0) return;
   const results = outbox;
   outbox = [];
   try {

@@ -2,6 +2,7 @@ import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, r
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import { fileInTheWay } from "../file-in-the-way.js";
+import { writeAtomically } from "../write-atomically.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
@@ -93,14 +94,7 @@ function writeWhole(fd: number, bytes: Buffer, sizeBefore: number): number {
 }
 
 function writeJsonAtomically(file: string, value: unknown): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, json(value));
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeAtomically(file, json(value));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { RemoteDataset } from "../datasets/dataset.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
-import type { TaskTracer } from "./task-tracer.js";
+import type { Example } from "../types.js";
 
 export interface ExperimentHeader {
   /** The experiment name wanted; a sink may add a suffix to keep it unique. */
@@ -36,4 +36,16 @@ export interface ExperimentRecording {
 
 export interface Sink {
   open(header: ExperimentHeader): ExperimentRecording | Promise<ExperimentRecording>;
+}
+
+/** One task call's span, when a sink records traces. */
+export interface TaskSpan {
+  readonly traceId: string;
+  end(outcome: { output?: unknown; error?: string | null }): void;
+}
+
+export interface TaskTracer {
+  start(example: Example, repetition: number): TaskSpan;
+  /** Sends what is left; resolves with a warning when some spans could not be exported. */
+  close(): Promise<string | null>;
 }

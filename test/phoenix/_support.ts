@@ -331,7 +331,8 @@ export async function startForwardThenResetProxy(target: string, lose: (request:
       delete headers["keep-alive"];
       delete headers["transfer-encoding"];
       const upstream = httpRequest({ hostname: base.hostname, port: base.port, method, path, headers }, (answer) => {
-        (answers[kindOf(method, path)] ??= []).push(answer.statusCode ?? 0);
+        const kind = kindOf(method, path);
+        answers[kind] = [...(answers[kind] ?? []), answer.statusCode ?? 0];
         if (why !== null) {
           // Read the whole answer, so the server is done with the request, then reset the client.
           answer.resume();

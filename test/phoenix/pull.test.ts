@@ -31,7 +31,7 @@ async function serverExamples(name: string, versionId?: string): Promise<{ versi
   return { versionId: data.version_id, records: data.examples.map(({ id, input, output, metadata }: any) => ({ id, input, output, metadata })) };
 }
 
-const jsonl = (records: unknown[]) => records.map((record) => JSON.stringify(record)).join("\n") + "\n";
+const jsonl = (records: unknown[]) => `${records.map((record) => JSON.stringify(record)).join("\n")}\n`;
 const readJsonl = (file: string) => readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line));
 
 /** An experiment whose task returns the expected output, scored by an exact-match evaluator. */
@@ -178,7 +178,8 @@ describePhoenix("evalwire pull", () => {
     expect((await evalwire(["upload", `${name}.jsonl`], cwd)).code).toBe(0);
     const r = await evalwire(["pull", name, "--version", "RGF0YXNldFZlcnNpb246OTk5OTk=", "--output", "x.jsonl"], cwd);
     expect(r.code, describeRun(r)).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^evalwire: dataset "${name}" version RGF0YXNldFZlcnNpb246OTk5OTk=: .+ \\(Phoenix at ${phoenix().url.replace(/\./g, "\\.")}\\)\n$`));
+    const at = `Phoenix at ${phoenix().url}`.replace(/\./g, "\\.");
+    expect(r.stderr).toMatch(new RegExp(`^evalwire: dataset "${name}" on ${at}(: .+| has no version RGF0YXNldFZlcnNpb246OTk5OTk=; check --version)\n$`));
     expect(existsSync(join(cwd, "x.jsonl"))).toBe(false);
   });
 

@@ -121,10 +121,11 @@ describePhoenix("evalwire run against Phoenix: what is recorded", () => {
     const { ExperimentRunner } = await import(pathToFileURL(join(root, "dist", "index.js")).href);
     const { createClient } = await import("@arizeai/phoenix-client");
     const runner = new ExperimentRunner({ experimentsDir: experiments, runsDir, phoenixClient: createClient({ options: { baseUrl: url } }) });
-    const results = await runner.run({ metadata: { via: "library" } });
+    const run = await runner.run({ metadata: { via: "library" } });
 
-    expect(results).toHaveLength(1);
-    const [result] = results;
+    expect(run).toMatchObject({ status: "passed", exitCode: 0 });
+    expect(run.experiments).toHaveLength(1);
+    const [result] = run.experiments;
     expect(result.status).toBe("passed");
     expect(result.completed).toBe(4);
     expect(result.url).toContain(encodeURIComponent(uploaded.datasetId));

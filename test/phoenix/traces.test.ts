@@ -1,5 +1,7 @@
 // Every run carries the trace id of its task span, and the span is on the server in the
 // experiment's project; a trace export that fails is a warning, never a lost run.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { startFaultProxy, type Fault, type FaultProxy } from "./fault-proxy.js";
 import {
@@ -58,6 +60,28 @@ describePhoenix("evalwire run against Phoenix: traces", () => {
       expect(span!.status_code).toBe(run.error ? "ERROR" : "OK");
       if (!run.error) expect(JSON.parse(span!.attributes["output.value"] as string)).toEqual(run.output);
       expect(local.find((result) => result.traceId === run.trace_id)?.exampleId).toBe(run.example_id);
+    }
+  });
+
+  it("exports no span with --no-traces, or with [phoenix] traces = false, and still records every run", async () => {
+    const url = phoenix().url;
+    for (const how of ["flag", "config"] as const) {
+      const dataset = uniqueName(`untraced_${how}`);
+      await uploadDataset(url, dataset, echoRows(4));
+      const cwd = temp();
+      const experiments = makeExperiments(cwd, [{ folder: "untraced", toml: `dataset = "${dataset}"\n` }]);
+      if (how === "config") writeFileSync(join(cwd, "evalwire.toml"), "[phoenix]\ntraces = false\n");
+      const r = await evalwire(["run", "--experiments", experiments, ...(how === "flag" ? ["--no-traces"] : [])], cwd, url);
+      expect(r.code, describeRun(r)).toBe(0);
+      const runDir = runDirFor(cwd, dataset);
+      const local = readResults(runDir);
+      expect(local.every((result) => result.traceId === undefined), how).toBe(true);
+      const experiment = await getExperiment(url, phoenixLink(runDir).experimentId);
+      const runs = await experimentJson(url, experiment.id);
+      expect(runs, how).toHaveLength(4);
+      // Give a span that should not exist the time one that does would take to arrive.
+      await new Promise((wake) => setTimeout(wake, 2000));
+      expect(await projectSpans(url, experiment.project_name!).catch(() => []), how).toEqual([]);
     }
   });
 

@@ -54,7 +54,12 @@ describe("evaluate (an experiment from memory)", () => {
   it("interrupts in-thread tasks that never await, between calls", async () => {
     const controller = new AbortController();
     let armed = false;
-    const listener: RunListener = { onResult: () => void (armed ||= Boolean(setTimeout(() => controller.abort(), 20))) };
+    const listener: RunListener = {
+      onResult: () => {
+        if (!armed) setTimeout(() => controller.abort(), 20);
+        armed = true;
+      },
+    };
     const busy = () => {
       const end = Date.now() + 100;
       while (Date.now() < end);

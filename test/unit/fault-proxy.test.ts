@@ -93,7 +93,13 @@ describe("startFaultProxy", () => {
     });
     const statuses: (number | string)[] = [];
     for (const path of ["/a", "/b", "/c", "/d"]) {
-      statuses.push(await fetch(`${url}${path}`).then(async (response) => (await response.text(), response.status), () => "failed"));
+      statuses.push(await fetch(`${url}${path}`).then(
+        async (response) => {
+          await response.text();
+          return response.status;
+        },
+        () => "failed",
+      ));
     }
     expect(statuses).toEqual([503, 201, "failed", 201]);
     expect(seen).toEqual([

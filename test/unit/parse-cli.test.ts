@@ -1,8 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { parseCli } from "../../src/cli/parse.js";
 import { UsageError } from "../../src/errors.js";
-import { thrownMessage } from "../helpers/errors.js";
 
+/** The UsageError parseCli throws for `argv`, after checking what the CLI makes of it: exit 2, one line. */
+function usageError(argv: string[]): string {
+  let error: unknown;
+  try {
+    parseCli(argv);
+  } catch (thrown) {
+    error = thrown;
+  }
+  expect(error).toBeInstanceOf(UsageError);
+  const { message, exitCode } = error as UsageError;
+  expect(exitCode).toBe(2);
+  expect(message.split("\n"), message).toHaveLength(1);
+  return message;
+}
 
 describe("parseCli", () => {
   it("parses every run flag into typed values", () => {
@@ -23,6 +36,7 @@ describe("parseCli", () => {
 
   it("takes a bare --dry-run as true", () => {
     expect(parseCli(["run", "--dry-run"])).toEqual({ command: "run", flags: { dryRun: true } });
+    expect(parseCli(["run", "--no-traces"])).toEqual({ command: "run", flags: { traces: false } });
   });
 
   it.each([
@@ -32,9 +46,11 @@ describe("parseCli", () => {
     [["run", "--concurrency", "0"], /--concurrency takes a whole number from 1 up/],
     [["run", "--example-concurrency", "x"], /--example-concurrency takes a whole number/],
     [["run", "--timeout", "-5"], /--timeout takes a whole number from 0 to 2147483647/],
+    [["run", "--timeout", "2147483648"], /^--timeout takes a whole number from 0 to 2147483647 \(got "2147483648"\)$/],
     [["run", "--repetitions", "0"], /--repetitions takes a whole number from 1 up/],
     [["run", "--metadata", " =v"], /--metadata takes KEY=VALUE \(got " =v"\)/],
     [["run", "--metadata", "novalue"], /--metadata takes KEY=VALUE \(got "novalue"\)/],
+    [["run", "--prefix", ""], /^--prefix must not be empty \(it becomes part of a folder name\) \(got ""\)$/],
     [["run", "--prefix", "../up"], /--prefix must not contain \/ or \\ \(it becomes part of a folder name\) \(got "..\/up"\)/],
     [["run", "--backend", "s3"], /--backend takes local or phoenix \(got "s3"\)/],
     [["run", "--bogus"], /unknown option '--bogus'/],
@@ -42,7 +58,34 @@ describe("parseCli", () => {
     [["nope"], /unknown command 'nope'/],
     [[], /no command given/],
   ])("rejects %j", (argv, message) => {
-    expect(thrownMessage(() => parseCli(argv), UsageError)).toMatch(message);
+    expect(usageError(argv)).toMatch(message);
+  });
+
+  // Each of these once spawned the CLI (test/e2e/errors.test.ts); parseCli does no work, so "nothing
+  // is written before the error" holds by construction, and the end-to-end tests keep three of them to
+  // show the line and the exit code reaching the terminal.
+  const experiments = ["--experiments", "experiments"];
+  it.each<[string, string[], RegExp]>([
+    ["--dry-run 0", ["run", ...experiments, "--dry-run", "0"], /--dry-run\b.*\b0\b/],
+    ["--dry-run -1", ["run", ...experiments, "--dry-run", "-1"], /-1\b/],
+    ["--dry-run=-1", ["run", ...experiments, "--dry-run=-1"], /--dry-run\b.*-1\b/],
+    ["--dry-run abc", ["run", ...experiments, "--dry-run", "abc"], /--dry-run\b.*abc/],
+    ["--dry-run 1.5", ["run", ...experiments, "--dry-run", "1.5"], /--dry-run\b.*1\.5/],
+    ["--concurrency 0", ["run", ...experiments, "--concurrency", "0"], /--concurrency\b.*\b0\b/],
+    ["--concurrency two", ["run", ...experiments, "--concurrency", "two"], /--concurrency\b.*two/],
+    ["--example-concurrency 0", ["run", ...experiments, "--example-concurrency", "0"], /--example-concurrency\b.*\b0\b/],
+    ["--example-concurrency 2.5", ["run", ...experiments, "--example-concurrency", "2.5"], /--example-concurrency\b.*2\.5/],
+    ["--timeout -5", ["run", ...experiments, "--timeout", "-5"], /-5\b/],
+    ["--timeout soon", ["run", ...experiments, "--timeout", "soon"], /--timeout\b.*soon/],
+    ["--repetitions 0", ["run", ...experiments, "--repetitions", "0"], /--repetitions\b.*\b0\b/],
+    ["--backend bogus", ["run", ...experiments, "--backend", "bogus"], /--backend\b.*bogus/],
+    ["--metadata without =", ["run", ...experiments, "--metadata", "novalue"], /--metadata\b.*novalue/],
+    ["an unknown flag", ["run", ...experiments, "--bogus"], /--bogus/],
+    ["an unknown command", ["bogus"], /bogus/],
+    ["no command", [], /command/],
+    ["an extra argument", ["run", ...experiments, "extra"], /argument|extra/],
+  ])("rejects %s: exit 2, one line naming the culprit", (_what, argv, message) => {
+    expect(usageError(argv)).toMatch(message);
   });
 
   it("returns help and version text without printing", () => {

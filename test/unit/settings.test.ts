@@ -75,7 +75,18 @@ describe("resolveSettings", () => {
 
   it("reads the API key and headers from the environment", () => {
     const backend = resolveSettings({ backend: "phoenix" }, { PHOENIX_API_KEY: "k", PHOENIX_CLIENT_HEADERS: '{"x-team":"a"}' }, project());
-    expect(backend.backend).toEqual({ kind: "phoenix", baseUrl: "http://localhost:6006", source: "default", apiKey: "k", headers: { "x-team": "a" } });
+    expect(backend.backend).toEqual({ kind: "phoenix", baseUrl: "http://localhost:6006", source: "default", apiKey: "k", headers: { "x-team": "a" }, traces: true });
+  });
+
+  it("exports task spans unless --no-traces or [phoenix] traces = false says not to; the flag wins", () => {
+    const traced = (flags: { traces?: boolean }, toml: string) => {
+      const backend = resolveSettings({ backend: "phoenix", ...flags }, {}, project(toml)).backend;
+      return backend.kind === "phoenix" ? backend.traces : null;
+    };
+    expect(traced({}, "")).toBe(true);
+    expect(traced({ traces: false }, "")).toBe(false);
+    expect(traced({}, "[phoenix]\ntraces = false\n")).toBe(false);
+    expect(traced({ traces: true }, "[phoenix]\ntraces = false\n")).toBe(true);
   });
 
   it.each([
@@ -97,6 +108,7 @@ describe("resolveSettings", () => {
   });
 
   it("rejects a Phoenix URL that is not one, naming where it came from", () => {
+    expect(thrownMessage(() => resolveSettings({ phoenixUrl: "not-a-url" }, {}, project()), UsageError)).toMatch(/^--phoenix-url\b.*not-a-url/);
     expect(thrownMessage(() => resolveSettings({}, { PHOENIX_HOST: "127.0.0.1" }, project()), UsageError)).toMatch(/^PHOENIX_HOST: expected a URL/);
     expect(thrownMessage(() => resolveSettings({ backend: "phoenix" }, { PHOENIX_CLIENT_HEADERS: "x" }, project()), UsageError)).toMatch(/^PHOENIX_CLIENT_HEADERS/);
   });

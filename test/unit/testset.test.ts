@@ -240,7 +240,7 @@ describe("parseCli: validate, upload, pull", () => {
   it.each([
     [["upload", "--on-exist", "replace"], /--on-exist takes skip, overwrite or append \(got "replace"\)/],
     [["validate", "--input-keys", " , "], /--input-keys takes column names separated by commas/],
-    [["validate", "--delimiter", ""], /--delimiter takes a non-empty string/],
+    [["validate", "--delimiter", ""], /^--delimiter takes a non-empty string such as \| \(got ""\)$/],
     [["validate", "--tag-column", " "], /--tag-column takes a column name/],
     [["validate", "a.csv", "b.csv"], /too many arguments for 'validate'/],
     [["upload", "--name", ""], /--name takes a dataset name/],

@@ -1,8 +1,8 @@
 import { DatasetError } from "../errors.js";
-import { PhoenixError, type Phoenix } from "../phoenix/client.js";
-import { datasetUrl, fetchExamples, findDataset } from "../phoenix/datasets.js";
-import type { Dataset } from "./dataset.js";
-import type { DatasetRequest, DatasetSource } from "./source.js";
+import { PhoenixError, type Phoenix } from "./client.js";
+import { datasetUrl, fetchExamples, findDataset } from "./datasets.js";
+import type { Dataset } from "../datasets/dataset.js";
+import type { DatasetRequest, DatasetSource } from "../datasets/source.js";
 
 /** Datasets fetched by name from a Phoenix server, optionally pinned to a version and narrowed to splits. */
 export class PhoenixDatasets implements DatasetSource {
@@ -11,7 +11,14 @@ export class PhoenixDatasets implements DatasetSource {
   /** Node ids of examples that carry ids of their own, by dataset id and example id: runs are posted against them. */
   private readonly nodeIds = new Map<string, string>();
 
-  constructor(private readonly phoenix: Phoenix) {}
+  /** `hints` end the messages for a dataset or a version that is not there: what to do about it, where this one is asked for. */
+  constructor(
+    private readonly phoenix: Phoenix,
+    private readonly hints: { noDataset: string; noVersion: string } = {
+      noDataset: 'upload it with `evalwire upload`, or name another in the folder\'s evalwire.toml (dataset = "...")',
+      noVersion: "check dataset_version in the folder's evalwire.toml",
+    },
+  ) {}
 
   nodeIdOf(datasetId: string, exampleId: string): string | undefined {
     return this.nodeIds.get(`${datasetId} ${exampleId}`);
@@ -30,7 +37,7 @@ export class PhoenixDatasets implements DatasetSource {
   private async fetch({ name, version, splits }: DatasetRequest): Promise<Dataset> {
     const where = `Phoenix at ${this.phoenix.baseUrl}`;
     const info = await findDataset(this.phoenix, name);
-    if (!info) throw new DatasetError(`dataset "${name}" not found on ${where}; upload it with \`evalwire upload\`, or name another in the folder's evalwire.toml (dataset = "...")`);
+    if (!info) throw new DatasetError(`dataset "${name}" not found on ${where}; ${this.hints.noDataset}`);
     try {
       const { versionId, examples, nodeIds } = await fetchExamples(this.phoenix, info, { versionId: version, splits });
       for (const [id, nodeId] of nodeIds) this.nodeIds.set(`${info.id} ${id}`, nodeId);
@@ -39,7 +46,7 @@ export class PhoenixDatasets implements DatasetSource {
     } catch (error) {
       // A 4xx here is about the request (unknown version or split): say so in the dataset's terms.
       if (error instanceof PhoenixError && !error.unavailable) {
-        if (error.status === 404 && version) throw new DatasetError(`dataset "${name}" on ${where} has no version ${version}; check dataset_version in the folder's evalwire.toml`);
+        if (error.status === 404 && version) throw new DatasetError(`dataset "${name}" on ${where} has no version ${version}; ${this.hints.noVersion}`);
         throw new DatasetError(`dataset "${name}" on ${where}: ${error.message.replace(/^.*answered \d+: /, "")}`);
       }
       throw error;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
-import { callPhoenix, experimentUrl, PhoenixError, type Phoenix } from "../phoenix/client.js";
+import { callPhoenix, experimentUrl, PhoenixError, type Phoenix } from "./client.js";
 import type { Evaluation, ExampleResult } from "../types.js";
-import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
-import { phoenixTaskTracer, type TaskTracer } from "./task-tracer.js";
+import type { ExperimentHeader, ExperimentRecording, Sink, TaskTracer } from "../sinks/sink.js";
+import { phoenixTaskTracer } from "./task-tracer.js";
 
 /** Results waiting to be posted before record() makes the engine wait: memory stays bounded. */
 const backlog = 1000;

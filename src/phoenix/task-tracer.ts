@@ -1,37 +1,17 @@
 import { SEMRESATTRS_PROJECT_NAME, SemanticConventions } from "@arizeai/openinference-semantic-conventions";
-import { context, SpanStatusCode, trace, type Span, type Tracer } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { SpanStatusCode, type Span, type Tracer } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
-import type { Example } from "../types.js";
-
-/** One task call's span: the task runs inside it, so spans the user's code makes nest under it. */
-export interface TaskSpan {
-  readonly traceId: string;
-  run<T>(fn: () => T): T;
-  end(outcome: { output?: unknown; error?: string | null }): void;
-}
-
-export interface TaskTracer {
-  start(example: Example, repetition: number): TaskSpan;
-  /** Sends what is left; resolves with a warning when some spans could not be exported. */
-  close(): Promise<string | null>;
-}
-
-let contextManagerSet = false;
+import type { TaskSpan, TaskTracer } from "../sinks/sink.js";
 
 /**
- * Task spans for one Phoenix experiment, exported over OTLP (protobuf: Phoenix refuses OTLP JSON)
+ * Task spans for one Phoenix experiment, from the moment a call is sent to the experiment's worker to
+ * the moment its result comes back, exported over OTLP (protobuf: Phoenix refuses OTLP JSON)
  * into the experiment's own project. It uses a provider of its own and never the global one, so an
  * application's tracing setup is left alone. An export failure is counted, never thrown.
  */
 export function phoenixTaskTracer(options: { baseUrl: string; headers: Record<string, string>; projectName: string; experiment: string }): TaskTracer {
-  if (!contextManagerSet) {
-    // Only when no one set one: async context must flow into the task for nested spans.
-    contextManagerSet = true;
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  }
   const exporter = new CountingExporter(new OTLPTraceExporter({ url: `${options.baseUrl}/v1/traces`, headers: options.headers }));
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [SEMRESATTRS_PROJECT_NAME]: options.projectName }),
@@ -63,10 +43,8 @@ export function phoenixTaskTracer(options: { baseUrl: string; headers: Record<st
 }
 
 function taskSpan(span: Span): TaskSpan {
-  const active = trace.setSpan(context.active(), span);
   return {
     traceId: span.spanContext().traceId,
-    run: (fn) => context.with(active, fn),
     end({ output, error }) {
       if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
       else {

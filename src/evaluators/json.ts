@@ -1,0 +1,86 @@
+import { Ajv, type ValidateFunction } from "ajv";
+import type { EvaluatorArgs, Score } from "../types.js";
+import { checkOptions, expectedOf, outputOf, rules, shown, type FieldOptions } from "./options.js";
+import { deepEqual, expectedItems, verdict } from "./values.js";
+
+export interface JsonMatchOptions extends FieldOptions {
+  /** The keys to compare; default every key of the expected object. */
+  keys?: string[];
+}
+
+/**
+ * The share of keys whose values are equal (by value) in the output object and the expected
+ * object (the first expected value). Either may be an object or a JSON string of one; the expected
+ * one may be a Python dict literal too. Not an object on either side scores 0.
+ */
+export function jsonMatch(options: JsonMatchOptions = {}) {
+  const checked = checkOptions<JsonMatchOptions>("jsonMatch", options, { keys: { ...rules.texts, schema: rules.texts.schema.min(1), allowed: "a non-empty list of key names" } });
+  return (args: EvaluatorArgs): Score => {
+    const actual = asObject(outputOf(args, checked));
+    if (typeof actual === "string") return { score: 0, label: null, explanation: `the output ${actual}` };
+    const wanted = asObject(expectedItems(expectedOf(args, checked, "expected_output"))[0]);
+    if (typeof wanted === "string") return { score: 0, label: null, explanation: `the expected value ${wanted}` };
+    const keys = checked.keys ?? Object.keys(wanted);
+    if (keys.length === 0) return { score: 0, label: null, explanation: "no keys to compare" };
+    // A key missing from the output reads as null, as Python's dict.get does.
+    const differing = keys.filter((key) => !(Object.hasOwn(wanted, key) && deepEqual(actual[key] ?? null, wanted[key])));
+    return {
+      score: (keys.length - differing.length) / keys.length,
+      label: null,
+      explanation: differing.length > 0 ? `differs at ${differing.join(", ")}` : null,
+    };
+  };
+}
+
+/** An object, or why not (as the end of a sentence). */
+function asObject(value: unknown): Record<string, unknown> | string {
+  if (value === null || value === undefined) return "is missing";
+  let object = value;
+  if (typeof value === "string") {
+    try {
+      object = JSON.parse(value);
+    } catch {
+      return "is not JSON";
+    }
+  }
+  return object !== null && typeof object === "object" && !Array.isArray(object) ? (object as Record<string, unknown>) : "is not a JSON object";
+}
+
+// Like Python's Draft7Validator: formats are annotations only, unknown keywords are ignored.
+const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+
+/**
+ * 1 when the output (an object, or a JSON string of one) is valid against a JSON Schema (draft 7,
+ * whatever its `$schema` says, as the Python evalwire). A schema that does not compile is a
+ * TypeError when the factory is called.
+ */
+export function schemaValid(schema: Record<string, unknown> | boolean, options: FieldOptions = {}) {
+  const checked = checkOptions<FieldOptions>("schemaValid", options);
+  const validate = compile(schema);
+  return (args: EvaluatorArgs): Score => {
+    const output = outputOf(args, checked);
+    if (output === null || output === undefined) return verdict(false, "no output");
+    let instance = output;
+    if (typeof output === "string") {
+      try {
+        instance = JSON.parse(output);
+      } catch {
+        return verdict(false, "the output is not JSON");
+      }
+    }
+    const valid = validate(instance);
+    return verdict(valid, valid ? null : ajv.errorsText(validate.errors, { dataVar: "output" }));
+  };
+}
+
+function compile(schema: unknown): ValidateFunction {
+  if (typeof schema !== "boolean" && (schema === null || typeof schema !== "object" || Array.isArray(schema))) {
+    throw new TypeError(`schemaValid: the schema must be a JSON Schema object (got ${shown(schema)})`);
+  }
+  const { $schema: _ignored, ...draft7 } = typeof schema === "boolean" ? { $schema: undefined } : (schema as Record<string, unknown>);
+  try {
+    return ajv.compile(typeof schema === "boolean" ? schema : draft7);
+  } catch (error) {
+    throw new TypeError(`schemaValid: the schema is not a valid JSON Schema (draft 7): ${(error as Error).message}`);
+  }
+}

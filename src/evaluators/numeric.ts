@@ -1,0 +1,47 @@
+import type { EvaluatorArgs, Score } from "../types.js";
+import { checkOptions, expectedOf, outputOf, rules, shown, type FieldOptions } from "./options.js";
+import { expectedItems, verdict } from "./values.js";
+
+export interface NumericCloseOptions extends FieldOptions {
+  /** Absolute tolerance, from 0 up. Default 1e-6. */
+  atol?: number;
+  /** Relative tolerance, a fraction of the expected value (0.01 is 1 %), from 0 up. Default 0. */
+  rtol?: number;
+}
+
+/**
+ * 1 when |output − expected| ≤ atol + rtol·|expected|; the output and the first expected value may be
+ * numbers or numeric strings (as Python's `float()` reads them: `" 1_000.5 "`, `"1e3"`, `"inf"`).
+ */
+export function numericClose(options: NumericCloseOptions = {}) {
+  const checked = checkOptions<NumericCloseOptions>("numericClose", options, { atol: rules.nonNegative, rtol: rules.nonNegative });
+  const atol = checked.atol ?? 1e-6;
+  const rtol = checked.rtol ?? 0;
+  return (args: EvaluatorArgs): Score => {
+    const output = outputOf(args, checked);
+    if (output === null || output === undefined) return verdict(false, "no output");
+    const items = expectedItems(expectedOf(args, checked, "expected_output"));
+    if (items.length === 0) return verdict(false, "no expected value");
+    const actual = pythonFloat(output);
+    const wanted = pythonFloat(items[0]);
+    if (actual === undefined) return verdict(false, `the output ${shown(output)} is not a number`);
+    if (wanted === undefined) return verdict(false, `the expected value ${shown(items[0])} is not a number`);
+    const pass = Math.abs(actual - wanted) <= atol + rtol * Math.abs(wanted);
+    return verdict(pass, pass ? null : `expected ${wanted}, got ${actual}`);
+  };
+}
+
+const floatPattern = /^[+-]?(?:(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?|inf(?:inity)?|nan)$/i;
+
+/** A number as Python's `float()` reads it, or undefined where it raises. */
+export function pythonFloat(value: unknown): number | undefined {
+  if (typeof value === "number") return value;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value !== "string") return undefined;
+  const text = value.trim();
+  if (!floatPattern.test(text)) return undefined;
+  const lower = text.toLowerCase().replaceAll("_", "");
+  if (lower.endsWith("nan")) return Number.NaN;
+  if (lower.endsWith("inf") || lower.endsWith("infinity")) return lower.startsWith("-") ? -Infinity : Infinity;
+  return Number(lower);
+}
