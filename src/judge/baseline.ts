@@ -1,5 +1,5 @@
 import type { RecordedResult, RecordedRun } from "../runs/recorded-run.js";
-import { gate, type GateResult } from "./gate.js";
+import { type GateResult, gate } from "./gate.js";
 import { passes } from "./passes.js";
 import { defaultPassBar, type Thresholds } from "./thresholds.js";
 
@@ -37,12 +37,14 @@ const shownId = (result: { exampleId: string; repetition: number }) => (result.r
 
 /** Each evaluator's pass (1) or fail (0) in one task call, in the order of `names`; a task error fails them all. */
 function passBits(result: Pick<RecordedResult, "error" | "evaluations">, names: string[], bar: (evaluator: string) => number): string {
-  return names.map((name) => {
-    const evaluation = result.evaluations.find((e) => e.name === name);
-    if (result.error !== null) return "0";
-    if (!evaluation) return "-";
-    return passes(evaluation, bar(name)) ? "1" : "0";
-  }).join("");
+  return names
+    .map((name) => {
+      const evaluation = result.evaluations.find((e) => e.name === name);
+      if (result.error !== null) return "0";
+      if (!evaluation) return "-";
+      return passes(evaluation, bar(name)) ? "1" : "0";
+    })
+    .join("");
 }
 
 /**

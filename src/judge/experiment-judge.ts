@@ -2,9 +2,9 @@ import { firstLine } from "../errors.js";
 import type { Phoenix } from "../phoenix/client.js";
 import { findRun } from "../runs/find-run.js";
 import type { ExampleResult } from "../types.js";
-import { BaselineComparison, baselineGates, type BaselineGates, type BaselineReport } from "./baseline.js";
-import { gatesFailure, type GateResult } from "./gate.js";
-import { Scorecard, type EvaluatorScores } from "./scorecard.js";
+import { BaselineComparison, type BaselineGates, type BaselineReport, baselineGates } from "./baseline.js";
+import { type GateResult, gatesFailure } from "./gate.js";
+import { type EvaluatorScores, Scorecard } from "./scorecard.js";
 import { defaultPassBar, type Thresholds } from "./thresholds.js";
 
 /** How one experiment was judged (§13, §14): what the summary and every report show beside its counts. */

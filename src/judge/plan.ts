@@ -3,7 +3,7 @@ import type { BaselineSettings } from "../config/settings.js";
 import type { ExperimentFolder } from "../discovery/discover.js";
 import { fileStem } from "../discovery/load-experiment.js";
 import { shownPath } from "../shown-path.js";
-import { parseMaxErrors, thresholdsFromTable, thresholdsPerExperiment, type ThresholdSources, type Thresholds, type ThresholdsTable } from "./thresholds.js";
+import { parseMaxErrors, type ThresholdSources, type Thresholds, type ThresholdsTable, thresholdsFromTable, thresholdsPerExperiment } from "./thresholds.js";
 
 /** How every experiment of a run will be judged, settled before any work starts. */
 export interface JudgingPlan {

@@ -1,5 +1,5 @@
 import type { ExampleResult } from "../types.js";
-import { gate, type GateResult } from "./gate.js";
+import { type GateResult, gate } from "./gate.js";
 import { passes } from "./passes.js";
 import { defaultPassBar, type Thresholds } from "./thresholds.js";
 
@@ -43,7 +43,10 @@ export class Scorecard {
     this.calls++;
     if (result.error !== null) this.errors++;
     let bits = this.perExample.get(result.exampleId);
-    if (!bits) this.perExample.set(result.exampleId, (bits = new Uint8Array(this.evaluators.length).fill(allPass)));
+    if (!bits) {
+      bits = new Uint8Array(this.evaluators.length).fill(allPass);
+      this.perExample.set(result.exampleId, bits);
+    }
     this.evaluators.forEach((name, index) => {
       const evaluation = result.evaluations.find((each) => each.name === name);
       const entry = this.counts.get(name)!;

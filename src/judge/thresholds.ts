@@ -93,19 +93,20 @@ export interface ThresholdSources {
  * flag threshold must name an evaluator of at least one selected experiment, and applies to
  * those that have it. No evaluator may be called max_errors.
  */
-export function thresholdsPerExperiment(
-  experiments: { name: string; evaluators: string[]; own: Thresholds; ownLabel: string }[],
-  sources: ThresholdSources,
-): Map<string, Thresholds> {
+export function thresholdsPerExperiment(experiments: { name: string; evaluators: string[]; own: Thresholds; ownLabel: string }[], sources: ThresholdSources): Map<string, Thresholds> {
   for (const experiment of experiments) {
     if (experiment.evaluators.includes(reservedName)) {
       throw new UsageError(`${experiment.name}: an evaluator may not be named ${reservedName} (the name is reserved in [thresholds]); rename ${reservedName}.ts`);
     }
     const unknown = Object.keys(experiment.own.evaluators).find((name) => !experiment.evaluators.includes(name));
-    if (unknown) throw new UsageError(`${experiment.ownLabel}: [thresholds] ${unknown}: experiment ${experiment.name} has no evaluator ${unknown} (it has: ${experiment.evaluators.join(", ") || "none"})`);
+    if (unknown)
+      throw new UsageError(`${experiment.ownLabel}: [thresholds] ${unknown}: experiment ${experiment.name} has no evaluator ${unknown} (it has: ${experiment.evaluators.join(", ") || "none"})`);
   }
   const everyEvaluator = new Set(experiments.flatMap((experiment) => experiment.evaluators));
-  for (const [layer, label] of [[sources.root, `${sources.rootLabel}: [thresholds]`], [sources.flags, "--threshold"]] as const) {
+  for (const [layer, label] of [
+    [sources.root, `${sources.rootLabel}: [thresholds]`],
+    [sources.flags, "--threshold"],
+  ] as const) {
     const unknown = Object.keys(layer.evaluators).find((name) => !everyEvaluator.has(name));
     if (unknown) throw new UsageError(`${label} ${unknown}: no selected experiment has an evaluator ${unknown} (evaluators: ${[...everyEvaluator].sort().join(", ") || "none"})`);
   }

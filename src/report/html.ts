@@ -33,9 +33,9 @@ export class HtmlReporter implements RunListener {
       const failed = results.filter((r) => r.status === "failed").length;
       const title = failed > 0 ? `${failed} of ${results.length} experiments failed` : `${results.length} experiments passed`;
       write(`<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`);
-      write(`<title>evalwire: ${escape(title)}</title><style>${style}</style></head><body>\n`);
-      write(`<header><h1>evalwire: <span class="${failed > 0 ? "fail" : "pass"}">${escape(title)}</span></h1>`);
-      write(`<p class="dim">${escape(`${run.timestamp} UTC · ${run.backend} backend · evalwire ${version}${run.dryRun !== false ? " · dry run" : ""}`)}</p></header>\n`);
+      write(`<title>evalwire: ${escapeHtml(title)}</title><style>${style}</style></head><body>\n`);
+      write(`<header><h1>evalwire: <span class="${failed > 0 ? "fail" : "pass"}">${escapeHtml(title)}</span></h1>`);
+      write(`<p class="dim">${escapeHtml(`${run.timestamp} UTC · ${run.backend} backend · evalwire ${version}${run.dryRun !== false ? " · dry run" : ""}`)}</p></header>\n`);
       write(scorecard(results));
       write(gatesTable(results));
       write(await this.distributions(results));
@@ -64,9 +64,14 @@ export class HtmlReporter implements RunListener {
       for (const [name, histogram] of counts) {
         const most = Math.max(...histogram, 1);
         const bars = histogram
-          .map((count, i) => `<div class="bar" title="${(i / bins).toFixed(1)}–${((i + 1) / bins).toFixed(1)}: ${count}"><div style="height:${Math.round((count / most) * 100)}%"></div><span>${count}</span></div>`)
+          .map(
+            (count, i) =>
+              `<div class="bar" title="${(i / bins).toFixed(1)}–${((i + 1) / bins).toFixed(1)}: ${count}"><div style="height:${Math.round((count / most) * 100)}%"></div><span>${count}</span></div>`,
+          )
           .join("");
-        sections.push(`<figure class="histogram" data-evaluator="${escape(name)}"><figcaption>${escape(`${result.experiment} · ${name}`)}</figcaption><div class="bars">${bars}</div><div class="axis"><span>0</span><span>1</span></div></figure>`);
+        sections.push(
+          `<figure class="histogram" data-evaluator="${escapeHtml(name)}"><figcaption>${escapeHtml(`${result.experiment} · ${name}`)}</figcaption><div class="bars">${bars}</div><div class="axis"><span>0</span><span>1</span></div></figure>`,
+        );
       }
     }
     if (sections.length === 0) return "";
@@ -74,12 +79,16 @@ export class HtmlReporter implements RunListener {
   }
 
   private async examples(results: ReportedExperiment[], write: (text: string) => void): Promise<void> {
-    const experiments = results.map((r) => `<option>${escape(r.experiment)}</option>`).join("");
+    const experiments = results.map((r) => `<option>${escapeHtml(r.experiment)}</option>`).join("");
     write(`<section><h2>Examples</h2><div class="filters">`);
     write(`<input id="filter" type="search" placeholder="Filter by id, input, output, error…" aria-label="filter">`);
-    write(`<select id="status-filter" aria-label="status"><option value="">every status</option><option value="pass">pass</option><option value="fail">fail</option><option value="error">error</option></select>`);
+    write(
+      `<select id="status-filter" aria-label="status"><option value="">every status</option><option value="pass">pass</option><option value="fail">fail</option><option value="error">error</option></select>`,
+    );
     write(`<select id="experiment-filter" aria-label="experiment"><option value="">every experiment</option>${experiments}</select>`);
-    write(`<span id="shown" class="dim"></span></div>\n<table id="examples"><thead><tr><th>experiment</th><th>example</th><th>status</th><th>input</th><th>output</th><th>expected</th><th>scores</th><th>error</th></tr></thead><tbody>\n`);
+    write(
+      `<span id="shown" class="dim"></span></div>\n<table id="examples"><thead><tr><th>experiment</th><th>example</th><th>status</th><th>input</th><th>output</th><th>expected</th><th>scores</th><th>error</th></tr></thead><tbody>\n`,
+    );
     let rows = 0;
     let left = 0;
     for (const result of results) {
@@ -101,17 +110,24 @@ function row(experiment: string, { result, input, expected }: SpooledResult, bar
   const evaluationError = result.evaluations.find((e) => e.error !== null);
   const status = result.error !== null || evaluationError ? "error" : result.evaluations.every((e) => passes(e, bars[e.name] ?? 1)) ? "pass" : "fail";
   const id = result.repetition > 1 ? `${result.exampleId} #${result.repetition}` : result.exampleId;
-  const scores = result.evaluations.map((e) => `<span class="${e.error ? "error" : passes(e, bars[e.name] ?? 1) ? "pass" : "fail"}">${escape(`${e.name} ${e.error ? "error" : e.score !== null ? number(e.score) : (e.label ?? "–")}`)}</span>`).join("<br>");
+  const scores = result.evaluations
+    .map(
+      (e) =>
+        `<span class="${e.error ? "error" : passes(e, bars[e.name] ?? 1) ? "pass" : "fail"}">${escapeHtml(`${e.name} ${e.error ? "error" : e.score !== null ? number(e.score) : (e.label ?? "–")}`)}</span>`,
+    )
+    .join("<br>");
   const errors = [result.error, ...result.evaluations.filter((e) => e.error).map((e) => `${e.name}: ${e.error}`)].filter(Boolean).join("\n");
-  return `<tr data-status="${status}" data-experiment="${escape(experiment)}"><td>${escape(experiment)}</td><td>${escape(id)}</td><td class="${status}">${status}</td><td>${json(input)}</td><td>${json(result.output)}</td><td>${json(expected)}</td><td>${scores}</td><td class="error">${escape(errors)}</td></tr>\n`;
+  return `<tr data-status="${status}" data-experiment="${escapeHtml(experiment)}"><td>${escapeHtml(experiment)}</td><td>${escapeHtml(id)}</td><td class="${status}">${status}</td><td>${json(input)}</td><td>${json(result.output)}</td><td>${json(expected)}</td><td>${scores}</td><td class="error">${escapeHtml(errors)}</td></tr>\n`;
 }
 
 function scorecard(results: ReportedExperiment[]): string {
   const rows = results.map((r) => {
-    const scores = Object.entries(r.evaluators).map(([name, s]) => `${escape(name)} <b>${score(s.mean)}</b>`).join(" · ");
-    const where = r.url ? `<a href="${escape(r.url)}">Phoenix</a>` : escape(r.runPath ?? "");
+    const scores = Object.entries(r.evaluators)
+      .map(([name, s]) => `${escapeHtml(name)} <b>${score(s.mean)}</b>`)
+      .join(" · ");
+    const where = r.url ? `<a href="${escapeHtml(r.url)}">Phoenix</a>` : escapeHtml(r.runPath ?? "");
     const runs = r.completed === r.planned ? String(r.completed) : `${r.completed}/${r.planned}`;
-    return `<tr class="${r.status}"><td class="${r.status === "passed" ? "pass" : "fail"}">${r.status}</td><td>${escape(r.experiment)}</td><td>${runs}</td><td>${r.taskErrors + r.evaluatorErrors}</td><td>${scores || "–"}</td><td>${duration(r.durationMs)}</td><td>${where}</td><td>${escape(r.failure ?? "")}</td></tr>`;
+    return `<tr class="${r.status}"><td class="${r.status === "passed" ? "pass" : "fail"}">${r.status}</td><td>${escapeHtml(r.experiment)}</td><td>${runs}</td><td>${r.taskErrors + r.evaluatorErrors}</td><td>${scores || "–"}</td><td>${duration(r.durationMs)}</td><td>${where}</td><td>${escapeHtml(r.failure ?? "")}</td></tr>`;
   });
   return `<section><h2>Scorecard</h2><table id="scorecard"><thead><tr><th>status</th><th>experiment</th><th>runs</th><th>errors</th><th>mean scores</th><th>time</th><th>recorded in</th><th>failure</th></tr></thead><tbody>${rows.join("")}</tbody></table></section>\n`;
 }
@@ -119,7 +135,10 @@ function scorecard(results: ReportedExperiment[]): string {
 function gatesTable(results: ReportedExperiment[]): string {
   const gates = results.flatMap((r) => r.judgement?.gates ?? []);
   if (gates.length === 0) return "";
-  const rows = gates.map((g) => `<tr><td>${escape(g.experiment)}</td><td>${escape(gateLabel(g))}</td><td>${number(g.actual)}</td><td>${number(g.bar)}</td><td class="${g.verdict === "pass" ? "pass" : g.verdict === "fail" ? "fail" : "dim"}">${escape(g.verdict)}</td></tr>`);
+  const rows = gates.map(
+    (g) =>
+      `<tr><td>${escapeHtml(g.experiment)}</td><td>${escapeHtml(gateLabel(g))}</td><td>${number(g.actual)}</td><td>${number(g.bar)}</td><td class="${g.verdict === "pass" ? "pass" : g.verdict === "fail" ? "fail" : "dim"}">${escapeHtml(g.verdict)}</td></tr>`,
+  );
   return `<section><h2>Gates</h2><table id="gates"><thead><tr><th>experiment</th><th>gate</th><th>actual</th><th>bar</th><th>verdict</th></tr></thead><tbody>${rows.join("")}</tbody></table></section>\n`;
 }
 
@@ -127,11 +146,13 @@ function baselineTable(results: ReportedExperiment[]): string {
   const rows: string[] = [];
   for (const r of results) {
     const baseline = r.judgement?.baseline;
-    if (r.judgement?.baselineError) rows.push(`<tr><td>${escape(r.experiment)}</td><td colspan="6" class="fail">${escape(r.judgement.baselineError)}</td></tr>`);
+    if (r.judgement?.baselineError) rows.push(`<tr><td>${escapeHtml(r.experiment)}</td><td colspan="6" class="fail">${escapeHtml(r.judgement.baselineError)}</td></tr>`);
     if (!baseline) continue;
     for (const [name, e] of Object.entries(baseline.evaluators)) {
       const delta = e.delta === null ? "–" : `${e.delta >= 0 ? "+" : "−"}${Math.abs(e.delta).toFixed(2)}`;
-      rows.push(`<tr><td>${escape(r.experiment)}</td><td>${escape(baseline.name)}</td><td>${escape(name)}</td><td>${score(e.baseline)}</td><td>${score(e.current)}</td><td class="${(e.delta ?? 0) < 0 ? "fail" : "pass"}">${delta}</td><td>${baseline.regressed} regressed, ${baseline.fixed} fixed, ${baseline.new} new, ${baseline.missing} missing</td></tr>`);
+      rows.push(
+        `<tr><td>${escapeHtml(r.experiment)}</td><td>${escapeHtml(baseline.name)}</td><td>${escapeHtml(name)}</td><td>${score(e.baseline)}</td><td>${score(e.current)}</td><td class="${(e.delta ?? 0) < 0 ? "fail" : "pass"}">${delta}</td><td>${baseline.regressed} regressed, ${baseline.fixed} fixed, ${baseline.new} new, ${baseline.missing} missing</td></tr>`,
+      );
     }
   }
   if (rows.length === 0) return "";
@@ -141,10 +162,10 @@ function baselineTable(results: ReportedExperiment[]): string {
 function json(value: unknown): string {
   if (value === undefined) return `<span class="dim">–</span>`;
   const text = JSON.stringify(value, null, 1) ?? "null";
-  return `<pre>${escape(text.length > cellLimit ? `${text.slice(0, cellLimit)}…` : text)}</pre>`;
+  return `<pre>${escapeHtml(text.length > cellLimit ? `${text.slice(0, cellLimit)}…` : text)}</pre>`;
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 

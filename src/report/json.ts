@@ -60,7 +60,15 @@ function jsonExperiment(result: ReportedExperiment): JsonExperiment {
       const scores = judgement?.scores[name];
       return [
         name,
-        { mean: summary.mean, scored: summary.scored, errors: summary.errors, passBar: judgement?.passBars[name] ?? null, passRate: scores?.passRate ?? null, passAtK: scores?.passAtK ?? null, passAllK: scores?.passAllK ?? null },
+        {
+          mean: summary.mean,
+          scored: summary.scored,
+          errors: summary.errors,
+          passBar: judgement?.passBars[name] ?? null,
+          passRate: scores?.passRate ?? null,
+          passAtK: scores?.passAtK ?? null,
+          passAllK: scores?.passAllK ?? null,
+        },
       ];
     }),
   );

@@ -61,7 +61,7 @@ export class JunitReporter implements RunListener {
 
   private async writeSuite(fd: number, experiment: ReportedExperiment, counts: Counts): Promise<void> {
     const name = experiment.experiment;
-    writeSync(fd, `  <testsuite name="${escape(name)}" ${attributes(counts)} time="${(experiment.durationMs / 1000).toFixed(3)}">\n`);
+    writeSync(fd, `  <testsuite name="${escapeXml(name)}" ${attributes(counts)} time="${(experiment.durationMs / 1000).toFixed(3)}">\n`);
     const properties = [
       ["run", experiment.name],
       ["dataset", experiment.dataset.name],
@@ -69,22 +69,22 @@ export class JunitReporter implements RunListener {
       ...(experiment.runPath ? [["runPath", experiment.runPath]] : []),
       ...(experiment.url ? [["url", experiment.url]] : []),
     ];
-    writeSync(fd, `    <properties>\n${properties.map(([key, value]) => `      <property name="${escape(key!)}" value="${escape(value!)}"/>\n`).join("")}    </properties>\n`);
+    writeSync(fd, `    <properties>\n${properties.map(([key, value]) => `      <property name="${escapeXml(key!)}" value="${escapeXml(value!)}"/>\n`).join("")}    </properties>\n`);
     const failure = wholeFailure(experiment);
-    if (failure) writeSync(fd, `    <testcase classname="${escape(name)}" name="experiment"><error message="${escape(failure)}" type="experiment"/></testcase>\n`);
+    if (failure) writeSync(fd, `    <testcase classname="${escapeXml(name)}" name="experiment"><error message="${escapeXml(failure)}" type="experiment"/></testcase>\n`);
     const bars = experiment.judgement?.passBars ?? {};
     for await (const { result } of this.spool.read(name)) {
       const testName = result.repetition > 1 ? `${result.exampleId} (repetition ${result.repetition})` : result.exampleId;
       const verdict = callVerdict(result, bars);
-      const open = `    <testcase classname="${escape(name)}" name="${escape(testName)}" time="${(result.durationMs / 1000).toFixed(3)}"`;
+      const open = `    <testcase classname="${escapeXml(name)}" name="${escapeXml(testName)}" time="${(result.durationMs / 1000).toFixed(3)}"`;
       if (verdict.kind === "pass") writeSync(fd, `${open}/>\n`);
-      else writeSync(fd, `${open}>\n      <${verdict.kind} message="${escape(verdict.message)}" type="${verdict.type}">${escape(verdict.detail)}</${verdict.kind}>\n    </testcase>\n`);
+      else writeSync(fd, `${open}>\n      <${verdict.kind} message="${escapeXml(verdict.message)}" type="${verdict.type}">${escapeXml(verdict.detail)}</${verdict.kind}>\n    </testcase>\n`);
     }
     for (const gate of experiment.judgement?.gates ?? []) {
       const sign = gate.gate.startsWith("max_") ? "<=" : ">=";
-      const open = `    <testcase classname="${escape(`${name}.gates`)}" name="${escape(`${gateLabel(gate)} ${sign} ${number(gate.bar)}`)}"`;
+      const open = `    <testcase classname="${escapeXml(`${name}.gates`)}" name="${escapeXml(`${gateLabel(gate)} ${sign} ${number(gate.bar)}`)}"`;
       if (gate.verdict === "pass") writeSync(fd, `${open}/>\n`);
-      else if (gate.verdict === "fail") writeSync(fd, `${open}>\n      <failure message="${escape(gate.text)}" type="gate"/>\n    </testcase>\n`);
+      else if (gate.verdict === "fail") writeSync(fd, `${open}>\n      <failure message="${escapeXml(gate.text)}" type="gate"/>\n    </testcase>\n`);
       else writeSync(fd, `${open}>\n      <skipped message="not applied (partial run)"/>\n    </testcase>\n`);
     }
     writeSync(fd, "  </testsuite>\n");
@@ -113,10 +113,16 @@ type CallVerdict = { kind: "pass" } | { kind: "error" | "failure"; type: string;
 function callVerdict(result: ExampleResult, bars: Record<string, number>): CallVerdict {
   if (result.error !== null) return { kind: "error", type: result.status === "timeout" ? "timeout" : "task", message: result.error, detail: result.stack ?? result.error };
   const errored = result.evaluations.filter((e) => e.error !== null);
-  if (errored.length > 0) return { kind: "error", type: "evaluator", message: errored.map((e) => `${e.name}: ${e.error}`).join("; "), detail: errored.map((e) => e.stack ?? `${e.name}: ${e.error}`).join("\n") };
+  if (errored.length > 0)
+    return { kind: "error", type: "evaluator", message: errored.map((e) => `${e.name}: ${e.error}`).join("; "), detail: errored.map((e) => e.stack ?? `${e.name}: ${e.error}`).join("\n") };
   const failed = result.evaluations.filter((e) => !passes(e, bars[e.name] ?? 1));
   if (failed.length === 0) return { kind: "pass" };
-  return { kind: "failure", type: "evaluation", message: failed.map((e) => describeMiss(e, bars[e.name] ?? 1)).join("; "), detail: failed.map((e) => `${describeMiss(e, bars[e.name] ?? 1)}${e.explanation ? `: ${e.explanation}` : ""}`).join("\n") };
+  return {
+    kind: "failure",
+    type: "evaluation",
+    message: failed.map((e) => describeMiss(e, bars[e.name] ?? 1)).join("; "),
+    detail: failed.map((e) => `${describeMiss(e, bars[e.name] ?? 1)}${e.explanation ? `: ${e.explanation}` : ""}`).join("\n"),
+  };
 }
 
 function describeMiss(evaluation: Evaluation, bar: number): string {
@@ -125,7 +131,7 @@ function describeMiss(evaluation: Evaluation, bar: number): string {
 }
 
 /** Text for an XML attribute or element: the five special characters escaped, characters XML 1.0 cannot hold dropped. */
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "")
     .replace(/&/g, "&amp;")

@@ -1,6 +1,6 @@
 import type { RunInfo } from "../engine/events.js";
-import { shownPath } from "../shown-path.js";
 import { gateLabel, number } from "../judge/gate.js";
+import { shownPath } from "../shown-path.js";
 import { duration, plural, score } from "./format.js";
 import type { ReportedExperiment } from "./reported.js";
 
@@ -11,7 +11,11 @@ const verdictMark = { pass: "✅ pass", fail: "❌ fail", "not applied": "➖ no
 export function markdownScorecard(results: readonly ReportedExperiment[], run: RunInfo): string {
   const failed = results.filter((r) => r.status === "failed");
   const title =
-    failed.length > 0 ? `❌ ${failed.length} of ${plural(results.length, "experiment")} failed` : results.some((r) => r.status === "interrupted") ? "⏹️ interrupted" : `✅ ${plural(results.length, "experiment")} passed`;
+    failed.length > 0
+      ? `❌ ${failed.length} of ${plural(results.length, "experiment")} failed`
+      : results.some((r) => r.status === "interrupted")
+        ? "⏹️ interrupted"
+        : `✅ ${plural(results.length, "experiment")} passed`;
   const lines = [`## evalwire: ${title}${run.dryRun !== false ? " (dry run)" : ""}`, ""];
 
   lines.push("| | experiment | runs | errors | scores | time | recorded in |", "|---|---|---:|---:|---|---:|---|");

@@ -1,10 +1,10 @@
 import { pc } from "../colour.js";
-import { shownPath } from "../shown-path.js";
 import type { ExperimentInfo, RunInfo, RunListener } from "../engine/events.js";
 import { firstLine } from "../errors.js";
 import { gateLabel, number } from "../judge/gate.js";
+import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
-import { duration, plural, score, table, type Output } from "./format.js";
+import { duration, type Output, plural, score, table } from "./format.js";
 import type { ReportedExperiment } from "./reported.js";
 
 const errorsShown = 3;
@@ -22,8 +22,7 @@ export class SummaryReporter implements RunListener {
   ) {}
 
   onResult(info: ExperimentInfo, result: ExampleResult): void {
-    const withStack = (message: string, stack: string | undefined) =>
-      this.options.verbose && stack ? `${firstLine(message)}\n${pc.dim(stack.replace(/^/gm, "        "))}` : firstLine(message);
+    const withStack = (message: string, stack: string | undefined) => (this.options.verbose && stack ? `${firstLine(message)}\n${pc.dim(stack.replace(/^/gm, "        "))}` : firstLine(message));
     const messages = [
       ...(result.error !== null ? [withStack(`task: ${result.error}`, result.stack)] : []),
       ...result.evaluations.filter((e) => e.error !== null).map((e) => withStack(`${e.name}: ${e.error}`, e.stack)),
@@ -102,7 +101,10 @@ function scorecard(results: ReportedExperiment[]): string[] {
     const baseline = judgement?.baseline;
     if (baseline) {
       const ids = baseline.regressedIds.length > 0 ? `: ${baseline.regressedIds.join(", ")}${baseline.regressed > baseline.regressedIds.length ? ", …" : ""}` : "";
-      lines.push("", `${result.experiment} ${pc.dim(`vs ${baseline.name}:`)} ${baseline.regressed > 0 ? pc.red(`${baseline.regressed} regressed`) : "0 regressed"}${ids}; ${baseline.fixed} fixed, ${baseline.new} new, ${baseline.missing} missing`);
+      lines.push(
+        "",
+        `${result.experiment} ${pc.dim(`vs ${baseline.name}:`)} ${baseline.regressed > 0 ? pc.red(`${baseline.regressed} regressed`) : "0 regressed"}${ids}; ${baseline.fixed} fixed, ${baseline.new} new, ${baseline.missing} missing`,
+      );
     }
   }
   return lines;
@@ -123,6 +125,12 @@ function closingLine(results: ExperimentResult[], run: RunInfo): string {
 }
 
 function errorCounts(result: ExperimentResult): string {
-  const parts = [[result.taskErrors, "task error"], [result.evaluatorErrors, "evaluator error"]] as const;
-  return parts.filter(([count]) => count > 0).map(([count, word]) => plural(count, word)).join(", ");
+  const parts = [
+    [result.taskErrors, "task error"],
+    [result.evaluatorErrors, "evaluator error"],
+  ] as const;
+  return parts
+    .filter(([count]) => count > 0)
+    .map(([count, word]) => plural(count, word))
+    .join(", ");
 }

@@ -1,4 +1,4 @@
-import { callPhoenix, experimentUrl, PhoenixError, type Phoenix } from "../phoenix/client.js";
+import { callPhoenix, experimentUrl, type Phoenix, PhoenixError } from "../phoenix/client.js";
 import type { RecordedResult, RecordedRun } from "./recorded-run.js";
 
 /** A run as Phoenix's experiment export gives it: one object per run with its annotations (evaluations). */
@@ -19,7 +19,13 @@ interface ExportedRun {
 export async function phoenixRun(phoenix: Phoenix, experimentId: string): Promise<RecordedRun | null> {
   const path = { experiment_id: experimentId };
   const notFound = (status: number) => status === 404 || status === 422;
-  const info = await callPhoenix(`reading experiment ${experimentId}`, phoenix.baseUrl, (signal) => phoenix.client.GET("/v1/experiments/{experiment_id}", { params: { path }, signal }), phoenix.retry, notFound);
+  const info = await callPhoenix(
+    `reading experiment ${experimentId}`,
+    phoenix.baseUrl,
+    (signal) => phoenix.client.GET("/v1/experiments/{experiment_id}", { params: { path }, signal }),
+    phoenix.retry,
+    notFound,
+  );
   if (notFound(info.status)) return null;
   const experiment = info.data!.data;
   const exported = await callPhoenix(

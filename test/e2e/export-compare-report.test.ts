@@ -13,13 +13,25 @@ function twoRuns(): string {
   const cwd = temp();
   const runs = join(cwd, ".evalwire", "runs");
   const scored = (id: string, topK: number, exact: boolean, options: { error?: string } = {}) => result(id, [evaluation("top_k", topK), evaluation("exact", exact ? 1 : 0)], options);
-  recordRun(runs, { name: "eval_search_a", experiment: "search", startedAt: "2026-01-01T00:00:00.000Z", evaluators: ["exact", "top_k"], results: [scored("1", 1, true), scored("2", 1, true), scored("3", 0.5, false), scored("4", 1, true)] });
+  recordRun(runs, {
+    name: "eval_search_a",
+    experiment: "search",
+    startedAt: "2026-01-01T00:00:00.000Z",
+    evaluators: ["exact", "top_k"],
+    results: [scored("1", 1, true), scored("2", 1, true), scored("3", 0.5, false), scored("4", 1, true)],
+  });
   recordRun(runs, {
     name: "eval_search_b",
     experiment: "search",
     startedAt: "2026-01-02T00:00:00.000Z",
     evaluators: ["exact", "top_k"],
-    results: [scored("1", 1, true), scored("2", 0.5, true), scored("3", 1, true), result("5", [], { error: "task threw: boom" }), result("6", [evaluation("top_k", 1), evaluation("exact", null, "no answer")])],
+    results: [
+      scored("1", 1, true),
+      scored("2", 0.5, true),
+      scored("3", 1, true),
+      result("5", [], { error: "task threw: boom" }),
+      result("6", [evaluation("top_k", 1), evaluation("exact", null, "no answer")]),
+    ],
   });
   return cwd;
 }
@@ -64,14 +76,9 @@ describe("evalwire compare", () => {
     const r = await evalwire(["compare", "eval_search_a", "eval_search_b"], cwd);
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.stdout).toBe(
-      [
-        "  exact: 0.7500 → 1.0000  (+0.2500)",
-        "  top_k: 0.8750 → 0.8750  (+0.0000)",
-        "  regressed: 1  fixed: 1  new: 2  missing: 1",
-        "  regressed examples: 2",
-        "  fixed examples: 3",
-        "",
-      ].join("\n"),
+      ["  exact: 0.7500 → 1.0000  (+0.2500)", "  top_k: 0.8750 → 0.8750  (+0.0000)", "  regressed: 1  fixed: 1  new: 2  missing: 1", "  regressed examples: 2", "  fixed examples: 3", ""].join(
+        "\n",
+      ),
     );
   });
 });

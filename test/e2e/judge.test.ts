@@ -21,8 +21,11 @@ function project(files: Record<string, string> = {}): { cwd: string; experiments
 /** Makes the expected answers of the examples listed wrong, so `correct` fails on them. */
 function breakExamples(experiments: string, ids: string[]): void {
   const file = join(experiments, "doubling", "dataset.jsonl");
-  const lines = readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line));
-  writeFileSync(file, lines.map((e) => JSON.stringify(ids.includes(e.id) ? { ...e, output: { answer: -1 } } : e)).join("\n") + "\n");
+  const lines = readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+  writeFileSync(file, `${lines.map((e) => JSON.stringify(ids.includes(e.id) ? { ...e, output: { answer: -1 } } : e)).join("\n")}\n`);
 }
 
 describe("thresholds", () => {
@@ -79,12 +82,32 @@ describe("thresholds", () => {
   });
 
   it.each([
-    ["a folder threshold for an evaluator it lacks", { "experiments/doubling/evalwire.toml": "[thresholds]\nexact = 0.5\n" }, [], /^evalwire: experiments\/doubling\/evalwire\.toml: \[thresholds\] exact: experiment doubling has no evaluator exact \(it has: correct\)\n$/],
-    ["a root threshold no experiment can use", { "evalwire.toml": "[thresholds]\ntop_k = 0.5\n" }, [], /^evalwire: evalwire\.toml: \[thresholds\] top_k: no selected experiment has an evaluator top_k \(evaluators: correct\)\n$/],
+    [
+      "a folder threshold for an evaluator it lacks",
+      { "experiments/doubling/evalwire.toml": "[thresholds]\nexact = 0.5\n" },
+      [],
+      /^evalwire: experiments\/doubling\/evalwire\.toml: \[thresholds\] exact: experiment doubling has no evaluator exact \(it has: correct\)\n$/,
+    ],
+    [
+      "a root threshold no experiment can use",
+      { "evalwire.toml": "[thresholds]\ntop_k = 0.5\n" },
+      [],
+      /^evalwire: evalwire\.toml: \[thresholds\] top_k: no selected experiment has an evaluator top_k \(evaluators: correct\)\n$/,
+    ],
     ["a --threshold no experiment can use", {}, ["--threshold", "top_k=0.5"], /^evalwire: --threshold top_k: no selected experiment has an evaluator top_k/],
-    ["a bad value", { "evalwire.toml": "[thresholds]\ncorrect = { pass_rate = 2 }\n" }, [], /^evalwire: evalwire\.toml: \[thresholds\.correct\] pass_rate: expected a share from 0 to 1 \(got 2\)\n$/],
+    [
+      "a bad value",
+      { "evalwire.toml": "[thresholds]\ncorrect = { pass_rate = 2 }\n" },
+      [],
+      /^evalwire: evalwire\.toml: \[thresholds\.correct\] pass_rate: expected a share from 0 to 1 \(got 2\)\n$/,
+    ],
     ["a bad --max-errors", {}, ["--max-errors", "some"], /--max-errors takes a whole number of errors such as 3, or a share such as 2% \(got "some"\)/],
-    ["an evaluator named max_errors", { "experiments/doubling/max_errors.ts": "export const max_errors = () => 1;\n" }, [], /^evalwire: doubling: an evaluator may not be named max_errors \(the name is reserved in \[thresholds\]\); rename max_errors\.ts\n$/],
+    [
+      "an evaluator named max_errors",
+      { "experiments/doubling/max_errors.ts": "export const max_errors = () => 1;\n" },
+      [],
+      /^evalwire: doubling: an evaluator may not be named max_errors \(the name is reserved in \[thresholds\]\); rename max_errors\.ts\n$/,
+    ],
     ["threshold max_errors as --threshold", {}, ["--threshold", "max_errors=2"], /--threshold max_errors=2: max_errors has its own flag: --max-errors 2/],
   ] as const)("%s is a usage error (exit 2) before any work starts", async (_what, files, flags, message) => {
     const { cwd, experiments } = project(files);
@@ -136,12 +159,32 @@ describe("reports from a run", () => {
     breakExamples(experiments, ["q3"]);
     const summary = join(cwd, "step-summary.md");
     const r = await evalwire(
-      ["run", "--experiments", experiments, "--threshold", "correct=0.9", "--reporter", "json=out/run.json", "--reporter", "junit=out/junit.xml", "--reporter", "html=out/index.html", "--reporter", "markdown=out/scorecard.md"],
+      [
+        "run",
+        "--experiments",
+        experiments,
+        "--threshold",
+        "correct=0.9",
+        "--reporter",
+        "json=out/run.json",
+        "--reporter",
+        "junit=out/junit.xml",
+        "--reporter",
+        "html=out/index.html",
+        "--reporter",
+        "markdown=out/scorecard.md",
+      ],
       cwd,
       { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary },
     );
     expect(r.code, describeRun(r)).toBe(1);
-    for (const [name, file] of [["json", "out/run.json"], ["junit", "out/junit.xml"], ["html", "out/index.html"], ["markdown", "out/scorecard.md"]]) expect(r.stdout).toContain(`${name} report: ${file}\n`);
+    for (const [name, file] of [
+      ["json", "out/run.json"],
+      ["junit", "out/junit.xml"],
+      ["html", "out/index.html"],
+      ["markdown", "out/scorecard.md"],
+    ])
+      expect(r.stdout).toContain(`${name} report: ${file}\n`);
     // --reporter replaces [report] reporters.
     expect(runFolders(cwd)).toHaveLength(1);
     expect(() => readFileSync(join(cwd, "reports", "evalwire.json"))).toThrow();

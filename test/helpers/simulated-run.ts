@@ -1,7 +1,7 @@
 import type { ExperimentInfo, RunInfo, RunListener } from "../../src/engine/events.js";
 import { ExperimentJudge } from "../../src/judge/experiment-judge.js";
 import { gatesFailure } from "../../src/judge/gate.js";
-import { thresholdsFromTable, type Thresholds } from "../../src/judge/thresholds.js";
+import { type Thresholds, thresholdsFromTable } from "../../src/judge/thresholds.js";
 import type { ReportedExperiment } from "../../src/report/reported.js";
 import type { Example, ExampleResult } from "../../src/types.js";
 import { evaluation, result } from "./results.js";
@@ -31,7 +31,10 @@ export const runInfo = (experiments: string[], dryRun: number | false = false): 
  * tests of reporters that must not depend on the engine's timing.
  */
 export async function simulateRun(listeners: RunListener[], experiments: SimulatedExperiment[], dryRun: number | false = false): Promise<ReportedExperiment[]> {
-  const run = runInfo(experiments.map((e) => e.experiment), dryRun);
+  const run = runInfo(
+    experiments.map((e) => e.experiment),
+    dryRun,
+  );
   for (const listener of listeners) listener.onRunStart?.(run);
   const results: ReportedExperiment[] = [];
   for (const spec of experiments) {
@@ -57,7 +60,9 @@ export async function simulateRun(listeners: RunListener[], experiments: Simulat
       completed: spec.results.length,
       taskErrors,
       evaluatorErrors,
-      evaluators: Object.fromEntries(spec.evaluators.map((name) => [name, { mean: judgement.scores[name]!.mean, scored: judgement.scores[name]!.scored, errors: judgement.scores[name]!.errors }])),
+      evaluators: Object.fromEntries(
+        spec.evaluators.map((name) => [name, { mean: judgement.scores[name]!.mean, scored: judgement.scores[name]!.scored, errors: judgement.scores[name]!.errors }]),
+      ),
       durationMs: 1234,
       runPath: dryRun === false ? `/tmp/runs/eval_${spec.experiment}` : null,
       dryRun: dryRun !== false,
@@ -82,8 +87,7 @@ export const sampleExperiments: SimulatedExperiment[] = [
     experiment: "router",
     evaluators: ["is_in"],
     thresholds: thresholdsFromTable({ max_errors: 1 }),
-    results: [result("r1", [evaluation("is_in", 1)]), result("r2", [evaluation("is_in", null, "judge <unreachable> & gone")]), result("r3", [], { error: "task threw: \"bad\" <input>" })],
+    results: [result("r1", [evaluation("is_in", 1)]), result("r2", [evaluation("is_in", null, "judge <unreachable> & gone")]), result("r3", [], { error: 'task threw: "bad" <input>' })],
   },
   { experiment: "broken", evaluators: [], results: [], failure: "dataset.jsonl:3: not a JSON line", planned: 0 },
 ];
-

@@ -36,7 +36,17 @@ describePhoenix("export, compare and report on a Phoenix experiment", () => {
 
     const report = await evalwire(["report", experimentId], cwd, url);
     expect(report.code, describeRun(report)).toBe(0);
-    expect(report.stdout.split("\n").slice(0, 9)).toEqual([`# Experiment Report: ${experimentId}`, "", "**Total runs:** 6", "", "## Evaluator Scores", "", "- **doubled**: 0.8000", "- **graded**: 0.4375", ""]);
+    expect(report.stdout.split("\n").slice(0, 9)).toEqual([
+      `# Experiment Report: ${experimentId}`,
+      "",
+      "**Total runs:** 6",
+      "",
+      "## Evaluator Scores",
+      "",
+      "- **doubled**: 0.8000",
+      "- **graded**: 0.4375",
+      "",
+    ]);
     expect(report.stdout).toContain("2 errors:");
     expect(report.stdout).toContain("task: task refused example 4");
     expect(report.stdout).toContain("graded: graded cannot grade example 5");

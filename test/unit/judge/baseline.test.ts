@@ -6,7 +6,7 @@ import { findRun, RunNotFoundError } from "../../../src/runs/find-run.js";
 import { tempDir } from "../../helpers/cli.js";
 import { evaluation, recordRun, result } from "../../helpers/results.js";
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const remove of cleanup.splice(0)) remove();
 });
@@ -73,7 +73,13 @@ describe("BaselineComparison", () => {
   it("a regression is per evaluator: one that passed and fails now counts, though another failed all along", async () => {
     const runs = runsDir();
     const two = (id: string, exact: number, graded: number) => result(id, [evaluation("exact", exact), evaluation("graded", graded)]);
-    recordRun(runs, { name: "base", experiment: "search", startedAt: "2026-01-01T00:00:00.000Z", evaluators: ["exact", "graded"], results: [two("a", 1, 0.5), two("b", 0, 0.5), two("c", 1, 0.5)] });
+    recordRun(runs, {
+      name: "base",
+      experiment: "search",
+      startedAt: "2026-01-01T00:00:00.000Z",
+      evaluators: ["exact", "graded"],
+      results: [two("a", 1, 0.5), two("b", 0, 0.5), two("c", 1, 0.5)],
+    });
     const comparison = await BaselineComparison.load(await findRun("base", { runsDir: runs }), { evaluators: {} });
     for (const each of [two("a", 0, 0.5), two("b", 1, 0.5), two("c", 0, 1)]) comparison.add(each);
     expect(comparison.report({})).toMatchObject({ regressed: 2, fixed: 1, regressedIds: ["a", "c"], fixedIds: ["b"] });
@@ -113,4 +119,3 @@ describe("BaselineComparison", () => {
     expect(baselineGates("search", report, { maxRegressions: 0 }, true)[0]!.verdict).toBe("not applied");
   });
 });
-

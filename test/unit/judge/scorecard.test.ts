@@ -52,7 +52,9 @@ describe("Scorecard", () => {
   it("pass@k counts examples with one passing repetition; pass^k those whose every repetition passes", () => {
     const card = new Scorecard(["judge"], { evaluators: {} });
     const reps = { a: [1, 1, 1], b: [0, 1, 0], c: [0, 0, 0], d: [1, 1, 0] };
-    for (const [id, scores] of Object.entries(reps)) scores.forEach((score, i) => card.add(result(id, [evaluation("judge", score)], { repetition: i + 1 })));
+    for (const [id, scores] of Object.entries(reps)) {
+      for (const [i, score] of scores.entries()) card.add(result(id, [evaluation("judge", score)], { repetition: i + 1 }));
+    }
     expect(card.scores().judge).toMatchObject({ passAtK: 0.75, passAllK: 0.25, passRate: 6 / 12 });
   });
 

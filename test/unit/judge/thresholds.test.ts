@@ -1,15 +1,15 @@
-import { join } from "node:path";
 import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveSettings } from "../../../src/config/settings.js";
-import { parseMaxErrors, parseThresholdFlag, thresholdsFromTable, thresholdsPerExperiment, type Thresholds } from "../../../src/judge/thresholds.js";
+import { UsageError } from "../../../src/errors.js";
+import { parseMaxErrors, parseThresholdFlag, type Thresholds, thresholdsFromTable, thresholdsPerExperiment } from "../../../src/judge/thresholds.js";
 import { tempDir } from "../../helpers/cli.js";
 import { thrownMessage } from "../../helpers/errors.js";
-import { UsageError } from "../../../src/errors.js";
 
 const usage = (run: () => unknown) => thrownMessage(run, UsageError);
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const remove of cleanup.splice(0)) remove();
 });
@@ -29,11 +29,11 @@ describe("[thresholds] in evalwire.toml", () => {
   });
 
   it.each([
-    ["top_k = \"high\"", "[thresholds] top_k: expected a mean score such as 0.8, or a table with mean, pass, pass_rate, pass_at_k, pass_all_k"],
+    ['top_k = "high"', "[thresholds] top_k: expected a mean score such as 0.8, or a table with mean, pass, pass_rate, pass_at_k, pass_all_k"],
     ["top_k = { pass_rate = 1.5 }", "[thresholds.top_k] pass_rate: expected a share from 0 to 1 (got 1.5)"],
     ["top_k = { mena = 0.5 }", "unknown key [thresholds.top_k] mena"],
-    ["max_errors = \"lots\"", '[thresholds] max_errors: expected a whole number of errors such as 3, or a share such as "2%"'],
-    ["max_errors = \"150%\"", "[thresholds] max_errors takes a whole number of errors such as 3, or a share such as 2%"],
+    ['max_errors = "lots"', '[thresholds] max_errors: expected a whole number of errors such as 3, or a share such as "2%"'],
+    ['max_errors = "150%"', "[thresholds] max_errors takes a whole number of errors such as 3, or a share such as 2%"],
     ["max_errors = { mean = 1 }", "[thresholds] max_errors: expected a whole number of errors"],
   ])("%s is a usage error naming the key", (line, message) => {
     const cwd = project(`[thresholds]\n${line}\n`);

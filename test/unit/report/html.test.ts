@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators; innerText is the text a person sees
 // The HTML report opened in a real headless chromium: what a person sees, and a filter that works.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
@@ -8,7 +8,7 @@ import { createReporters } from "../../../src/report/index.js";
 import { root, tempDir } from "../../helpers/cli.js";
 import { sampleExperiments as experiments, simulateRun } from "../../helpers/simulated-run.js";
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const remove of cleanup.splice(0)) remove();
 });
@@ -20,7 +20,14 @@ function temp(): string {
 
 function output() {
   let text = "";
-  return { write: (chunk: string) => void (text += chunk), get text() { return text; } };
+  return {
+    write: (chunk: string) => {
+      text += chunk;
+    },
+    get text() {
+      return text;
+    },
+  };
 }
 
 describe("file reporters", () => {
