@@ -2,25 +2,25 @@ import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { version } from "../version.js";
 import {
-  compareOptions,
-  exportOptions,
-  reportOptions,
-  initOptions,
-  listOptions,
-  pullOptions,
-  runOptions,
-  uploadOptions,
-  validateOptions,
   type CompareFlags,
+  compareOptions,
   type ExportFlags,
-  type ReportFlags,
+  exportOptions,
   type InitFlags,
+  initOptions,
   type ListFlags,
+  listOptions,
   type OptionSpec,
   type PullFlags,
+  pullOptions,
+  type ReportFlags,
   type RunFlags,
+  reportOptions,
+  runOptions,
   type UploadFlags,
+  uploadOptions,
   type ValidateFlags,
+  validateOptions,
 } from "./options.js";
 
 export type ParsedCli =
@@ -89,7 +89,9 @@ export function parseCli(argv: string[]): ParsedCli {
     if (spec.parse) option.argParser(spec.parse);
     compare.addOption(option);
   }
-  compare.action((a: string, b: string, flags: CompareFlags) => void (parsed = { command: "compare", a, b, flags }));
+  compare.action((a: string, b: string, flags: CompareFlags) => {
+    parsed = { command: "compare", a, b, flags };
+  });
 
   if (argv.length === 0) throw new UsageError("no command given; try: evalwire run (see evalwire --help)");
   try {

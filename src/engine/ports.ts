@@ -1,7 +1,7 @@
 import type { RunKnobs } from "../config/settings.js";
+import type { DatasetRequest, DatasetSource } from "../datasets/source.js";
 import type { BaselineOptions } from "../judge/experiment-judge.js";
 import type { Thresholds } from "../judge/thresholds.js";
-import type { DatasetRequest, DatasetSource } from "../datasets/source.js";
 import type { Sink } from "../sinks/sink.js";
 import type { Example, ExampleResult } from "../types.js";
 
