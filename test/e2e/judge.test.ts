@@ -73,6 +73,19 @@ describe("thresholds", () => {
     expect(share.stdout).toContain("✖ doubling: errors 1 > 0\n");
   });
 
+  it("with repetitions, pass@k and pass^k are shown and can be gates", async () => {
+    const { cwd, experiments } = project({
+      // Wrong on the second repetition of q1 and q2: pass@k 1, pass^k 0.5.
+      "experiments/doubling/task.ts": "export const task = (e: any, ctx: any) => ({ answer: ctx.repetition === 2 && ['q1', 'q2'].includes(e.id) ? 0 : e.input.n * 2 });\n",
+      "experiments/doubling/evalwire.toml": "[thresholds]\ncorrect = { pass_at_k = 1, pass_all_k = 0.6 }\n",
+    });
+    const r = await evalwire(["run", "--experiments", experiments, "--repetitions", "2"], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toContain("doubling with repetitions: correct pass@k 1.00 pass^k 0.50");
+    expect(r.stdout).toMatch(/doubling +correct pass@k +1 +1 +✔ pass/);
+    expect(r.stdout).toContain("✖ doubling: correct pass^k 0.50 < 0.60\n");
+  });
+
   it("a dry run shows gates as not applied and never fails on them", async () => {
     const { cwd, experiments } = project();
     breakExamples(experiments, ["q1"]);
@@ -144,8 +157,12 @@ describe("baselines", () => {
 
   it("a baseline that cannot be found fails the experiment, naming the reference", async () => {
     const { cwd, experiments } = project({ "evalwire.toml": '[baseline]\nref = "eval_nowhere"\n' });
-    const r = await evalwire(["run", "--experiments", experiments], cwd);
+    const r = await evalwire(["run", "--experiments", experiments, "--reporter", "json=report.json"], cwd);
     expect(r.code, describeRun(r)).toBe(1);
+    const report = JSON.parse(readFileSync(join(cwd, "report.json"), "utf8"));
+    const validate = new Ajv({ strict: true }).compile(JSON.parse(readFileSync(join(root, "schema", "report.schema.json"), "utf8")));
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.experiments[0].baseline).toEqual({ error: expect.stringContaining('baseline "eval_nowhere": no run folder of that name') });
     expect(r.stdout).toContain('✖ doubling: baseline "eval_nowhere": no run folder of that name in .evalwire/runs and no such folder');
     const latest = await evalwire(["run", "--experiments", experiments, "--baseline", "latest"], temp());
     expect(latest.code, describeRun(latest)).toBe(1);
