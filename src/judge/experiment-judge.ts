@@ -70,8 +70,9 @@ export class ExperimentJudge {
     this.comparison?.add(result);
   }
 
-  finish(options: { planned: number; completed: number; dryRun: boolean; interrupted: boolean }): Judgement {
-    const partial = options.dryRun || options.interrupted || options.completed < options.planned;
+  /** `limited`: the examples were a selection (`--limit`, `--sample`, `--example`), so no gate applies. */
+  finish(options: { planned: number; completed: number; dryRun: boolean; interrupted: boolean; limited?: boolean }): Judgement {
+    const partial = options.dryRun || options.limited === true || options.interrupted || options.completed < options.planned;
     const scores = this.scorecard.scores();
     const gates = this.scorecard.gates(this.experiment, this.thresholds, { planned: options.planned, partial });
     const baseline = this.comparison ? this.comparison.report(Object.fromEntries(Object.entries(scores).map(([name, s]) => [name, s.mean]))) : null;
