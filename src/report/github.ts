@@ -27,7 +27,7 @@ export class GithubReporter implements RunListener {
     const summary = this.env.GITHUB_STEP_SUMMARY;
     if (!summary) return;
     appendFileSync(summary, `${markdownScorecard(results, run)}\n`);
-    this.announce("github step summary", summary);
+    this.announce("github", summary);
   }
 }
 

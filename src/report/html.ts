@@ -4,7 +4,7 @@ import type { RunInfo, RunListener } from "../engine/events.js";
 import { gateLabel, number } from "../judge/gate.js";
 import { passes } from "../judge/passes.js";
 import { version } from "../version.js";
-import { duration, score } from "./format.js";
+import { duration, plural, score } from "./format.js";
 import type { Announce, ReportedExperiment } from "./reported.js";
 import type { ResultSpool, SpooledResult } from "./result-spool.js";
 
@@ -31,7 +31,7 @@ export class HtmlReporter implements RunListener {
     const write = (text: string) => writeSync(fd, text);
     try {
       const failed = results.filter((r) => r.status === "failed").length;
-      const title = failed > 0 ? `${failed} of ${results.length} experiments failed` : `${results.length} experiments passed`;
+      const title = failed > 0 ? `${failed} of ${plural(results.length, "experiment")} failed` : `${plural(results.length, "experiment")} passed`;
       write(`<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`);
       write(`<title>evalwire: ${escapeHtml(title)}</title><style>${style}</style></head><body>\n`);
       write(`<header><h1>evalwire: <span class="${failed > 0 ? "fail" : "pass"}">${escapeHtml(title)}</span></h1>`);

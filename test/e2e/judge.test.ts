@@ -216,7 +216,7 @@ describe("reports from a run", () => {
     expect(junit.testsuite[0].testcase.find((c: any) => c.name === "q3").failure[0].message).toBe("correct 0 < 1");
 
     expect(readFileSync(join(cwd, "out", "scorecard.md"), "utf8")).toContain("| doubling | correct mean | 0.75 | 0.90 | ❌ fail |");
-    expect(readFileSync(join(cwd, "out", "index.html"), "utf8")).toContain("<title>evalwire: 1 of 1 experiments failed</title>");
+    expect(readFileSync(join(cwd, "out", "index.html"), "utf8")).toContain("<title>evalwire: 1 of 1 experiment failed</title>");
 
     // GITHUB_ACTIONS turns the github reporter on.
     expect(r.stdout).toContain("::error title=evalwire%3A doubling::correct mean 0.75 < 0.90\n");

@@ -124,7 +124,7 @@ describe("github reporter", () => {
     ]);
     const text = readFileSync(summary, "utf8");
     expect(text.startsWith("earlier step\n## evalwire: ❌ 3 of 3 experiments failed")).toBe(true);
-    expect(out.text).toContain(`github step summary report: ${summary}`);
+    expect(out.text).toContain(`github report: ${summary}`);
   });
 
   it("off otherwise, unless named", async () => {
