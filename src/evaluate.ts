@@ -69,7 +69,7 @@ export async function evaluate<Input = Fields, Output = unknown, Expected = Fiel
       {
         experiment: name,
         dataset: { name, experimentDir: process.cwd() },
-        knobs: { timeoutMs, repetitions: options.repetitions ?? defaults.repetitions, exampleConcurrency: options.exampleConcurrency ?? defaults.exampleConcurrency, metadata: {} },
+        knobs: { timeoutMs, loadTimeoutMs: 0, repetitions: options.repetitions ?? defaults.repetitions, exampleConcurrency: options.exampleConcurrency ?? defaults.exampleConcurrency, metadata: {} },
         openSandbox: async ({ stop, concurrency }) => new InThreadSandbox({ task: task as never, evaluators }, { experiment: name, timeoutMs, concurrency, stop }),
       },
     ],

@@ -6,6 +6,7 @@ import { datasetNameOf, discoverExperiments, requireValidConfig, selectExperimen
 import type { RunListener } from "./engine/events.js";
 import type { ExperimentPlan } from "./engine/ports.js";
 import { runExperiments } from "./engine/run-experiments.js";
+import { formatShard, parseShard, type Shard } from "./engine/shard.js";
 import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "./config/whole-number.js";
 import { UsageError } from "./errors.js";
 import type { Phoenix, PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
@@ -30,6 +31,8 @@ export interface ExperimentRunnerOptions {
   exampleConcurrency?: number;
   /** Per task and evaluator call, and for loading an experiment's code, in ms (default 300000; 0 for none); an experiment's evalwire.toml may change it. */
   timeoutMs?: number;
+  /** For loading an experiment's task and evaluator files, in ms (default 60000; 0 for none); an experiment's evalwire.toml may change it. */
+  loadTimeoutMs?: number;
   /** Default 1; an experiment's evalwire.toml may change it. */
   repetitions?: number;
   /** Metadata for every experiment, under the folder's own. */
@@ -53,6 +56,10 @@ export interface ExperimentRunnerOptions {
   thresholdOverrides?: Thresholds;
   /** Compare each experiment with an earlier run (§14): `latest`, a run name or folder, or a Phoenix experiment id. */
   baseline?: BaselineSettings;
+  /** Run only shard `index` of `count` (1-based) of every experiment's task calls; each shard records a run of its own. */
+  shard?: Shard | null;
+  /** Shards given one run id record into one Phoenix experiment. */
+  runId?: string | null;
 }
 
 export interface RunOptions {
@@ -82,6 +89,7 @@ export class ExperimentRunner {
     const baseline = judging.baseline ? { ...judging.baseline, ref: judging.baseline.ref!, runsDir, phoenix: await phoenixForBaseline(options) } : null;
     const knobs: RunKnobs = {
       timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
+      loadTimeoutMs: options.loadTimeoutMs ?? defaults.loadTimeoutMs,
       repetitions: options.repetitions ?? defaults.repetitions,
       exampleConcurrency: options.exampleConcurrency ?? defaults.exampleConcurrency,
       metadata: options.metadata ?? {},
@@ -97,6 +105,8 @@ export class ExperimentRunner {
       signal: options.signal,
       runsDir,
       experimentsDir: resolve(options.experimentsDir),
+      shard: options.shard ?? null,
+      runId: options.runId ?? null,
     });
   }
 }
@@ -123,6 +133,7 @@ export function knobsFor(folder: ExperimentFolder, knobs: RunKnobs, overrides: R
   const { config } = folder;
   return {
     timeoutMs: overrides.timeoutMs ?? config.timeout ?? knobs.timeoutMs,
+    loadTimeoutMs: overrides.loadTimeoutMs ?? config.load_timeout ?? knobs.loadTimeoutMs,
     repetitions: overrides.repetitions ?? config.repetitions ?? knobs.repetitions,
     exampleConcurrency: overrides.exampleConcurrency ?? config.example_concurrency ?? knobs.exampleConcurrency,
     metadata: { ...knobs.metadata, ...config.metadata },
@@ -138,6 +149,8 @@ function validateOptions(options: ExperimentRunnerOptions, runOptions: RunOption
   whole("exampleConcurrency", options.exampleConcurrency ?? options.overrides?.exampleConcurrency, ranges.atLeastOne);
   whole("repetitions", options.repetitions ?? options.overrides?.repetitions, ranges.atLeastOne);
   whole("timeoutMs", options.timeoutMs ?? options.overrides?.timeoutMs, ranges.timeout);
+  whole("loadTimeoutMs", options.loadTimeoutMs ?? options.overrides?.loadTimeoutMs, ranges.timeout);
+  if (options.shard) parseShard(formatShard(options.shard), "shard");
   const prefix = runOptions.experimentNamePrefix;
   const problem = prefix === undefined ? null : namePartProblem(prefix);
   if (problem) throw new UsageError(`experimentNamePrefix ${problem} (got ${JSON.stringify(prefix)})`);

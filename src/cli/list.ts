@@ -29,8 +29,8 @@ export async function listCommand(flags: ListFlags): Promise<number> {
     if (folder.configError) issues.push(folder.configError);
     try {
       // In a worker, as `run` loads it: code that never finishes loading is a problem, not a hang.
-      const { timeoutMs, exampleConcurrency } = knobsFor(folder, settings.knobs, settings.overrides);
-      const sandbox = await WorkerSandbox.open(folder, { timeoutMs, concurrency: exampleConcurrency, stop: new AbortController().signal, events: { onEscaped: (message) => issues.push(`an error escaped while loading: ${message}`) } });
+      const { timeoutMs, loadTimeoutMs, exampleConcurrency } = knobsFor(folder, settings.knobs, settings.overrides);
+      const sandbox = await WorkerSandbox.open(folder, { timeoutMs, loadTimeoutMs, concurrency: exampleConcurrency, stop: new AbortController().signal, events: { onEscaped: (message) => issues.push(`an error escaped while loading: ${message}`) } });
       await sandbox.close();
       lines.push(`task        ${shownPath(folder.taskFile)}`);
       lines.push(`evaluators  ${sandbox.evaluators.join(", ") || pc.yellow("none: the task runs, but nothing is scored")}`);

@@ -1,6 +1,7 @@
 import type { DatasetFlags, OnExist, SettingsFlags } from "../config/settings.js";
 import { namePartProblem } from "../config/name-part.js";
 import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "../config/whole-number.js";
+import { parseShard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 import { parseMaxErrors, parseThresholdFlag } from "../judge/thresholds.js";
 
@@ -67,10 +68,17 @@ export const runOptions = {
   prefix: { flags: "--prefix <prefix>", description: "experiment name prefix (default eval)", parse: namePart("--prefix") },
   metadata: { flags: "--metadata <key=value>", description: "metadata recorded with every experiment; repeat for several", parse: keyValue },
   timeout: { flags: "--timeout <ms>", description: "limit per task and evaluator call, in ms; 0 for none (default 300000)", parse: wholeNumber("--timeout", ranges.timeout) },
+  loadTimeout: { flags: "--load-timeout <ms>", description: "limit for loading an experiment's task and evaluator files, in ms; 0 for none (default 60000)", parse: wholeNumber("--load-timeout", ranges.timeout) },
   repetitions: { flags: "--repetitions <n>", description: "times each example is run (default 1)", parse: wholeNumber("--repetitions", ranges.atLeastOne) },
   backend: { flags: "--backend <kind>", description: "local or phoenix (default: phoenix when a Phoenix URL is set, else local)", parse: backend },
   phoenixUrl: { flags: "--phoenix-url <url>", description: "Phoenix server URL (else PHOENIX_HOST, else [phoenix] base_url)" },
   traces: { flags: "--no-traces", description: "do not export task spans to Phoenix (else [phoenix] traces; default: export)" },
+  shard: { flags: "--shard <i/n>", description: "run shard i of n of every experiment's task calls (a CI matrix job each); each shard writes its own run folder", parse: (value: string) => parseShard(value) },
+  runId: {
+    flags: "--run-id <id>",
+    description: "shards given one run id record into one Phoenix experiment (default with --shard: GITHUB_RUN_ID[-GITHUB_RUN_ATTEMPT], else CI_PIPELINE_ID)",
+    parse: (value: string) => nonEmpty("--run-id", "an id shared by the shards of one run, such as the CI's run number")(value),
+  },
   config: { flags: "--config <path>", description: "evalwire.toml to use (default ./evalwire.toml if present)" },
   threshold: { flags: "--threshold <name=mean>", description: "fail an experiment whose mean score of evaluator name is below mean; repeat for several (wins over [thresholds])", parse: (value, previous) => parseThresholdFlag(value, previous as Record<string, number> | undefined) },
   maxErrors: { flags: "--max-errors <n|p%>", description: "task and evaluator errors allowed per experiment: a count or a share of task calls (default 0)", parse: (value) => parseMaxErrors(value, "--max-errors") },

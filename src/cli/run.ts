@@ -28,6 +28,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   process.on("unhandledRejection", onEscaped);
   process.on("uncaughtException", onEscaped);
 
+  if (settings.shard && !settings.runId && settings.backend.kind === "phoenix") {
+    process.stderr.write(`${pc.yellow("warning:")} --shard without --run-id: this shard records a Phoenix experiment of its own; give every shard the same --run-id to record one\n`);
+  }
   const out = process.stdout;
   const runner = new ExperimentRunner({
     experimentsDir: settings.experimentsDir,
@@ -35,6 +38,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     concurrency: settings.concurrency,
     exampleConcurrency: settings.knobs.exampleConcurrency,
     timeoutMs: settings.knobs.timeoutMs,
+    loadTimeoutMs: settings.knobs.loadTimeoutMs,
     repetitions: settings.knobs.repetitions,
     metadata: settings.knobs.metadata,
     overrides: settings.overrides,
@@ -47,6 +51,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     thresholdsLabel: settings.thresholds.rootLabel,
     thresholdOverrides: settings.thresholds.flags,
     baseline: settings.baseline,
+    shard: settings.shard,
+    runId: settings.runId,
     listeners: [
       ...createReporters({
         out,

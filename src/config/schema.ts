@@ -44,6 +44,7 @@ const baseline = z.strictObject({
 /** Keys shared by `[experiments]` in the root file and by an experiment folder's own file. */
 const runKeys = {
   timeout: wholeNumber(ranges.timeout).optional(),
+  load_timeout: wholeNumber(ranges.timeout).optional(),
   repetitions: wholeNumber(ranges.atLeastOne).optional(),
   example_concurrency: wholeNumber(ranges.atLeastOne).optional(),
   metadata: metadata.optional(),

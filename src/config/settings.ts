@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import type { Shard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import { mergeThresholds, parseMaxErrors, thresholdsFromFlags, thresholdsFromTable, type MaxErrors, type Thresholds } from "../judge/thresholds.js";
@@ -13,6 +14,8 @@ export type Metadata = Record<string, string | number | boolean>;
 export interface RunKnobs {
   /** Per task call (and per evaluator call); 0 means no limit. */
   timeoutMs: number;
+  /** For loading the experiment's task and evaluator files; 0 means no limit. */
+  loadTimeoutMs: number;
   repetitions: number;
   exampleConcurrency: number;
   metadata: Metadata;
@@ -57,6 +60,10 @@ export interface Settings {
   baseline: BaselineSettings;
   /** `--reporter` when given, else `[report] reporters` (§15). */
   reporters: ReporterSpec[];
+  /** Run only this shard of every experiment's task calls (`--shard i/n`). */
+  shard: Shard | null;
+  /** Joins the shards of one run into one Phoenix experiment: `--run-id`, else the CI's run id when sharded. */
+  runId: string | null;
 }
 
 /** `--baseline` / `[baseline]` (§14): the run to compare with, and the gates applied when there is one. */
@@ -75,6 +82,7 @@ export interface SettingsFlags {
   concurrency?: number;
   exampleConcurrency?: number;
   timeout?: number;
+  loadTimeout?: number;
   repetitions?: number;
   metadata?: Metadata;
   backend?: "local" | "phoenix";
@@ -87,6 +95,8 @@ export interface SettingsFlags {
   maxRegressions?: number;
   reporter?: string[];
   traces?: boolean;
+  shard?: Shard;
+  runId?: string;
 }
 
 /** The `[dataset]` values that `upload` and `validate` take as flags. */
@@ -105,6 +115,7 @@ export const defaults = {
   concurrency: 1,
   exampleConcurrency: 10,
   timeoutMs: 300_000,
+  loadTimeoutMs: 60_000,
   repetitions: 1,
   runsDir: ".evalwire/runs",
   inputKeys: ["user_query"],
@@ -147,12 +158,14 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
     concurrency: flags.concurrency ?? experiments.concurrency ?? defaults.concurrency,
     knobs: {
       timeoutMs: experiments.timeout ?? defaults.timeoutMs,
+      loadTimeoutMs: experiments.load_timeout ?? defaults.loadTimeoutMs,
       repetitions: experiments.repetitions ?? defaults.repetitions,
       exampleConcurrency: experiments.example_concurrency ?? defaults.exampleConcurrency,
       metadata: experiments.metadata ?? {},
     },
     overrides: dropUndefined({
       timeoutMs: flags.timeout,
+      loadTimeoutMs: flags.loadTimeout,
       repetitions: flags.repetitions,
       exampleConcurrency: flags.exampleConcurrency,
     }),
@@ -183,6 +196,8 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
       flags.reporter !== undefined
         ? flags.reporter.map((text) => parseReporterSpec(text, "--reporter", cwd))
         : (config.report?.reporters ?? []).map((text) => parseReporterSpec(text, `${file ? shownPath(file) : "evalwire.toml"}: [report] reporters`, base)),
+    shard: flags.shard ?? null,
+    runId: flags.runId ?? (flags.shard ? ciRunId(env) : null),
   };
 }
 
@@ -191,6 +206,16 @@ function rootThresholds(config: RootConfig, file: string | null): Thresholds {
   const label = `${file ? shownPath(file) : "evalwire.toml"}: [thresholds] max_errors`;
   if (table?.max_errors !== undefined) parseMaxErrors(table.max_errors, label);
   return mergeThresholds(thresholdsFromTable(table));
+}
+
+/**
+ * The CI's id of this workflow run, which every job of a matrix shares: GitHub Actions'
+ * `GITHUB_RUN_ID` (with `-GITHUB_RUN_ATTEMPT` when it is a re-run, so a re-run records afresh),
+ * GitLab's `CI_PIPELINE_ID`.
+ */
+export function ciRunId(env: NodeJS.ProcessEnv): string | null {
+  if (env.GITHUB_RUN_ID) return env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== "1" ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT}` : env.GITHUB_RUN_ID;
+  return env.CI_PIPELINE_ID || null;
 }
 
 function resolveBackend(flags: SettingsFlags, env: NodeJS.ProcessEnv, config: RootConfig): Backend {

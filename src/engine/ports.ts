@@ -25,8 +25,10 @@ export interface Job {
 }
 
 export interface SandboxOptions {
-  /** Limit per call, and for loading the code; 0 for none. */
+  /** Limit per call; 0 for none. */
   timeoutMs: number;
+  /** Limit for loading the code; 0 for none. */
+  loadTimeoutMs: number;
   /** Calls running at once: the experiment's example concurrency. */
   concurrency: number;
   stop: AbortSignal;

@@ -9,6 +9,7 @@ import { forEachConcurrently } from "./for-each-concurrently.js";
 import { runMetadata } from "./metadata.js";
 import { experimentName } from "./naming.js";
 import type { Backend, ExperimentPlan, Job, Sandbox } from "./ports.js";
+import { formatShard, inShard, type Shard } from "./shard.js";
 import { Tally } from "./tally.js";
 import { escapedLine, verdict, type ExperimentFacts, type Problem } from "./verdict.js";
 
@@ -24,6 +25,10 @@ export interface ExperimentContext {
   stop: AbortSignal;
   /** Where the experiments live, for the git commit recorded with each. */
   cwd: string;
+  /** Run only this shard of the task calls (a partial run), or all of them. */
+  shard: Shard | null;
+  /** Shards with one run id record into one Phoenix experiment. */
+  runId: string | null;
 }
 
 /** Runs one experiment to its end. Never throws: a failure is part of the result. */
@@ -76,7 +81,7 @@ export async function runExperiment(plan: ExperimentPlan, context: ExperimentCon
 
   // The code loads while the dataset is fetched; a load error is reported first when both fail.
   const [code, data] = await Promise.allSettled([
-    plan.openSandbox({ timeoutMs: knobs.timeoutMs, concurrency: knobs.exampleConcurrency, stop: context.stop, events: { onEscaped: (message) => escaped(message) } }),
+    plan.openSandbox({ timeoutMs: knobs.timeoutMs, loadTimeoutMs: knobs.loadTimeoutMs, concurrency: knobs.exampleConcurrency, stop: context.stop, events: { onEscaped: (message) => escaped(message) } }),
     context.backend.datasets.load(plan.dataset),
   ]);
   if (code.status === "rejected" || data.status === "rejected") {
@@ -110,7 +115,13 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   for (const warning of dataset.warnings ?? []) context.listener.onWarning(`${plan.experiment}: ${warning}`);
   const examples = context.dryRun === false ? dataset.examples : dataset.examples.slice(0, context.dryRun);
   result.dataset = { name: dataset.name, version: dataset.version, source: dataset.source };
-  result.planned = facts.planned = examples.length * knobs.repetitions;
+  // A shard runs the task calls whose (example id, repetition) hash to it: see shard.ts.
+  const jobs = function* (): Generator<Job> {
+    for (const example of examples) {
+      for (let repetition = 1; repetition <= knobs.repetitions; repetition++) if (inShard(context.shard, example.id, repetition)) yield { example, repetition };
+    }
+  };
+  result.planned = facts.planned = context.shard ? [...jobs()].length : examples.length * knobs.repetitions;
   const info: ExperimentInfo = { experiment: plan.experiment, dataset: dataset.name, planned: result.planned, evaluators: sandbox.evaluators };
 
   const header: ExperimentHeader = {
@@ -122,6 +133,8 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     settings: { timeoutMs: knobs.timeoutMs, repetitions: knobs.repetitions, exampleConcurrency: knobs.exampleConcurrency },
     planned: result.planned,
     startedAt: new Date().toISOString(),
+    ...(context.shard ? { shard: formatShard(context.shard) } : {}),
+    ...(context.runId ? { runId: context.runId } : {}),
   };
   const recordings: ExperimentRecording[] = [];
   if (context.dryRun === false) {
@@ -153,9 +166,6 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
 
   const tally = new Tally(info.evaluators);
   const tracer = recordings.find((recording) => recording.tracer)?.tracer;
-  const jobs = function* (): Generator<Job> {
-    for (const example of examples) for (let repetition = 1; repetition <= knobs.repetitions; repetition++) yield { example, repetition };
-  };
   try {
     await forEachConcurrently(jobs(), sandbox.window, async (job) => {
       if (context.stop.aborted) return;

@@ -7,6 +7,7 @@ import { fanOut } from "./listeners.js";
 import { runTimestamp } from "./naming.js";
 import type { Backend, ExperimentPlan } from "./ports.js";
 import { runExperiment } from "./run-experiment.js";
+import type { Shard } from "./shard.js";
 
 export interface EngineRun {
   plans: ExperimentPlan[];
@@ -24,6 +25,10 @@ export interface EngineRun {
   /** For the header: where the run store and the experiments are. */
   runsDir: string;
   experimentsDir: string;
+  /** Run only this shard of every experiment's task calls. */
+  shard?: Shard | null | undefined;
+  /** Shards with one run id record into one Phoenix experiment. */
+  runId?: string | null | undefined;
 }
 
 /** Runs experiments and resolves with every result, failed or not. Never throws for a failed experiment. */
@@ -39,7 +44,7 @@ export async function runExperiments(run: EngineRun): Promise<RunResult> {
     dryRun: run.dryRun,
     timestamp: runTimestamp(),
   };
-  const context = { backend: run.backend, prefix: run.prefix, timestamp: info.timestamp, metadata: run.metadata, dryRun: run.dryRun, listener, stop, cwd: run.experimentsDir };
+  const context = { backend: run.backend, prefix: run.prefix, timestamp: info.timestamp, metadata: run.metadata, dryRun: run.dryRun, listener, stop, cwd: run.experimentsDir, shard: run.shard ?? null, runId: run.runId ?? null };
   listener.onRunStart(info);
   const limit = pLimit(run.concurrency);
   const experiments = await Promise.all(run.plans.map((plan) => limit(() => runExperiment(plan, context))));

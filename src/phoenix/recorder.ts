@@ -2,8 +2,10 @@ import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
 import { callPhoenix, experimentUrl, PhoenixError, type Phoenix } from "./client.js";
 import type { Evaluation, ExampleResult } from "../types.js";
+import type { RemoteDataset } from "../datasets/dataset.js";
 import type { ExperimentHeader, ExperimentRecording, Sink, TaskTracer } from "../sinks/sink.js";
 import { phoenixTaskTracer } from "./task-tracer.js";
+import { findByToken, joinExperiment, runToken, type CreatedExperiment } from "./join.js";
 
 /** Results waiting to be posted before record() makes the engine wait: memory stays bounded. */
 const backlog = 1000;
@@ -28,16 +30,36 @@ export class PhoenixRecorder implements Sink {
     const { phoenix } = this;
     const remote = header.dataset.remote;
     if (!remote) throw new PhoenixError(`experiment "${header.experiment}" has no Phoenix dataset to record against`, null);
-    // A token in the metadata finds the experiment again when the answer to its creation was lost,
-    // so a retry does not leave an empty twin behind.
-    const token = randomUUID();
+    // Shards of one run (one run id) join one experiment; a lone process creates its own.
+    const runId = header.runId ?? null;
+    const token = runId ? runToken(runId, header.experiment, remote.datasetId) : randomUUID();
+    const { experiment, warning } = runId
+      ? await joinExperiment(phoenix, { datasetId: remote.datasetId, runId, token, create: () => this.create(header, remote, token) })
+      : { experiment: await this.create(header, remote, token), warning: null };
+    const tracer =
+      this.options.traces === false
+        ? null
+        : phoenixTaskTracer({ baseUrl: phoenix.baseUrl, headers: this.options.headers, projectName: experiment.project_name ?? `Experiment-${experiment.id}`, experiment: header.experiment });
+    const nodeIdOf = this.options.nodeIdOf;
+    const exampleNodeId = (exampleId: string) => nodeIdOf?.(remote.datasetId, exampleId) ?? exampleId;
+    const recording = new PhoenixExperiment(phoenix, experiment.id, header.name, experimentUrl(phoenix.baseUrl, remote.datasetId, experiment.id), tracer, Math.max(1, header.settings.exampleConcurrency), exampleNodeId);
+    if (warning) recording.warnings.push(warning);
+    return recording;
+  }
+
+  /**
+   * Creates the experiment. `token` goes into its metadata (`evalwire_run`): it finds the experiment
+   * again when the answer to its creation was lost, so a retry does not leave an empty twin behind.
+   */
+  private async create(header: ExperimentHeader, remote: RemoteDataset, token: string): Promise<CreatedExperiment> {
+    const { phoenix } = this;
     let attempt = 0;
     const { data } = await callPhoenix(
       `creating experiment "${header.name}"`,
       phoenix.baseUrl,
       async (signal) => {
         if (attempt++ > 0) {
-          const created = await this.findCreated(remote.datasetId, token, signal);
+          const created = await findByToken(phoenix, remote.datasetId, token);
           if (created) return { data: { data: created }, response: new Response(null, { status: 200 }) };
         }
         return phoenix.client.POST("/v1/datasets/{dataset_id}/experiments", {
@@ -45,7 +67,7 @@ export class PhoenixRecorder implements Sink {
           body: {
             name: header.name,
             description: `evalwire run of ${header.experiment} (evaluators: ${header.evaluators.join(", ") || "none"})`,
-            metadata: { ...header.metadata, evalwire_run: token },
+            metadata: { ...header.metadata, evalwire_run: token, ...(header.runId ? { evalwire_run_id: header.runId } : {}) },
             repetitions: header.settings.repetitions,
             version_id: remote.versionId,
             ...(remote.splits.length > 0 ? { splits: remote.splits } : {}),
@@ -55,20 +77,7 @@ export class PhoenixRecorder implements Sink {
       },
       phoenix.retry,
     );
-    const experiment = data!.data;
-    const tracer =
-      this.options.traces === false
-        ? null
-        : phoenixTaskTracer({ baseUrl: phoenix.baseUrl, headers: this.options.headers, projectName: experiment.project_name ?? `Experiment-${experiment.id}`, experiment: header.experiment });
-    const nodeIdOf = this.options.nodeIdOf;
-    const exampleNodeId = (exampleId: string) => nodeIdOf?.(remote.datasetId, exampleId) ?? exampleId;
-    return new PhoenixExperiment(phoenix, experiment.id, header.name, experimentUrl(phoenix.baseUrl, remote.datasetId, experiment.id), tracer, Math.max(1, header.settings.exampleConcurrency), exampleNodeId);
-  }
-
-  /** The newest experiments of the dataset come first: the one created moments ago is on the first page. */
-  private async findCreated(datasetId: string, token: string, signal: AbortSignal) {
-    const { data } = await this.phoenix.client.GET("/v1/datasets/{dataset_id}/experiments", { params: { path: { dataset_id: datasetId }, query: { limit: 50 } }, signal });
-    return data?.data.find((experiment) => (experiment.metadata as Record<string, unknown> | undefined)?.evalwire_run === token);
+    return data!.data as CreatedExperiment;
   }
 }
 
@@ -77,6 +86,8 @@ class PhoenixExperiment implements ExperimentRecording {
   private readonly pending = new Set<Promise<void>>();
   private readonly counts = { runs: 0, evaluations: 0, runsLost: 0, evaluationsLost: 0 };
   private firstError: string | null = null;
+  /** Said once the experiment drains. */
+  readonly warnings: string[] = [];
   /** Set once a post failed after every retry because Phoenix is unreachable: later posts are not tried. */
   private down = false;
   readonly kind = "remote";
@@ -114,7 +125,7 @@ class PhoenixExperiment implements ExperimentRecording {
       runsLost + evaluationsLost > 0
         ? `${runsLost} of ${runs} runs and ${evaluationsLost} of ${evaluations} evaluations not recorded in Phoenix (kept in the run store): ${this.firstError}`
         : null;
-    return { problem, warnings: warning ? [warning] : [] };
+    return { problem, warnings: [...this.warnings, ...(warning ? [warning] : [])] };
   }
 
   finish(): void {}

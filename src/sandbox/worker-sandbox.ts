@@ -7,10 +7,7 @@ import { shownPath } from "../shown-path.js";
 import type { ExampleResult } from "../types.js";
 import { beatMs, slot, type FromWorker, type ToWorker, type WorkerJob } from "./protocol.js";
 
-export interface WorkerSandboxOptions extends SandboxOptions {
-  /** How long loading may take (default: the call limit, but at least a minute; none when that is 0). */
-  loadTimeoutMs?: number;
-}
+export type WorkerSandboxOptions = SandboxOptions;
 
 interface Pending {
   job: WorkerJob;
@@ -19,8 +16,6 @@ interface Pending {
   resolve: (result: ExampleResult | null) => void;
 }
 
-/** Loading may take at least this long, however short the call time limit (unless that is 0: no limit). */
-export const minLoadTimeoutMs = 60_000;
 /** Calls sent to the worker ahead of those running, so it never waits on the main thread between two. */
 const sentAhead = 256;
 /** How long a worker may take to end its calls after Ctrl-C before it is stopped. */
@@ -126,11 +121,11 @@ export class WorkerSandbox implements Sandbox {
     const worker = this.worker;
     let loading = this.folder.taskFile;
     return new Promise<void>((resolve, reject) => {
-      const limit = this.options.loadTimeoutMs ?? (this.options.timeoutMs === 0 ? 0 : Math.max(this.options.timeoutMs, minLoadTimeoutMs));
+      const limit = this.options.loadTimeoutMs;
       const timer =
         limit > 0
           ? setTimeout(() => {
-              reject(new LoadError(`${shownPath(loading)}: did not finish loading within ${limit} ms (a top-level await that never settles, or code that never yields?); raise --timeout if it needs longer`));
+              reject(new LoadError(`${shownPath(loading)}: did not finish loading within ${limit} ms (a top-level await that never settles, or code that never yields?); raise --load-timeout if it needs longer`));
               void this.end(worker);
             }, limit)
           : undefined;
@@ -160,9 +155,7 @@ export class WorkerSandbox implements Sandbox {
       });
       worker.on("error", (error) => settle(() => reject(new LoadError(`${shownPath(loading)}: cannot load: ${error.message}`))));
       worker.on("exit", (code) => {
-        // With nothing left to wait for, a worker still loading ends by itself (see worker.ts).
-        const why = code === 0 ? "never finished loading: a top-level await waits on something that nothing will settle" : `stopped its thread while loading (exit code ${code})`;
-        settle(() => reject(new LoadError(`${shownPath(loading)}: ${why}`)));
+        settle(() => reject(new LoadError(`${shownPath(loading)}: stopped its thread while loading (exit code ${code})`)));
         if (!this.ended.has(worker) && !this.closed) this.lost(`the worker running this experiment's code stopped (exit code ${code})`);
       });
       this.send({ t: "load", folder: this.folder, concurrency: this.options.concurrency });

@@ -27,9 +27,6 @@ let outbox: [number, ExampleResult | null][] = [];
 let ticking = false;
 
 port.on("message", onMessage);
-// Until the code has loaded, nothing of ours keeps the thread alive: a top-level await that nothing
-// will ever settle then ends the thread at once, instead of waiting out the load time limit.
-port.unref();
 
 function onMessage(message: ToWorker): void {
   switch (message.t) {
@@ -55,7 +52,6 @@ async function load({ folder, concurrency: limit }: Extract<ToWorker, { t: "load
   try {
     const loaded = await loadExperiment(folder, (file) => post({ t: "loading", file }));
     code = { task: loaded.task, evaluators: loaded.evaluators };
-    port.ref();
     post({ t: "loaded", evaluators: loaded.evaluators.map((evaluator) => evaluator.name) });
   } catch (error) {
     post({ t: "load-failed", message: errorMessage(error) });

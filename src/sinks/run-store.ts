@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { parseShard, shardSuffix } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 import { fileInTheWay } from "../file-in-the-way.js";
 import { writeAtomically } from "../write-atomically.js";
@@ -22,7 +23,8 @@ export class RunStore implements Sink {
 
   open(header: ExperimentHeader): ExperimentRecording {
     mkdirSync(this.runsDir, { recursive: true });
-    const { name, dir } = this.claimFolder(header.name);
+    // Shards of one run write beside each other (one CI artifact): each gets its own folder.
+    const { name, dir } = this.claimFolder(header.name + (header.shard ? shardSuffix(parseShard(header.shard)) : ""));
     const runFile = join(dir, "run.json");
     const run = { ...header, name, status: "running" };
     let fd: number;

@@ -12,6 +12,10 @@ export interface ExperimentHeader {
   settings: { timeoutMs: number; repetitions: number; exampleConcurrency: number };
   planned: number;
   startedAt: string;
+  /** The shard of the run's task calls this process runs (`2/4`), when sharded. */
+  shard?: string;
+  /** Shards with one run id record into one Phoenix experiment. */
+  runId?: string | null;
   /** Links from the sinks opened before this one. */
   links?: Record<string, unknown>;
 }

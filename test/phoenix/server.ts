@@ -1,8 +1,8 @@
 // A real Arize Phoenix server for tests: installed into a private venv, started on free ports with
 // a fresh working directory, stopped by pid. Run directly: `npx tsx test/phoenix/server.ts install|serve`.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo, type Server } from "node:net";
+import { type AddressInfo, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,17 +23,22 @@ export interface PhoenixServer {
   stop(): Promise<void>;
 }
 
+/** The PostgreSQL driver Phoenix needs for PHOENIX_SQL_DATABASE_URL (its `pg` extra), installed beside the shared venv, not into it. */
+export const postgresDriverRequirements = join(here, "requirements-pg.txt");
+export const postgresDriverDir = join(root, ".cache", "phoenix-pg");
+const installedDriverRequirements = join(postgresDriverDir, "evalwire-requirements.txt");
+
 /** An error whose first line is the reason plus the output's last line, followed by the output's last 20 lines. */
-function failure(reason: string, output: string): Error {
+export function failure(reason: string, output: string): Error {
   const lines = output.split("\n").filter((line) => line.trim() !== "");
   const last = lines.at(-1)?.trim();
   return new Error(last ? `${reason}: ${last}\n${lines.slice(-20).join("\n")}` : reason);
 }
 
 /** Runs a command to its end; rejects with a one-line reason followed by the last lines of its output. */
-function run(command: string, args: string[], what: string): Promise<string> {
+export function run(command: string, args: string[], what: string, options: { uid?: number; gid?: number; cwd?: string } = {}): Promise<string> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -59,6 +64,21 @@ export async function installPhoenix(): Promise<void> {
   writeFileSync(installedRequirements, requirements);
 }
 
+/** Installs requirements-pg.txt into .cache/phoenix-pg (on Phoenix's PYTHONPATH when it runs on PostgreSQL), unless that exact install is there. */
+export async function installPostgresDriver(): Promise<void> {
+  await installPhoenix();
+  const requirements = readFileSync(postgresDriverRequirements, "utf8");
+  if (existsSync(installedDriverRequirements) && readFileSync(installedDriverRequirements, "utf8") === requirements) return;
+  rmSync(postgresDriverDir, { recursive: true, force: true });
+  const pip = join(phoenixVenv, "bin", "pip");
+  await run(
+    pip,
+    ["install", "--disable-pip-version-check", "-q", "--target", postgresDriverDir, "-r", postgresDriverRequirements],
+    `pip install -r ${relative(root, postgresDriverRequirements)}`,
+  );
+  writeFileSync(installedDriverRequirements, requirements);
+}
+
 /** The arize-phoenix version installed in the venv. */
 export async function installedPhoenixVersion(): Promise<string> {
   const python = join(phoenixVenv, "bin", "python");
@@ -67,7 +87,7 @@ export async function installedPhoenixVersion(): Promise<string> {
 }
 
 /** Distinct free ports: all listeners stay open until every port is known, so none repeats. */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers: Server[] = [];
   try {
     for (let i = 0; i < count; i++) {
@@ -102,8 +122,11 @@ async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Starts `phoenix serve` from the installed venv and resolves once GET /healthz answers OK. */
-export async function startPhoenix(options: { timeoutMs?: number } = {}): Promise<PhoenixServer> {
+/**
+ * Starts `phoenix serve` from the installed venv and resolves once GET /healthz answers OK. With
+ * `databaseUrl` (a PostgreSQL URL) it keeps its data there instead of SQLite in its working folder.
+ */
+export async function startPhoenix(options: { timeoutMs?: number; databaseUrl?: string } = {}): Promise<PhoenixServer> {
   const timeoutMs = options.timeoutMs ?? 90_000;
   if (!existsSync(phoenixBin)) throw new Error(`Phoenix is not installed: ${phoenixBin} is missing (run installPhoenix first)`);
   const [port, grpcPort] = await freePorts(2);
@@ -122,6 +145,11 @@ export async function startPhoenix(options: { timeoutMs?: number } = {}): Promis
     PHOENIX_ALLOW_EXTERNAL_RESOURCES: "false",
     PHOENIX_LOG_MIGRATIONS: "false",
   });
+  if (options.databaseUrl) {
+    if (!existsSync(installedDriverRequirements)) throw new Error(`the PostgreSQL driver is not installed in ${postgresDriverDir} (run installPostgresDriver first)`);
+    env.PHOENIX_SQL_DATABASE_URL = options.databaseUrl;
+    env.PYTHONPATH = [postgresDriverDir, env.PYTHONPATH].filter(Boolean).join(":");
+  }
 
   const log = openSync(logFile, "w");
   const child = spawn(phoenixBin, ["serve"], { env, stdio: ["ignore", log, log], detached: false });
@@ -164,8 +192,10 @@ export async function startPhoenix(options: { timeoutMs?: number } = {}): Promis
 
 async function main(command: string | undefined): Promise<void> {
   if (command === "install") {
-    await installPhoenix();
-    console.log(`arize-phoenix ${await installedPhoenixVersion()} in ${relative(process.cwd(), phoenixVenv) || phoenixVenv}`);
+    await installPostgresDriver();
+    console.log(
+      `arize-phoenix ${await installedPhoenixVersion()} in ${relative(process.cwd(), phoenixVenv) || phoenixVenv}, its PostgreSQL driver in ${relative(process.cwd(), postgresDriverDir) || postgresDriverDir}`,
+    );
   } else if (command === "serve") {
     await installPhoenix();
     const server = await startPhoenix();

@@ -50,4 +50,14 @@ describe("RunStore", () => {
     const store = new RunStore(dir);
     expect([store.open(header).name, store.open(header).name, store.open(header).name]).toEqual([header.name, `${header.name}-2`, `${header.name}-3`]);
   });
+
+  it("gives a shard its own folder, and says which shard it is in run.json", () => {
+    const { dir, remove } = tempDir();
+    cleanup.push(remove);
+    const store = new RunStore(join(dir, "runs"));
+    const recordings = [1, 2].map((index) => store.open({ ...header, shard: `${index}/2`, runId: "r1" }));
+    expect(recordings.map((recording) => recording.name)).toEqual([`${header.name}-shard-1-of-2`, `${header.name}-shard-2-of-2`]);
+    const run = JSON.parse(readFileSync(join(recordings[1]!.location, "run.json"), "utf8"));
+    expect(run).toMatchObject({ name: `${header.name}-shard-2-of-2`, shard: "2/2", runId: "r1" });
+  });
 });

