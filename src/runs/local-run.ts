@@ -14,6 +14,8 @@ export interface RunFile {
   endedAt?: string;
   evaluators: string[];
   planned: number;
+  /** Set on a shard's run (`--shard i/n`): a part of a run, never a baseline by itself. */
+  shard?: string;
   dataset?: { name?: string };
   links?: { phoenix?: { experimentId?: string; url?: string } };
   summary?: { planned: number; completed: number; dryRun?: boolean; status: string; judgement?: { gates?: GateResult[]; passBars?: Record<string, number> } };
@@ -62,10 +64,10 @@ async function* readResults(file: string): AsyncIterable<RecordedResult> {
   }
 }
 
-/** Finished: a summary was written. Complete: every planned task call finished, and it was not interrupted. */
+/** Finished: a summary was written. Complete: every planned task call finished, it was not interrupted, and it is no shard. */
 export function isFinishedAndComplete(run: RunFile): boolean {
   const summary = run.summary;
-  return summary !== undefined && run.status !== "running" && run.status !== "interrupted" && summary.completed === summary.planned && summary.dryRun !== true;
+  return summary !== undefined && run.shard === undefined && run.status !== "running" && run.status !== "interrupted" && summary.completed === summary.planned && summary.dryRun !== true;
 }
 
 /** The newest finished, complete run of an experiment in the runs folder, other than `exclude`. */

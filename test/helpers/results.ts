@@ -21,7 +21,7 @@ export function result(exampleId: string, evaluations: Evaluation[], options: { 
 /** Records a run in a runs folder through the real RunStore, as `evalwire run` would. */
 export function recordRun(
   runsDir: string,
-  options: { name: string; experiment: string; startedAt: string; evaluators: string[]; results: ExampleResult[]; planned?: number; status?: ExperimentResult["status"]; unfinished?: boolean },
+  options: { name: string; experiment: string; startedAt: string; evaluators: string[]; results: ExampleResult[]; planned?: number; status?: ExperimentResult["status"]; unfinished?: boolean; shard?: string },
 ): string {
   const planned = options.planned ?? options.results.length;
   const recording = new RunStore(runsDir).open({
@@ -33,6 +33,7 @@ export function recordRun(
     settings: { timeoutMs: 1000, repetitions: 1, exampleConcurrency: 1 },
     planned,
     startedAt: options.startedAt,
+    ...(options.shard ? { shard: options.shard } : {}),
   });
   for (const each of options.results) recording.record(each);
   if (!options.unfinished) {

@@ -27,6 +27,7 @@ describe("findRun", () => {
     recordRun(runs, { ...base, name: "eval_search_4", experiment: "search", startedAt: "2026-01-01T00:00:04.000Z", status: "interrupted" });
     recordRun(runs, { ...base, name: "eval_search_5", experiment: "search", startedAt: "2026-01-01T00:00:05.000Z", unfinished: true });
     recordRun(runs, { ...base, name: "eval_router_6", experiment: "router", startedAt: "2026-01-01T00:00:06.000Z" });
+    recordRun(runs, { ...base, name: "eval_search_6", experiment: "search", startedAt: "2026-01-01T00:00:06.500Z", shard: "1/2" }); // a shard
     recordRun(runs, { ...base, name: "eval_search_7", experiment: "search", startedAt: "2026-01-01T00:00:07.000Z" }); // this run
 
     expect((await findRun("latest", { runsDir: runs, experiment: "search", exclude: "eval_search_7" })).name).toBe("eval_search_2");
