@@ -21,7 +21,17 @@ export function result(exampleId: string, evaluations: Evaluation[], options: { 
 /** Records a run in a runs folder through the real RunStore, as `evalwire run` would. */
 export function recordRun(
   runsDir: string,
-  options: { name: string; experiment: string; startedAt: string; evaluators: string[]; results: ExampleResult[]; planned?: number; status?: ExperimentResult["status"]; unfinished?: boolean; shard?: string },
+  options: {
+    name: string;
+    experiment: string;
+    startedAt: string;
+    evaluators: string[];
+    results: ExampleResult[];
+    planned?: number;
+    status?: ExperimentResult["status"];
+    unfinished?: boolean;
+    shard?: string;
+  },
 ): string {
   const planned = options.planned ?? options.results.length;
   const recording = new RunStore(runsDir).open({
