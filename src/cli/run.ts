@@ -3,6 +3,7 @@ import { resolveSettings } from "../config/settings.js";
 import { errorMessage } from "../engine/run-example.js";
 import { ExitCode } from "../errors.js";
 import { sameDestination } from "../report/failures-to-stderr.js";
+import { configureJudge } from "../evaluators/judge/settings.js";
 import { createReporters } from "../report/index.js";
 import { ExperimentRunner } from "../runner.js";
 import { isCI, phoenixConnection } from "./environment.js";
@@ -10,6 +11,7 @@ import type { RunFlags } from "./options.js";
 
 export async function runCommand(flags: RunFlags): Promise<number> {
   const settings = resolveSettings(flags, process.env, process.cwd());
+  configureJudge(settings.judge);
   const interrupt = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);

@@ -33,14 +33,20 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType
     const known = knownKeys(schema, at);
     return `unknown key ${keys}${known.length > 0 ? `; known keys here: ${known.join(", ")}` : ""}`;
   }
-  return `${keyName(at)}: ${issue.message} (got ${JSON.stringify(valueAt(data, at))})`;
+  // A key marked secret (say, a key pasted where its variable's name belongs) is never echoed.
+  const secret = (unwrap(schemaAt(schema, at)) as { meta?: () => { secret?: boolean } | undefined } | undefined)?.meta?.()?.secret;
+  return `${keyName(at)}: ${issue.message}${secret ? "" : ` (got ${JSON.stringify(valueAt(data, at))})`}`;
+}
+
+function schemaAt(schema: z.ZodType, path: string[]): z.ZodType | undefined {
+  let node: z.ZodType | undefined = schema;
+  for (const key of path) node = unwrap(node)?.shape?.[key];
+  return node;
 }
 
 /** The keys the schema allows at a path, for "did you mean" hints. */
 function knownKeys(schema: z.ZodType, path: string[]): string[] {
-  let node: z.ZodType | undefined = schema;
-  for (const key of path) node = unwrap(node)?.shape?.[key];
-  return Object.keys(unwrap(node)?.shape ?? {});
+  return Object.keys(unwrap(schemaAt(schema, path))?.shape ?? {});
 }
 
 /** The parts of a zod schema this walk reads: optional and default wrappers unwrap, objects have a shape. */

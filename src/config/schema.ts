@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { namePartProblem } from "./name-part.js";
-import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "./whole-number.js";
+import { isWholeNumber, maxTimeoutMs, ranges, wholeNumberRule, type WholeRange } from "./whole-number.js";
 
 const wholeNumber = (range: WholeRange) => {
   const message = `expected ${wholeNumberRule(range)}`;
@@ -85,6 +85,21 @@ export const rootConfigSchema = z.strictObject({
   thresholds: thresholds.optional(),
   baseline: baseline.optional(),
   report: z.strictObject({ reporters: z.array(z.string().min(1)).optional() }).optional(),
+  judge: z
+    .strictObject({
+      base_url: z.url("expected a URL such as https://api.openai.com/v1").optional(),
+      model: z.string().min(1).optional(),
+      api_key_env: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected the name of an environment variable, such as OPENAI_API_KEY, not the key itself")
+        .meta({ secret: true })
+        .optional(),
+      concurrency: wholeNumber(ranges.atLeastOne).optional(),
+      timeout: wholeNumber({ min: 1, max: maxTimeoutMs }).optional(),
+      retries: wholeNumber({ min: 0 }).optional(),
+      cache: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 /** An experiment folder's own evalwire.toml: keys for that experiment alone. */

@@ -5,6 +5,7 @@ import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import { mergeThresholds, parseMaxErrors, thresholdsFromFlags, thresholdsFromTable, type MaxErrors, type Thresholds } from "../judge/thresholds.js";
 import { parseReporterSpec, type ReporterSpec } from "../report/spec.js";
+import { defaultJudgeSettings, type JudgeSettings } from "../evaluators/judge/settings.js";
 import { readToml } from "./read-toml.js";
 import { rootConfigSchema, type RootConfig } from "./schema.js";
 
@@ -64,6 +65,8 @@ export interface Settings {
   shard: Shard | null;
   /** Joins the shards of one run into one Phoenix experiment: `--run-id`, else the CI's run id when sharded. */
   runId: string | null;
+  /** `[judge]`: how LLM judges reach their endpoint (the runner hands these to `configureJudge`). */
+  judge: JudgeSettings;
 }
 
 /** `--baseline` / `[baseline]` (§14): the run to compare with, and the gates applied when there is one. */
@@ -198,6 +201,17 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
         : (config.report?.reporters ?? []).map((text) => parseReporterSpec(text, `${file ? shownPath(file) : "evalwire.toml"}: [report] reporters`, base)),
     shard: flags.shard ?? null,
     runId: flags.runId ?? (flags.shard ? ciRunId(env) : null),
+    judge: resolveJudge(config.judge, cwd),
+  };
+}
+
+function resolveJudge(judge: RootConfig["judge"], cwd: string): JudgeSettings {
+  const settings = defaultJudgeSettings(cwd);
+  if (judge === undefined) return settings;
+  return {
+    ...settings,
+    ...dropUndefined({ baseUrl: judge.base_url, model: judge.model, apiKeyEnv: judge.api_key_env, concurrency: judge.concurrency, timeoutMs: judge.timeout, retries: judge.retries }),
+    cacheDir: judge.cache === false ? null : settings.cacheDir,
   };
 }
 

@@ -4,6 +4,7 @@ import type { EvaluatorArgs, Task } from "../types.js";
 import type { ExperimentFolder } from "./discover.js";
 import { loadExport } from "./load-module.js";
 import { shownPath } from "../shown-path.js";
+import { loadRubric } from "../evaluators/rubric/load-rubric.js";
 
 export interface LoadedEvaluator {
   /** The file stem: unique within a folder, so names never collide. */
@@ -35,6 +36,11 @@ export async function loadExperiment(folder: ExperimentFolder, onFile?: (file: s
       (evaluator) => void evaluators.push(evaluator),
       (error: Error) => void problems.push(error.message),
     );
+  }
+  try {
+    evaluators.push(...loadRubric(folder.dir, folder.evaluatorFiles.map(fileStem)));
+  } catch (error) {
+    problems.push((error as Error).message);
   }
   if (problems.length > 0) throw new LoadError(problems.join("; "));
   return { folder, task: task!, evaluators };

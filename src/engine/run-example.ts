@@ -1,3 +1,4 @@
+import { evaluatorsFor } from "../evaluators/rubric/example-rubric.js";
 import type { Evaluation, EvaluatorArgs, Example, ExampleResult, Task } from "../types.js";
 import { callWithTimeout } from "./call-with-timeout.js";
 import { normaliseScore } from "./normalise-score.js";
@@ -59,7 +60,7 @@ export async function runExample(code: UserCode, call: ExampleCall, enter?: (pha
   const notJson = jsonProblem(result.output);
   if (notJson) return { ...result, status: "error", output: null, error: `the task returned a value that is not JSON (${notJson})` };
 
-  const evaluations = await Promise.all(code.evaluators.map((evaluator, index) => evaluate(evaluator, index + 1, example, result.output, durationMs, call, enter)));
+  const evaluations = await Promise.all(evaluatorsFor(code.evaluators, example).map((evaluator, index) => evaluate(evaluator, index + 1, example, result.output, durationMs, call, enter)));
   if (evaluations.includes(null)) return null;
   result.evaluations = evaluations as Evaluation[];
   return result;

@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import type { Dataset } from "../datasets/dataset.js";
 import { firstLine } from "../errors.js";
 import { ExperimentJudge } from "../judge/experiment-judge.js";
+import { withExampleRubricName } from "../evaluators/rubric/example-rubric.js";
 import type { ExperimentHeader, ExperimentRecording } from "../sinks/sink.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import type { ExperimentInfo, RunListener } from "./events.js";
@@ -122,7 +123,14 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     }
   };
   result.planned = facts.planned = context.shard ? [...jobs()].length : examples.length * knobs.repetitions;
-  const info: ExperimentInfo = { experiment: plan.experiment, dataset: dataset.name, planned: result.planned, evaluators: sandbox.evaluators };
+  let evaluators: string[];
+  try {
+    evaluators = withExampleRubricName(sandbox.evaluators, examples);
+  } catch (error) {
+    facts.failure = firstLine(error);
+    return finish();
+  }
+  const info: ExperimentInfo = { experiment: plan.experiment, dataset: dataset.name, planned: result.planned, evaluators };
 
   const header: ExperimentHeader = {
     name: result.name,

@@ -13,3 +13,5 @@ export { stateVerification, type StateOptions } from "./state.js";
 export { toolCallsOf, type ToolCall } from "./tool-calls.js";
 export { toolCallCorrectness, toolsUsed, type ToolCallCorrectnessOptions, type ToolsUsedOptions } from "./tools.js";
 export { topK, type TopKOptions } from "./top-k.js";
+export { llmJudge, type LlmJudgeOptions } from "./judge/llm-judge.js";
+export { configureJudge, type JudgeSettings } from "./judge/settings.js";

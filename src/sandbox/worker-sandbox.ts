@@ -3,6 +3,7 @@ import { Worker } from "node:worker_threads";
 import type { ExperimentFolder } from "../discovery/discover.js";
 import type { Job, Sandbox, SandboxOptions } from "../engine/ports.js";
 import { LoadError } from "../errors.js";
+import { judgeHandoff, releaseJudgeSlotsOnExit } from "../evaluators/judge/settings.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult } from "../types.js";
 import { beatMs, slot, type FromWorker, type ToWorker, type WorkerJob } from "./protocol.js";
@@ -257,9 +258,11 @@ export class WorkerSandbox implements Sandbox {
 /** The worker's entry: the built file, or its TypeScript source (tests run from src/) through tsx. */
 function spawnWorker(shared: Int32Array): Worker {
   const entry = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url);
-  const workerData = { shared: shared.buffer };
-  if (entry.pathname.endsWith(".js")) return new Worker(entry, { workerData });
+  // The judges in the worker use the run's [judge] settings and share the run's judge limit.
+  const workerData = { shared: shared.buffer, judge: judgeHandoff() };
   const tsx = import.meta.resolve("tsx/esm/api");
   const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  const worker = entry.pathname.endsWith(".js") ? new Worker(entry, { workerData }) : new Worker(bootstrap, { eval: true, workerData });
+  releaseJudgeSlotsOnExit(worker);
+  return worker;
 }

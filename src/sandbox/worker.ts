@@ -4,8 +4,11 @@ import { setMaxListeners } from "node:events";
 import { parentPort, workerData } from "node:worker_threads";
 import { loadExperiment } from "../discovery/load-experiment.js";
 import { errorMessage, runExample, type UserCode } from "../engine/run-example.js";
+import { receiveJudge } from "../evaluators/judge/settings.js";
 import type { ExampleResult } from "../types.js";
 import { beatMs, slot, type FromWorker, type ToWorker, type WorkerJob } from "./protocol.js";
+
+if (workerData.judge) receiveJudge(workerData.judge);
 
 const port = parentPort!;
 const shared = new Int32Array(workerData.shared as SharedArrayBuffer);

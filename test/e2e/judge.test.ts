@@ -73,6 +73,17 @@ describe("thresholds", () => {
     expect(share.stdout).toContain("✖ doubling: errors 1 > 0\n");
   });
 
+  it("thresholds may name rubric.yaml criteria", async () => {
+    const { cwd, experiments } = project({
+      "experiments/doubling/rubric.yaml": "criteria:\n  - type: contains\n    name: has_answer\n    value: answer\n",
+      "experiments/doubling/evalwire.toml": "[thresholds]\nhas_answer = 0.5\ncorrect = 1\n",
+    });
+    const r = await evalwire(["run", "--experiments", experiments], cwd);
+    expect(r.code, describeRun(r)).not.toBe(2);
+    expect(r.stdout).toMatch(/doubling +has_answer mean +\S+ +0\.50/);
+    expect(r.stdout).toMatch(/doubling +correct mean +1 +1 +✔ pass/);
+  });
+
   it("with repetitions, pass@k and pass^k are shown and can be gates", async () => {
     const { cwd, experiments } = project({
       // Wrong on the second repetition of q1 and q2: pass@k 1, pass^k 0.5.

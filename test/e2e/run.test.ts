@@ -35,7 +35,8 @@ describe("evalwire run: the bundled example project", () => {
     expect(r.stdout.split("\n")[0]).toMatch(/local backend/);
     expect(r.stdout).toMatch(/es_search\b.*\bexact_match \d\.\d\d\b.*\btop_k \d\.\d\d\b/);
     expect(r.stdout).toMatch(/source_router\b.*\bis_in \d\.\d\d\b/);
-    expect(r.stdout).toMatch(/2 experiments passed/);
+    expect(r.stdout).toMatch(/order_agent\b.*\bsafe_tools 1\.00\b.*\brubric 1\.00\b/);
+    expect(r.stdout).toMatch(/3 experiments passed/);
 
     const jsonlRows = readFileSync(join(examples, "es_search", "dataset.jsonl"), "utf8").split("\n").filter((l) => l.trim()).length;
     const csvRows = readFileSync(join(examples, "source_router", "dataset.csv"), "utf8").split("\n").filter((l) => l.trim()).length - 1;

@@ -121,10 +121,11 @@ describe("evalwire.toml.example", () => {
     const cwd = project(readFileSync(join(root, "evalwire.toml.example"), "utf8"));
     const settings = resolveSettings({}, {}, cwd);
     const defaults = resolveSettings({}, {}, project());
-    expect({ ...settings, configFile: null, experimentsDir: "", runsDir: "", knobs: { ...settings.knobs, metadata: {} }, thresholds: { ...settings.thresholds, rootLabel: "evalwire.toml" } }).toEqual({
+    expect({ ...settings, configFile: null, experimentsDir: "", runsDir: "", knobs: { ...settings.knobs, metadata: {} }, thresholds: { ...settings.thresholds, rootLabel: "evalwire.toml" }, judge: { ...settings.judge, cacheDir: "" } }).toEqual({
       ...defaults,
       experimentsDir: "",
       runsDir: "",
+      judge: { ...defaults.judge, cacheDir: "" },
     });
     expect(settings.knobs.metadata).toEqual({ team: "search" });
   });

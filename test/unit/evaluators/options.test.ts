@@ -29,12 +29,13 @@ const factories: Record<string, (extra: Record<string, unknown>) => EvaluatorFn>
   stateVerification: (extra) => evaluators.stateVerification(extra),
   piiSafety: (extra) => evaluators.piiSafety(extra),
   refusal: (extra) => evaluators.refusal(extra),
+  llmJudge: (extra) => evaluators.llmJudge({ criterion: "x", ...extra }),
 };
 
 describe("options of every factory", () => {
   it("lists every factory the package exports", () => {
     const exported = Object.entries(evaluators)
-      .filter(([name, value]) => typeof value === "function" && !["parsePythonLiteral", "toolCallsOf"].includes(name))
+      .filter(([name, value]) => typeof value === "function" && !["parsePythonLiteral", "toolCallsOf", "configureJudge"].includes(name))
       .map(([name]) => name);
     expect(Object.keys(factories).sort()).toEqual(exported.sort());
   });
