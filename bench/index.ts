@@ -6,11 +6,14 @@
  *   npm run bench            (builds dist/ first)
  *   npx tsx bench/index.ts   (measures the dist/ already built)
  *
- * Each bench also runs alone: npx tsx bench/engine-overhead.ts, bench/concurrency.ts, bench/startup.ts.
+ * Each bench also runs alone: npx tsx bench/engine-overhead.ts, bench/concurrency.ts, bench/startup.ts,
+ * bench/first-task.ts (with --before DIR to compare an older build), bench/high-concurrency.ts.
  */
 import { cpus, loadavg } from "node:os";
 import { concurrency } from "./concurrency.js";
 import { engineOverhead } from "./engine-overhead.js";
+import { firstTask } from "./first-task.js";
+import { highConcurrency } from "./high-concurrency.js";
 import { checkBuild, hasGnuTime, log, rowsTable, type Row } from "./lib.js";
 import { startup } from "./startup.js";
 
@@ -18,6 +21,8 @@ const benches: { name: string; run: () => Promise<Row[]> }[] = [
   { name: "a engine overhead", run: () => engineOverhead() },
   { name: "b concurrency", run: () => concurrency() },
   { name: "c start-up", run: () => startup() },
+  { name: "d first call", run: () => firstTask() },
+  { name: "e high concurrency", run: () => highConcurrency() },
 ];
 
 checkBuild();
