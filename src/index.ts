@@ -24,3 +24,10 @@ export type {
   Task,
   TaskContext,
 } from "./types.js";
+export type { BaselineSettings } from "./config/settings.js";
+export type { Judgement } from "./judge/experiment-judge.js";
+export type { BaselineReport } from "./judge/baseline.js";
+export type { GateResult, GateKind, GateVerdict } from "./judge/gate.js";
+export type { EvaluatorScores } from "./judge/scorecard.js";
+export type { EvaluatorThreshold, MaxErrors, Thresholds } from "./judge/thresholds.js";
+export type { JsonReport, JsonExperiment } from "./report/json.js";

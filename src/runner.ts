@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { createBackend } from "./backends.js";
 import { namePartProblem } from "./config/name-part.js";
-import { defaults, type CsvOptions, type RunKnobs, type RunOverrides } from "./config/settings.js";
+import { defaults, type BaselineSettings, type CsvOptions, type RunKnobs, type RunOverrides } from "./config/settings.js";
 import { datasetNameOf, discoverExperiments, requireValidConfig, selectExperiments, type ExperimentFolder } from "./discovery/discover.js";
 import type { RunListener } from "./engine/events.js";
 import type { ExperimentPlan } from "./engine/ports.js";
@@ -10,7 +10,9 @@ import { runExperiments } from "./engine/run-experiments.js";
 import { formatShard, parseShard, type Shard } from "./engine/shard.js";
 import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "./config/whole-number.js";
 import { UsageError } from "./errors.js";
-import type { PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
+import type { Phoenix, PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
+import { planJudging } from "./judge/plan.js";
+import type { Thresholds } from "./judge/thresholds.js";
 import { WorkerSandbox } from "./sandbox/worker-sandbox.js";
 import type { RunResult } from "./types.js";
 
@@ -49,6 +51,14 @@ export interface ExperimentRunnerOptions {
   signal?: AbortSignal;
   /** Cache, retries, selection, resume, retry-errors (DESIGN.md section 18). */
   longRun?: LongRunOptions;
+  /** Thresholds for every experiment that has the evaluator (§13); a folder's `[thresholds]` refines them. */
+  thresholds?: Thresholds;
+  /** Where `thresholds` came from, for error messages (default "evalwire.toml"). */
+  thresholdsLabel?: string;
+  /** The CLI's flags, which win over a folder's `[thresholds]`. */
+  thresholdOverrides?: Thresholds;
+  /** Compare each experiment with an earlier run (§14): `latest`, a run name or folder, or a Phoenix experiment id. */
+  baseline?: BaselineSettings;
   /** Run only shard `index` of `count` (1-based) of every experiment's task calls; each shard records a run of its own. */
   shard?: Shard | null;
   /** Shards given one run id record into one Phoenix experiment. */
@@ -76,8 +86,10 @@ export class ExperimentRunner {
     validateOptions(options, runOptions);
     const folders = selectExperiments(discoverExperiments(options.experimentsDir), runOptions.names);
     requireValidConfig(folders);
+    const judging = planJudging(folders, { root: options.thresholds ?? { evaluators: {} }, rootLabel: options.thresholdsLabel ?? "evalwire.toml", flags: options.thresholdOverrides ?? { evaluators: {} } }, options.baseline ?? { ref: null });
     const runsDir = resolve(options.runsDir ?? defaults.runsDir);
     const backend = await createBackend({ ...options, runsDir });
+    const baseline = judging.baseline ? { ...judging.baseline, ref: judging.baseline.ref!, runsDir, phoenix: await phoenixForBaseline(options) } : null;
     const knobs: RunKnobs = {
       timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
       loadTimeoutMs: options.loadTimeoutMs ?? defaults.loadTimeoutMs,
@@ -86,7 +98,7 @@ export class ExperimentRunner {
       metadata: options.metadata ?? {},
     };
     return runExperiments({
-      plans: folders.map((folder) => folderPlan(folder, knobsFor(folder, knobs, options.overrides ?? {}))),
+      plans: folders.map((folder) => ({ ...folderPlan(folder, knobsFor(folder, knobs, options.overrides ?? {})), judging: { thresholds: judging.thresholds.get(folder.name)!, baseline } })),
       backend,
       listeners: options.listeners ?? [],
       concurrency: options.concurrency ?? defaults.concurrency,
@@ -101,6 +113,13 @@ export class ExperimentRunner {
       runId: options.runId ?? null,
     });
   }
+}
+
+/** With the Phoenix backend, a baseline that is no local run may be a Phoenix experiment id. */
+async function phoenixForBaseline(options: ExperimentRunnerOptions): Promise<Phoenix | null> {
+  if (!options.phoenixClient && !options.phoenix) return null;
+  const { phoenixBackend } = await import("./phoenix/backend.js");
+  return phoenixBackend(options.phoenixClient ? { client: options.phoenixClient } : options.phoenix!, options.retry).phoenix;
 }
 
 /** An experiment folder as the engine sees it: its dataset, its settings, and a worker for its code. */

@@ -1,3 +1,5 @@
+import type { Judgement } from "./judge/experiment-judge.js";
+
 /** A JSON object: what a dataset record's input, expected output and metadata are. */
 export type Fields = Record<string, unknown>;
 
@@ -142,6 +144,8 @@ export interface ExperimentResult {
   dryRun: boolean;
   /** Set when --resume or --retry-errors refused the run (a changed dataset or task): exit 2. */
   refused?: boolean;
+  /** How it was judged (§13, §14): gates, pass rates, the baseline comparison. Absent when it never ran. */
+  judgement?: Judgement;
 }
 
 /** What `ExperimentRunner.run()` resolves with, failed or not: a failure is data, not an exception. */

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { shownPath } from "../shown-path.js";
 import { dirname, resolve } from "node:path";
-import pc from "picocolors";
+import { pc } from "../colour.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { fileInTheWay } from "../file-in-the-way.js";
 import type { InitFlags } from "./options.js";

@@ -1,4 +1,4 @@
-import pc from "picocolors";
+import { pc } from "../colour.js";
 import { resolveSettings, type Settings } from "../config/settings.js";
 import { datasetNameOf, discoverExperiments, selectExperiments, type ExperimentFolder } from "../discovery/discover.js";
 import { knobsFor } from "../runner.js";

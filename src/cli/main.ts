@@ -1,4 +1,4 @@
-import pc from "picocolors";
+import { pc } from "../colour.js";
 import { EvalwireError, ExitCode } from "../errors.js";
 import { parseCli, type ParsedCli } from "./parse.js";
 
@@ -44,6 +44,12 @@ async function dispatch(parsed: ParsedCli): Promise<number> {
       return (await import("./cache.js")).cacheClearCommand(parsed.flags);
     case "sync":
       return (await import("./sync.js")).syncCommand(parsed.run, parsed.flags);
+    case "export":
+      return (await import("./export.js")).exportCommand(parsed.run, parsed.flags);
+    case "compare":
+      return (await import("./compare.js")).compareCommand(parsed.a, parsed.b, parsed.flags);
+    case "report":
+      return (await import("./report.js")).reportCommand(parsed.run, parsed.flags);
   }
 }
 

@@ -5,6 +5,7 @@ import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "../conf
 import type { Selection } from "../datasets/selection.js";
 import { parseShard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
+import { parseMaxErrors, parseThresholdFlag } from "../judge/thresholds.js";
 
 /** Every flag of `run`, once: its name comes from the key, so a flag cannot drift from its setting. */
 export interface RunFlags extends SettingsFlags {
@@ -63,6 +64,14 @@ function backend(value: string): "local" | "phoenix" {
   return value;
 }
 
+function nonNegative(flag: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (value.trim() === "" || !Number.isFinite(number) || number < 0) throw new UsageError(`${flag} takes a number from 0 up, such as 0.02 (got ${JSON.stringify(value)})`);
+    return number;
+  };
+}
+
 export const runOptions = {
   experiments: { flags: "--experiments <dir>", description: "folder of experiments (default: [experiments] dir, else ./experiments)" },
   name: { flags: "--name <name>", description: "run only this experiment; repeat for several", parse: repeatable },
@@ -92,7 +101,13 @@ export const runOptions = {
   retryErrors: { flags: "--retry-errors <run>", description: "a new run that carries this run's successful results and runs its errored task calls again", parse: nonEmpty("--retry-errors", "a run's name or folder") },
   retries: { flags: "--retries <n>", description: "retry a task call that failed with a transient error (429, 5xx, reset, timeout) up to n times (default [experiments] retries, else 0)", parse: wholeNumber("--retries", { min: 0 }) },
   cache: { flags: "--cache [mode]", description: "reuse task outputs: off, read, write or readwrite (alone: readwrite; default [cache] mode, else off)", parse: cacheMode },
-  quiet: { flags: "--quiet", description: "print only failures and the closing line" },
+  threshold: { flags: "--threshold <name=mean>", description: "fail an experiment whose mean score of evaluator name is below mean; repeat for several (wins over [thresholds])", parse: (value, previous) => parseThresholdFlag(value, previous as Record<string, number> | undefined) },
+  maxErrors: { flags: "--max-errors <n|p%>", description: "task and evaluator errors allowed per experiment: a count or a share of task calls (default 0)", parse: (value) => parseMaxErrors(value, "--max-errors") },
+  baseline: { flags: "--baseline [ref]", description: "compare with an earlier run: latest (default), a run name or folder, or a Phoenix experiment id" },
+  maxMeanDrop: { flags: "--max-mean-drop <x>", description: "with --baseline: fail when an evaluator's mean drops by more than x", parse: nonNegative("--max-mean-drop") },
+  maxRegressions: { flags: "--max-regressions <n>", description: "with --baseline: fail when more than n examples regressed", parse: wholeNumber("--max-regressions", { min: 0 }) },
+  reporter: { flags: "--reporter <name[=path]>", description: "also report as json=PATH, junit=PATH, markdown=PATH, html=PATH or github; repeat for several", parse: repeatable },
+  quiet: { flags: "--quiet", description: "print only failures, where results went, and the closing line" },
   verbose: { flags: "--verbose", description: "print stack traces with errors" },
 } satisfies { [K in keyof Required<RunFlags>]: OptionSpec };
 
@@ -231,3 +246,46 @@ export const cacheOptions = {
   config: { ...runOptions.config, description: "evalwire.toml to use: [cache] dir (default ./evalwire.toml if present)" },
   verbose: runOptions.verbose,
 } satisfies { [K in keyof Required<CacheFlags>]: OptionSpec };
+/** Where `export`, `compare` and `report` find runs: the runs folder of evalwire.toml, or Phoenix. */
+export interface RunSourceFlags {
+  config?: string;
+  backend?: "local" | "phoenix";
+  phoenixUrl?: string;
+  verbose?: boolean;
+}
+const runSourceOptions = {
+  config: runOptions.config,
+  backend: { ...runOptions.backend, description: "phoenix to read a Phoenix experiment id (default: phoenix when a Phoenix URL is set, else local)" },
+  phoenixUrl: runOptions.phoenixUrl,
+  verbose: runOptions.verbose,
+} satisfies { [K in keyof Required<RunSourceFlags>]: OptionSpec };
+
+function exportFormat(value: string): "csv" | "json" {
+  if (value !== "csv" && value !== "json") throw new UsageError(`--format takes csv or json (got ${JSON.stringify(value)})`);
+  return value;
+}
+
+export interface ExportFlags extends RunSourceFlags {
+  format?: "csv" | "json";
+  output?: string;
+  experiment?: string;
+}
+export const exportOptions = {
+  format: { flags: "--format <format>", description: "csv or json (default: json for a .json --output, else csv)", parse: exportFormat },
+  output: { flags: "--output <path>", description: "file to write (default: stdout)" },
+  experiment: { flags: "--experiment <id>", description: "the run, as the Python evalwire takes it (same as RUN)" },
+  ...runSourceOptions,
+} satisfies { [K in keyof Required<ExportFlags>]: OptionSpec };
+
+export type CompareFlags = RunSourceFlags;
+export const compareOptions = runSourceOptions;
+
+export interface ReportFlags extends RunSourceFlags {
+  output?: string;
+  experiment?: string;
+}
+export const reportOptions = {
+  output: { flags: "--output <path>", description: "markdown file to write (default: stdout)" },
+  experiment: exportOptions.experiment,
+  ...runSourceOptions,
+} satisfies { [K in keyof Required<ReportFlags>]: OptionSpec };

@@ -2,24 +2,30 @@ import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { version } from "../version.js";
 import {
-  cacheOptions,
-  initOptions,
-  listOptions,
-  pullOptions,
-  runOptions,
-  selectionOf,
-  syncOptions,
-  uploadOptions,
-  validateOptions,
   type CacheFlags,
+  cacheOptions,
+  type CompareFlags,
+  compareOptions,
+  type ExportFlags,
+  exportOptions,
   type InitFlags,
+  initOptions,
   type ListFlags,
+  listOptions,
   type OptionSpec,
   type PullFlags,
+  pullOptions,
+  type ReportFlags,
+  reportOptions,
   type RunFlags,
+  runOptions,
+  selectionOf,
   type SyncFlags,
+  syncOptions,
   type UploadFlags,
+  uploadOptions,
   type ValidateFlags,
+  validateOptions,
 } from "./options.js";
 
 export type ParsedCli =
@@ -31,6 +37,9 @@ export type ParsedCli =
   | { command: "pull"; name: string; flags: PullFlags }
   | { command: "sync"; run: string; flags: SyncFlags }
   | { command: "cache-clear"; flags: CacheFlags }
+  | { command: "export"; run: string | undefined; flags: ExportFlags }
+  | { command: "compare"; a: string; b: string; flags: CompareFlags }
+  | { command: "report"; run: string | undefined; flags: ReportFlags }
   /** --help or --version: text to print, nothing to run. */
   | { command: "print"; text: string };
 
@@ -83,6 +92,21 @@ export function parseCli(argv: string[]): ParsedCli {
     if (action !== "clear") throw new UsageError(`cache takes one action, clear (got ${JSON.stringify(action)})`);
     return { command: "cache-clear", flags };
   }, ["<action>", "clear"]);
+
+  const run: [string, string] = ["[run]", "a run folder, a run name in the runs folder, or (Phoenix backend) a Phoenix experiment id"];
+  command("export", "write a run's task calls as CSV or JSON: example_id, repetition, output, error, a score per evaluator", exportOptions, (flags: ExportFlags, id) => ({ command: "export", run: id, flags }), run);
+  command("report", "write a run's report as markdown: scores, errors, gates and failed examples", reportOptions, (flags: ReportFlags, id) => ({ command: "report", run: id, flags }), run);
+  const compare = program.command("compare").description("compare two runs: mean per evaluator, and the task calls that regressed or were fixed").exitOverride().allowExcessArguments(false);
+  compare.argument("<a>", "the earlier run (folder, name, or Phoenix experiment id)").argument("<b>", "the later run");
+  compare.configureOutput({ writeOut: capture, writeErr: capture });
+  for (const spec of Object.values(compareOptions) as OptionSpec[]) {
+    const option = new Option(spec.flags, spec.description);
+    if (spec.parse) option.argParser(spec.parse);
+    compare.addOption(option);
+  }
+  compare.action((a: string, b: string, flags: CompareFlags) => {
+    parsed = { command: "compare", a, b, flags };
+  });
 
   if (argv.length === 0) throw new UsageError("no command given; try: evalwire run (see evalwire --help)");
   try {

@@ -1,9 +1,10 @@
-import pc from "picocolors";
+import { pc } from "../colour.js";
 import { resolveSettings, type Settings } from "../config/settings.js";
 import type { LongRunOptions } from "../engine/long-run.js";
 import { findRunFolder, readRunFolder } from "../sinks/run-folder.js";
 import { errorMessage } from "../engine/run-example.js";
 import { ExitCode, UsageError } from "../errors.js";
+import { sameDestination } from "../report/failures-to-stderr.js";
 import { configureJudge } from "../evaluators/judge/settings.js";
 import { createReporters } from "../report/index.js";
 import { ExperimentRunner } from "../runner.js";
@@ -52,10 +53,24 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     csv: settings.csv,
     signal: interrupt.signal,
     longRun,
+    thresholds: settings.thresholds.root,
+    thresholdsLabel: settings.thresholds.rootLabel,
+    thresholdOverrides: settings.thresholds.flags,
+    baseline: settings.baseline,
     shard: settings.shard,
     runId: settings.runId,
     listeners: [
-      ...createReporters({ out, live: Boolean(out.isTTY) && !isCI(), quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose), dryRun: flags.dryRun !== undefined }),
+      ...createReporters({
+        out,
+        live: Boolean(out.isTTY) && !isCI(),
+        quiet: Boolean(flags.quiet),
+        verbose: Boolean(flags.verbose),
+        dryRun: flags.dryRun !== undefined,
+        reporters: settings.reporters,
+        env: process.env,
+        // Failed experiments get a line on stderr too, unless it is where stdout goes.
+        err: sameDestination(1, 2) ? null : process.stderr,
+      }),
       { onWarning: (message) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`) },
     ],
   });

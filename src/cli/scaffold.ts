@@ -8,6 +8,12 @@ dir = ${JSON.stringify(experimentsDir)}
 prefix = "eval"
 example_concurrency = 10
 timeout = 30000  # ms per task call
+
+# A run is judged: a gate that fails fails its experiment, and evalwire exits 1.
+[thresholds]
+max_errors = 0       # task and evaluator errors allowed: a count, or a share such as "2%"
+exact_match = 0.8    # the mean score of exact_match must be >= 0.8; raise it as your app improves
+# exact_match = { mean = 0.8, pass_rate = 0.8 }   # or several bars for one evaluator
 `,
     [`${dir}/task.ts`]: `import type { Example, TaskContext } from "evalwire";
 

@@ -1,4 +1,4 @@
-import pc from "picocolors";
+import { pc } from "../colour.js";
 import { resolveSettings } from "../config/settings.js";
 import { planUpload, readTestset } from "../datasets/testset.js";
 import { ExitCode, UsageError } from "../errors.js";

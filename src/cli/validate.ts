@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import pc from "picocolors";
+import { pc } from "../colour.js";
 import { resolveSettings, type Settings } from "../config/settings.js";
 import { readTestset, testsetFormat, type TestsetIssue } from "../datasets/testset.js";
 import { ExitCode, UsageError } from "../errors.js";

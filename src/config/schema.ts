@@ -18,6 +18,29 @@ const metadata = z.record(
   z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or boolean; metadata is flat, so a nested table or a list is not allowed" }),
 );
 
+const finite = z.number({ error: "expected a number" }).refine(Number.isFinite, "expected a finite number");
+const share = z.number({ error: "expected a share from 0 to 1" }).min(0, "expected a share from 0 to 1").max(1, "expected a share from 0 to 1");
+
+/** `[thresholds]` (DESIGN.md §13): `max_errors`, and per evaluator a mean, or a table of bars. */
+const thresholds = z
+  .object({
+    max_errors: z
+      .union([wholeNumber({ min: 0 }), z.string().regex(/^\s*\d+(\.\d+)?%\s*$/, 'expected a whole number of errors such as 3, or a share such as "2%"')], { error: 'expected a whole number of errors such as 3, or a share such as "2%"' })
+      .optional(),
+  })
+  .catchall(
+    z.union([finite, z.strictObject({ mean: finite.optional(), pass: finite.optional(), pass_rate: share.optional(), pass_at_k: share.optional(), pass_all_k: share.optional() })], {
+      error: "expected a mean score such as 0.8, or a table with mean, pass, pass_rate, pass_at_k, pass_all_k",
+    }),
+  );
+
+/** `[baseline]` (DESIGN.md §14). */
+const baseline = z.strictObject({
+  ref: z.string().min(1).optional(),
+  max_mean_drop: z.number().min(0, "expected a drop of 0 or more, such as 0.02").optional(),
+  max_regressions: wholeNumber({ min: 0 }).optional(),
+});
+
 /** Keys shared by `[experiments]` in the root file and by an experiment folder's own file. */
 const runKeys = {
   timeout: wholeNumber(ranges.timeout).optional(),
@@ -68,6 +91,9 @@ export const rootConfigSchema = z.strictObject({
       dir: z.string().min(1).optional(),
     })
     .optional(),
+  thresholds: thresholds.optional(),
+  baseline: baseline.optional(),
+  report: z.strictObject({ reporters: z.array(z.string().min(1)).optional() }).optional(),
   judge: z
     .strictObject({
       base_url: z.url("expected a URL such as https://api.openai.com/v1").optional(),
@@ -91,6 +117,7 @@ export const experimentConfigSchema = z.strictObject({
   dataset_version: z.string().min(1).optional(),
   splits: z.array(z.string().min(1)).optional(),
   ...runKeys,
+  thresholds: thresholds.optional(),
 });
 
 export type RootConfig = z.infer<typeof rootConfigSchema>;

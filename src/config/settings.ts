@@ -3,6 +3,9 @@ import { dirname, resolve } from "node:path";
 import type { CacheMode } from "../cache/task-cache.js";
 import type { Shard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
+import { shownPath } from "../shown-path.js";
+import { mergeThresholds, parseMaxErrors, thresholdsFromFlags, thresholdsFromTable, type MaxErrors, type Thresholds } from "../judge/thresholds.js";
+import { parseReporterSpec, type ReporterSpec } from "../report/spec.js";
 import { defaultJudgeSettings, type JudgeSettings } from "../evaluators/judge/settings.js";
 import { readToml } from "./read-toml.js";
 import { rootConfigSchema, type RootConfig } from "./schema.js";
@@ -57,6 +60,11 @@ export interface Settings {
   cache: CacheSettings;
   /** Tries after the first for a task call that failed with a transient error. */
   retries: number;
+  /** `[thresholds]` of the root evalwire.toml, and those given as flags (§13); folders refine the first. */
+  thresholds: { root: Thresholds; rootLabel: string; flags: Thresholds };
+  baseline: BaselineSettings;
+  /** `--reporter` when given, else `[report] reporters` (§15). */
+  reporters: ReporterSpec[];
   /** Run only this shard of every experiment's task calls (`--shard i/n`). */
   shard: Shard | null;
   /** Joins the shards of one run into one Phoenix experiment: `--run-id`, else the CI's run id when sharded. */
@@ -72,6 +80,14 @@ export interface CacheSettings {
   key: string | null;
   /** The cache folder; task outputs live in its `tasks` folder. */
   dir: string;
+}
+
+/** `--baseline` / `[baseline]` (§14): the run to compare with, and the gates applied when there is one. */
+export interface BaselineSettings {
+  /** `latest`, a run name or folder, or a Phoenix experiment id; null: no comparison. */
+  ref: string | null;
+  maxMeanDrop?: number;
+  maxRegressions?: number;
 }
 
 /** Values given on the command line; every one is optional. */
@@ -90,6 +106,13 @@ export interface SettingsFlags {
   /** `--cache` alone means readwrite. */
   cache?: CacheMode | true;
   retries?: number;
+  threshold?: Record<string, number>;
+  maxErrors?: MaxErrors;
+  /** true: bare `--baseline`, which means latest. */
+  baseline?: string | true;
+  maxMeanDrop?: number;
+  maxRegressions?: number;
+  reporter?: string[];
   traces?: boolean;
   shard?: Shard;
   runId?: string;
@@ -186,6 +209,19 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
       key: config.cache?.key ?? null,
       dir: fromFile(config.cache?.dir) ?? resolve(cwd, defaults.cacheDir),
     },
+    thresholds: {
+      root: rootThresholds(config, file),
+      rootLabel: file ? shownPath(file) : "evalwire.toml",
+      flags: thresholdsFromFlags(flags),
+    },
+    baseline: {
+      ref: flags.baseline === true ? "latest" : (flags.baseline ?? config.baseline?.ref ?? null),
+      ...dropUndefined({ maxMeanDrop: flags.maxMeanDrop ?? config.baseline?.max_mean_drop, maxRegressions: flags.maxRegressions ?? config.baseline?.max_regressions }),
+    },
+    reporters:
+      flags.reporter !== undefined
+        ? flags.reporter.map((text) => parseReporterSpec(text, "--reporter", cwd))
+        : (config.report?.reporters ?? []).map((text) => parseReporterSpec(text, `${file ? shownPath(file) : "evalwire.toml"}: [report] reporters`, base)),
     shard: flags.shard ?? null,
     runId: flags.runId ?? (flags.shard ? ciRunId(env) : null),
     judge: resolveJudge(config.judge, cwd),
@@ -200,6 +236,13 @@ function resolveJudge(judge: RootConfig["judge"], cwd: string): JudgeSettings {
     ...dropUndefined({ baseUrl: judge.base_url, model: judge.model, apiKeyEnv: judge.api_key_env, concurrency: judge.concurrency, timeoutMs: judge.timeout, retries: judge.retries }),
     cacheDir: judge.cache === false ? null : settings.cacheDir,
   };
+}
+
+function rootThresholds(config: RootConfig, file: string | null): Thresholds {
+  const table = config.thresholds;
+  const label = `${file ? shownPath(file) : "evalwire.toml"}: [thresholds] max_errors`;
+  if (table?.max_errors !== undefined) parseMaxErrors(table.max_errors, label);
+  return mergeThresholds(thresholdsFromTable(table));
 }
 
 /**

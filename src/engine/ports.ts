@@ -1,5 +1,7 @@
 import type { RunKnobs } from "../config/settings.js";
 import type { DatasetRequest, DatasetSource } from "../datasets/source.js";
+import type { BaselineOptions } from "../judge/experiment-judge.js";
+import type { Thresholds } from "../judge/thresholds.js";
 import type { Sink } from "../sinks/sink.js";
 import type { Example, ExampleResult } from "../types.js";
 
@@ -53,6 +55,8 @@ export interface ExperimentPlan {
   knobs: RunKnobs;
   /** The task file, for the content hash the task cache and --resume check (none for `evaluate`). */
   taskFile?: string;
+  /** How its results are judged (§13, §14); none: only errors fail it. */
+  judging?: { thresholds: Thresholds; baseline: BaselineOptions | null };
   /** Starts the experiment's code; rejects with a LoadError naming the file at fault. */
   openSandbox(options: SandboxOptions): Promise<Sandbox>;
 }

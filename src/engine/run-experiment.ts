@@ -1,5 +1,7 @@
+import { basename } from "node:path";
 import type { Dataset } from "../datasets/dataset.js";
 import { firstLine } from "../errors.js";
+import { ExperimentJudge } from "../judge/experiment-judge.js";
 import { withExampleRubricName } from "../evaluators/rubric/example-rubric.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "../sinks/sink.js";
 import type { Example, ExampleResult, ExperimentResult } from "../types.js";
@@ -67,6 +69,7 @@ export async function runExperiment(plan: ExperimentPlan, context: ExperimentCon
     unrecorded: { count: 0, first: "" },
     escaped: { count: 0, first: "" },
     drainProblem: null,
+    judgement: null,
   };
   const finish = (): ExperimentResult => {
     facts.interrupted = context.stop.aborted;
@@ -202,6 +205,14 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       return finish();
     }
   }
+  // Judged as results arrive; the baseline is read first (`latest` never finds this run's own folder).
+  const judge = await ExperimentJudge.start({
+    experiment: plan.experiment,
+    evaluators: info.evaluators,
+    thresholds: plan.judging?.thresholds ?? { evaluators: {} },
+    baseline: plan.judging?.baseline ?? null,
+    currentRun: result.runPath ? basename(result.runPath) : null,
+  });
   context.listener.onExperimentStart(info);
 
   const tracer = recordings.find((recording) => recording.tracer)?.tracer;
@@ -239,12 +250,15 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
         span.end(done);
       }
       tally.add(done);
+      judge.add(done);
       await record(recordings, done, facts.unrecorded);
       context.listener.onResult(info, done, job.example);
     }, () => (concurrency.limit < knobs.exampleConcurrency ? concurrency.limit : sandbox.window));
   } finally {
     Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
     Object.assign(result, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors, evaluators: tally.evaluators() });
+    // A shard is a part of the run: its gates are judged when the shards are merged, not here.
+    result.judgement = facts.judgement = judge.finish({ planned: result.planned, completed: tally.completed, dryRun: context.dryRun !== false, interrupted: context.stop.aborted, limited: context.shard !== null });
     await finishRecordings(recordings, loaded);
   }
   return finish();

@@ -1,3 +1,4 @@
+import type { Judgement } from "../judge/experiment-judge.js";
 import type { ExperimentStatus } from "../types.js";
 
 export const escapedLine = "an error escaped the task or an evaluator (not awaited, or thrown in a callback)";
@@ -18,6 +19,8 @@ export interface ExperimentFacts {
   escaped: Problem;
   /** What a sink found still unrecorded when it drained. */
   drainProblem: string | null;
+  /** Its gates and baseline (§13, §14), once its results are in. */
+  judgement?: Judgement | null;
 }
 
 export interface Problem {
@@ -41,6 +44,9 @@ export function verdict(facts: ExperimentFacts): Verdict {
     const more = facts.escaped.count > 1 ? ` (and ${facts.escaped.count - 1} more)` : "";
     return { status: "failed", failure: `${escapedLine}: ${facts.escaped.first}${more}` };
   }
-  if (facts.taskErrors + facts.evaluatorErrors > 0) return { status: "failed", failure: null };
+  // A failed gate or a baseline that cannot be read; a partial run applies no gate.
+  if (facts.judgement?.failure) return { status: "failed", failure: facts.judgement.failure };
+  // With max_errors set, its gate alone judges the errors.
+  if (facts.taskErrors + facts.evaluatorErrors > 0 && !facts.judgement?.maxErrorsSet) return { status: "failed", failure: null };
   return { status: "passed", failure: null };
 }

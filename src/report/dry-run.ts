@@ -1,4 +1,4 @@
-import pc from "picocolors";
+import { pc } from "../colour.js";
 import type { ExperimentInfo, RunListener } from "../engine/events.js";
 import type { Example, ExampleResult } from "../types.js";
 import { duration, type Output } from "./format.js";

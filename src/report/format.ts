@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from "node:util";
-import pc from "picocolors";
+import { pc } from "../colour.js";
 import { shownPath } from "../shown-path.js";
 import type { RunInfo } from "../engine/events.js";
 import { version } from "../version.js";

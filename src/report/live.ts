@@ -1,4 +1,4 @@
-import pc from "picocolors";
+import { pc } from "../colour.js";
 import type { ConcurrencyChange, ExperimentInfo, RunInfo, RunListener } from "../engine/events.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import { header, type Output } from "./format.js";

@@ -1,4 +1,4 @@
-import pc from "picocolors";
+import { pc } from "../colour.js";
 import type { ConcurrencyChange, ExperimentInfo, RunInfo, RunListener } from "../engine/events.js";
 import type { ExperimentResult } from "../types.js";
 import { duration, header, plural, type Output } from "./format.js";

@@ -1,9 +1,11 @@
-import pc from "picocolors";
-import { shownPath } from "../shown-path.js";
+import { pc } from "../colour.js";
 import type { ExperimentInfo, RunInfo, RunListener } from "../engine/events.js";
 import { firstLine } from "../errors.js";
+import { gateLabel, number } from "../judge/gate.js";
+import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
-import { duration, plural, score, table, type Output } from "./format.js";
+import { duration, type Output, plural, score, table } from "./format.js";
+import type { ReportedExperiment } from "./reported.js";
 
 const errorsShown = 3;
 
@@ -20,8 +22,7 @@ export class SummaryReporter implements RunListener {
   ) {}
 
   onResult(info: ExperimentInfo, result: ExampleResult): void {
-    const withStack = (message: string, stack: string | undefined) =>
-      this.options.verbose && stack ? `${firstLine(message)}\n${pc.dim(stack.replace(/^/gm, "        "))}` : firstLine(message);
+    const withStack = (message: string, stack: string | undefined) => (this.options.verbose && stack ? `${firstLine(message)}\n${pc.dim(stack.replace(/^/gm, "        "))}` : firstLine(message));
     const messages = [
       ...(result.error !== null ? [withStack(`task: ${result.error}`, result.stack)] : []),
       ...result.evaluations.filter((e) => e.error !== null).map((e) => withStack(`${e.name}: ${e.error}`, e.stack)),
@@ -33,9 +34,10 @@ export class SummaryReporter implements RunListener {
     this.firstErrors.set(info.experiment, list);
   }
 
-  onRunEnd(results: ExperimentResult[], run: RunInfo): void {
+  onRunEnd(results: ReportedExperiment[], run: RunInfo): void {
     const out: string[] = [];
-    if (!this.options.quiet) out.push("", this.table(results, run));
+    if (!this.options.quiet) out.push("", this.table(results, run), ...scorecard(results));
+    else out.push(...whereRecorded(results));
     for (const result of results.filter((r) => r.status === "failed")) {
       out.push("", `${pc.red("✖")} ${pc.bold(result.experiment)}: ${result.failure ?? errorCounts(result)}`);
       for (const message of this.firstErrors.get(result.experiment) ?? []) out.push(`    ${message}`);
@@ -43,16 +45,19 @@ export class SummaryReporter implements RunListener {
       if (more > 0 && result.runPath) out.push(pc.dim(`    … and ${more} more in ${shownPath(result.runPath)}/results.jsonl`));
     }
     out.push("", closingLine(results, run));
-    this.out.write(`${out.join("\n")}\n`);
+    // Quiet output has no progress lines above it to keep apart from.
+    const text = out.join("\n");
+    this.out.write(`${this.options.quiet ? text.replace(/^\n/, "") : text}\n`);
   }
 
-  private table(results: ExperimentResult[], run: RunInfo): string {
+  private table(results: ReportedExperiment[], run: RunInfo): string {
     const rows = [["experiment", "runs", "errors", "scores", "time", run.dryRun === false ? "recorded in" : ""].map((h) => pc.dim(h))];
     for (const result of results) {
       const errors = result.taskErrors + result.evaluatorErrors;
       const runs = result.completed === result.planned ? String(result.completed) : `${result.completed}/${result.planned}`;
+      const deltas = result.judgement?.baseline?.evaluators ?? {};
       const scores = Object.entries(result.evaluators)
-        .map(([name, summary]) => `${name} ${summary.errors > 0 ? pc.red(score(summary.mean)) : score(summary.mean)}`)
+        .map(([name, summary]) => `${name} ${summary.errors > 0 ? pc.red(score(summary.mean)) : score(summary.mean)}${delta(deltas[name]?.delta ?? null)}`)
         .join("  ");
       const status = result.status === "passed" ? pc.green("✔") : result.status === "interrupted" ? pc.yellow("■") : pc.red("✖");
       rows.push([
@@ -68,6 +73,48 @@ export class SummaryReporter implements RunListener {
   }
 }
 
+function delta(value: number | null): string {
+  if (value === null) return "";
+  const text = ` (${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(2)})`;
+  return value < -0.005 ? pc.red(text) : value > 0.005 ? pc.green(text) : pc.dim(text);
+}
+
+/** The gates of every experiment (gate, actual, bar, verdict), pass@k and pass^k with repetitions, and the baseline's regressions. */
+function scorecard(results: ReportedExperiment[]): string[] {
+  const lines: string[] = [];
+  const gates = results.flatMap((r) => r.judgement?.gates ?? []);
+  if (gates.length > 0) {
+    lines.push("", pc.dim("gates"));
+    const rows = [["experiment", "gate", "actual", "bar", "verdict"].map((h) => pc.dim(h))];
+    for (const gate of gates) {
+      const verdict = gate.verdict === "pass" ? pc.green("✔ pass") : gate.verdict === "fail" ? pc.red("✖ fail") : pc.dim("– not applied (partial run)");
+      rows.push([gate.experiment, gateLabel(gate), number(gate.actual), number(gate.bar), verdict]);
+    }
+    lines.push(table(rows));
+  }
+  for (const result of results) {
+    const judgement = result.judgement;
+    if (judgement?.repeated) {
+      const shares = Object.entries(judgement.scores).map(([name, s]) => `${name} pass@k ${score(s.passAtK)} pass^k ${score(s.passAllK)}`);
+      if (shares.length > 0) lines.push("", `${result.experiment} ${pc.dim("with repetitions:")} ${shares.join("  ")}`);
+    }
+    const baseline = judgement?.baseline;
+    if (baseline) {
+      const ids = baseline.regressedIds.length > 0 ? `: ${baseline.regressedIds.join(", ")}${baseline.regressed > baseline.regressedIds.length ? ", …" : ""}` : "";
+      lines.push(
+        "",
+        `${result.experiment} ${pc.dim(`vs ${baseline.name}:`)} ${baseline.regressed > 0 ? pc.red(`${baseline.regressed} regressed`) : "0 regressed"}${ids}; ${baseline.fixed} fixed, ${baseline.new} new, ${baseline.missing} missing`,
+      );
+    }
+  }
+  return lines;
+}
+
+/** With --quiet the table is gone, but where each experiment was recorded still shows. */
+function whereRecorded(results: ExperimentResult[]): string[] {
+  return results.filter((r) => r.url || r.runPath).map((r) => `${r.experiment} ${pc.dim("recorded in")} ${r.url ?? shownPath(r.runPath!)}`);
+}
+
 function closingLine(results: ExperimentResult[], run: RunInfo): string {
   const failed = results.filter((r) => r.status === "failed").length;
   const interrupted = results.filter((r) => r.status === "interrupted").length;
@@ -78,6 +125,12 @@ function closingLine(results: ExperimentResult[], run: RunInfo): string {
 }
 
 function errorCounts(result: ExperimentResult): string {
-  const parts = [[result.taskErrors, "task error"], [result.evaluatorErrors, "evaluator error"]] as const;
-  return parts.filter(([count]) => count > 0).map(([count, word]) => plural(count, word)).join(", ");
+  const parts = [
+    [result.taskErrors, "task error"],
+    [result.evaluatorErrors, "evaluator error"],
+  ] as const;
+  return parts
+    .filter(([count]) => count > 0)
+    .map(([count, word]) => plural(count, word))
+    .join(", ");
 }

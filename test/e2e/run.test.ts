@@ -244,25 +244,25 @@ describe("evalwire run: dry run", () => {
 });
 
 describe("evalwire run: output flags", () => {
-  it("--quiet prints failures and the closing line only", async () => {
+  it("--quiet prints failures, where results went, and the closing line only", async () => {
     const cwd = temp();
     const r = await evalwire(["run", "--experiments", fixture("mixed"), "--quiet"], cwd);
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stdout).not.toMatch(/local backend/);
     expect(r.stdout).not.toMatch(/started/);
-    expect(r.stdout).not.toMatch(/passing/);
+    expect(r.stdout).not.toMatch(/✔ passing/);
     expect(r.stdout).toMatch(/cannot handle xyz/);
     expect(r.stdout).toMatch(/1 of 2 experiments failed/);
+    for (const folder of runFolders(cwd)) expect(r.stdout).toContain(`recorded in .evalwire/runs/${folder}\n`);
     // quiet changes what is printed, not what is recorded
     expect(runFolders(cwd)).toHaveLength(2);
   });
 
-  it("--quiet on a passing run prints one line", async () => {
+  it("--quiet on a passing run prints where results went and the closing line", async () => {
     const cwd = temp();
     const r = await evalwire(["run", "--experiments", fixture("basic"), "--quiet"], cwd);
     expect(r.code, describeRun(r)).toBe(0);
-    expect(r.stdout.trim().split("\n")).toHaveLength(1);
-    expect(r.stdout).toMatch(/1 experiment passed/);
+    expect(r.stdout.trim().split("\n")).toEqual([`greet recorded in .evalwire/runs/${runFolders(cwd)[0]}`, "", "1 experiment passed."]);
   });
 
   it("--verbose adds a stack trace to an error that is otherwise one line", async () => {

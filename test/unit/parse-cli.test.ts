@@ -102,3 +102,25 @@ describe("parseCli", () => {
     expect(parseCli(["init", "--experiments", "evals"])).toEqual({ command: "init", flags: { experiments: "evals" } });
   });
 });
+
+describe("parseCli: judging, reports, export, compare, report", () => {
+  it("parses the run's judging and reporter flags", () => {
+    expect(
+      parseCli(["run", "--threshold", "top_k=0.8", "--threshold", "exact=1", "--max-errors", "2%", "--baseline", "--max-mean-drop", "0.02", "--max-regressions", "0", "--reporter", "junit=j.xml", "--reporter", "github"]),
+    ).toEqual({
+      command: "run",
+      flags: { threshold: { top_k: 0.8, exact: 1 }, maxErrors: { percent: 2 }, baseline: true, maxMeanDrop: 0.02, maxRegressions: 0, reporter: ["junit=j.xml", "github"] },
+    });
+    expect(parseCli(["run", "--baseline", "eval_search_1"])).toEqual({ command: "run", flags: { baseline: "eval_search_1" } });
+    expect(usageError(["run", "--max-mean-drop", "-1"])).toMatch(/--max-mean-drop takes a number from 0 up/);
+    expect(usageError(["run", "--max-regressions", "x"])).toMatch(/--max-regressions takes a whole number from 0 up/);
+  });
+
+  it("parses export, compare and report", () => {
+    expect(parseCli(["export", "eval_a", "--format", "json", "--output", "a.json"])).toEqual({ command: "export", run: "eval_a", flags: { format: "json", output: "a.json" } });
+    expect(parseCli(["export", "--experiment", "RXhw"])).toEqual({ command: "export", run: undefined, flags: { experiment: "RXhw" } });
+    expect(parseCli(["compare", "a", "b", "--backend", "phoenix"])).toEqual({ command: "compare", a: "a", b: "b", flags: { backend: "phoenix" } });
+    expect(parseCli(["report", "eval_a", "--output", "r.md"])).toEqual({ command: "report", run: "eval_a", flags: { output: "r.md" } });
+    expect(usageError(["compare", "a"])).toMatch(/missing required argument 'b'/);
+  });
+});

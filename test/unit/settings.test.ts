@@ -121,7 +121,7 @@ describe("evalwire.toml.example", () => {
     const cwd = project(readFileSync(join(root, "evalwire.toml.example"), "utf8"));
     const settings = resolveSettings({}, {}, cwd);
     const defaults = resolveSettings({}, {}, project());
-    expect({ ...settings, configFile: null, experimentsDir: "", runsDir: "", cache: { ...settings.cache, dir: "" }, knobs: { ...settings.knobs, metadata: {} }, judge: { ...settings.judge, cacheDir: "" } }).toEqual({
+    expect({ ...settings, configFile: null, experimentsDir: "", runsDir: "", cache: { ...settings.cache, dir: "" }, knobs: { ...settings.knobs, metadata: {} }, thresholds: { ...settings.thresholds, rootLabel: "evalwire.toml" }, judge: { ...settings.judge, cacheDir: "" } }).toEqual({
       ...defaults,
       experimentsDir: "",
       runsDir: "",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { verdict, type ExperimentFacts } from "../../src/engine/verdict.js";
+import type { Judgement } from "../../src/judge/experiment-judge.js";
 
 const ok: ExperimentFacts = {
   planned: 10,
@@ -29,6 +30,31 @@ describe("verdict", () => {
       { status: "failed", failure: "an error escaped the task or an evaluator (not awaited, or thrown in a callback): boom (and 1 more)" },
     ],
     ["a load error wins over an interrupt", { failure: "bad", interrupted: true, completed: 0 }, { status: "failed", failure: "bad" }],
+  ])("%s", (_name, facts, expected) => {
+    expect(verdict({ ...ok, ...facts })).toEqual(expected);
+  });
+});
+
+describe("verdict with a judgement (thresholds and baseline gates)", () => {
+  const judged = (overrides: Partial<Judgement>): Judgement => ({
+    gates: [],
+    scores: {},
+    passBars: {},
+    baseline: null,
+    baselineError: null,
+    repeated: false,
+    partial: false,
+    maxErrorsSet: false,
+    failure: null,
+    ...overrides,
+  });
+  it.each<[string, Partial<ExperimentFacts>, ReturnType<typeof verdict>]>([
+    ["a failed gate", { judgement: judged({ failure: "top_k mean 0.72 < 0.80" }) }, { status: "failed", failure: "top_k mean 0.72 < 0.80" }],
+    ["gates that passed", { judgement: judged({}) }, { status: "passed", failure: null }],
+    ["errors within max_errors", { taskErrors: 2, judgement: judged({ maxErrorsSet: true }) }, { status: "passed", failure: null }],
+    ["errors with no max_errors set", { taskErrors: 2, judgement: judged({}) }, { status: "failed", failure: null }],
+    ["a load error wins over a gate", { failure: "bad", judgement: judged({ failure: "top_k mean 0 < 0.80" }) }, { status: "failed", failure: "bad" }],
+    ["an interrupt before the end wins over a gate", { interrupted: true, completed: 3, judgement: judged({ failure: "x" }) }, { status: "interrupted", failure: null }],
   ])("%s", (_name, facts, expected) => {
     expect(verdict({ ...ok, ...facts })).toEqual(expected);
   });

@@ -1,0 +1,70 @@
+import { resolve } from "node:path";
+import { ExitCode } from "../errors.js";
+import { callPasses } from "../judge/baseline.js";
+import { gateLabel, number } from "../judge/gate.js";
+import { writeReportFile } from "../report/write-file.js";
+import { openRun } from "../runs/open-run.js";
+import { shownPath } from "../shown-path.js";
+import { requireRun } from "./export.js";
+import type { ReportFlags } from "./options.js";
+
+const listed = 50;
+
+/**
+ * `evalwire report RUN`: markdown that begins with the Python evalwire's lines (title, total runs,
+ * mean per evaluator), then errors, the gates the run recorded, and the task calls that failed.
+ */
+export async function reportCommand(ref: string | undefined, flags: ReportFlags): Promise<number> {
+  const id = requireRun(ref, flags.experiment, "report");
+  const run = await openRun(id, flags);
+  const bar = (name: string) => run.passBars[name] ?? 1;
+  const sums = new Map<string, { sum: number; scored: number }>(run.evaluators.map((name) => [name, { sum: 0, scored: 0 }]));
+  const errors: string[] = [];
+  const failed: string[] = [];
+  let total = 0;
+  let errorCount = 0;
+  let failedCount = 0;
+  for await (const result of run.results()) {
+    total++;
+    const at = result.repetition > 1 ? `${result.exampleId} (repetition ${result.repetition})` : result.exampleId;
+    const problems = [...(result.error !== null ? [`task: ${result.error}`] : []), ...result.evaluations.filter((e) => e.error !== null).map((e) => `${e.name}: ${e.error}`)];
+    errorCount += problems.length;
+    for (const problem of problems) if (errors.length < listed) errors.push(`- \`${at}\`: ${oneLine(problem)}`);
+    for (const evaluation of result.evaluations) {
+      const entry = sums.get(evaluation.name) ?? { sum: 0, scored: 0 };
+      if (evaluation.error === null && evaluation.score !== null) {
+        entry.sum += evaluation.score;
+        entry.scored++;
+      }
+      sums.set(evaluation.name, entry);
+    }
+    if (problems.length === 0 && !callPasses(result, bar)) {
+      failedCount++;
+      const scores = result.evaluations.map((e) => `${e.name} ${e.score !== null ? number(e.score) : (e.label ?? "–")}`).join(", ");
+      if (failed.length < listed) failed.push(`- \`${at}\`: ${scores}`);
+    }
+  }
+
+  const lines = [`# Experiment Report: ${id}`, "", `**Total runs:** ${total}`, "", "## Evaluator Scores", ""];
+  for (const [name, { sum, scored }] of [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push(`- **${name}**: ${scored > 0 ? (sum / scored).toFixed(4) : "n/a"}`);
+  lines.push("", `## Errors`, "", errorCount === 0 ? "None." : `${errorCount} error${errorCount === 1 ? "" : "s"}:`);
+  if (errorCount > 0) lines.push("", ...errors, ...(errorCount > errors.length ? [`- … and ${errorCount - errors.length} more`] : []));
+  lines.push("", "## Gates", "");
+  if (run.gates.length === 0) lines.push("None recorded.");
+  else lines.push("| gate | actual | bar | verdict |", "|---|---:|---:|---|", ...run.gates.map((g) => `| ${gateLabel(g)} | ${number(g.actual)} | ${number(g.bar)} | ${g.verdict} |`));
+  lines.push("", "## Failed Examples", "", failedCount === 0 ? "None." : `${failedCount} task call${failedCount === 1 ? "" : "s"} below the pass bar:`);
+  if (failedCount > 0) lines.push("", ...failed, ...(failedCount > failed.length ? [`- … and ${failedCount - failed.length} more`] : []));
+  const text = `${lines.join("\n")}\n`;
+
+  if (flags.output === undefined) process.stdout.write(text);
+  else {
+    const output = resolve(flags.output);
+    writeReportFile(output, text);
+    process.stdout.write(`Wrote the report of ${run.name} to ${shownPath(output)}\n`);
+  }
+  return ExitCode.ok;
+}
+
+function oneLine(text: string): string {
+  return text.split("\n")[0]!.trim();
+}

@@ -1,0 +1,85 @@
+import { createReadStream, existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { GateResult } from "../judge/gate.js";
+import { shownPath } from "../shown-path.js";
+import type { RecordedResult, RecordedRun } from "./recorded-run.js";
+
+/** What run.json holds (see RunStore): the header, then status and summary once finished. */
+export interface RunFile {
+  name: string;
+  experiment: string;
+  status: string;
+  startedAt: string;
+  endedAt?: string;
+  evaluators: string[];
+  planned: number;
+  /** Set on a shard's run (`--shard i/n`): a part of a run, never a baseline by itself. */
+  shard?: string;
+  dataset?: { name?: string };
+  links?: { phoenix?: { experimentId?: string; url?: string } };
+  summary?: { planned: number; completed: number; dryRun?: boolean; status: string; judgement?: { gates?: GateResult[]; passBars?: Record<string, number> } };
+}
+
+/** A run folder's run.json, or a message saying why it cannot be read. */
+export function readRunFile(dir: string): RunFile | string {
+  const file = join(dir, "run.json");
+  if (!existsSync(file)) return `${shownPath(dir)} is not an evalwire run folder (no run.json)`;
+  try {
+    const run = JSON.parse(readFileSync(file, "utf8")) as RunFile;
+    if (typeof run.name !== "string" || !Array.isArray(run.evaluators)) return `${shownPath(file)}: not an evalwire run.json`;
+    return run;
+  } catch (error) {
+    return `${shownPath(file)}: cannot read it (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
+/** A local run folder as a RecordedRun; its results stream from results.jsonl. */
+export function localRun(dir: string, ref: string, run: RunFile): RecordedRun {
+  return {
+    ref,
+    name: run.name,
+    experiment: run.experiment ?? null,
+    location: dir,
+    evaluators: run.evaluators,
+    gates: run.summary?.judgement?.gates ?? [],
+    passBars: run.summary?.judgement?.passBars ?? {},
+    results: () => readResults(join(dir, "results.jsonl")),
+  };
+}
+
+async function* readResults(file: string): AsyncIterable<RecordedResult> {
+  if (!existsSync(file)) return;
+  const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
+  let number = 0;
+  for await (const line of lines) {
+    number++;
+    if (line.trim() === "") continue;
+    try {
+      yield JSON.parse(line) as RecordedResult;
+    } catch {
+      // A crash can cut the last line short; every whole line before it still counts.
+      throw new Error(`${shownPath(file)}:${number}: not a JSON line`);
+    }
+  }
+}
+
+/** Finished: a summary was written. Complete: every planned task call finished, it was not interrupted, and it is no shard. */
+export function isFinishedAndComplete(run: RunFile): boolean {
+  const summary = run.summary;
+  return summary !== undefined && run.shard === undefined && run.status !== "running" && run.status !== "interrupted" && summary.completed === summary.planned && summary.dryRun !== true;
+}
+
+/** The newest finished, complete run of an experiment in the runs folder, other than `exclude`. */
+export function latestRun(runsDir: string, experiment: string, exclude: string | null): { dir: string; run: RunFile } | null {
+  if (!existsSync(runsDir)) return null;
+  let best: { dir: string; run: RunFile } | null = null;
+  for (const entry of readdirSync(runsDir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === exclude) continue;
+    const dir = join(runsDir, entry.name);
+    const run = readRunFile(dir);
+    if (typeof run === "string" || run.experiment !== experiment || !isFinishedAndComplete(run)) continue;
+    if (!best || run.startedAt > best.run.startedAt || (run.startedAt === best.run.startedAt && entry.name > best.run.name)) best = { dir, run };
+  }
+  return best;
+}
