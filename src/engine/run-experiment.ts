@@ -258,7 +258,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
     Object.assign(result, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors, evaluators: tally.evaluators() });
     // A shard is a part of the run: its gates are judged when the shards are merged, not here.
-    result.judgement = facts.judgement = judge.finish({ planned: result.planned, completed: tally.completed, dryRun: context.dryRun !== false, interrupted: context.stop.aborted, limited: context.shard !== null });
+    result.judgement = facts.judgement = judge.finish({ planned: result.planned, completed: tally.completed, dryRun: context.dryRun !== false, interrupted: context.stop.aborted, limited: context.shard !== null || chosen.selection?.partial === true });
     await finishRecordings(recordings, loaded);
   }
   return finish();
