@@ -10,7 +10,7 @@
  */
 import { join } from "node:path";
 import { oneEvaluator, sleepTask, writeExperiment } from "./fixtures.js";
-import { checkBuild, childrenDir, fmt, isMain, log, makeTempDir, median, ms, removeTempDir, rowsTable, runChild, type Row } from "./lib.js";
+import { checkBuild, childrenDir, fmt, isMain, log, makeTempDir, median, ms, type Row, removeTempDir, rowsTable, runChild } from "./lib.js";
 
 const bench = "b concurrency";
 const examples = 1000;
@@ -77,8 +77,7 @@ export async function concurrency(options: { runs?: number } = {}): Promise<Row[
     // Where the set-up goes, timed apart from the runs.
     const phases = await runChild<SetupReport>(join(childrenDir, "setup-phases.mjs"), [JSON.stringify({ experimentsDir })], { measureRss: false });
     log(
-      `   set-up alone (separate process): discover ${ms(phases.report.discoverMs)}, load task + evaluator ${ms(phases.report.loadCodeMs)}, ` +
-        `load dataset ${ms(phases.report.loadDatasetMs)}`,
+      `   set-up alone (separate process): discover ${ms(phases.report.discoverMs)}, load task + evaluator ${ms(phases.report.loadCodeMs)}, ` + `load dataset ${ms(phases.report.loadDatasetMs)}`,
     );
 
     const duration = median(durations);

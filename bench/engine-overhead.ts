@@ -15,24 +15,7 @@
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { noopTask, oneEvaluator, writeExperiment } from "./fixtures.js";
-import {
-  checkBuild,
-  childrenDir,
-  cliBin,
-  countLines,
-  fmt,
-  hotFunctions,
-  isMain,
-  log,
-  makeTempDir,
-  median,
-  ms,
-  removeTempDir,
-  rowsTable,
-  runChild,
-  runNode,
-  type Row,
-} from "./lib.js";
+import { checkBuild, childrenDir, cliBin, countLines, fmt, hotFunctions, isMain, log, makeTempDir, median, ms, type Row, removeTempDir, rowsTable, runChild, runNode } from "./lib.js";
 
 const bench = "a engine overhead";
 const targetPerSecond = 20_000;

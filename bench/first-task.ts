@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { checkBuild, childrenDir, fmt, isMain, log, median, ms, removeTempDir, repoDir, rowsTable, type Row } from "./lib.js";
+import { checkBuild, childrenDir, fmt, isMain, log, median, ms, type Row, removeTempDir, repoDir, rowsTable } from "./lib.js";
 
 const bench = "d first call";
 const targetFirstCallMs = 150;
@@ -93,8 +93,18 @@ export async function firstTask(options: { runs?: number; before?: string } = {}
         log(`   ${node.label}, ${build.label}: first call ${ms(firstMs)} (min ${ms(Math.min(...first))}); list ${ms(median(list))} = node + ${ms(overNode)}`);
         const now = build.label === "now";
         rows.push(
-          { bench, figure: `${node.label}, ${build.label}: run() to first task call ${ms(firstMs)}`, target: now ? `< ${targetFirstCallMs} ms on node 24` : "-", met: now && node.label === "node 24" ? firstMs < targetFirstCallMs : null },
-          { bench, figure: `${node.label}, ${build.label}: evalwire list ${ms(median(list))} = node -e "" (${ms(nodeMs)}) + ${ms(overNode)}`, target: now ? `< node + ${targetListOverNodeMs} ms` : "-", met: now ? overNode < targetListOverNodeMs : null },
+          {
+            bench,
+            figure: `${node.label}, ${build.label}: run() to first task call ${ms(firstMs)}`,
+            target: now ? `< ${targetFirstCallMs} ms on node 24` : "-",
+            met: now && node.label === "node 24" ? firstMs < targetFirstCallMs : null,
+          },
+          {
+            bench,
+            figure: `${node.label}, ${build.label}: evalwire list ${ms(median(list))} = node -e "" (${ms(nodeMs)}) + ${ms(overNode)}`,
+            target: now ? `< node + ${targetListOverNodeMs} ms` : "-",
+            met: now ? overNode < targetListOverNodeMs : null,
+          },
         );
       }
     }

@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { noopTask, oneEvaluator, writeExperiment } from "./fixtures.js";
-import { checkBuild, childrenDir, fmt, isMain, log, makeTempDir, ms, removeTempDir, rowsTable, runChild, type Row } from "./lib.js";
+import { checkBuild, childrenDir, fmt, isMain, log, makeTempDir, ms, type Row, removeTempDir, rowsTable, runChild } from "./lib.js";
 
 const bench = "e high concurrency";
 const targetRatio = 1.2;
@@ -34,7 +34,9 @@ export async function highConcurrency(options: { examples?: number } = {}): Prom
       const child = await runChild<EngineReport>(join(childrenDir, "engine-run.mjs"), [JSON.stringify({ experimentsDir, runsDir, exampleConcurrency })]);
       timings[exampleConcurrency] = { ...child.report, peakRssMb: child.peakRssMb };
       const result = child.report.experiments[0];
-      log(`   concurrency ${fmt(exampleConcurrency)}: run() ${ms(child.report.runWallMs)} (CPU ${ms(child.report.runCpuMs)}), peak RSS ${fmt(child.peakRssMb, 1)} MB, ${result?.status} ${fmt(result?.completed ?? 0)}`);
+      log(
+        `   concurrency ${fmt(exampleConcurrency)}: run() ${ms(child.report.runWallMs)} (CPU ${ms(child.report.runCpuMs)}), peak RSS ${fmt(child.peakRssMb, 1)} MB, ${result?.status} ${fmt(result?.completed ?? 0)}`,
+      );
       removeTempDir(runsDir);
     }
     const low = timings[10]!;

@@ -14,7 +14,7 @@ import { concurrency } from "./concurrency.js";
 import { engineOverhead } from "./engine-overhead.js";
 import { firstTask } from "./first-task.js";
 import { highConcurrency } from "./high-concurrency.js";
-import { checkBuild, hasGnuTime, log, rowsTable, type Row } from "./lib.js";
+import { checkBuild, hasGnuTime, log, type Row, rowsTable } from "./lib.js";
 import { startup } from "./startup.js";
 
 const benches: { name: string; run: () => Promise<Row[]> }[] = [
@@ -29,7 +29,9 @@ checkBuild();
 const started = performance.now();
 log(
   `evalwire benchmarks · node ${process.version} · ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? "?"}) · ` +
-    `load average ${loadavg().map((load) => load.toFixed(2)).join(" ")} · peak RSS from ${hasGnuTime() ? "/usr/bin/time -v" : "process.resourceUsage()"}`,
+    `load average ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(" ")} · peak RSS from ${hasGnuTime() ? "/usr/bin/time -v" : "process.resourceUsage()"}`,
 );
 
 const rows: Row[] = [];

@@ -36,14 +36,14 @@
  * all, plus ~90 s to install Phoenix the first time): not part of `npm run bench`.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type ClientRequest } from "node:http";
+import { type ClientRequest, createServer } from "node:http";
 import { createRequire, syncBuiltinESMExports } from "node:module";
 import type { AddressInfo } from "node:net";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { installedPhoenixVersion, installPhoenix, startPhoenix, type PhoenixServer } from "../test/phoenix/server.js";
-import { checkBuild, fmt, hotFunctions, isMain, log, makeTempDir, median, ms, removeTempDir, repoDir, rowsTable, runChild, type Row } from "./lib.js";
+import { installedPhoenixVersion, installPhoenix, type PhoenixServer, startPhoenix } from "../test/phoenix/server.js";
+import { checkBuild, fmt, hotFunctions, isMain, log, makeTempDir, median, ms, type Row, removeTempDir, repoDir, rowsTable, runChild } from "./lib.js";
 
 const bench = "d phoenix";
 const datasetName = "phoenix_bench";
@@ -312,7 +312,10 @@ async function childPostLoop(args: ChildArgs): Promise<Omit<ChildReport, "maxRss
   // The dataset's examples, fetched as the others fetch them, then the experiment.
   const dataset = await json("fetching the dataset", await fetch(`${args.baseUrl}/v1/datasets/${encodeURIComponent(args.datasetId)}/examples`));
   const examples = dataset.data.examples as { id: string; input: Record<string, unknown>; output: Record<string, unknown>; metadata: Record<string, unknown> }[];
-  const created = await json("creating the experiment", await post(`/v1/datasets/${encodeURIComponent(args.datasetId)}/experiments`, { name: args.experimentName, version_id: dataset.data.version_id }));
+  const created = await json(
+    "creating the experiment",
+    await post(`/v1/datasets/${encodeURIComponent(args.datasetId)}/experiments`, { name: args.experimentName, version_id: dataset.data.version_id }),
+  );
   const experimentId = created.data.id as string;
 
   let next = 0;
@@ -498,7 +501,9 @@ export async function phoenixBench(options: PhoenixBenchOptions = {}): Promise<R
     log(
       `\n== ${bench}: Phoenix ${await installedPhoenixVersion()} (started in ${ms(performance.now() - startAt)}), phoenix-client ${clientVersion()}; ` +
         `${fmt(examples)} examples × ${evaluatorNames.length} evaluators, no-op task, concurrency ${concurrency}; ${rounds} rounds in rotating order, ` +
-        `each run a fresh node process and a new experiment, the server idle before each; ${cpus().length} CPUs, load average ${loadavg().map((load) => load.toFixed(2)).join(" ")}`,
+        `each run a fresh node process and a new experiment, the server idle before each; ${cpus().length} CPUs, load average ${loadavg()
+          .map((load) => load.toFixed(2))
+          .join(" ")}`,
     );
 
     const upload = await fetch(`${baseUrl}/v1/datasets/upload?sync=true`, {
@@ -586,7 +591,12 @@ export async function phoenixBench(options: PhoenixBenchOptions = {}): Promise<R
     const serverCpu = (contender: Contender) => med(contender, (each) => (each.serverCpu ? each.serverCpu.during + each.serverCpu.after : Number.NaN));
 
     const rows: Row[] = [
-      { bench, figure: `evalwire ${ms(evalwire)} / POST loop ${ms(loop)} = ${fmt(evalwire / loop, 2)} (medians of ${of("evalwire").length} and ${of("postLoop").length})${note}`, target: `≤ ${targetVsLoop}`, met: allOk && evalwire / loop <= targetVsLoop },
+      {
+        bench,
+        figure: `evalwire ${ms(evalwire)} / POST loop ${ms(loop)} = ${fmt(evalwire / loop, 2)} (medians of ${of("evalwire").length} and ${of("postLoop").length})${note}`,
+        target: `≤ ${targetVsLoop}`,
+        met: allOk && evalwire / loop <= targetVsLoop,
+      },
       {
         bench,
         figure: `evalwire ${ms(evalwire)} / runExperiment ${ms(phoenixResolve)} (to resolve, median of ${of("runExperiment").length}) = ${fmt(evalwire / phoenixResolve, 2)}${note}`,
@@ -600,7 +610,9 @@ export async function phoenixBench(options: PhoenixBenchOptions = {}): Promise<R
         target: "-",
         met: null,
       },
-      ...(of("runExperiment").length < rounds ? [{ bench, figure: `runExperiment rejected or was incomplete in ${rounds - of("runExperiment").length} of ${rounds} runs${failures("runExperiment")}`, target: "-", met: null }] : []),
+      ...(of("runExperiment").length < rounds
+        ? [{ bench, figure: `runExperiment rejected or was incomplete in ${rounds - of("runExperiment").length} of ${rounds} runs${failures("runExperiment")}`, target: "-", met: null }]
+        : []),
       {
         bench,
         figure: `runExperiment at resolve: ${fmt(median(late.map((each) => each.acknowledgedAtResolve)))} of ${fmt(planned.evaluations)} evaluation posts answered, ${fmt(median(late.map((each) => each.inFlightAtResolve)))} requests in flight (medians)`,
@@ -626,7 +638,10 @@ export async function phoenixBench(options: PhoenixBenchOptions = {}): Promise<R
         },
         {
           bench,
-          figure: `diagnostic: POST loop with 20 workers ${ms(wider.report.wallMs)} (${fmt(wider.report.wallMs / loop, 2)}x the 10-worker median), ${fmt(wider.parts.postsPerSecond, 0)} vs ${fmt(med("postLoop", (each) => each.parts.postsPerSecond), 0)} POSTs/s`,
+          figure: `diagnostic: POST loop with 20 workers ${ms(wider.report.wallMs)} (${fmt(wider.report.wallMs / loop, 2)}x the 10-worker median), ${fmt(wider.parts.postsPerSecond, 0)} vs ${fmt(
+            med("postLoop", (each) => each.parts.postsPerSecond),
+            0,
+          )} POSTs/s`,
           target: "-",
           met: null,
         },
@@ -693,8 +708,14 @@ function describeMedians(contender: Contender, runs: Measured[]): string {
   return (
     `${label[contender].padEnd(13)} ${ms(mid((each) => each.report.wallMs)).padStart(9)}: first request at ${ms(mid((each) => each.parts.firstCall))}, ` +
     `first run POST at ${ms(mid((each) => each.parts.firstRunPost))}, last POST done at ${ms(mid((each) => each.parts.lastPostEnd))}, then ${ms(mid((each) => each.parts.tail))} to resolve; ` +
-    `run POST ${ms(mid((each) => each.parts.runPost.mean))}, evaluation POST ${ms(mid((each) => each.parts.evaluationPost.mean))} mean, ${fmt(mid((each) => each.parts.postsPerSecond), 0)} POSTs/s, ` +
-    `${fmt(mid((each) => each.parts.meanInFlight), 1)} in flight; client CPU ${ms(mid((each) => each.report.cpuMs))}${serverCpu}`
+    `run POST ${ms(mid((each) => each.parts.runPost.mean))}, evaluation POST ${ms(mid((each) => each.parts.evaluationPost.mean))} mean, ${fmt(
+      mid((each) => each.parts.postsPerSecond),
+      0,
+    )} POSTs/s, ` +
+    `${fmt(
+      mid((each) => each.parts.meanInFlight),
+      1,
+    )} in flight; client CPU ${ms(mid((each) => each.report.cpuMs))}${serverCpu}`
   );
 }
 

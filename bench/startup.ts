@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { relative } from "node:path";
-import { checkBuild, cliBin, isMain, log, median, ms, repoDir, rowsTable, type Row } from "./lib.js";
+import { checkBuild, cliBin, isMain, log, median, ms, type Row, repoDir, rowsTable } from "./lib.js";
 
 const bench = "c start-up";
 const targetHelpMs = 200;

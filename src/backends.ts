@@ -1,7 +1,7 @@
 // The one place where the engine's ports meet the concrete parts: datasets and sinks for the local
 // backend or for Phoenix. Phoenix is loaded on demand, so a local run never pays for it.
 import { resolve } from "node:path";
-import { defaultCsvOptions, type CsvOptions } from "./config/settings.js";
+import { type CsvOptions, defaultCsvOptions } from "./config/settings.js";
 import { LocalDatasets } from "./datasets/source.js";
 import type { Backend } from "./engine/ports.js";
 import type { PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";

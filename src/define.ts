@@ -1,9 +1,7 @@
 import type { Evaluator, EvaluatorObject, Fields, Task } from "./types.js";
 
 /** Types a task for autocompletion; returns it unchanged. */
-export function defineTask<Input = Fields, Output = unknown, Expected = Fields, Metadata = Fields>(
-  task: Task<Input, Output, Expected, Metadata>,
-): Task<Input, Output, Expected, Metadata> {
+export function defineTask<Input = Fields, Output = unknown, Expected = Fields, Metadata = Fields>(task: Task<Input, Output, Expected, Metadata>): Task<Input, Output, Expected, Metadata> {
   return task;
 }
 

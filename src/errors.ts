@@ -33,5 +33,10 @@ export class DatasetError extends EvalwireError {}
 /** The first line of an error's message, for one-line reports. */
 export function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n").find((line) => line.trim() !== "")?.trim() ?? (error instanceof Error ? error.name : "unknown error");
+  return (
+    message
+      .split("\n")
+      .find((line) => line.trim() !== "")
+      ?.trim() ?? (error instanceof Error ? error.name : "unknown error")
+  );
 }

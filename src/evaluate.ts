@@ -1,14 +1,14 @@
 import { resolve } from "node:path";
-import { RunStore } from "./sinks/run-store.js";
 import { namePartProblem } from "./config/name-part.js";
 import { defaults } from "./config/settings.js";
-import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "./config/whole-number.js";
+import { isWholeNumber, ranges, type WholeRange, wholeNumberRule } from "./config/whole-number.js";
 import { contentHash, toExamples } from "./datasets/dataset.js";
 import type { ExperimentDefinition } from "./define.js";
 import type { RunListener } from "./engine/events.js";
 import { runExperiments } from "./engine/run-experiments.js";
 import { UsageError } from "./errors.js";
 import { InThreadSandbox } from "./sandbox/in-thread-sandbox.js";
+import { RunStore } from "./sinks/run-store.js";
 import type { ExperimentResult, Fields } from "./types.js";
 
 /** One example given in memory, as a dataset record: `{ id?, input, output?, metadata? }`. */
@@ -45,14 +45,15 @@ export interface EvaluateOptions<Input = Fields, Output = unknown, Expected = Fi
  * and listeners as `evalwire run`, and resolves with its result, failed or not. The task and the
  * evaluators run in the caller's thread. Rejects only with a UsageError for bad options or data.
  */
-export async function evaluate<Input = Fields, Output = unknown, Expected = Fields, Metadata = Fields>(
-  options: EvaluateOptions<Input, Output, Expected, Metadata>,
-): Promise<ExperimentResult> {
+export async function evaluate<Input = Fields, Output = unknown, Expected = Fields, Metadata = Fields>(options: EvaluateOptions<Input, Output, Expected, Metadata>): Promise<ExperimentResult> {
   const { name, task } = options;
   validate(options);
   const examples = (() => {
     try {
-      return toExamples(options.data.map((value, index) => ({ line: index + 1, value })), "data item");
+      return toExamples(
+        options.data.map((value, index) => ({ line: index + 1, value })),
+        "data item",
+      );
     } catch (error) {
       throw new UsageError(`evaluate(): ${(error as Error).message}`);
     }
@@ -69,7 +70,13 @@ export async function evaluate<Input = Fields, Output = unknown, Expected = Fiel
       {
         experiment: name,
         dataset: { name, experimentDir: process.cwd() },
-        knobs: { timeoutMs, loadTimeoutMs: 0, repetitions: options.repetitions ?? defaults.repetitions, exampleConcurrency: options.exampleConcurrency ?? defaults.exampleConcurrency, metadata: {} },
+        knobs: {
+          timeoutMs,
+          loadTimeoutMs: 0,
+          repetitions: options.repetitions ?? defaults.repetitions,
+          exampleConcurrency: options.exampleConcurrency ?? defaults.exampleConcurrency,
+          metadata: {},
+        },
         openSandbox: async ({ stop, concurrency }) => new InThreadSandbox({ task: task as never, evaluators }, { experiment: name, timeoutMs, concurrency, stop }),
       },
     ],

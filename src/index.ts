@@ -1,10 +1,16 @@
-export { ExperimentRunner, type ExperimentRunnerOptions, type RunOptions } from "./runner.js";
-export { evaluate, type DataRecord, type EvaluateOptions } from "./evaluate.js";
-export type { ExperimentInfo, RunInfo, RunListener } from "./engine/events.js";
+export type { BaselineSettings, CsvOptions, RunOverrides } from "./config/settings.js";
 export { defineEvaluator, defineExperiment, defineTask, type ExperimentDefinition } from "./define.js";
+export type { ExperimentInfo, RunInfo, RunListener } from "./engine/events.js";
 export { DatasetError, EvalwireError, ExitCode, LoadError, UsageError } from "./errors.js";
-export type { CsvOptions, RunOverrides } from "./config/settings.js";
+export { type DataRecord, type EvaluateOptions, evaluate } from "./evaluate.js";
+export type { BaselineReport } from "./judge/baseline.js";
+export type { Judgement } from "./judge/experiment-judge.js";
+export type { GateKind, GateResult, GateVerdict } from "./judge/gate.js";
+export type { EvaluatorScores } from "./judge/scorecard.js";
+export type { EvaluatorThreshold, MaxErrors, Thresholds } from "./judge/thresholds.js";
 export type { PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
+export type { JsonExperiment, JsonReport } from "./report/json.js";
+export { ExperimentRunner, type ExperimentRunnerOptions, type RunOptions } from "./runner.js";
 export type {
   Evaluation,
   Evaluator,
@@ -24,10 +30,3 @@ export type {
   Task,
   TaskContext,
 } from "./types.js";
-export type { BaselineSettings } from "./config/settings.js";
-export type { Judgement } from "./judge/experiment-judge.js";
-export type { BaselineReport } from "./judge/baseline.js";
-export type { GateResult, GateKind, GateVerdict } from "./judge/gate.js";
-export type { EvaluatorScores } from "./judge/scorecard.js";
-export type { EvaluatorThreshold, MaxErrors, Thresholds } from "./judge/thresholds.js";
-export type { JsonReport, JsonExperiment } from "./report/json.js";

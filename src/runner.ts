@@ -1,18 +1,18 @@
 import { resolve } from "node:path";
 import { createBackend } from "./backends.js";
 import { namePartProblem } from "./config/name-part.js";
-import { defaults, type BaselineSettings, type CsvOptions, type RunKnobs, type RunOverrides } from "./config/settings.js";
-import { datasetNameOf, discoverExperiments, requireValidConfig, selectExperiments, type ExperimentFolder } from "./discovery/discover.js";
+import { type BaselineSettings, type CsvOptions, defaults, type RunKnobs, type RunOverrides } from "./config/settings.js";
+import { isWholeNumber, ranges, type WholeRange, wholeNumberRule } from "./config/whole-number.js";
+import { datasetNameOf, discoverExperiments, type ExperimentFolder, requireValidConfig, selectExperiments } from "./discovery/discover.js";
 import type { RunListener } from "./engine/events.js";
-import type { ExperimentPlan } from "./engine/ports.js";
 import type { LongRunOptions } from "./engine/long-run.js";
+import type { ExperimentPlan } from "./engine/ports.js";
 import { runExperiments } from "./engine/run-experiments.js";
 import { formatShard, parseShard, type Shard } from "./engine/shard.js";
-import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "./config/whole-number.js";
 import { UsageError } from "./errors.js";
-import type { Phoenix, PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
 import { planJudging } from "./judge/plan.js";
 import type { Thresholds } from "./judge/thresholds.js";
+import type { Phoenix, PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
 import { WorkerSandbox } from "./sandbox/worker-sandbox.js";
 import type { RunResult } from "./types.js";
 
@@ -86,7 +86,11 @@ export class ExperimentRunner {
     validateOptions(options, runOptions);
     const folders = selectExperiments(discoverExperiments(options.experimentsDir), runOptions.names);
     requireValidConfig(folders);
-    const judging = planJudging(folders, { root: options.thresholds ?? { evaluators: {} }, rootLabel: options.thresholdsLabel ?? "evalwire.toml", flags: options.thresholdOverrides ?? { evaluators: {} } }, options.baseline ?? { ref: null });
+    const judging = planJudging(
+      folders,
+      { root: options.thresholds ?? { evaluators: {} }, rootLabel: options.thresholdsLabel ?? "evalwire.toml", flags: options.thresholdOverrides ?? { evaluators: {} } },
+      options.baseline ?? { ref: null },
+    );
     const runsDir = resolve(options.runsDir ?? defaults.runsDir);
     const backend = await createBackend({ ...options, runsDir });
     const baseline = judging.baseline ? { ...judging.baseline, ref: judging.baseline.ref!, runsDir, phoenix: await phoenixForBaseline(options) } : null;

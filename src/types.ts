@@ -22,10 +22,7 @@ export interface TaskContext {
 }
 
 /** The code under test: one call per example and repetition. Its output must be JSON. */
-export type Task<Input = Fields, Output = unknown, Expected = Fields, Metadata = Fields> = (
-  example: Example<Input, Expected, Metadata>,
-  ctx: TaskContext,
-) => Output | Promise<Output>;
+export type Task<Input = Fields, Output = unknown, Expected = Fields, Metadata = Fields> = (example: Example<Input, Expected, Metadata>, ctx: TaskContext) => Output | Promise<Output>;
 
 /** What an evaluator is given. Each call gets its own copy of the example and of the output. */
 export interface EvaluatorArgs<Output = unknown, Expected = Fields, Input = Fields, Metadata = Fields> {
@@ -40,11 +37,7 @@ export interface EvaluatorArgs<Output = unknown, Expected = Fields, Input = Fiel
 }
 
 /** What an evaluator may return (or a promise of it). */
-export type EvaluatorReturn =
-  | number
-  | boolean
-  | string
-  | { score?: number | null; label?: string | null; explanation?: string | null; metadata?: Record<string, unknown> };
+export type EvaluatorReturn = number | boolean | string | { score?: number | null; label?: string | null; explanation?: string | null; metadata?: Record<string, unknown> };
 
 /** Scores one task output. */
 export type Evaluator<Output = unknown, Expected = Fields, Input = Fields, Metadata = Fields> = (

@@ -2,9 +2,10 @@
 // first example (discovery, loading task and evaluators with tsx, reading the dataset), apart
 // from the run, so the engine's per-example cost can be told from its fixed cost.
 // argv[2]: JSON {experimentsDir}
+
+import { LocalDatasets } from "../../dist/datasets/source.js";
 import { discoverExperiments } from "../../dist/discovery/discover.js";
 import { loadExperiment } from "../../dist/discovery/load-experiment.js";
-import { LocalDatasets } from "../../dist/datasets/source.js";
 
 const { experimentsDir } = JSON.parse(process.argv[2]);
 const t0 = performance.now();

@@ -12,7 +12,7 @@ export const corpus: Record<string, string> = {
   "plan-upgrade": "Upgrade your plan to get more seats, storage and priority support",
   "api-keys": "Create and revoke API keys for programmatic access to your workspace",
   "rate-limits": "API rate limits: requests per minute by plan and how to handle 429 errors",
-  "webhooks": "Set up webhooks to receive events when records change",
+  webhooks: "Set up webhooks to receive events when records change",
   "sso-setup": "Configure single sign-on with SAML or OIDC for your organisation",
   "invite-team": "Invite team members to your workspace and assign roles",
   "mobile-app": "Install the mobile app on iOS or Android and sign in",

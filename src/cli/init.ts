@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { shownPath } from "../shown-path.js";
 import { dirname, resolve } from "node:path";
 import { pc } from "../colour.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { fileInTheWay } from "../file-in-the-way.js";
-import type { InitFlags } from "./options.js";
+import { shownPath } from "../shown-path.js";
 import { ignoreRunStore, runStoreEntry } from "./gitignore.js";
+import type { InitFlags } from "./options.js";
 import { scaffoldFiles } from "./scaffold.js";
 
 /** Writes a small working experiment and an evalwire.toml; existing files are left alone. */

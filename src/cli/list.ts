@@ -1,14 +1,14 @@
 import { pc } from "../colour.js";
 import { resolveSettings, type Settings } from "../config/settings.js";
-import { datasetNameOf, discoverExperiments, selectExperiments, type ExperimentFolder } from "../discovery/discover.js";
+import { type DatasetSource, LocalDatasets } from "../datasets/source.js";
+import { datasetNameOf, discoverExperiments, type ExperimentFolder, selectExperiments } from "../discovery/discover.js";
+import { ExitCode, firstLine } from "../errors.js";
+import { plural } from "../report/format.js";
 import { knobsFor } from "../runner.js";
 import { WorkerSandbox } from "../sandbox/worker-sandbox.js";
 import { shownPath } from "../shown-path.js";
-import { LocalDatasets, type DatasetSource } from "../datasets/source.js";
-import { ExitCode, firstLine } from "../errors.js";
-import { phoenixConnection } from "./environment.js";
-import { plural } from "../report/format.js";
 import { version } from "../version.js";
+import { phoenixConnection } from "./environment.js";
 import type { ListFlags } from "./options.js";
 
 /** Shows what `run` would do, loading every file and dataset as `run` would; exit 1 when any has a problem. */
@@ -42,7 +42,13 @@ async function checkFolder(folder: ExperimentFolder, settings: Settings, dataset
   try {
     // In a worker, as `run` loads it: code that never finishes loading is a problem, not a hang.
     const { timeoutMs, loadTimeoutMs, exampleConcurrency } = knobsFor(folder, settings.knobs, settings.overrides);
-    const sandbox = await WorkerSandbox.open(folder, { timeoutMs, loadTimeoutMs, concurrency: exampleConcurrency, stop: new AbortController().signal, events: { onEscaped: (message) => issues.push(`an error escaped while loading: ${message}`) } });
+    const sandbox = await WorkerSandbox.open(folder, {
+      timeoutMs,
+      loadTimeoutMs,
+      concurrency: exampleConcurrency,
+      stop: new AbortController().signal,
+      events: { onEscaped: (message) => issues.push(`an error escaped while loading: ${message}`) },
+    });
     await sandbox.close();
     lines.push(`task        ${shownPath(folder.taskFile)}`);
     lines.push(`evaluators  ${sandbox.evaluators.join(", ") || pc.yellow("none: the task runs, but nothing is scored")}`);

@@ -1,6 +1,6 @@
 import { pc } from "../colour.js";
 import { EvalwireError, ExitCode } from "../errors.js";
-import { parseCli, type ParsedCli } from "./parse.js";
+import { type ParsedCli, parseCli } from "./parse.js";
 
 /**
  * The only place that exits the process: after the command's output is flushed, so that work a

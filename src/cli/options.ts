@@ -1,7 +1,7 @@
-import type { DatasetFlags, OnExist, SettingsFlags } from "../config/settings.js";
-import { cacheModes, type CacheMode } from "../cache/task-cache.js";
+import { type CacheMode, cacheModes } from "../cache/task-cache.js";
 import { namePartProblem } from "../config/name-part.js";
-import { isWholeNumber, ranges, wholeNumberRule, type WholeRange } from "../config/whole-number.js";
+import type { DatasetFlags, OnExist, SettingsFlags } from "../config/settings.js";
+import { isWholeNumber, ranges, type WholeRange, wholeNumberRule } from "../config/whole-number.js";
 import type { Selection } from "../datasets/selection.js";
 import { parseShard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
@@ -81,12 +81,20 @@ export const runOptions = {
   prefix: { flags: "--prefix <prefix>", description: "experiment name prefix (default eval)", parse: namePart("--prefix") },
   metadata: { flags: "--metadata <key=value>", description: "metadata recorded with every experiment; repeat for several", parse: keyValue },
   timeout: { flags: "--timeout <ms>", description: "limit per task and evaluator call, in ms; 0 for none (default 300000)", parse: wholeNumber("--timeout", ranges.timeout) },
-  loadTimeout: { flags: "--load-timeout <ms>", description: "limit for loading an experiment's task and evaluator files, in ms; 0 for none (default 60000)", parse: wholeNumber("--load-timeout", ranges.timeout) },
+  loadTimeout: {
+    flags: "--load-timeout <ms>",
+    description: "limit for loading an experiment's task and evaluator files, in ms; 0 for none (default 60000)",
+    parse: wholeNumber("--load-timeout", ranges.timeout),
+  },
   repetitions: { flags: "--repetitions <n>", description: "times each example is run (default 1)", parse: wholeNumber("--repetitions", ranges.atLeastOne) },
   backend: { flags: "--backend <kind>", description: "local or phoenix (default: phoenix when a Phoenix URL is set, else local)", parse: backend },
   phoenixUrl: { flags: "--phoenix-url <url>", description: "Phoenix server URL (else PHOENIX_HOST, else [phoenix] base_url)" },
   traces: { flags: "--no-traces", description: "do not export task spans to Phoenix (else [phoenix] traces; default: export)" },
-  shard: { flags: "--shard <i/n>", description: "run shard i of n of every experiment's task calls (a CI matrix job each); each shard writes its own run folder", parse: (value: string) => parseShard(value) },
+  shard: {
+    flags: "--shard <i/n>",
+    description: "run shard i of n of every experiment's task calls (a CI matrix job each); each shard writes its own run folder",
+    parse: (value: string) => parseShard(value),
+  },
   runId: {
     flags: "--run-id <id>",
     description: "shards given one run id record into one Phoenix experiment (default with --shard: GITHUB_RUN_ID[-GITHUB_RUN_ATTEMPT], else CI_PIPELINE_ID)",
@@ -97,12 +105,32 @@ export const runOptions = {
   sample: { flags: "--sample <n>", description: "run a reproducible random n examples of each dataset (see --seed; a partial run)", parse: wholeNumber("--sample", ranges.atLeastOne) },
   seed: { flags: "--seed <seed>", description: "what --sample draws from: the same seed, the same examples (default 0)", parse: nonEmpty("--seed", "a number or a word") },
   example: { flags: "--example <id>", description: "run only the example with this id; repeat for several (a partial run)", parse: repeatableNonEmpty("--example", "an example id") },
-  resume: { flags: "--resume [run]", description: "finish an unfinished run (killed, crashed or interrupted): the newest of each experiment, or this run; what was recorded is not run again", parse: nonEmpty("--resume", "a run's name or folder") },
-  retryErrors: { flags: "--retry-errors <run>", description: "a new run that carries this run's successful results and runs its errored task calls again", parse: nonEmpty("--retry-errors", "a run's name or folder") },
-  retries: { flags: "--retries <n>", description: "retry a task call that failed with a transient error (429, 5xx, reset, timeout) up to n times (default [experiments] retries, else 0)", parse: wholeNumber("--retries", { min: 0 }) },
+  resume: {
+    flags: "--resume [run]",
+    description: "finish an unfinished run (killed, crashed or interrupted): the newest of each experiment, or this run; what was recorded is not run again",
+    parse: nonEmpty("--resume", "a run's name or folder"),
+  },
+  retryErrors: {
+    flags: "--retry-errors <run>",
+    description: "a new run that carries this run's successful results and runs its errored task calls again",
+    parse: nonEmpty("--retry-errors", "a run's name or folder"),
+  },
+  retries: {
+    flags: "--retries <n>",
+    description: "retry a task call that failed with a transient error (429, 5xx, reset, timeout) up to n times (default [experiments] retries, else 0)",
+    parse: wholeNumber("--retries", { min: 0 }),
+  },
   cache: { flags: "--cache [mode]", description: "reuse task outputs: off, read, write or readwrite (alone: readwrite; default [cache] mode, else off)", parse: cacheMode },
-  threshold: { flags: "--threshold <name=mean>", description: "fail an experiment whose mean score of evaluator name is below mean; repeat for several (wins over [thresholds])", parse: (value, previous) => parseThresholdFlag(value, previous as Record<string, number> | undefined) },
-  maxErrors: { flags: "--max-errors <n|p%>", description: "task and evaluator errors allowed per experiment: a count or a share of task calls (default 0)", parse: (value) => parseMaxErrors(value, "--max-errors") },
+  threshold: {
+    flags: "--threshold <name=mean>",
+    description: "fail an experiment whose mean score of evaluator name is below mean; repeat for several (wins over [thresholds])",
+    parse: (value, previous) => parseThresholdFlag(value, previous as Record<string, number> | undefined),
+  },
+  maxErrors: {
+    flags: "--max-errors <n|p%>",
+    description: "task and evaluator errors allowed per experiment: a count or a share of task calls (default 0)",
+    parse: (value) => parseMaxErrors(value, "--max-errors"),
+  },
   baseline: { flags: "--baseline [ref]", description: "compare with an earlier run: latest (default), a run name or folder, or a Phoenix experiment id" },
   maxMeanDrop: { flags: "--max-mean-drop <x>", description: "with --baseline: fail when an evaluator's mean drops by more than x", parse: nonNegative("--max-mean-drop") },
   maxRegressions: { flags: "--max-regressions <n>", description: "with --baseline: fail when more than n examples regressed", parse: wholeNumber("--max-regressions", { min: 0 }) },
@@ -132,7 +160,10 @@ export const initOptions = {
 
 function columnList(flag: string, allowEmpty: boolean) {
   return (value: string): string[] => {
-    const keys = value.split(",").map((key) => key.trim()).filter(Boolean);
+    const keys = value
+      .split(",")
+      .map((key) => key.trim())
+      .filter(Boolean);
     if (keys.length === 0 && !allowEmpty) throw new UsageError(`${flag} takes column names separated by commas, such as user_query,context (got ${JSON.stringify(value)})`);
     return keys;
   };
@@ -202,7 +233,11 @@ export const uploadOptions = {
   csv: { ...validateOptions.csv, description: "testset to upload, instead of FILE (default: [dataset] csv_path)" },
   onExist: { flags: "--on-exist <mode>", description: "when a dataset exists: skip it, overwrite it (one new version) or append new examples (default skip)", parse: onExist },
   strict: { flags: "--strict", description: "validate first, and upload nothing when any issue is found" },
-  name: { flags: "--name <name>", description: "dataset name (default: the file's name, or its folder's for dataset.<ext>); a CSV becomes this one dataset instead of one per tag", parse: nonEmpty("--name", "a dataset name") },
+  name: {
+    flags: "--name <name>",
+    description: "dataset name (default: the file's name, or its folder's for dataset.<ext>); a CSV becomes this one dataset instead of one per tag",
+    parse: nonEmpty("--name", "a dataset name"),
+  },
   phoenixUrl: runOptions.phoenixUrl,
   config: runOptions.config,
   verbose: runOptions.verbose,

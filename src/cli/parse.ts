@@ -3,8 +3,8 @@ import { UsageError } from "../errors.js";
 import { version } from "../version.js";
 import {
   type CacheFlags,
-  cacheOptions,
   type CompareFlags,
+  cacheOptions,
   compareOptions,
   type ExportFlags,
   exportOptions,
@@ -16,11 +16,11 @@ import {
   type PullFlags,
   pullOptions,
   type ReportFlags,
-  reportOptions,
   type RunFlags,
+  reportOptions,
   runOptions,
-  selectionOf,
   type SyncFlags,
+  selectionOf,
   syncOptions,
   type UploadFlags,
   uploadOptions,
@@ -84,17 +84,50 @@ export function parseCli(argv: string[]): ParsedCli {
   command("list", "show the experiments, evaluators and datasets that run would use, and their problems", listOptions, (flags: ListFlags) => ({ command: "list", flags }));
   command("init", "create an example experiment and an evalwire.toml to start from", initOptions, (flags: InitFlags) => ({ command: "init", flags }));
   const testset: [string, string] = ["[file]", "testset: .csv, .jsonl, .json, .yaml or .yml (or --csv PATH; default [dataset] csv_path)"];
-  command("validate", "check a testset file for missing columns, empty tags and outputs, duplicates and malformed records", validateOptions, (flags: ValidateFlags, file) => ({ command: "validate", file, flags }), testset);
-  command("upload", "upload a testset to Phoenix: a CSV as one dataset per tag, a JSONL/JSON/YAML file as one dataset", uploadOptions, (flags: UploadFlags, file) => ({ command: "upload", file, flags }), testset);
-  command("pull", "write a Phoenix dataset to a local file, for runs with the local backend", pullOptions, (flags: PullFlags, name) => ({ command: "pull", name: name!, flags }), ["<name>", "the dataset's name on Phoenix"]);
-  command("sync", "push a local run (recorded while Phoenix was down, or with the local backend) into Phoenix; what is there already is not posted again", syncOptions, (flags: SyncFlags, run) => ({ command: "sync", run: run!, flags }), ["<run>", "a run folder, or the name of a run in the runs folder"]);
-  command("cache", "clear: remove every cached task output (evalwire run --cache)", cacheOptions, (flags: CacheFlags, action) => {
-    if (action !== "clear") throw new UsageError(`cache takes one action, clear (got ${JSON.stringify(action)})`);
-    return { command: "cache-clear", flags };
-  }, ["<action>", "clear"]);
+  command(
+    "validate",
+    "check a testset file for missing columns, empty tags and outputs, duplicates and malformed records",
+    validateOptions,
+    (flags: ValidateFlags, file) => ({ command: "validate", file, flags }),
+    testset,
+  );
+  command(
+    "upload",
+    "upload a testset to Phoenix: a CSV as one dataset per tag, a JSONL/JSON/YAML file as one dataset",
+    uploadOptions,
+    (flags: UploadFlags, file) => ({ command: "upload", file, flags }),
+    testset,
+  );
+  command("pull", "write a Phoenix dataset to a local file, for runs with the local backend", pullOptions, (flags: PullFlags, name) => ({ command: "pull", name: name!, flags }), [
+    "<name>",
+    "the dataset's name on Phoenix",
+  ]);
+  command(
+    "sync",
+    "push a local run (recorded while Phoenix was down, or with the local backend) into Phoenix; what is there already is not posted again",
+    syncOptions,
+    (flags: SyncFlags, run) => ({ command: "sync", run: run!, flags }),
+    ["<run>", "a run folder, or the name of a run in the runs folder"],
+  );
+  command(
+    "cache",
+    "clear: remove every cached task output (evalwire run --cache)",
+    cacheOptions,
+    (flags: CacheFlags, action) => {
+      if (action !== "clear") throw new UsageError(`cache takes one action, clear (got ${JSON.stringify(action)})`);
+      return { command: "cache-clear", flags };
+    },
+    ["<action>", "clear"],
+  );
 
   const run: [string, string] = ["[run]", "a run folder, a run name in the runs folder, or (Phoenix backend) a Phoenix experiment id"];
-  command("export", "write a run's task calls as CSV or JSON: example_id, repetition, output, error, a score per evaluator", exportOptions, (flags: ExportFlags, id) => ({ command: "export", run: id, flags }), run);
+  command(
+    "export",
+    "write a run's task calls as CSV or JSON: example_id, repetition, output, error, a score per evaluator",
+    exportOptions,
+    (flags: ExportFlags, id) => ({ command: "export", run: id, flags }),
+    run,
+  );
   command("report", "write a run's report as markdown: scores, errors, gates and failed examples", reportOptions, (flags: ReportFlags, id) => ({ command: "report", run: id, flags }), run);
   const compare = program.command("compare").description("compare two runs: mean per evaluator, and the task calls that regressed or were fixed").exitOverride().allowExcessArguments(false);
   compare.argument("<a>", "the earlier run (folder, name, or Phoenix experiment id)").argument("<b>", "the later run");

@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, extname, join, resolve } from "node:path";
-import { writeAtomically } from "../write-atomically.js";
 import { stringify } from "yaml";
 import { resolveSettings, type Settings } from "../config/settings.js";
 import { datasetNameOf, discoverExperiments } from "../discovery/discover.js";
 import { DatasetError, ExitCode, UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import type { Example } from "../types.js";
+import { writeAtomically } from "../write-atomically.js";
 import { phoenixConnection } from "./environment.js";
 import type { PullFlags } from "./options.js";
 import { noPhoenix } from "./upload.js";

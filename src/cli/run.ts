@@ -1,15 +1,15 @@
 import { pc } from "../colour.js";
 import { resolveSettings, type Settings } from "../config/settings.js";
 import type { LongRunOptions } from "../engine/long-run.js";
-import { findRunFolder, readRunFolder } from "../sinks/run-folder.js";
 import { errorMessage } from "../engine/run-example.js";
 import { ExitCode, UsageError } from "../errors.js";
-import { sameDestination } from "../report/failures-to-stderr.js";
 import { configureJudge } from "../evaluators/judge/settings.js";
+import { sameDestination } from "../report/failures-to-stderr.js";
 import { createReporters } from "../report/index.js";
 import { ExperimentRunner } from "../runner.js";
+import { findRunFolder, readRunFolder } from "../sinks/run-folder.js";
 import { isCI, phoenixConnection } from "./environment.js";
-import { selectionOf, type RunFlags } from "./options.js";
+import { type RunFlags, selectionOf } from "./options.js";
 
 export async function runCommand(flags: RunFlags): Promise<number> {
   const settings = resolveSettings(flags, process.env, process.cwd());

@@ -2,10 +2,10 @@ import { pc } from "../colour.js";
 import { resolveSettings } from "../config/settings.js";
 import { planUpload, readTestset } from "../datasets/testset.js";
 import { ExitCode, UsageError } from "../errors.js";
+import type { UploadOutcome } from "../phoenix/upload.js";
 import { plural } from "../report/format.js";
 import { shownPath } from "../shown-path.js";
 import { phoenixConnection } from "./environment.js";
-import type { UploadOutcome } from "../phoenix/upload.js";
 import type { UploadFlags } from "./options.js";
 import { formatIssues, testsetPath } from "./validate.js";
 

@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { pc } from "../colour.js";
 import { resolveSettings, type Settings } from "../config/settings.js";
-import { readTestset, testsetFormat, type TestsetIssue } from "../datasets/testset.js";
+import { readTestset, type TestsetIssue, testsetFormat } from "../datasets/testset.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import type { TestsetFlags, ValidateFlags } from "./options.js";

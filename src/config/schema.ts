@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { namePartProblem } from "./name-part.js";
-import { isWholeNumber, maxTimeoutMs, ranges, wholeNumberRule, type WholeRange } from "./whole-number.js";
+import { isWholeNumber, maxTimeoutMs, ranges, type WholeRange, wholeNumberRule } from "./whole-number.js";
 
 const wholeNumber = (range: WholeRange) => {
   const message = `expected ${wholeNumberRule(range)}`;
@@ -25,7 +25,9 @@ const share = z.number({ error: "expected a share from 0 to 1" }).min(0, "expect
 const thresholds = z
   .object({
     max_errors: z
-      .union([wholeNumber({ min: 0 }), z.string().regex(/^\s*\d+(\.\d+)?%\s*$/, 'expected a whole number of errors such as 3, or a share such as "2%"')], { error: 'expected a whole number of errors such as 3, or a share such as "2%"' })
+      .union([wholeNumber({ min: 0 }), z.string().regex(/^\s*\d+(\.\d+)?%\s*$/, 'expected a whole number of errors such as 3, or a share such as "2%"')], {
+        error: 'expected a whole number of errors such as 3, or a share such as "2%"',
+      })
       .optional(),
   })
   .catchall(

@@ -3,12 +3,12 @@ import { dirname, resolve } from "node:path";
 import type { CacheMode } from "../cache/task-cache.js";
 import type { Shard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
-import { shownPath } from "../shown-path.js";
-import { mergeThresholds, parseMaxErrors, thresholdsFromFlags, thresholdsFromTable, type MaxErrors, type Thresholds } from "../judge/thresholds.js";
-import { parseReporterSpec, type ReporterSpec } from "../report/spec.js";
 import { defaultJudgeSettings, type JudgeSettings } from "../evaluators/judge/settings.js";
+import { type MaxErrors, mergeThresholds, parseMaxErrors, type Thresholds, thresholdsFromFlags, thresholdsFromTable } from "../judge/thresholds.js";
+import { parseReporterSpec, type ReporterSpec } from "../report/spec.js";
+import { shownPath } from "../shown-path.js";
 import { readToml } from "./read-toml.js";
-import { rootConfigSchema, type RootConfig } from "./schema.js";
+import { type RootConfig, rootConfigSchema } from "./schema.js";
 
 export type Metadata = Record<string, string | number | boolean>;
 
@@ -26,9 +26,7 @@ export interface RunKnobs {
 /** What flags may force over an experiment folder's evalwire.toml (flag metadata is merged instead). */
 export type RunOverrides = Partial<Omit<RunKnobs, "metadata">>;
 
-export type Backend =
-  | { kind: "local" }
-  | { kind: "phoenix"; baseUrl: string; apiKey: string | null; headers: Record<string, string>; source: string; traces: boolean };
+export type Backend = { kind: "local" } | { kind: "phoenix"; baseUrl: string; apiKey: string | null; headers: Record<string, string>; source: string; traces: boolean };
 
 export interface CsvOptions {
   inputKeys: string[];

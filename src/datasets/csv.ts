@@ -20,7 +20,11 @@ export function readCsvTable(text: string, file: string): CsvTable {
     throw new DatasetError(`${file}${line ? `:${line}` : ""}: ${(error as Error).message}`);
   }
   // csv-parse counts the line a record ends on; a quoted cell may span lines, and an editor wants the first.
-  const spanned = (raw: string) => raw.replace(/^(\r?\n)+/, "").replace(/\r?\n$/, "").split("\n").length - 1;
+  const spanned = (raw: string) =>
+    raw
+      .replace(/^(\r?\n)+/, "")
+      .replace(/\r?\n$/, "")
+      .split("\n").length - 1;
   return { columns, rows: rows.map(({ record, raw, info }) => ({ line: info.lines - spanned(raw), cells: record })) };
 }
 
@@ -31,14 +35,20 @@ export function splitCell(cell: string, delimiter: string): string | string[] {
 
 /** A tag cell as a list: split on the delimiter (always, even with one tag), stripped, without empty tags. */
 export function splitTags(cell: string, delimiter: string): string[] {
-  return cell.split(delimiter).map((tag) => tag.trim()).filter(Boolean);
+  return cell
+    .split(delimiter)
+    .map((tag) => tag.trim())
+    .filter(Boolean);
 }
 
 /**
  * One CSV row as a record: input_keys → `input`, output_keys → `output`, a non-empty `id` column →
  * the id, the other columns → `metadata` (the tag column as a list).
  */
-export function csvRecord(cells: Record<string, string>, options: CsvOptions): { id?: string; input: Record<string, unknown>; output: Record<string, unknown>; metadata: Record<string, unknown> } {
+export function csvRecord(
+  cells: Record<string, string>,
+  options: CsvOptions,
+): { id?: string; input: Record<string, unknown>; output: Record<string, unknown>; metadata: Record<string, unknown> } {
   const input: Record<string, unknown> = {};
   const output: Record<string, unknown> = {};
   const metadata: Record<string, unknown> = {};

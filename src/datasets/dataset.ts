@@ -89,7 +89,10 @@ export function contentHash(bytes: Buffer | string): string {
 }
 
 export function contentId(input: unknown, output: unknown): string {
-  return createHash("sha256").update(JSON.stringify([input, output])).digest("hex").slice(0, 12);
+  return createHash("sha256")
+    .update(JSON.stringify([input, output]))
+    .digest("hex")
+    .slice(0, 12);
 }
 
 function uniqueId(id: string, seen: Map<string, number>): string {

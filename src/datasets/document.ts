@@ -1,5 +1,5 @@
+import { type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
 import { isMap, isNode, isSeq, LineCounter, parseDocument } from "yaml";
-import { parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { DatasetError } from "../errors.js";
 import type { RawRecord } from "./dataset.js";
 
@@ -38,7 +38,7 @@ function requireStrictJson(text: string, file: string): void {
   const first = errors[0];
   const before = first ? text.slice(0, first.offset) : "";
   const at = first ? `:${before.split("\n").length}:${first.offset - before.lastIndexOf("\n")}` : "";
-  const reason = first ? reasons[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error) : "not strict JSON";
+  const reason = first ? (reasons[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error)) : "not strict JSON";
   throw new DatasetError(`${file}${at}: not valid JSON: ${reason} (a .json dataset is strict JSON; name it .yaml to allow comments and trailing commas)`);
 }
 

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { CsvOptions } from "../config/settings.js";
-import { shownPath } from "../shown-path.js";
 import { DatasetError } from "../errors.js";
+import { shownPath } from "../shown-path.js";
 import { parseCsv } from "./csv.js";
-import { contentHash, toExamples, type Dataset, type RawRecord } from "./dataset.js";
+import { contentHash, type Dataset, type RawRecord, toExamples } from "./dataset.js";
 import { parseDocumentRecords } from "./document.js";
 import { parseJsonl } from "./jsonl.js";
 

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
+import type { CsvOptions } from "../config/settings.js";
 import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
-import type { CsvOptions } from "../config/settings.js";
 import type { Dataset } from "./dataset.js";
 import { loadLocalDataset } from "./local.js";
 

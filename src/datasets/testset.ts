@@ -4,7 +4,7 @@ import type { CsvOptions } from "../config/settings.js";
 import { DatasetError, UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import { csvRecord, readCsvTable, splitTags } from "./csv.js";
-import { recordProblem, type RawRecord } from "./dataset.js";
+import { type RawRecord, recordProblem } from "./dataset.js";
 import { parseDocumentRecords } from "./document.js";
 import { parseJsonl } from "./jsonl.js";
 
@@ -40,14 +40,7 @@ export interface TestsetRow extends TestsetExample {
 
 export type IssueKind =
   /** The file cannot be parsed (bad CSV quoting, bad JSON or YAML). */
-  | "unreadable"
-  | "missing-column"
-  | "malformed-record"
-  | "no-examples"
-  | "empty-tag"
-  | "empty-output"
-  | "duplicate"
-  | "duplicate-id";
+  "unreadable" | "missing-column" | "malformed-record" | "no-examples" | "empty-tag" | "empty-output" | "duplicate" | "duplicate-id";
 
 export interface TestsetIssue {
   line: number;
@@ -136,7 +129,11 @@ function readCsvRows(text: string, shown: string, { csv, byTag = true }: Testset
 function readRecords(text: string, shown: string, format: Exclude<TestsetFormat, "csv">, issues: TestsetIssue[]): TestsetRow[] {
   let records: RawRecord[];
   try {
-    records = [...(format === "jsonl" ? parseJsonl(text, shown, (line, message) => issues.push({ line, kind: "malformed-record", message })) : parseDocumentRecords(text, shown, format === "json" ? "json" : "yaml"))];
+    records = [
+      ...(format === "jsonl"
+        ? parseJsonl(text, shown, (line, message) => issues.push({ line, kind: "malformed-record", message }))
+        : parseDocumentRecords(text, shown, format === "json" ? "json" : "yaml")),
+    ];
   } catch (error) {
     issues.push(unreadable(error, shown));
     return [];

@@ -1,10 +1,10 @@
-import { accessSync, constants, existsSync, readdirSync, statSync, type Dirent } from "node:fs";
+import { accessSync, constants, type Dirent, existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import fg from "fast-glob";
-import { UsageError } from "../errors.js";
 import { readToml } from "../config/read-toml.js";
+import { type ExperimentConfig, experimentConfigSchema } from "../config/schema.js";
+import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
-import { experimentConfigSchema, type ExperimentConfig } from "../config/schema.js";
 
 const codeExtensions = "{ts,mts,js,mjs}";
 const taskFile = /^task\.(ts|mts|js|mjs)$/;
@@ -117,9 +117,7 @@ function readFolderNames(dir: string): string[] {
     if (!isDenied(error)) throw error;
     throw new UsageError(`${shownPath(dir)}: cannot read the experiments folder (permission denied); let this user read it (chmod a+rx)`);
   }
-  return entries
-    .filter((entry) => !entry.name.startsWith(".") && (entry.isDirectory() || (entry.isSymbolicLink() && isFolder(join(dir, entry.name)))))
-    .map((entry) => entry.name);
+  return entries.filter((entry) => !entry.name.startsWith(".") && (entry.isDirectory() || (entry.isSymbolicLink() && isFolder(join(dir, entry.name))))).map((entry) => entry.name);
 }
 
 function isFolder(path: string): boolean {

@@ -1,10 +1,10 @@
 import { basename, extname } from "node:path";
 import { LoadError } from "../errors.js";
+import { loadRubric } from "../evaluators/rubric/load-rubric.js";
+import { shownPath } from "../shown-path.js";
 import type { EvaluatorArgs, Task } from "../types.js";
 import type { ExperimentFolder } from "./discover.js";
 import { loadExport } from "./load-module.js";
-import { shownPath } from "../shown-path.js";
-import { loadRubric } from "../evaluators/rubric/load-rubric.js";
 
 export interface LoadedEvaluator {
   /** The file stem: unique within a folder, so names never collide. */

@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
-import { LoadError, firstLine } from "../errors.js";
+import { firstLine, LoadError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 
 /**

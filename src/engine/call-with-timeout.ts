@@ -1,8 +1,4 @@
-export type Outcome<T> =
-  | { kind: "ok"; value: T }
-  | { kind: "error"; error: unknown }
-  | { kind: "timeout" }
-  | { kind: "interrupted" };
+export type Outcome<T> = { kind: "ok"; value: T } | { kind: "error"; error: unknown } | { kind: "timeout" } | { kind: "interrupted" };
 
 /**
  * Calls `fn`, giving it a signal that aborts after `timeoutMs` (0: never) or when `stop` aborts,
@@ -10,11 +6,7 @@ export type Outcome<T> =
  * The signal is made only when `fn` asks for it, and a call that returns at once (most evaluators)
  * arms no timer: those are the hottest allocations of a fast run otherwise.
  */
-export async function callWithTimeout<T>(
-  fn: (signal: () => AbortSignal) => T | PromiseLike<T>,
-  timeoutMs: number,
-  stop: AbortSignal,
-): Promise<Outcome<Awaited<T>>> {
+export async function callWithTimeout<T>(fn: (signal: () => AbortSignal) => T | PromiseLike<T>, timeoutMs: number, stop: AbortSignal): Promise<Outcome<Awaited<T>>> {
   if (stop.aborted) return { kind: "interrupted" };
   let controller: AbortController | undefined;
   let cutReason: unknown;
@@ -69,9 +61,13 @@ function onAbort(signal: AbortSignal, fn: () => void): () => void {
   let set = waiting.get(signal);
   if (!set) {
     const callbacks = new Set<() => void>();
-    signal.addEventListener("abort", () => {
-      for (const callback of [...callbacks]) callback();
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        for (const callback of [...callbacks]) callback();
+      },
+      { once: true },
+    );
     waiting.set(signal, callbacks);
     set = callbacks;
   }

@@ -14,7 +14,9 @@ function gitInfo(cwd: string): Record<string, string> {
   if (cached) return cached;
   const git = (...args: string[]) => {
     try {
-      return execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "ignore"], timeout: 5000 }).toString().trim();
+      return execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "ignore"], timeout: 5000 })
+        .toString()
+        .trim();
     } catch {
       return "";
     }

@@ -1,8 +1,8 @@
-import { classifyError } from "../retry/transient.js";
-import { withRetries, type AttemptOutcome } from "../retry/with-retries.js";
 import { evaluatorsFor } from "../evaluators/rubric/example-rubric.js";
+import { classifyError } from "../retry/transient.js";
+import { type AttemptOutcome, withRetries } from "../retry/with-retries.js";
 import type { Evaluation, EvaluatorArgs, Example, ExampleResult, Task } from "../types.js";
-import { callWithTimeout, type Outcome as CallOutcome } from "./call-with-timeout.js";
+import { type Outcome as CallOutcome, callWithTimeout } from "./call-with-timeout.js";
 import { normaliseScore } from "./normalise-score.js";
 import { ownCopy } from "./own-copy.js";
 
@@ -42,7 +42,17 @@ export async function runExample(code: UserCode, call: ExampleCall, enter?: (pha
   const { example, repetition, timeoutMs } = call;
   if (call.cached) {
     const { output, storedAt, durationMs } = call.cached;
-    const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output, error: null, startedAt: new Date().toISOString(), durationMs: 0, evaluations: [], cached: { storedAt, durationMs } };
+    const result: ExampleResult = {
+      exampleId: example.id,
+      repetition,
+      status: "ok",
+      output,
+      error: null,
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+      evaluations: [],
+      cached: { storedAt, durationMs },
+    };
     return scored(code, call, result, durationMs, enter);
   }
   const task = await callTask(code, call, enter);

@@ -1,21 +1,21 @@
 import { basename } from "node:path";
 import type { Dataset } from "../datasets/dataset.js";
 import { firstLine } from "../errors.js";
-import { ExperimentJudge } from "../judge/experiment-judge.js";
 import { withExampleRubricName } from "../evaluators/rubric/example-rubric.js";
+import { ExperimentJudge } from "../judge/experiment-judge.js";
+import { AdaptiveConcurrency, noteResult } from "../retry/adaptive-concurrency.js";
+import { resultKey } from "../sinks/run-folder.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "../sinks/sink.js";
 import type { Example, ExampleResult, ExperimentResult } from "../types.js";
 import type { ExperimentInfo, RunListener } from "./events.js";
 import { forEachConcurrently } from "./for-each-concurrently.js";
+import { chooseExamples, ExperimentCache, jobsToRun, type LongRunOptions, type Prior, priorRun, taskHash } from "./long-run.js";
 import { runMetadata } from "./metadata.js";
 import { experimentName } from "./naming.js";
 import type { Backend, ExperimentPlan, Job, Sandbox } from "./ports.js";
-import { AdaptiveConcurrency, noteResult } from "../retry/adaptive-concurrency.js";
-import { resultKey } from "../sinks/run-folder.js";
-import { chooseExamples, ExperimentCache, jobsToRun, priorRun, taskHash, type LongRunOptions, type Prior } from "./long-run.js";
 import { formatShard, inShard, type Shard } from "./shard.js";
 import { Tally } from "./tally.js";
-import { escapedLine, verdict, type ExperimentFacts, type Problem } from "./verdict.js";
+import { type ExperimentFacts, escapedLine, type Problem, verdict } from "./verdict.js";
 
 export interface ExperimentContext {
   backend: Backend;
@@ -89,7 +89,13 @@ export async function runExperiment(plan: ExperimentPlan, context: ExperimentCon
 
   // The code loads while the dataset is fetched; a load error is reported first when both fail.
   const [code, data, task] = await Promise.allSettled([
-    plan.openSandbox({ timeoutMs: knobs.timeoutMs, loadTimeoutMs: knobs.loadTimeoutMs, concurrency: knobs.exampleConcurrency, stop: context.stop, events: { onEscaped: (message) => escaped(message) } }),
+    plan.openSandbox({
+      timeoutMs: knobs.timeoutMs,
+      loadTimeoutMs: knobs.loadTimeoutMs,
+      concurrency: knobs.exampleConcurrency,
+      stop: context.stop,
+      events: { onEscaped: (message) => escaped(message) },
+    }),
     context.backend.datasets.load(plan.dataset),
     taskHash(plan.taskFile),
   ]);
@@ -192,8 +198,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       // In order, so that a later sink can link to an earlier one (run.json to the Phoenix experiment).
       let links: Record<string, unknown> = {};
       for (const sink of context.backend.sinks) {
-        const recording =
-          prior?.kind === "resume" ? await reopen(sink, prior, header) : await sink.open({ ...header, ...(Object.keys(links).length > 0 ? { links } : {}) });
+        const recording = prior?.kind === "resume" ? await reopen(sink, prior, header) : await sink.open({ ...header, ...(Object.keys(links).length > 0 ? { links } : {}) });
         recordings.push(recording);
         if (recording.link) links = { ...links, ...recording.link };
         if (recording.kind === "store") Object.assign(result, { name: recording.name, runPath: recording.location });
@@ -225,40 +230,51 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   });
   try {
     await carry(prior, examples, knobs.repetitions, { tally, recordings, unrecorded: facts.unrecorded });
-    await forEachConcurrently(jobsToRun(examples, knobs.repetitions, prior, (id, repetition) => inShard(context.shard, id, repetition)), sandbox.window, async (planned) => {
-      if (context.stop.aborted) return;
-      const key = cache?.keyOf(planned);
-      const job: Job = { ...(key ? cache!.lookUp(planned, key) : planned), ...(long.retries ? { retries: long.retries } : {}) };
-      const epoch = concurrency.epoch;
-      const span = job.cached ? undefined : tracer?.start(job.example, job.repetition);
-      const done = await sandbox.run(job);
-      if (done && key) {
-        try {
-          cache!.keep(key, done);
-        } catch (error) {
-          if (!cacheProblem) context.listener.onWarning(`${plan.experiment}: cannot write to the task cache: ${firstLine(error)}`);
-          cacheProblem = true;
+    await forEachConcurrently(
+      jobsToRun(examples, knobs.repetitions, prior, (id, repetition) => inShard(context.shard, id, repetition)),
+      sandbox.window,
+      async (planned) => {
+        if (context.stop.aborted) return;
+        const key = cache?.keyOf(planned);
+        const job: Job = { ...(key ? cache!.lookUp(planned, key) : planned), ...(long.retries ? { retries: long.retries } : {}) };
+        const epoch = concurrency.epoch;
+        const span = job.cached ? undefined : tracer?.start(job.example, job.repetition);
+        const done = await sandbox.run(job);
+        if (done && key) {
+          try {
+            cache!.keep(key, done);
+          } catch (error) {
+            if (!cacheProblem) context.listener.onWarning(`${plan.experiment}: cannot write to the task cache: ${firstLine(error)}`);
+            cacheProblem = true;
+          }
         }
-      }
-      if (done && !done.cached) noteResult(concurrency, done, epoch);
-      if (!done) {
-        span?.end({ error: "interrupted" });
-        return;
-      }
-      if (span) {
-        done.traceId = span.traceId;
-        span.end(done);
-      }
-      tally.add(done);
-      judge.add(done);
-      await record(recordings, done, facts.unrecorded);
-      context.listener.onResult(info, done, job.example);
-    }, () => (concurrency.limit < knobs.exampleConcurrency ? concurrency.limit : sandbox.window));
+        if (done && !done.cached) noteResult(concurrency, done, epoch);
+        if (!done) {
+          span?.end({ error: "interrupted" });
+          return;
+        }
+        if (span) {
+          done.traceId = span.traceId;
+          span.end(done);
+        }
+        tally.add(done);
+        judge.add(done);
+        await record(recordings, done, facts.unrecorded);
+        context.listener.onResult(info, done, job.example);
+      },
+      () => (concurrency.limit < knobs.exampleConcurrency ? concurrency.limit : sandbox.window),
+    );
   } finally {
     Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
     Object.assign(result, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors, evaluators: tally.evaluators() });
     // A shard is a part of the run: its gates are judged when the shards are merged, not here.
-    result.judgement = facts.judgement = judge.finish({ planned: result.planned, completed: tally.completed, dryRun: context.dryRun !== false, interrupted: context.stop.aborted, limited: context.shard !== null || chosen.selection?.partial === true });
+    result.judgement = facts.judgement = judge.finish({
+      planned: result.planned,
+      completed: tally.completed,
+      dryRun: context.dryRun !== false,
+      interrupted: context.stop.aborted,
+      limited: context.shard !== null || chosen.selection?.partial === true,
+    });
     await finishRecordings(recordings, loaded);
   }
   return finish();

@@ -4,9 +4,9 @@ import { ExitCode } from "../errors.js";
 import type { ExperimentResult, RunResult } from "../types.js";
 import type { RunInfo, RunListener } from "./events.js";
 import { fanOut } from "./listeners.js";
+import type { LongRunOptions } from "./long-run.js";
 import { runTimestamp } from "./naming.js";
 import type { Backend, ExperimentPlan } from "./ports.js";
-import type { LongRunOptions } from "./long-run.js";
 import { runExperiment } from "./run-experiment.js";
 import type { Shard } from "./shard.js";
 

@@ -33,8 +33,6 @@ export class Tally {
   }
 
   evaluators(): Record<string, EvaluatorSummary> {
-    return Object.fromEntries(
-      [...this.sums].map(([name, { sum, scored, errors }]) => [name, { mean: scored > 0 ? sum / scored : null, scored, errors }]),
-    );
+    return Object.fromEntries([...this.sums].map(([name, { sum, scored, errors }]) => [name, { mean: scored > 0 ? sum / scored : null, scored, errors }]));
   }
 }

@@ -1,5 +1,5 @@
 import type { EvaluatorArgs, EvaluatorFn, Score } from "../types.js";
-import { atPath, checkOptions, shown, type FieldOptions } from "./options.js";
+import { atPath, checkOptions, type FieldOptions, shown } from "./options.js";
 
 /**
  * `outputKey` / `expectedKey` on a composition narrow what its evaluators see: `output` becomes the

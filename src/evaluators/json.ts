@@ -1,6 +1,6 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import type { EvaluatorArgs, Score } from "../types.js";
-import { checkOptions, expectedOf, outputOf, rules, shown, type FieldOptions } from "./options.js";
+import { checkOptions, expectedOf, type FieldOptions, outputOf, rules, shown } from "./options.js";
 import { deepEqual, expectedItems, verdict } from "./values.js";
 
 export interface JsonMatchOptions extends FieldOptions {

@@ -1,5 +1,5 @@
 import type { EvaluatorArgs, Score } from "../types.js";
-import { checkOptions, outputOf, rules, type FieldOptions } from "./options.js";
+import { checkOptions, type FieldOptions, outputOf, rules } from "./options.js";
 import { textOf, verdict } from "./values.js";
 
 export interface LengthOptions extends FieldOptions {
@@ -34,8 +34,7 @@ export interface DurationOptions extends FieldOptions {
 export function maxDurationMs(options: DurationOptions) {
   const { value } = checkOptions<DurationOptions>("maxDurationMs", options, { value: rules.positive });
   if (value === undefined) throw new TypeError(`maxDurationMs: option "value" is required (the longest the task may take, in ms)`);
-  return ({ durationMs }: EvaluatorArgs): Score =>
-    verdict(durationMs <= value, durationMs <= value ? null : `took ${Math.round(durationMs)} ms, more than ${value} ms`);
+  return ({ durationMs }: EvaluatorArgs): Score => verdict(durationMs <= value, durationMs <= value ? null : `took ${Math.round(durationMs)} ms, more than ${value} ms`);
 }
 
 function lengthOptions(factory: string, options: LengthOptions): LengthOptions {

@@ -1,5 +1,5 @@
 import type { EvaluatorArgs, Score } from "../types.js";
-import { checkOptions, expectedOf, outputOf, rules, shown, type FieldOptions } from "./options.js";
+import { checkOptions, expectedOf, type FieldOptions, outputOf, rules, shown } from "./options.js";
 import { expectedItems, sameValue, textOf, verdict } from "./values.js";
 
 /** What the Python evalwire's four "match" evaluators read: the output and the expected values. */
@@ -97,7 +97,10 @@ export function regexMatch(options: FieldOptions = {}) {
     if (typeof pattern !== "string") throw new TypeError(`regexMatch: the expected pattern ${shown(pattern)} is not text`);
     if (typeof actual !== "string") throw new TypeError(`regexMatch: the output ${shown(actual)} is not text (set outputKey)`);
     let regex = compiled.get(pattern);
-    if (!regex) compiled.set(pattern, (regex = pythonRegex(pattern)));
+    if (!regex) {
+      regex = pythonRegex(pattern);
+      compiled.set(pattern, regex);
+    }
     return regex.test(actual) ? verdict(true) : verdict(false, `/${pattern}/ does not match`);
   };
 }

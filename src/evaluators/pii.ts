@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { EvaluatorArgs, Score } from "../types.js";
-import { checkOptions, outputOf, type FieldOptions } from "./options.js";
+import { checkOptions, type FieldOptions, outputOf } from "./options.js";
 import { textOf, verdict } from "./values.js";
 
 export type PiiKind = "email" | "phone" | "card";

@@ -1,5 +1,5 @@
 import type { EvaluatorArgs, Score } from "../types.js";
-import { checkOptions, expectedOf, optionError, rules, outputOf, shown, type FieldOptions } from "./options.js";
+import { checkOptions, expectedOf, type FieldOptions, optionError, outputOf, rules, shown } from "./options.js";
 import { textOf } from "./values.js";
 
 export interface RefusalOptions extends FieldOptions {

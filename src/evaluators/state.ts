@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { EvaluatorArgs, Score } from "../types.js";
-import { atPath, checkOptions, expectedOf, outputOf, shown, type FieldOptions } from "./options.js";
+import { atPath, checkOptions, expectedOf, type FieldOptions, outputOf, shown } from "./options.js";
 import { readCollection, sameValue } from "./values.js";
 
 export interface StateOptions extends FieldOptions {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { EvaluatorArgs, Score } from "../types.js";
-import { checkOptions, expectedOf, outputOf, rules, shown, type FieldOptions } from "./options.js";
-import { toCall, toolCallsOf, type ToolCall } from "./tool-calls.js";
+import { checkOptions, expectedOf, type FieldOptions, outputOf, rules, shown } from "./options.js";
+import { type ToolCall, toCall, toolCallsOf } from "./tool-calls.js";
 import { readCollection, sameValue, verdict } from "./values.js";
 
 export interface ToolsUsedOptions extends FieldOptions {
@@ -74,7 +74,7 @@ function matchAnyOrder(expected: ToolCall[], made: ToolCall[], matches: Matches)
       owner[index] = want;
       return true;
     });
-  expected.forEach((_, want) => assign(want, new Set()));
+  for (let want = 0; want < expected.length; want++) assign(want, new Set());
   return new Set(owner.filter((want) => want !== -1));
 }
 

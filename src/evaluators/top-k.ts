@@ -1,5 +1,5 @@
 import type { EvaluatorArgs, Score } from "../types.js";
-import { checkOptions, expectedOf, outputOf, rules, shown, type FieldOptions } from "./options.js";
+import { checkOptions, expectedOf, type FieldOptions, outputOf, rules, shown } from "./options.js";
 import { expectedItems, readCollection, sameValue } from "./values.js";
 
 export interface TopKOptions extends FieldOptions {

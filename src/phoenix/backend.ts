@@ -1,13 +1,21 @@
+import { defaultRetryPolicy, openPhoenix, type Phoenix, type PhoenixClient, type PhoenixConnection, type RetryPolicy } from "./client.js";
 import { PhoenixDatasets } from "./dataset-source.js";
 import { PhoenixRecorder } from "./recorder.js";
-import { defaultRetryPolicy, openPhoenix, type Phoenix, type PhoenixClient, type PhoenixConnection, type RetryPolicy } from "./client.js";
 
 /** Everything the Phoenix backend needs; loaded only when Phoenix is used, so a local run starts faster. */
 export function phoenixBackend(from: { client: PhoenixClient } | PhoenixConnection, retryOptions: Partial<RetryPolicy> = {}, traces = true) {
   const retry = { ...defaultRetryPolicy, ...retryOptions };
   const { phoenix, headers } = "client" in from ? fromClient(from.client, retry) : { phoenix: openPhoenix(from, retry), headers: connectionHeaders(from) };
   const datasets = new PhoenixDatasets(phoenix);
-  return { phoenix, datasets, recorder: new PhoenixRecorder(phoenix, { headers, traces: traces && ("client" in from || from.traces !== false), nodeIdOf: (datasetId, exampleId) => datasets.nodeIdOf(datasetId, exampleId) }) };
+  return {
+    phoenix,
+    datasets,
+    recorder: new PhoenixRecorder(phoenix, {
+      headers,
+      traces: traces && ("client" in from || from.traces !== false),
+      nodeIdOf: (datasetId, exampleId) => datasets.nodeIdOf(datasetId, exampleId),
+    }),
+  };
 }
 
 /** A client the library's user made: its base URL and headers serve the trace exporter too. */

@@ -1,8 +1,8 @@
-import { DatasetError } from "../errors.js";
-import { PhoenixError, type Phoenix } from "./client.js";
-import { datasetUrl, fetchExamples, findDataset } from "./datasets.js";
 import type { Dataset } from "../datasets/dataset.js";
 import type { DatasetRequest, DatasetSource } from "../datasets/source.js";
+import { DatasetError } from "../errors.js";
+import { type Phoenix, PhoenixError } from "./client.js";
+import { datasetUrl, fetchExamples, findDataset } from "./datasets.js";
 
 /** Datasets fetched by name from a Phoenix server, optionally pinned to a version and narrowed to splits. */
 export class PhoenixDatasets implements DatasetSource {

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
-import { callPhoenix, experimentUrl, PhoenixError, type Phoenix } from "./client.js";
-import type { Evaluation, ExampleResult } from "../types.js";
 import type { RemoteDataset } from "../datasets/dataset.js";
-import { readRunFolder, type RunHead } from "../sinks/run-folder.js";
+import { type RunHead, readRunFolder } from "../sinks/run-folder.js";
 import type { ExperimentHeader, ExperimentRecording, Sink, TaskTracer } from "../sinks/sink.js";
+import type { Evaluation, ExampleResult } from "../types.js";
+import { callPhoenix, experimentUrl, type Phoenix, PhoenixError } from "./client.js";
+import { type CreatedExperiment, findByToken, joinExperiment, runToken } from "./join.js";
 import { phoenixTaskTracer } from "./task-tracer.js";
-import { findByToken, joinExperiment, runToken, type CreatedExperiment } from "./join.js";
 
 /** Results waiting to be posted before record() makes the engine wait: memory stays bounded. */
 const backlog = 1000;
@@ -43,7 +43,15 @@ export class PhoenixRecorder implements Sink {
         : phoenixTaskTracer({ baseUrl: phoenix.baseUrl, headers: this.options.headers, projectName: experiment.project_name ?? `Experiment-${experiment.id}`, experiment: header.experiment });
     const nodeIdOf = this.options.nodeIdOf;
     const exampleNodeId = (exampleId: string) => nodeIdOf?.(remote.datasetId, exampleId) ?? exampleId;
-    const recording = new PhoenixExperiment(phoenix, experiment.id, header.name, experimentUrl(phoenix.baseUrl, remote.datasetId, experiment.id), tracer, Math.max(1, header.settings.exampleConcurrency), exampleNodeId);
+    const recording = new PhoenixExperiment(
+      phoenix,
+      experiment.id,
+      header.name,
+      experimentUrl(phoenix.baseUrl, remote.datasetId, experiment.id),
+      tracer,
+      Math.max(1, header.settings.exampleConcurrency),
+      exampleNodeId,
+    );
     if (warning) recording.warnings.push(warning);
     return recording;
   }
@@ -55,7 +63,15 @@ export class PhoenixRecorder implements Sink {
   attach(experiment: { id: string; datasetId: string; name: string }, concurrency: number, tracer: TaskTracer | null = null): PhoenixExperiment {
     const nodeIdOf = this.options.nodeIdOf;
     const exampleNodeId = (exampleId: string) => nodeIdOf?.(experiment.datasetId, exampleId) ?? exampleId;
-    return new PhoenixExperiment(this.phoenix, experiment.id, experiment.name, experimentUrl(this.phoenix.baseUrl, experiment.datasetId, experiment.id), tracer, Math.max(1, concurrency), exampleNodeId);
+    return new PhoenixExperiment(
+      this.phoenix,
+      experiment.id,
+      experiment.name,
+      experimentUrl(this.phoenix.baseUrl, experiment.datasetId, experiment.id),
+      tracer,
+      Math.max(1, concurrency),
+      exampleNodeId,
+    );
   }
 
   /**
@@ -79,7 +95,12 @@ export class PhoenixRecorder implements Sink {
     const tracer =
       this.options.traces === false
         ? null
-        : phoenixTaskTracer({ baseUrl: this.phoenix.baseUrl, headers: this.options.headers, projectName: experiment.project_name ?? `Experiment-${experiment.id}`, experiment: header.experiment });
+        : phoenixTaskTracer({
+            baseUrl: this.phoenix.baseUrl,
+            headers: this.options.headers,
+            projectName: experiment.project_name ?? `Experiment-${experiment.id}`,
+            experiment: header.experiment,
+          });
     return this.attach({ id: experiment.id, datasetId: experiment.dataset_id, name: folder.run.name }, concurrency, tracer);
   }
 
@@ -274,9 +295,7 @@ export class PhoenixExperiment implements ExperimentRecording {
             annotator_kind: "CODE",
             start_time: new Date(runEnd).toISOString(),
             end_time: new Date(runEnd + evaluation.durationMs).toISOString(),
-            ...(evaluation.error
-              ? { error: evaluation.error }
-              : { result: { score: evaluation.score, label: evaluation.label, explanation: evaluation.explanation } }),
+            ...(evaluation.error ? { error: evaluation.error } : { result: { score: evaluation.score, label: evaluation.label, explanation: evaluation.explanation } }),
             metadata: evaluation.metadata ?? {},
           },
           signal,

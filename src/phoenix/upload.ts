@@ -1,6 +1,6 @@
 import type { OnExist } from "../config/settings.js";
 import { exampleKey, type TestsetExample } from "../datasets/testset.js";
-import { callPhoenix, PhoenixError, type Phoenix } from "./client.js";
+import { callPhoenix, type Phoenix, PhoenixError } from "./client.js";
 import { fetchExamples, findDataset, type PhoenixDatasetInfo } from "./datasets.js";
 
 /** What happened to one dataset. Every change is one request, so a dataset is never half-written. */

@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from "node:util";
 import { pc } from "../colour.js";
-import { shownPath } from "../shown-path.js";
 import type { RunInfo } from "../engine/events.js";
+import { shownPath } from "../shown-path.js";
 import { version } from "../version.js";
 
 export interface Output {
@@ -25,10 +25,7 @@ export function plural(count: number, word: string): string {
 
 /** The first lines of every run: which backend, where results go, what was found. */
 export function header(run: RunInfo): string {
-  const where = [
-    ...(run.backend === "phoenix" ? [run.location] : []),
-    run.dryRun !== false ? "dry run: nothing is recorded" : `runs in ${shownPath(run.runsDir)}`,
-  ].join(" · ");
+  const where = [...(run.backend === "phoenix" ? [run.location] : []), run.dryRun !== false ? "dry run: nothing is recorded" : `runs in ${shownPath(run.runsDir)}`].join(" · ");
   const lines = [
     `${pc.bold("evalwire")} ${version} · ${run.backend} backend · ${where}`,
     `${plural(run.experiments.length, "experiment")} in ${shownPath(run.experimentsDir)}: ${run.experiments.join(", ")}` +
@@ -42,7 +39,11 @@ export function table(rows: string[][]): string {
   const width = (cell: string) => stripVTControlCharacters(cell).length;
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => width(row[column] ?? ""))));
   return rows
-    .map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell + " ".repeat(widths[column]! - width(cell)))).join("  ").trimEnd())
+    .map((row) =>
+      row
+        .map((cell, column) => (column === row.length - 1 ? cell : cell + " ".repeat(widths[column]! - width(cell))))
+        .join("  ")
+        .trimEnd(),
+    )
     .join("\n");
 }
-

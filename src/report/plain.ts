@@ -1,7 +1,7 @@
 import { pc } from "../colour.js";
 import type { ConcurrencyChange, ExperimentInfo, RunInfo, RunListener } from "../engine/events.js";
 import type { ExperimentResult } from "../types.js";
-import { duration, header, plural, type Output } from "./format.js";
+import { duration, header, type Output, plural } from "./format.js";
 
 /** For CI logs and pipes: the header, then one line when each experiment starts and ends. */
 export class PlainReporter implements RunListener {

@@ -6,7 +6,7 @@ import { LoadError } from "../errors.js";
 import { judgeHandoff, releaseJudgeSlotsOnExit } from "../evaluators/judge/settings.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult } from "../types.js";
-import { beatMs, slot, type FromWorker, type ToWorker, type WorkerJob } from "./protocol.js";
+import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
 
 export type WorkerSandboxOptions = SandboxOptions;
 
@@ -142,7 +142,11 @@ export class WorkerSandbox implements Sandbox {
       const timer =
         limit > 0
           ? setTimeout(() => {
-              reject(new LoadError(`${shownPath(loading)}: did not finish loading within ${limit} ms (a top-level await that never settles, or code that never yields?); raise --load-timeout if it needs longer`));
+              reject(
+                new LoadError(
+                  `${shownPath(loading)}: did not finish loading within ${limit} ms (a top-level await that never settles, or code that never yields?); raise --load-timeout if it needs longer`,
+                ),
+              );
               void this.end(worker);
             }, limit)
           : undefined;
@@ -208,7 +212,11 @@ export class WorkerSandbox implements Sandbox {
     const phase = Atomics.load(this.shared, slot.phase);
     const who = phase === 0 ? basename(this.folder.taskFile) : `evaluator ${basename(this.folder.evaluatorFiles[phase - 1] ?? `#${phase}`)}`;
     const id = culprit.job.example.id;
-    this.lost(`blocked the event loop for more than ${limit} ms: ${who} never yields on example ${id}, so evalwire stopped it`, seq, `stopped: ${who} blocked the event loop on example ${id} while this one was running`);
+    this.lost(
+      `blocked the event loop for more than ${limit} ms: ${who} never yields on example ${id}, so evalwire stopped it`,
+      seq,
+      `stopped: ${who} blocked the event loop on example ${id} while this one was running`,
+    );
   }
 
   /**
@@ -254,7 +262,16 @@ export class WorkerSandbox implements Sandbox {
         for (const [seq, entry] of this.pending) {
           this.pending.delete(seq);
           const { example, repetition } = entry.job;
-          entry.resolve({ exampleId: example.id, repetition, status: "error", output: null, error: `cannot restart the experiment's code: ${error.message}`, startedAt: new Date().toISOString(), durationMs: 0, evaluations: [] });
+          entry.resolve({
+            exampleId: example.id,
+            repetition,
+            status: "error",
+            output: null,
+            error: `cannot restart the experiment's code: ${error.message}`,
+            startedAt: new Date().toISOString(),
+            durationMs: 0,
+            evaluations: [],
+          });
         }
         this.closed = true;
       },

@@ -6,7 +6,7 @@ import { loadExperiment } from "../discovery/load-experiment.js";
 import { errorMessage, runExample, type UserCode } from "../engine/run-example.js";
 import { receiveJudge } from "../evaluators/judge/settings.js";
 import type { ExampleResult } from "../types.js";
-import { beatMs, slot, type FromWorker, type ToWorker, type WorkerJob } from "./protocol.js";
+import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
 
 if (workerData.judge) receiveJudge(workerData.judge);
 

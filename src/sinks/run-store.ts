@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { parseShard, shardSuffix } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 import { fileInTheWay } from "../file-in-the-way.js";
-import { writeAtomically } from "../write-atomically.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
+import { writeAtomically } from "../write-atomically.js";
 import type { RunHead } from "./run-folder.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
 

@@ -1,8 +1,7 @@
 import type { RemoteDataset } from "../datasets/dataset.js";
 import type { Selection } from "../datasets/selection.js";
-import type { ExampleResult, ExperimentResult } from "../types.js";
+import type { Example, ExampleResult, ExperimentResult } from "../types.js";
 import type { RunHead } from "./run-folder.js";
-import type { Example } from "../types.js";
 
 export interface ExperimentHeader {
   /** The experiment name wanted; a sink may add a suffix to keep it unique. */

@@ -5,7 +5,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach } from "vitest";
-import { fixtures, readResults, readRun, root, runCli, runFolders, tempDir, type CliOptions, type CliResult } from "../helpers/cli.js";
+import { type CliOptions, type CliResult, fixtures, readResults, readRun, root, runCli, runFolders, tempDir } from "../helpers/cli.js";
 
 export { fixtures, root };
 
@@ -100,7 +100,10 @@ export function recordedLines(cwd: string): number {
   let lines = 0;
   for (const dir of runDirs(cwd)) {
     const file = join(dir, "results.jsonl");
-    if (existsSync(file)) lines += readFileSync(file, "utf8").split("\n").filter((line) => line.endsWith("}")).length;
+    if (existsSync(file))
+      lines += readFileSync(file, "utf8")
+        .split("\n")
+        .filter((line) => line.endsWith("}")).length;
   }
   return lines;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeRun, evalwire, evaluation, fixture, resultsById, runDirFor, useTempDirs } from "./_support.js";
+import { describeRun, evaluation, evalwire, fixture, resultsById, runDirFor, useTempDirs } from "./_support.js";
 
 const temp = useTempDirs();
 
@@ -12,8 +12,7 @@ describe("built-in evaluators through the CLI", () => {
     expect(r.stdout).toMatch(/1 of 2 experiments failed/);
 
     const byId = resultsById(runDirFor(cwd, "agent"));
-    const scores = (id: string) =>
-      Object.fromEntries(["tools", "calls", "refused", "no_pii", "state", "answer"].map((name) => [name, evaluation(byId[id], name).score]));
+    const scores = (id: string) => Object.fromEntries(["tools", "calls", "refused", "no_pii", "state", "answer"].map((name) => [name, evaluation(byId[id], name).score]));
     expect(scores("weather")).toEqual({ tools: 1, calls: 1, refused: 1, no_pii: 1, state: 1, answer: 1 });
     expect(scores("card")).toEqual({ tools: 1, calls: 1, refused: 1, no_pii: 1, state: 1, answer: 0 });
     expect(scores("support")).toEqual({ tools: 0, calls: 0, refused: 1, no_pii: 0, state: 0, answer: 0 });

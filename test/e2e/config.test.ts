@@ -2,18 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/cli.js";
-import {
-  copyFixture,
-  describeRun,
-  evalwire,
-  fixture,
-  readResults,
-  readRun,
-  resultsById,
-  runDirFor,
-  runFolders,
-  useTempDirs,
-} from "./_support.js";
+import { copyFixture, describeRun, evalwire, fixture, readResults, readRun, resultsById, runDirFor, runFolders, useTempDirs } from "./_support.js";
 
 const temp = useTempDirs();
 
@@ -138,7 +127,11 @@ describe("settings precedence: flag > experiment folder's evalwire.toml > evalwi
     expect(runFolders(cwd).every((name) => name.startsWith("cli_"))).toBe(true);
 
     const renamed = runDirFor(cwd, "other_name", "cli");
-    expect(readResults(renamed).map((x) => `${x.exampleId}#${x.repetition}`).sort()).toEqual(["p#1", "q#1"]);
+    expect(
+      readResults(renamed)
+        .map((x) => `${x.exampleId}#${x.repetition}`)
+        .sort(),
+    ).toEqual(["p#1", "q#1"]);
     expect(readRun(renamed).metadata).toMatchObject({
       dataset: "other_name",
       owner: "cli",

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { describeRun, evalwire, evaluation, fixture, readResults, readRun, resultsById, runDirFor, runFolders, useTempDirs } from "./_support.js";
+import { describeRun, evaluation, evalwire, fixture, readResults, readRun, resultsById, runDirFor, runFolders, useTempDirs } from "./_support.js";
 
 const temp = useTempDirs();
 
@@ -56,7 +56,9 @@ describe("local datasets", () => {
     expect(csv.c2.output.expected).toEqual({ expected_output: "ground" });
 
     // the content hash of the file is the dataset's version
-    const sha = createHash("sha256").update(readFileSync(fixture("datasets", "csv_file", "dataset.csv"))).digest("hex");
+    const sha = createHash("sha256")
+      .update(readFileSync(fixture("datasets", "csv_file", "dataset.csv")))
+      .digest("hex");
     const version = String(readRun(csvDir).dataset.version).replace(/^sha256:/, "");
     expect(version.length).toBeGreaterThanOrEqual(8);
     expect(sha.startsWith(version)).toBe(true);
@@ -82,7 +84,10 @@ describe("local datasets", () => {
     };
     for (const [experiment, message] of Object.entries(culprits)) {
       const lines = r.all.split("\n").filter((line) => line.includes(experiment));
-      expect(lines.some((line) => message.test(line)), `${experiment}: no line matching ${message} in\n${lines.join("\n")}`).toBe(true);
+      expect(
+        lines.some((line) => message.test(line)),
+        `${experiment}: no line matching ${message} in\n${lines.join("\n")}`,
+      ).toBe(true);
     }
     expect(r.stdout).toMatch(/12 of 13 experiments failed/);
     expect(runFolders(cwd)).toHaveLength(1);

@@ -45,7 +45,22 @@ describe("help and version", () => {
     for (const command of ["run", "list", "init"]) expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, "m"));
 
     expect(runHelp.code, describeRun(runHelp)).toBe(0);
-    const flags = ["--experiments", "--name", "--dry-run", "--concurrency", "--example-concurrency", "--prefix", "--metadata", "--timeout", "--repetitions", "--backend", "--phoenix-url", "--config", "--quiet", "--verbose"];
+    const flags = [
+      "--experiments",
+      "--name",
+      "--dry-run",
+      "--concurrency",
+      "--example-concurrency",
+      "--prefix",
+      "--metadata",
+      "--timeout",
+      "--repetitions",
+      "--backend",
+      "--phoenix-url",
+      "--config",
+      "--quiet",
+      "--verbose",
+    ];
     for (const flag of flags) expect(runHelp.stdout).toMatch(new RegExp(`${flag}\\b`));
 
     expect(version.code, describeRun(version)).toBe(0);

@@ -20,7 +20,9 @@ describe("the packed package", () => {
     const out = temp();
     // --ignore-scripts: the build is already there, and rebuilding dist/ would disturb tests running beside this one.
     const [packed] = JSON.parse(execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", out], { cwd: root, encoding: "utf8" }));
-    const listed = execFileSync("tar", ["-tzf", join(out, packed.filename)], { encoding: "utf8" }).split("\n").filter(Boolean);
+    const listed = execFileSync("tar", ["-tzf", join(out, packed.filename)], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean);
     expect(listed).toEqual(expect.arrayContaining(["package/package.json", "package/bin/evalwire.js", "package/dist/index.js", "package/dist/index.d.ts", "package/dist/cli/main.js"]));
 
     const cwd = temp();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { collect, startCli } from "../helpers/cli.js";
-import { describeRun, evalwire, evaluation, fixture, readResults, readRun, recordedLines, resultsById, runDirFor, runFolders, useTempDirs, waitFor } from "./_support.js";
+import { describeRun, evaluation, evalwire, fixture, readResults, readRun, recordedLines, resultsById, runDirFor, runFolders, useTempDirs, waitFor } from "./_support.js";
 
 const temp = useTempDirs();
 

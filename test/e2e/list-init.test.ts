@@ -6,7 +6,9 @@ import { describeRun, evalwire, fixture, readResults, root, runDirFor, runFolder
 const temp = useTempDirs();
 
 function rows(file: string): number {
-  const lines = readFileSync(file, "utf8").split("\n").filter((line) => line.trim());
+  const lines = readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.trim());
   return file.endsWith(".csv") ? lines.length - 1 : lines.length;
 }
 

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { snapshot } from "../helpers/cli.js";
-import { describeRun, evalwire, evaluation, fixture, readResults, resultsById, runDirFor, runFolders, stackFrames, useTempDirs } from "./_support.js";
+import { describeRun, evaluation, evalwire, fixture, readResults, resultsById, runDirFor, runFolders, stackFrames, useTempDirs } from "./_support.js";
 
 const temp = useTempDirs();
 

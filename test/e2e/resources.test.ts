@@ -59,7 +59,10 @@ describe("a disk too full even for the summary", () => {
       const [runDir] = runDirs(cwd);
       // The premise: the header alone fits in one page.
       expect(statSync(join(runDir!, "run.json")).size).toBeLessThanOrEqual(4096);
-      const recorded = readFileSync(join(runDir!, "results.jsonl"), "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line));
+      const recorded = readFileSync(join(runDir!, "results.jsonl"), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
       expect(r.stdout).toContain(`✖ big: cannot record the summary: ENOSPC: no space left on device, write (and ${30 - recorded.length} results were not recorded)`);
       expect(readRun(runDir!)).toMatchObject({ status: "running", metadata: { note: "n".repeat(3400) } });
       expect(filesBelow(store).filter((file) => file.endsWith(".tmp"))).toEqual([]);
@@ -106,7 +109,11 @@ describe("an experiment folder this user cannot read", () => {
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stdout).toContain("✖ locked: experiments/locked: cannot read the folder (permission denied); let this user read it (chmod a+rx)");
     expect(r.stdout).toMatch(/✔ greet +3 /);
-    expect(readFileSync(join(runDirFor(cwd, "greet"), "results.jsonl"), "utf8").trim().split("\n")).toHaveLength(3);
+    expect(
+      readFileSync(join(runDirFor(cwd, "greet"), "results.jsonl"), "utf8")
+        .trim()
+        .split("\n"),
+    ).toHaveLength(3);
     expect(r.stderr).not.toContain("unexpected error");
   });
 

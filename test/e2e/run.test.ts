@@ -7,8 +7,8 @@ import { snapshot } from "../helpers/cli.js";
 import {
   copyFixture,
   describeRun,
-  evalwire,
   evaluation,
+  evalwire,
   fixture,
   readResults,
   readRun,
@@ -38,8 +38,13 @@ describe("evalwire run: the bundled example project", () => {
     expect(r.stdout).toMatch(/order_agent\b.*\bsafe_tools 1\.00\b.*\brubric 1\.00\b/);
     expect(r.stdout).toMatch(/3 experiments passed/);
 
-    const jsonlRows = readFileSync(join(examples, "es_search", "dataset.jsonl"), "utf8").split("\n").filter((l) => l.trim()).length;
-    const csvRows = readFileSync(join(examples, "source_router", "dataset.csv"), "utf8").split("\n").filter((l) => l.trim()).length - 1;
+    const jsonlRows = readFileSync(join(examples, "es_search", "dataset.jsonl"), "utf8")
+      .split("\n")
+      .filter((l) => l.trim()).length;
+    const csvRows =
+      readFileSync(join(examples, "source_router", "dataset.csv"), "utf8")
+        .split("\n")
+        .filter((l) => l.trim()).length - 1;
     const es = readResults(runDirFor(cwd, "es_search"));
     const router = readResults(runDirFor(cwd, "source_router"));
     expect(es).toHaveLength(jsonlRows);
@@ -105,7 +110,9 @@ describe("evalwire run: the run store", () => {
     expect(run.name).toBe(basename(dir));
     expect(run.metadata).toMatchObject({ dataset: "greet", run_by: "evalwire", evalwire_version: version });
     // the local dataset's content hash is its version
-    const sha = createHash("sha256").update(readFileSync(fixture("basic", "greet", "dataset.jsonl"))).digest("hex");
+    const sha = createHash("sha256")
+      .update(readFileSync(fixture("basic", "greet", "dataset.jsonl")))
+      .digest("hex");
     const recorded = String(run.dataset.version).replace(/^sha256:/, "");
     expect(recorded.length).toBeGreaterThanOrEqual(8);
     expect(sha.startsWith(recorded)).toBe(true);
@@ -290,7 +297,10 @@ describe("evalwire run: output flags", () => {
     expect(verbose.code, describeRun(verbose)).toBe(1);
     expect(verbose.all).toMatch(/boom: bad input/);
     const frames = stackFrames(verbose.all);
-    expect(frames.some((line) => /explode/.test(line) && /task\.ts:\d+/.test(line)), `no stack frame naming task.ts in:\n${verbose.all}`).toBe(true);
+    expect(
+      frames.some((line) => /explode/.test(line) && /task\.ts:\d+/.test(line)),
+      `no stack frame naming task.ts in:\n${verbose.all}`,
+    ).toBe(true);
   });
 });
 

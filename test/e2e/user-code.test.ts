@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collect, startCli } from "../helpers/cli.js";
-import { describeRun, evalwire, evaluation, fixture, readRun, recordedLines, resultsById, runDirFor, useTempDirs, waitFor } from "./_support.js";
+import { describeRun, evaluation, evalwire, fixture, readRun, recordedLines, resultsById, runDirFor, useTempDirs, waitFor } from "./_support.js";
 
 const temp = useTempDirs();
 
@@ -11,7 +11,9 @@ describe("user code cannot take evalwire down", () => {
     const cwd = temp();
     const run = await evalwire(["run", "--experiments", fixture("load-never-settles"), "--load-timeout", "5000"], cwd);
     expect(run.code, describeRun(run)).toBe(1);
-    expect(run.stdout).toMatch(/✖ stuck_load: \S*stuck_load\/task\.ts: did not finish loading within 5000 ms \(a top-level await that never settles, or code that never yields\?\); raise --load-timeout if it needs longer/);
+    expect(run.stdout).toMatch(
+      /✖ stuck_load: \S*stuck_load\/task\.ts: did not finish loading within 5000 ms \(a top-level await that never settles, or code that never yields\?\); raise --load-timeout if it needs longer/,
+    );
     expect(run.stdout).toMatch(/✔ fine\s+2\s/);
     expect(run.stdout).toContain("1 of 2 experiments failed.");
 

@@ -52,7 +52,7 @@ export const cases: ParityCase[] = [
   c("tk-duplicates", "top_k", ["a", "a"], ["a", "a"]),
   c("tk-dict-output", "top_k", { results: ["a"] }, ["a"]),
   c("tk-string-output", "top_k", "abc", ["b"]),
-  c("tk-literal-escapes", "top_k", ["it's", 'say "hi"'], "['it\\'s', \"say \\\"hi\\\"\"]"),
+  c("tk-literal-escapes", "top_k", ["it's", 'say "hi"'], '[\'it\\\'s\', "say \\"hi\\""]'),
   c("tk-nested-literal", "top_k", [["a", 1]], "[['a', 1], ['b', 2]]"),
   c("tk-none-in-literal", "top_k", [null, "a"], "[None, 'a']"),
   c("tk-unicode-literal", "top_k", ["café", "naïve"], "['naïve', 'caf\\xe9']"),
@@ -193,12 +193,78 @@ export const cases: ParityCase[] = [
   c("nc-negative", "numeric_close", "-2.5", "-2.5000001"),
 
   // weighted, all_pass, any_pass
-  c("wt-exact-contains", { factory: "weighted", options: { parts: [[{ factory: "exact_match" }, 2], [{ factory: "contains" }, 1]] } }, "Paris is nice", "Paris"),
-  c("wt-topk-isin", { factory: "weighted", options: { parts: [[{ factory: "top_k" }, 1], [{ factory: "is_in" }, 1]] } }, ["a", "b"], ["b"]),
+  c(
+    "wt-exact-contains",
+    {
+      factory: "weighted",
+      options: {
+        parts: [
+          [{ factory: "exact_match" }, 2],
+          [{ factory: "contains" }, 1],
+        ],
+      },
+    },
+    "Paris is nice",
+    "Paris",
+  ),
+  c(
+    "wt-topk-isin",
+    {
+      factory: "weighted",
+      options: {
+        parts: [
+          [{ factory: "top_k" }, 1],
+          [{ factory: "is_in" }, 1],
+        ],
+      },
+    },
+    ["a", "b"],
+    ["b"],
+  ),
   c("wt-single", { factory: "weighted", options: { parts: [[{ factory: "exact_match" }, 5]] } }, "a", "a"),
-  c("wt-zero-weight", { factory: "weighted", options: { parts: [[{ factory: "exact_match" }, 0], [{ factory: "contains" }, 1]] } }, "xay", "a"),
-  c("wt-thirds", { factory: "weighted", options: { parts: [[{ factory: "top_k", options: { k: 3 } }, 1], [{ factory: "top_k", options: { k: 7 } }, 1], [{ factory: "is_in" }, 1]] } }, ["x", "a"], ["a"]),
-  c("wt-error", { factory: "weighted", options: { parts: [[{ factory: "exact_match" }, 1], [{ factory: "regex_match" }, 1]] } }, 5, [5]),
+  c(
+    "wt-zero-weight",
+    {
+      factory: "weighted",
+      options: {
+        parts: [
+          [{ factory: "exact_match" }, 0],
+          [{ factory: "contains" }, 1],
+        ],
+      },
+    },
+    "xay",
+    "a",
+  ),
+  c(
+    "wt-thirds",
+    {
+      factory: "weighted",
+      options: {
+        parts: [
+          [{ factory: "top_k", options: { k: 3 } }, 1],
+          [{ factory: "top_k", options: { k: 7 } }, 1],
+          [{ factory: "is_in" }, 1],
+        ],
+      },
+    },
+    ["x", "a"],
+    ["a"],
+  ),
+  c(
+    "wt-error",
+    {
+      factory: "weighted",
+      options: {
+        parts: [
+          [{ factory: "exact_match" }, 1],
+          [{ factory: "regex_match" }, 1],
+        ],
+      },
+    },
+    5,
+    [5],
+  ),
   c("ap-all", parts("all_pass", { factory: "contains" }, { factory: "regex_match" }), "abc", "b"),
   c("ap-one-fails", parts("all_pass", { factory: "exact_match" }, { factory: "contains" }), "abc", "b"),
   c("ap-stops-at-first-fail", parts("all_pass", { factory: "exact_match" }, { factory: "regex_match" }), 5, "x"),

@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { parsePythonLiteral } from "../../src/evaluators/index.js";
 import { deepEqual } from "../../src/evaluators/values.js";
 import { cases, literals } from "./cases.js";
+import { type PythonOutcome, scoreWithPython } from "./python-evalwire.js";
 import { scoreOutcome as scoreWithUs } from "./score-ours.js";
-import { scoreWithPython, type PythonOutcome } from "./python-evalwire.js";
 
 /** Cases where evalwire deliberately differs from the Python evalwire, and why. */
 export const differences: Record<string, string> = {
@@ -27,8 +27,8 @@ export const differences: Record<string, string> = {
   "jm-object-output": "an output that is already an object needs no JSON string (Python scores 0: json.loads of a dict)",
   "jm-bool-vs-number": "true is not 1 and false is not 0 (Python's True == 1 and False == 0)",
   "ii-bool-vs-number": "true is not 1 (Python's True == 1)",
-  "ii-json-list-with-null": 'a JSON list string is read as that list (Python reads only Python literals, so \'["a", null]\' stays one string)',
-  "tk-json-list-with-true": 'a JSON list string is read as that list (Python reads only Python literals, so \'["x", true]\' stays one string)',
+  "ii-json-list-with-null": "a JSON list string is read as that list (Python reads only Python literals, so '[\"a\", null]' stays one string)",
+  "tk-json-list-with-true": "a JSON list string is read as that list (Python reads only Python literals, so '[\"x\", true]' stays one string)",
   "sv-object-output": "an output that is already an object needs no JSON string (Python scores 0: json.loads of a dict)",
 };
 
@@ -64,15 +64,21 @@ describe.skipIf(skipReason !== null)(`parity with the Python evalwire 0.6.0${ski
 
   it("the corpus covers every factory with at least 100 cases, and each listed difference names a case", () => {
     expect(cases.length).toBeGreaterThanOrEqual(100);
-    expect(new Set(cases.map((one) => one.factory))).toEqual(new Set(["top_k", "is_in", "exact_match", "contains", "regex_match", "json_match", "schema_valid", "numeric_close", "weighted", "all_pass", "any_pass"]));
+    expect(new Set(cases.map((one) => one.factory))).toEqual(
+      new Set(["top_k", "is_in", "exact_match", "contains", "regex_match", "json_match", "schema_valid", "numeric_close", "weighted", "all_pass", "any_pass"]),
+    );
     expect(new Set(cases.map((one) => one.id)).size).toBe(cases.length);
-    for (const id of Object.keys(differences)) expect(cases.some((one) => one.id === id), id).toBe(true);
+    for (const id of Object.keys(differences))
+      expect(
+        cases.some((one) => one.id === id),
+        id,
+      ).toBe(true);
     for (const literal of Object.keys(literalDifferences)) expect(literals).toContain(literal);
   });
 
   it("scores every case as the Python evalwire does, except the listed differences", () => {
     const report = cases.map((one, index) => ({ id: one.id, python: python[index]!, ours: ours[index]!, equal: same(python[index]!, ours[index]!) }));
-    const unexpected = report.filter((row) => row.equal === (row.id in differences));
+    const unexpected = report.filter((row) => row.equal === row.id in differences);
     expect(unexpected, "cases whose equality is not as listed").toEqual([]);
     const equalCount = report.filter((row) => row.equal).length;
     process.stdout.write(`parity: ${report.length} evaluator cases, ${equalCount} equal, ${report.length - equalCount} listed differences\n`);
@@ -83,7 +89,7 @@ describe.skipIf(skipReason !== null)(`parity with the Python evalwire 0.6.0${ski
       const at = cases.length + index;
       return { literal, python: python[at]!, ours: ours[at]!, equal: same(python[at]!, ours[at]!) };
     });
-    const unexpected = report.filter((row) => row.equal === (row.literal in literalDifferences));
+    const unexpected = report.filter((row) => row.equal === row.literal in literalDifferences);
     expect(unexpected, "literals whose equality is not as listed").toEqual([]);
     const equalCount = report.filter((row) => row.equal).length;
     process.stdout.write(`parity: ${report.length} literals, ${equalCount} equal, ${report.length - equalCount} listed differences\n`);

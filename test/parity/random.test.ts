@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { parsePythonLiteral } from "../../src/evaluators/index.js";
 import { pythonRepr } from "../helpers/python-repr.js";
 import type { ParityCase } from "./cases.js";
+import { type PythonOutcome, scoreWithPython } from "./python-evalwire.js";
 import { scoreOutcome } from "./score-ours.js";
-import { scoreWithPython, type PythonOutcome } from "./python-evalwire.js";
 
 // Text that stays text for both: not a Python scalar literal such as "42", "True" or "'a'".
 const text = fc
@@ -24,7 +24,9 @@ const number = fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.double({ min: 
 const topKCase = fc
   .record({ noise: fc.array(item, { maxLength: 6 }), expected: fc.array(item, { maxLength: 4 }), k: fc.integer({ min: 1, max: 10 }) })
   .chain(({ noise, expected, k }) =>
-    fc.record({ output: fc.shuffledSubarray([...noise, ...expected]), stored: expectedList(expected) }).map(({ output, stored }) => ({ factory: "top_k", options: { k }, output, expected: { expected_output: stored } })),
+    fc
+      .record({ output: fc.shuffledSubarray([...noise, ...expected]), stored: expectedList(expected) })
+      .map(({ output, stored }) => ({ factory: "top_k", options: { k }, output, expected: { expected_output: stored } })),
   );
 const membershipCase = fc
   .record({ factory: fc.constantFrom("is_in", "exact_match"), other: item, expected: fc.array(item, { minLength: 1, maxLength: 3 }) })
@@ -36,7 +38,12 @@ const containsCase = fc
   .chain(({ output, expected }) => expectedList(expected).map((stored) => ({ factory: "contains", output, expected: { expected_output: stored } })));
 const numericCase = fc
   .record({ output: number, expected: number, atol: fc.constantFrom(0, 1e-6, 0.5), rtol: fc.constantFrom(0, 0.01), asText: fc.boolean() })
-  .map(({ output, expected, atol, rtol, asText }) => ({ factory: "numeric_close", options: { atol, rtol }, output: asText ? String(output) : output, expected: { expected_output: String(expected) } }));
+  .map(({ output, expected, atol, rtol, asText }) => ({
+    factory: "numeric_close",
+    options: { atol, rtol },
+    output: asText ? String(output) : output,
+    expected: { expected_output: String(expected) },
+  }));
 // Expected objects hold a `true` so that they are JSON and not also a Python literal (the Python
 // bug); numbers stay clear of 0 and 1, which Python finds equal to False and True.
 const jsonValue = fc.oneof(fc.integer({ min: 2, max: 4 }), fc.constantFrom("a", "b"), fc.boolean(), fc.constant(null), fc.array(fc.integer({ min: 2, max: 4 }), { maxLength: 2 }));

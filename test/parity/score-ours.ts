@@ -4,7 +4,6 @@ import type { EvaluatorArgs, EvaluatorFn } from "../../src/types.js";
 import type { Spec } from "./cases.js";
 import type { PythonOutcome } from "./python-evalwire.js";
 
-
 /** Our evaluator for a case given in the Python evalwire's terms. */
 export function build(spec: Spec): EvaluatorFn {
   const options = spec.options ?? {};
@@ -47,4 +46,3 @@ export async function scoreOutcome(spec: Spec, output: unknown, expected: Record
     return { error: `${(error as Error).name}: ${(error as Error).message}` };
   }
 }
-

@@ -10,10 +10,10 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo, Socket } from "node:net";
 import { join } from "node:path";
 import { afterEach, expect } from "vitest";
-import { fixtures, readResults, readRun, runCli, runFolders, tempDir, type CliResult } from "../helpers/cli.js";
+import { type CliResult, fixtures, readResults, readRun, runCli, runFolders, tempDir } from "../helpers/cli.js";
 
-export { readResults, readRun, runFolders };
 export { waitFor } from "../e2e/_support.js";
+export { readResults, readRun, runFolders };
 
 /** The experiment folder every Phoenix test copies: a task and two evaluators driven by each example's input. */
 export const echoFixture = join(fixtures, "phoenix-echo");
@@ -229,7 +229,11 @@ export function runDirFor(cwd: string, dataset: string, prefix = "eval"): string
 /** Complete lines of a results.jsonl being written (a half-written last line is not counted). */
 export function resultLines(runDir: string): number {
   const file = join(runDir, "results.jsonl");
-  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((line) => line.endsWith("}")).length : 0;
+  return existsSync(file)
+    ? readFileSync(file, "utf8")
+        .split("\n")
+        .filter((line) => line.endsWith("}")).length
+    : 0;
 }
 
 /** Every run folder below `<cwd>/.evalwire/runs`, as paths. */

@@ -40,10 +40,7 @@ describePhoenix("evalwire run against Phoenix: datasets", () => {
     const folderDataset = await uploadDataset(url, byFolder, echoRows(3));
     const tomlDataset = await uploadDataset(url, byToml, echoRows(4));
     const cwd = temp();
-    const experiments = makeExperiments(cwd, [
-      { folder: byFolder },
-      { folder: "renamed_folder", toml: `dataset = "${byToml}"\n` },
-    ]);
+    const experiments = makeExperiments(cwd, [{ folder: byFolder }, { folder: "renamed_folder", toml: `dataset = "${byToml}"\n` }]);
 
     // Both at once: two experiments in flight against one server.
     const r = await evalwire(["run", "--experiments", experiments, "--concurrency", "2"], cwd, url);

@@ -3,8 +3,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { startFaultProxy, type FaultProxy } from "./fault-proxy.js";
 import { datasetExperiments, describeRun, echoRows, evalwire, getJson, makeExperiments, runFolders, uniqueName, uploadDataset, useTempDirs } from "./_support.js";
+import { type FaultProxy, startFaultProxy } from "./fault-proxy.js";
 import { describePhoenix, phoenix } from "./phoenix.js";
 
 const temp = useTempDirs();

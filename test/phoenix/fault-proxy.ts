@@ -20,10 +20,7 @@ function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   return copy;
 }
 
-export async function startFaultProxy(
-  target: string,
-  decide: (request: { index: number; method: string; path: string }) => Fault,
-): Promise<FaultProxy> {
+export async function startFaultProxy(target: string, decide: (request: { index: number; method: string; path: string }) => Fault): Promise<FaultProxy> {
   const base = new URL(target);
   const prefix = base.pathname.replace(/\/$/, "");
   const agent = new Agent({ keepAlive: true });

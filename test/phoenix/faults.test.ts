@@ -2,7 +2,6 @@
 // answers lost after the server carried the request out. Every run and evaluation still ends up on
 // the server exactly once, and the run passes.
 import { afterEach, expect, it } from "vitest";
-import { startFaultProxy, type Fault } from "./fault-proxy.js";
 import {
   datasetExperiments,
   describeRun,
@@ -21,6 +20,7 @@ import {
   uploadDataset,
   useTempDirs,
 } from "./_support.js";
+import { type Fault, startFaultProxy } from "./fault-proxy.js";
 import { describePhoenix, phoenix } from "./phoenix.js";
 
 const temp = useTempDirs();

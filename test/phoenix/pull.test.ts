@@ -1,15 +1,14 @@
 // `evalwire pull` against a real Phoenix: datasets are written to local files that `run --backend local` runs.
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { expect, it } from "vitest";
-import { describeRun, evalwire as spawnEvalwire, readResults, runDirFor, useTempDirs } from "../e2e/_support.js";
+import { parse as parseYaml } from "yaml";
+import { describeRun, readResults, runDirFor, evalwire as spawnEvalwire, useTempDirs } from "../e2e/_support.js";
 import { writeFiles } from "../helpers/cli.js";
 import { uniqueName } from "./_support.js";
 import { describePhoenix, phoenix } from "./phoenix.js";
 
 const temp = useTempDirs();
-
 
 function project(files: Record<string, string>): string {
   return writeFiles(temp(), files);
@@ -32,7 +31,11 @@ async function serverExamples(name: string, versionId?: string): Promise<{ versi
 }
 
 const jsonl = (records: unknown[]) => `${records.map((record) => JSON.stringify(record)).join("\n")}\n`;
-const readJsonl = (file: string) => readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line));
+const readJsonl = (file: string) =>
+  readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 
 /** An experiment whose task returns the expected output, scored by an exact-match evaluator. */
 const experimentFiles = (folder: string) => ({
@@ -130,12 +133,20 @@ describePhoenix("evalwire pull", () => {
     const old = await evalwire(["pull", name, "--version", v1.versionId, "--output", "old.jsonl"], cwd);
     expect(old.code, describeRun(old)).toBe(0);
     expect(old.stdout).toBe(`Pulled 2 examples of ${name} (version ${v1.versionId}) to old.jsonl\n`);
-    expect(readJsonl(join(cwd, "old.jsonl")).map((r) => r.input.user_query).sort()).toEqual(["both", "old"]);
+    expect(
+      readJsonl(join(cwd, "old.jsonl"))
+        .map((r) => r.input.user_query)
+        .sort(),
+    ).toEqual(["both", "old"]);
     expect(readJsonl(join(cwd, "old.jsonl"))).toEqual(v1.records);
 
     const latest = await evalwire(["pull", name, "--output", "latest.jsonl"], cwd);
     expect(latest.stdout).toBe(`Pulled 2 examples of ${name} (version ${v2.versionId}) to latest.jsonl\n`);
-    expect(readJsonl(join(cwd, "latest.jsonl")).map((r) => r.input.user_query).sort()).toEqual(["both", "new"]);
+    expect(
+      readJsonl(join(cwd, "latest.jsonl"))
+        .map((r) => r.input.user_query)
+        .sort(),
+    ).toEqual(["both", "new"]);
   });
 
   it("pulls only the named splits with --split", async () => {
@@ -148,10 +159,18 @@ describePhoenix("evalwire pull", () => {
     const cwd = project({});
     const r = await evalwire(["pull", name, "--split", "train", "--output", "train.jsonl"], cwd);
     expect(r.code, describeRun(r)).toBe(0);
-    expect(readJsonl(join(cwd, "train.jsonl")).map((record) => record.input.q).sort()).toEqual(["a", "c"]);
+    expect(
+      readJsonl(join(cwd, "train.jsonl"))
+        .map((record) => record.input.q)
+        .sort(),
+    ).toEqual(["a", "c"]);
     const two = await evalwire(["pull", name, "--split", "test", "--split", "dev", "--output", "two.jsonl"], cwd);
     expect(two.code, describeRun(two)).toBe(0);
-    expect(readJsonl(join(cwd, "two.jsonl")).map((record) => record.input.q).sort()).toEqual(["b", "c"]);
+    expect(
+      readJsonl(join(cwd, "two.jsonl"))
+        .map((record) => record.input.q)
+        .sort(),
+    ).toEqual(["b", "c"]);
   });
 
   it("replaces an existing file whole", async () => {

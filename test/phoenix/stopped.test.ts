@@ -2,9 +2,9 @@
 // every result, and the run fails, saying how much was not recorded in Phoenix and why.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { collect, startCli } from "../helpers/cli.js";
-import { startPhoenix, type PhoenixServer } from "./server.js";
 import { datasetExperiments, describeRun, echoRows, evalwire, makeExperiments, readResults, readRun, resultLines, runDirs, uniqueName, uploadDataset, useTempDirs, waitFor } from "./_support.js";
 import { describePhoenix } from "./phoenix.js";
+import { type PhoenixServer, startPhoenix } from "./server.js";
 
 const temp = useTempDirs();
 

@@ -3,7 +3,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { startFaultProxy, type Fault, type FaultProxy } from "./fault-proxy.js";
 import {
   describeRun,
   echoRows,
@@ -21,6 +20,7 @@ import {
   useTempDirs,
   waitForSpans,
 } from "./_support.js";
+import { type Fault, type FaultProxy, startFaultProxy } from "./fault-proxy.js";
 import { describePhoenix, phoenix } from "./phoenix.js";
 
 const temp = useTempDirs();
@@ -75,7 +75,10 @@ describePhoenix("evalwire run against Phoenix: traces", () => {
       expect(r.code, describeRun(r)).toBe(0);
       const runDir = runDirFor(cwd, dataset);
       const local = readResults(runDir);
-      expect(local.every((result) => result.traceId === undefined), how).toBe(true);
+      expect(
+        local.every((result) => result.traceId === undefined),
+        how,
+      ).toBe(true);
       const experiment = await getExperiment(url, phoenixLink(runDir).experimentId);
       const runs = await experimentJson(url, experiment.id);
       expect(runs, how).toHaveLength(4);

@@ -275,4 +275,3 @@ describePhoenix("evalwire upload", () => {
     }
   });
 });
-

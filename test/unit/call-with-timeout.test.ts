@@ -10,9 +10,13 @@ describe("callWithTimeout", () => {
   });
 
   it("returns a throw, sync or async, as an error outcome", async () => {
-    const sync = await callWithTimeout(() => {
-      throw new Error("sync boom");
-    }, 1000, never);
+    const sync = await callWithTimeout(
+      () => {
+        throw new Error("sync boom");
+      },
+      1000,
+      never,
+    );
     expect(sync).toMatchObject({ kind: "error", error: { message: "sync boom" } });
     const rejected = await callWithTimeout(async () => Promise.reject(new Error("async boom")), 1000, never);
     expect(rejected).toMatchObject({ kind: "error", error: { message: "async boom" } });
@@ -21,10 +25,14 @@ describe("callWithTimeout", () => {
   it("times out a call that ignores its signal, and aborts that signal", async () => {
     let seen: AbortSignal | undefined;
     const started = Date.now();
-    const outcome = await callWithTimeout((signal) => {
-      seen = signal();
-      return new Promise(() => {});
-    }, 50, never);
+    const outcome = await callWithTimeout(
+      (signal) => {
+        seen = signal();
+        return new Promise(() => {});
+      },
+      50,
+      never,
+    );
     expect(outcome).toEqual({ kind: "timeout" });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(seen?.aborted).toBe(true);
@@ -39,10 +47,14 @@ describe("callWithTimeout", () => {
   it("stops at once when the run is interrupted, aborting the call's signal", async () => {
     const stop = new AbortController();
     let seen: AbortSignal | undefined;
-    const pending = callWithTimeout((signal) => {
-      seen = signal();
-      return new Promise(() => {});
-    }, 10_000, stop.signal);
+    const pending = callWithTimeout(
+      (signal) => {
+        seen = signal();
+        return new Promise(() => {});
+      },
+      10_000,
+      stop.signal,
+    );
     stop.abort(new Error("SIGINT"));
     expect(await pending).toEqual({ kind: "interrupted" });
     expect(seen?.aborted).toBe(true);

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { UsageError, evaluate, type ExampleResult, type RunListener } from "../../src/index.js";
 import { exactMatch } from "../../src/evaluators/index.js";
+import { type ExampleResult, evaluate, type RunListener, UsageError } from "../../src/index.js";
 import { readResults, readRun, tempDir } from "../helpers/cli.js";
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const remove of cleanup.splice(0)) remove();
 });
@@ -18,7 +18,13 @@ const data = [
   { id: "b", input: { q: "3+3" }, output: { expected_output: "6" } },
   { id: "c", input: { q: "5+5" }, output: { expected_output: "11" } },
 ];
-const add = ({ input }: { input: { q: string } }) => String(input.q.split("+").map(Number).reduce((a, b) => a + b, 0));
+const add = ({ input }: { input: { q: string } }) =>
+  String(
+    input.q
+      .split("+")
+      .map(Number)
+      .reduce((a, b) => a + b, 0),
+  );
 
 describe("evaluate (an experiment from memory)", () => {
   it("runs the task and named evaluators through the engine and the run store, and resolves with the result", async () => {
@@ -65,7 +71,15 @@ describe("evaluate (an experiment from memory)", () => {
       while (Date.now() < end);
       return 1;
     };
-    const result = await evaluate({ name: "busy", data: Array.from({ length: 30 }, (_, n) => ({ input: { n } })), task: busy, evaluators: {}, runsDir: false, signal: controller.signal, listeners: [listener] });
+    const result = await evaluate({
+      name: "busy",
+      data: Array.from({ length: 30 }, (_, n) => ({ input: { n } })),
+      task: busy,
+      evaluators: {},
+      runsDir: false,
+      signal: controller.signal,
+      listeners: [listener],
+    });
     expect(result.status).toBe("interrupted");
     // Without yielding between calls, the ten in flight would all run before the abort is heard.
     expect(result.completed).toBeLessThanOrEqual(4);

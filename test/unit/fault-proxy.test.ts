@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFaultProxy, type Fault, type FaultProxy } from "../phoenix/fault-proxy.js";
+import { type Fault, type FaultProxy, startFaultProxy } from "../phoenix/fault-proxy.js";
 
 interface Arrival {
   method: string;
@@ -93,13 +93,15 @@ describe("startFaultProxy", () => {
     });
     const statuses: (number | string)[] = [];
     for (const path of ["/a", "/b", "/c", "/d"]) {
-      statuses.push(await fetch(`${url}${path}`).then(
-        async (response) => {
-          await response.text();
-          return response.status;
-        },
-        () => "failed",
-      ));
+      statuses.push(
+        await fetch(`${url}${path}`).then(
+          async (response) => {
+            await response.text();
+            return response.status;
+          },
+          () => "failed",
+        ),
+      );
     }
     expect(statuses).toEqual([503, 201, "failed", 201]);
     expect(seen).toEqual([

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { fileInTheWay } from "../../src/file-in-the-way.js";
 import { tempDir, writeFiles } from "../helpers/cli.js";
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const remove of cleanup.splice(0)) remove();
 });

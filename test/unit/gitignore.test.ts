@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ignoreRunStore } from "../../src/cli/gitignore.js";
 import { tempDir, writeFiles } from "../helpers/cli.js";
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const remove of cleanup.splice(0)) remove();
 });

@@ -21,7 +21,6 @@ function folder(files: Record<string, string>): string {
 const load = (dir: string, extra: { datasetsDir?: string; version?: string } = {}) =>
   loadLocalDataset("search", { experimentDir: dir, datasetsDir: extra.datasetsDir ?? null, csv, version: extra.version });
 
-
 describe("local datasets", () => {
   it("reads JSONL records, skipping blank lines, with their ids", () => {
     const dir = folder({ "dataset.jsonl": '{"id":"a","input":{"q":1},"output":{"x":2},"metadata":{"m":3}}\n\n{"id":7,"input":{"q":2}}\n' });
@@ -68,9 +67,7 @@ describe("local datasets", () => {
 
   it("maps CSV columns through input and output keys; lists by delimiter; strings stay strings", () => {
     const dir = folder({ "dataset.csv": 'id,user_query,expected_output,tags,note\nr1,"hello, world",42,a|b,x | y\n' });
-    expect(load(dir).examples).toEqual([
-      { id: "r1", input: { user_query: "hello, world" }, output: { expected_output: "42" }, metadata: { tags: ["a", "b"], note: ["x", "y"] } },
-    ]);
+    expect(load(dir).examples).toEqual([{ id: "r1", input: { user_query: "hello, world" }, output: { expected_output: "42" }, metadata: { tags: ["a", "b"], note: ["x", "y"] } }]);
   });
 
   it("finds <datasets_dir>/<name>.<ext> when the folder has no dataset file", () => {
@@ -83,7 +80,7 @@ describe("local datasets", () => {
     [{ "dataset.jsonl": '{"input":{"q":1}}\n\n{"output":{}}\n' }, /dataset.jsonl:3: "input" must be an object/],
     [{ "dataset.jsonl": '{"input":"text"}\n' }, /dataset.jsonl:1: "input" must be an object/],
     [{ "dataset.jsonl": '{"input":{},"outputs":{}}\n' }, /dataset.jsonl:1: unknown key "outputs"/],
-    [{ "dataset.jsonl": '[1]\n' }, /dataset.jsonl:1: expected an object/],
+    [{ "dataset.jsonl": "[1]\n" }, /dataset.jsonl:1: expected an object/],
     [{ "dataset.jsonl": '{"id":"a","input":{}}\n{"id":"a","input":{}}\n' }, /dataset.jsonl:2: duplicate id "a" \(first on line 1\)/],
     [{ "dataset.json": '[\n  {"input": {}},\n  {"input": 5}\n]' }, /dataset.json:3: "input" must be an object/],
     [{ "dataset.yaml": "- input: { q: 1 }\n- input: [\n" }, /dataset.yaml:\d+:\d+: [^\n]*[^:]$/],

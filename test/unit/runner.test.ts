@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { existsSync } from "node:fs";
-import { ExperimentRunner, UsageError, type ExampleResult, type ExperimentInfo, type RunListener } from "../../src/index.js";
+import { type ExampleResult, type ExperimentInfo, ExperimentRunner, type RunListener, UsageError } from "../../src/index.js";
 import { readResults, readRun, tempDir } from "../helpers/cli.js";
 
 let cleanup: (() => void)[] = [];
@@ -59,7 +58,10 @@ describe("ExperimentRunner (library API)", () => {
     const run = await new ExperimentRunner({ experimentsDir: join(dir, "experiments"), runsDir: join(dir, "runs") }).run();
     expect(run).toMatchObject({ status: "failed", exitCode: 1 });
     const results = run.experiments;
-    expect(results.map((r) => [r.experiment, r.status])).toEqual([["a_broken", "failed"], ["b_fine", "passed"]]);
+    expect(results.map((r) => [r.experiment, r.status])).toEqual([
+      ["a_broken", "failed"],
+      ["b_fine", "passed"],
+    ]);
     expect(results[0]!.failure).toMatch(/task.ts: exports no task named "task" and no default export \(found: nothing\)/);
     expect(results[1]!.completed).toBe(2);
   });
@@ -76,7 +78,9 @@ describe("ExperimentRunner (library API)", () => {
         "dataset.jsonl": dataset(3),
       },
     });
-    const { experiments: [result] } = await new ExperimentRunner({ experimentsDir: join(dir, "experiments"), runsDir: join(dir, "runs") }).run();
+    const {
+      experiments: [result],
+    } = await new ExperimentRunner({ experimentsDir: join(dir, "experiments"), runsDir: join(dir, "runs") }).run();
     expect(result).toMatchObject({ status: "failed", completed: 3, taskErrors: 3 });
     expect(readResults(result!.runPath!).map((r) => r.error)).toEqual(["threw [object BigInt] 10n", "threw [object Object]", 'threw {"code":42}']);
   });
@@ -122,7 +126,14 @@ describe("ExperimentRunner (library API)", () => {
     const controller = new AbortController();
     const listener: RunListener = { onResult: (_i, r) => void (r.exampleId === "e2" && setTimeout(() => controller.abort(), 100)) };
     const started = Date.now();
-    const run = await new ExperimentRunner({ experimentsDir: join(dir, "experiments"), runsDir: join(dir, "runs"), exampleConcurrency: 1, timeoutMs: 0, signal: controller.signal, listeners: [listener] }).run();
+    const run = await new ExperimentRunner({
+      experimentsDir: join(dir, "experiments"),
+      runsDir: join(dir, "runs"),
+      exampleConcurrency: 1,
+      timeoutMs: 0,
+      signal: controller.signal,
+      listeners: [listener],
+    }).run();
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(run.experiments[0]).toMatchObject({ status: "interrupted", completed: 3 });
     expect(readResults(run.experiments[0]!.runPath!).map((r) => r.exampleId)).toEqual(["e0", "e1", "e2"]);
@@ -173,8 +184,7 @@ describe("ExperimentRunner (library API)", () => {
 
   it("checks its own options as the CLI checks flags", async () => {
     const dir = experiments({ only: { "task.ts": "export const task = () => 1;", "dataset.jsonl": dataset(1) } });
-    const run = (options: object, runOptions: object = {}) =>
-      new ExperimentRunner({ experimentsDir: join(dir, "experiments"), runsDir: join(dir, "runs"), ...options }).run(runOptions);
+    const run = (options: object, runOptions: object = {}) => new ExperimentRunner({ experimentsDir: join(dir, "experiments"), runsDir: join(dir, "runs"), ...options }).run(runOptions);
     await expect(run({ concurrency: 0 })).rejects.toThrow("concurrency takes a whole number from 1 up (got 0)");
     await expect(run({ exampleConcurrency: 1.5 })).rejects.toThrow("exampleConcurrency takes a whole number from 1 up (got 1.5)");
     await expect(run({ repetitions: 0 })).rejects.toThrow("repetitions takes a whole number from 1 up (got 0)");

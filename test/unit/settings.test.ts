@@ -19,7 +19,6 @@ function project(toml?: string): string {
   return dir;
 }
 
-
 describe("resolveSettings", () => {
   it("uses the defaults without a file, relative to the working directory", () => {
     const cwd = project();
@@ -94,9 +93,9 @@ describe("resolveSettings", () => {
     ["[experiment]\ndir = 'x'\n", /evalwire.toml: unknown key experiment; known keys here: experiments, dataset, phoenix, local/],
     ['[experiments]\nprefix = "ci/pr"\n', /\[experiments\] prefix: must not contain \/ or \\/],
     ["[experiments]\nconcurrency = 0\n", /\[experiments\] concurrency: expected a whole number from 1 up \(got 0\)/],
-    ["[experiments]\ntimeout = \"10s\"\n", /\[experiments\] timeout: .*\(got "10s"\)/],
-    ["[dataset]\non_exist = \"replace\"\n", /\[dataset\] on_exist: .*\(got "replace"\)/],
-    ["[phoenix]\nbase_url = \"localhost\"\n", /\[phoenix\] base_url: expected a URL/],
+    ['[experiments]\ntimeout = "10s"\n', /\[experiments\] timeout: .*\(got "10s"\)/],
+    ['[dataset]\non_exist = "replace"\n', /\[dataset\] on_exist: .*\(got "replace"\)/],
+    ['[phoenix]\nbase_url = "localhost"\n', /\[phoenix\] base_url: expected a URL/],
     ["[experiments\ndir = 1\n", /evalwire.toml:1:\d+: invalid TOML/],
   ])("names the key at fault in %j", (toml, message) => {
     const cwd = project(toml);
@@ -121,7 +120,16 @@ describe("evalwire.toml.example", () => {
     const cwd = project(readFileSync(join(root, "evalwire.toml.example"), "utf8"));
     const settings = resolveSettings({}, {}, cwd);
     const defaults = resolveSettings({}, {}, project());
-    expect({ ...settings, configFile: null, experimentsDir: "", runsDir: "", cache: { ...settings.cache, dir: "" }, knobs: { ...settings.knobs, metadata: {} }, thresholds: { ...settings.thresholds, rootLabel: "evalwire.toml" }, judge: { ...settings.judge, cacheDir: "" } }).toEqual({
+    expect({
+      ...settings,
+      configFile: null,
+      experimentsDir: "",
+      runsDir: "",
+      cache: { ...settings.cache, dir: "" },
+      knobs: { ...settings.knobs, metadata: {} },
+      thresholds: { ...settings.thresholds, rootLabel: "evalwire.toml" },
+      judge: { ...settings.judge, cacheDir: "" },
+    }).toEqual({
       ...defaults,
       experimentsDir: "",
       runsDir: "",

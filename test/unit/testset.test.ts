@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseCli } from "../../src/cli/parse.js";
 import { defaultCsvOptions, resolveSettings } from "../../src/config/settings.js";
 import { parseCsv } from "../../src/datasets/csv.js";
-import { defaultDatasetName, exampleKey, planUpload, readTestset, stableJson, testsetFormat, type Testset } from "../../src/datasets/testset.js";
+import { defaultDatasetName, exampleKey, planUpload, readTestset, stableJson, type Testset, testsetFormat } from "../../src/datasets/testset.js";
 import { DatasetError, UsageError } from "../../src/errors.js";
 import { tempDir, writeFiles } from "../helpers/cli.js";
 import { thrownMessage } from "../helpers/errors.js";
@@ -72,7 +72,9 @@ describe("readTestset: CSV", () => {
   });
 
   it("uses the configured columns and delimiter", () => {
-    const testset = read("t.csv", "id,question,answer,labels\nk1,reset?,use the link;or mail,auth; account\n", { csv: { inputKeys: ["question"], outputKeys: ["answer"], tagColumn: "labels", delimiter: ";" } });
+    const testset = read("t.csv", "id,question,answer,labels\nk1,reset?,use the link;or mail,auth; account\n", {
+      csv: { inputKeys: ["question"], outputKeys: ["answer"], tagColumn: "labels", delimiter: ";" },
+    });
     expect(testset.issues).toEqual([]);
     expect(testset.rows).toEqual([
       { line: 2, id: "k1", input: { question: "reset?" }, output: { answer: ["use the link", "or mail"] }, metadata: { labels: ["auth", "account"] }, tags: ["auth", "account"] },
@@ -80,9 +82,7 @@ describe("readTestset: CSV", () => {
   });
 
   it("reports an unparseable CSV and a file with no rows", () => {
-    expect(issues(read("t.csv", "user_query,expected_output,tags\nq,a,t\nq2,a2\n"))).toEqual([
-      { line: 3, kind: "unreadable", message: expect.stringContaining("Invalid Record Length") },
-    ]);
+    expect(issues(read("t.csv", "user_query,expected_output,tags\nq,a,t\nq2,a2\n"))).toEqual([{ line: 3, kind: "unreadable", message: expect.stringContaining("Invalid Record Length") }]);
     expect(issues(read("t.csv", "user_query,expected_output,tags\n"))).toEqual([{ line: 1, kind: "no-examples", message: "no data rows below the header" }]);
   });
 });

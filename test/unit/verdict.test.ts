@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { verdict, type ExperimentFacts } from "../../src/engine/verdict.js";
+import { type ExperimentFacts, verdict } from "../../src/engine/verdict.js";
 import type { Judgement } from "../../src/judge/experiment-judge.js";
 
 const ok: ExperimentFacts = {
@@ -22,7 +22,11 @@ describe("verdict", () => {
     ["a load error", { failure: "task.ts: cannot load", completed: 0 }, { status: "failed", failure: "task.ts: cannot load" }],
     ["interrupted before the end", { interrupted: true, completed: 4 }, { status: "interrupted", failure: null }],
     ["interrupted after the last result", { interrupted: true }, { status: "passed", failure: null }],
-    ["results not recorded", { unrecorded: { count: 21, first: "ENOSPC: no space left on device" } }, { status: "failed", failure: "21 of 10 results not recorded: ENOSPC: no space left on device" }],
+    [
+      "results not recorded",
+      { unrecorded: { count: 21, first: "ENOSPC: no space left on device" } },
+      { status: "failed", failure: "21 of 10 results not recorded: ENOSPC: no space left on device" },
+    ],
     ["a sink that could not drain", { drainProblem: "3 runs not recorded in Phoenix" }, { status: "failed", failure: "3 runs not recorded in Phoenix" }],
     [
       "errors that escaped",

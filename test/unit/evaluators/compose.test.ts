@@ -4,7 +4,10 @@ import { contains, exactMatch } from "../../../src/evaluators/match.js";
 import type { EvaluatorFn } from "../../../src/types.js";
 import { evaluatorArgs as args } from "../../helpers/evaluator-args.js";
 
-const fixed = (score: unknown): EvaluatorFn => () => score as number;
+const fixed =
+  (score: unknown): EvaluatorFn =>
+  () =>
+    score as number;
 const throws: EvaluatorFn = () => {
   throw new Error("boom");
 };
@@ -16,8 +19,22 @@ describe("weighted", () => {
       [contains(), 1],
     ]);
     expect(await evaluate(args("Paris is nice", { expected_output: "Paris" }))).toEqual({ score: 1 / 3, label: null, explanation: "0.667×0 + 0.333×1" });
-    expect((await weighted([[fixed(true), 1], [async () => ({ score: 0.5 }), 3]])(args("x"))).score).toBe(0.625);
-    expect((await weighted([[fixed(0.2), 0], [fixed(0.9), 1]])(args("x"))).score).toBe(0.9);
+    expect(
+      (
+        await weighted([
+          [fixed(true), 1],
+          [async () => ({ score: 0.5 }), 3],
+        ])(args("x"))
+      ).score,
+    ).toBe(0.625);
+    expect(
+      (
+        await weighted([
+          [fixed(0.2), 0],
+          [fixed(0.9), 1],
+        ])(args("x"))
+      ).score,
+    ).toBe(0.9);
   });
 
   it("fails loudly on a score it cannot weigh, and passes errors on", async () => {

@@ -13,7 +13,10 @@ describe("minLength / maxLength", () => {
 
   it("read the field named by outputKey, and a transcript's assistant text", () => {
     expect(maxLength({ value: 5, outputKey: "answer" })(args({ answer: "short", notes: "a very long note" })).score).toBe(1);
-    const transcript = [{ role: "user", content: "a long question here" }, { role: "assistant", content: [{ type: "text", text: "ok" }] }];
+    const transcript = [
+      { role: "user", content: "a long question here" },
+      { role: "assistant", content: [{ type: "text", text: "ok" }] },
+    ];
     expect(maxLength({ value: 2 })(args(transcript)).score).toBe(1);
   });
 

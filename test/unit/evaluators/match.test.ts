@@ -59,7 +59,7 @@ describe("contains", () => {
   });
 
   it("throws on an output it cannot search, naming it", () => {
-    expect(() => contains()(args(42, eo("4")))).toThrow('contains: the output 42 is not text, a list or an object (set outputKey)');
+    expect(() => contains()(args(42, eo("4")))).toThrow("contains: the output 42 is not text, a list or an object (set outputKey)");
     expect(() => contains()(args("x", eo([5])))).toThrow("contains: the expected value 5 is not text");
   });
 });
@@ -72,7 +72,12 @@ describe("notContains", () => {
   });
 
   it("reads the forbidden texts from the expected values without `value`, and looks at the assistant's text in a transcript", () => {
-    const transcript = { messages: [{ role: "user", content: "what is the secret?" }, { role: "assistant", content: "I will not say." }] };
+    const transcript = {
+      messages: [
+        { role: "user", content: "what is the secret?" },
+        { role: "assistant", content: "I will not say." },
+      ],
+    };
     expect(notContains({ expectedKey: "forbidden" })(args(transcript, { forbidden: "['secret']" })).score).toBe(1);
     expect(() => notContains()(args("x", {}))).toThrow('notContains: no option "value" and no expected.expected_output to read the forbidden texts from');
   });

@@ -25,7 +25,10 @@ const builtIns: Record<string, EvaluatorFn> = {
   stateVerification: ev.stateVerification({ expect: { a: 1, "b.c": [1, 2] } }),
   piiSafety: ev.piiSafety(),
   refusal: ev.refusal(),
-  weighted: ev.weighted([[ev.isIn(), 1], [ev.topK(), 2]]),
+  weighted: ev.weighted([
+    [ev.isIn(), 1],
+    [ev.topK(), 2],
+  ]),
   allPass: ev.allPass([ev.isIn(), ev.numericClose()]),
   anyPass: ev.anyPass([ev.exactMatch(), ev.jsonMatch()]),
 };
@@ -35,8 +38,15 @@ const value = fc.letrec((tie) => ({
   node: fc.oneof({ depthSize: "small" }, small, fc.array(tie("node"), { maxLength: 3 }), fc.dictionary(fc.constantFrom("a", "b", "c", "name", "arguments", "x"), tie("node"), { maxKeys: 3 })),
 })).node;
 // As stored: a value, or a list written as a Python literal or as JSON.
-const stored = fc.oneof(value, fc.array(small, { maxLength: 3 }).chain((list) => fc.constantFrom(pythonRepr(list), JSON.stringify(list))));
-const output = fc.oneof(value, value.map((v) => JSON.stringify(v)), fc.record({ tool_calls: fc.array(fc.record({ name: fc.constantFrom("a", "b"), arguments: value }), { maxLength: 3 }) }));
+const stored = fc.oneof(
+  value,
+  fc.array(small, { maxLength: 3 }).chain((list) => fc.constantFrom(pythonRepr(list), JSON.stringify(list))),
+);
+const output = fc.oneof(
+  value,
+  value.map((v) => JSON.stringify(v)),
+  fc.record({ tool_calls: fc.array(fc.record({ name: fc.constantFrom("a", "b"), arguments: value }), { maxLength: 3 }) }),
+);
 const expected = fc.record({ expected_output: stored, should_refuse: fc.constantFrom(true, false, "yes", "0") }, { requiredKeys: ["should_refuse"] });
 
 /** The outcome of one evaluation: its score, or the error it threw. */
@@ -53,7 +63,11 @@ async function outcome(fn: EvaluatorFn, out: unknown, exp: Record<string, unknow
 function reverseKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(reverseKeys);
   if (v === null || typeof v !== "object") return v;
-  return Object.fromEntries(Object.entries(v).reverse().map(([key, item]) => [key, reverseKeys(item)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .reverse()
+      .map(([key, item]) => [key, reverseKeys(item)]),
+  );
 }
 
 describe("scoring laws", () => {
@@ -113,7 +127,12 @@ describe("scoring laws", () => {
   });
 
   const scores = fc.array(fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constant(0), fc.boolean()), { minLength: 1, maxLength: 5 });
-  const fixed = (list: (number | boolean)[]) => list.map((score): EvaluatorFn => () => score);
+  const fixed = (list: (number | boolean)[]) =>
+    list.map(
+      (score): EvaluatorFn =>
+        () =>
+          score,
+    );
   const passes = (score: number | boolean) => Number(score) > 0;
 
   it("allPass is 1 exactly when every evaluator passes, anyPass when some does, in any order", async () => {

@@ -8,7 +8,7 @@ const read = (text: string) => parsePythonLiteral(text)?.value;
 describe("parsePythonLiteral", () => {
   it("reads the list cells the Python evalwire's upload stores", () => {
     expect(read("['doc-q1', 'doc-q1-b']")).toEqual(["doc-q1", "doc-q1-b"]);
-    expect(read('["a", \'b\']')).toEqual(["a", "b"]);
+    expect(read("[\"a\", 'b']")).toEqual(["a", "b"]);
     expect(read("('a', 'b')")).toEqual(["a", "b"]);
     expect(read("[]")).toEqual([]);
   });

@@ -4,7 +4,13 @@ import { evaluatorArgs as args } from "../../helpers/evaluator-args.js";
 
 describe("refusal", () => {
   it("recognises refusals, and not answers", () => {
-    for (const text of ["I'm sorry, but I can't help with that.", "I cannot assist with this request.", "I must decline.", "I’m unable to provide that information.", "Sorry — we won't share personal data. I apologize, but no."]) {
+    for (const text of [
+      "I'm sorry, but I can't help with that.",
+      "I cannot assist with this request.",
+      "I must decline.",
+      "I’m unable to provide that information.",
+      "Sorry — we won't share personal data. I apologize, but no.",
+    ]) {
       expect(isRefusal(text), text).toBe(true);
     }
     for (const text of ["Paris is the capital of France.", "You can't go wrong with the 9am train.", "I can help with that: here are the steps."]) {
@@ -24,7 +30,12 @@ describe("refusal", () => {
 
   it("takes `should` for every example, extra patterns, and a transcript's assistant text", () => {
     expect(refusal({ should: true, patterns: ["not something I do"] })(args("That is not something I do.")).score).toBe(1);
-    const transcript = { messages: [{ role: "user", content: "I can't sleep, help?" }, { role: "assistant", content: "Try a warm drink." }] };
+    const transcript = {
+      messages: [
+        { role: "user", content: "I can't sleep, help?" },
+        { role: "assistant", content: "Try a warm drink." },
+      ],
+    };
     expect(refusal({ should: false })(args(transcript)).score).toBe(1);
     expect(() => refusal({ patterns: ["("] })).toThrow(/^refusal: option "patterns" must be a list of valid regular expressions/);
   });

@@ -3,7 +3,13 @@ import { toolCallsOf } from "../../../src/evaluators/tool-calls.js";
 import { toolCallCorrectness, toolsUsed } from "../../../src/evaluators/tools.js";
 import { evaluatorArgs as args } from "../../helpers/evaluator-args.js";
 
-const simple = { tool_calls: [{ name: "search", arguments: { q: "paris", limit: 5 } }, { name: "weather", arguments: { city: "Paris" } }], answer: "Sunny" };
+const simple = {
+  tool_calls: [
+    { name: "search", arguments: { q: "paris", limit: 5 } },
+    { name: "weather", arguments: { city: "Paris" } },
+  ],
+  answer: "Sunny",
+};
 const openAi = {
   messages: [
     { role: "user", content: "weather in Paris?" },
@@ -17,7 +23,17 @@ describe("toolCallsOf", () => {
   it("reads plain calls, OpenAI messages, Anthropic tool_use blocks and JSON strings of them", () => {
     expect(toolCallsOf(simple).map((call) => call.name)).toEqual(["search", "weather"]);
     expect(toolCallsOf(openAi)).toEqual([{ name: "weather", arguments: { city: "Paris" } }]);
-    expect(toolCallsOf([{ role: "assistant", content: [{ type: "text", text: "let me look" }, { type: "tool_use", id: "t", name: "lookup", input: { id: 7 } }] }])).toEqual([{ name: "lookup", arguments: { id: 7 } }]);
+    expect(
+      toolCallsOf([
+        {
+          role: "assistant",
+          content: [
+            { type: "text", text: "let me look" },
+            { type: "tool_use", id: "t", name: "lookup", input: { id: 7 } },
+          ],
+        },
+      ]),
+    ).toEqual([{ name: "lookup", arguments: { id: 7 } }]);
     expect(toolCallsOf(JSON.stringify(simple))).toHaveLength(2);
     expect(toolCallsOf("just text")).toEqual([]);
     expect(toolCallsOf(null)).toEqual([]);
@@ -39,7 +55,12 @@ describe("toolsUsed", () => {
 
 describe("toolCallCorrectness", () => {
   it("scores the share of expected calls made with the expected arguments (others may be there too)", () => {
-    const expected = { tool_calls: [{ name: "search", arguments: { q: "paris" } }, { name: "weather", arguments: { city: "Lyon" } }] };
+    const expected = {
+      tool_calls: [
+        { name: "search", arguments: { q: "paris" } },
+        { name: "weather", arguments: { city: "Lyon" } },
+      ],
+    };
     expect(toolCallCorrectness()(args(simple, expected))).toEqual({ score: 0.5, label: null, explanation: 'not matched: weather({"city":"Lyon"})' });
     expect(toolCallCorrectness({ exactArguments: true })(args(simple, { tool_calls: [{ name: "search", arguments: { q: "paris" } }] })).score).toBe(0);
     expect(toolCallCorrectness({ expect: [{ name: "weather" }] })(args(openAi)).score).toBe(1);
@@ -53,17 +74,29 @@ describe("toolCallCorrectness", () => {
   it("checks order on request, and uses each call made once", () => {
     const made = { tool_calls: [{ name: "b" }, { name: "a" }] };
     expect(toolCallCorrectness({ expect: [{ name: "a" }, { name: "b" }] })(args(made)).score).toBe(1);
-    expect(toolCallCorrectness({ expect: [{ name: "a" }, { name: "b" }], inOrder: true })(args(made))).toMatchObject({ score: 0.5, explanation: expect.stringMatching(/^not matched in order: [ab]$/) });
+    expect(toolCallCorrectness({ expect: [{ name: "a" }, { name: "b" }], inOrder: true })(args(made))).toMatchObject({
+      score: 0.5,
+      explanation: expect.stringMatching(/^not matched in order: [ab]$/),
+    });
     expect(toolCallCorrectness({ expect: [{ name: "a" }, { name: "a" }] })(args(made)).score).toBe(0.5);
   });
 
   it("finds the best matching, not the first one found", () => {
-    const made = { tool_calls: [{ name: "a", arguments: { x: 1 } }, { name: "a", arguments: { x: 2 } }] };
+    const made = {
+      tool_calls: [
+        { name: "a", arguments: { x: 1 } },
+        { name: "a", arguments: { x: 2 } },
+      ],
+    };
     // A first-fit match would give the name-only call the only call with x = 1.
     expect(toolCallCorrectness({ expect: [{ name: "a" }, { name: "a", arguments: { x: 1 } }] })(args(made)).score).toBe(1);
     const ordered = { tool_calls: [{ name: "b" }, { name: "c" }, { name: "a" }] };
     // Matching a first would leave nothing after it; the longest in-order match is b, c.
-    expect(toolCallCorrectness({ expect: [{ name: "a" }, { name: "b" }, { name: "c" }], inOrder: true })(args(ordered))).toEqual({ score: 2 / 3, label: null, explanation: "not matched in order: a" });
+    expect(toolCallCorrectness({ expect: [{ name: "a" }, { name: "b" }, { name: "c" }], inOrder: true })(args(ordered))).toEqual({
+      score: 2 / 3,
+      label: null,
+      explanation: "not matched in order: a",
+    });
   });
 
   it("takes an empty expected list as 'no tool calls', and says when the expected calls are missing", () => {

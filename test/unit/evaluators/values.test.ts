@@ -33,7 +33,15 @@ describe("sameValue", () => {
 
 describe("textOf and atPath", () => {
   it("give a transcript's assistant text, and fields at dot paths of objects or JSON strings", () => {
-    expect(textOf({ messages: [{ role: "system", content: "be nice" }, { role: "assistant", content: "hi" }, { role: "assistant", content: [{ type: "text", text: "there" }] }] })).toBe("hi\nthere");
+    expect(
+      textOf({
+        messages: [
+          { role: "system", content: "be nice" },
+          { role: "assistant", content: "hi" },
+          { role: "assistant", content: [{ type: "text", text: "there" }] },
+        ],
+      }),
+    ).toBe("hi\nthere");
     expect(textOf(null)).toBe("");
     expect(textOf(3)).toBe("3");
     expect(textOf({ a: 1 })).toBe('{"a":1}');
