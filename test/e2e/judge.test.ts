@@ -107,6 +107,18 @@ describe("thresholds", () => {
   });
 
   it.each([
+    ["--limit", "1"],
+    ["--sample", "1"],
+    ["--example", "q1"],
+  ])("a run limited with %s %s shows gates as not applied and never fails on them", async (flag, value) => {
+    const { cwd, experiments } = project();
+    breakExamples(experiments, ["q1", "q2", "q3", "q4"]);
+    const r = await evalwire(["run", "--experiments", experiments, flag, value, "--threshold", "correct=0.99"], cwd);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout).toMatch(/doubling +correct mean +0 +0\.99 +– not applied \(partial run\)/);
+  });
+
+  it.each([
     [
       "a folder threshold for an evaluator it lacks",
       { "experiments/doubling/evalwire.toml": "[thresholds]\nexact = 0.5\n" },
