@@ -19,7 +19,7 @@ export async function loadExport(file: string, exportName: string, what: string)
   }
   const value = pick(module, exportName);
   if (value === undefined) {
-    const found = [...new Set([...Object.keys(module), ...Object.keys(commonJs(module) ?? {})])].filter((key) => key !== "default");
+    const found = [...new Set([...Object.keys(module), ...Object.keys(commonJs(module) ?? {})])].filter((key) => key !== "default" && key !== "module.exports"); // Node 23+ names a CommonJS module's whole exports "module.exports"
     throw new LoadError(
       `${shown}: exports no ${what} named "${exportName}" and no default export` +
         (found.length > 0 ? ` (found: ${found.join(", ")})` : "") +
