@@ -1,6 +1,6 @@
 import { type CacheMode, readsCache, TaskCache, taskCacheDir, writesCache } from "../cache/task-cache.js";
 import { callKey, taskSourceHash } from "../cache/task-key.js";
-import type { Dataset } from "../datasets/dataset.js";
+import type { Dataset, Examples } from "../datasets/dataset.js";
 import { describeSelection, type Selection, selectExamples } from "../datasets/selection.js";
 import { firstLine } from "../errors.js";
 import { newestUnfinishedRun, resumeRefusal } from "../resume/resume-point.js";
@@ -26,7 +26,7 @@ export interface LongRunOptions {
 export function chooseExamples(
   dataset: Dataset,
   selection: Selection | null | undefined,
-): { examples: Example[]; selection?: { description: string; partial: boolean; choice: Selection }; problem?: string } {
+): { examples: Examples; selection?: { description: string; partial: boolean; choice: Selection }; problem?: string } {
   if (!selection) return { examples: dataset.examples };
   const chosen = selectExamples(dataset.examples, selection);
   if (chosen.missing.length > 0) {
@@ -103,7 +103,7 @@ export function priorRun(
 }
 
 /** The (example, repetition) calls still to make; `wanted` narrows them further (a shard). */
-export function* jobsToRun(examples: Example[], repetitions: number, prior: Prior | null, wanted?: (exampleId: string, repetition: number) => boolean): Generator<Job> {
+export function* jobsToRun(examples: Iterable<Example>, repetitions: number, prior: Prior | null, wanted?: (exampleId: string, repetition: number) => boolean): Generator<Job> {
   for (const example of examples) {
     for (let repetition = 1; repetition <= repetitions; repetition++) {
       if (wanted && !wanted(example.id, repetition)) continue;

@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import type { Dataset } from "../datasets/dataset.js";
+import type { Dataset, Examples } from "../datasets/dataset.js";
 import { firstLine } from "../errors.js";
 import { withExampleRubricName } from "../evaluators/rubric/example-rubric.js";
 import { ExperimentJudge } from "../judge/experiment-judge.js";
@@ -161,11 +161,11 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     facts.failure = chosen.problem;
     return finish();
   }
-  const examples = context.dryRun === false ? chosen.examples : chosen.examples.slice(0, context.dryRun);
+  const examples = context.dryRun === false ? chosen.examples : firstOf(chosen.examples, context.dryRun);
   if (prior?.kind === "resume") result.name = prior.folder.run.name;
   // A shard runs the task calls whose (example id, repetition) hash to it: see shard.ts.
   const jobs = () => jobsToRun(examples, knobs.repetitions, null, (id, repetition) => inShard(context.shard, id, repetition));
-  result.planned = facts.planned = context.shard ? [...jobs()].length : examples.length * knobs.repetitions;
+  result.planned = facts.planned = context.shard ? count(jobs()) : examples.length * knobs.repetitions;
   let evaluators: string[];
   try {
     evaluators = withExampleRubricName(sandbox.evaluators, examples);
@@ -217,6 +217,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     thresholds: plan.judging?.thresholds ?? { evaluators: {} },
     baseline: plan.judging?.baseline ?? null,
     currentRun: result.runPath ? basename(result.runPath) : null,
+    repetitions: knobs.repetitions,
   });
   context.listener.onExperimentStart(info);
 
@@ -312,6 +313,21 @@ async function finishRecordings(recordings: ExperimentRecording[], { result, fac
   }
 }
 
+function firstOf(examples: Examples, n: number): Example[] {
+  const first: Example[] = [];
+  for (const example of examples) {
+    if (first.length === n) break;
+    first.push(example);
+  }
+  return first;
+}
+
+function count(items: Iterable<unknown>): number {
+  let n = 0;
+  for (const _ of items) n++;
+  return n;
+}
+
 function note(problem: Problem, message: string): void {
   if (problem.count++ === 0) problem.first = message;
 }
@@ -323,9 +339,10 @@ async function reopen(sink: Sink, prior: Prior, header: ExperimentHeader): Promi
 }
 
 /** The successful results --retry-errors carries: counted, and recorded in the new run. */
-async function carry(prior: Prior | null, examples: Example[], repetitions: number, to: { tally: Tally; recordings: ExperimentRecording[]; unrecorded: Problem }): Promise<void> {
+async function carry(prior: Prior | null, examples: Examples, repetitions: number, to: { tally: Tally; recordings: ExperimentRecording[]; unrecorded: Problem }): Promise<void> {
   if (prior?.kind !== "retry-errors") return;
-  const ids = new Set(examples.map((example) => example.id));
+  const ids = new Set<string>();
+  for (const example of examples) ids.add(example.id);
   for (const result of prior.carried) {
     if (!ids.has(result.exampleId) || result.repetition > repetitions) continue;
     to.tally.add(result);
