@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
-import { readRunFile, type RunHead } from "../sinks/run-folder.js";
 import { shownPath } from "../shown-path.js";
+import { type RunHead, readRunFile } from "../sinks/run-folder.js";
 
 /**
  * The shard run folders `evalwire merge` was given: each argument is a shard's run folder, or a

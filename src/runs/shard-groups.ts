@@ -1,6 +1,6 @@
 import { parseShard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
-import { resultKey, type RunHead, scanResults } from "../sinks/run-folder.js";
+import { type RunHead, resultKey, scanResults } from "../sinks/run-folder.js";
 
 /** One experiment's shards, one per index from 1 to count, in that order. */
 export interface ShardGroup {
@@ -36,7 +36,9 @@ export function groupShards(heads: RunHead[]): ShardGroup[] {
     const slots = byExperiment.get(head.run.experiment) ?? new Array<RunHead | undefined>(shard.count).fill(undefined);
     const taken = slots[shard.index - 1];
     if (taken) {
-      throw new UsageError(`cannot merge: ${head.run.experiment} shard ${head.run.shard} is given twice: ${taken.run.name} and ${head.run.name} (shards of two runs? merge one run's shards at a time)`);
+      throw new UsageError(
+        `cannot merge: ${head.run.experiment} shard ${head.run.shard} is given twice: ${taken.run.name} and ${head.run.name} (shards of two runs? merge one run's shards at a time)`,
+      );
     }
     slots[shard.index - 1] = head;
     byExperiment.set(head.run.experiment, slots);
@@ -65,7 +67,8 @@ function sameRun(experiment: string, a: RunHead, b: RunHead): void {
   if (versionA !== versionB) differ("dataset version", versionA, versionB, " (the dataset changed between the shards: run them again on one version)");
   const taskA = a.run.task?.hash;
   const taskB = b.run.task?.hash;
-  if (taskA && taskB && taskA !== taskB) differ("task", `task hash ${taskA.slice(0, 12)}`, taskB.slice(0, 12), " (task.ts or its imports changed between the shards: run them again on one commit)");
+  if (taskA && taskB && taskA !== taskB)
+    differ("task", `task hash ${taskA.slice(0, 12)}`, taskB.slice(0, 12), " (task.ts or its imports changed between the shards: run them again on one commit)");
   const evaluatorsA = [...a.run.evaluators].sort().join(", ");
   const evaluatorsB = [...b.run.evaluators].sort().join(", ");
   if (evaluatorsA !== evaluatorsB) differ("evaluators", evaluatorsA || "none", evaluatorsB || "none", "");
