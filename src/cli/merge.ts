@@ -9,8 +9,9 @@ import type { Phoenix } from "../phoenix/client.js";
 import { sameDestination } from "../report/failures-to-stderr.js";
 import { createReporters } from "../report/index.js";
 import { findShards } from "../runs/find-shards.js";
+import { examplesOf } from "../runs/merge-examples.js";
 import { mergeShards } from "../runs/merge-runs.js";
-import { barsNotApplied, mergeThresholds } from "../runs/merge-thresholds.js";
+import { barsNotApplied, experimentFolders, mergeThresholds } from "../runs/merge-thresholds.js";
 import { groupShards, refuseDuplicates } from "../runs/shard-groups.js";
 import { RunStore } from "../sinks/run-store.js";
 import type { ExperimentResult } from "../types.js";
@@ -27,7 +28,9 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
   const warn = (message: string) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`);
   const groups = groupShards(findShards(given));
   for (const group of groups) refuseDuplicates(group);
-  const thresholds = mergeThresholds(groups, settings, warn);
+  const folders = experimentFolders(settings.experimentsDir);
+  const thresholds = mergeThresholds(groups, folders, settings, warn);
+  const showsInputs = settings.reporters.some((spec) => spec.name === "html");
   const store = new RunStore(settings.runsDir);
   const baseline = await baselineOf(settings);
 
@@ -58,7 +61,15 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
   const results: ExperimentResult[] = [];
   for (const group of groups) {
     if (!flags.quiet) out.write(`${pc.dim(`${group.experiment}: merging ${group.count} shards: ${group.shards.map((shard) => shard.run.name).join(", ")}`)}\n`);
-    const merged = await mergeShards(group, { store, thresholds: thresholds.get(group.experiment)!, baseline, listener });
+    const examples = showsInputs
+      ? examplesOf(
+          group.shards[0]!.run,
+          folders.find((folder) => folder.name === group.experiment),
+          settings,
+        )
+      : null;
+    if (typeof examples === "string") warn(`${group.experiment}: the html report shows no inputs or expected outputs: ${examples}`);
+    const merged = await mergeShards(group, { store, thresholds: thresholds.get(group.experiment)!, baseline, listener, examples: typeof examples === "string" ? null : examples });
     if (merged.judgement) for (const line of barsNotApplied(group, merged.judgement, thresholds.get(group.experiment)!)) warn(line);
     results.push(merged);
   }

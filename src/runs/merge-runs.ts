@@ -8,7 +8,7 @@ import type { Thresholds } from "../judge/thresholds.js";
 import { readRunFolder } from "../sinks/run-folder.js";
 import type { RunStore } from "../sinks/run-store.js";
 import type { ExperimentHeader } from "../sinks/sink.js";
-import type { ExperimentResult } from "../types.js";
+import type { Example, ExperimentResult } from "../types.js";
 import type { ShardGroup } from "./shard-groups.js";
 
 export interface MergeContext {
@@ -16,6 +16,8 @@ export interface MergeContext {
   thresholds: Thresholds;
   baseline: BaselineOptions | null;
   listener: Required<RunListener>;
+  /** The dataset's examples by id, for reporters that show inputs; null when they could not be read. */
+  examples: Map<string, Example> | null;
 }
 
 /** What a merged run's run.json adds to a run's header: the shards it was joined from. */
@@ -98,8 +100,8 @@ export async function mergeShards(group: ShardGroup, context: MergeContext): Pro
       } catch (error) {
         if (facts.unrecorded.count++ === 0) facts.unrecorded.first = firstLine(error);
       }
-      // results.jsonl keeps no inputs: reporters get the result without its example.
-      listener.onResult(info, each, undefined as never);
+      // Without the dataset, reporters get the result alone (results.jsonl keeps no inputs).
+      listener.onResult(info, each, context.examples?.get(each.exampleId) as Example);
     }
   }
   Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });

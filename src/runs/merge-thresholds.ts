@@ -12,12 +12,16 @@ import type { ShardGroup } from "./shard-groups.js";
 /**
  * The thresholds each merged experiment is judged by, read as `evalwire run` reads them: the root
  * evalwire.toml's `[thresholds]`, the experiment folder's own (when its folder is in the
- * experiments folder), then merge's `--threshold` / `--max-errors`. A threshold naming an evaluator
+ * experiments folder, one of `folders`), then merge's `--threshold` / `--max-errors`. A threshold naming an evaluator
  * the shards did not run is a UsageError, as in `run`. `warn` is told of an experiment whose folder
  * is not there.
  */
-export function mergeThresholds(groups: ShardGroup[], settings: Pick<Settings, "experimentsDir" | "thresholds">, warn: (message: string) => void): Map<string, Thresholds> {
-  const folders: ExperimentFolder[] = existsSync(settings.experimentsDir) ? discoverOrNone(settings.experimentsDir) : [];
+export function mergeThresholds(
+  groups: ShardGroup[],
+  folders: ExperimentFolder[],
+  settings: Pick<Settings, "experimentsDir" | "thresholds">,
+  warn: (message: string) => void,
+): Map<string, Thresholds> {
   const experiments = groups.map((group) => {
     const folder = folders.find((each) => each.name === group.experiment);
     const ownLabel = shownPath(join(folder?.dir ?? join(settings.experimentsDir, group.experiment), "evalwire.toml"));
@@ -30,7 +34,9 @@ export function mergeThresholds(groups: ShardGroup[], settings: Pick<Settings, "
   return thresholdsPerExperiment(experiments, settings.thresholds);
 }
 
-function discoverOrNone(dir: string): ExperimentFolder[] {
+/** The experiment folders merge reads thresholds and datasets from; none when there is no experiments folder. */
+export function experimentFolders(dir: string): ExperimentFolder[] {
+  if (!existsSync(dir)) return [];
   try {
     return discoverExperiments(dir);
   } catch {

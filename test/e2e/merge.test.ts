@@ -24,7 +24,7 @@ beforeAll(async () => {
   const { dir, remove } = tempDir("evalwire-merge-");
   made = dir;
   removeMade = remove;
-  const whole = await evalwire(["run", "--config", config, "--reporter", "json=whole.json", "--reporter", "junit=whole.xml"], made);
+  const whole = await evalwire(["run", "--config", config, "--reporter", "json=whole.json", "--reporter", "junit=whole.xml", "--reporter", "html=whole.html"], made);
   expect(whole.code, describeRun(whole)).toBe(0);
   for (const i of [1, 2, 3]) {
     const shard = await evalwire(["run", "--config", config, "--shard", `${i}/3`, "--quiet"], made);
@@ -46,7 +46,10 @@ describe("evalwire merge", () => {
   it("joins three shards into one run equal to the unsharded run: counts, means, gates, results and reports", async () => {
     const { cwd, shards } = withShards();
     const before = snapshot(shards);
-    const r = await evalwire(["merge", "shards", "--config", config, "--reporter", "json=merged.json", "--reporter", "junit=merged.xml", "--reporter", "markdown=merged.md"], cwd);
+    const r = await evalwire(
+      ["merge", "shards", "--config", config, "--reporter", "json=merged.json", "--reporter", "junit=merged.xml", "--reporter", "markdown=merged.md", "--reporter", "html=merged.html"],
+      cwd,
+    );
     expect(r.code, describeRun(r)).toBe(0);
     expect(snapshot(shards)).toEqual(before);
 
@@ -85,6 +88,13 @@ describe("evalwire merge", () => {
     expect(mergedJunit).toEqual(junit(join(made, "whole.xml")));
     expect(mergedJunit.errors).toBe(3);
     expect(mergedJunit.cases).toContain(".gatescloseness mean &gt;= 0.75");
+
+    // HTML: the same example rows, inputs and expected outputs read again from the dataset file.
+    const rows = (file: string) => (readFileSync(file, "utf8").match(/<tr data-status=.*?<\/tr>/gs) ?? []).sort();
+    const mergedRows = rows(join(cwd, "merged.html"));
+    expect(mergedRows).toHaveLength(72);
+    expect(mergedRows).toEqual(rows(join(made, "whole.html")));
+    expect(mergedRows.find((row) => row.includes("<td>g1</td>"))).toMatch(/<td><pre>\{\n &quot;n&quot;: 1\n\}<\/pre><\/td>/);
 
     const markdown = readFileSync(join(cwd, "merged.md"), "utf8");
     expect(markdown).toMatch(/closeness mean/);
@@ -164,7 +174,7 @@ describe("evalwire merge", () => {
       (s) => {
         const one = readdirSync(s).find((each) => /^eval_tiny_.*-shard-1-of-3$/.test(each))!;
         const two = readdirSync(s).find((each) => /^eval_tiny_.*-shard-2-of-3$/.test(each))!;
-        appendFileSync(join(s, two, "results.jsonl"), readFileSync(join(s, one, "results.jsonl"), "utf8").split("\n")[0]! + "\n");
+        appendFileSync(join(s, two, "results.jsonl"), `${readFileSync(join(s, one, "results.jsonl"), "utf8").split("\n")[0]!}\n`);
       },
       /cannot merge: tiny example \w+ repetition \d is in two shards: eval_tiny_\S+-shard-1-of-3 and eval_tiny_\S+-shard-2-of-3/,
     ],

@@ -45,7 +45,7 @@ describe("mergeShards", () => {
     const before = snapshot(shards);
     const [group] = groupShards(findShards([shards]));
     const { listener, seen } = listen();
-    const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { maxErrors: { count: 1 }, evaluators: { e: { mean: 0.7 } } }, baseline: null, listener });
+    const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { maxErrors: { count: 1 }, evaluators: { e: { mean: 0.7 } } }, baseline: null, listener, examples: null });
 
     expect(result).toMatchObject({
       experiment: "ds",
@@ -88,6 +88,7 @@ describe("mergeShards", () => {
       thresholds: { maxErrors: { count: 2 }, evaluators: {} },
       baseline: { ref: "latest", runsDir: runs, maxRegressions: 0 },
       listener,
+      examples: null,
     });
     expect(result.status).toBe("passed");
     expect(result.judgement!.baseline).toMatchObject({ name: "eval_ds_2025-12-31T00:00:00", regressed: 0, fixed: 0, new: 0, missing: 0 });
@@ -100,7 +101,7 @@ describe("mergeShards", () => {
     const { updateRunFile } = await import("../../../src/sinks/run-folder.js");
     updateRunFile(two!, (run) => ({ ...run, status: "failed", summary: { ...run.summary, status: "failed", failure: "1 of 19 results not recorded: disk full" } }));
     const [group] = groupShards(findShards([shards]));
-    const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { maxErrors: { count: 5 }, evaluators: {} }, baseline: null, listener: listen().listener });
+    const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { maxErrors: { count: 5 }, evaluators: {} }, baseline: null, listener: listen().listener, examples: null });
     expect(result.status).toBe("failed");
     expect(result.failure).toMatch(/^shard 2\/2 \(eval_ds_\S+-shard-2-of-2\): 1 of 19 results not recorded: disk full$/);
   });
