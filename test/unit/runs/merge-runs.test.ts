@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { RunListener } from "../../../src/engine/events.js";
 import { fanOut } from "../../../src/engine/listeners.js";
 import { findShards } from "../../../src/runs/find-shards.js";
+import { latestRun } from "../../../src/runs/local-run.js";
 import { mergeShards, unshardedName } from "../../../src/runs/merge-runs.js";
 import { groupShards } from "../../../src/runs/shard-groups.js";
 import { readRunFolder } from "../../../src/sinks/run-folder.js";
@@ -75,6 +76,9 @@ describe("mergeShards", () => {
     expect(seen.filter((line) => line.startsWith("result"))).toHaveLength(40);
     expect(seen.at(-1)).toBe("end failed");
     expect(snapshot(shards)).toEqual(before);
+    // A later run's --baseline latest finds the merged run, never a shard.
+    writeShardsOf(runs, { count: 2 });
+    expect(latestRun(runs, "ds", null)?.dir).toBe(result.runPath);
   });
 
   it("passes a gate over the whole that no shard measured, and compares the whole with a baseline", async () => {
