@@ -133,39 +133,6 @@ describe("evalwire merge", () => {
     expect(readRun(folderOf(cwd, /^eval_graded_/)).summary.judgement.gates.map((g: { text: string }) => g.text)).toContain("regressions 0 <= 0");
   });
 
-  it("plays the README's GitHub Actions matrix recipe: shard jobs on their own machines, then the merge job", async () => {
-    const github = { CI: "true", GITHUB_ACTIONS: "true", GITHUB_RUN_ID: "4242" };
-    // Each shard job: its own checkout, its own run store, uploaded as an artifact.
-    const artifacts = temp();
-    for (const i of [1, 2, 3]) {
-      const job = temp();
-      const r = await evalwire(["run", "--config", config, "--prefix", "nightly", "--shard", `${i}/3`], job, github);
-      expect(r.code, describeRun(r)).toBe(0);
-      cpSync(runsOf(job), join(artifacts, `evalwire-shard-${i}`), { recursive: true });
-    }
-    // The merge job: download-artifact with merge-multiple puts every shard folder in .evalwire/runs.
-    const mergeJob = (skip: number | null) => {
-      const cwd = temp();
-      for (const i of [1, 2, 3]) if (i !== skip) cpSync(join(artifacts, `evalwire-shard-${i}`), runsOf(cwd), { recursive: true });
-      return cwd;
-    };
-    const cwd = mergeJob(null);
-    const summary = join(cwd, "step-summary.md");
-    const r = await evalwire(["merge", ".evalwire/runs", "--config", config, "--reporter", "junit=reports/junit.xml", "--max-errors", "2"], cwd, { ...github, GITHUB_STEP_SUMMARY: summary });
-    expect(r.code, describeRun(r)).toBe(1);
-    expect(r.stdout).toMatch(/^::error title=evalwire%3A graded::errors 3 > 2$/m);
-    expect(readFileSync(summary, "utf8")).toMatch(/errors/);
-    expect(readFileSync(join(cwd, "reports", "junit.xml"), "utf8")).toMatch(/<testsuite /);
-    const merged = readRun(folderOf(cwd, /^nightly_graded_[\d\-T:]+$/));
-    expect(merged).toMatchObject({ runId: "4242", planned: 60, summary: { completed: 60, taskErrors: 3 } });
-    expect(merged.merged.from).toHaveLength(3);
-
-    // A job that did not upload its shard fails the merge job, naming the shard.
-    const missing = await evalwire(["merge", ".evalwire/runs", "--config", config], mergeJob(2), github);
-    expect(missing.code, describeRun(missing)).toBe(2);
-    expect(missing.stderr).toMatch(/cannot merge: graded shard 2\/3 missing \(given: 1\/3, 3\/3\)/);
-  });
-
   const edit = (shards: string, pattern: RegExp, change: (run: any) => void) => {
     const name = readdirSync(shards).find((each) => pattern.test(each))!;
     const run = readRun(join(shards, name));
