@@ -99,6 +99,15 @@ describe("mergeShards", () => {
     expect(result.judgement!.gates.map((gate) => gate.text)).toEqual(["errors 2 <= 2", "regressions 0 <= 0"]);
   });
 
+  it("fails on task errors over the whole when no max_errors is set, as run does", async () => {
+    const { shards, runs } = dirs();
+    writeShardsOf(shards, { count: 2 });
+    const [group] = groupShards(findShards([shards]));
+    const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { evaluators: {} }, baseline: null, listener: listen().listener, examples: null });
+    expect(result).toMatchObject({ status: "failed", failure: null, taskErrors: 2 });
+    expect(result.judgement!.gates).toEqual([]);
+  });
+
   it("carries a shard's own failure (not its gates) into the whole", async () => {
     const { shards, runs } = dirs();
     const [, two] = writeShardsOf(shards, { count: 2 });
