@@ -26,17 +26,29 @@ export function loadTaskYaml(file: string, env: NodeJS.ProcessEnv = process.env)
         url: expandEnv(spec.http.url, env, "http.url"),
         headers: Object.fromEntries(Object.entries(spec.http.headers ?? {}).map(([name, value]) => [name, expandEnv(value, env, `http.headers.${name}`)])),
       };
-      return spec.messages !== undefined ? messagesTask(http, spec.messages ?? {}, where) : httpTask(http, where);
+      return withoutStacks(spec.messages !== undefined ? messagesTask(http, spec.messages ?? {}, where) : httpTask(http, where));
     }
     const dir = dirname(file);
     const args = spec.command!.map((arg, index) => expandEnv(arg, env, `command.${index}`));
     const cwd = resolve(dir, spec.cwd ?? ".");
     if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new Error(`cwd: no folder ${shownPath(cwd)} (it is relative to the experiment folder)`);
     const childEnv = Object.fromEntries(Object.entries(spec.env ?? {}).map(([name, value]) => [name, expandEnv(value, env, `env.${name}`)]));
-    return commandTask({ args, cwd, env: childEnv, output: spec.output }, where);
+    return withoutStacks(commandTask({ args, cwd, env: childEnv, output: spec.output }, where));
   } catch (error) {
     throw new LoadError(`${where}: ${(error as Error).message}`);
   }
+}
+
+/** A declared task's errors are about the request or the program, never about evalwire's frames: no stack is recorded. */
+function withoutStacks(task: Task): Task {
+  return async (example, ctx) => {
+    try {
+      return await task(example, ctx);
+    } catch (error) {
+      if (error instanceof Error) error.stack = `${error.name}: ${error.message}`;
+      throw error;
+    }
+  };
 }
 
 /**
