@@ -23,7 +23,7 @@ export function loadTaskYaml(file: string, env: NodeJS.ProcessEnv = process.env)
     if (spec.http) {
       const http = {
         ...spec.http,
-        url: expandEnv(spec.http.url, env, "http.url"),
+        url: httpUrl(spec.http.url, env),
         headers: Object.fromEntries(Object.entries(spec.http.headers ?? {}).map(([name, value]) => [name, expandEnv(value, env, `http.headers.${name}`)])),
       };
       return withoutStacks(spec.messages !== undefined ? messagesTask(http, spec.messages ?? {}, where) : httpTask(http, where));
@@ -37,6 +37,18 @@ export function loadTaskYaml(file: string, env: NodeJS.ProcessEnv = process.env)
   } catch (error) {
     throw new LoadError(`${where}: ${(error as Error).message}`);
   }
+}
+
+function httpUrl(template: string, env: NodeJS.ProcessEnv): string {
+  const url = expandEnv(template, env, "http.url");
+  // Only the variable's name is shown: the value may hold a key.
+  if (!isHttpUrl(url)) throw new Error(`http.url: expected an http:// or https:// URL (${template} does not give one)`);
+  return url;
+}
+
+/** A URL template that gives an http(s) URL, whatever its {{ placeholders }} hold (a template may give the whole URL). */
+function isHttpUrl(template: string): boolean {
+  return template.startsWith("{{") || /^https?:\/\/[^/]/i.test(template);
 }
 
 /** A declared task's errors are about the request or the program, never about evalwire's frames: no stack is recorded. */
@@ -87,7 +99,8 @@ export function readTaskSpec(file: string): TaskSpec {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path as (string | number)[];
-    throw new LoadError(`${at(path)}: ${describeIssue(issue, path, data)}`);
+    const place = issue.code === "unrecognized_keys" ? [...path, issue.keys[0]!] : path;
+    throw new LoadError(`${at(place)}: ${describeIssue(issue, path, data)}`);
   }
   const spec = parsed.data;
   const problem = combinationProblem(spec, data as Record<string, unknown>);
@@ -118,8 +131,7 @@ function combinationProblem(spec: TaskSpec, data: Record<string, unknown>): { pa
         return { path: key.split("."), message: `${key}: {{ ${unknown} }} is not something a template can read${hint}; use ${allowed.join(", ")}` };
       }
     }
-    const url = spec.http.url.replace(/\{\{[^{}]*\}\}/g, "x").replace(/\$\{[^}]*\}/g, "x");
-    if (!/^https?:\/\/[^/]/i.test(url)) return { path: ["http", "url"], message: `http.url: expected an http:// or https:// URL (got ${JSON.stringify(spec.http.url)})` };
+    if (!spec.http.url.startsWith("${") && !isHttpUrl(spec.http.url)) return { path: ["http", "url"], message: `http.url: expected an http:// or https:// URL (got ${JSON.stringify(spec.http.url)})` };
     return null;
   }
   if (spec.messages !== undefined) return { path: ["messages"], message: "messages: a scenario is sent to an http: endpoint; add http: with its url, or remove messages:" };
