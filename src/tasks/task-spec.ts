@@ -3,7 +3,10 @@ import { z } from "zod";
 const text = z.string({ error: "expected a text" }).min(1, "expected a non-empty text");
 /** Dot path into a JSON answer: `choices.0.message.content`. */
 const path = text;
-const milliseconds = z.number({ error: "expected a whole number of milliseconds above 0" }).int("expected a whole number of milliseconds above 0").positive("expected a whole number of milliseconds above 0");
+const milliseconds = z
+  .number({ error: "expected a whole number of milliseconds above 0" })
+  .int("expected a whole number of milliseconds above 0")
+  .positive("expected a whole number of milliseconds above 0");
 
 export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
@@ -26,7 +29,10 @@ const messages = z.union([z.null(), z.strictObject({ tools: path.optional() })],
  */
 export const taskSpecSchema = z.strictObject({
   http: http.optional(),
-  command: z.array(z.union([z.string(), z.number()], { error: "expected a text" }).transform(String), { error: "expected a list: the program and its arguments, such as [python3, agent.py]" }).min(1, "is empty: give the program and its arguments, such as [python3, agent.py]").optional(),
+  command: z
+    .array(z.union([z.string(), z.number()], { error: "expected a text" }).transform(String), { error: "expected a list: the program and its arguments, such as [python3, agent.py]" })
+    .min(1, "is empty: give the program and its arguments, such as [python3, agent.py]")
+    .optional(),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()], { error: "expected a text, number or boolean" }).transform(String)).optional(),
   cwd: text.optional(),
   output: path.optional(),

@@ -118,7 +118,8 @@ function combinationProblem(spec: TaskSpec, data: Record<string, unknown>): { pa
     for (const key of ["env", "cwd", "output"] as const) {
       if (key in data) return { path: [key], message: `${key}: goes with command:; for http: ${key === "output" ? "write it under http: (http.output)" : "leave it out"}` };
     }
-    if (spec.http.method === "GET" && spec.http.body !== undefined) return { path: ["http", "body"], message: "http.body: a GET request has no body; use method: POST, or put the values in the url" };
+    if (spec.http.method === "GET" && spec.http.body !== undefined)
+      return { path: ["http", "body"], message: "http.body: a GET request has no body; use method: POST, or put the values in the url" };
     const allowed = spec.messages !== undefined ? [...exampleRoots, ...turnRoots] : exampleRoots;
     for (const [key, template] of [
       ["http.url", spec.http.url],
@@ -131,7 +132,8 @@ function combinationProblem(spec: TaskSpec, data: Record<string, unknown>): { pa
         return { path: key.split("."), message: `${key}: {{ ${unknown} }} is not something a template can read${hint}; use ${allowed.join(", ")}` };
       }
     }
-    if (!spec.http.url.startsWith("${") && !isHttpUrl(spec.http.url)) return { path: ["http", "url"], message: `http.url: expected an http:// or https:// URL (got ${JSON.stringify(spec.http.url)})` };
+    if (!spec.http.url.startsWith("${") && !isHttpUrl(spec.http.url))
+      return { path: ["http", "url"], message: `http.url: expected an http:// or https:// URL (got ${JSON.stringify(spec.http.url)})` };
     return null;
   }
   if (spec.messages !== undefined) return { path: ["messages"], message: "messages: a scenario is sent to an http: endpoint; add http: with its url, or remove messages:" };

@@ -21,18 +21,18 @@ export function templateRoots(template: unknown): string[] {
 /**
  * Fills a template: every string in it has its `{{ path }}`s replaced by the scope's values. A
  * string that is one placeholder alone becomes the value itself (an object stays an object); in a
- * longer string a value is written as text (objects as JSON). `escape` is applied to each value
+ * longer string a value is written as text (objects as JSON). `encode` is applied to each value
  * written into text (a URL encodes them). A path the scope lacks throws MissingField naming `key`.
  */
-export function render(template: unknown, scope: Record<string, unknown>, key: string, escape: (text: string) => string = (text) => text): unknown {
+export function render(template: unknown, scope: Record<string, unknown>, key: string, encode: (text: string) => string = (text) => text): unknown {
   if (typeof template === "string") {
     const alone = whole.exec(template);
     if (alone) return valueAt(scope, alone[1]!, key);
-    return template.replace(placeholder, (_, path: string) => escape(asText(valueAt(scope, path, key))));
+    return template.replace(placeholder, (_, path: string) => encode(asText(valueAt(scope, path, key))));
   }
-  if (Array.isArray(template)) return template.map((item) => render(item, scope, key, escape));
+  if (Array.isArray(template)) return template.map((item) => render(item, scope, key, encode));
   if (template !== null && typeof template === "object") {
-    return Object.fromEntries(Object.entries(template).map(([name, value]) => [name, render(value, scope, key, escape)]));
+    return Object.fromEntries(Object.entries(template).map(([name, value]) => [name, render(value, scope, key, encode)]));
   }
   return template;
 }

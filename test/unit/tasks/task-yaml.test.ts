@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: task.yaml reads ${NAME} from the environment; these strings are task.yaml text
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LoadError } from "../../../src/errors.js";
@@ -56,7 +57,9 @@ describe("task.yaml: one line naming the file, the line and the key", () => {
     expect(problem("http:\n  url: http://127.0.0.1:9/x\n  method: FETCH\n")).toMatch(/task\.yaml:3:11: http\.method: expected one of GET, POST, PUT, PATCH, DELETE \(got "FETCH"\)$/);
     expect(problem("http:\n  url: http://127.0.0.1:9/x\n  timeout: soon\n")).toMatch(/task\.yaml:3:12: http\.timeout: expected a whole number of milliseconds above 0 \(got "soon"\)$/);
     expect(problem("command: []\n")).toMatch(/task\.yaml:1:10: command: is empty: give the program and its arguments/);
-    expect(problem("command: python3 agent.py\n")).toMatch(/task\.yaml:1:10: command: expected a list: the program and its arguments, such as \[python3, agent\.py\] \(got "python3 agent\.py"\)$/);
+    expect(problem("command: python3 agent.py\n")).toMatch(
+      /task\.yaml:1:10: command: expected a list: the program and its arguments, such as \[python3, agent\.py\] \(got "python3 agent\.py"\)$/,
+    );
   });
 
   it("a missing url names the http table's line", () => {
@@ -77,7 +80,9 @@ describe("task.yaml: one line naming the file, the line and the key", () => {
   });
 
   it("a template reading something that is not there to read", () => {
-    expect(problem("http:\n  url: http://127.0.0.1:9/x\n  body: { q: '{{ inputs.q }}' }\n")).toMatch(/http\.body: \{\{ inputs \}\} is not something a template can read; use id, input, expected, metadata, repetition$/);
+    expect(problem("http:\n  url: http://127.0.0.1:9/x\n  body: { q: '{{ inputs.q }}' }\n")).toMatch(
+      /http\.body: \{\{ inputs \}\} is not something a template can read; use id, input, expected, metadata, repetition$/,
+    );
     expect(problem("http:\n  url: http://127.0.0.1:9/x\n  body: { q: '{{ message }}' }\n")).toMatch(/\{\{ message \}\} .*only in a scenario: add messages:/);
   });
 
