@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: task.yaml reads ${NAME} from the environment; these strings are task.yaml text
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { classifyError } from "../../../src/retry/transient.js";
