@@ -3,8 +3,8 @@ import type { Example, Task } from "../types.js";
 import type { HttpSpec } from "./task-spec.js";
 import { asText, render } from "./template.js";
 
-/** http: with the environment read: `url` and `headers` hold no `${NAME}` any more. */
-export type HttpRequestSpec = HttpSpec & { headers: Record<string, string> };
+/** http: with the environment read: `url` and `headers` hold no `${NAME}` any more; `shownUrl` is the url as written. */
+export type HttpRequestSpec = HttpSpec & { headers: Record<string, string>; shownUrl: string };
 
 /**
  * A non-2xx answer. It carries `status` and `headers` as HTTP clients do, so `--retries` treats a
@@ -41,7 +41,7 @@ export function exampleScope(example: Example, repetition: number): Record<strin
  */
 export async function request(spec: HttpRequestSpec, scope: Record<string, unknown>, signal: AbortSignal, where: string): Promise<unknown> {
   const url = String(render(spec.url, scope, "http.url", encodeURIComponent));
-  const shown = `${spec.method} ${spec.url}`;
+  const shown = `${spec.method} ${spec.shownUrl}`;
   const headers = new Headers(render(spec.headers, scope, "http.headers", (text) => text) as Record<string, string>);
   let body: string | undefined;
   if (spec.method !== "GET") {

@@ -24,6 +24,7 @@ export function loadTaskYaml(file: string, env: NodeJS.ProcessEnv = process.env)
       const http = {
         ...spec.http,
         url: httpUrl(spec.http.url, env),
+        shownUrl: spec.http.url,
         headers: Object.fromEntries(Object.entries(spec.http.headers ?? {}).map(([name, value]) => [name, expandEnv(value, env, `http.headers.${name}`)])),
       };
       return withoutStacks(spec.messages !== undefined ? messagesTask(http, spec.messages ?? {}, where) : httpTask(http, where));
