@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: task.yaml reads ${NAME} from the environment; errors show the url as written
 // task.yaml end to end: the built CLI against a local HTTP server with faults, and real Python and
 // Node programs as command tasks, including one that hangs (no process may outlive the run).
 import { cpSync, writeFileSync } from "node:fs";
@@ -7,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { collect, startCli } from "../helpers/cli.js";
 import { isRunning, readPid } from "../helpers/processes.js";
-import { describeRun, evaluation, evalwire, fixture, readResults, resultsById, runDirFor, runFolders, useTempDirs, waitFor } from "./_support.js";
+import { describeRun, evaluation, evalwire, fixture, recordedLines, resultsById, runDirFor, runFolders, useTempDirs, waitFor } from "./_support.js";
 
 const temp = useTempDirs();
 const closers: (() => Promise<void>)[] = [];
@@ -125,7 +126,10 @@ describe("task.yaml command: real programs", () => {
     const cwd = temp();
     const experiments = join(cwd, "experiments");
     cpSync(fixture("task-yaml-command"), experiments, { recursive: true });
-    writeFileSync(join(experiments, "py_agent", "dataset.jsonl"), '{"id": "fr", "input": {"country": "France"}, "output": {"expected_output": "Paris"}}\n{"id": "xx", "input": {"country": "Atlantis"}, "output": {"expected_output": "?"}}\n');
+    writeFileSync(
+      join(experiments, "py_agent", "dataset.jsonl"),
+      '{"id": "fr", "input": {"country": "France"}, "output": {"expected_output": "Paris"}}\n{"id": "xx", "input": {"country": "Atlantis"}, "output": {"expected_output": "?"}}\n',
+    );
     const r = await evalwire(["run", "--experiments", experiments, "--name", "py_agent"], cwd);
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stdout).toContain("example xx: task: python3 agent.py exited with code 1: KeyError: no capital known for atlantis");
@@ -153,7 +157,11 @@ describe("task.yaml command: real programs", () => {
     const cli = startCli(["run", "--experiments", fixture("task-yaml-hangs")], { cwd, env: { PID_DIR: pids } });
     const done = collect(cli);
     try {
-      await waitFor(() => readPid(join(pids, "stuck.agent.pid")) && readPid(join(pids, "stuck.child.pid")), 30_000, "the program to start");
+      await waitFor(
+        () => readPid(join(pids, "stuck.agent.pid")) && readPid(join(pids, "stuck.child.pid")) && recordedLines(cwd) >= 1,
+        30_000,
+        "the program to start, and the fast example to be recorded",
+      );
     } catch (error) {
       cli.kill("SIGKILL");
       throw new Error(`${(error as Error).message}\n${describeRun(await done)}`);
@@ -179,12 +187,25 @@ describe("task.yaml command: real programs", () => {
     });
     const agent = readPid(join(pids, "stuck.agent.pid"))!;
     const child = readPid(join(pids, "stuck.child.pid"))!;
-    // Two signals at once: the second one exits before the worker has stopped the call.
+    // Two signals at once: evalwire ends without waiting for its calls; whichever stops the program (the
+    // worker, or the net at exit), none may be left.
     cli.kill("SIGTERM");
     cli.kill("SIGTERM");
     const r = await done;
     expect(r.code, describeRun(r)).toBe(130);
     await waitFor(() => !isRunning(agent) && !isRunning(child), 5000, "the program and its child to be gone");
+  });
+  it("a program still running when its worker is stopped (an evaluator blocked it) does not outlive evalwire", async () => {
+    const cwd = temp();
+    const pids = temp("evalwire-pids-");
+    const r = await evalwire(["run", "--experiments", fixture("task-yaml-blocked"), "--timeout", "3000"], cwd, { PID_DIR: pids });
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toMatch(/blocked the event loop/);
+    const agent = readPid(join(pids, "stuck.agent.pid"));
+    const child = readPid(join(pids, "stuck.child.pid"));
+    expect(agent).toBeGreaterThan(0);
+    expect(child).toBeGreaterThan(0);
+    await waitFor(() => !isRunning(agent!) && !isRunning(child!), 5000, "the program and its child to be gone");
   });
 });
 
@@ -195,7 +216,9 @@ describe("task.yaml problems", () => {
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stderr).toContain("evalwire: both failed: both: several task files (task.ts, task.yaml); keep one\n");
     expect(r.stderr).toMatch(/evalwire: bad_key failed: \S*bad_key[\\/]task\.yaml:4:18: unknown key http\.body_template; known keys here: url, method, headers, body, output, timeout\n/);
-    expect(r.stderr).toMatch(/evalwire: missing_env failed: \S*missing_env[\\/]task\.yaml: http\.headers\.Authorization: the environment variable EVALWIRE_TEST_UNSET_TOKEN is not set; set it, or write the value without \$\{EVALWIRE_TEST_UNSET_TOKEN\}\n/);
+    expect(r.stderr).toMatch(
+      /evalwire: missing_env failed: \S*missing_env[\\/]task\.yaml: http\.headers\.Authorization: the environment variable EVALWIRE_TEST_UNSET_TOKEN is not set; set it, or write the value without \$\{EVALWIRE_TEST_UNSET_TOKEN\}\n/,
+    );
     expect(r.stdout).toMatch(/✔ good\b/);
     expect(resultsById(runDirFor(cwd, "good")).one.output).toEqual({ q: 1 });
     expect(runFolders(cwd).filter((name) => /both|bad_key|missing_env/.test(name))).toEqual([]);
