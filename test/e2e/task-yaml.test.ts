@@ -1,14 +1,14 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: task.yaml reads ${NAME} from the environment; errors show the url as written
 // task.yaml end to end: the built CLI against a local HTTP server with faults, and real Python and
 // Node programs as command tasks, including one that hangs (no process may outlive the run).
-import { cpSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { collect, startCli } from "../helpers/cli.js";
 import { isRunning, readPid } from "../helpers/processes.js";
-import { describeRun, evaluation, evalwire, fixture, recordedLines, resultsById, runDirFor, runFolders, useTempDirs, waitFor } from "./_support.js";
+import { describeRun, evaluation, evalwire, fixture, readResults, recordedLines, resultsById, runDirFor, runDirs, runFolders, useTempDirs, waitFor } from "./_support.js";
 
 const temp = useTempDirs();
 const closers: (() => Promise<void>)[] = [];
@@ -134,6 +134,21 @@ describe("task.yaml command: real programs", () => {
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stdout).toContain("example xx: task: python3 agent.py exited with code 1: KeyError: no capital known for atlantis");
     expect(resultsById(runDirFor(cwd, "py_agent")).fr.status).toBe("ok");
+  });
+
+  it("--cache reuses a command's outputs until its script changes", async () => {
+    const cwd = temp();
+    const experiments = join(cwd, "experiments");
+    cpSync(fixture("task-yaml-command"), experiments, { recursive: true });
+    const run = () => evalwire(["run", "--experiments", experiments, "--name", "py_agent", "--cache"], cwd);
+    expect((await run()).code).toBe(0);
+    const second = await run();
+    expect(second.code, describeRun(second)).toBe(0);
+    const cachedRuns = () => readResults(runDirs(cwd).at(-1)!).filter((result: any) => result.cached).length;
+    expect(cachedRuns()).toBe(3);
+    writeFileSync(join(experiments, "py_agent", "agent.py"), `${readFileSync(join(experiments, "py_agent", "agent.py"), "utf8")}# changed\n`);
+    expect((await run()).code).toBe(0);
+    expect(cachedRuns()).toBe(0);
   });
 
   it("--timeout stops a hanging program and the child it started; the run goes on and ends with no process left", async () => {
