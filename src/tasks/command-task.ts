@@ -24,7 +24,7 @@ const stopGraceMs = 500;
  * the run is interrupted, the whole group is stopped; when the program ends, whatever it left
  * running in its group is killed, so no process outlives its call.
  */
-export function commandTask(spec: CommandSpec, _where: string): Task {
+export function commandTask(spec: CommandSpec): Task {
   return (example, ctx) => runCommand(spec, example, ctx.signal);
 }
 
@@ -53,11 +53,15 @@ function runCommand(spec: CommandSpec, example: Example, signal: AbortSignal): P
       announceGroup(pid, true);
       child.stdin.end(`${JSON.stringify(example)}\n`);
     }
+    // Where there are no process groups (Windows), the program alone is stopped.
+    const stop = (signal: NodeJS.Signals) => {
+      if (pid === undefined || !killGroup(pid, signal)) child.kill(signal);
+    };
     const onAbort = () => {
-      if (pid === undefined || exited) return;
-      killGroup(pid, "SIGTERM");
+      if (exited) return;
+      stop("SIGTERM");
       setTimeout(() => {
-        if (!exited) killGroup(pid, "SIGKILL");
+        if (!exited) stop("SIGKILL");
       }, stopGraceMs).unref();
     };
     signal.addEventListener("abort", onAbort, { once: true });

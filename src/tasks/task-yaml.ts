@@ -34,7 +34,7 @@ export function loadTaskYaml(file: string, env: NodeJS.ProcessEnv = process.env)
     const cwd = resolve(dir, spec.cwd ?? ".");
     if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new Error(`cwd: no folder ${shownPath(cwd)} (it is relative to the experiment folder)`);
     const childEnv = Object.fromEntries(Object.entries(spec.env ?? {}).map(([name, value]) => [name, expandEnv(value, env, `env.${name}`)]));
-    return withoutStacks(commandTask({ args, cwd, env: childEnv, output: spec.output }, where));
+    return withoutStacks(commandTask({ args, cwd, env: childEnv, output: spec.output }));
   } catch (error) {
     throw new LoadError(`${where}: ${(error as Error).message}`);
   }
