@@ -138,6 +138,8 @@ function combinationProblem(spec: TaskSpec, data: Record<string, unknown>): { pa
     return null;
   }
   if (spec.messages !== undefined) return { path: ["messages"], message: "messages: a scenario is sent to an http: endpoint; add http: with its url, or remove messages:" };
+  const templated = spec.command!.findIndex((arg) => arg.includes("{{"));
+  if (templated !== -1) return { path: ["command", templated], message: `command.${templated}: {{ }} is not filled in a command's arguments; the program reads the example as JSON on stdin` };
   return null;
 }
 
