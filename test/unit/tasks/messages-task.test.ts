@@ -46,7 +46,18 @@ const agent: Handler = (request) => {
 };
 
 const yaml = (url: string) =>
-  ["http:", `  url: ${url}/chat`, "  body:", "    session: '{{ session }}'", "    message: '{{ message }}'", "    turn: '{{ turn }}'", "    history: '{{ history }}'", "  output: reply", "messages:", "  tools: tools_used"].join("\n");
+  [
+    "http:",
+    `  url: ${url}/chat`,
+    "  body:",
+    "    session: '{{ session }}'",
+    "    message: '{{ message }}'",
+    "    turn: '{{ turn }}'",
+    "    history: '{{ history }}'",
+    "  output: reply",
+    "messages:",
+    "  tools: tools_used",
+  ].join("\n");
 
 describe("messages: a scenario sent turn by turn", () => {
   it("sends each user message with the transcript so far, in one session, and returns the transcript with each turn's time and tools", async () => {

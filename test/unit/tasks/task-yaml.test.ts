@@ -76,7 +76,9 @@ describe("task.yaml: one line naming the file, the line and the key", () => {
     expect(problem("http:\n  url: http://127.0.0.1:9/x\ncwd: sub\n")).toMatch(/task\.yaml:3:6: cwd: goes with command:/);
     expect(problem("http:\n  url: http://127.0.0.1:9/x\noutput: answer\n")).toMatch(/output: goes with command:; for http: write it under http: \(http\.output\)/);
     expect(problem("command: [python3, a.py]\nmessages:\n")).toMatch(/messages: a scenario is sent to an http: endpoint/);
-    expect(problem("command: [python3, a.py, '{{ input.q }}']\n")).toMatch(/task\.yaml:1:26: command\.2: \{\{ \}\} is not filled in a command's arguments; the program reads the example as JSON on stdin$/);
+    expect(problem("command: [python3, a.py, '{{ input.q }}']\n")).toMatch(
+      /task\.yaml:1:26: command\.2: \{\{ \}\} is not filled in a command's arguments; the program reads the example as JSON on stdin$/,
+    );
     expect(problem("http:\n  url: http://127.0.0.1:9/x\n  method: GET\n  body: { a: 1 }\n")).toMatch(/task\.yaml:4:9: http\.body: a GET request has no body/);
   });
 
