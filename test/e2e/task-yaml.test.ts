@@ -60,7 +60,7 @@ describe("task.yaml http: against a local service with faults", () => {
     const agent = await service(({ id, call, body }) => {
       if (id === "rate_limited" && call === 1) return { status: 429, headers: { "retry-after": "1" }, body: { error: "slow down" } };
       if (id === "server_error" && call === 1) return { status: 500, body: { error: "database down" } };
-      if (id === "slow" && call === 1) return { body: { answer: "late" }, delayMs: 3000 };
+      if (id === "slow" && call === 1) return { body: { answer: "late" }, delayMs: 5000 };
       if (id === "malformed") return { body: '{"answer": "N\'Dja' };
       if (id === "not_found") return { status: 404, body: { error: "no such country" } };
       return { body: { answer: capitals[body.question] } };
@@ -91,7 +91,7 @@ describe("task.yaml http: against a local service with faults", () => {
     ]);
 
     expect(results.slow).toMatchObject({ status: "ok", output: "Nairobi" });
-    expect(results.slow.attempts[0]).toMatchObject({ error: expect.stringMatching(/no answer within 500 ms \(http\.timeout in .*task\.yaml\)$/), retriedBecause: "TimeoutError" });
+    expect(results.slow.attempts[0]).toMatchObject({ error: expect.stringMatching(/no answer within 1500 ms \(http\.timeout in .*task\.yaml\)$/), retriedBecause: "TimeoutError" });
 
     // Not transient: tried once.
     expect(results.malformed).toMatchObject({ status: "error", output: null });
@@ -154,11 +154,11 @@ describe("task.yaml command: real programs", () => {
   it("--timeout stops a hanging program and the child it started; the run goes on and ends with no process left", async () => {
     const cwd = temp();
     const pids = temp("evalwire-pids-");
-    const r = await evalwire(["run", "--experiments", fixture("task-yaml-hangs"), "--timeout", "2000"], cwd, { PID_DIR: pids });
+    const r = await evalwire(["run", "--experiments", fixture("task-yaml-hangs"), "--timeout", "5000"], cwd, { PID_DIR: pids });
     expect(r.code, describeRun(r)).toBe(1);
     const results = resultsById(runDirFor(cwd, "hang"));
     expect(results.fast).toMatchObject({ status: "ok", output: { answer: "fast" } });
-    expect(results.stuck).toMatchObject({ status: "timeout", error: "timed out after 2000 ms" });
+    expect(results.stuck).toMatchObject({ status: "timeout", error: "timed out after 5000 ms" });
     const agent = readPid(join(pids, "stuck.agent.pid"));
     const child = readPid(join(pids, "stuck.child.pid"));
     expect(agent).toBeGreaterThan(0);
@@ -213,7 +213,7 @@ describe("task.yaml command: real programs", () => {
   it("a program still running when its worker is stopped (an evaluator blocked it) does not outlive evalwire", async () => {
     const cwd = temp();
     const pids = temp("evalwire-pids-");
-    const r = await evalwire(["run", "--experiments", fixture("task-yaml-blocked"), "--timeout", "3000"], cwd, { PID_DIR: pids });
+    const r = await evalwire(["run", "--experiments", fixture("task-yaml-blocked"), "--timeout", "5000"], cwd, { PID_DIR: pids });
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stdout).toMatch(/blocked the event loop/);
     const agent = readPid(join(pids, "stuck.agent.pid"));
