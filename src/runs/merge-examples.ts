@@ -17,7 +17,7 @@ export function examplesOf(run: RunFile, folder: ExperimentFolder | undefined, s
   try {
     const dataset = loadLocalDataset(run.dataset.name, { experimentDir: folder.dir, datasetsDir: settings.datasetsDir, csv: settings.csv });
     if (dataset.version !== run.dataset.version) return `its dataset changed since the shards ran (now ${dataset.version})`;
-    return new Map(dataset.examples.map((example) => [example.id, example]));
+    return new Map(Array.from(dataset.examples, (example) => [example.id, example]));
   } catch (error) {
     return firstLine(error);
   }

@@ -1,9 +1,9 @@
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { openJsonlFile } from "../../../src/datasets/jsonl-file.js";
 import { toExamples } from "../../../src/datasets/dataset.js";
 import { parseJsonl } from "../../../src/datasets/jsonl.js";
+import { openJsonlFile } from "../../../src/datasets/jsonl-file.js";
 import { DatasetError } from "../../../src/errors.js";
 import { tempDir } from "../../helpers/cli.js";
 import { thrownMessage } from "../../helpers/errors.js";
@@ -37,7 +37,11 @@ describe("a JSONL dataset read as a stream", () => {
 
   it("reads lines longer than its 1 MB read chunk, and characters cut between two chunks", () => {
     const huge = "é".repeat(1_300_000);
-    const records = [{ id: "a", input: { text: "x" } }, { id: "huge", input: { text: huge } }, { id: "b", input: { text: "€" } }];
+    const records = [
+      { id: "a", input: { text: "x" } },
+      { id: "huge", input: { text: huge } },
+      { id: "b", input: { text: "€" } },
+    ];
     const path = file(records.map((record) => JSON.stringify(record)).join("\n"));
     expect([...openJsonlFile(path, "d").examples].map((example) => example.input.text)).toEqual(["x", huge, "€"]);
   });

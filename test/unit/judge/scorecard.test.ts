@@ -63,7 +63,10 @@ describe("Scorecard", () => {
     const tracking = new Scorecard(["top_k", "exact"], thresholds);
     const oneEach = new Scorecard(["top_k", "exact"], thresholds, { repetitions: 1 });
     for (let i = 0; i < 50; i++) {
-      const each = i % 7 === 0 ? result(`e${i}`, [], { error: "task failed" }) : result(`e${i}`, [evaluation("top_k", (i % 10) / 10), evaluation("exact", i % 3 === 0 ? null : i % 2, i % 3 === 0 ? "boom" : null)]);
+      const each =
+        i % 7 === 0
+          ? result(`e${i}`, [], { error: "task failed" })
+          : result(`e${i}`, [evaluation("top_k", (i % 10) / 10), evaluation("exact", i % 3 === 0 ? null : i % 2, i % 3 === 0 ? "boom" : null)]);
       tracking.add(each);
       oneEach.add(each);
     }
