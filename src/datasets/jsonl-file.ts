@@ -29,14 +29,16 @@ export function openJsonlFile(file: string, shown: string): { version: string; e
       length,
       ...(outputKeys ? { outputKeys } : {}),
       *[Symbol.iterator](): Generator<Example> {
+        // Read to the end, the file must be the one checked: the same records, the same hash.
+        const again = createHash("sha256");
         let count = 0;
-        for (const { line, value } of jsonlRecords(file, shown)) {
+        for (const { line, value } of jsonlRecords(file, shown, (bytes) => again.update(bytes))) {
           if (!isWellFormed(value)) throw changed(shown);
           const { id, input, output = {}, metadata = {} } = value;
           yield { id: renamed.get(line) ?? (id === undefined ? contentId(input, output) : String(id)), input, output, metadata };
           count++;
         }
-        if (count !== length) throw changed(shown);
+        if (count !== length || `sha256:${again.digest("hex").slice(0, 16)}` !== version) throw changed(shown);
       },
     },
   };

@@ -275,6 +275,9 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       },
       () => (concurrency.limit < knobs.exampleConcurrency ? concurrency.limit : sandbox.window),
     );
+  } catch (error) {
+    // The examples could not be read to the end (a dataset file changed during the run).
+    facts.failure ??= firstLine(error);
   } finally {
     Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
     Object.assign(result, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors, evaluators: tally.evaluators() });
@@ -349,7 +352,12 @@ async function reopen(sink: Sink, prior: Prior, header: ExperimentHeader): Promi
 }
 
 /** The successful results --retry-errors carries: counted, and recorded in the new run. */
-async function carry(prior: Prior | null, examples: Examples, repetitions: number, to: { tally: Tally; judge: ExperimentJudge; recordings: ExperimentRecording[]; unrecorded: Problem }): Promise<void> {
+async function carry(
+  prior: Prior | null,
+  examples: Examples,
+  repetitions: number,
+  to: { tally: Tally; judge: ExperimentJudge; recordings: ExperimentRecording[]; unrecorded: Problem },
+): Promise<void> {
   if (prior?.kind !== "retry-errors") return;
   const ids = new Set<string>();
   for (const example of examples) ids.add(example.id);

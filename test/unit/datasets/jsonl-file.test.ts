@@ -66,5 +66,8 @@ describe("a JSONL dataset read as a stream", () => {
     const { examples } = openJsonlFile(path, "d.jsonl");
     appendFileSync(path, '{"id":"c","input":{}}\n');
     expect(thrownMessage(() => [...examples], DatasetError)).toBe("d.jsonl changed while the run read it; run again");
+    const edited = openJsonlFile(path, "d.jsonl").examples;
+    writeFileSync(path, '{"id":"a","input":{"q":1}}\n{"id":"b","input":{}}\n{"id":"c","input":{}}\n');
+    expect(thrownMessage(() => [...edited], DatasetError)).toBe("d.jsonl changed while the run read it; run again");
   });
 });
