@@ -155,7 +155,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       result.refused = true;
       return finish();
     }
-    if (found.note) context.listener.onWarning(`${plan.experiment}: ${found.note}`);
+    if (found.note) context.listener.onNote(`${plan.experiment}: ${found.note}`);
     prior = found.prior;
   }
   // A resumed run goes on as it was started: the same examples, the same repetitions, the same
@@ -218,7 +218,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   // A resumed run's recorded results, and those --retry-errors carries, count in its summary and
   // its gates, as if it had never stopped.
   if (prior?.kind === "resume") {
-    context.listener.onWarning(
+    context.listener.onNote(
       `${plan.experiment}: ${readRecorded(prior, (kept) => {
         tally.add(kept);
         judge.add(kept);
