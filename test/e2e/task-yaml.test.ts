@@ -275,5 +275,11 @@ describe("task.yaml messages: a scenario against a local chat service", () => {
     // The slow turn took 2 s: more than the rubric's 1500 ms for the whole conversation.
     expect(evaluation(results.slow_refund, "max_duration_ms")).toMatchObject({ score: 0, label: "fail" });
     expect(evaluation(results.slow_refund, "max_duration_ms").explanation).toMatch(/^took \d+ ms, more than 1500 ms$/);
+    // The text evaluators read the assistant's replies, never the user's messages nor the key "messages".
+    expect(evaluation(results.refund, "says_refunded")).toMatchObject({ score: 1, label: "pass" });
+    expect(evaluation(results.close_account, "says_refunded")).toMatchObject({ score: 0, explanation: '"Refund issued" not found' });
+    expect(evaluation(results.close_account, "no_echo")).toMatchObject({ score: 1, label: "pass" });
+    expect(evaluation(results.refund, "asks_order")).toMatchObject({ score: 1, label: "pass" });
+    expect(evaluation(results.close_account, "asks_order").score).toBe(0);
   });
 });
