@@ -229,7 +229,10 @@ describe("task.yaml problems", () => {
     const cwd = temp();
     const r = await evalwire(["run", "--experiments", fixture("task-yaml-errors")], cwd, { EVALWIRE_TEST_UNSET_TOKEN: undefined });
     expect(r.code, describeRun(r)).toBe(1);
-    expect(r.stderr).toContain("evalwire: both failed: both: several task files (task.ts, task.yaml); keep one\n");
+    expect(r.stderr).toContain("evalwire: both failed: several task files (task.ts, task.yaml); keep one\n");
+    // The experiment's name shows once, in the summary too.
+    expect(r.stdout).toMatch(/✖ both\b.*\bseveral task files/);
+    expect(r.all).not.toMatch(/\bboth:? +both\b/);
     expect(r.stderr).toMatch(/evalwire: bad_key failed: \S*bad_key[\\/]task\.yaml:4:18: unknown key http\.body_template; known keys here: url, method, headers, body, output, timeout\n/);
     expect(r.stderr).toMatch(
       /evalwire: missing_env failed: \S*missing_env[\\/]task\.yaml: http\.headers\.Authorization: the environment variable EVALWIRE_TEST_UNSET_TOKEN is not set; set it, or write the value without \$\{EVALWIRE_TEST_UNSET_TOKEN\}\n/,
