@@ -103,6 +103,18 @@ describe("task.yaml http: against a local service with faults", () => {
     expect(results.not_found.stack).toBeUndefined();
   });
 
+  it("without --retries, a request past http.timeout is recorded with the status timeout, as --timeout's are", async () => {
+    const agent = await service(({ id, body }) => (id === "slow" ? { body: { answer: "late" }, delayMs: 5000 } : { body: { answer: capitals[body.question] ?? "?" } }));
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("task-yaml-http")], cwd, { AGENT_URL: agent.url, AGENT_TOKEN: "t" });
+    expect(r.code, describeRun(r)).toBe(1);
+    const results = resultsById(runDirFor(cwd, "faults"));
+    expect(results.slow).toMatchObject({ status: "timeout", output: null });
+    expect(results.slow.error).toMatch(/^POST \$\{AGENT_URL\}\/answer: no answer within 1500 ms \(http\.timeout in .*task\.yaml\)$/);
+    expect(results.slow.stack).toBeUndefined();
+    expect(results.ok).toMatchObject({ status: "ok", output: "Paris" });
+  });
+
   it("a variable the task.yaml needs that is not set fails the experiment naming it", async () => {
     const cwd = temp();
     const r = await evalwire(["run", "--experiments", fixture("task-yaml-http")], cwd, { AGENT_URL: "http://127.0.0.1:9" });
