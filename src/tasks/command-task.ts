@@ -89,7 +89,10 @@ function runCommand(spec: CommandSpec, example: Example, signal: AbortSignal): P
       try {
         resolve(outputOf(spec.output === undefined ? parsed(printed) : JSON.parse(printed), spec.output));
       } catch (error) {
-        const why = error instanceof SyntaxError ? `printed no JSON, which output: ${spec.output} needs (${error.message.split("\n")[0]}): ${JSON.stringify(printed.slice(0, 80))}` : (error as Error).message;
+        const why =
+          error instanceof SyntaxError
+            ? `printed no JSON, which output: ${spec.output} needs (${error.message.split("\n")[0]}): ${JSON.stringify(printed.slice(0, 80))}`
+            : (error as Error).message;
         reject(new Error(`${shown}: ${why}`));
       }
     });

@@ -58,7 +58,7 @@ describe("contains", () => {
     expect(contains()(args("PARIS", eo("paris"))).score).toBe(0);
   });
 
-  it("searches a chat transcript's assistant text, as notContains reads it (not the key \"messages\")", () => {
+  it('searches a chat transcript\'s assistant text, as notContains reads it (not the key "messages")', () => {
     const transcript = {
       messages: [
         { role: "user", content: "repeat after me" },
@@ -113,11 +113,16 @@ describe("regexMatch", () => {
   });
 
   it("searches a chat transcript's assistant text", () => {
-    const transcript = { messages: [{ role: "user", content: "order 99" }, { role: "assistant", content: "Order 12345 is on its way" }] };
+    const transcript = {
+      messages: [
+        { role: "user", content: "order 99" },
+        { role: "assistant", content: "Order 12345 is on its way" },
+      ],
+    };
     expect(regexMatch()(args(transcript, eo("\\d{5}"))).score).toBe(1);
     expect(regexMatch()(args(transcript.messages, eo("^Order"))).score).toBe(1);
     expect(regexMatch()(args(transcript, eo("\\b99\\b"))).score).toBe(0);
-    expect(() => regexMatch()(args({ a: 1 }, eo("a")))).toThrow("regexMatch: the output {\"a\":1} is not text (set outputKey)");
+    expect(() => regexMatch()(args({ a: 1 }, eo("a")))).toThrow('regexMatch: the output {"a":1} is not text (set outputKey)');
   });
 
   it("accepts Python's syntax where JavaScript's differs", () => {

@@ -55,7 +55,9 @@ describe("task.yaml: one line naming the file, the line and the key", () => {
 
   it("a wrong method, a wrong timeout, an empty command", () => {
     expect(problem("http:\n  url: http://127.0.0.1:9/x\n  method: FETCH\n")).toMatch(/task\.yaml:3:11: http\.method: expected one of GET, POST, PUT, PATCH, DELETE \(got "FETCH"\)$/);
-    expect(problem("http:\n  url: http://127.0.0.1:9/x\n  timeout: soon\n")).toMatch(/task\.yaml:3:12: http\.timeout: expected a whole number of milliseconds from 0 up \(0: no limit\) \(got "soon"\)$/);
+    expect(problem("http:\n  url: http://127.0.0.1:9/x\n  timeout: soon\n")).toMatch(
+      /task\.yaml:3:12: http\.timeout: expected a whole number of milliseconds from 0 up \(0: no limit\) \(got "soon"\)$/,
+    );
     expect(problem("http:\n  url: http://127.0.0.1:9/x\n  timeout: -1\n")).toMatch(/http\.timeout: expected a whole number of milliseconds from 0 up \(0: no limit\) \(got -1\)$/);
     expect(problem("command: []\n")).toMatch(/task\.yaml:1:10: command: is empty: give the program and its arguments/);
     expect(problem("command: python3 agent.py\n")).toMatch(
@@ -89,7 +91,9 @@ describe("task.yaml: one line naming the file, the line and the key", () => {
 
   it("a template with a {{ that nothing closes, in the body, a header or the url", () => {
     expect(problem('http:\n  url: http://127.0.0.1:9/x\n  body:\n    q: "{{ input.q "\n')).toMatch(/task\.yaml:4:5: http\.body: "\{\{ input\.q " has a \{\{ with no \}\} to close it; close it/);
-    expect(problem('http:\n  url: http://127.0.0.1:9/x\n  headers:\n    X-Id: "{{ id }} and {{ input"\n')).toMatch(/task\.yaml:4:5: http\.headers: "\{\{ id \}\} and \{\{ input" has a \{\{ with no \}\}/);
+    expect(problem('http:\n  url: http://127.0.0.1:9/x\n  headers:\n    X-Id: "{{ id }} and {{ input"\n')).toMatch(
+      /task\.yaml:4:5: http\.headers: "\{\{ id \}\} and \{\{ input" has a \{\{ with no \}\}/,
+    );
     expect(problem("http:\n  url: http://127.0.0.1:9/x?q={{ input.q\n")).toMatch(/task\.yaml:2:8: http\.url: .* has a \{\{ with no \}\}/);
   });
 
