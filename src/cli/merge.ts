@@ -12,7 +12,7 @@ import { findShards } from "../runs/find-shards.js";
 import { examplesOf } from "../runs/merge-examples.js";
 import { mergeShards } from "../runs/merge-runs.js";
 import { barsNotApplied, experimentFolders, mergeThresholds } from "../runs/merge-thresholds.js";
-import { groupShards, refuseDuplicates } from "../runs/shard-groups.js";
+import { checkResults, groupShards } from "../runs/shard-groups.js";
 import { RunStore } from "../sinks/run-store.js";
 import type { ExperimentResult } from "../types.js";
 import { isCI } from "./environment.js";
@@ -27,7 +27,7 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
   const settings = resolveSettings(flags, process.env, process.cwd());
   const warn = (message: string) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`);
   const groups = groupShards(findShards(given));
-  for (const group of groups) refuseDuplicates(group);
+  for (const group of groups) checkResults(group);
   const folders = experimentFolders(settings.experimentsDir);
   const thresholds = mergeThresholds(groups, folders, settings, warn);
   const showsInputs = settings.reporters.some((spec) => spec.name === "html");

@@ -1,7 +1,7 @@
 // `evalwire merge`: three real shard runs of test/fixtures/merge (local backend) join into one run
 // that equals the unsharded run of the same fixture; gates fail over the whole; every refusal is
 // exit 2 with one line, and nothing is written then; the shard folders are never changed.
-import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readResults, readRun, snapshot, tempDir } from "../helpers/cli.js";
@@ -177,6 +177,25 @@ describe("evalwire merge", () => {
         appendFileSync(join(s, two, "results.jsonl"), `${readFileSync(join(s, one, "results.jsonl"), "utf8").split("\n")[0]!}\n`);
       },
       /cannot merge: tiny example \w+ repetition \d is in two shards: eval_tiny_\S+-shard-1-of-3 and eval_tiny_\S+-shard-2-of-3/,
+    ],
+    [
+      "a shard whose results.jsonl lost lines",
+      (s) => {
+        const name = readdirSync(s).find((each) => /^eval_graded_.*-shard-3-of-3$/.test(each))!;
+        const lines = readFileSync(join(s, name, "results.jsonl"), "utf8").split("\n").filter(Boolean);
+        writeFileSync(join(s, name, "results.jsonl"), `${lines.slice(0, 3).join("\n")}\n`);
+      },
+      /^evalwire: cannot merge: graded shard 3\/3 \(shards\/eval_graded_\S+-shard-3-of-3\) holds 3 results, its run.json says \d+ completed; run that shard again$/,
+    ],
+    [
+      "a shard without its results.jsonl",
+      (s) => rmSync(join(s, readdirSync(s).find((each) => /^eval_tiny_.*-shard-2-of-3$/.test(each))!, "results.jsonl")),
+      /^evalwire: cannot merge: tiny shard 2\/3 \(shards\/eval_tiny_\S+-shard-2-of-3\) holds 0 results, its run.json says \d+ completed/,
+    ],
+    [
+      "a shard that completed fewer calls than planned",
+      (s) => edit(s, /^eval_tiny_.*-shard-1-of-3$/, (run) => (run.summary.completed = run.summary.planned - 1)),
+      /^evalwire: cannot merge: tiny shard 1\/3 \(shards\/eval_tiny_\S+-shard-1-of-3\) completed \d+ of its \d+ planned calls; run that shard again$/,
     ],
   ];
   it.each(refusals)("refuses %s with exit 2 and one line naming the runs, writing nothing", async (what, change, message) => {
