@@ -34,8 +34,16 @@ export function mergeThresholds(
   return thresholdsPerExperiment(experiments, settings.thresholds);
 }
 
-/** The experiment folders merge reads thresholds and datasets from; none when there is no experiments folder. */
-export function experimentFolders(dir: string): ExperimentFolder[] {
+/**
+ * The experiment folders merge reads thresholds and datasets from. An experiments folder the user
+ * `named` (`--experiments DIR`, `[experiments] dir`) must be there and hold experiments, as in `run`:
+ * a typo would drop every folder's own gates unseen. The default folder may be absent (none then).
+ */
+export function experimentFolders(dir: string, named: string | null = null): ExperimentFolder[] {
+  if (named !== null) {
+    if (!existsSync(dir)) throw new UsageError(`${named}: no such folder: ${shownPath(dir)} (merge reads each experiment's evalwire.toml [thresholds] there); give the experiments folder`);
+    return discoverExperiments(dir);
+  }
   if (!existsSync(dir)) return [];
   try {
     return discoverExperiments(dir);

@@ -212,7 +212,7 @@ describe("evalwire merge", () => {
     expect(snapshot(shards)).toEqual(before);
   });
 
-  it("refuses, as usage errors, no folder given and a threshold naming an evaluator the shards did not run", async () => {
+  it("refuses, as usage errors, no folder given, a threshold naming an evaluator the shards did not run, a missing --experiments folder and a file", async () => {
     const { cwd } = withShards();
     const none = await evalwire(["merge"], cwd);
     expect(none.code).toBe(2);
@@ -220,6 +220,15 @@ describe("evalwire merge", () => {
     const unknown = await evalwire(["merge", "shards", "--config", config, "--threshold", "nope=0.5"], cwd);
     expect(unknown.code, describeRun(unknown)).toBe(2);
     expect(unknown.stderr.trim()).toMatch(/^evalwire: --threshold nope: no selected experiment has an evaluator nope/);
+    // A mistyped experiments folder would drop every folder's own gates: refused, as run does.
+    const typo = await evalwire(["merge", "shards", "--config", config, "--experiments", "/nonexist"], cwd);
+    expect(typo.code, describeRun(typo)).toBe(2);
+    expect(typo.stderr.trim()).toMatch(/^evalwire: --experiments \/nonexist: no such folder: \/nonexist \(merge reads each experiment's evalwire.toml \[thresholds\] there\); give the experiments folder$/);
+    // A file given for a folder is named as such.
+    writeFileSync(join(cwd, "evalwire.toml"), "");
+    const file = await evalwire(["merge", "evalwire.toml"], cwd);
+    expect(file.code, describeRun(file)).toBe(2);
+    expect(file.stderr.trim()).toBe("evalwire: merge evalwire.toml: is a file, not a shard run folder; give shard run folders, or a folder holding them");
     expect(existsSync(runsOf(cwd))).toBe(false);
   });
 });

@@ -54,6 +54,20 @@ describe("mergeThresholds", () => {
   });
 });
 
+describe("experimentFolders", () => {
+  it("finds none in a default folder that is not there, and refuses a named one that is not there or holds no experiment", () => {
+    const missing = join(temp(), "nonexist");
+    expect(experimentFolders(missing)).toEqual([]);
+    expect(() => experimentFolders(missing, "--experiments nonexist")).toThrow(UsageError);
+    expect(() => experimentFolders(missing, "--experiments nonexist")).toThrow(
+      /^--experiments nonexist: no such folder: .*nonexist \(merge reads each experiment's evalwire.toml \[thresholds\] there\); give the experiments folder$/,
+    );
+    const empty = temp();
+    expect(() => experimentFolders(empty, "evalwire.toml: [experiments] dir")).toThrow(UsageError);
+    expect(experimentFolders(experimentsDir, "--experiments x").map((folder) => folder.name)).toEqual(["graded", "tiny"]);
+  });
+});
+
 describe("barsNotApplied", () => {
   const judged = (gates: { gate: string; evaluator: string | null; bar: number }[]) => ({ judgement: { gates } }) as unknown as Record<string, unknown>;
   it("names a bar the shards ran with that the merge changes or drops, and leaves out a share of errors", async () => {

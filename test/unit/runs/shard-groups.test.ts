@@ -46,6 +46,8 @@ describe("findShards", () => {
     const [one] = writeShardsOf(runs, { count: 2 });
     expect(refusal(() => findShards([runs, one!]))).toMatch(/shard 1\/2 of ds is given twice/);
     expect(refusal(() => findShards([join(runs, "nothing-here")]))).toMatch(/nothing-here: no such folder/);
+    const file = join(one!, "run.json");
+    expect(refusal(() => findShards([file]))).toBe(`merge ${file}: is a file, not a shard run folder; give shard run folders, or a folder holding them`);
   });
 });
 
