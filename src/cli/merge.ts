@@ -72,7 +72,8 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
       : null;
     if (typeof examples === "string") warn(`${group.experiment}: the html report shows no inputs or expected outputs: ${examples}`);
     const merged = await mergeShards(group, { store, thresholds: thresholds.get(group.experiment)!, baseline, listener, examples: typeof examples === "string" ? null : examples });
-    if (merged.judgement) for (const line of barsNotApplied(group, merged.judgement, thresholds.get(group.experiment)!)) warn(line);
+    const changed = merged.judgement ? barsNotApplied(group, merged.judgement, thresholds.get(group.experiment)!, settings.thresholds.flags) : null;
+    if (changed) warn(changed);
     results.push(merged);
   }
   await listener.onRunEnd(results, info);

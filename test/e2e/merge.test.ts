@@ -109,7 +109,7 @@ describe("evalwire merge", () => {
     expect(compared.stdout).toMatch(/regressed: 0 {2}fixed: 0 {2}new: 0 {2}missing: 0/);
   });
 
-  it("fails on a threshold that only the whole breaks (exit 1), and says the shards ran with another bar", async () => {
+  it("fails on a threshold that only the whole breaks (exit 1), without a warning for the bar given to merge on purpose", async () => {
     // Each shard holds at most 2 of the 3 task errors.
     const perShard = readdirSync(runsOf(made))
       .filter((name) => name.startsWith("eval_graded_") && name.includes("-shard-"))
@@ -119,9 +119,28 @@ describe("evalwire merge", () => {
     const r = await evalwire(["merge", "shards", "--config", config, "--max-errors", "2", "--reporter", "junit=merged.xml"], cwd);
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stdout).toMatch(/✖ graded: errors 3 > 2/);
-    expect(r.stderr).toMatch(/warning: graded: the shards ran with errors bar 3; merge applies 2/);
+    expect(r.stderr).not.toMatch(/the shards ran with/);
     expect(readFileSync(join(cwd, "merged.xml"), "utf8")).toMatch(/<failure message="errors 3 &gt; 2" type="gate"\/>/);
     expect(readRun(folderOf(cwd, /^eval_graded_/)).status).toBe("failed");
+  });
+
+  it("warns once per experiment of bars the shards ran with that merge changes, unless merge was given them", async () => {
+    const { cwd, shards } = withShards((name) => name.startsWith("eval_graded_"));
+    const onPurpose = await evalwire(["merge", "shards", "--config", config, "--threshold", "closeness=0.5"], cwd);
+    expect(onPurpose.code, describeRun(onPurpose)).toBe(0);
+    expect(onPurpose.stderr).not.toMatch(/the shards ran with/);
+    // Shards run with other bars on their command line than the checkout's evalwire.toml holds.
+    for (const name of readdirSync(shards)) {
+      const run = readRun(join(shards, name));
+      for (const gate of run.summary.judgement.gates) if (gate.evaluator) gate.bar = 0.95;
+      writeFileSync(join(shards, name, "run.json"), JSON.stringify(run));
+    }
+    const unseen = await evalwire(["merge", "shards", "--config", config, "--threshold", "closeness=0.5"], cwd);
+    expect(unseen.code, describeRun(unseen)).toBe(0);
+    const lines = unseen.stderr.split("\n").filter((line) => line.includes("the shards ran with"));
+    expect(lines).toEqual([
+      "warning: graded: the shards ran with exact pass rate bar 0.95, merge applies 0.50; exact pass@k bar 0.95, merge applies 0.60 (merge reads evalwire.toml and its own --threshold, --max-errors)",
+    ]);
   });
 
   it("compares the whole with a baseline run and applies its gates", async () => {
