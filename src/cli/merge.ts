@@ -12,6 +12,7 @@ import { createReporters } from "../report/index.js";
 import { findShards } from "../runs/find-shards.js";
 import { examplesOf } from "../runs/merge-examples.js";
 import { mergeShards } from "../runs/merge-runs.js";
+import { pickRun } from "../runs/pick-run.js";
 import { barsNotApplied, experimentFolders, mergeThresholds } from "../runs/merge-thresholds.js";
 import { checkResults, groupShards } from "../runs/shard-groups.js";
 import { shownPath } from "../shown-path.js";
@@ -29,7 +30,7 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
   const settings = resolveSettings(flags, process.env, process.cwd());
   const warn = (message: string) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`);
   const folders = experimentFolders(settings.experimentsDir, experimentsNamed(flags, settings));
-  const groups = groupShards(findShards(given));
+  const groups = groupShards(pickRun(findShards(given), flags.runId ?? null));
   for (const group of groups) checkResults(group);
   const thresholds = mergeThresholds(groups, folders, settings, warn);
   const showsInputs = settings.reporters.some((spec) => spec.name === "html");

@@ -11,8 +11,8 @@ export interface ShardGroup {
 }
 
 /**
- * Groups shard runs by experiment and checks that they join into whole runs: one split (the same
- * n), one run id, each shard of each experiment once, none missing, and within an experiment the
+ * Groups the shard runs of one run (see pickRun) by experiment and checks that they join into whole
+ * runs: one split (the same n), each shard of each experiment once, none missing, and within an experiment the
  * same dataset version, task, evaluators, repetitions and selection. A finished shard that completed
  * fewer calls than it planned, and did not fail on its own (that fails the merge), was cut short: a
  * UsageError too. Anything else is a UsageError naming the runs and what differs.
@@ -33,8 +33,6 @@ export function groupShards(heads: RunHead[]): ShardGroup[] {
     if (other.shard.count !== first.shard.count) {
       throw new UsageError(`cannot merge: the shards split the run differently: ${first.head.run.name} is shard ${first.head.run.shard}, ${other.head.run.name} is shard ${other.head.run.shard}`);
     }
-    const [a, b] = [first.head.run.runId ?? null, other.head.run.runId ?? null];
-    if (a !== b) throw new UsageError(`cannot merge: the shards are of different runs: ${first.head.run.name} has run id ${a ?? "none"}, ${other.head.run.name} has ${b ?? "none"}`);
   }
 
   const byExperiment = new Map<string, (RunHead | undefined)[]>();
@@ -43,7 +41,7 @@ export function groupShards(heads: RunHead[]): ShardGroup[] {
     const taken = slots[shard.index - 1];
     if (taken) {
       throw new UsageError(
-        `cannot merge: ${head.run.experiment} shard ${head.run.shard} is given twice: ${taken.run.name} and ${head.run.name} (shards of two runs? merge one run's shards at a time)`,
+        `cannot merge: ${head.run.experiment} shard ${head.run.shard} is given twice: ${taken.run.name} and ${head.run.name} (shards of two runs? give one run's folders, or run the shards with --run-id ID and merge --run-id ID)`,
       );
     }
     slots[shard.index - 1] = head;

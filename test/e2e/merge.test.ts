@@ -143,6 +143,33 @@ describe("evalwire merge", () => {
     ]);
   });
 
+  it("merges one of two sharded runs in one runs folder, picked by --run-id, and names both when none is picked", async () => {
+    const { cwd, shards } = withShards();
+    for (const i of [1, 2, 3]) {
+      const again = await evalwire(["run", "--config", config, "--shard", `${i}/3`, "--run-id", "second", "--quiet"], cwd);
+      expect(again.code, describeRun(again)).toBe(0);
+    }
+    cpSync(runsOf(cwd), shards, { recursive: true });
+    const before = snapshot(shards);
+    const both = await evalwire(["merge", "shards", "--config", config], cwd);
+    expect(both.code, describeRun(both)).toBe(2);
+    expect(both.stderr.trim()).toBe(
+      "evalwire: cannot merge: the shards are of 2 runs: no run id (6 shards, whole); run id second (6 shards, whole); merge one with --run-id second, or give one run's folders",
+    );
+    const picked = await evalwire(["merge", "shards", "--config", config, "--run-id", "second", "--reporter", "json=merged.json"], cwd);
+    expect(picked.code, describeRun(picked)).toBe(0);
+    const merged = JSON.parse(readFileSync(join(cwd, "merged.json"), "utf8"));
+    expect(merged.experiments.map((e: { experiment: string }) => e.experiment)).toEqual(["graded", "tiny"]);
+    expect(merged.experiments[0].completed).toBe(60);
+    for (const experiment of merged.experiments) {
+      expect(experiment.completed).toBe(experiment.planned);
+      const run = readRun(experiment.runPath);
+      expect(run.runId).toBe("second");
+      for (const from of run.merged.from) expect(readRun(join(shards, from)).runId).toBe("second");
+    }
+    expect(snapshot(shards)).toEqual(before);
+  });
+
   it("compares the whole with a baseline run and applies its gates", async () => {
     const { cwd } = withShards((name) => name.startsWith("eval_graded_"));
     const baseline = readdirSync(runsOf(made)).find((name) => name.startsWith("eval_graded_") && !name.includes("-shard-"))!;
@@ -178,7 +205,7 @@ describe("evalwire merge", () => {
     [
       "another run id",
       (s) => edit(s, /^eval_graded_.*-shard-3-of-3$/, (run) => (run.runId = "9999")),
-      /cannot merge: the shards are of different runs: .* has run id none, eval_graded_\S+-shard-3-of-3 has 9999/,
+      /^evalwire: cannot merge: the shards are of 2 runs: no run id \(5 shards, not whole\); run id 9999 \(1 shard, not whole\); merge one with --run-id 9999, or give one run's folders$/,
     ],
     [
       "the same shard twice",
