@@ -228,7 +228,9 @@ describe("evalwire merge", () => {
       "a shard whose results.jsonl lost lines",
       (s) => {
         const name = readdirSync(s).find((each) => /^eval_graded_.*-shard-3-of-3$/.test(each))!;
-        const lines = readFileSync(join(s, name, "results.jsonl"), "utf8").split("\n").filter(Boolean);
+        const lines = readFileSync(join(s, name, "results.jsonl"), "utf8")
+          .split("\n")
+          .filter(Boolean);
         writeFileSync(join(s, name, "results.jsonl"), `${lines.slice(0, 3).join("\n")}\n`);
       },
       /^evalwire: cannot merge: graded shard 3\/3 \(shards\/eval_graded_\S+-shard-3-of-3\) holds 3 results, its run.json says \d+ completed; run that shard again$/,
@@ -269,7 +271,9 @@ describe("evalwire merge", () => {
     // A mistyped experiments folder would drop every folder's own gates: refused, as run does.
     const typo = await evalwire(["merge", "shards", "--config", config, "--experiments", "/nonexist"], cwd);
     expect(typo.code, describeRun(typo)).toBe(2);
-    expect(typo.stderr.trim()).toMatch(/^evalwire: --experiments \/nonexist: no such folder: \/nonexist \(merge reads each experiment's evalwire.toml \[thresholds\] there\); give the experiments folder$/);
+    expect(typo.stderr.trim()).toMatch(
+      /^evalwire: --experiments \/nonexist: no such folder: \/nonexist \(merge reads each experiment's evalwire.toml \[thresholds\] there\); give the experiments folder$/,
+    );
     // A file given for a folder is named as such.
     writeFileSync(join(cwd, "evalwire.toml"), "");
     const file = await evalwire(["merge", "evalwire.toml"], cwd);

@@ -126,7 +126,13 @@ describe("mergeShards", () => {
     const [group] = groupShards(findShards([shards]));
     const lines = readFileSync(join(two!, "results.jsonl"), "utf8").split("\n").filter(Boolean);
     writeFileSync(join(two!, "results.jsonl"), `${lines.slice(0, 3).join("\n")}\n`);
-    const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { maxErrors: { count: 5 }, evaluators: { e: { mean: 0.5 } } }, baseline: null, listener: listen().listener, examples: null });
+    const result = await mergeShards(group!, {
+      store: new RunStore(runs),
+      thresholds: { maxErrors: { count: 5 }, evaluators: { e: { mean: 0.5 } } },
+      baseline: null,
+      listener: listen().listener,
+      examples: null,
+    });
     expect(result).toMatchObject({ status: "failed", planned: 40, completed: 40 - lines.length + 3 });
     expect(result.failure).toBe(`the shards hold ${40 - lines.length + 3} of the run's 40 planned calls (run the shards again)`);
     expect(readRunFolder(result.runPath!).run.status).toBe("failed");

@@ -53,7 +53,9 @@ describe("pickRun", () => {
     const mixed = runsDir();
     writeShardsOf(mixed, { count: 2 });
     writeShardsOf(mixed, { count: 2, experiment: "other", per: { 1: { runId: "9" }, 2: { runId: "9" } } });
-    expect(refusal(() => pickRun(findShards([mixed]), null))).toMatch(/^cannot merge: the shards are of 2 runs: no run id \(2 shards, whole\); run id 9 \(2 shards, whole\); merge one with --run-id 9/);
+    expect(refusal(() => pickRun(findShards([mixed]), null))).toMatch(
+      /^cannot merge: the shards are of 2 runs: no run id \(2 shards, whole\); run id 9 \(2 shards, whole\); merge one with --run-id 9/,
+    );
   });
 
   it("refuses a run id no shard has, naming those found", () => {

@@ -145,9 +145,7 @@ describe("checkResults", () => {
     const lines = readFileSync(join(three!, "results.jsonl"), "utf8").split("\n").filter(Boolean);
     writeFileSync(join(three!, "results.jsonl"), `${lines.slice(0, 3).join("\n")}\n`);
     const [group] = groupShards(findShards([runs]));
-    expect(refusal(() => checkResults(group!))).toBe(
-      `cannot merge: ds shard 3/4 (${shownPath(three!)}) holds 3 results, its run.json says ${lines.length} completed; run that shard again`,
-    );
+    expect(refusal(() => checkResults(group!))).toBe(`cannot merge: ds shard 3/4 (${shownPath(three!)}) holds 3 results, its run.json says ${lines.length} completed; run that shard again`);
     // No results.jsonl at all, and a line that cannot be read, are as few results.
     rmSync(join(three!, "results.jsonl"));
     expect(refusal(() => checkResults(group!))).toMatch(/ds shard 3\/4 \(.*\) holds 0 results, its run.json says \d+ completed/);
