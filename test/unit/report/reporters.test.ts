@@ -141,7 +141,16 @@ describe("github reporter", () => {
 describe("the summary table", () => {
   it("puts many evaluators' scores on lines under one another, so no row is padded wider than the scores column", async () => {
     const names = Array.from({ length: 9 }, (_, i) => `evaluator_number_${i + 1}`);
-    const many = { experiment: "agent", evaluators: names, results: [result("a1", names.map((name) => evaluation(name, 1)))] };
+    const many = {
+      experiment: "agent",
+      evaluators: names,
+      results: [
+        result(
+          "a1",
+          names.map((name) => evaluation(name, 1)),
+        ),
+      ],
+    };
     const few = { experiment: "search", evaluators: ["top_k"], results: [result("s1", [evaluation("top_k", 0.5)])] };
     const out = output();
     await simulateRun(createReporters({ out, live: false, quiet: false, verbose: false, dryRun: false }), [many, few]);
@@ -155,4 +164,3 @@ describe("the summary table", () => {
     expect(rows.find((row) => row.includes("search"))).toMatch(/search +1 +0 +top_k 0\.50/);
   });
 });
-
