@@ -46,9 +46,16 @@ export function verdict(facts: ExperimentFacts): Verdict {
   }
   // A failed gate or a baseline that cannot be read; a partial run applies no gate.
   if (facts.judgement?.failure) return { status: "failed", failure: facts.judgement.failure };
-  // With max_errors set, its gate alone judges the errors; in a partial run (a dry run, a selection,
-  // a shard) that gate is not applied, so any error fails it, as with no max_errors.
-  const judgedByGate = facts.judgement?.maxErrorsSet === true && !facts.judgement.partial;
-  if (facts.taskErrors + facts.evaluatorErrors > 0 && !judgedByGate) return { status: "failed", failure: null };
+  // With max_errors set, its gate alone judges the errors. In a partial run (a dry run, a selection,
+  // a shard) no gate is applied, but errors beyond max_errors, taken of this part's own task calls,
+  // still fail it: a smoke test of a broken task must not pass.
+  const errors = facts.taskErrors + facts.evaluatorErrors;
+  if (errors > allowedErrors(facts.judgement)) return { status: "failed", failure: null };
   return { status: "passed", failure: null };
+}
+
+function allowedErrors(judgement: Judgement | null | undefined): number {
+  if (!judgement?.maxErrorsSet) return 0;
+  if (!judgement.partial) return Number.POSITIVE_INFINITY;
+  return judgement.gates.find((gate) => gate.gate === "max_errors")?.bar ?? 0;
 }

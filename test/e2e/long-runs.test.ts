@@ -20,6 +20,20 @@ function project(): { cwd: string; experiments: string; env: Record<string, stri
 
 const key = (result: any) => `${result.exampleId}#${result.repetition}`;
 
+/** Starts `evalwire ARGS`, SIGKILLs it once results.jsonl has more than `lines` lines; the run folder. */
+async function killMidRun(p: ReturnType<typeof project>, args: string[], lines: number): Promise<string> {
+  const child = startCli(args, { cwd: p.cwd, env: p.env });
+  const done = collect(child);
+  try {
+    const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder");
+    await waitFor(() => readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").length > lines, 30_000, `${lines} results`);
+    return runDir;
+  } finally {
+    child.kill("SIGKILL");
+    await done;
+  }
+}
+
 describe("evalwire run --cache", () => {
   it("calls the task 0 times for what it has, again for an error, and again for all after a change to an imported helper", async () => {
     const p = project();
@@ -129,15 +143,7 @@ describe("evalwire run --resume", () => {
     // Slow examples, so the run is killed in the middle.
     const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 150 } }));
     writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
-    const child = startCli(["run", "--experiments", p.experiments, "--example-concurrency", "2", "--repetitions", "2"], { cwd: p.cwd, env: p.env });
-    const done = collect(child);
-    const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder").catch((error) => {
-      child.kill("SIGKILL");
-      throw error;
-    });
-    await waitFor(() => readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").length > 8, 30_000, "8 results");
-    child.kill("SIGKILL");
-    await done;
+    const runDir = await killMidRun(p, ["run", "--experiments", p.experiments, "--example-concurrency", "2", "--repetitions", "2"], 8);
     // The kill may land between two writes; make the last line torn for certain.
     appendFileSync(join(runDir, "results.jsonl"), '{"exampleId":"ex-30","repetition":2,"sta');
     const before = readFileSync(join(runDir, "results.jsonl"), "utf8")
@@ -166,15 +172,7 @@ describe("evalwire run --resume", () => {
     const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 150, ...(i === 0 || i === 29 ? { fail: true } : {}) } }));
     writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
     const args = ["run", "--experiments", p.experiments, "--example-concurrency", "2", "--max-errors", "1"];
-    const child = startCli(args, { cwd: p.cwd, env: p.env });
-    const done = collect(child);
-    const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder").catch((error) => {
-      child.kill("SIGKILL");
-      throw error;
-    });
-    await waitFor(() => readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").length > 6, 30_000, "6 results");
-    child.kill("SIGKILL");
-    await done;
+    const runDir = await killMidRun(p, args, 6);
     expect(readResults(runDir).find((result: any) => result.exampleId === "ex-1")).toMatchObject({ status: "error" });
 
     const resumed = await evalwire([...args, "--resume"], p.cwd, p.env);
@@ -188,15 +186,7 @@ describe("evalwire run --resume", () => {
     const p = project();
     const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 150 } }));
     writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
-    const child = startCli(["run", "--experiments", p.experiments, "--example-concurrency", "2", "--shard", "2/2"], { cwd: p.cwd, env: p.env });
-    const done = collect(child);
-    const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder").catch((error) => {
-      child.kill("SIGKILL");
-      throw error;
-    });
-    await waitFor(() => readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").length > 4, 30_000, "4 results");
-    child.kill("SIGKILL");
-    await done;
+    const runDir = await killMidRun(p, ["run", "--experiments", p.experiments, "--example-concurrency", "2", "--shard", "2/2"], 4);
     const planned = readRun(runDir).planned;
     const mine = rows.map((row) => JSON.parse(row).id).filter((id) => inShard({ index: 2, count: 2 }, id, 1));
     expect(planned).toBe(mine.length);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type ExperimentFacts, verdict } from "../../src/engine/verdict.js";
 import type { Judgement } from "../../src/judge/experiment-judge.js";
+import { gate } from "../../src/judge/gate.js";
 
 const ok: ExperimentFacts = {
   planned: 10,
@@ -58,8 +59,18 @@ describe("verdict with a judgement (thresholds and baseline gates)", () => {
     ["errors within max_errors", { taskErrors: 2, judgement: judged({ maxErrorsSet: true }) }, { status: "passed", failure: null }],
     ["errors with no max_errors set", { taskErrors: 2, judgement: judged({}) }, { status: "failed", failure: null }],
     [
-      "errors in a partial run (dry run, selection, shard), max_errors set but not applied",
-      { taskErrors: 1, judgement: judged({ maxErrorsSet: true, partial: true }) },
+      "errors in a partial run (dry run, selection, shard) beyond max_errors of its own calls, the gate not applied",
+      { taskErrors: 2, judgement: judged({ maxErrorsSet: true, partial: true, gates: [gate("x", "max_errors", null, null, 1, true)] }) },
+      { status: "failed", failure: null },
+    ],
+    [
+      "errors in a partial run within max_errors of its own calls",
+      { taskErrors: 1, judgement: judged({ maxErrorsSet: true, partial: true, gates: [gate("x", "max_errors", null, null, 1, true)] }) },
+      { status: "passed", failure: null },
+    ],
+    [
+      "an error in a dry run with max_errors = 0",
+      { taskErrors: 1, judgement: judged({ maxErrorsSet: true, partial: true, gates: [gate("x", "max_errors", null, null, 0, true)] }) },
       { status: "failed", failure: null },
     ],
     ["a load error wins over a gate", { failure: "bad", judgement: judged({ failure: "top_k mean 0 < 0.80" }) }, { status: "failed", failure: "bad" }],
