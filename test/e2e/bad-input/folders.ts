@@ -1,0 +1,87 @@
+import { type BadInput, experiment } from "./case.js";
+
+const greet = experiment("greet");
+const greetKept = { eval_greet: { ids: ["a", "b", "c"], status: "passed" as const } };
+
+export const folderCases: BadInput[] = [
+  {
+    what: "no experiments folder, and none named",
+    files: { "README.md": "nothing here yet\n" },
+    args: ["run"],
+    code: 2,
+    message: /^evalwire: experiments folder not found: experiments \(pass --experiments DIR or set \[experiments\] dir\)$/,
+  },
+  {
+    what: "--experiments naming a task file instead of its folder",
+    files: greet,
+    args: ["run", "--experiments", "experiments/greet/task.ts"],
+    code: 2,
+    message: /^evalwire: experiments\/greet\/task\.ts is a file, not a folder of experiments \(pass --experiments DIR\)$/,
+  },
+  {
+    what: "an experiments folder with no task file in any subfolder",
+    files: { "experiments/greet/dataset.jsonl": '{"input":{"name":"A"}}\n', "experiments/notes.ts": "export {};\n" },
+    args: ["run"],
+    code: 2,
+    message: /^evalwire: no experiments in experiments: an experiment is a subfolder holding task\.ts \(run "evalwire init" to create one\)$/,
+  },
+  {
+    what: "a task file named Task.ts: that experiment fails, the other runs",
+    files: { ...greet, ...experiment("cased", { "task.ts": null, "Task.ts": "export const task = () => ({});\n" }) },
+    args: ["run"],
+    code: 1,
+    message: /^evalwire: cased failed: experiments\/cased\/Task\.ts: the task file must be named task\.ts \(lower case\); rename it$/,
+    kept: greetKept,
+  },
+  {
+    what: "two task files in one folder",
+    files: { ...greet, ...experiment("twice", { "task.js": "export const task = () => ({});\n" }) },
+    args: ["run"],
+    code: 1,
+    message: /^evalwire: twice failed: .*twice: several task files \(task\.js, task\.ts\); keep one$/,
+    kept: greetKept,
+  },
+  {
+    what: "a helper without a leading _ is taken for an evaluator, and says so",
+    files: { ...greet, ...experiment("helped", { "utils.ts": "export const shout = (s: string) => s.toUpperCase();\n" }) },
+    args: ["run"],
+    code: 1,
+    message: /^evalwire: helped failed: experiments\/helped\/utils\.ts: exports no evaluator named "utils".*name it _utils\.ts/,
+    kept: greetKept,
+  },
+  {
+    what: "an evaluator file named max_errors",
+    files: { ...greet, "experiments/greet/max_errors.ts": "export const max_errors = () => 1;\n" },
+    args: ["run"],
+    code: 2,
+    message: /^evalwire: greet: an evaluator may not be named max_errors .*; rename max_errors\.ts$/,
+  },
+  {
+    what: "a runs folder that is a file",
+    files: { ...greet, ".evalwire/runs": "" },
+    args: ["run"],
+    code: 2,
+    message: /^evalwire: \.evalwire\/runs is a file, not a folder for runs: move it away, or set \[local\] runs_dir in evalwire\.toml$/,
+  },
+  {
+    what: "a [local] runs_dir below a file",
+    files: { ...greet, "evalwire.toml": '[local]\nruns_dir = "out/runs"\n', out: "" },
+    args: ["run"],
+    code: 2,
+    message: /^evalwire: out is a file, not a folder for runs: move it away, or set \[local\] runs_dir in evalwire\.toml$/,
+  },
+  {
+    what: "a [local] datasets_dir that does not exist",
+    files: { ...experiment("greet", { "dataset.jsonl": null }), "evalwire.toml": '[local]\ndatasets_dir = "data"\n' },
+    args: ["run"],
+    code: 2,
+    message: /^evalwire: .*\[local\] datasets_dir.*\bdata\b/,
+  },
+  {
+    what: "init where the experiments folder is a file",
+    files: { experiments: "notes\n" },
+    args: ["init"],
+    code: 2,
+    message: /^evalwire: experiments is a file, not a folder for experiments: move it away, or pass --experiments DIR$/,
+  },
+];

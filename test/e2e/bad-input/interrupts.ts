@@ -1,0 +1,82 @@
+import { type BadInput, dataset, experiment, taskThat } from "./case.js";
+
+/** Examples e1..e5 one at a time; e3 never ends on its own (`stall` runs there), so e1 and e2 are what finishes. */
+function slow(name: string, stall: string, overrides: Record<string, string | null> = {}): Record<string, string> {
+  return experiment(name, { "task.ts": taskThat(`if (example.id === "e3") { ${stall} }`), "dataset.jsonl": dataset(5), "evalwire.toml": "example_concurrency = 1\n", ...overrides });
+}
+
+const ignoresSignal = "setInterval(() => {}, 1000); await new Promise(() => {});";
+const notice = (signal: string) => new RegExp(`^${signal}: stopping; finished results are kept \\(press Ctrl-C again to quit at once\\)$`);
+const firstTwo = { ids: ["e1", "e2"], status: "interrupted" as const };
+
+export const interruptCases: BadInput[] = [
+  {
+    what: "Ctrl-C mid-run, with a task that ignores its signal",
+    files: { ...slow("slow", ignoresSignal), ...experiment("later") },
+    args: ["run"],
+    interrupt: { signals: ["SIGINT"], afterResults: 2 },
+    code: 130,
+    message: notice("SIGINT"),
+    stdout: /■ slow\b.*2\/5/,
+    kept: { eval_slow: firstTwo },
+  },
+  {
+    what: "SIGTERM while two experiments run side by side",
+    files: { ...slow("one", ignoresSignal), ...slow("two", ignoresSignal) },
+    args: ["run", "--concurrency", "2"],
+    interrupt: { signals: ["SIGTERM"], afterResults: 4 },
+    code: 130,
+    message: notice("SIGTERM"),
+    kept: { eval_one: firstTwo, eval_two: firstTwo },
+  },
+  {
+    what: "Ctrl-C while a task file is still loading",
+    files: experiment("greet", { "task.ts": "await new Promise((resolve) => setTimeout(resolve, 20_000));\nexport const task = () => ({});\n" }),
+    args: ["run"],
+    interrupt: { signals: ["SIGINT"], afterStdout: "1 experiment in" },
+    code: 130,
+    message: notice("SIGINT"),
+    stdout: /Interrupted: 0 passed, 0 failed, 1 interrupted\./,
+  },
+  {
+    what: "a second Ctrl-C quits at once, leaving the run for --resume",
+    files: slow("slow", ignoresSignal),
+    args: ["run"],
+    interrupt: { signals: ["SIGINT", "SIGINT"], afterResults: 2 },
+    code: 130,
+    message: notice("SIGINT"),
+    // Quitting at once writes no summary: run.json still says running, which --resume picks up.
+    kept: { eval_slow: { ids: ["e1", "e2"], status: "running" } },
+  },
+  {
+    what: "Ctrl-C during a dry run records nothing",
+    files: slow("slow", ignoresSignal),
+    args: ["run", "--dry-run", "5"],
+    interrupt: { signals: ["SIGINT"], afterStdout: "slow example e2" },
+    code: 130,
+    message: notice("SIGINT"),
+  },
+  {
+    what: "Ctrl-C while a task blocks its thread, with no time limit",
+    files: slow("slow", "while (true) {}"),
+    args: ["run", "--timeout", "0"],
+    interrupt: { signals: ["SIGINT"], afterResults: 2 },
+    code: 130,
+    message: notice("SIGINT"),
+    kept: { eval_slow: firstTwo },
+  },
+  {
+    what: "Ctrl-C while an evaluator ignores its signal",
+    files: experiment("judged", {
+      "dataset.jsonl": dataset(5),
+      "evalwire.toml": "example_concurrency = 1\n",
+      "exact.ts": null,
+      "judge.ts": `export async function judge({ example }: { example: { id: string } }) {\n  if (example.id === "e3") { ${ignoresSignal} }\n  return 1;\n}\n`,
+    }),
+    args: ["run"],
+    interrupt: { signals: ["SIGINT"], afterResults: 2 },
+    code: 130,
+    message: notice("SIGINT"),
+    kept: { eval_judged: firstTwo },
+  },
+];
