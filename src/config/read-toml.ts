@@ -9,7 +9,8 @@ export function readToml<T extends z.ZodType>(file: string, schema: T, label = f
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new UsageError(`${label}: cannot read it (${(error as NodeJS.ErrnoException).code ?? error})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${label}: ${code === "EACCES" ? "cannot read it (permission denied); let this user read it (chmod a+r)" : `cannot read it (${code ?? error})`}`);
   }
   let data: unknown;
   try {

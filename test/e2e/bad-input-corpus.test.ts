@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync } from "node:fs";
+import { chmodSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, type ExpectStatic, test } from "vitest";
 import { type CliResult, collect, readRun, runFolders, snapshot, startCli, tempDir, writeFiles } from "../helpers/cli.js";
@@ -100,11 +100,11 @@ async function check(c: BadInput, expect: ExpectStatic): Promise<void> {
     writeFiles(cwd, c.then ?? {});
     const runsDir = join(cwd, ".evalwire", "runs");
     const before = new Map(runFolders(cwd).map((name) => [name, snapshot(join(runsDir, name))]));
+    const files = snapshot(cwd);
     const fault = c.fault?.(cwd);
     if (fault) undo.push(fault);
 
     const r = await call(c, cwd);
-    undo.splice(0).forEach((f) => f());
 
     expect(r.code, describeRun(r)).toBe(c.code);
     const lines = r.stderr.split("\n").filter((line) => line.trim() !== "");
@@ -116,8 +116,9 @@ async function check(c: BadInput, expect: ExpectStatic): Promise<void> {
     expect(stackFrames(`${r.stdout}\n${r.stderr}`), "no stack trace without --verbose").toEqual([]);
     expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/unexpected error/);
     if (c.stdout) expect(r.stdout, describeRun(r)).toMatch(c.stdout);
-    if (c.code === 2 && !c.before) expect(existsSync(join(cwd, ".evalwire")), "a usage error starts no work").toBe(false);
+    if (c.code === 2) expect(snapshot(cwd), "a usage error writes nothing").toEqual(files);
     checkKept(c, cwd, before, expect);
+    if (c.check) expect(c.check(cwd), `the case's own check: ${c.check}`).toBe(true);
   } finally {
     undo.forEach((f) => f());
     remove();

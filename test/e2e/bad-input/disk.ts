@@ -57,7 +57,7 @@ export const diskCases: BadInput[] = [
     fault: locked("experiments/locked"),
     args: ["run"],
     code: 1,
-    message: /^evalwire: locked failed: experiments\/locked: cannot read the folder \(permission denied\); let this user read it \(chmod a\+rx\)$/,
+    message: /^evalwire: locked failed: experiments\/locked: cannot read the folder \(permission denied\); let this user read it \(chmod a\+rx\) or move it out of experiments$/,
     kept: greetKept,
   },
   {
@@ -96,8 +96,11 @@ export const diskCases: BadInput[] = [
     what: "a runs folder this user cannot write",
     root: true,
     asNobody: true,
-    files: { ...experiment("greet"), ".evalwire/runs/.keep": "" },
-    fault: locked(".evalwire/runs", 0o555),
+    files: experiment("greet"),
+    fault: (cwd) => {
+      mkdirSync(join(cwd, ".evalwire", "runs"), { recursive: true, mode: 0o555 });
+      return undefined;
+    },
     args: ["run"],
     code: 1,
     message: /^evalwire: greet failed: cannot record results: .*permission denied.*\.evalwire\/runs/,

@@ -71,11 +71,12 @@ export const folderCases: BadInput[] = [
     message: /^evalwire: out is a file, not a folder for runs: move it away, or set \[local\] runs_dir in evalwire\.toml$/,
   },
   {
-    what: "a [local] datasets_dir that does not exist",
-    files: { ...experiment("greet", { "dataset.jsonl": null }), "evalwire.toml": '[local]\ndatasets_dir = "data"\n' },
+    what: "a [local] datasets_dir without the experiment's dataset",
+    files: { ...experiment("greet", { "dataset.jsonl": null }), ...experiment("other"), "evalwire.toml": '[local]\ndatasets_dir = "data"\n', "data/others.jsonl": "" },
     args: ["run"],
-    code: 2,
-    message: /^evalwire: .*\[local\] datasets_dir.*\bdata\b/,
+    code: 1,
+    message: /^evalwire: greet failed: no dataset for "greet": add experiments\/greet\/dataset\.jsonl or data\/greet\.jsonl$/,
+    kept: { eval_other: { ids: ["a", "b", "c"], status: "passed" } },
   },
   {
     what: "init where the experiments folder is a file",

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { type BadInput, dataset, experiment, taskThat } from "./case.js";
 
 /** Examples e1..e5 one at a time; e3 never ends on its own (`stall` runs there), so e1 and e2 are what finishes. */
@@ -12,7 +14,8 @@ const firstTwo = { ids: ["e1", "e2"], status: "interrupted" as const };
 export const interruptCases: BadInput[] = [
   {
     what: "Ctrl-C mid-run, with a task that ignores its signal",
-    files: { ...slow("slow", ignoresSignal), ...experiment("later") },
+    // "then" runs after "slow" (name order), so the first two results are slow's.
+    files: { ...slow("slow", ignoresSignal), ...experiment("then") },
     args: ["run"],
     interrupt: { signals: ["SIGINT"], afterResults: 2 },
     code: 130,
@@ -39,14 +42,15 @@ export const interruptCases: BadInput[] = [
     stdout: /Interrupted: 0 passed, 0 failed, 1 interrupted\./,
   },
   {
-    what: "a second Ctrl-C quits at once, leaving the run for --resume",
+    what: "Ctrl-C with a JSON report asked for: the report is still written, and says interrupted",
     files: slow("slow", ignoresSignal),
-    args: ["run"],
-    interrupt: { signals: ["SIGINT", "SIGINT"], afterResults: 2 },
+    args: ["run", "--reporter", "json=reports/run.json"],
+    interrupt: { signals: ["SIGINT"], afterResults: 2 },
     code: 130,
     message: notice("SIGINT"),
-    // Quitting at once writes no summary: run.json still says running, which --resume picks up.
-    kept: { eval_slow: { ids: ["e1", "e2"], status: "running" } },
+    stdout: /json report: reports\/run\.json/,
+    kept: { eval_slow: firstTwo },
+    check: (cwd) => JSON.parse(readFileSync(join(cwd, "reports", "run.json"), "utf8")).run.status === "interrupted",
   },
   {
     what: "Ctrl-C during a dry run records nothing",

@@ -39,12 +39,12 @@ export const userCodeCases: BadInput[] = [
   misbehaves(
     "process.exit in a task",
     { "task.ts": taskThat('if (example.id === "b") process.exit(3);') },
-    /1 task or evaluator error, the first: example b: task: process\.exit\(3\) was called; a task or evaluator cannot end evalwire$/,
+    /1 task or evaluator error, the first: example b: task: process\.exit\(3\) was called; a task or evaluator cannot end evalwire \(throw an error instead\)$/,
   ),
   misbehaves(
     "process.exit in an evaluator",
     { "exact.ts": null, "quits.ts": evaluatorThat("quits", 'if (example.id === "c") process.exit(0);') },
-    /1 task or evaluator error, the first: example c: quits: process\.exit\(0\) was called; a task or evaluator cannot end evalwire$/,
+    /1 task or evaluator error, the first: example c: quits: process\.exit\(0\) was called; a task or evaluator cannot end evalwire \(throw an error instead\)$/,
   ),
   misbehaves("process.kill of its own process in a task", { "task.ts": taskThat('if (example.id === "a") process.kill(process.pid);') }, /1 task or evaluator error, the first: example a: task: /),
   misbehaves(
@@ -73,8 +73,8 @@ export const userCodeCases: BadInput[] = [
   cannotLoad("an evaluator that is not a function", { "exact.ts": "export const exact = 0.5;\n" }, /experiments\/bad\/exact\.ts: .*function/),
   cannotLoad(
     "a top-level await that never settles",
-    { "task.ts": "await new Promise(() => {});\nexport const task = () => ({});\n" },
-    /experiments\/bad\/task\.ts: did not finish loading within 1500 ms .*raise --load-timeout/,
-    { args: ["run", "--load-timeout", "1500"] },
+    { "task.ts": null, "task.mts": "await new Promise(() => {});\nexport const task = () => ({});\n" },
+    /experiments\/bad\/task\.mts: did not finish loading within 5000 ms .*raise --load-timeout/,
+    { args: ["run", "--load-timeout", "5000"] },
   ),
 ];
