@@ -125,17 +125,20 @@ async function check(c: BadInput, expect: ExpectStatic): Promise<void> {
   }
 }
 
-for (const [area, cases] of areas) {
-  describe.concurrent(`bad input: ${area}`, () => {
-    test.for(cases.map((c) => [c.what, c] as const))("%s", async ([, c], { expect, skip }) => {
-      if (c.root) {
-        const reason = rootSkipReason(`bad input "${c.what}"`);
-        if (reason) skip(reason);
-      }
-      await check(c, expect);
+// One concurrent suite for every area, so that cheap usage errors overlap the runs that wait.
+describe.concurrent("bad input", () => {
+  for (const [area, cases] of areas) {
+    describe(area, () => {
+      test.for(cases.map((c) => [c.what, c] as const))("%s", async ([, c], { expect, skip }) => {
+        if (c.root) {
+          const reason = rootSkipReason(`bad input "${c.what}"`);
+          if (reason) skip(reason);
+        }
+        await check(c, expect);
+      });
     });
-  });
-}
+  }
+});
 
 test("the corpus holds at least 60 distinct cases, in every area", ({ expect }) => {
   const all = areas.flatMap(([, cases]) => cases);

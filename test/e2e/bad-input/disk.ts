@@ -50,6 +50,18 @@ export const diskCases: BadInput[] = [
     message: /^evalwire: greet failed: cannot record results: ENOSPC: no space left on device/,
   },
   {
+    what: "a read-only disk where runs are recorded",
+    root: true,
+    files: experiment("greet"),
+    fault: (cwd) => {
+      mkdirSync(join(cwd, ".evalwire"));
+      return mountSmallDisk(join(cwd, ".evalwire"), "40k", undefined, true);
+    },
+    args: ["run"],
+    code: 1,
+    message: /^evalwire: greet failed: cannot record results: EROFS: read-only file system, mkdir '.*\/\.evalwire\/runs'$/,
+  },
+  {
     what: "an experiment folder this user cannot read",
     root: true,
     asNobody: true,
