@@ -98,11 +98,11 @@ async function check(c: BadInput, expect: ExpectStatic): Promise<void> {
       expect(r.code, `before: evalwire ${step.args.join(" ")}\n${describeRun(r)}`).toBe(step.code ?? 0);
     }
     writeFiles(cwd, c.then ?? {});
+    const fault = c.fault?.(cwd);
+    if (fault) undo.push(fault);
     const runsDir = join(cwd, ".evalwire", "runs");
     const before = new Map(runFolders(cwd).map((name) => [name, snapshot(join(runsDir, name))]));
     const files = snapshot(cwd);
-    const fault = c.fault?.(cwd);
-    if (fault) undo.push(fault);
 
     const r = await call(c, cwd);
 

@@ -1,7 +1,19 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runFolders } from "../../helpers/cli.js";
 import { type BadInput, experiment } from "./case.js";
 
 const greet = experiment("greet");
 const greetKept = { eval_greet: { ids: ["a", "b", "c"], status: "passed" as const } };
+
+/** Changes a file of the one run folder that `before` recorded. */
+function spoil(file: string, change: (path: string) => void) {
+  return (cwd: string) => {
+    change(join(cwd, ".evalwire", "runs", runFolders(cwd)[0]!, file));
+    return undefined;
+  };
+}
+const recorded = (cwd: string) => runFolders(cwd)[0]!;
 
 export const folderCases: BadInput[] = [
   {
@@ -84,5 +96,42 @@ export const folderCases: BadInput[] = [
     args: ["init"],
     code: 2,
     message: /^evalwire: experiments is a file, not a folder for experiments: move it away, or pass --experiments DIR$/,
+  },
+
+  {
+    what: "a recorded run whose run.json is not JSON",
+    files: greet,
+    before: [{ args: ["run"] }],
+    fault: spoil("run.json", (path) => writeFileSync(path, "garbage\nmore garbage\n")),
+    args: (cwd) => ["report", recorded(cwd)],
+    code: 2,
+    message: /^evalwire: run "eval_greet_\S+": \.evalwire\/runs\/eval_greet_\S+\/run\.json: cannot read it \(not valid JSON\)$/,
+  },
+  {
+    what: "a recorded run with a line changed by hand in the middle of results.jsonl",
+    files: greet,
+    before: [{ args: ["run"] }],
+    fault: spoil("results.jsonl", (path) => writeFileSync(path, `{"exampleId":"a"\n${readFileSync(path, "utf8")}`)),
+    args: (cwd) => ["export", recorded(cwd)],
+    code: 2,
+    message: /^evalwire: \.evalwire\/runs\/eval_greet_\S+\/results\.jsonl:1: not a JSON line \(only a last line cut short by a crash is skipped\)$/,
+  },
+  {
+    what: "a baseline run with a line changed by hand",
+    files: greet,
+    before: [{ args: ["run"] }],
+    fault: spoil("results.jsonl", (path) => writeFileSync(path, `${readFileSync(path, "utf8")}{"exampleId":"d"\n{"exampleId":"e"}\n`)),
+    args: (cwd) => ["run", "--baseline", recorded(cwd)],
+    code: 1,
+    message: /^evalwire: greet failed: baseline .*\.evalwire\/runs\/eval_greet_\S+\/results\.jsonl:4: not a JSON line/,
+    kept: { eval_greet: { ids: ["a", "b", "c"], status: "failed" } },
+  },
+  {
+    what: "--resume of a run that finished",
+    files: greet,
+    before: [{ args: ["run"] }],
+    args: (cwd) => ["run", "--resume", recorded(cwd)],
+    code: 2,
+    message: /^evalwire: greet failed: run eval_greet_\S+ is not unfinished \(it passed\); nothing to resume$/,
   },
 ];
