@@ -33,6 +33,16 @@ export const userCodeCases: BadInput[] = [
     { "task.ts": taskThat('if (example.id === "b") { const o: any = {}; o.self = o; return o; }') },
     /1 task or evaluator error, the first: example b: task: .*(circular|cycle|JSON)/i,
   ),
+  misbehaves(
+    "a task that returns a Map, which JSON would write as {}",
+    { "task.ts": taskThat('if (example.id === "a") return { counts: new Map([["x", 1]]) };') },
+    /1 task or evaluator error, the first: example a: task: the task returned a value that is not JSON \(a Map at \.counts\)$/,
+  ),
+  misbehaves(
+    "a task that returns a NaN deep inside, which JSON would write as null",
+    { "task.ts": taskThat('if (example.id === "c") return { scores: [0.5, 0 / 0] };') },
+    /1 task or evaluator error, the first: example c: task: the task returned a value that is not JSON \(NaN at \.scores\[1\]\)$/,
+  ),
   misbehaves("an evaluator that throws on one example", { "exact.ts": null, "judge.ts": evaluatorThat("judge", 'if (example.id === "a") throw new Error("judge offline");') }, /1 task or evaluator error, the first: example a: judge: judge offline$/),
   misbehaves("an evaluator that returns NaN", { "exact.ts": null, "ratio.ts": "export const ratio = () => 0 / 0;\n" }, /3 task or evaluator errors, the first: example \w: ratio: .*NaN/),
   misbehaves("an evaluator that returns an object without a score or a label", { "exact.ts": null, "points.ts": "export const points = () => ({ points: 3 });\n" }, /3 task or evaluator errors, the first: example \w: points: /),
