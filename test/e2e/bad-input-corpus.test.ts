@@ -30,7 +30,7 @@ const areas: [string, BadInput[]][] = [
 ];
 
 async function call(c: BadInput, cwd: string): Promise<CliResult> {
-  const args = typeof c.args === "function" ? c.args(cwd) : c.args;
+  const args = typeof c.args === "function" ? await c.args(cwd) : c.args;
   const child = startCli(args, { cwd, env: c.env, ...(c.asNobody ? { user: nobody } : {}) });
   const done = collect(child);
   if (!c.interrupt) return done;

@@ -18,7 +18,7 @@ export interface BadInput {
   /** Run the bad call as the user nobody, so that permissions bite (root reads everything). */
   asNobody?: boolean;
   /** The bad call's arguments; a function when they name something `before` made. */
-  args: string[] | ((cwd: string) => string[]);
+  args: string[] | ((cwd: string) => string[] | Promise<string[]>);
   env?: Record<string, string>;
   /** Send these signals (in turn, a moment apart) once `afterResults` results are recorded, or `afterStdout` is printed. */
   interrupt?: { signals: NodeJS.Signals[]; afterResults?: number; afterStdout?: string };

@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { type BadInput, experiment } from "./case.js";
 
 const greet = experiment("greet");
@@ -54,6 +55,13 @@ export const configCases: BadInput[] = [
     message: /^evalwire: PHOENIX_CLIENT_HEADERS: expected a JSON object such as \{"x-team":"search"\}$/,
   },
   {
+    what: "a Phoenix URL where no server listens",
+    files: greet,
+    args: async () => ["run", "--phoenix-url", `http://127.0.0.1:${await closedPort()}`],
+    code: 1,
+    message: /^evalwire: greet failed: looking up dataset "greet": cannot reach Phoenix at http:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/,
+  },
+  {
     what: "a dataset_version pin the dataset no longer matches: that experiment fails, the other runs",
     files: { ...greet, ...experiment("pinned", { "evalwire.toml": 'dataset_version = "sha256:0000"\n' }) },
     args: ["run"],
@@ -62,3 +70,15 @@ export const configCases: BadInput[] = [
     kept: { eval_greet: { ids: ["a", "b", "c"], status: "passed" } },
   },
 ];
+
+/** A port on 127.0.0.1 that was free a moment ago, and where nothing listens now. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
