@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, type ExpectStatic, test } from "vitest";
 import { type CliResult, collect, readRun, runFolders, snapshot, startCli, tempDir, writeFiles } from "../helpers/cli.js";
 import { nobody, rootSkipReason } from "../helpers/privileges.js";
+import { describeRun, recordedLines, stackFrames, waitFor } from "./_support.js";
 import type { BadInput } from "./bad-input/case.js";
 import { configCases } from "./bad-input/config.js";
 import { datasetCases } from "./bad-input/datasets.js";
@@ -11,7 +12,6 @@ import { flagCases } from "./bad-input/flags.js";
 import { folderCases } from "./bad-input/folders.js";
 import { interruptCases } from "./bad-input/interrupts.js";
 import { userCodeCases } from "./bad-input/user-code.js";
-import { describeRun, recordedLines, stackFrames, waitFor } from "./_support.js";
 
 /**
  * The bad-input corpus: every case is one wrong flag, config key, folder, dataset, misbehaving task
@@ -83,7 +83,10 @@ function checkKept(c: BadInput, cwd: string, before: Map<string, string[]>, expe
     expect(readRun(join(runsDir, folder)).status, `${folder}/run.json status`).toBe(status);
   }
   // Nothing else written, and no earlier run touched.
-  expect(fresh.filter((name) => !named.has(name)), "run folders written").toEqual([]);
+  expect(
+    fresh.filter((name) => !named.has(name)),
+    "run folders written",
+  ).toEqual([]);
   for (const [name, files] of before) if (!named.has(name)) expect(snapshot(join(runsDir, name)), `${name} unchanged`).toEqual(files);
 }
 
@@ -120,7 +123,7 @@ async function check(c: BadInput, expect: ExpectStatic): Promise<void> {
     checkKept(c, cwd, before, expect);
     if (c.check) expect(c.check(cwd), `the case's own check: ${c.check}`).toBe(true);
   } finally {
-    undo.forEach((f) => f());
+    for (const f of undo) f();
     remove();
   }
 }

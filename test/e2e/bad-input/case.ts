@@ -51,7 +51,7 @@ const exactEvaluator = `export function exact({ output, expected }: { output: { 
 `;
 
 /** Three examples, a, b and c, each passing `exact` with the greet task. */
-export const greetDataset = ["a", "b", "c"].map((id) => JSON.stringify({ id, input: { name: id.toUpperCase() }, output: { greeting: `hello ${id.toUpperCase()}` } })).join("\n") + "\n";
+export const greetDataset = `${["a", "b", "c"].map((id) => JSON.stringify({ id, input: { name: id.toUpperCase() }, output: { greeting: `hello ${id.toUpperCase()}` } })).join("\n")}\n`;
 
 /** A working experiment at `experiments/<name>`, with any file replaced or added by `overrides` (null removes one). */
 export function experiment(name: string, overrides: Record<string, string | null> = {}): Record<string, string> {
@@ -81,7 +81,7 @@ export function evaluatorThat(name: string, body: string): string {
 
 /** A dataset of `count` examples e1..eN for the greet task. */
 export function dataset(count: number): string {
-  return Array.from({ length: count }, (_, i) => JSON.stringify({ id: `e${i + 1}`, input: { name: `N${i + 1}` }, output: { greeting: `hello N${i + 1}` } })).join("\n") + "\n";
+  return `${Array.from({ length: count }, (_, i) => JSON.stringify({ id: `e${i + 1}`, input: { name: `N${i + 1}` }, output: { greeting: `hello N${i + 1}` } })).join("\n")}\n`;
 }
 
 /** Ids e1..eN. */

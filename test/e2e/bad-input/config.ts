@@ -19,7 +19,11 @@ export const configCases: BadInput[] = [
   toml("a time limit longer than a timer can wait", "[experiments]\ntimeout = 4294967296\n", /^evalwire: evalwire\.toml: \[experiments\] timeout: expected a whole number from 0 to 2147483647/),
   toml("an unknown [cache] mode", '[cache]\nmode = "sometimes"\n', /^evalwire: evalwire\.toml: \[cache\] mode: expected off, read, write or readwrite \(got "sometimes"\)$/),
   toml("a [thresholds] max_errors that is not a count", '[thresholds]\nmax_errors = "lots"\n', /^evalwire: evalwire\.toml: \[thresholds\] max_errors: .*\(got "lots"\)$/),
-  toml("a threshold on an evaluator no experiment has", "[thresholds]\nrelevance = 0.5\n", /^evalwire: evalwire\.toml: \[thresholds\] relevance: no selected experiment has an evaluator relevance \(evaluators: exact\)$/),
+  toml(
+    "a threshold on an evaluator no experiment has",
+    "[thresholds]\nrelevance = 0.5\n",
+    /^evalwire: evalwire\.toml: \[thresholds\] relevance: no selected experiment has an evaluator relevance \(evaluators: exact\)$/,
+  ),
   toml("an unknown reporter in [report]", '[report]\nreporters = ["xml=out.xml"]\n', /^evalwire: evalwire\.toml: \[report\] reporters "xml=out\.xml": unknown reporter "xml"/),
   toml("[phoenix] traces as a word", '[phoenix]\ntraces = "no"\n', /^evalwire: evalwire\.toml: \[phoenix\] traces: expected true or false \(got "no"\)$/),
   toml("a misspelt [judge] key", '[judge]\nmodle = "gpt-4o-mini"\n', /^evalwire: evalwire\.toml: unknown key \[judge\] modle; known keys here: .*\bmodel\b/),

@@ -8,7 +8,7 @@ const greetKept = { eval_greet: { ids: ["a", "b", "c"], status: "passed" as cons
 /** 30 results of about 3 KB each, one at a time: a 40 KB disk fills part way through. */
 const big = {
   "experiments/big/task.ts": 'export const task = (example: { id: string }) => ({ id: example.id, text: "x".repeat(3000) });\n',
-  "experiments/big/dataset.jsonl": Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `e${i + 1}`, input: { n: i + 1 } })).join("\n") + "\n",
+  "experiments/big/dataset.jsonl": `${Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `e${i + 1}`, input: { n: i + 1 } })).join("\n")}\n`,
   "experiments/big/evalwire.toml": "example_concurrency = 1\n",
 };
 

@@ -25,7 +25,11 @@ function cannotLoad(what: string, overrides: Record<string, string | null>, mess
 }
 
 export const userCodeCases: BadInput[] = [
-  misbehaves("a task that throws on one example", { "task.ts": taskThat('if (example.id === "b") throw new Error("no quota left for B");') }, /1 task or evaluator error, the first: example b: task: no quota left for B$/),
+  misbehaves(
+    "a task that throws on one example",
+    { "task.ts": taskThat('if (example.id === "b") throw new Error("no quota left for B");') },
+    /1 task or evaluator error, the first: example b: task: no quota left for B$/,
+  ),
   misbehaves("a task that throws a string", { "task.ts": taskThat('if (example.id === "c") throw "plain string";') }, /1 task or evaluator error, the first: example c: task: .*plain string/),
   misbehaves("a task that returns a BigInt", { "task.ts": taskThat('if (example.id === "a") return { tokens: 10n };') }, /1 task or evaluator error, the first: example a: task: .*(BigInt|JSON)/),
   misbehaves(
@@ -43,9 +47,17 @@ export const userCodeCases: BadInput[] = [
     { "task.ts": taskThat('if (example.id === "c") return { scores: [0.5, 0 / 0] };') },
     /1 task or evaluator error, the first: example c: task: the task returned a value that is not JSON \(NaN at \.scores\[1\]\)$/,
   ),
-  misbehaves("an evaluator that throws on one example", { "exact.ts": null, "judge.ts": evaluatorThat("judge", 'if (example.id === "a") throw new Error("judge offline");') }, /1 task or evaluator error, the first: example a: judge: judge offline$/),
+  misbehaves(
+    "an evaluator that throws on one example",
+    { "exact.ts": null, "judge.ts": evaluatorThat("judge", 'if (example.id === "a") throw new Error("judge offline");') },
+    /1 task or evaluator error, the first: example a: judge: judge offline$/,
+  ),
   misbehaves("an evaluator that returns NaN", { "exact.ts": null, "ratio.ts": "export const ratio = () => 0 / 0;\n" }, /3 task or evaluator errors, the first: example \w: ratio: .*NaN/),
-  misbehaves("an evaluator that returns an object without a score or a label", { "exact.ts": null, "points.ts": "export const points = () => ({ points: 3 });\n" }, /3 task or evaluator errors, the first: example \w: points: /),
+  misbehaves(
+    "an evaluator that returns an object without a score or a label",
+    { "exact.ts": null, "points.ts": "export const points = () => ({ points: 3 });\n" },
+    /3 task or evaluator errors, the first: example \w: points: /,
+  ),
   misbehaves(
     "process.exit in a task",
     { "task.ts": taskThat('if (example.id === "b") process.exit(3);') },
@@ -56,7 +68,11 @@ export const userCodeCases: BadInput[] = [
     { "exact.ts": null, "quits.ts": evaluatorThat("quits", 'if (example.id === "c") process.exit(0);') },
     /1 task or evaluator error, the first: example c: quits: process\.exit\(0\) was called; a task or evaluator cannot end evalwire \(throw an error instead\)$/,
   ),
-  misbehaves("process.kill of its own process in a task", { "task.ts": taskThat('if (example.id === "a") process.kill(process.pid);') }, /1 task or evaluator error, the first: example a: task: /),
+  misbehaves(
+    "process.kill of its own process in a task",
+    { "task.ts": taskThat('if (example.id === "a") process.kill(process.pid);') },
+    /1 task or evaluator error, the first: example a: task: /,
+  ),
   misbehaves(
     "a task that blocks its thread on one example",
     { "task.ts": taskThat('if (example.id === "b") { while (true) {} }') },
@@ -76,9 +92,17 @@ export const userCodeCases: BadInput[] = [
     // The escape is also warned about on stderr as it happens.
     { stderrLines: 2 },
   ),
-  cannotLoad("a task file that throws while loading", { "task.ts": 'throw new Error("OPENAI_API_KEY is not set");\nexport const task = () => ({});\n' }, /experiments\/bad\/task\.ts: .*OPENAI_API_KEY is not set/),
+  cannotLoad(
+    "a task file that throws while loading",
+    { "task.ts": 'throw new Error("OPENAI_API_KEY is not set");\nexport const task = () => ({});\n' },
+    /experiments\/bad\/task\.ts: .*OPENAI_API_KEY is not set/,
+  ),
   cannotLoad("an evaluator file with a syntax error", { "exact.ts": "export const exact = () => {\n  return 1 +;\n};\n" }, /experiments\/bad\/exact\.ts\b.*(:2:|line 2\b)/),
-  cannotLoad("a task that imports a file that does not exist", { "task.ts": 'import { model } from "./_model";\nexport const task = () => ({ model });\n' }, /experiments\/bad\/task\.ts: .*_model/),
+  cannotLoad(
+    "a task that imports a file that does not exist",
+    { "task.ts": 'import { model } from "./_model";\nexport const task = () => ({ model });\n' },
+    /experiments\/bad\/task\.ts: .*_model/,
+  ),
   cannotLoad("a task file with no task export", { "task.ts": "export const run = () => ({});\n" }, /experiments\/bad\/task\.ts: .*"task"/),
   cannotLoad("an evaluator that is not a function", { "exact.ts": "export const exact = 0.5;\n" }, /experiments\/bad\/exact\.ts: .*function/),
   cannotLoad(
