@@ -27,7 +27,9 @@ export const configCases: BadInput[] = [
   toml("an unknown reporter in [report]", '[report]\nreporters = ["xml=out.xml"]\n', /^evalwire: evalwire\.toml: \[report\] reporters "xml=out\.xml": unknown reporter "xml"/),
   toml("[phoenix] traces as a word", '[phoenix]\ntraces = "no"\n', /^evalwire: evalwire\.toml: \[phoenix\] traces: expected true or false \(got "no"\)$/),
   toml("a misspelt [judge] key", '[judge]\nmodle = "gpt-4o-mini"\n', /^evalwire: evalwire\.toml: unknown key \[judge\] modle; known keys here: .*\bmodel\b/),
-  toml("[local] runs_dir as a number", "[local]\nruns_dir = 5\n", /^evalwire: evalwire\.toml: \[local\] runs_dir: .*string.*\(got 5\)$/),
+  toml("[local] runs_dir as a number", "[local]\nruns_dir = 5\n", /^evalwire: evalwire\.toml: \[local\] runs_dir: expected a quoted string \(got 5\)$/),
+  toml("an empty [dataset] delimiter", '[dataset]\ndelimiter = ""\n', /^evalwire: evalwire\.toml: \[dataset\] delimiter: must not be empty \(got ""\)$/),
+  toml("[report] reporters as one string, not a list", '[report]\nreporters = "github"\n', /^evalwire: evalwire\.toml: \[report\] reporters: expected a list \(got "github"\)$/),
   {
     what: "an experiment folder's evalwire.toml with a misspelt key",
     files: { ...greet, ...experiment("other", { "evalwire.toml": "repetitons = 2\n" }) },
