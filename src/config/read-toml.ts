@@ -43,6 +43,8 @@ const tomlType: Record<string, string> = { string: "a quoted string", object: "a
 
 /** Zod's own wording ("Invalid input: expected string, received number") said as the rest of the messages are. */
 function plainly(issue: z.core.$ZodIssue): string {
+  // A message the schema gives itself is kept.
+  if (!/^(Invalid input|Too small)\b/.test(issue.message)) return issue.message;
   if (issue.code === "invalid_type") return `expected ${tomlType[issue.expected] ?? `a ${issue.expected}`}`;
   if (issue.code === "too_small" && issue.origin === "string" && Number(issue.minimum) === 1) return "must not be empty";
   return issue.message;
