@@ -14,6 +14,7 @@ import { planJudging } from "./judge/plan.js";
 import type { Thresholds } from "./judge/thresholds.js";
 import type { Phoenix, PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
 import { WorkerSandbox } from "./sandbox/worker-sandbox.js";
+import { killCommandGroupsAtExit } from "./tasks/process-groups.js";
 import type { RunResult } from "./types.js";
 
 export interface ExperimentRunnerOptions {
@@ -133,7 +134,11 @@ export function folderPlan(folder: ExperimentFolder, knobs: RunKnobs): Experimen
     dataset: { name: datasetNameOf(folder), experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits },
     knobs,
     taskFile: folder.taskFile,
-    openSandbox: (options) => WorkerSandbox.open(folder, options),
+    openSandbox: (options) => {
+      // A task.yaml may run programs: none may outlive evalwire, even when it ends at once (a second Ctrl-C).
+      if (/\.ya?ml$/.test(folder.taskFile)) killCommandGroupsAtExit();
+      return WorkerSandbox.open(folder, options);
+    },
   };
 }
 

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { build } from "esbuild";
 import stringify from "safe-stable-stringify";
 import { LoadError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
+import { readTaskSpec } from "../tasks/task-yaml.js";
 
 /** Raised when the format of a cache key changes, so old entries are never read as new ones. */
 const keyFormat = 1;
@@ -24,6 +25,7 @@ export interface TaskSource {
  */
 export async function taskSourceHash(taskFile: string): Promise<TaskSource> {
   const root = dirname(resolve(taskFile));
+  if (/\.ya?ml$/.test(taskFile)) return hashFiles(root, await declaredTaskFiles(resolve(taskFile)));
   let inputs: Record<string, unknown>;
   try {
     const result = await build({
@@ -45,10 +47,36 @@ export async function taskSourceHash(taskFile: string): Promise<TaskSource> {
     const where = first?.location ? `${first.location.file}:${first.location.line}: ` : "";
     throw new LoadError(`cannot compute the cache key of ${shownPath(taskFile)}: ${where}${first?.text ?? (error as Error).message}`);
   }
-  const files = Object.keys(inputs)
-    .map((input) => resolve(root, input))
-    .filter((file) => existsSync(file))
-    .sort();
+  return hashFiles(
+    root,
+    Object.keys(inputs)
+      .map((input) => resolve(root, input))
+      .filter((file) => existsSync(file)),
+  );
+}
+
+/**
+ * A task.yaml, and for a command: every relative argument that names a file (`agent.py`), with the
+ * local imports of a JS or TS one. A Python script's own imports are not followed: `[cache] key`
+ * covers them.
+ */
+async function declaredTaskFiles(taskFile: string): Promise<string[]> {
+  const spec = readTaskSpec(taskFile);
+  const files = [taskFile];
+  if (!spec.command) return files;
+  const cwd = resolve(dirname(taskFile), spec.cwd ?? ".");
+  for (const arg of spec.command) {
+    // A program on PATH or at an absolute path (/usr/bin/python3) is not the user's code.
+    if (arg.includes("${") || isAbsolute(arg)) continue;
+    const file = resolve(cwd, arg);
+    if (!existsSync(file) || !statSync(file).isFile()) continue;
+    files.push(...(/\.(ts|mts|cts|js|mjs|cjs)$/.test(file) ? (await taskSourceHash(file)).files : [file]));
+  }
+  return files;
+}
+
+function hashFiles(root: string, found: string[]): TaskSource {
+  const files = [...new Set(found)].sort();
   const hash = createHash("sha256");
   for (const file of files) {
     hash.update(`${relative(root, file)}\0${createHash("sha256").update(readFileSync(file)).digest("hex")}\n`);

@@ -6,7 +6,7 @@ import { fileInTheWay } from "../file-in-the-way.js";
 import { shownPath } from "../shown-path.js";
 import { ignoreRunStore, runStoreEntry } from "./gitignore.js";
 import type { InitFlags } from "./options.js";
-import { scaffoldFiles } from "./scaffold.js";
+import { scaffoldFiles, scaffoldServiceUrl } from "./scaffold.js";
 
 /** Writes a small working experiment and an evalwire.toml; existing files are left alone. */
 export async function initCommand(flags: InitFlags): Promise<number> {
@@ -17,7 +17,7 @@ export async function initCommand(flags: InitFlags): Promise<number> {
     const flag = flags.experiments === undefined ? "pass --experiments DIR" : "pass another --experiments DIR";
     throw new UsageError(`${shownPath(inTheWay)} is a file, not a folder for experiments: move it away, or ${flag}`);
   }
-  for (const [path, content] of Object.entries(scaffoldFiles(experimentsDir))) {
+  for (const [path, content] of Object.entries(scaffoldFiles(experimentsDir, flags.task))) {
     const file = resolve(cwd, path);
     if (existsSync(file)) {
       process.stdout.write(`${pc.yellow("exists")}   ${shownPath(file)} (left alone)\n`);
@@ -30,6 +30,11 @@ export async function initCommand(flags: InitFlags): Promise<number> {
   const ignored = ignoreRunStore(resolve(cwd, ".gitignore"));
   if (ignored === "created") process.stdout.write(`${pc.green("created")}  .gitignore (ignores ${runStoreEntry}, where runs are recorded)\n`);
   if (ignored === "added") process.stdout.write(`${pc.green("updated")}  .gitignore (added ${runStoreEntry}, where runs are recorded)\n`);
-  process.stdout.write(`\nNext: npx evalwire run${experimentsDir === "experiments" ? "" : ` --experiments ${experimentsDir}`}\n`);
+  const run = `npx evalwire run${experimentsDir === "experiments" ? "" : ` --experiments ${experimentsDir}`}`;
+  if (flags.task === "http") {
+    process.stdout.write(`\nNext: start your service at ${scaffoldServiceUrl} (it gets {"country": "France"} and answers {"answer": "Paris"}), or set http.url in task.yaml; then: ${run}\n`);
+  } else {
+    process.stdout.write(`\nNext: ${run}\n`);
+  }
   return ExitCode.ok;
 }

@@ -50,6 +50,8 @@ async function dispatch(parsed: ParsedCli): Promise<number> {
       return (await import("./compare.js")).compareCommand(parsed.a, parsed.b, parsed.flags);
     case "report":
       return (await import("./report.js")).reportCommand(parsed.run, parsed.flags);
+    case "merge":
+      return (await import("./merge.js")).mergeCommand(parsed.runs, parsed.flags);
   }
 }
 

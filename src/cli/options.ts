@@ -6,6 +6,7 @@ import type { Selection } from "../datasets/selection.js";
 import { parseShard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 import { parseMaxErrors, parseThresholdFlag } from "../judge/thresholds.js";
+import { type TaskKind, taskKinds } from "./scaffold.js";
 
 /** Every flag of `run`, once: its name comes from the key, so a flag cannot drift from its setting. */
 export interface RunFlags extends SettingsFlags {
@@ -57,6 +58,11 @@ function namePart(flag: string) {
 function cacheMode(value: string): CacheMode {
   if (!(cacheModes as readonly string[]).includes(value)) throw new UsageError(`--cache takes off, read, write or readwrite (got ${JSON.stringify(value)})`);
   return value as CacheMode;
+}
+
+function taskKind(value: string): TaskKind {
+  if (!(taskKinds as readonly string[]).includes(value)) throw new UsageError(`--task takes ts, http or command (got ${JSON.stringify(value)})`);
+  return value as TaskKind;
 }
 
 function backend(value: string): "local" | "phoenix" {
@@ -151,10 +157,16 @@ export const listOptions = {
 
 export interface InitFlags {
   experiments?: string;
+  task?: TaskKind;
   verbose?: boolean;
 }
 export const initOptions = {
   experiments: { flags: "--experiments <dir>", description: "folder to create the example experiment in (default experiments)" },
+  task: {
+    flags: "--task <kind>",
+    description: "the example's task: ts (task.ts, the default), http (a task.yaml calling your service) or command (a task.yaml running a Python script)",
+    parse: taskKind,
+  },
   verbose: runOptions.verbose,
 } satisfies { [K in keyof Required<InitFlags>]: OptionSpec };
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { version } from "../version.js";
+import { type MergeFlags, mergeOptions } from "./merge-options.js";
 import {
   type CacheFlags,
   type CompareFlags,
@@ -40,6 +41,7 @@ export type ParsedCli =
   | { command: "export"; run: string | undefined; flags: ExportFlags }
   | { command: "compare"; a: string; b: string; flags: CompareFlags }
   | { command: "report"; run: string | undefined; flags: ReportFlags }
+  | { command: "merge"; runs: string[]; flags: MergeFlags }
   /** --help or --version: text to print, nothing to run. */
   | { command: "print"; text: string };
 
@@ -139,6 +141,21 @@ export function parseCli(argv: string[]): ParsedCli {
   }
   compare.action((a: string, b: string, flags: CompareFlags) => {
     parsed = { command: "compare", a, b, flags };
+  });
+
+  const merge = program
+    .command("merge")
+    .description("join the shards of a run (run --shard I/N) into one run: summary, thresholds, baseline gates and reports over the whole")
+    .exitOverride()
+    .argument("<runs...>", "shard run folders, or folders holding them (such as .evalwire/runs)");
+  merge.configureOutput({ writeOut: capture, writeErr: capture });
+  for (const spec of Object.values(mergeOptions) as OptionSpec[]) {
+    const option = new Option(spec.flags, spec.description);
+    if (spec.parse) option.argParser(spec.parse);
+    merge.addOption(option);
+  }
+  merge.action((runs: string[], flags: MergeFlags) => {
+    parsed = { command: "merge", runs, flags };
   });
 
   if (argv.length === 0) throw new UsageError("no command given; try: evalwire run (see evalwire --help)");

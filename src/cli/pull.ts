@@ -28,7 +28,8 @@ export async function pullCommand(name: string, flags: PullFlags): Promise<numbe
   const { PhoenixDatasets } = await import("../phoenix/dataset-source.js");
   // The same fetch as a run's, with hints for this command.
   const datasets = new PhoenixDatasets(openPhoenix(connection), { noDataset: "check the name (evalwire upload creates datasets)", noVersion: "check --version" });
-  const { version: versionId, examples } = await datasets.load({ name, experimentDir: cwd, version: flags.version, splits: flags.split });
+  const { version: versionId, examples: fetched } = await datasets.load({ name, experimentDir: cwd, version: flags.version, splits: flags.split });
+  const examples = [...fetched];
   writeDataset(output, render(examples, format));
   process.stdout.write(`Pulled ${examples.length} examples of ${name} (version ${versionId}) to ${shownPath(output)}\n`);
   return ExitCode.ok;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { DatasetError } from "../errors.js";
 import type { Example } from "../types.js";
+import { IdTable } from "./id-table.js";
 
 export interface Dataset {
   name: string;
@@ -9,7 +10,7 @@ export interface Dataset {
   version: string | null;
   /** Where it came from: a file path or a server URL. */
   source: string;
-  examples: Example[];
+  examples: Examples;
   /** Where a Phoenix dataset lives on its server; recording an experiment there needs it. */
   remote?: RemoteDataset;
   /** Things the user should know that do not fail the experiment. */
@@ -20,6 +21,19 @@ export interface RemoteDataset {
   datasetId: string;
   versionId: string;
   splits: string[];
+}
+
+/**
+ * A dataset's examples, in order. An array is one; a large JSONL file is another, read from the
+ * start each time it is iterated, so that its examples are never all held in memory.
+ */
+export interface Examples extends Iterable<Example> {
+  readonly length: number;
+  /**
+   * Every key of any example's expected output, when known without reading the examples again
+   * (a streamed file notes them as it checks it); undefined for an array.
+   */
+  readonly outputKeys?: ReadonlySet<string>;
 }
 
 const record = z.record(z.string(), z.unknown());
@@ -38,20 +52,32 @@ export interface RawRecord {
 
 /** Validates records and gives each a stable id: its own, or a hash of its input and output. */
 export function toExamples(records: Iterable<RawRecord>, file: string): Example[] {
+  const ids = new ExampleIds(file);
   const examples: Example[] = [];
-  const seen = new Map<string, number>();
-  for (const { line, value } of records) {
-    if (!isWellFormed(value)) throw new DatasetError(`${file}:${line}: ${recordProblem(value)}`);
+  for (const record of records) examples.push(ids.take(record));
+  return examples;
+}
+
+/** Checks records one by one and names each example; remembers every id, to refuse a duplicate. */
+export class ExampleIds {
+  private readonly seen = new IdTable();
+  /** Content-derived ids that were already taken, by line: such an example is named `<id>-2`. */
+  readonly renamed = new Map<number, string>();
+
+  constructor(private readonly file: string) {}
+
+  take({ line, value }: RawRecord): Example {
+    if (!isWellFormed(value)) throw new DatasetError(`${this.file}:${line}: ${recordProblem(value)}`);
     const { id, input, output = {}, metadata = {} } = value;
     let exampleId = id === undefined ? contentId(input, output) : String(id);
-    if (seen.has(exampleId)) {
-      if (id !== undefined) throw new DatasetError(`${file}:${line}: duplicate id "${exampleId}" (first on line ${seen.get(exampleId)}); ids must be unique`);
-      exampleId = uniqueId(exampleId, seen);
+    if (this.seen.has(exampleId)) {
+      if (id !== undefined) throw new DatasetError(`${this.file}:${line}: duplicate id "${exampleId}" (first on line ${this.seen.lineOf(exampleId)}); ids must be unique`);
+      exampleId = uniqueId(exampleId, this.seen);
+      this.renamed.set(line, exampleId);
     }
-    seen.set(exampleId, line);
-    examples.push({ id: exampleId, input, output, metadata });
+    this.seen.add(exampleId, line);
+    return { id: exampleId, input, output, metadata };
   }
-  return examples;
 }
 
 const recordKeys = new Set(["id", "input", "output", "metadata"]);
@@ -95,7 +121,7 @@ export function contentId(input: unknown, output: unknown): string {
     .slice(0, 12);
 }
 
-function uniqueId(id: string, seen: Map<string, number>): string {
+function uniqueId(id: string, seen: IdTable): string {
   for (let n = 2; ; n++) if (!seen.has(`${id}-${n}`)) return `${id}-${n}`;
 }
 

@@ -3,10 +3,11 @@ import { join } from "node:path";
 import type { CsvOptions } from "../config/settings.js";
 import { DatasetError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
+import type { Example } from "../types.js";
 import { parseCsv } from "./csv.js";
 import { contentHash, type Dataset, type RawRecord, toExamples } from "./dataset.js";
 import { parseDocumentRecords } from "./document.js";
-import { parseJsonl } from "./jsonl.js";
+import { openJsonlFile } from "./jsonl-file.js";
 
 const extensions = ["jsonl", "json", "csv", "yaml", "yml"] as const;
 
@@ -39,25 +40,27 @@ export function findLocalDataset(name: string, options: Pick<LocalDatasetOptions
 export function loadLocalDataset(name: string, options: LocalDatasetOptions): Dataset {
   const file = findLocalDataset(name, options);
   const shown = shownPath(file);
-  let bytes: Buffer;
+  const { version, examples } = readable(shown, () => (file.endsWith(".jsonl") ? openJsonlFile(file, shown) : readWhole(file, shown, options.csv)));
+  if (options.version && !version.startsWith(options.version) && !version.slice("sha256:".length).startsWith(options.version)) {
+    throw new DatasetError(`${shown}: content hash is ${version}, but dataset_version pins ${options.version}`);
+  }
+  if (examples.length === 0) throw new DatasetError(`${shown}: the dataset has no examples`);
+  return { name, version, source: file, examples };
+}
+
+function readWhole(file: string, shown: string, csv: CsvOptions): { version: string; examples: Example[] } {
+  const bytes = readFileSync(file);
+  // Editors on Windows often save a byte-order mark; it is not part of the first record.
+  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
+  const records: Iterable<RawRecord> = file.endsWith(".csv") ? parseCsv(text, shown, csv) : parseDocumentRecords(text, shown, file.endsWith(".json") ? "json" : "yaml");
+  return { version: contentHash(bytes), examples: toExamples(records, shown) };
+}
+
+function readable<T>(shown: string, read: () => T): T {
   try {
-    bytes = readFileSync(file);
+    return read();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EACCES") throw error;
     throw new DatasetError(`${shown}: cannot read it (permission denied); let this user read it (chmod a+r)`);
   }
-  const version = contentHash(bytes);
-  if (options.version && !version.startsWith(options.version) && !version.slice("sha256:".length).startsWith(options.version)) {
-    throw new DatasetError(`${shown}: content hash is ${version}, but dataset_version pins ${options.version}`);
-  }
-  // Editors on Windows often save a byte-order mark; it is not part of the first record.
-  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
-  const records: Iterable<RawRecord> = file.endsWith(".jsonl")
-    ? parseJsonl(text, shown)
-    : file.endsWith(".csv")
-      ? parseCsv(text, shown, options.csv)
-      : parseDocumentRecords(text, shown, file.endsWith(".json") ? "json" : "yaml");
-  const examples = toExamples(records, shown);
-  if (examples.length === 0) throw new DatasetError(`${shown}: the dataset has no examples`);
-  return { name, version, source: file, examples };
 }

@@ -7,8 +7,9 @@ import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 
 const codeExtensions = "{ts,mts,js,mjs}";
-const taskFile = /^task\.(ts|mts|js|mjs)$/;
-const taskFileAnyCase = /^task\.(ts|mts|js|mjs)$/i;
+/** A task in code, or declared in task.yaml (an HTTP request or a program: see src/tasks). */
+const taskFile = /^task\.(ts|mts|js|mjs|yaml|yml)$/;
+const taskFileAnyCase = /^task\.(ts|mts|js|mjs|yaml|yml)$/i;
 /** Files in an experiment folder that are neither task nor evaluator. */
 const notEvaluators = ["task.*", "_*", "*.test.*", "*.spec.*", "*.d.ts", "*.d.mts"];
 
@@ -57,7 +58,7 @@ export function discoverExperiments(experimentsDir: string): ExperimentFolder[] 
     }
   }
   if (folders.length === 0) {
-    throw new UsageError(`no experiments in ${shownPath(dir)}: an experiment is a subfolder holding task.ts (run "evalwire init" to create one)`);
+    throw new UsageError(`no experiments in ${shownPath(dir)}: an experiment is a subfolder holding task.ts or task.yaml (run "evalwire init" to create one)`);
   }
   return folders.sort((a, b) => byCodePoint(a.name, b.name));
 }

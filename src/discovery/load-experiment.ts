@@ -2,6 +2,7 @@ import { basename, extname } from "node:path";
 import { LoadError } from "../errors.js";
 import { loadRubric } from "../evaluators/rubric/load-rubric.js";
 import { shownPath } from "../shown-path.js";
+import { loadTaskYaml } from "../tasks/task-yaml.js";
 import type { EvaluatorArgs, Task } from "../types.js";
 import type { ExperimentFolder } from "./discover.js";
 import { loadExport } from "./load-module.js";
@@ -51,6 +52,7 @@ export function fileStem(file: string): string {
 }
 
 async function loadTask(file: string): Promise<Task> {
+  if (/\.ya?ml$/.test(file)) return loadTaskYaml(file);
   const value = await loadExport(file, "task", "task");
   if (typeof value !== "function") throw new LoadError(`${shownPath(file)}: "task" must be a function (got ${describe(value)})`);
   return value as Task;

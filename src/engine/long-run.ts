@@ -1,6 +1,6 @@
 import { type CacheMode, readsCache, TaskCache, taskCacheDir, writesCache } from "../cache/task-cache.js";
 import { callKey, taskSourceHash } from "../cache/task-key.js";
-import type { Dataset } from "../datasets/dataset.js";
+import type { Dataset, Examples } from "../datasets/dataset.js";
 import { describeSelection, type Selection, selectExamples } from "../datasets/selection.js";
 import { firstLine } from "../errors.js";
 import { newestUnfinishedRun, resumeRefusal } from "../resume/resume-point.js";
@@ -26,7 +26,7 @@ export interface LongRunOptions {
 export function chooseExamples(
   dataset: Dataset,
   selection: Selection | null | undefined,
-): { examples: Example[]; selection?: { description: string; partial: boolean; choice: Selection }; problem?: string } {
+): { examples: Examples; selection?: { description: string; partial: boolean; choice: Selection }; problem?: string } {
   if (!selection) return { examples: dataset.examples };
   const chosen = selectExamples(dataset.examples, selection);
   if (chosen.missing.length > 0) {
@@ -60,12 +60,11 @@ export interface Prior {
 /**
  * Finds and checks the run to continue. `refusal` names what changed (exit 2); null prior with no
  * refusal means a fresh run (no unfinished run of this experiment). A resumed run's results are
- * read once, as a stream: each goes to `onKept` (to be counted) and only its key is kept.
+ * read later, by `readRecorded`, once the experiment can count and judge them.
  */
 export function priorRun(
   options: LongRunOptions,
   current: { experiment: string; runsDir: string; datasetVersion: string | null; taskHash: string | null },
-  onKept: (result: ExampleResult) => void,
 ): { prior: Prior | null; refusal: string | null; note: string | null } {
   if (options.retryErrors) {
     const folder = readRunFolder(options.retryErrors);
@@ -90,20 +89,27 @@ export function priorRun(
   const run = readRunFile(dir);
   const refusal = resumeRefusal(run, { experiment: current.experiment, datasetVersion: current.datasetVersion, taskHash: current.taskHash });
   if (refusal) return { prior: null, refusal, note: null };
-  const done = new Set<string>();
-  const skippedLines = scanResults(dir, (result) => {
+  return { prior: { kind: "resume", folder: { dir, run, skippedLines: [] }, done: new Set(), carried: [], rerun: null }, refusal: null, note: null };
+}
+
+/**
+ * A resumed run's recorded results, read once as a stream: each goes to `onKept` (to be counted
+ * and judged with the rest) and only its key is kept. Returns the note to show.
+ */
+export function readRecorded(prior: Prior, onKept: (result: ExampleResult) => void): string {
+  const { done, folder } = prior;
+  folder.skippedLines = scanResults(folder.dir, (result) => {
     const key = resultKey(result.exampleId, result.repetition);
     if (done.has(key)) return;
     done.add(key);
     onKept(result);
   });
-  const torn = skippedLines.length > 0 ? ` (an unreadable line ${skippedLines.join(", ")} dropped)` : "";
-  const note = `resuming ${run.name}: ${done.size} task call${done.size === 1 ? "" : "s"} already recorded${torn}`;
-  return { prior: { kind: "resume", folder: { dir, run, skippedLines }, done, carried: [], rerun: null }, refusal: null, note };
+  const torn = folder.skippedLines.length > 0 ? ` (an unreadable line ${folder.skippedLines.join(", ")} dropped)` : "";
+  return `resuming ${folder.run.name}: ${done.size} task call${done.size === 1 ? "" : "s"} already recorded${torn}`;
 }
 
 /** The (example, repetition) calls still to make; `wanted` narrows them further (a shard). */
-export function* jobsToRun(examples: Example[], repetitions: number, prior: Prior | null, wanted?: (exampleId: string, repetition: number) => boolean): Generator<Job> {
+export function* jobsToRun(examples: Iterable<Example>, repetitions: number, prior: Prior | null, wanted?: (exampleId: string, repetition: number) => boolean): Generator<Job> {
   for (const example of examples) {
     for (let repetition = 1; repetition <= repetitions; repetition++) {
       if (wanted && !wanted(example.id, repetition)) continue;

@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import type { Dataset } from "../datasets/dataset.js";
+import type { Dataset, Examples } from "../datasets/dataset.js";
 import { firstLine } from "../errors.js";
 import { withExampleRubricName } from "../evaluators/rubric/example-rubric.js";
 import { ExperimentJudge } from "../judge/experiment-judge.js";
@@ -9,7 +9,7 @@ import type { ExperimentHeader, ExperimentRecording, Sink } from "../sinks/sink.
 import type { Example, ExampleResult, ExperimentResult } from "../types.js";
 import type { ExperimentInfo, RunListener } from "./events.js";
 import { forEachConcurrently } from "./for-each-concurrently.js";
-import { chooseExamples, ExperimentCache, jobsToRun, type LongRunOptions, type Prior, priorRun, taskHash } from "./long-run.js";
+import { chooseExamples, ExperimentCache, jobsToRun, type LongRunOptions, type Prior, priorRun, readRecorded, taskHash } from "./long-run.js";
 import { runMetadata } from "./metadata.js";
 import { experimentName } from "./naming.js";
 import type { Backend, ExperimentPlan, Job, Sandbox } from "./ports.js";
@@ -140,11 +140,10 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   result.dataset = { name: dataset.name, version: dataset.version, source: dataset.source };
   const hash = loaded.taskHash.hash;
   if (loaded.taskHash.problem && (long.cache?.mode ?? "off") !== "off") context.listener.onWarning(`${plan.experiment}: no task cache: ${loaded.taskHash.problem}`);
-  // A resumed run's recorded results count in its summary, as if it had never stopped.
   const tally = new Tally(sandbox.evaluators);
   let prior: Prior | null = null;
   if (context.dryRun === false && (long.resume || long.retryErrors)) {
-    const found = priorRun(long, { experiment: plan.experiment, runsDir: context.runsDir ?? "", datasetVersion: dataset.version, taskHash: hash }, (kept) => tally.add(kept));
+    const found = priorRun(long, { experiment: plan.experiment, runsDir: context.runsDir ?? "", datasetVersion: dataset.version, taskHash: hash });
     if (found.refusal) {
       facts.failure = found.refusal;
       result.refused = true;
@@ -161,11 +160,11 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     facts.failure = chosen.problem;
     return finish();
   }
-  const examples = context.dryRun === false ? chosen.examples : chosen.examples.slice(0, context.dryRun);
+  const examples = context.dryRun === false ? chosen.examples : firstOf(chosen.examples, context.dryRun);
   if (prior?.kind === "resume") result.name = prior.folder.run.name;
   // A shard runs the task calls whose (example id, repetition) hash to it: see shard.ts.
   const jobs = () => jobsToRun(examples, knobs.repetitions, null, (id, repetition) => inShard(context.shard, id, repetition));
-  result.planned = facts.planned = context.shard ? [...jobs()].length : examples.length * knobs.repetitions;
+  result.planned = facts.planned = context.shard ? count(jobs()) : examples.length * knobs.repetitions;
   let evaluators: string[];
   try {
     evaluators = withExampleRubricName(sandbox.evaluators, examples);
@@ -192,6 +191,26 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   };
   if (chosen.selection?.partial) Object.assign(header.metadata, { evalwire_partial: true, evalwire_selection: chosen.selection.description });
   if (prior?.kind === "retry-errors") header.metadata.evalwire_retry_errors_of = prior.folder.run.name;
+  // Judged as results arrive; the baseline is read before this run's folder exists, so `latest`
+  // never finds it (a resumed run's folder is named).
+  const judge = await ExperimentJudge.start({
+    experiment: plan.experiment,
+    evaluators: info.evaluators,
+    thresholds: plan.judging?.thresholds ?? { evaluators: {} },
+    baseline: plan.judging?.baseline ?? null,
+    currentRun: prior?.kind === "resume" ? basename(prior.folder.dir) : null,
+    repetitions: knobs.repetitions,
+  });
+  // A resumed run's recorded results, and those --retry-errors carries, count in its summary and
+  // its gates, as if it had never stopped.
+  if (prior?.kind === "resume") {
+    context.listener.onWarning(
+      `${plan.experiment}: ${readRecorded(prior, (kept) => {
+        tally.add(kept);
+        judge.add(kept);
+      })}`,
+    );
+  }
   const recordings: ExperimentRecording[] = [];
   if (context.dryRun === false) {
     try {
@@ -210,14 +229,6 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       return finish();
     }
   }
-  // Judged as results arrive; the baseline is read first (`latest` never finds this run's own folder).
-  const judge = await ExperimentJudge.start({
-    experiment: plan.experiment,
-    evaluators: info.evaluators,
-    thresholds: plan.judging?.thresholds ?? { evaluators: {} },
-    baseline: plan.judging?.baseline ?? null,
-    currentRun: result.runPath ? basename(result.runPath) : null,
-  });
   context.listener.onExperimentStart(info);
 
   const tracer = recordings.find((recording) => recording.tracer)?.tracer;
@@ -229,7 +240,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     context.listener.onConcurrency(info, { ...change, max: knobs.exampleConcurrency });
   });
   try {
-    await carry(prior, examples, knobs.repetitions, { tally, recordings, unrecorded: facts.unrecorded });
+    await carry(prior, examples, knobs.repetitions, { tally, judge, recordings, unrecorded: facts.unrecorded });
     await forEachConcurrently(
       jobsToRun(examples, knobs.repetitions, prior, (id, repetition) => inShard(context.shard, id, repetition)),
       sandbox.window,
@@ -264,6 +275,9 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       },
       () => (concurrency.limit < knobs.exampleConcurrency ? concurrency.limit : sandbox.window),
     );
+  } catch (error) {
+    // The examples could not be read to the end (a dataset file changed during the run).
+    facts.failure ??= firstLine(error);
   } finally {
     Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
     Object.assign(result, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors, evaluators: tally.evaluators() });
@@ -312,6 +326,21 @@ async function finishRecordings(recordings: ExperimentRecording[], { result, fac
   }
 }
 
+function firstOf(examples: Examples, n: number): Example[] {
+  const first: Example[] = [];
+  for (const example of examples) {
+    if (first.length === n) break;
+    first.push(example);
+  }
+  return first;
+}
+
+function count(items: Iterable<unknown>): number {
+  let n = 0;
+  for (const _ of items) n++;
+  return n;
+}
+
 function note(problem: Problem, message: string): void {
   if (problem.count++ === 0) problem.first = message;
 }
@@ -323,12 +352,19 @@ async function reopen(sink: Sink, prior: Prior, header: ExperimentHeader): Promi
 }
 
 /** The successful results --retry-errors carries: counted, and recorded in the new run. */
-async function carry(prior: Prior | null, examples: Example[], repetitions: number, to: { tally: Tally; recordings: ExperimentRecording[]; unrecorded: Problem }): Promise<void> {
+async function carry(
+  prior: Prior | null,
+  examples: Examples,
+  repetitions: number,
+  to: { tally: Tally; judge: ExperimentJudge; recordings: ExperimentRecording[]; unrecorded: Problem },
+): Promise<void> {
   if (prior?.kind !== "retry-errors") return;
-  const ids = new Set(examples.map((example) => example.id));
+  const ids = new Set<string>();
+  for (const example of examples) ids.add(example.id);
   for (const result of prior.carried) {
     if (!ids.has(result.exampleId) || result.repetition > repetitions) continue;
     to.tally.add(result);
+    to.judge.add(result);
     await record(to.recordings, result, to.unrecorded);
   }
 }

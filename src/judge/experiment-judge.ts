@@ -44,24 +44,33 @@ export class ExperimentJudge {
     private readonly comparison: BaselineComparison | null,
     private readonly baselineOptions: BaselineOptions | null,
     private readonly baselineError: string | null,
+    repetitions: number | undefined,
   ) {
-    this.scorecard = new Scorecard(evaluators, thresholds);
+    this.scorecard = new Scorecard(evaluators, thresholds, repetitions === undefined ? {} : { repetitions });
   }
 
   /**
    * Ready to take results once the baseline (if any) is read. `currentRun` is the folder name of
-   * the run in progress, so `latest` never finds it. Never throws: a baseline that cannot be read
+   * the run in progress, so `latest` never finds it. `repetitions`, when known, lets a run of one
+   * repetition keep nothing per example. Never throws: a baseline that cannot be read
    * becomes the experiment's failure.
    */
-  static async start(options: { experiment: string; evaluators: string[]; thresholds: Thresholds; baseline: BaselineOptions | null; currentRun: string | null }): Promise<ExperimentJudge> {
-    const { experiment, evaluators, thresholds, baseline } = options;
-    if (!baseline) return new ExperimentJudge(experiment, evaluators, thresholds, null, null, null);
+  static async start(options: {
+    experiment: string;
+    evaluators: string[];
+    thresholds: Thresholds;
+    baseline: BaselineOptions | null;
+    currentRun: string | null;
+    repetitions?: number;
+  }): Promise<ExperimentJudge> {
+    const { experiment, evaluators, thresholds, baseline, repetitions } = options;
+    if (!baseline) return new ExperimentJudge(experiment, evaluators, thresholds, null, null, null, repetitions);
     try {
       const run = await findRun(baseline.ref, { runsDir: baseline.runsDir, phoenix: baseline.phoenix ?? null, experiment, exclude: options.currentRun });
       const comparison = await BaselineComparison.load(run, thresholds);
-      return new ExperimentJudge(experiment, evaluators, thresholds, comparison, baseline, null);
+      return new ExperimentJudge(experiment, evaluators, thresholds, comparison, baseline, null, repetitions);
     } catch (error) {
-      return new ExperimentJudge(experiment, evaluators, thresholds, null, baseline, `baseline ${firstLine(error).replace(/^baseline /, "")}`);
+      return new ExperimentJudge(experiment, evaluators, thresholds, null, baseline, `baseline ${firstLine(error).replace(/^baseline /, "")}`, repetitions);
     }
   }
 

@@ -22,19 +22,28 @@ const allPass = 2;
 
 /**
  * Fed one result at a time, it keeps counts per evaluator and, for pass@k and pass^k, two bits per
- * example and evaluator: memory grows with the examples, not with outputs.
+ * example and evaluator: memory grows with the examples, not with outputs (a million examples: an
+ * id and a number each in one Map, and one byte array for all the bits).
  */
 export class Scorecard {
   private calls = 0;
   private errors = 0;
   private readonly counts: Map<string, { sum: number; scored: number; errors: number; passed: number }>;
-  private readonly perExample = new Map<string, Uint8Array>();
+  /** Each example's place in `bits`, in the order first seen. */
+  private readonly perExample = new Map<string, number>();
+  /** `evaluators.length` bytes per example, grown by doubling. */
+  private bits = new Uint8Array(0);
   private readonly bars: number[];
+
+  /** One repetition: each call is its own example, and pass@k is the pass rate; no bits are kept. */
+  private readonly oneEach: boolean;
 
   constructor(
     private readonly evaluators: string[],
     thresholds: Thresholds,
+    options: { repetitions?: number } = {},
   ) {
+    this.oneEach = options.repetitions === 1;
     this.counts = new Map(evaluators.map((name) => [name, { sum: 0, scored: 0, errors: 0, passed: 0 }]));
     this.bars = evaluators.map((name) => thresholds.evaluators[name]?.pass ?? defaultPassBar);
   }
@@ -42,11 +51,8 @@ export class Scorecard {
   add(result: ExampleResult): void {
     this.calls++;
     if (result.error !== null) this.errors++;
-    let bits = this.perExample.get(result.exampleId);
-    if (!bits) {
-      bits = new Uint8Array(this.evaluators.length).fill(allPass);
-      this.perExample.set(result.exampleId, bits);
-    }
+    const at = this.oneEach ? -1 : this.placeOf(result.exampleId);
+    const bits = this.bits;
     this.evaluators.forEach((name, index) => {
       const evaluation = result.evaluations.find((each) => each.name === name);
       const entry = this.counts.get(name)!;
@@ -57,29 +63,47 @@ export class Scorecard {
         entry.sum += evaluation.score;
         entry.scored++;
       }
-      if (evaluation && passes(evaluation, this.bars[index]!)) {
-        entry.passed++;
-        bits[index]! |= anyPass;
-      } else bits[index]! &= ~allPass;
+      const passed = evaluation !== undefined && passes(evaluation, this.bars[index]!);
+      if (passed) entry.passed++;
+      if (at === -1) return;
+      if (passed) bits[at + index]! |= anyPass;
+      else bits[at + index]! &= ~allPass;
     });
+  }
+
+  /** Where the example's bits start; a new example's start as all passing, none passed yet. */
+  private placeOf(exampleId: string): number {
+    const width = this.evaluators.length;
+    const known = this.perExample.get(exampleId);
+    if (known !== undefined) return known * width;
+    const index = this.perExample.size;
+    this.perExample.set(exampleId, index);
+    if ((index + 1) * width > this.bits.length) {
+      const grown = new Uint8Array(Math.max(1024, this.bits.length * 2, (index + 1) * width));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    this.bits.fill(allPass, index * width, (index + 1) * width);
+    return index * width;
   }
 
   /** Task calls and distinct examples seen, and task plus evaluator errors among them. */
   get totals(): { calls: number; examples: number; errors: number } {
-    return { calls: this.calls, examples: this.perExample.size, errors: this.errors };
+    return { calls: this.calls, examples: this.oneEach ? this.calls : this.perExample.size, errors: this.errors };
   }
 
   scores(): Record<string, EvaluatorScores> {
-    const examples = this.perExample.size;
+    const { examples } = this.totals;
     const share = (count: number, of: number) => (of > 0 ? count / of : null);
     return Object.fromEntries(
       this.evaluators.map((name, index) => {
         const { sum, scored, errors, passed } = this.counts.get(name)!;
-        let any = 0;
-        let all = 0;
-        for (const bits of this.perExample.values()) {
-          if (bits[index]! & anyPass) any++;
-          if (bits[index]! & allPass) all++;
+        let any = this.oneEach ? passed : 0;
+        let all = this.oneEach ? passed : 0;
+        const width = this.evaluators.length;
+        for (let at = index; at < this.perExample.size * width; at += width) {
+          if (this.bits[at]! & anyPass) any++;
+          if (this.bits[at]! & allPass) all++;
         }
         const scores: EvaluatorScores = {
           mean: share(sum, scored),

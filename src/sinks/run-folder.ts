@@ -1,7 +1,7 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { StringDecoder } from "node:string_decoder";
 import { UsageError } from "../errors.js";
+import { readLines } from "../read-lines.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult } from "../types.js";
 import type { ExperimentHeader } from "./sink.js";
@@ -61,36 +61,17 @@ export function scanResults(dir: string, fn: (result: ExampleResult) => void): n
   const file = join(dir, "results.jsonl");
   if (!existsSync(file)) return [];
   const skipped: number[] = [];
-  let lineNumber = 0;
-  const take = (line: string) => {
-    lineNumber++;
-    if (line.trim() === "") return;
+  for (const line of readLines(file)) {
+    if (line.text.trim() === "") continue;
     let result: ExampleResult;
     try {
-      result = JSON.parse(line) as ExampleResult;
+      result = JSON.parse(line.text) as ExampleResult;
       if (typeof result?.exampleId !== "string" || typeof result.repetition !== "number") throw new Error("not a result");
     } catch {
-      skipped.push(lineNumber);
-      return;
+      skipped.push(line.number);
+      continue;
     }
     fn(result);
-  };
-  const fd = openSync(file, "r");
-  // A character split across two chunks is put back together.
-  const decoder = new StringDecoder("utf8");
-  try {
-    const chunk = Buffer.alloc(4 * 1024 * 1024);
-    let rest = "";
-    for (let read = readSync(fd, chunk); read > 0; read = readSync(fd, chunk)) {
-      const text = rest + decoder.write(chunk.subarray(0, read));
-      const lines = text.split("\n");
-      rest = lines.pop()!;
-      for (const line of lines) take(line);
-    }
-    rest += decoder.end();
-    if (rest !== "") take(rest);
-  } finally {
-    closeSync(fd);
   }
   return skipped;
 }

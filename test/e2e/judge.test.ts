@@ -37,6 +37,7 @@ describe("thresholds", () => {
     expect(passing.stdout).toMatch(/es_search +top_k mean +0\.86 +0\.80 +✔ pass/);
     expect(passing.stdout).toMatch(/source_router +is_in mean +0\.93 +0\.90 +✔ pass/);
     expect(passing.stdout).toMatch(/order_agent +safe_tools pass rate +1 +1 +✔ pass/);
+    expect(passing.stdout).toMatch(/support_triage +right_queue mean +0\.83 +0\.80 +✔ pass/);
 
     const failing = await evalwire(["run", "--experiments", examples, "--threshold", "top_k=0.95"], cwd);
     expect(failing.code, describeRun(failing)).toBe(1);
@@ -44,7 +45,7 @@ describe("thresholds", () => {
     expect(failing.stdout).toContain("✖ es_search: top_k mean 0.86 < 0.95\n");
     // The other experiment still ran and passed.
     expect(failing.stdout).toMatch(/✔ source_router +14 /);
-    expect(failing.stdout).toContain("1 of 3 experiments failed.");
+    expect(failing.stdout).toContain("1 of 4 experiments failed.");
     // stderr names the failure too, for whoever reads only stderr.
     expect(failing.stderr).toBe("evalwire: es_search failed: top_k mean 0.86 < 0.95\n");
   });

@@ -1,7 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { describeRun, evalwire, fixture, readResults, root, runDirFor, runFolders, useTempDirs } from "./_support.js";
+import { describeRun, evalwire, fixture, readResults, resultsById, root, runDirFor, runFolders, useTempDirs } from "./_support.js";
 
 const temp = useTempDirs();
 
@@ -91,5 +93,49 @@ describe("evalwire init", () => {
     const run = await evalwire(["run"], cwd);
     expect(run.code, describeRun(run)).toBe(0);
     expect(runFolders(cwd).some((name) => name.startsWith("eval_capitals_"))).toBe(true);
+  });
+
+  it("init --task command scaffolds a Python agent behind a task.yaml, and run exits 0 with no TypeScript in the folder", async () => {
+    const cwd = temp();
+    const init = await evalwire(["init", "--task", "command"], cwd);
+    expect(init.code, describeRun(init)).toBe(0);
+    expect(readdirSync(join(cwd, "experiments/capitals")).sort()).toEqual(["agent.py", "dataset.jsonl", "rubric.yaml", "task.yaml"]);
+    const run = await evalwire(["run"], cwd);
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stdout).toMatch(/capitals\b.*\bexact_match 0\.80\b/);
+    expect(resultsById(runDirFor(cwd, "capitals")).fr.output).toEqual({ answer: "Paris" });
+  });
+
+  it("init --task http scaffolds a task.yaml calling a service; with the service up, run exits 0", async () => {
+    const cwd = temp();
+    const init = await evalwire(["init", "--task", "http"], cwd);
+    expect(init.code, describeRun(init)).toBe(0);
+    expect(init.stdout).toMatch(/Next: start your service at http:\/\/127\.0\.0\.1:8000\/capital .*; then: npx evalwire run\n/);
+    const capitals: Record<string, string> = { France: "Paris", Japan: "Tokyo", Kenya: "Nairobi", Peru: "Lima", Iceland: "Reykjavik" };
+    const server = createServer(async (request, response) => {
+      let text = "";
+      for await (const chunk of request) text += chunk;
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ answer: capitals[JSON.parse(text).country] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      // The scaffold names port 8000; the test's service has a free port of its own.
+      const file = join(cwd, "experiments/capitals/task.yaml");
+      writeFileSync(file, readFileSync(file, "utf8").replace("127.0.0.1:8000", `127.0.0.1:${(server.address() as AddressInfo).port}`));
+      const run = await evalwire(["run"], cwd);
+      expect(run.code, describeRun(run)).toBe(0);
+      expect(run.stdout).toMatch(/capitals\b.*\bexact_match 1\.00\b/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("init --task with an unknown kind is a usage error; nothing is written", async () => {
+    const cwd = temp();
+    const init = await evalwire(["init", "--task", "rust"], cwd);
+    expect(init.code, describeRun(init)).toBe(2);
+    expect(init.stderr).toBe('evalwire: --task takes ts, http or command (got "rust")\n');
+    expect(readdirSync(cwd)).toEqual([]);
   });
 });

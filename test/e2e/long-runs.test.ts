@@ -143,6 +143,30 @@ describe("evalwire run --resume", () => {
     expect(afterResume.filter((call) => recordedCalls.has(call))).toEqual([]);
   });
 
+  it("judges the resumed run over all its results, those recorded before the kill included", async () => {
+    const p = project();
+    // ex-1 fails before the kill, ex-30 after the resume: two errors over the whole run, one each side.
+    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 150, ...(i === 0 || i === 29 ? { fail: true } : {}) } }));
+    writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
+    const args = ["run", "--experiments", p.experiments, "--example-concurrency", "2", "--max-errors", "1"];
+    const child = startCli(args, { cwd: p.cwd, env: p.env });
+    const done = collect(child);
+    const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder").catch((error) => {
+      child.kill("SIGKILL");
+      throw error;
+    });
+    await waitFor(() => readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").length > 6, 30_000, "6 results");
+    child.kill("SIGKILL");
+    await done;
+    expect(readResults(runDir).find((result: any) => result.exampleId === "ex-1")).toMatchObject({ status: "error" });
+
+    const resumed = await evalwire([...args, "--resume"], p.cwd, p.env);
+    expect(resumed.code, describeRun(resumed)).toBe(1);
+    const run = readRun(runDir);
+    expect(run).toMatchObject({ status: "failed", summary: { completed: 30, taskErrors: 2 } });
+    expect(run.summary.judgement.gates).toEqual([expect.objectContaining({ gate: "max_errors", actual: 2, bar: 1, verdict: "fail" })]);
+  });
+
   it("refuses, naming what changed, when the dataset or the task changed (exit 2)", async () => {
     const p = project();
     const child = startCli(["run", "--experiments", p.experiments], { cwd: p.cwd, env: p.env });

@@ -36,7 +36,9 @@ describe("evalwire run: the bundled example project", () => {
     expect(r.stdout).toMatch(/es_search\b.*\bexact_match \d\.\d\d\b.*\btop_k \d\.\d\d\b/);
     expect(r.stdout).toMatch(/source_router\b.*\bis_in \d\.\d\d\b/);
     expect(r.stdout).toMatch(/order_agent\b.*\bsafe_tools 1\.00\b.*\brubric 1\.00\b/);
-    expect(r.stdout).toMatch(/3 experiments passed/);
+    // support_triage's task is a Python program behind a task.yaml: no TypeScript.
+    expect(r.stdout).toMatch(/support_triage\b.*\bright_queue 0\.83\b.*\bsafe_tools 1\.00\b/);
+    expect(r.stdout).toMatch(/4 experiments passed/);
 
     const jsonlRows = readFileSync(join(examples, "es_search", "dataset.jsonl"), "utf8")
       .split("\n")
@@ -57,10 +59,22 @@ describe("evalwire run: the bundled example project", () => {
       }
     }
     expect(new Set(es.flatMap((r: any) => r.evaluations.map((e: any) => e.name)))).toEqual(new Set(["exact_match", "top_k"]));
+    const triage = readResults(runDirFor(cwd, "support_triage"));
+    expect(triage).toHaveLength(rowsOf(join(examples, "support_triage", "dataset.jsonl")));
+    expect(triage.find((result: any) => result.exampleId === "cancel-order").output).toMatchObject({
+      queue: "orders",
+      tool_calls: [{ name: "search_help_center" }, { name: "lookup_order", arguments: { order_id: "1234" } }],
+    });
     // source_router's own evalwire.toml adds metadata
     expect(readRun(runDirFor(cwd, "source_router")).metadata.owner).toBe("support-team");
   });
 });
+
+function rowsOf(file: string): number {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.trim()).length;
+}
 
 describe("evalwire run: the run store", () => {
   it("writes run.json and one results.jsonl line per example with output, timing and every evaluation", async () => {

@@ -18,8 +18,11 @@ function folder(files: Record<string, string>): string {
   return writeFiles(dir, files);
 }
 
-const load = (dir: string, extra: { datasetsDir?: string; version?: string } = {}) =>
-  loadLocalDataset("search", { experimentDir: dir, datasetsDir: extra.datasetsDir ?? null, csv, version: extra.version });
+// A JSONL dataset is a stream, read again each time it is iterated: read it once here, as a run does.
+const load = (dir: string, extra: { datasetsDir?: string; version?: string } = {}) => {
+  const dataset = loadLocalDataset("search", { experimentDir: dir, datasetsDir: extra.datasetsDir ?? null, csv, version: extra.version });
+  return { ...dataset, examples: [...dataset.examples] };
+};
 
 describe("local datasets", () => {
   it("reads JSONL records, skipping blank lines, with their ids", () => {

@@ -73,6 +73,40 @@ describe("taskSourceHash", () => {
   });
 });
 
+describe("taskSourceHash of a task.yaml", () => {
+  function declared(files: Record<string, string>): string {
+    const { dir, remove } = tempDir("evalwire-key-yaml-");
+    cleanup.push(remove);
+    return writeFiles(dir, files);
+  }
+
+  it("covers task.yaml and the local files a command names, with a Node script's imports; not the program on PATH", async () => {
+    const dir = declared({
+      "exp/task.yaml": "command: [python3, agent.py, --config, settings.json, --model, small]\n",
+      "exp/agent.py": "print(1)\n",
+      "exp/settings.json": "{}",
+      "node/task.yaml": "command: [node, _agent.mjs]\n",
+      "node/_agent.mjs": 'import "./_prompt.mjs";\n',
+      "node/_prompt.mjs": "export default 1;\n",
+      "http/task.yaml": "http:\n  url: http://127.0.0.1:9/x\n",
+    });
+    expect((await taskSourceHash(join(dir, "exp/task.yaml"))).files).toEqual([join(dir, "exp/agent.py"), join(dir, "exp/settings.json"), join(dir, "exp/task.yaml")]);
+    expect((await taskSourceHash(join(dir, "node/task.yaml"))).files).toEqual([join(dir, "node/_agent.mjs"), join(dir, "node/_prompt.mjs"), join(dir, "node/task.yaml")]);
+    expect((await taskSourceHash(join(dir, "http/task.yaml"))).files).toEqual([join(dir, "http/task.yaml")]);
+  });
+
+  it("changes when task.yaml or the script changes", async () => {
+    const dir = declared({ "exp/task.yaml": "command: [python3, agent.py]\n", "exp/agent.py": "print(1)\n" });
+    const task = join(dir, "exp/task.yaml");
+    const first = (await taskSourceHash(task)).hash;
+    writeFileSync(join(dir, "exp/agent.py"), "print(2)\n");
+    const second = (await taskSourceHash(task)).hash;
+    expect(second).not.toBe(first);
+    writeFileSync(task, "command: [python3, agent.py, --fast]\n");
+    expect((await taskSourceHash(task)).hash).not.toBe(second);
+  });
+});
+
 describe("callKey", () => {
   const base = { task: "a".repeat(64), example: { id: "e1", input: { q: "hi", k: 3 } }, repetition: 1, extras: ["gpt-4o"] };
 

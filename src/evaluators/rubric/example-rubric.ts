@@ -15,10 +15,16 @@ export function hasExampleRubric(example: Example): boolean {
  * The evaluator names of an experiment whose examples are these: one more, `rubric`, when any
  * example's expected output holds criteria. Throws when an evaluator already has that name.
  */
-export function withExampleRubricName(names: string[], examples: readonly Example[]): string[] {
-  if (!examples.some(hasExampleRubric)) return names;
+export function withExampleRubricName(names: string[], examples: Iterable<Example> & { outputKeys?: ReadonlySet<string> }): string[] {
+  // A streamed dataset knows its expected outputs' keys: no need to read a million examples again.
+  if (examples.outputKeys?.has("rubric") === false || !some(examples, hasExampleRubric)) return names;
   if (names.includes(exampleRubricName)) throw new LoadError(`an evaluator is named "${exampleRubricName}", the name of the examples' expected.rubric scores; rename it`);
   return [...names, exampleRubricName];
+}
+
+function some<T>(items: Iterable<T>, test: (item: T) => boolean): boolean {
+  for (const item of items) if (test(item)) return true;
+  return false;
 }
 
 /** The evaluators to run on one example: the experiment's, and `rubric` when the example has criteria. */

@@ -58,6 +58,23 @@ describe("Scorecard", () => {
     expect(card.scores().judge).toMatchObject({ passAtK: 0.75, passAllK: 0.25, passRate: 6 / 12 });
   });
 
+  it("told there is one repetition, it keeps nothing per example and gives the same scores and totals", () => {
+    const thresholds = thresholdsFromTable({ top_k: { pass: 0.5 } });
+    const tracking = new Scorecard(["top_k", "exact"], thresholds);
+    const oneEach = new Scorecard(["top_k", "exact"], thresholds, { repetitions: 1 });
+    for (let i = 0; i < 50; i++) {
+      const each =
+        i % 7 === 0
+          ? result(`e${i}`, [], { error: "task failed" })
+          : result(`e${i}`, [evaluation("top_k", (i % 10) / 10), evaluation("exact", i % 3 === 0 ? null : i % 2, i % 3 === 0 ? "boom" : null)]);
+      tracking.add(each);
+      oneEach.add(each);
+    }
+    expect(oneEach.scores()).toEqual(tracking.scores());
+    expect(oneEach.totals).toEqual(tracking.totals);
+    expect(oneEach.scores().top_k!.passAtK).toBeGreaterThan(0);
+  });
+
   it("judges every configured gate; a partial run applies none", () => {
     const thresholds = thresholdsFromTable({ max_errors: "10%", top_k: 0.8, judge: { pass: 1, pass_rate: 0.5, pass_at_k: 0.9, pass_all_k: 0.2 } });
     const card = new Scorecard(["top_k", "judge"], thresholds);

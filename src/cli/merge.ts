@@ -1,0 +1,91 @@
+import { pc } from "../colour.js";
+import { resolveSettings, type Settings } from "../config/settings.js";
+import type { RunInfo } from "../engine/events.js";
+import { fanOut } from "../engine/listeners.js";
+import { runTimestamp } from "../engine/naming.js";
+import { runResult } from "../engine/run-experiments.js";
+import type { BaselineOptions } from "../judge/experiment-judge.js";
+import type { Phoenix } from "../phoenix/client.js";
+import { sameDestination } from "../report/failures-to-stderr.js";
+import { createReporters } from "../report/index.js";
+import { findShards } from "../runs/find-shards.js";
+import { examplesOf } from "../runs/merge-examples.js";
+import { mergeShards } from "../runs/merge-runs.js";
+import { barsNotApplied, experimentFolders, mergeThresholds } from "../runs/merge-thresholds.js";
+import { groupShards, refuseDuplicates } from "../runs/shard-groups.js";
+import { RunStore } from "../sinks/run-store.js";
+import type { ExperimentResult } from "../types.js";
+import { isCI } from "./environment.js";
+import type { MergeFlags } from "./merge-options.js";
+
+/**
+ * `evalwire merge RUN...`: joins the shards of a run (`run --shard I/N`) into one run folder per
+ * experiment, with the summary, thresholds, baseline gates and reports computed over the whole.
+ * Every check that can refuse (exit 2) is made before anything is written.
+ */
+export async function mergeCommand(given: string[], flags: MergeFlags): Promise<number> {
+  const settings = resolveSettings(flags, process.env, process.cwd());
+  const warn = (message: string) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`);
+  const groups = groupShards(findShards(given));
+  for (const group of groups) refuseDuplicates(group);
+  const folders = experimentFolders(settings.experimentsDir);
+  const thresholds = mergeThresholds(groups, folders, settings, warn);
+  const showsInputs = settings.reporters.some((spec) => spec.name === "html");
+  const store = new RunStore(settings.runsDir);
+  const baseline = await baselineOf(settings);
+
+  const out = process.stdout;
+  const listener = fanOut([
+    ...createReporters({
+      out,
+      live: Boolean(out.isTTY) && !isCI(),
+      quiet: Boolean(flags.quiet),
+      verbose: Boolean(flags.verbose),
+      dryRun: false,
+      reporters: settings.reporters,
+      env: process.env,
+      err: sameDestination(1, 2) ? null : process.stderr,
+    }),
+    { onWarning: warn },
+  ]);
+  const info: RunInfo = {
+    backend: "local",
+    location: settings.runsDir,
+    runsDir: settings.runsDir,
+    experimentsDir: settings.experimentsDir,
+    experiments: groups.map((group) => group.experiment),
+    dryRun: false,
+    timestamp: runTimestamp(),
+  };
+  listener.onRunStart(info);
+  const results: ExperimentResult[] = [];
+  for (const group of groups) {
+    if (!flags.quiet) out.write(`${pc.dim(`${group.experiment}: merging ${group.count} shards: ${group.shards.map((shard) => shard.run.name).join(", ")}`)}\n`);
+    const examples = showsInputs
+      ? examplesOf(
+          group.shards[0]!.run,
+          folders.find((folder) => folder.name === group.experiment),
+          settings,
+        )
+      : null;
+    if (typeof examples === "string") warn(`${group.experiment}: the html report shows no inputs or expected outputs: ${examples}`);
+    const merged = await mergeShards(group, { store, thresholds: thresholds.get(group.experiment)!, baseline, listener, examples: typeof examples === "string" ? null : examples });
+    if (merged.judgement) for (const line of barsNotApplied(group, merged.judgement, thresholds.get(group.experiment)!)) warn(line);
+    results.push(merged);
+  }
+  await listener.onRunEnd(results, info);
+  return runResult(results, false).exitCode;
+}
+
+/** `--baseline` / `[baseline]`, as `run` takes it; a Phoenix experiment id needs the Phoenix backend. */
+async function baselineOf(settings: Settings): Promise<BaselineOptions | null> {
+  const { ref, ...gates } = settings.baseline;
+  if (!ref) return null;
+  let phoenix: Phoenix | null = null;
+  if (settings.backend.kind === "phoenix") {
+    const { openPhoenix } = await import("../phoenix/client.js");
+    const { baseUrl, apiKey, headers } = settings.backend;
+    phoenix = openPhoenix({ baseUrl, apiKey, headers });
+  }
+  return { ...gates, ref, runsDir: settings.runsDir, phoenix };
+}

@@ -1,0 +1,155 @@
+import { basename } from "node:path";
+import type { ExperimentInfo, RunListener } from "../engine/events.js";
+import { Tally } from "../engine/tally.js";
+import { type ExperimentFacts, verdict } from "../engine/verdict.js";
+import { firstLine } from "../errors.js";
+import { type BaselineOptions, ExperimentJudge } from "../judge/experiment-judge.js";
+import type { Thresholds } from "../judge/thresholds.js";
+import { readRunFolder } from "../sinks/run-folder.js";
+import type { RunStore } from "../sinks/run-store.js";
+import type { ExperimentHeader } from "../sinks/sink.js";
+import type { Example, ExperimentResult } from "../types.js";
+import type { ShardGroup } from "./shard-groups.js";
+
+export interface MergeContext {
+  store: RunStore;
+  thresholds: Thresholds;
+  baseline: BaselineOptions | null;
+  listener: Required<RunListener>;
+  /** The dataset's examples by id, for reporters that show inputs; null when they could not be read. */
+  examples: Map<string, Example> | null;
+}
+
+/** What a merged run's run.json adds to a run's header: the shards it was joined from. */
+export interface MergedHeader extends ExperimentHeader {
+  merged: { shards: number; from: string[] };
+}
+
+/**
+ * Joins one experiment's shards into a new run folder of the run store, as `evalwire run` would
+ * have written the whole: every result recorded once, the summary counted over all of them, and
+ * one judge (thresholds, baseline) fed every result. Shard folders are only read. The group must
+ * have passed groupShards and refuseDuplicates.
+ */
+export async function mergeShards(group: ShardGroup, context: MergeContext): Promise<ExperimentResult> {
+  const { listener } = context;
+  const header = mergedHeader(group);
+  const first = group.shards[0]!.run;
+  const durationMs = Math.max(...group.shards.map((shard) => Number((shard.run.summary as { durationMs?: number }).durationMs ?? 0)));
+  const result: ExperimentResult = {
+    experiment: group.experiment,
+    name: header.name,
+    dataset: { name: first.dataset.name, version: first.dataset.version, source: first.dataset.source },
+    status: "passed",
+    failure: null,
+    planned: header.planned,
+    completed: 0,
+    taskErrors: 0,
+    evaluatorErrors: 0,
+    evaluators: {},
+    durationMs,
+    runPath: null,
+    dryRun: false,
+  };
+  const phoenixUrl = (header.links as { phoenix?: { url?: string } } | undefined)?.phoenix?.url;
+  if (phoenixUrl) result.url = phoenixUrl;
+  const facts: ExperimentFacts = {
+    planned: header.planned,
+    completed: 0,
+    taskErrors: 0,
+    evaluatorErrors: 0,
+    failure: shardFailures(group),
+    interrupted: false,
+    unrecorded: { count: 0, first: "" },
+    escaped: { count: 0, first: "" },
+    drainProblem: null,
+    judgement: null,
+  };
+  const end = (): ExperimentResult => {
+    Object.assign(result, verdict(facts));
+    listener.onExperimentEnd(result);
+    return result;
+  };
+
+  let recording: ReturnType<RunStore["open"]>;
+  try {
+    recording = context.store.open(header);
+  } catch (error) {
+    facts.failure = `cannot record the merged run: ${firstLine(error)}`;
+    return end();
+  }
+  Object.assign(result, { name: recording.name, runPath: recording.location });
+  const judge = await ExperimentJudge.start({
+    experiment: group.experiment,
+    evaluators: header.evaluators,
+    thresholds: context.thresholds,
+    baseline: context.baseline,
+    currentRun: basename(recording.location),
+  });
+  const info: ExperimentInfo = { experiment: group.experiment, dataset: first.dataset.name, planned: header.planned, evaluators: header.evaluators };
+  listener.onExperimentStart(info);
+  const tally = new Tally(header.evaluators);
+  for (const shard of group.shards) {
+    const folder = readRunFolder(shard.dir);
+    if (folder.skippedLines.length > 0) listener.onWarning(`${group.experiment}: ${shard.run.name}/results.jsonl: line ${folder.skippedLines.join(", ")} cannot be read and is left out`);
+    for (const each of folder.results) {
+      tally.add(each);
+      judge.add(each);
+      try {
+        recording.record(each);
+      } catch (error) {
+        if (facts.unrecorded.count++ === 0) facts.unrecorded.first = firstLine(error);
+      }
+      // Without the dataset, reporters get the result alone (results.jsonl keeps no inputs).
+      listener.onResult(info, each, context.examples?.get(each.exampleId) as Example);
+    }
+  }
+  Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
+  Object.assign(result, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors, evaluators: tally.evaluators() });
+  result.judgement = facts.judgement = judge.finish({
+    planned: header.planned,
+    completed: tally.completed,
+    dryRun: false,
+    interrupted: false,
+    limited: header.selection?.partial === true,
+  });
+  Object.assign(result, verdict(facts));
+  try {
+    recording.finish(result);
+  } catch (error) {
+    facts.failure ??= `cannot record the summary: ${firstLine(error)}`;
+  }
+  return end();
+}
+
+/** The whole run's header: the first shard's, without its shard, planned summed over the shards. */
+export function mergedHeader(group: ShardGroup): MergedHeader {
+  const runs = group.shards.map((shard) => shard.run);
+  const first = runs[0]!;
+  const { name: _n, status: _s, endedAt: _e, summary: _summary, shard: _shard, links, resumedAt: _r, ...rest } = first as typeof first & { resumedAt?: unknown };
+  const phoenix = runs.map((run) => run.links?.phoenix?.experimentId ?? null);
+  const oneExperiment = phoenix[0] !== null && phoenix.every((id) => id === phoenix[0]);
+  return {
+    ...rest,
+    name: unshardedName(first.name),
+    planned: runs.reduce((sum, run) => sum + Number((run.summary as { planned?: number }).planned ?? run.planned), 0),
+    startedAt: runs.map((run) => run.startedAt).sort()[0]!,
+    ...(oneExperiment && links ? { links } : {}),
+    merged: { shards: group.count, from: runs.map((run) => run.name) },
+  };
+}
+
+/** `eval_numbers_2026-11-30T14:03:55-shard-1-of-3` (or `…-of-3-2`, a taken name) → `eval_numbers_2026-11-30T14:03:55`. */
+export function unshardedName(name: string): string {
+  return name.replace(/-shard-\d+-of-\d+(-\d+)?$/, "");
+}
+
+/** Why shards failed other than by their (not applied) gates: a load, dataset or recording error. */
+function shardFailures(group: ShardGroup): string | null {
+  const lines = group.shards.flatMap((shard) => {
+    const summary = shard.run.summary as { failure?: string | null; judgement?: { failure?: string | null } };
+    const failure = summary.failure ?? null;
+    return failure !== null && failure !== (summary.judgement?.failure ?? null) ? [`shard ${shard.run.shard} (${shard.run.name}): ${failure}`] : [];
+  });
+  return lines.length > 0 ? lines.join("; ") : null;
+}

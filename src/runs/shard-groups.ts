@@ -1,0 +1,103 @@
+import { parseShard } from "../engine/shard.js";
+import { UsageError } from "../errors.js";
+import { type RunHead, resultKey, scanResults } from "../sinks/run-folder.js";
+
+/** One experiment's shards, one per index from 1 to count, in that order. */
+export interface ShardGroup {
+  experiment: string;
+  count: number;
+  shards: RunHead[];
+}
+
+/**
+ * Groups shard runs by experiment and checks that they join into whole runs: one split (the same
+ * n), one run id, each shard of each experiment once, none missing, and within an experiment the
+ * same dataset version, task, evaluators, repetitions and selection. Anything else is a UsageError
+ * naming the runs and what differs.
+ */
+export function groupShards(heads: RunHead[]): ShardGroup[] {
+  const named = heads.map((head) => ({ head, shard: parseShard(head.run.shard ?? "", `${head.run.name}: "shard" in run.json`) }));
+  for (const { head } of named) {
+    if (head.run.status === "running" || head.run.status === "interrupted" || head.run.summary === undefined) {
+      throw new UsageError(`cannot merge: ${head.run.name} is unfinished (status ${head.run.status}); run shard ${head.run.shard} again, then merge`);
+    }
+  }
+  const first = named[0]!;
+  for (const other of named) {
+    if (other.shard.count !== first.shard.count) {
+      throw new UsageError(`cannot merge: the shards split the run differently: ${first.head.run.name} is shard ${first.head.run.shard}, ${other.head.run.name} is shard ${other.head.run.shard}`);
+    }
+    const [a, b] = [first.head.run.runId ?? null, other.head.run.runId ?? null];
+    if (a !== b) throw new UsageError(`cannot merge: the shards are of different runs: ${first.head.run.name} has run id ${a ?? "none"}, ${other.head.run.name} has ${b ?? "none"}`);
+  }
+
+  const byExperiment = new Map<string, (RunHead | undefined)[]>();
+  for (const { head, shard } of named) {
+    const slots = byExperiment.get(head.run.experiment) ?? new Array<RunHead | undefined>(shard.count).fill(undefined);
+    const taken = slots[shard.index - 1];
+    if (taken) {
+      throw new UsageError(
+        `cannot merge: ${head.run.experiment} shard ${head.run.shard} is given twice: ${taken.run.name} and ${head.run.name} (shards of two runs? merge one run's shards at a time)`,
+      );
+    }
+    slots[shard.index - 1] = head;
+    byExperiment.set(head.run.experiment, slots);
+  }
+  const groups: ShardGroup[] = [];
+  for (const [experiment, slots] of [...byExperiment].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const missing = slots.flatMap((slot, index) => (slot ? [] : [`${index + 1}/${first.shard.count}`]));
+    if (missing.length > 0) {
+      const have = slots.filter((slot) => slot !== undefined).map((slot) => slot.run.shard);
+      throw new UsageError(`cannot merge: ${experiment} shard ${missing.join(", ")} missing (given: ${have.join(", ")}); add the missing shard's run folder`);
+    }
+    const shards = slots as RunHead[];
+    for (const shard of shards.slice(1)) sameRun(experiment, shards[0]!, shard);
+    groups.push({ experiment, count: first.shard.count, shards });
+  }
+  return groups;
+}
+
+/** What must be the same in every shard of one experiment for their union to be one run. */
+function sameRun(experiment: string, a: RunHead, b: RunHead): void {
+  const differ = (what: string, x: unknown, y: unknown, hint: string) => {
+    throw new UsageError(`cannot merge: ${experiment} shards differ in ${what}: ${a.run.name} has ${x}, ${b.run.name} has ${y}${hint}`);
+  };
+  const versionA = a.run.dataset.version ?? "none";
+  const versionB = b.run.dataset.version ?? "none";
+  if (versionA !== versionB) differ("dataset version", versionA, versionB, " (the dataset changed between the shards: run them again on one version)");
+  const taskA = a.run.task?.hash;
+  const taskB = b.run.task?.hash;
+  if (taskA && taskB && taskA !== taskB)
+    differ("task", `task hash ${taskA.slice(0, 12)}`, taskB.slice(0, 12), " (task.ts or its imports changed between the shards: run them again on one commit)");
+  const evaluatorsA = [...a.run.evaluators].sort().join(", ");
+  const evaluatorsB = [...b.run.evaluators].sort().join(", ");
+  if (evaluatorsA !== evaluatorsB) differ("evaluators", evaluatorsA || "none", evaluatorsB || "none", "");
+  if (a.run.settings.repetitions !== b.run.settings.repetitions) differ("repetitions", a.run.settings.repetitions, b.run.settings.repetitions, "");
+  const selectionA = a.run.selection?.description ?? "every example";
+  const selectionB = b.run.selection?.description ?? "every example";
+  if (selectionA !== selectionB) differ("examples selected", selectionA, selectionB, "");
+}
+
+/**
+ * Reads every shard's result keys (example id, repetition) and refuses a task call recorded by two
+ * shards, naming it: the shards' calls must be disjoint for their union to be the run. Within one
+ * shard a later line for the same call wins, as when its run folder is read.
+ */
+export function refuseDuplicates(group: ShardGroup): void {
+  const owner = new Map<string, RunHead>();
+  for (const shard of group.shards) {
+    const own = new Set<string>();
+    scanResults(shard.dir, (result) => {
+      const key = resultKey(result.exampleId, result.repetition);
+      if (own.has(key)) return;
+      own.add(key);
+      const other = owner.get(key);
+      if (other) {
+        throw new UsageError(
+          `cannot merge: ${group.experiment} example ${result.exampleId} repetition ${result.repetition} is in two shards: ${other.run.name} and ${shard.run.name} (were these folders edited or copied?)`,
+        );
+      }
+      owner.set(key, shard);
+    });
+  }
+}

@@ -1,0 +1,139 @@
+import { appendFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { UsageError } from "../../../src/errors.js";
+import { findShards } from "../../../src/runs/find-shards.js";
+import { groupShards, refuseDuplicates } from "../../../src/runs/shard-groups.js";
+import { tempDir } from "../../helpers/cli.js";
+import { writeShard, writeShardsOf } from "./shard-folders.js";
+
+let cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const remove of cleanup) remove();
+  cleanup = [];
+});
+function runsDir(): string {
+  const { dir, remove } = tempDir();
+  cleanup.push(remove);
+  return join(dir, "runs");
+}
+const refusal = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error("not refused");
+};
+
+describe("findShards", () => {
+  it("takes the shard runs of a folder and leaves its other runs alone", () => {
+    const runs = runsDir();
+    writeShardsOf(runs, { count: 2 });
+    writeShard(runs, { index: 1, count: 1, name: "eval_ds_2026-01-01T00:00:00" }, { shard: null });
+    const found = findShards([runs]);
+    expect(found.map((head) => head.run.shard).sort()).toEqual(["1/2", "2/2"]);
+  });
+
+  it("refuses a run folder that is no shard, a folder holding none, and a shard given twice", () => {
+    const runs = runsDir();
+    const plain = writeShard(runs, { index: 1, count: 1, name: "eval_ds_plain" }, { shard: null });
+    expect(refusal(() => findShards([plain]))).toMatch(/eval_ds_plain is no shard \(its run.json has no "shard"\)/);
+    expect(refusal(() => findShards([runs]))).toMatch(/holds no shard run folder/);
+    const [one] = writeShardsOf(runs, { count: 2 });
+    expect(refusal(() => findShards([runs, one!]))).toMatch(/shard 1\/2 of ds is given twice/);
+    expect(refusal(() => findShards([join(runs, "nothing-here")]))).toMatch(/nothing-here: no such folder/);
+  });
+});
+
+describe("groupShards", () => {
+  it("groups by experiment, each with its shards in index order", () => {
+    const runs = runsDir();
+    writeShardsOf(runs, { count: 3, experiment: "b" });
+    writeShardsOf(runs, { count: 3, experiment: "a" });
+    const groups = groupShards(findShards([runs]));
+    expect(groups.map((group) => [group.experiment, group.count, group.shards.map((shard) => shard.run.shard)])).toEqual([
+      ["a", 3, ["1/3", "2/3", "3/3"]],
+      ["b", 3, ["1/3", "2/3", "3/3"]],
+    ]);
+  });
+
+  const cases: [string, (runs: string) => void, RegExp][] = [
+    [
+      "dataset versions differ",
+      (runs) => writeShardsOf(runs, { count: 2, per: { 2: { version: "sha256:other" } } }),
+      /ds shards differ in dataset version: eval_ds_\S+-shard-1-of-2 has sha256:one, eval_ds_\S+-shard-2-of-2 has sha256:other/,
+    ],
+    [
+      "task hashes differ",
+      (runs) => writeShardsOf(runs, { count: 2, per: { 2: { taskHash: "bbbbbbbbbbbbbbbb" } } }),
+      /ds shards differ in task: .*-shard-1-of-2 has task hash aaaaaaaaaaaa, .*-shard-2-of-2 has bbbbbbbbbbbb/,
+    ],
+    [
+      "shard counts differ",
+      (runs) => {
+        writeShard(runs, { index: 1, count: 2 });
+        writeShard(runs, { index: 2, count: 3 });
+      },
+      /the shards split the run differently: .*-shard-1-of-2 is shard 1\/2, .*-shard-2-of-3 is shard 2\/3/,
+    ],
+    [
+      "the same shard is there twice",
+      (runs) => {
+        writeShardsOf(runs, { count: 2 });
+        writeShard(runs, { index: 2, count: 2, name: "eval_ds_2026-01-02T00:00:00" });
+      },
+      /ds shard 2\/2 is given twice: eval_ds_\S+ and eval_ds_\S+/,
+    ],
+    ["run ids differ", (runs) => writeShardsOf(runs, { count: 2, per: { 1: { runId: "111" }, 2: { runId: "222" } } }), /different runs: .*-shard-1-of-2 has run id 111, .*-shard-2-of-2 has 222/],
+    [
+      "a shard is missing",
+      (runs) => {
+        for (const index of [1, 2, 4]) writeShard(runs, { index, count: 4 });
+      },
+      /ds shard 3\/4 missing \(given: 1\/4, 2\/4, 4\/4\)/,
+    ],
+    [
+      "an experiment lacks a shard",
+      (runs) => {
+        writeShardsOf(runs, { count: 2, experiment: "a" });
+        writeShard(runs, { index: 1, count: 2, experiment: "b" });
+      },
+      /b shard 2\/2 missing \(given: 1\/2\)/,
+    ],
+    ["a shard is unfinished", (runs) => writeShardsOf(runs, { count: 2, per: { 2: { unfinished: true } } }), /-shard-2-of-2 is unfinished \(status running\); run shard 2\/2 again/],
+    ["evaluators differ", (runs) => writeShardsOf(runs, { count: 2, per: { 2: { evaluators: ["e", "f"] } } }), /ds shards differ in evaluators: .* has e, .* has e, f/],
+    ["repetitions differ", (runs) => writeShardsOf(runs, { count: 2, per: { 2: { repetitions: 3 } } }), /ds shards differ in repetitions: .* has 2, .* has 3/],
+  ];
+  it.each(cases)("refuses, naming the runs, when %s", (_, write, message) => {
+    const runs = runsDir();
+    write(runs);
+    const text = refusal(() => groupShards(findShards([runs])));
+    expect(text).toMatch(/^cannot merge: /);
+    expect(text).toMatch(message);
+    expect(text.split("\n")).toHaveLength(1);
+  });
+});
+
+describe("refuseDuplicates", () => {
+  it("refuses a task call recorded by two shards, naming it and both runs", () => {
+    const runs = runsDir();
+    const [one, two] = writeShardsOf(runs, { count: 2 });
+    // A result of shard 1 copied into shard 2's results.jsonl.
+    const line = readFileSync(join(one!, "results.jsonl"), "utf8").split("\n")[0]!;
+    appendFileSync(join(two!, "results.jsonl"), `${line}\n`);
+    const [group] = groupShards(findShards([runs]));
+    const id = JSON.parse(line).exampleId;
+    expect(refusal(() => refuseDuplicates(group!))).toMatch(new RegExp(`ds example ${id} repetition \\d is in two shards: eval_ds_\\S+-shard-1-of-2 and eval_ds_\\S+-shard-2-of-2`));
+  });
+
+  it("takes a call recorded twice within one shard (a later line wins) as one", () => {
+    const runs = runsDir();
+    const [one] = writeShardsOf(runs, { count: 2 });
+    const line = readFileSync(join(one!, "results.jsonl"), "utf8").split("\n")[0]!;
+    appendFileSync(join(one!, "results.jsonl"), `${line}\n`);
+    const [group] = groupShards(findShards([runs]));
+    expect(() => refuseDuplicates(group!)).not.toThrow();
+  });
+});
