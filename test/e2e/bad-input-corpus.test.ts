@@ -7,6 +7,7 @@ import { describeRun, recordedLines, stackFrames, waitFor } from "./_support.js"
 import type { BadInput } from "./bad-input/case.js";
 import { configCases } from "./bad-input/config.js";
 import { datasetCases } from "./bad-input/datasets.js";
+import { declaredTaskCases } from "./bad-input/declared-tasks.js";
 import { diskCases } from "./bad-input/disk.js";
 import { flagCases } from "./bad-input/flags.js";
 import { folderCases } from "./bad-input/folders.js";
@@ -25,6 +26,7 @@ const areas: [string, BadInput[]][] = [
   ["folders", folderCases],
   ["datasets", datasetCases],
   ["task and evaluator misbehaviour", userCodeCases],
+  ["declared tasks (task.yaml)", declaredTaskCases],
   ["disk and permission faults", diskCases],
   ["interrupts", interruptCases],
 ];

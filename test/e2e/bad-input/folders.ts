@@ -35,7 +35,7 @@ export const folderCases: BadInput[] = [
     files: { "experiments/greet/dataset.jsonl": '{"input":{"name":"A"}}\n', "experiments/notes.ts": "export {};\n" },
     args: ["run"],
     code: 2,
-    message: /^evalwire: no experiments in experiments: an experiment is a subfolder holding task\.ts \(run "evalwire init" to create one\)$/,
+    message: /^evalwire: no experiments in experiments: an experiment is a subfolder holding task\.ts or task\.yaml \(run "evalwire init" to create one\)$/,
   },
   {
     what: "a task file named Task.ts: that experiment fails, the other runs",
