@@ -143,4 +143,21 @@ export const diskCases: BadInput[] = [
     message: /^warning: greet: cannot write to the task cache: EACCES: permission denied, mkdir '.*\/\.evalwire\/cache\//,
     kept: greetKept,
   },
+
+  {
+    what: "a report path that is a folder",
+    files: { ...experiment("greet"), "reports/junit.xml/.keep": "" },
+    args: ["run", "--reporter", "junit=reports/junit.xml"],
+    code: 1,
+    message: /^evalwire: cannot write the junit report reports\/junit\.xml: EISDIR: /,
+    kept: greetKept,
+  },
+  {
+    what: "a task cache folder that is a file: a warning, and the run still passes",
+    files: { ...experiment("greet"), ".evalwire/cache": "not a folder\n" },
+    args: ["run", "--cache"],
+    code: 0,
+    message: /^warning: greet: cannot write to the task cache: ENOTDIR: not a directory, mkdir '.*\/\.evalwire\/cache\//,
+    kept: greetKept,
+  },
 ];
