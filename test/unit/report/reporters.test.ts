@@ -31,6 +31,25 @@ function output() {
 }
 
 describe("file reporters", () => {
+  it("a report file that cannot be written is told to onReportFailed, naming the reporter and the file", async () => {
+    const dir = temp();
+    const path = join(dir, "taken");
+    writeFileSync(join(dir, "taken"), "");
+    const failures: string[] = [];
+    const listeners = createReporters({
+      out: output(),
+      live: false,
+      quiet: true,
+      verbose: false,
+      dryRun: false,
+      reporters: [{ name: "json", path: join(path, "report.json") }],
+      onReportFailed: (m) => void failures.push(m),
+    });
+    await simulateRun(listeners, experiments);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/^cannot write the json report .*taken\/report\.json: EEXIST: file already exists, mkdir .*taken.$/);
+  });
+
   it("json: one document per run that validates against the schema shipped in the package", async () => {
     const dir = temp();
     const path = join(dir, "nested", "report.json");
