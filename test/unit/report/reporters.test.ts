@@ -6,6 +6,7 @@ import { parse as parseJunit } from "junit2json";
 import { afterEach, describe, expect, it } from "vitest";
 import { createReporters } from "../../../src/report/index.js";
 import { root, tempDir } from "../../helpers/cli.js";
+import { evaluation, result } from "../../helpers/results.js";
 import { sampleExperiments as experiments, simulateRun } from "../../helpers/simulated-run.js";
 
 const cleanup: (() => void)[] = [];
@@ -153,5 +154,18 @@ describe("github reporter", () => {
     const named = output();
     await simulateRun(createReporters({ out: named, live: false, quiet: true, verbose: false, dryRun: false, env: {}, reporters: [{ name: "github", path: null }] }), experiments);
     expect(named.text).toContain("::error title=evalwire%3A search::");
+  });
+});
+
+describe("the line on stderr per failed experiment", () => {
+  it("names the first example that went wrong, in one line, after the count", async () => {
+    const err = output();
+    const failing = {
+      experiment: "plain",
+      evaluators: ["is_in"],
+      results: [result("p1", [evaluation("is_in", 1)]), result("p2", [], { error: "no quota\nsecond line" }), result("p3", [evaluation("is_in", null, "judge gone")])],
+    };
+    await simulateRun(createReporters({ out: output(), live: false, quiet: true, verbose: false, dryRun: false, err }), [failing]);
+    expect(err.text).toBe("evalwire: plain failed: 2 task or evaluator errors, the first: example p2: task: no quota\n");
   });
 });
