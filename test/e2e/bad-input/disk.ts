@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { runFolders } from "../../helpers/cli.js";
 import { mountSmallDisk } from "../../helpers/privileges.js";
 import { type BadInput, experiment, ids } from "./case.js";
 
@@ -159,5 +160,25 @@ export const diskCases: BadInput[] = [
     code: 0,
     message: /^warning: greet: cannot write to the task cache: ENOTDIR: not a directory, mkdir '.*\/\.evalwire\/cache\//,
     kept: greetKept,
+  },
+
+  {
+    what: "export --output into a folder this user cannot write",
+    root: true,
+    asNobody: true,
+    files: { ...experiment("greet"), "exports/.keep": "" },
+    before: [{ args: ["run"] }],
+    fault: locked("exports", 0o555),
+    args: (cwd) => ["export", runFolders(cwd)[0]!, "--output", "exports/greet.csv"],
+    code: 2,
+    message: /^evalwire: --output exports\/greet\.csv: cannot write it \(EACCES: permission denied, open '.*\/exports\/greet\.csv'\)$/,
+  },
+  {
+    what: "report --output below a file",
+    files: { ...experiment("greet"), notes: "a file, not a folder\n" },
+    before: [{ args: ["run"] }],
+    args: (cwd) => ["report", runFolders(cwd)[0]!, "--output", "notes/report.md"],
+    code: 2,
+    message: /^evalwire: --output notes\/report\.md: cannot write it \(E[A-Z]+: .*notes.*\)$/,
   },
 ];
