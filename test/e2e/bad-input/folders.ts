@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runFolders } from "../../helpers/cli.js";
 import { type BadInput, experiment } from "./case.js";
@@ -98,6 +98,19 @@ export const folderCases: BadInput[] = [
     message: /^evalwire: experiments is a file, not a folder for experiments: move it away, or pass --experiments DIR$/,
   },
 
+  {
+    what: "init in a folder this user cannot write",
+    root: true,
+    asNobody: true,
+    files: { "README.md": "a project\n" },
+    fault: (cwd) => {
+      chmodSync(cwd, 0o755);
+      return undefined;
+    },
+    args: ["init"],
+    code: 2,
+    message: /^evalwire: \S+: cannot write it \(permission denied; run init in a folder this user may write\)$/,
+  },
   {
     what: "a recorded run whose run.json is not JSON",
     files: greet,
