@@ -102,7 +102,7 @@ async function check(c: BadInput, expect: ExpectStatic): Promise<void> {
       const r = await collect(startCli(step.args, { cwd, env: c.env }));
       expect(r.code, `before: evalwire ${step.args.join(" ")}\n${describeRun(r)}`).toBe(step.code ?? 0);
     }
-    writeFiles(cwd, c.then ?? {});
+    writeFiles(cwd, c.edits ?? {});
     const fault = c.fault?.(cwd);
     if (fault) undo.push(fault);
     const runsDir = join(cwd, ".evalwire", "runs");

@@ -10,7 +10,7 @@ export interface BadInput {
   /** Calls made first, each of which must end with its code (default 0): a run to resume, a baseline... */
   before?: { args: string[]; code?: number }[];
   /** Written after `before`, just before the bad call: a dataset changed since the run it resumes... */
-  then?: Record<string, string>;
+  edits?: Record<string, string>;
   /** A fault made just before the bad call (chmod, a small disk mounted); returns its undo. */
   fault?: (cwd: string) => (() => void) | undefined;
   /** Needs root: it mounts a disk, or runs the CLI as another user (then `asNobody`). */

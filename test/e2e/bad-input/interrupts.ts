@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { runFolders } from "../../helpers/cli.js";
 import { type BadInput, dataset, experiment, taskThat } from "./case.js";
 
 /** Examples e1..e5 one at a time; e3 never ends on its own (`stall` runs there), so e1 and e2 are what finishes. */
@@ -82,5 +83,28 @@ export const interruptCases: BadInput[] = [
     code: 130,
     message: notice("SIGINT"),
     kept: { eval_judged: firstTwo },
+  },
+
+  {
+    what: "Ctrl-C while --resume finishes a run: the results of both sittings are kept, once each",
+    files: slow("slow", "", { "task.ts": `import { existsSync } from "node:fs";\n${taskThat(`if (example.id === "e3" && existsSync("hang.flag")) { ${ignoresSignal} }`)}` }),
+    before: [{ args: ["run"] }],
+    // From here e3 hangs; the run is made unfinished with e1 alone recorded.
+    edits: { "hang.flag": "" },
+    fault: (cwd) => {
+      const dir = join(cwd, ".evalwire", "runs", runFolders(cwd)[0]!);
+      const [first] = readFileSync(join(dir, "results.jsonl"), "utf8").split("\n");
+      writeFileSync(join(dir, "results.jsonl"), `${first}\n`);
+      const { endedAt: _e, summary: _s, ...run } = JSON.parse(readFileSync(join(dir, "run.json"), "utf8"));
+      writeFileSync(join(dir, "run.json"), JSON.stringify({ ...run, status: "running" }));
+      return undefined;
+    },
+    args: ["run", "--resume"],
+    interrupt: { signals: ["SIGINT"], afterResults: 2 },
+    code: 130,
+    message: notice("SIGINT"),
+    // The other line says what is resumed.
+    stderrLines: 2,
+    kept: { eval_slow: firstTwo },
   },
 ];
