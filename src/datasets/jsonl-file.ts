@@ -22,26 +22,63 @@ export function openJsonlFile(file: string, shown: string): { version: string; e
     length++;
   }
   const version = `sha256:${hash.digest("hex").slice(0, 16)}`;
+  // Only the renamed ids outlive the check: the table of every id is let go.
   const renamed = ids.renamed;
+  const read = (skip?: (id: string) => boolean) => readExamples({ file, shown, version, length, renamed }, skip);
   return {
     version,
     examples: {
       length,
       ...(outputKeys ? { outputKeys } : {}),
-      *[Symbol.iterator](): Generator<Example> {
-        // Read to the end, the file must be the one checked: the same records, the same hash.
-        const again = createHash("sha256");
-        let count = 0;
-        for (const { line, value } of jsonlRecords(file, shown, (bytes) => again.update(bytes))) {
-          if (!isWellFormed(value)) throw changed(shown);
-          const { id, input, output = {}, metadata = {} } = value;
-          yield { id: renamed.get(line) ?? (id === undefined ? contentId(input, output) : String(id)), input, output, metadata };
-          count++;
-        }
-        if (count !== length || `sha256:${again.digest("hex").slice(0, 16)}` !== version) throw changed(shown);
-      },
+      [Symbol.iterator]: () => read(),
+      without: (skip) => ({ [Symbol.iterator]: () => read(skip) }),
     },
   };
+}
+
+/**
+ * The checked file read again, example by example. A line whose id `skip` names (an example a
+ * resumed run has done) is not parsed when its id can be read off its start. Read to the end, the
+ * file must be the one checked: the same records, the same hash.
+ */
+function* readExamples(checked: { file: string; shown: string; version: string; length: number; renamed: Map<number, string> }, skip?: (id: string) => boolean): Generator<Example> {
+  const { file, shown, renamed } = checked;
+  const again = createHash("sha256");
+  let count = 0;
+  for (const { number, text } of readLines(file, (bytes) => again.update(bytes))) {
+    const line = (number === 1 ? text.replace(/^\uFEFF/, "") : text).trim();
+    if (line === "") continue;
+    count++;
+    const peeked = skip ? leadingId(line) : null;
+    if (peeked !== null && skip!(peeked)) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw changed(shown);
+    }
+    if (!isWellFormed(value)) throw changed(shown);
+    const { id, input, output = {}, metadata = {} } = value;
+    const exampleId = renamed.get(number) ?? (id === undefined ? contentId(input, output) : String(id));
+    if (skip?.(exampleId)) continue;
+    yield { id: exampleId, input, output, metadata };
+  }
+  if (count !== checked.length || `sha256:${again.digest("hex").slice(0, 16)}` !== checked.version) throw changed(shown);
+}
+
+/**
+ * The id of a line that starts `{"id":"…"` (a plain string) or `{"id":123,`, as evalwire and most
+ * tools write them, when no other "id" key follows (JSON.parse would take the last); else null.
+ */
+export function leadingId(line: string): string | null {
+  if (line.startsWith('{"id":"')) {
+    const end = line.indexOf('"', 7);
+    if (end === -1) return null;
+    const id = line.slice(7, end);
+    return id.includes("\\") || line.includes('"id"', end) ? null : id;
+  }
+  const number = /^\{"id":(0|[1-9][0-9]{0,14})[,}]/.exec(line);
+  return number && !line.includes('"id"', number[0].length) ? number[1]! : null;
 }
 
 function* jsonlRecords(file: string, shown: string, onBytes?: (bytes: Buffer) => void): Generator<RawRecord> {
