@@ -33,6 +33,7 @@ export const datasetCases: BadInput[] = [
     '{"id":"a","input":{"name":"A"}}\n{"id":"a","input":{"name":"B"}}\n',
     /experiments\/data\/dataset\.jsonl:2: duplicate id "a" \(first on line 1\); ids must be unique$/,
   ),
+  broken("an empty id", "dataset.jsonl", '{"id":"a","input":{"name":"A"}}\n{"id":"","input":{"name":"B"}}\n', /experiments\/data\/dataset\.jsonl:2: "id": /),
   broken("a dataset of blank lines", "dataset.jsonl", "\n\n", /experiments\/data\/dataset\.jsonl: the dataset has no examples$/),
   broken("a line that is a list, not a record", "dataset.jsonl", "[1, 2]\n", /experiments\/data\/dataset\.jsonl:1: expected an object \{ input, output\?, metadata\?, id\? \}$/),
   broken("metadata that is not an object", "dataset.jsonl", '{"id":"a","input":{"name":"A"},"metadata":["x"]}\n', /experiments\/data\/dataset\.jsonl:1: "metadata" must be an object$/),
