@@ -82,8 +82,8 @@ export const userCodeCases: BadInput[] = [
   misbehaves(
     "a task that ignores its signal past --timeout",
     { "task.ts": taskThat('if (example.id === "c") await new Promise(() => setInterval(() => {}, 1000));') },
-    /1 task or evaluator error, the first: example c: task: .*timed out.*300/,
-    { args: ["run", "--timeout", "300"] },
+    /1 task or evaluator error, the first: example c: task: .*timed out.*1000/,
+    { args: ["run", "--timeout", "1000"] },
   ),
   misbehaves(
     "an error that escapes a task (a promise nobody awaits)",
@@ -108,7 +108,7 @@ export const userCodeCases: BadInput[] = [
   cannotLoad(
     "a top-level await that never settles",
     { "task.ts": null, "task.mts": "await new Promise(() => {});\nexport const task = () => ({});\n" },
-    /experiments\/bad\/task\.mts: did not finish loading within 5000 ms .*raise --load-timeout/,
-    { args: ["run", "--load-timeout", "5000"] },
+    /experiments\/bad\/task\.mts: did not finish loading within 8000 ms .*raise --load-timeout/,
+    { args: ["run", "--load-timeout", "8000"] },
   ),
 ];
