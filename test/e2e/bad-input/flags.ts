@@ -26,6 +26,11 @@ export const flagCases: BadInput[] = [
   usage("--max-errors that is neither a count nor a share", ["--max-errors", "lots"], /^evalwire: --max-errors takes .* \(got "lots"\)$/),
   usage("--threshold with a word for a mean", ["--threshold", "exact=high"], /^evalwire: --threshold takes EVALUATOR=MEAN .*\(got "exact=high"\)$/),
   usage("--threshold naming an evaluator no experiment has", ["--threshold", "relevance=0.5"], /^evalwire: --threshold relevance: .*evaluator relevance \(evaluators: exact\)$/),
+  usage(
+    "--max-regressions with no baseline to compare with",
+    ["--max-regressions", "0"],
+    /^evalwire: --max-regressions goes with --baseline: .*; pass --baseline \[REF\] or set \[baseline\] ref$/,
+  ),
   usage("--reporter of an unknown kind", ["--reporter", "xml=out.xml"], /^evalwire: --reporter "xml=out\.xml": unknown reporter "xml"; known: json=PATH/),
   usage("--phoenix-url that is not a URL", ["--phoenix-url", "localhost6006"], /^evalwire: --phoenix-url: expected a URL .*\(got "localhost6006"\)$/),
   usage("a misspelt flag", ["--nmae", "greet"], /^evalwire: unknown option '--nmae'.*--name.*\(see evalwire --help\)$/),
