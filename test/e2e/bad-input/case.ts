@@ -35,6 +35,8 @@ export interface BadInput {
    * With `partial`, some of those ids and not all (a disk that fills up): whichever are there, once
    * each. Every run folder not named here is unchanged (a usage error writes none).
    */
+  /** A product bug this case shows and that is not fixed yet: the case is then expected to fail (test.fails). */
+  knownBug?: string;
   /** Anything else the case must leave true, read from the working folder after the call. */
   check?: (cwd: string) => boolean;
   kept?: Record<string, { ids: string[]; partial?: true; status: "passed" | "failed" | "interrupted" | "running" }>;

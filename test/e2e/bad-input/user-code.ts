@@ -1,3 +1,4 @@
+import { readResults, resultsById, runDirFor } from "../_support.js";
 import { type BadInput, evaluatorThat, experiment, taskThat } from "./case.js";
 
 const all = ["a", "b", "c"];
@@ -78,6 +79,30 @@ export const userCodeCases: BadInput[] = [
     { "task.ts": taskThat('if (example.id === "b") { while (true) {} }') },
     /1 task or evaluator error, the first: example b: task: blocked the event loop for more than 1500 ms: task\.ts never yields on example b/,
     { args: ["run", "--timeout", "1500", "--example-concurrency", "1"] },
+  ),
+  misbehaves(
+    "an evaluator that blocks its thread on one example",
+    { "exact.ts": null, "spins.ts": evaluatorThat("spins", 'if (example.id === "a") { while (true) {} }') },
+    /1 task or evaluator error, the first: example a: spins: blocked the event loop for more than 1500 ms/,
+    {
+      args: ["run", "--timeout", "1500", "--example-concurrency", "1"],
+      // The task finished: its output is kept, and the evaluator holds the error.
+      check: (cwd) => {
+        const [a] = readResults(runDirFor(cwd, "bad"));
+        return a.exampleId === "a" && a.status === "ok" && a.output !== null && a.evaluations[0]?.name === "spins" && a.evaluations[0].error !== null;
+      },
+      knownBug: "a blocked evaluator is recorded as a task timeout, and the task's output is lost",
+    },
+  ),
+  misbehaves(
+    "an evaluator that ignores its signal past --timeout",
+    { "exact.ts": null, "waits.ts": evaluatorThat("waits", 'if (example.id === "b") await new Promise(() => setInterval(() => {}, 1000));') },
+    /1 task or evaluator error, the first: example b: waits: .*timed out.*1000/,
+    {
+      args: ["run", "--timeout", "1000"],
+      // The task's output is kept beside the evaluator's error.
+      check: (cwd) => resultsById(runDirFor(cwd, "bad")).b.output?.greeting === "hello B",
+    },
   ),
   misbehaves(
     "a task that ignores its signal past --timeout",
