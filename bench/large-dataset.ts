@@ -50,8 +50,12 @@ export async function largeDataset(options: { examples?: number } = {}): Promise
     const dataset = join(dir, "dataset.jsonl");
     const runsDir = join(tmp, "runs");
     log(`\n== ${bench}: no-op task over ${fmt(examples)} JSONL examples (${fmt(statSync(dataset).size / 1e6, 0)} MB), recorded; then --resume of its last ${fmt(left)}`);
-    const child = (longRun?: object) =>
-      runChild<FirstTaskReport>(join(childrenDir, "first-task.mjs"), [JSON.stringify({ dist: pathToFileURL(join(repoDir, "dist", "index.js")).href, experimentsDir, runsDir, longRun })]);
+    // As the CLI runs: the cache folder given (the task cache off), where the dataset's check is remembered.
+    const cache = { mode: "off", key: null, dir: join(tmp, "cache") };
+    const child = (longRun: object = {}) =>
+      runChild<FirstTaskReport>(join(childrenDir, "first-task.mjs"), [
+        JSON.stringify({ dist: pathToFileURL(join(repoDir, "dist", "index.js")).href, experimentsDir, runsDir, longRun: { cache, ...longRun } }),
+      ]);
 
     const reader = await runChild<{ records: number; ms: number; maxRssKb: number }>(join(childrenDir, "plain-reader.mjs"), [dataset]);
     log(`   plain reader of the dataset: ${ms(reader.report.ms)}, peak RSS ${fmt(reader.peakRssMb, 0)} MB`);

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { createBackend } from "./backends.js";
 import { namePartProblem } from "./config/name-part.js";
 import { type BaselineSettings, type CsvOptions, defaults, type RunKnobs, type RunOverrides } from "./config/settings.js";
@@ -93,7 +93,8 @@ export class ExperimentRunner {
       options.baseline ?? { ref: null },
     );
     const runsDir = resolve(options.runsDir ?? defaults.runsDir);
-    const backend = await createBackend({ ...options, runsDir });
+    const cacheDir = options.longRun?.cache?.dir;
+    const backend = await createBackend({ ...options, runsDir, datasetChecksDir: cacheDir ? join(resolve(cacheDir), "datasets") : null });
     const baseline = judging.baseline ? { ...judging.baseline, ref: judging.baseline.ref!, runsDir, phoenix: await phoenixForBaseline(options) } : null;
     const knobs: RunKnobs = {
       timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
