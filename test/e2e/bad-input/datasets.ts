@@ -3,23 +3,24 @@ import { type BadInput, experiment } from "./case.js";
 const greetKept = { eval_greet: { ids: ["a", "b", "c"], status: "passed" as const } };
 
 /**
- * Experiment `data` gets this dataset file in place of its own; experiment `greet` beside it must
- * still run and be recorded. Exit 1, one line naming the file (and line, when there is one).
+ * Experiment `data` gets this dataset file in place of its own: exit 1, one line naming the file
+ * (and line, when there is one), and no run folder for it. With `beside`, experiment `greet` runs
+ * beside it and must be recorded (a few cases show that; the rest save the second experiment's time).
  */
-function broken(what: string, file: string, text: string, message: RegExp): BadInput {
+function broken(what: string, file: string, text: string, message: RegExp, beside = false): BadInput {
   return {
     what,
-    files: { ...experiment("greet"), ...experiment("data", { "dataset.jsonl": null, [file]: text }) },
+    files: { ...(beside ? experiment("greet") : {}), ...experiment("data", { "dataset.jsonl": null, [file]: text }) },
     args: ["run"],
     code: 1,
     message: new RegExp(`^evalwire: data failed: ${message.source}`),
-    kept: greetKept,
+    ...(beside ? { kept: greetKept } : {}),
   };
 }
 
 export const datasetCases: BadInput[] = [
-  broken("no dataset file", "notes.md", "to do\n", /no dataset for "data": add experiments\/data\/dataset\.jsonl \(or set \[local\] datasets_dir\)$/),
-  broken("a JSONL line that is not JSON", "dataset.jsonl", '{"id":"a","input":{"name":"A"}}\n{"id":"b","input":{"name":"B"}\n', /experiments\/data\/dataset\.jsonl:2: not valid JSON/),
+  broken("no dataset file", "notes.md", "to do\n", /no dataset for "data": add experiments\/data\/dataset\.jsonl \(or set \[local\] datasets_dir\)$/, true),
+  broken("a JSONL line that is not JSON", "dataset.jsonl", '{"id":"a","input":{"name":"A"}}\n{"id":"b","input":{"name":"B"}\n', /experiments\/data\/dataset\.jsonl:2: not valid JSON/, true),
   broken("a record without input", "dataset.jsonl", '{"id":"a","input":{"name":"A"}}\n{"id":"b","output":{"greeting":"x"}}\n', /experiments\/data\/dataset\.jsonl:2: "input" must be an object/),
   broken(
     "a record with an unknown key",
@@ -42,9 +43,10 @@ export const datasetCases: BadInput[] = [
     "dataset.csv",
     "id,question\n1,hi\n",
     /experiments\/data\/dataset\.csv:1: missing column "user_query" \(columns: id, question\); add it or set \[dataset\] input_keys$/,
+    true,
   ),
   broken("a CSV row with a cell too many", "dataset.csv", "id,user_query\n1,hi\n2,hello,there\n", /experiments\/data\/dataset\.csv:3: /),
-  broken("a YAML dataset with a syntax error", "dataset.yaml", "- id: a\n  input: {name: A\n", /experiments\/data\/dataset\.yaml:\d+:\d+: /),
+  broken("a YAML dataset with a syntax error", "dataset.yaml", "- id: a\n  input: {name: A\n", /experiments\/data\/dataset\.yaml:\d+:\d+: /, true),
   broken(
     "a .json dataset with a trailing comma",
     "dataset.json",

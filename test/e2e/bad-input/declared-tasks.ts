@@ -18,16 +18,19 @@ process.stdin.on("end", () => {
 });
 `;
 
-/** Experiment `declared` has this task.yaml (and its own helper files) in place of task.ts; `greet` beside it runs. */
-function declared(what: string, yaml: string, message: RegExp, ran: string[] | null, files: Record<string, string> = {}): BadInput {
+/**
+ * Experiment `declared` has this task.yaml (and its own helper files) in place of task.ts. A
+ * task.yaml that does not load runs nothing; one that loads records every example (`ran`), errors
+ * included. With `beside`, experiment `greet` runs beside it and must be recorded too.
+ */
+function declared(what: string, yaml: string, message: RegExp, ran: string[] | null, options: { files?: Record<string, string>; beside?: boolean } = {}): BadInput {
   return {
     what,
-    files: { ...experiment("greet"), ...experiment("declared", { "task.ts": null, "task.yaml": yaml, ...files }) },
+    files: { ...(options.beside ? experiment("greet") : {}), ...experiment("declared", { "task.ts": null, "task.yaml": yaml, ...options.files }) },
     args: ["run"],
     code: 1,
     message: new RegExp(`^evalwire: declared failed: ${message.source}`),
-    // A task.yaml that does not load runs nothing; one that loads records every example, errors included.
-    kept: ran ? { ...greetKept, eval_declared: { ids: ran, status: "failed" } } : greetKept,
+    kept: { ...(options.beside ? greetKept : {}), ...(ran ? { eval_declared: { ids: ran, status: "failed" as const } } : {}) },
   };
 }
 
@@ -37,6 +40,7 @@ export const declaredTaskCases: BadInput[] = [
     "http:\n  url: http://127.0.0.1:9/x\n  body_template: x\n",
     /experiments\/declared\/task\.yaml:3:\d+: unknown key http\.body_template; known keys here: url, method, headers, body, output, timeout$/,
     null,
+    { beside: true },
   ),
   declared(
     "an HTTP method that does not exist",
@@ -57,13 +61,14 @@ export const declaredTaskCases: BadInput[] = [
     "command: [evalwire-corpus-no-such-program]\n",
     /3 task or evaluator errors, the first: example \w: task: cannot run "evalwire-corpus-no-such-program": not found/,
     all,
+    { beside: true },
   ),
   declared(
     "a program that exits with an error on one example, and prints no JSON on another",
     "command: [node, _agent.mjs]\noutput: answer\n",
     /2 task or evaluator errors, the first: example [bc]: task: node _agent\.mjs/,
     all,
-    { "_agent.mjs": agent },
+    { files: { "_agent.mjs": agent } },
   ),
   declared(
     "a body template reading a key the examples lack",

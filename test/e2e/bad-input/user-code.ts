@@ -20,9 +20,15 @@ function misbehaves(what: string, overrides: Record<string, string | null>, mess
   };
 }
 
-/** Experiment `bad` cannot load: it records nothing; `greet` runs. */
-function cannotLoad(what: string, overrides: Record<string, string | null>, message: RegExp, extra: Partial<BadInput> = {}): BadInput {
-  return { ...misbehaves(what, overrides, message, extra), kept: greetKept };
+/** As misbehaves, with no experiment beside `bad`: for what cannot reach beyond its own calls, and saves a second experiment's time. */
+function misbehavesAlone(what: string, overrides: Record<string, string | null>, message: RegExp, extra: Partial<BadInput> = {}): BadInput {
+  return { ...misbehaves(what, overrides, message, extra), files: experiment("bad", overrides), kept: { eval_bad: { ids: all, status: "failed" } }, ...extra };
+}
+
+/** Experiment `bad` cannot load: it records nothing; `greet` runs (with `alone`, there is no greet). */
+function cannotLoad(what: string, overrides: Record<string, string | null>, message: RegExp, extra: Partial<BadInput> = {}, alone = false): BadInput {
+  const c = misbehaves(what, overrides, message, extra);
+  return alone ? { ...c, files: experiment("bad", overrides), kept: {} } : { ...c, kept: greetKept };
 }
 
 export const userCodeCases: BadInput[] = [
@@ -31,30 +37,38 @@ export const userCodeCases: BadInput[] = [
     { "task.ts": taskThat('if (example.id === "b") throw new Error("no quota left for B");') },
     /1 task or evaluator error, the first: example b: task: no quota left for B$/,
   ),
-  misbehaves("a task that throws a string", { "task.ts": taskThat('if (example.id === "c") throw "plain string";') }, /1 task or evaluator error, the first: example c: task: .*plain string/),
-  misbehaves("a task that returns a BigInt", { "task.ts": taskThat('if (example.id === "a") return { tokens: 10n };') }, /1 task or evaluator error, the first: example a: task: .*(BigInt|JSON)/),
-  misbehaves(
+  misbehavesAlone(
+    "a task that throws a string",
+    { "task.ts": taskThat('if (example.id === "c") throw "plain string";') },
+    /1 task or evaluator error, the first: example c: task: .*plain string/,
+  ),
+  misbehavesAlone(
+    "a task that returns a BigInt",
+    { "task.ts": taskThat('if (example.id === "a") return { tokens: 10n };') },
+    /1 task or evaluator error, the first: example a: task: .*(BigInt|JSON)/,
+  ),
+  misbehavesAlone(
     "a task that returns a cycle",
     { "task.ts": taskThat('if (example.id === "b") { const o: any = {}; o.self = o; return o; }') },
     /1 task or evaluator error, the first: example b: task: .*(circular|cycle|JSON)/i,
   ),
-  misbehaves(
+  misbehavesAlone(
     "a task that returns a Map, which JSON would write as {}",
     { "task.ts": taskThat('if (example.id === "a") return { counts: new Map([["x", 1]]) };') },
     /1 task or evaluator error, the first: example a: task: the task returned a value that is not JSON \(a Map at \.counts\)$/,
   ),
-  misbehaves(
+  misbehavesAlone(
     "a task that returns a NaN deep inside, which JSON would write as null",
     { "task.ts": taskThat('if (example.id === "c") return { scores: [0.5, 0 / 0] };') },
     /1 task or evaluator error, the first: example c: task: the task returned a value that is not JSON \(NaN at \.scores\[1\]\)$/,
   ),
-  misbehaves(
+  misbehavesAlone(
     "an evaluator that throws on one example",
     { "exact.ts": null, "judge.ts": evaluatorThat("judge", 'if (example.id === "a") throw new Error("judge offline");') },
     /1 task or evaluator error, the first: example a: judge: judge offline$/,
   ),
-  misbehaves("an evaluator that returns NaN", { "exact.ts": null, "ratio.ts": "export const ratio = () => 0 / 0;\n" }, /3 task or evaluator errors, the first: example \w: ratio: .*NaN/),
-  misbehaves(
+  misbehavesAlone("an evaluator that returns NaN", { "exact.ts": null, "ratio.ts": "export const ratio = () => 0 / 0;\n" }, /3 task or evaluator errors, the first: example \w: ratio: .*NaN/),
+  misbehavesAlone(
     "an evaluator that returns an object without a score or a label",
     { "exact.ts": null, "points.ts": "export const points = () => ({ points: 3 });\n" },
     /3 task or evaluator errors, the first: example \w: points: /,
@@ -94,7 +108,7 @@ export const userCodeCases: BadInput[] = [
       knownBug: "a blocked evaluator is recorded as a task timeout, and the task's output is lost",
     },
   ),
-  misbehaves(
+  misbehavesAlone(
     "an evaluator that ignores its signal past --timeout",
     { "exact.ts": null, "waits.ts": evaluatorThat("waits", 'if (example.id === "b") await new Promise(() => setInterval(() => {}, 1000));') },
     /1 task or evaluator error, the first: example b: waits: .*timed out.*1000/,
@@ -122,14 +136,16 @@ export const userCodeCases: BadInput[] = [
     { "task.ts": 'throw new Error("OPENAI_API_KEY is not set");\nexport const task = () => ({});\n' },
     /experiments\/bad\/task\.ts: .*OPENAI_API_KEY is not set/,
   ),
-  cannotLoad("an evaluator file with a syntax error", { "exact.ts": "export const exact = () => {\n  return 1 +;\n};\n" }, /experiments\/bad\/exact\.ts\b.*(:2:|line 2\b)/),
+  cannotLoad("an evaluator file with a syntax error", { "exact.ts": "export const exact = () => {\n  return 1 +;\n};\n" }, /experiments\/bad\/exact\.ts\b.*(:2:|line 2\b)/, {}, true),
   cannotLoad(
     "a task that imports a file that does not exist",
     { "task.ts": 'import { model } from "./_model";\nexport const task = () => ({ model });\n' },
     /experiments\/bad\/task\.ts: .*_model/,
+    {},
+    true,
   ),
-  cannotLoad("a task file with no task export", { "task.ts": "export const run = () => ({});\n" }, /experiments\/bad\/task\.ts: .*"task"/),
-  cannotLoad("an evaluator that is not a function", { "exact.ts": "export const exact = 0.5;\n" }, /experiments\/bad\/exact\.ts: .*function/),
+  cannotLoad("a task file with no task export", { "task.ts": "export const run = () => ({});\n" }, /experiments\/bad\/task\.ts: .*"task"/, {}, true),
+  cannotLoad("an evaluator that is not a function", { "exact.ts": "export const exact = 0.5;\n" }, /experiments\/bad\/exact\.ts: .*function/, {}, true),
   cannotLoad(
     "a top-level await that never settles",
     { "task.ts": null, "task.mts": "await new Promise(() => {});\nexport const task = () => ({});\n" },
