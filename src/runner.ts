@@ -85,12 +85,14 @@ export class ExperimentRunner {
   async run(runOptions: RunOptions = {}): Promise<RunResult> {
     const options = this.options;
     validateOptions(options, runOptions);
-    const folders = selectExperiments(discoverExperiments(options.experimentsDir), runOptions.names);
+    const found = discoverExperiments(options.experimentsDir);
+    const folders = selectExperiments(found, runOptions.names);
     requireValidConfig(folders);
     const judging = planJudging(
       folders,
       { root: options.thresholds ?? { evaluators: {} }, rootLabel: options.thresholdsLabel ?? "evalwire.toml", flags: options.thresholdOverrides ?? { evaluators: {} } },
       options.baseline ?? { ref: null },
+      found,
     );
     const runsDir = resolve(options.runsDir ?? defaults.runsDir);
     const cacheDir = options.longRun?.cache?.dir;

@@ -78,7 +78,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
         err: sameDestination(1, 2) ? null : process.stderr,
         onReportFailed,
       }),
-      { onWarning: (message) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`) },
+      {
+        onWarning: (message) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`),
+        onNote: (message) => process.stderr.write(`${message}\n`),
+      },
     ],
   });
   try {

@@ -65,7 +65,7 @@ export interface Prior {
  */
 export function priorRun(
   options: LongRunOptions,
-  current: { experiment: string; runsDir: string; datasetVersion: string | null; taskHash: string | null },
+  current: { experiment: string; runsDir: string; datasetVersion: string | null; taskHash: string | null; shard?: string | null },
 ): { prior: Prior | null; refusal: string | null; note: string | null } {
   if (options.retryErrors) {
     const folder = readRunFolder(options.retryErrors);
@@ -86,7 +86,7 @@ export function priorRun(
     return { prior: { kind: "retry-errors", folder, done, carried, rerun }, refusal: null, note };
   }
   if (!options.resume) return { prior: null, refusal: null, note: null };
-  const dir = options.resume === true ? newestUnfinishedRun(current.runsDir, current.experiment) : options.resume;
+  const dir = options.resume === true ? newestUnfinishedRun(current.runsDir, current.experiment, current.shard ?? null) : options.resume;
   if (!dir) return { prior: null, refusal: null, note: `no unfinished run of ${current.experiment} in ${shownPath(current.runsDir)}: starting a new one` };
   const run = readRunFile(dir);
   const refusal = resumeRefusal(run, { experiment: current.experiment, datasetVersion: current.datasetVersion, taskHash: current.taskHash });

@@ -13,7 +13,7 @@ import { chooseExamples, ExperimentCache, jobsToRun, type LongRunOptions, type P
 import { runMetadata } from "./metadata.js";
 import { experimentName } from "./naming.js";
 import type { Backend, ExperimentPlan, Job, Sandbox } from "./ports.js";
-import { formatShard, inShard, type Shard } from "./shard.js";
+import { formatShard, inShard, parseShard, type Shard } from "./shard.js";
 import { Tally } from "./tally.js";
 import { type ExperimentFacts, escapedLine, type Problem, verdict } from "./verdict.js";
 
@@ -143,16 +143,30 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   const tally = new Tally(sandbox.evaluators);
   let prior: Prior | null = null;
   if (context.dryRun === false && (long.resume || long.retryErrors)) {
-    const found = priorRun(long, { experiment: plan.experiment, runsDir: context.runsDir ?? "", datasetVersion: dataset.version, taskHash: hash });
+    const found = priorRun(long, {
+      experiment: plan.experiment,
+      runsDir: context.runsDir ?? "",
+      datasetVersion: dataset.version,
+      taskHash: hash,
+      shard: context.shard ? formatShard(context.shard) : null,
+    });
     if (found.refusal) {
       facts.failure = found.refusal;
       result.refused = true;
       return finish();
     }
-    if (found.note) context.listener.onWarning(`${plan.experiment}: ${found.note}`);
+    if (found.note) context.listener.onNote(`${plan.experiment}: ${found.note}`);
     prior = found.prior;
   }
-  // A resumed run goes on as it was started: the same examples, the same repetitions.
+  // A resumed run goes on as it was started: the same examples, the same repetitions, the same
+  // shard; a --retry-errors run redoes the errors of its run's shard, and is that shard's run.
+  const shard = prior ? recordedShard(prior) : context.shard;
+  if (prior && context.shard && (!shard || formatShard(shard) !== formatShard(context.shard))) {
+    const was = shard ? `shard ${formatShard(shard)}` : "not sharded";
+    facts.failure = `run ${prior.folder.run.name} is ${was}${shard ? `, not ${formatShard(context.shard)}` : ""}; leave --shard out to go on with it`;
+    result.refused = true;
+    return finish();
+  }
   if (prior?.kind === "resume") knobs = { ...knobs, repetitions: prior.folder.run.settings.repetitions };
   const selection = prior?.kind === "resume" ? (prior.folder.run.selection?.choice ?? null) : long.selection;
   const chosen = chooseExamples(dataset, selection);
@@ -163,8 +177,8 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   const examples = context.dryRun === false ? chosen.examples : firstOf(chosen.examples, context.dryRun);
   if (prior?.kind === "resume") result.name = prior.folder.run.name;
   // A shard runs the task calls whose (example id, repetition) hash to it: see shard.ts.
-  const jobs = () => jobsToRun(examples, knobs.repetitions, null, (id, repetition) => inShard(context.shard, id, repetition));
-  result.planned = facts.planned = context.shard ? count(jobs()) : examples.length * knobs.repetitions;
+  const jobs = () => jobsToRun(examples, knobs.repetitions, null, (id, repetition) => inShard(shard, id, repetition));
+  result.planned = facts.planned = shard ? count(jobs()) : examples.length * knobs.repetitions;
   let evaluators: string[];
   try {
     evaluators = withExampleRubricName(sandbox.evaluators, examples);
@@ -186,7 +200,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     startedAt: new Date().toISOString(),
     ...(hash ? { task: { hash } } : {}),
     ...(chosen.selection ? { selection: chosen.selection } : {}),
-    ...(context.shard ? { shard: formatShard(context.shard) } : {}),
+    ...(shard ? { shard: formatShard(shard) } : {}),
     ...(context.runId ? { runId: context.runId } : {}),
   };
   if (chosen.selection?.partial) Object.assign(header.metadata, { evalwire_partial: true, evalwire_selection: chosen.selection.description });
@@ -204,7 +218,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   // A resumed run's recorded results, and those --retry-errors carries, count in its summary and
   // its gates, as if it had never stopped.
   if (prior?.kind === "resume") {
-    context.listener.onWarning(
+    context.listener.onNote(
       `${plan.experiment}: ${readRecorded(prior, (kept) => {
         tally.add(kept);
         judge.add(kept);
@@ -242,7 +256,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   try {
     await carry(prior, examples, knobs.repetitions, { tally, judge, recordings, unrecorded: facts.unrecorded });
     await forEachConcurrently(
-      jobsToRun(examples, knobs.repetitions, prior, (id, repetition) => inShard(context.shard, id, repetition)),
+      jobsToRun(examples, knobs.repetitions, prior, (id, repetition) => inShard(shard, id, repetition)),
       sandbox.window,
       async (planned) => {
         if (context.stop.aborted) return;
@@ -287,7 +301,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       completed: tally.completed,
       dryRun: context.dryRun !== false,
       interrupted: context.stop.aborted,
-      limited: context.shard !== null || chosen.selection?.partial === true,
+      limited: shard !== null || chosen.selection?.partial === true,
     });
     await finishRecordings(recordings, loaded);
   }
@@ -324,6 +338,11 @@ async function finishRecordings(recordings: ExperimentRecording[], { result, fac
       facts.failure ??= `cannot record the summary: ${firstLine(error)}`;
     }
   }
+}
+
+function recordedShard(prior: Prior): Shard | null {
+  const { shard } = prior.folder.run;
+  return typeof shard === "string" ? parseShard(shard, `${prior.folder.run.name}/run.json shard`) : null;
 }
 
 function firstOf(examples: Examples, n: number): Example[] {
