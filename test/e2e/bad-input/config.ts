@@ -22,7 +22,7 @@ export const configCases: BadInput[] = [
   toml(
     "a threshold on an evaluator no experiment has",
     "[thresholds]\nrelevance = 0.5\n",
-    /^evalwire: evalwire\.toml: \[thresholds\] relevance: no selected experiment has an evaluator relevance \(evaluators: exact\)$/,
+    /^evalwire: evalwire\.toml: \[thresholds\] relevance: no experiment has an evaluator relevance \(evaluators: exact\)$/,
   ),
   toml("an unknown reporter in [report]", '[report]\nreporters = ["xml=out.xml"]\n', /^evalwire: evalwire\.toml: \[report\] reporters "xml=out\.xml": unknown reporter "xml"/),
   toml("[phoenix] traces as a word", '[phoenix]\ntraces = "no"\n', /^evalwire: evalwire\.toml: \[phoenix\] traces: expected true or false \(got "no"\)$/),
