@@ -1,8 +1,9 @@
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream, openSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
 import { finished } from "node:stream/promises";
 import { stringify } from "csv-stringify";
-import { ExitCode, UsageError } from "../errors.js";
+import { EvalwireError, ExitCode, firstLine, UsageError } from "../errors.js";
+import { makeFolder } from "../make-folder.js";
 import { openRun } from "../runs/open-run.js";
 import type { RecordedResult } from "../runs/recorded-run.js";
 import { shownPath } from "../shown-path.js";
@@ -16,8 +17,9 @@ export async function exportCommand(ref: string | undefined, flags: ExportFlags)
   const run = await openRun(requireRun(ref, flags.experiment, "export"), flags);
   const output = flags.output !== undefined ? resolve(flags.output) : null;
   const format = flags.format ?? (output && extname(output).toLowerCase() === ".json" ? "json" : "csv");
-  if (output) mkdirSync(dirname(output), { recursive: true });
-  const sink = output ? createWriteStream(output) : process.stdout;
+  const sink = output ? createWriteStream(output, { fd: openOutput(output) }) : process.stdout;
+  // Listened to from the start: a write that fails later (a full disk) is reported, not thrown from an event.
+  const written = output ? finished(sink) : null;
   const columns = ["example_id", "repetition", "output", "error", ...run.evaluators];
   let rows = 0;
   if (format === "csv") {
@@ -30,20 +32,38 @@ export async function exportCommand(ref: string | undefined, flags: ExportFlags)
     }
     csv.end();
     // The pipe ends a file when the CSV ends; stdout is never ended.
-    await finished(output ? sink : csv);
+    await (written ? wrote(written, output!) : finished(csv));
   } else {
     sink.write("[");
     for await (const result of run.results()) sink.write(`${rows++ === 0 ? "\n" : ",\n"}  ${JSON.stringify(exportRow(result, run.evaluators))}`);
     sink.write(rows > 0 ? "\n]\n" : "]\n");
-    if (output) {
+    if (written) {
       sink.end();
-      await finished(sink);
+      await wrote(written, output!);
     }
   }
   if (output) {
     process.stdout.write(`Exported ${rows} runs of ${run.name} to ${shownPath(output)}\n`);
   }
   return ExitCode.ok;
+}
+
+/** The output file, opened before any row is written: a path that cannot be written is a usage error naming it. */
+function openOutput(output: string): number {
+  try {
+    makeFolder(dirname(output));
+    return openSync(output, "w");
+  } catch (error) {
+    throw new UsageError(`--output ${shownPath(output)}: cannot write it (${firstLine(error)})`);
+  }
+}
+
+async function wrote(written: Promise<void>, output: string): Promise<void> {
+  try {
+    await written;
+  } catch (error) {
+    throw new EvalwireError(`cannot write ${shownPath(output)}: ${firstLine(error)}`);
+  }
 }
 
 /** One task call as a row: the score of each evaluator by name, null when it errored or gave none. */

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { pc } from "../colour.js";
 import { taskFile } from "../discovery/discover.js";
-import { ExitCode, UsageError } from "../errors.js";
+import { ExitCode, firstLine, UsageError } from "../errors.js";
 import { fileInTheWay } from "../file-in-the-way.js";
+import { makeFolder } from "../make-folder.js";
 import { shownPath } from "../shown-path.js";
 import { ignoreRunStore, runStoreEntry } from "./gitignore.js";
 import type { InitFlags } from "./options.js";
@@ -26,11 +27,10 @@ export async function initCommand(flags: InitFlags): Promise<number> {
       process.stdout.write(`${pc.yellow("exists")}   ${shownPath(file)} (left alone)\n`);
       continue;
     }
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, content);
+    writeNew(file, content);
     process.stdout.write(`${pc.green("created")}  ${shownPath(file)}\n`);
   }
-  const ignored = ignoreRunStore(resolve(cwd, ".gitignore"));
+  const ignored = cannotWrite(resolve(cwd, ".gitignore"), () => ignoreRunStore(resolve(cwd, ".gitignore")));
   if (ignored === "created") process.stdout.write(`${pc.green("created")}  .gitignore (ignores ${runStoreEntry}, where runs are recorded)\n`);
   if (ignored === "added") process.stdout.write(`${pc.green("updated")}  .gitignore (added ${runStoreEntry}, where runs are recorded)\n`);
   const run = `npx evalwire run${experimentsDir === "experiments" ? "" : ` --experiments ${experimentsDir}`}`;
@@ -40,6 +40,23 @@ export async function initCommand(flags: InitFlags): Promise<number> {
     process.stdout.write(`\nNext: ${run}\n`);
   }
   return ExitCode.ok;
+}
+
+function writeNew(file: string, content: string): void {
+  cannotWrite(file, () => {
+    makeFolder(dirname(file));
+    writeFileSync(file, content);
+  });
+}
+
+/** Runs a write; one that fails (a folder this user may not write) is one line naming the file. */
+function cannotWrite<T>(file: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "EACCES" ? "permission denied; run init in a folder this user may write" : firstLine(error);
+    throw new UsageError(`${shownPath(file)}: cannot write it (${reason})`);
+  }
 }
 
 /**

@@ -164,7 +164,9 @@ export function parseCli(argv: string[]): ParsedCli {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return { command: "print", text: printed };
-      throw new UsageError(`${error.message.replace(/^error: /, "")} (see evalwire --help)`);
+      // Commander puts its suggestion ("(Did you mean run?)") on a line of its own: keep the message one line.
+      const message = error.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
+      throw new UsageError(`${message} (see evalwire --help)`);
     }
     throw error;
   }

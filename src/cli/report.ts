@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { ExitCode } from "../errors.js";
+import { ExitCode, firstLine, UsageError } from "../errors.js";
 import { callPasses } from "../judge/baseline.js";
 import { gateLabel, number } from "../judge/gate.js";
 import { writeReportFile } from "../report/write-file.js";
@@ -59,7 +59,11 @@ export async function reportCommand(ref: string | undefined, flags: ReportFlags)
   if (flags.output === undefined) process.stdout.write(text);
   else {
     const output = resolve(flags.output);
-    writeReportFile(output, text);
+    try {
+      writeReportFile(output, text);
+    } catch (error) {
+      throw new UsageError(`--output ${shownPath(output)}: cannot write it (${firstLine(error)})`);
+    }
     process.stdout.write(`Wrote the report of ${run.name} to ${shownPath(output)}\n`);
   }
   return ExitCode.ok;

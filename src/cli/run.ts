@@ -30,6 +30,12 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     escaped++;
     process.stderr.write(`${pc.red("error:")} an error escaped (not awaited, or thrown in a callback): ${errorMessage(error)}\n`);
   };
+  // A report file that cannot be written fails the run: CI would otherwise pass without its junit.xml.
+  let reportsFailed = 0;
+  const onReportFailed = (message: string) => {
+    reportsFailed++;
+    process.stderr.write(`${pc.red("evalwire:")} ${message}\n`);
+  };
   process.on("unhandledRejection", onEscaped);
   process.on("uncaughtException", onEscaped);
 
@@ -70,6 +76,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
         env: process.env,
         // Failed experiments get a line on stderr too, unless it is where stdout goes.
         err: sameDestination(1, 2) ? null : process.stderr,
+        onReportFailed,
       }),
       {
         onWarning: (message) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`),
@@ -79,7 +86,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   });
   try {
     const run = await runner.run({ names, experimentNamePrefix: settings.prefix, metadata: flags.metadata });
-    return run.exitCode === ExitCode.ok && escaped > 0 ? ExitCode.failed : run.exitCode;
+    return run.exitCode === ExitCode.ok && escaped + reportsFailed > 0 ? ExitCode.failed : run.exitCode;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

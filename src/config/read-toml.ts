@@ -9,7 +9,8 @@ export function readToml<T extends z.ZodType>(file: string, schema: T, label = f
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new UsageError(`${label}: cannot read it (${(error as NodeJS.ErrnoException).code ?? error})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${label}: ${code === "EACCES" ? "cannot read it (permission denied); let this user read it (chmod a+r)" : `cannot read it (${code ?? error})`}`);
   }
   let data: unknown;
   try {
@@ -35,7 +36,18 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType
   }
   // A key marked secret (say, a key pasted where its variable's name belongs) is never echoed.
   const secret = (unwrap(schemaAt(schema, at)) as { meta?: () => { secret?: boolean } | undefined } | undefined)?.meta?.()?.secret;
-  return `${keyName(at)}: ${issue.message}${secret ? "" : ` (got ${JSON.stringify(valueAt(data, at))})`}`;
+  return `${keyName(at)}: ${plainly(issue)}${secret ? "" : ` (got ${JSON.stringify(valueAt(data, at))})`}`;
+}
+
+const tomlType: Record<string, string> = { string: "a quoted string", object: "a table", array: "a list", number: "a number", boolean: "true or false" };
+
+/** Zod's own wording ("Invalid input: expected string, received number") said as the rest of the messages are. */
+function plainly(issue: z.core.$ZodIssue): string {
+  // A message the schema gives itself is kept.
+  if (!/^(Invalid input|Too small)\b/.test(issue.message)) return issue.message;
+  if (issue.code === "invalid_type") return `expected ${tomlType[issue.expected] ?? `a ${issue.expected}`}`;
+  if (issue.code === "too_small" && issue.origin === "string" && Number(issue.minimum) === 1) return "must not be empty";
+  return issue.message;
 }
 
 function schemaAt(schema: z.ZodType, path: string[]): z.ZodType | undefined {

@@ -212,10 +212,7 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
       rootLabel: file ? shownPath(file) : "evalwire.toml",
       flags: thresholdsFromFlags(flags),
     },
-    baseline: {
-      ref: flags.baseline === true ? "latest" : (flags.baseline ?? config.baseline?.ref ?? null),
-      ...dropUndefined({ maxMeanDrop: flags.maxMeanDrop ?? config.baseline?.max_mean_drop, maxRegressions: flags.maxRegressions ?? config.baseline?.max_regressions }),
-    },
+    baseline: resolveBaseline(flags, config),
     reporters:
       flags.reporter !== undefined
         ? flags.reporter.map((text) => parseReporterSpec(text, "--reporter", cwd))
@@ -224,6 +221,18 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
     runId: flags.runId ?? (flags.shard ? ciRunId(env) : null),
     judge: resolveJudge(config.judge, cwd),
   };
+}
+
+/** A baseline gate given as a flag with no baseline to compare with would gate nothing: a usage error. */
+function resolveBaseline(flags: SettingsFlags, config: RootConfig): BaselineSettings {
+  const ref = flags.baseline === true ? "latest" : (flags.baseline ?? config.baseline?.ref ?? null);
+  for (const [flag, value] of [
+    ["--max-mean-drop", flags.maxMeanDrop],
+    ["--max-regressions", flags.maxRegressions],
+  ] as const) {
+    if (ref === null && value !== undefined) throw new UsageError(`${flag} goes with --baseline: it gates the comparison with an earlier run; pass --baseline [REF] or set [baseline] ref`);
+  }
+  return { ref, ...dropUndefined({ maxMeanDrop: flags.maxMeanDrop ?? config.baseline?.max_mean_drop, maxRegressions: flags.maxRegressions ?? config.baseline?.max_regressions }) };
 }
 
 function resolveJudge(judge: RootConfig["judge"], cwd: string): JudgeSettings {

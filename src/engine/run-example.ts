@@ -3,6 +3,7 @@ import { classifyError } from "../retry/transient.js";
 import { type AttemptOutcome, withRetries } from "../retry/with-retries.js";
 import type { Evaluation, EvaluatorArgs, Example, ExampleResult, Task } from "../types.js";
 import { type Outcome as CallOutcome, callWithTimeout } from "./call-with-timeout.js";
+import { jsonProblem } from "./json-problem.js";
 import { normaliseScore } from "./normalise-score.js";
 import { ownCopy } from "./own-copy.js";
 
@@ -224,17 +225,3 @@ export function stackOf(error: unknown): { stack?: string } {
 
 /** This package's folder (dist/ or src/), to tell its frames from the user's. */
 const ownCode = new URL("..", import.meta.url).pathname;
-
-function jsonProblem(value: unknown): string | null {
-  if (value === null || typeof value !== "object") {
-    if (typeof value === "bigint" || typeof value === "function" || typeof value === "symbol") return `a ${typeof value}`;
-    if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-    return null;
-  }
-  try {
-    JSON.stringify(value);
-    return null;
-  } catch (error) {
-    return (error as Error).message.split("\n")[0]!;
-  }
-}

@@ -1,4 +1,5 @@
 import type { RunListener } from "../engine/events.js";
+import { firstLine } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import { DryRunReporter } from "./dry-run.js";
 import { FailuresToStderr } from "./failures-to-stderr.js";
@@ -30,6 +31,8 @@ export interface ReporterOptions {
   announce?: Announce;
   /** Where one line per failed experiment goes as well, when stdout is not read there (see FailuresToStderr). */
   err?: Output | null;
+  /** Told when a report file cannot be written (a folder this user may not write, a full disk): the run then fails. */
+  onReportFailed?: (message: string) => void;
 }
 
 /** Reporters that write a file, by name: each takes its path, the spooled results, and where to say it wrote. */
@@ -45,7 +48,7 @@ const spooling: ReporterName[] = ["junit", "html"];
  * The console reporters, then those named. File reporters write at the end of the run, failed or
  * not; the result spool, when one needs it, is the last listener so it is removed after them.
  */
-export function createReporters({ out, live, quiet, verbose, dryRun, reporters = [], env = {}, announce, err = null }: ReporterOptions): RunListener[] {
+export function createReporters({ out, live, quiet, verbose, dryRun, reporters = [], env = {}, announce, err = null, onReportFailed }: ReporterOptions): RunListener[] {
   const listeners: RunListener[] = [];
   if (!quiet) listeners.push(live ? new LiveReporter(out) : new PlainReporter(out));
   if (dryRun) listeners.push(new DryRunReporter(out));
@@ -56,10 +59,28 @@ export function createReporters({ out, live, quiet, verbose, dryRun, reporters =
   const spool = reporters.some((spec) => spooling.includes(spec.name)) ? new ResultSpool() : null;
   if (spool) listeners.unshift(spool);
   const github = reporters.some((spec) => spec.name === "github") || env.GITHUB_ACTIONS === "true";
-  for (const spec of reporters) if (spec.name !== "github") listeners.push(fileReporters[spec.name](spec.path!, spool!, say));
+  for (const spec of reporters) {
+    if (spec.name === "github") continue;
+    const reporter = fileReporters[spec.name](spec.path!, spool!, say);
+    listeners.push(onReportFailed ? failingLoudly(reporter, `the ${spec.name} report ${shownPath(spec.path!)}`, onReportFailed) : reporter);
+  }
   if (github) listeners.push(new GithubReporter(out, env, say));
   if (spool) listeners.push({ onRunEnd: () => spool.close() });
   return listeners;
+}
+
+/** A file reporter whose file cannot be written says so, naming the file, instead of a warning that leaves the run passing. */
+function failingLoudly(reporter: RunListener, what: string, onReportFailed: (message: string) => void): RunListener {
+  const onRunEnd = reporter.onRunEnd?.bind(reporter);
+  if (!onRunEnd) return reporter;
+  reporter.onRunEnd = async (...args) => {
+    try {
+      await onRunEnd(...args);
+    } catch (error) {
+      onReportFailed(`cannot write ${what}: ${firstLine(error)}`);
+    }
+  };
+  return reporter;
 }
 
 export { DryRunReporter, GithubReporter, HtmlReporter, JsonReporter, JunitReporter, LiveReporter, MarkdownReporter, PlainReporter, ResultSpool, SummaryReporter };

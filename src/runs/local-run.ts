@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { firstLine, UsageError } from "../errors.js";
 import type { GateResult } from "../judge/gate.js";
 import { shownPath } from "../shown-path.js";
 import type { RecordedResult, RecordedRun } from "./recorded-run.js";
@@ -30,7 +31,8 @@ export function readRunFile(dir: string): RunFile | string {
     if (typeof run.name !== "string" || !Array.isArray(run.evaluators)) return `${shownPath(file)}: not an evalwire run.json`;
     return run;
   } catch (error) {
-    return `${shownPath(file)}: cannot read it (${error instanceof Error ? error.message : String(error)})`;
+    // JSON.parse quotes the text it choked on, newlines and all: the message stays one line.
+    return `${shownPath(file)}: cannot read it (${error instanceof SyntaxError ? "not valid JSON" : firstLine(error)})`;
   }
 }
 
@@ -52,14 +54,16 @@ async function* readResults(file: string): AsyncIterable<RecordedResult> {
   if (!existsSync(file)) return;
   const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
   let number = 0;
+  // A crash can cut the last line short: a bad line is an error only when another line follows it.
+  let bad: number | null = null;
   for await (const line of lines) {
     number++;
     if (line.trim() === "") continue;
+    if (bad !== null) throw new UsageError(`${shownPath(file)}:${bad}: not a JSON line (only a last line cut short by a crash is skipped)`);
     try {
       yield JSON.parse(line) as RecordedResult;
     } catch {
-      // A crash can cut the last line short; every whole line before it still counts.
-      throw new Error(`${shownPath(file)}:${number}: not a JSON line`);
+      bad = number;
     }
   }
 }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseShard, shardSuffix } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 import { fileInTheWay } from "../file-in-the-way.js";
+import { makeFolder } from "../make-folder.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import { writeAtomically } from "../write-atomically.js";
@@ -23,7 +24,7 @@ export class RunStore implements Sink {
   }
 
   open(header: ExperimentHeader): ExperimentRecording {
-    mkdirSync(this.runsDir, { recursive: true });
+    makeFolder(this.runsDir);
     // Shards of one run write beside each other (one CI artifact): each gets its own folder.
     const { name, dir } = this.claimFolder(header.name + (header.shard ? shardSuffix(parseShard(header.shard)) : ""));
     const runFile = join(dir, "run.json");

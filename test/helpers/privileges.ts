@@ -14,10 +14,10 @@ export function rootSkipReason(what: string): string | null {
 
 /**
  * Mounts a tmpfs of `size` bytes (such as "40k") on `dir`, a disk that fills up quickly; `inodes`
- * caps the files and folders it can hold. Returns the unmount.
+ * caps the files and folders it can hold; `readOnly` mounts it read-only. Returns the unmount.
  */
-export function mountSmallDisk(dir: string, size: string, inodes?: number): () => void {
-  execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size},mode=0755${inodes ? `,nr_inodes=${inodes}` : ""}`, "tmpfs", dir]);
+export function mountSmallDisk(dir: string, size: string, inodes?: number, readOnly = false): () => void {
+  execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size},mode=0755${inodes ? `,nr_inodes=${inodes}` : ""}${readOnly ? ",ro" : ""}`, "tmpfs", dir]);
   return () => execFileSync("umount", [dir]);
 }
 

@@ -95,6 +95,9 @@ describe("parseCli", () => {
     [["run", "--bogus"], /unknown option '--bogus'/],
     [["run", "extra"], /too many arguments/],
     [["nope"], /unknown command 'nope'/],
+    // Commander's suggestion comes on a line of its own: it is kept on the one line.
+    [["runn"], /^unknown command 'runn' \(Did you mean run\?\) \(see evalwire --help\)$/],
+    [["run", "--nmae", "x"], /^unknown option '--nmae' \(Did you mean --name\?\) \(see evalwire --help\)$/],
     [[], /no command given/],
   ])("rejects %j", (argv, message) => {
     expect(usageError(argv)).toMatch(message);

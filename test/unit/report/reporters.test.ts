@@ -32,6 +32,25 @@ function output() {
 }
 
 describe("file reporters", () => {
+  it("a report file that cannot be written is told to onReportFailed, naming the reporter and the file", async () => {
+    const dir = temp();
+    const path = join(dir, "taken");
+    writeFileSync(join(dir, "taken"), "");
+    const failures: string[] = [];
+    const listeners = createReporters({
+      out: output(),
+      live: false,
+      quiet: true,
+      verbose: false,
+      dryRun: false,
+      reporters: [{ name: "json", path: join(path, "report.json") }],
+      onReportFailed: (m) => void failures.push(m),
+    });
+    await simulateRun(listeners, experiments);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/^cannot write the json report .*taken\/report\.json: EEXIST: file already exists, mkdir .*taken.$/);
+  });
+
   it("json: one document per run that validates against the schema shipped in the package", async () => {
     const dir = temp();
     const path = join(dir, "nested", "report.json");
@@ -135,6 +154,19 @@ describe("github reporter", () => {
     const named = output();
     await simulateRun(createReporters({ out: named, live: false, quiet: true, verbose: false, dryRun: false, env: {}, reporters: [{ name: "github", path: null }] }), experiments);
     expect(named.text).toContain("::error title=evalwire%3A search::");
+  });
+});
+
+describe("the line on stderr per failed experiment", () => {
+  it("names the first example that went wrong, in one line, after the count", async () => {
+    const err = output();
+    const failing = {
+      experiment: "plain",
+      evaluators: ["is_in"],
+      results: [result("p1", [evaluation("is_in", 1)]), result("p2", [], { error: "no quota\nsecond line" }), result("p3", [evaluation("is_in", null, "judge gone")])],
+    };
+    await simulateRun(createReporters({ out: output(), live: false, quiet: true, verbose: false, dryRun: false, err }), [failing]);
+    expect(err.text).toBe("evalwire: plain failed: 2 task or evaluator errors, the first: example p2: task: no quota\n");
   });
 });
 

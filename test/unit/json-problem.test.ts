@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { jsonProblem } from "../../src/engine/json-problem.js";
+
+describe("jsonProblem: what JSON would silently change or refuse", () => {
+  it("takes JSON values, Dates and undefined as JSON writes them", () => {
+    for (const value of [null, 1, "s", true, [1, "a", null], { a: { b: [1, { c: 2 }] } }, { d: new Date(0) }, { u: undefined }, [undefined], { s: "x".repeat(10) }]) {
+      expect(jsonProblem(value), JSON.stringify(value)).toBeNull();
+    }
+  });
+
+  it("names what is not JSON, and where", () => {
+    const cycle: Record<string, unknown> = { a: 1 };
+    cycle.self = cycle;
+    const cases: [unknown, string][] = [
+      [10n, "a bigint"],
+      [{ tokens: 10n }, "a bigint at .tokens"],
+      [() => 1, "a function"],
+      [Symbol("s"), "a symbol"],
+      [Number.NaN, "NaN"],
+      [{ scores: [1, Number.POSITIVE_INFINITY] }, "Infinity at .scores[1]"],
+      [{ m: new Map([[1, 2]]) }, "a Map at .m"],
+      [[new Set([1])], "a Set at [0]"],
+      [{ bytes: new Uint8Array([1]) }, "a Uint8Array at .bytes"],
+      [{ error: new TypeError("x") }, "a TypeError at .error"],
+      [cycle, "a cycle at .self"],
+    ];
+    for (const [value, problem] of cases) expect(jsonProblem(value)).toBe(problem);
+  });
+
+  it("the same object twice is no cycle", () => {
+    const shared = { x: 1 };
+    expect(jsonProblem({ a: shared, b: shared, list: [shared, shared] })).toBeNull();
+  });
+
+  it("a getter that throws is the problem", () => {
+    expect(
+      jsonProblem({
+        get broken() {
+          throw new Error("no access");
+        },
+      }),
+    ).toBe("no access");
+  });
+});
