@@ -36,7 +36,7 @@ describe("evalwire run: the bundled example project", () => {
     expect(r.stdout).toMatch(/es_search\b.*\bexact_match \d\.\d\d\b.*\btop_k \d\.\d\d\b/);
     expect(r.stdout).toMatch(/source_router\b.*\bis_in \d\.\d\d\b/);
     // Its nine scores go on under one another in the summary table.
-    expect(r.stdout).toMatch(/order_agent\b.*\bsafe_tools 1\.00\b[^]*?\brubric 1\.00\b/);
+    expect(r.stdout).toMatch(/order_agent\b.*\bsafe_tools 1\.00\b[\s\S]*?\brubric 1\.00\b/);
     // support_triage's task is a Python program behind a task.yaml: no TypeScript.
     expect(r.stdout).toMatch(/support_triage\b.*\bright_queue 0\.83\b.*\bsafe_tools 1\.00\b/);
     expect(r.stdout).toMatch(/4 experiments passed/);
