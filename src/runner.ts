@@ -13,6 +13,7 @@ import { UsageError } from "./errors.js";
 import { planJudging } from "./judge/plan.js";
 import type { Thresholds } from "./judge/thresholds.js";
 import type { Phoenix, PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
+import { startThreadAhead } from "./sandbox/warm-worker.js";
 import { WorkerSandbox } from "./sandbox/worker-sandbox.js";
 import { killCommandGroupsAtExit } from "./tasks/process-groups.js";
 import type { RunResult } from "./types.js";
@@ -85,6 +86,8 @@ export class ExperimentRunner {
   async run(runOptions: RunOptions = {}): Promise<RunResult> {
     const options = this.options;
     validateOptions(options, runOptions);
+    // The first experiment's worker thread boots while the folders, settings and datasets are read.
+    startThreadAhead();
     const folders = selectExperiments(discoverExperiments(options.experimentsDir), runOptions.names);
     requireValidConfig(folders);
     const judging = planJudging(

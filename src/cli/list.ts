@@ -1,3 +1,4 @@
+import pLimit, { type LimitFunction } from "p-limit";
 import { pc } from "../colour.js";
 import { resolveSettings, type Settings } from "../config/settings.js";
 import { type DatasetSource, LocalDatasets } from "../datasets/source.js";
@@ -5,6 +6,7 @@ import { datasetNameOf, discoverExperiments, type ExperimentFolder, selectExperi
 import { ExitCode, firstLine } from "../errors.js";
 import { plural } from "../report/format.js";
 import { knobsFor } from "../runner.js";
+import { startThreadAhead } from "../sandbox/warm-worker.js";
 import { WorkerSandbox } from "../sandbox/worker-sandbox.js";
 import { shownPath } from "../shown-path.js";
 import { version } from "../version.js";
@@ -13,6 +15,8 @@ import type { ListFlags } from "./options.js";
 
 /** Shows what `run` would do, loading every file and dataset as `run` would; exit 1 when any has a problem. */
 export async function listCommand(flags: ListFlags): Promise<number> {
+  // The thread that loads the code boots while the settings, folders and datasets are read.
+  startThreadAhead();
   const settings = resolveSettings(flags, process.env, process.cwd());
   const folders = selectExperiments(discoverExperiments(settings.experimentsDir), flags.name);
   const connection = phoenixConnection(settings);
@@ -21,8 +25,10 @@ export async function listCommand(flags: ListFlags): Promise<number> {
     `${pc.bold("evalwire")} ${version} · ${connection ? `phoenix backend · ${connection.baseUrl}` : `local backend · runs in ${shownPath(settings.runsDir)}`}`,
     `${plural(folders.length, "experiment")} in ${shownPath(settings.experimentsDir)}`,
   ];
-  // Every experiment is checked at once, each in a worker of its own; the report keeps name order.
-  const checked = await Promise.all(folders.map((folder) => checkFolder(folder, settings, datasets)));
+  // Datasets are read at once; the code is loaded one folder after another in one worker thread,
+  // which each folder that loads hands to the next (a thread's start costs more than most code).
+  const oneAtATime = pLimit(1);
+  const checked = await Promise.all(folders.map((folder) => checkFolder(folder, settings, datasets, oneAtATime)));
   let problems = 0;
   for (const [index, { lines, issues }] of checked.entries()) {
     problems += issues.length;
@@ -34,11 +40,14 @@ export async function listCommand(flags: ListFlags): Promise<number> {
 }
 
 /** What `run` would load for one experiment, and what stands in its way. */
-async function checkFolder(folder: ExperimentFolder, settings: Settings, datasets: DatasetSource): Promise<{ lines: string[]; issues: string[] }> {
+async function checkFolder(folder: ExperimentFolder, settings: Settings, datasets: DatasetSource, oneAtATime: LimitFunction): Promise<{ lines: string[]; issues: string[] }> {
+  const [code, data] = await Promise.all([oneAtATime(() => checkCode(folder, settings)), checkDataset(folder, datasets)]);
+  return { lines: [...code.lines, ...data.lines], issues: [...(folder.configError ? [folder.configError] : []), ...code.issues, ...data.issues] };
+}
+
+async function checkCode(folder: ExperimentFolder, settings: Settings): Promise<{ lines: string[]; issues: string[] }> {
   const lines: string[] = [];
   const issues: string[] = [];
-  const datasetName = datasetNameOf(folder);
-  if (folder.configError) issues.push(folder.configError);
   try {
     // In a worker, as `run` loads it: code that never finishes loading is a problem, not a hang.
     const { timeoutMs, loadTimeoutMs, exampleConcurrency } = knobsFor(folder, settings.knobs, settings.overrides);
@@ -49,20 +58,23 @@ async function checkFolder(folder: ExperimentFolder, settings: Settings, dataset
       stop: new AbortController().signal,
       events: { onEscaped: (message) => issues.push(`an error escaped while loading: ${message}`) },
     });
-    await sandbox.close();
+    await sandbox.closeKeepingThread();
     lines.push(`task        ${shownPath(folder.taskFile)}`);
     lines.push(`evaluators  ${sandbox.evaluators.join(", ") || pc.yellow("none: the task runs, but nothing is scored")}`);
   } catch (error) {
     issues.push(firstLine(error));
   }
-  // A folder problem (unreadable, misnamed task file) comes first; its dataset would only add noise.
-  if (folder.problems.length === 0) {
-    try {
-      const dataset = await datasets.load({ name: datasetName, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits });
-      lines.push(`dataset     ${datasetName}: ${plural(dataset.examples.length, "example")} from ${dataset.remote ? dataset.source : shownPath(dataset.source)} (${dataset.version})`);
-    } catch (error) {
-      issues.push(firstLine(error));
-    }
-  }
   return { lines, issues };
+}
+
+async function checkDataset(folder: ExperimentFolder, datasets: DatasetSource): Promise<{ lines: string[]; issues: string[] }> {
+  // A folder problem (unreadable, misnamed task file) comes first; its dataset would only add noise.
+  if (folder.problems.length > 0) return { lines: [], issues: [] };
+  const datasetName = datasetNameOf(folder);
+  try {
+    const dataset = await datasets.load({ name: datasetName, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits });
+    return { lines: [`dataset     ${datasetName}: ${plural(dataset.examples.length, "example")} from ${dataset.remote ? dataset.source : shownPath(dataset.source)} (${dataset.version})`], issues: [] };
+  } catch (error) {
+    return { lines: [], issues: [firstLine(error)] };
+  }
 }

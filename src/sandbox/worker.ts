@@ -3,6 +3,7 @@
 import { setMaxListeners } from "node:events";
 import { parentPort, workerData } from "node:worker_threads";
 import { loadExperiment } from "../discovery/load-experiment.js";
+import { type Loader, useLoader } from "../discovery/load-module.js";
 import { errorMessage, runExample, type UserCode } from "../engine/run-example.js";
 import { receiveJudge } from "../evaluators/judge/settings.js";
 import type { ExampleResult } from "../types.js";
@@ -54,14 +55,17 @@ function onMessage(message: ToWorker): void {
   }
 }
 
-async function load({ folder, concurrency: limit }: Extract<ToWorker, { t: "load" }>): Promise<void> {
+async function load({ folder, concurrency: limit, loader: wanted }: Extract<ToWorker, { t: "load" }>): Promise<void> {
   concurrency = limit;
+  code = null;
+  let loader: Loader = wanted;
   try {
+    loader = await useLoader(wanted);
     const loaded = await loadExperiment(folder, (file) => post({ t: "loading", file }));
     code = { task: loaded.task, evaluators: loaded.evaluators };
-    post({ t: "loaded", evaluators: loaded.evaluators.map((evaluator) => evaluator.name) });
+    post({ t: "loaded", evaluators: loaded.evaluators.map((evaluator) => evaluator.name), loader });
   } catch (error) {
-    post({ t: "load-failed", message: errorMessage(error) });
+    post({ t: "load-failed", message: errorMessage(error), loader });
   }
 }
 
