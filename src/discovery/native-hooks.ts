@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { extname } from "node:path";
+import { dirname, extname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 /**
@@ -81,19 +81,25 @@ const moduleScopes = new Map<string, boolean>();
 
 /** Whether Node and tsx both load this file as an ES module: a .mjs/.mts file, or one in a `"type": "module"` package. */
 export function inModulePackage(url: string): boolean {
-  const extension = extname(fileURLToPath(url));
-  if (extension === ".mjs" || extension === ".mts") return true;
-  const { findPackageJSON } = process.getBuiltinModule("node:module") as { findPackageJSON?: (url: string) => string | undefined };
-  const packageJson = findPackageJSON?.(url);
-  if (!packageJson) return false;
-  let isModule = moduleScopes.get(packageJson);
-  if (isModule === undefined) {
+  const file = fileURLToPath(url);
+  const extension = extname(file);
+  return extension === ".mjs" || extension === ".mts" || isModuleScope(dirname(file));
+}
+
+/** Whether the package.json nearest to `dir` says `"type": "module"`. */
+function isModuleScope(dir: string): boolean {
+  let isModule = moduleScopes.get(dir);
+  if (isModule !== undefined) return isModule;
+  const packageJson = join(dir, "package.json");
+  if (existsSync(packageJson)) {
     try {
       isModule = (JSON.parse(readFileSync(packageJson, "utf8")) as { type?: unknown }).type === "module";
     } catch {
       isModule = false;
     }
-    moduleScopes.set(packageJson, isModule);
+  } else {
+    isModule = dirname(dir) !== dir && isModuleScope(dirname(dir));
   }
+  moduleScopes.set(dir, isModule);
   return isModule;
 }

@@ -25,7 +25,8 @@ function nodeStripsTypes(): boolean {
   return typeof registerHooks === "function" && (typescript === "strip" || typescript === "transform");
 }
 
-function tsconfigAllowsNative(cwd: string): boolean {
+/** Whether the tsconfig tsx would read (TSX_TSCONFIG_PATH, or the nearest to `cwd`) leaves tsx giving what Node gives. */
+export function tsconfigAllowsNative(cwd: string): boolean {
   let options: Record<string, unknown> | undefined;
   try {
     const path = process.env.TSX_TSCONFIG_PATH;
