@@ -73,7 +73,10 @@ async function checkDataset(folder: ExperimentFolder, datasets: DatasetSource): 
   const datasetName = datasetNameOf(folder);
   try {
     const dataset = await datasets.load({ name: datasetName, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits });
-    return { lines: [`dataset     ${datasetName}: ${plural(dataset.examples.length, "example")} from ${dataset.remote ? dataset.source : shownPath(dataset.source)} (${dataset.version})`], issues: [] };
+    return {
+      lines: [`dataset     ${datasetName}: ${plural(dataset.examples.length, "example")} from ${dataset.remote ? dataset.source : shownPath(dataset.source)} (${dataset.version})`],
+      issues: [],
+    };
   } catch (error) {
     return { lines: [], issues: [firstLine(error)] };
   }

@@ -42,7 +42,9 @@ export function park(thread: SandboxThread): void {
   entry.timer.unref();
   thread.worker.unref();
   // A thread that fails while it waits is simply not used (an "error" event with no listener would throw).
-  thread.worker.on("error", () => void (entry.alive = false));
+  thread.worker.on("error", () => {
+    entry.alive = false;
+  });
   thread.worker.once("exit", () => {
     entry.alive = false;
     if (parked === entry) parked = null;

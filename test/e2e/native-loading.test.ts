@@ -17,7 +17,7 @@ function experiment(name: string, task: string, value: string, extra: Record<str
     [`experiments/${name}/task.ts`]: task,
     [`experiments/${name}/_probe.ts`]: loaderProbe,
     [`experiments/${name}/right.ts`]: evaluator,
-    [`experiments/${name}/dataset.jsonl`]: `${JSON.stringify({ id: "a", input: { n: 2 }, expected: { value } })}\n`,
+    [`experiments/${name}/dataset.jsonl`]: `${JSON.stringify({ id: "a", input: { n: 2 }, output: { value } })}\n`,
   };
   for (const [file, text] of Object.entries(extra)) files[`experiments/${name}/${file}`] = text;
   return files;
@@ -37,7 +37,7 @@ function project(): string {
     ...experiment("uses_enum", `import { loader } from "./_probe";\nenum Colour {\n  Red = "red",\n}\nexport const task = () => ({ value: Colour.Red, loader });\n`, "red"),
     ...experiment(
       "parameter_property",
-      `import { loader } from "./_probe";\nclass Box {\n  constructor(private readonly n: number) {}\n  twice() {\n    return this.n * 2;\n  }\n}\nexport const task = (example: { input: { n: number } }) => ({ value: new Box(example.input.n).twice(), loader });\n`,
+      `import { loader } from "./_probe";\nclass Box {\n  constructor(private readonly n: number) {}\n  twice() {\n    return this.n * 2;\n  }\n}\nexport const task = (example: { input: { n: number } }) => ({ value: String(new Box(example.input.n).twice()), loader });\n`,
       "4",
     ),
     ...experiment(
