@@ -1,7 +1,9 @@
 import { basename } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
 import type { ExperimentFolder } from "../discovery/discover.js";
 import type { Loader } from "../discovery/load-module.js";
+import { inModulePackage } from "../discovery/native-hooks.js";
 import type { Job, Sandbox, SandboxOptions } from "../engine/ports.js";
 import { LoadError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
@@ -39,7 +41,7 @@ export class WorkerSandbox implements Sandbox {
   private thread!: SandboxThread;
   private shared!: Int32Array;
   /** Native type stripping first where it can give what tsx gives; tsx once it could not. */
-  private loader: Loader = runsFromSource ? "tsx" : chooseLoader();
+  private loader: Loader;
   /** Takes this sandbox's listeners off its thread, to give the thread back (`keepThread`). */
   private detach: () => void = () => {};
   /** Every call asked for and not yet answered, in the order asked (seq order). */
@@ -58,6 +60,8 @@ export class WorkerSandbox implements Sandbox {
     private readonly folder: ExperimentFolder,
     private readonly options: WorkerSandboxOptions,
   ) {
+    // A CommonJS package's TypeScript is tsx's to load (as CommonJS): no native try first.
+    this.loader = !runsFromSource && chooseLoader() === "native" && inModulePackage(pathToFileURL(folder.taskFile).href) ? "native" : "tsx";
     this.window = options.concurrency + sentAhead;
     this.concurrency = options.concurrency;
     this.watchdog = setInterval(() => this.watch(), Math.max(beatMs * 2, 100));
