@@ -7,13 +7,15 @@
  *   npx tsx bench/index.ts   (measures the dist/ already built)
  *
  * Each bench also runs alone: npx tsx bench/engine-overhead.ts, bench/concurrency.ts, bench/startup.ts,
- * bench/first-task.ts (with --before DIR to compare an older build), bench/high-concurrency.ts.
+ * bench/first-task.ts (with --before DIR to compare an older build), bench/high-concurrency.ts,
+ * bench/large-dataset.ts.
  */
 import { cpus, loadavg } from "node:os";
 import { concurrency } from "./concurrency.js";
 import { engineOverhead } from "./engine-overhead.js";
 import { firstTask } from "./first-task.js";
 import { highConcurrency } from "./high-concurrency.js";
+import { largeDataset } from "./large-dataset.js";
 import { checkBuild, hasGnuTime, log, type Row, rowsTable } from "./lib.js";
 import { startup } from "./startup.js";
 
@@ -23,6 +25,7 @@ const benches: { name: string; run: () => Promise<Row[]> }[] = [
   { name: "c start-up", run: () => startup() },
   { name: "d first call", run: () => firstTask() },
   { name: "e high concurrency", run: () => highConcurrency() },
+  { name: "f large dataset", run: () => largeDataset() },
 ];
 
 checkBuild();

@@ -2,6 +2,7 @@
 // backend or for Phoenix. Phoenix is loaded on demand, so a local run never pays for it.
 import { resolve } from "node:path";
 import { type CsvOptions, defaultCsvOptions } from "./config/settings.js";
+import { RememberedChecks } from "./datasets/remembered-checks.js";
 import { LocalDatasets } from "./datasets/source.js";
 import type { Backend } from "./engine/ports.js";
 import type { PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
@@ -18,6 +19,8 @@ export interface BackendOptions {
   runsDir: string;
   datasetsDir?: string | null | undefined;
   csv?: Partial<CsvOptions> | undefined;
+  /** Where checks of large local datasets are remembered (the cache folder's `datasets`); none: not remembered. */
+  datasetChecksDir?: string | null | undefined;
 }
 
 /** Phoenix when a client or a connection is given, else local files; the run store records in both. */
@@ -25,7 +28,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const store = new RunStore(resolve(options.runsDir));
   const from = options.phoenixClient ? { client: options.phoenixClient } : options.phoenix;
   if (!from) {
-    const datasets = new LocalDatasets(options.datasetsDir ?? null, { ...defaultCsvOptions(), ...options.csv });
+    const checks = options.datasetChecksDir ? new RememberedChecks(options.datasetChecksDir) : null;
+    const datasets = new LocalDatasets(options.datasetsDir ?? null, { ...defaultCsvOptions(), ...options.csv }, checks);
     return { kind: "local", location: store.runsDir, datasets, sinks: [store] };
   }
   const { phoenixBackend } = await import("./phoenix/backend.js");

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { createBackend } from "./backends.js";
 import { namePartProblem } from "./config/name-part.js";
 import { type BaselineSettings, type CsvOptions, defaults, type RunKnobs, type RunOverrides } from "./config/settings.js";
@@ -88,15 +88,18 @@ export class ExperimentRunner {
     validateOptions(options, runOptions);
     // The first experiment's worker thread boots while the folders, settings and datasets are read.
     startThreadAhead();
-    const folders = selectExperiments(discoverExperiments(options.experimentsDir), runOptions.names);
+    const found = discoverExperiments(options.experimentsDir);
+    const folders = selectExperiments(found, runOptions.names);
     requireValidConfig(folders);
     const judging = planJudging(
       folders,
       { root: options.thresholds ?? { evaluators: {} }, rootLabel: options.thresholdsLabel ?? "evalwire.toml", flags: options.thresholdOverrides ?? { evaluators: {} } },
       options.baseline ?? { ref: null },
+      found,
     );
     const runsDir = resolve(options.runsDir ?? defaults.runsDir);
-    const backend = await createBackend({ ...options, runsDir });
+    const cacheDir = options.longRun?.cache?.dir;
+    const backend = await createBackend({ ...options, runsDir, datasetChecksDir: cacheDir ? join(resolve(cacheDir), "datasets") : null });
     const baseline = judging.baseline ? { ...judging.baseline, ref: judging.baseline.ref!, runsDir, phoenix: await phoenixForBaseline(options) } : null;
     const knobs: RunKnobs = {
       timeoutMs: options.timeoutMs ?? defaults.timeoutMs,

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { pc } from "../colour.js";
+import { taskFile } from "../discovery/discover.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { fileInTheWay } from "../file-in-the-way.js";
 import { shownPath } from "../shown-path.js";
@@ -17,7 +18,9 @@ export async function initCommand(flags: InitFlags): Promise<number> {
     const flag = flags.experiments === undefined ? "pass --experiments DIR" : "pass another --experiments DIR";
     throw new UsageError(`${shownPath(inTheWay)} is a file, not a folder for experiments: move it away, or ${flag}`);
   }
-  for (const [path, content] of Object.entries(scaffoldFiles(experimentsDir, flags.task))) {
+  const files = scaffoldFiles(experimentsDir, flags.task);
+  refuseSecondTaskFile(cwd, Object.keys(files), flags.task);
+  for (const [path, content] of Object.entries(files)) {
     const file = resolve(cwd, path);
     if (existsSync(file)) {
       process.stdout.write(`${pc.yellow("exists")}   ${shownPath(file)} (left alone)\n`);
@@ -37,4 +40,20 @@ export async function initCommand(flags: InitFlags): Promise<number> {
     process.stdout.write(`\nNext: ${run}\n`);
   }
   return ExitCode.ok;
+}
+
+/**
+ * A folder holds one task file: a scaffold whose task file differs from the one already there
+ * (`init --task command` after `init`) would leave an experiment that cannot run. Nothing is written.
+ */
+function refuseSecondTaskFile(cwd: string, paths: string[], kind: InitFlags["task"]): void {
+  const ours = paths.find((path) => taskFile.test(basename(path)));
+  if (ours === undefined) return;
+  const dir = resolve(cwd, dirname(ours));
+  const theirs = existsSync(dir) ? readdirSync(dir).find((name) => taskFile.test(name) && name !== basename(ours)) : undefined;
+  if (theirs === undefined) return;
+  const command = kind === undefined ? "init" : `init --task ${kind}`;
+  throw new UsageError(
+    `${shownPath(join(dir, theirs))} exists: ${command} would add ${basename(ours)} beside it (a folder holds one task file); pass --experiments DIR to scaffold in a new folder, or move ${shownPath(dir)} away`,
+  );
 }

@@ -3,12 +3,13 @@ import { type OptionSpec, type RunFlags, runOptions } from "./options.js";
 /** The flags of `evalwire merge`: where the run store and config are, and how the whole is judged and reported, as in `run`. */
 export type MergeFlags = Pick<
   RunFlags,
-  "config" | "experiments" | "threshold" | "maxErrors" | "baseline" | "maxMeanDrop" | "maxRegressions" | "reporter" | "backend" | "phoenixUrl" | "quiet" | "verbose"
+  "config" | "experiments" | "runId" | "threshold" | "maxErrors" | "baseline" | "maxMeanDrop" | "maxRegressions" | "reporter" | "backend" | "phoenixUrl" | "quiet" | "verbose"
 >;
 
 export const mergeOptions = {
   experiments: { ...runOptions.experiments, description: "folder of experiments whose evalwire.toml [thresholds] apply (default: [experiments] dir, else ./experiments)" },
   config: runOptions.config,
+  runId: { ...runOptions.runId, description: "merge the shards of this run id (run --shard I/N --run-id ID, or the CI's run id) when the folders hold several runs" },
   threshold: runOptions.threshold,
   maxErrors: runOptions.maxErrors,
   baseline: runOptions.baseline,

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { pc } from "../colour.js";
 import { resolveSettings, type Settings } from "../config/settings.js";
 import type { RunInfo } from "../engine/events.js";
@@ -12,7 +13,9 @@ import { findShards } from "../runs/find-shards.js";
 import { examplesOf } from "../runs/merge-examples.js";
 import { mergeShards } from "../runs/merge-runs.js";
 import { barsNotApplied, experimentFolders, mergeThresholds } from "../runs/merge-thresholds.js";
-import { groupShards, refuseDuplicates } from "../runs/shard-groups.js";
+import { pickRun } from "../runs/pick-run.js";
+import { checkResults, groupShards } from "../runs/shard-groups.js";
+import { shownPath } from "../shown-path.js";
 import { RunStore } from "../sinks/run-store.js";
 import type { ExperimentResult } from "../types.js";
 import { isCI } from "./environment.js";
@@ -26,9 +29,9 @@ import type { MergeFlags } from "./merge-options.js";
 export async function mergeCommand(given: string[], flags: MergeFlags): Promise<number> {
   const settings = resolveSettings(flags, process.env, process.cwd());
   const warn = (message: string) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`);
-  const groups = groupShards(findShards(given));
-  for (const group of groups) refuseDuplicates(group);
-  const folders = experimentFolders(settings.experimentsDir);
+  const folders = experimentFolders(settings.experimentsDir, experimentsNamed(flags, settings));
+  const groups = groupShards(pickRun(findShards(given), flags.runId ?? null));
+  for (const group of groups) checkResults(group);
   const thresholds = mergeThresholds(groups, folders, settings, warn);
   const showsInputs = settings.reporters.some((spec) => spec.name === "html");
   const store = new RunStore(settings.runsDir);
@@ -70,11 +73,19 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
       : null;
     if (typeof examples === "string") warn(`${group.experiment}: the html report shows no inputs or expected outputs: ${examples}`);
     const merged = await mergeShards(group, { store, thresholds: thresholds.get(group.experiment)!, baseline, listener, examples: typeof examples === "string" ? null : examples });
-    if (merged.judgement) for (const line of barsNotApplied(group, merged.judgement, thresholds.get(group.experiment)!)) warn(line);
+    const changed = merged.judgement ? barsNotApplied(group, merged.judgement, thresholds.get(group.experiment)!, settings.thresholds.flags) : null;
+    if (changed) warn(changed);
     results.push(merged);
   }
   await listener.onRunEnd(results, info);
   return runResult(results, false).exitCode;
+}
+
+/** How the user named the experiments folder, or null for the default (./experiments), which may be absent. */
+function experimentsNamed(flags: MergeFlags, settings: Settings): string | null {
+  if (flags.experiments !== undefined) return `--experiments ${flags.experiments}`;
+  if (settings.experimentsDir !== resolve("experiments")) return `${shownPath(settings.configFile ?? "evalwire.toml")}: [experiments] dir`;
+  return null;
 }
 
 /** `--baseline` / `[baseline]`, as `run` takes it; a Phoenix experiment id needs the Phoenix backend. */

@@ -71,7 +71,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
         // Failed experiments get a line on stderr too, unless it is where stdout goes.
         err: sameDestination(1, 2) ? null : process.stderr,
       }),
-      { onWarning: (message) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`) },
+      {
+        onWarning: (message) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`),
+        onNote: (message) => process.stderr.write(`${message}\n`),
+      },
     ],
   });
   try {

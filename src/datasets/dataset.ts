@@ -34,6 +34,8 @@ export interface Examples extends Iterable<Example> {
    * (a streamed file notes them as it checks it); undefined for an array.
    */
   readonly outputKeys?: ReadonlySet<string>;
+  /** The examples but those `skip` names, for a source that can leave them out unread. */
+  without?(skip: (id: string) => boolean): Iterable<Example>;
 }
 
 const record = z.record(z.string(), z.unknown());
@@ -71,11 +73,11 @@ export class ExampleIds {
     const { id, input, output = {}, metadata = {} } = value;
     let exampleId = id === undefined ? contentId(input, output) : String(id);
     if (this.seen.has(exampleId)) {
-      if (id !== undefined) throw new DatasetError(`${this.file}:${line}: duplicate id "${exampleId}" (first on line ${this.seen.lineOf(exampleId)}); ids must be unique`);
+      if (id !== undefined) throw new DatasetError(`${this.file}:${line}: duplicate id "${exampleId}" (first on line ${this.seen.get(exampleId)}); ids must be unique`);
       exampleId = uniqueId(exampleId, this.seen);
       this.renamed.set(line, exampleId);
     }
-    this.seen.add(exampleId, line);
+    this.seen.set(exampleId, line);
     return { id: exampleId, input, output, metadata };
   }
 }

@@ -1,15 +1,15 @@
 /**
- * A set of example ids, each with the line it was first seen on, in about 30 bytes an id: their
- * UTF-8 bytes end to end in one buffer and an open-addressing table of their places. A Map of a
- * million ids takes ~100 MB of heap, and V8 then lets the heap grow to several times that for the
- * rest of the run.
+ * Example ids, each with a whole number (the line it was first seen on, the repetitions already
+ * run), in about 30 bytes an id: their UTF-8 bytes end to end in one buffer and an open-addressing
+ * table of their places. A Map of a million ids takes ~100 MB of heap, and V8 then lets the heap
+ * grow to several times that for the rest of the run.
  */
 export class IdTable {
   private bytes: Buffer = Buffer.allocUnsafe(64 * 1024);
   private used = 0;
   /** Id i's bytes are bytes[starts[i] .. starts[i + 1]). */
   private starts: Uint32Array = new Uint32Array(1024);
-  private lines: Uint32Array = new Uint32Array(1024);
+  private values: Uint32Array = new Uint32Array(1024);
   private hashes: Uint32Array = new Uint32Array(1024);
   /** Index + 1 of the id in each slot, 0 for an empty slot; at most half full. */
   private slots = new Int32Array(2048);
@@ -19,15 +19,20 @@ export class IdTable {
     return this.find(id, hashOf(id)) !== -1;
   }
 
-  /** The line `id` was first seen on, or undefined when it is new. */
-  lineOf(id: string): number | undefined {
+  /** The number kept with `id`, or undefined when it is not in the table. */
+  get(id: string): number | undefined {
     const index = this.find(id, hashOf(id));
-    return index === -1 ? undefined : this.lines[index];
+    return index === -1 ? undefined : this.values[index];
   }
 
-  /** Adds an id not yet in the table. */
-  add(id: string, line: number): void {
+  /** Keeps `value` (0 to 2^32 - 1) with `id`, added if new. */
+  set(id: string, value: number): void {
     const hash = hashOf(id);
+    const known = this.find(id, hash);
+    if (known !== -1) {
+      this.values[known] = value;
+      return;
+    }
     const index = this.size++;
     if (this.size + 1 > this.starts.length) this.growEntries();
     const length = Buffer.byteLength(id);
@@ -36,7 +41,7 @@ export class IdTable {
     this.starts[index] = this.used;
     this.used += length;
     this.starts[index + 1] = this.used;
-    this.lines[index] = line;
+    this.values[index] = value;
     this.hashes[index] = hash;
     if (this.size * 2 > this.slots.length) this.rehash(this.slots.length * 2);
     else this.place(index, hash);
@@ -67,7 +72,7 @@ export class IdTable {
   private growEntries(): void {
     const length = this.starts.length * 2;
     this.starts = copied(this.starts, new Uint32Array(length));
-    this.lines = copied(this.lines, new Uint32Array(length));
+    this.values = copied(this.values, new Uint32Array(length));
     this.hashes = copied(this.hashes, new Uint32Array(length));
   }
 }

@@ -8,6 +8,7 @@ import { parseCsv } from "./csv.js";
 import { contentHash, type Dataset, type RawRecord, toExamples } from "./dataset.js";
 import { parseDocumentRecords } from "./document.js";
 import { openJsonlFile } from "./jsonl-file.js";
+import type { RememberedChecks } from "./remembered-checks.js";
 
 const extensions = ["jsonl", "json", "csv", "yaml", "yml"] as const;
 
@@ -19,6 +20,8 @@ export interface LocalDatasetOptions {
   csv: CsvOptions;
   /** When set, the file's content hash must start with it. */
   version?: string | undefined;
+  /** Checks of JSONL files remembered by content hash (none: every file is checked). */
+  checks?: RememberedChecks | null;
 }
 
 /** Finds the dataset file for an experiment: dataset.<ext> in its folder, else <datasets_dir>/<name>.<ext>. */
@@ -40,7 +43,7 @@ export function findLocalDataset(name: string, options: Pick<LocalDatasetOptions
 export function loadLocalDataset(name: string, options: LocalDatasetOptions): Dataset {
   const file = findLocalDataset(name, options);
   const shown = shownPath(file);
-  const { version, examples } = readable(shown, () => (file.endsWith(".jsonl") ? openJsonlFile(file, shown) : readWhole(file, shown, options.csv)));
+  const { version, examples } = readable(shown, () => (file.endsWith(".jsonl") ? openJsonlFile(file, shown, options.checks) : readWhole(file, shown, options.csv)));
   if (options.version && !version.startsWith(options.version) && !version.slice("sha256:".length).startsWith(options.version)) {
     throw new DatasetError(`${shown}: content hash is ${version}, but dataset_version pins ${options.version}`);
   }

@@ -4,6 +4,7 @@ import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import type { Dataset } from "./dataset.js";
 import { loadLocalDataset } from "./local.js";
+import type { RememberedChecks } from "./remembered-checks.js";
 
 export interface DatasetRequest {
   name: string;
@@ -22,6 +23,7 @@ export class LocalDatasets implements DatasetSource {
   constructor(
     private readonly datasetsDir: string | null,
     private readonly csv: CsvOptions,
+    private readonly checks: RememberedChecks | null = null,
   ) {
     if (datasetsDir && existsSync(datasetsDir) && !statSync(datasetsDir).isDirectory()) {
       throw new UsageError(`[local] datasets_dir: ${shownPath(datasetsDir)} is a file, not a folder of datasets; point it at a folder`);
@@ -29,7 +31,7 @@ export class LocalDatasets implements DatasetSource {
   }
 
   async load({ name, experimentDir, version, splits }: DatasetRequest): Promise<Dataset> {
-    const dataset = loadLocalDataset(name, { experimentDir, datasetsDir: this.datasetsDir, csv: this.csv, version });
+    const dataset = loadLocalDataset(name, { experimentDir, datasetsDir: this.datasetsDir, csv: this.csv, version, checks: this.checks });
     if (splits) dataset.warnings = ["splits apply to Phoenix datasets; the local dataset is used whole"];
     return dataset;
   }

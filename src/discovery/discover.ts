@@ -9,7 +9,7 @@ import { shownPath } from "../shown-path.js";
 
 const codeExtensions = "{ts,mts,js,mjs}";
 /** A task in code, or declared in task.yaml (an HTTP request or a program: see src/tasks). */
-const taskFile = /^task\.(ts|mts|js|mjs|yaml|yml)$/;
+export const taskFile = /^task\.(ts|mts|js|mjs|yaml|yml)$/;
 const taskFileAnyCase = /^task\.(ts|mts|js|mjs|yaml|yml)$/i;
 /** Files in an experiment folder that are neither task nor evaluator. */
 const notEvaluators = ["task.*", "_*", "*.test.*", "*.spec.*", "*.d.ts", "*.d.mts"];
@@ -118,7 +118,7 @@ function readFolder(root: string, name: string, taskFiles: string[]): Experiment
     .sync(`*.${codeExtensions}`, { cwd: dir, onlyFiles: true, ignore: notEvaluators })
     .sort(byCodePoint)
     .map((file) => join(dir, file));
-  if (taskFiles.length > 1) problems.push(`${name}: several task files (${taskFiles.join(", ")}); keep one`);
+  if (taskFiles.length > 1) problems.push(`several task files (${taskFiles.join(", ")}); keep one`);
   return { name, dir, taskFile: join(dir, taskFiles[0]!), evaluatorFiles, config, configError, problems };
 }
 

@@ -40,6 +40,8 @@ export interface RunListener {
   onResult?(experiment: ExperimentInfo, result: ExampleResult, example: Example): void;
   onExperimentEnd?(result: ExperimentResult): void;
   onWarning?(message: string): void;
+  /** Something the user should know that is not wrong: a run resumed, errors being retried. */
+  onNote?(message: string): void;
   /** An experiment's example concurrency changed: down on HTTP 429s, back up as calls go through. */
   onConcurrency?(experiment: ExperimentInfo, change: ConcurrencyChange): void;
   onRunEnd?(results: ExperimentResult[], run: RunInfo): void | Promise<void>;

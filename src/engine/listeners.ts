@@ -58,6 +58,7 @@ export function fanOut(listeners: RunListener[]): Required<RunListener> {
     onResult: sync("onResult"),
     onExperimentEnd: sync("onExperimentEnd"),
     onWarning: sync("onWarning"),
+    onNote: sync("onNote"),
     onConcurrency: sync("onConcurrency"),
     onRunEnd: call("onRunEnd"),
   };

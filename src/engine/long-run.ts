@@ -7,6 +7,7 @@ import { newestUnfinishedRun, resumeRefusal } from "../resume/resume-point.js";
 import { shownPath } from "../shown-path.js";
 import { type RunHead, readRunFile, readRunFolder, resultKey, scanResults } from "../sinks/run-folder.js";
 import type { Example, ExampleResult } from "../types.js";
+import { DoneCalls } from "./done-calls.js";
 import type { Job } from "./ports.js";
 
 /** DESIGN.md section 18: what a run may reuse, skip, retry or leave out. Every part is optional. */
@@ -50,7 +51,7 @@ export interface Prior {
   kind: "resume" | "retry-errors";
   folder: RunHead;
   /** (example, repetition) pairs not to run again. */
-  done: Set<string>;
+  done: DoneCalls;
   /** For --retry-errors: the successful results carried into the new run. */
   carried: ExampleResult[];
   /** For --retry-errors: the pairs to run again (all others are carried, or were never run). */
@@ -60,12 +61,11 @@ export interface Prior {
 /**
  * Finds and checks the run to continue. `refusal` names what changed (exit 2); null prior with no
  * refusal means a fresh run (no unfinished run of this experiment). A resumed run's results are
- * read once, as a stream: each goes to `onKept` (to be counted) and only its key is kept.
+ * read later, by `readRecorded`, once the experiment can count and judge them.
  */
 export function priorRun(
   options: LongRunOptions,
-  current: { experiment: string; runsDir: string; datasetVersion: string | null; taskHash: string | null },
-  onKept: (result: ExampleResult) => void,
+  current: { experiment: string; runsDir: string; datasetVersion: string | null; taskHash: string | null; shard?: string | null },
 ): { prior: Prior | null; refusal: string | null; note: string | null } {
   if (options.retryErrors) {
     const folder = readRunFolder(options.retryErrors);
@@ -80,36 +80,51 @@ export function priorRun(
     }
     const carried = folder.results.filter((result) => result.status === "ok");
     const rerun = new Set(folder.results.filter((result) => result.status !== "ok").map((result) => resultKey(result.exampleId, result.repetition)));
-    const done = new Set(carried.map((result) => resultKey(result.exampleId, result.repetition)));
+    const done = new DoneCalls();
+    for (const result of carried) done.add(result.exampleId, result.repetition);
     const note = `retrying ${rerun.size} errored task call${rerun.size === 1 ? "" : "s"} of ${folder.run.name}; carrying ${carried.length} result${carried.length === 1 ? "" : "s"}`;
     return { prior: { kind: "retry-errors", folder, done, carried, rerun }, refusal: null, note };
   }
   if (!options.resume) return { prior: null, refusal: null, note: null };
-  const dir = options.resume === true ? newestUnfinishedRun(current.runsDir, current.experiment) : options.resume;
+  const dir = options.resume === true ? newestUnfinishedRun(current.runsDir, current.experiment, current.shard ?? null) : options.resume;
   if (!dir) return { prior: null, refusal: null, note: `no unfinished run of ${current.experiment} in ${shownPath(current.runsDir)}: starting a new one` };
   const run = readRunFile(dir);
   const refusal = resumeRefusal(run, { experiment: current.experiment, datasetVersion: current.datasetVersion, taskHash: current.taskHash });
   if (refusal) return { prior: null, refusal, note: null };
-  const done = new Set<string>();
-  const skippedLines = scanResults(dir, (result) => {
-    const key = resultKey(result.exampleId, result.repetition);
-    if (done.has(key)) return;
-    done.add(key);
-    onKept(result);
+  return { prior: { kind: "resume", folder: { dir, run, skippedLines: [] }, done: new DoneCalls(), carried: [], rerun: null }, refusal: null, note: null };
+}
+
+/**
+ * A resumed run's recorded results, read once as a stream: each goes to `onKept` (to be counted
+ * and judged with the rest) and only its key is kept. Returns the note to show.
+ */
+export function readRecorded(prior: Prior, onKept: (result: ExampleResult) => void): string {
+  const { done, folder } = prior;
+  folder.skippedLines = scanResults(folder.dir, (result) => {
+    if (done.add(result.exampleId, result.repetition)) onKept(result);
   });
-  const torn = skippedLines.length > 0 ? ` (an unreadable line ${skippedLines.join(", ")} dropped)` : "";
-  const note = `resuming ${run.name}: ${done.size} task call${done.size === 1 ? "" : "s"} already recorded${torn}`;
-  return { prior: { kind: "resume", folder: { dir, run, skippedLines }, done, carried: [], rerun: null }, refusal: null, note };
+  const torn = folder.skippedLines.length > 0 ? ` (an unreadable line ${folder.skippedLines.join(", ")} dropped)` : "";
+  return `resuming ${folder.run.name}: ${done.size} task call${done.size === 1 ? "" : "s"} already recorded${torn}`;
 }
 
 /** The (example, repetition) calls still to make; `wanted` narrows them further (a shard). */
-export function* jobsToRun(examples: Iterable<Example>, repetitions: number, prior: Prior | null, wanted?: (exampleId: string, repetition: number) => boolean): Generator<Job> {
-  for (const example of examples) {
+export function* jobsToRun(
+  examples: Iterable<Example> & Pick<Examples, "without">,
+  repetitions: number,
+  prior: Prior | null,
+  wanted?: (exampleId: string, repetition: number) => boolean,
+): Generator<Job> {
+  const allDone = (id: string) => {
+    for (let repetition = 1; repetition <= repetitions; repetition++) if ((!wanted || wanted(id, repetition)) && !prior!.done.has(id, repetition)) return false;
+    return true;
+  };
+  // A resumed run's finished examples are left out unread, where the dataset can do that.
+  const source = prior?.kind === "resume" && examples.without ? examples.without(allDone) : examples;
+  for (const example of source) {
     for (let repetition = 1; repetition <= repetitions; repetition++) {
       if (wanted && !wanted(example.id, repetition)) continue;
-      const key = resultKey(example.id, repetition);
-      if (prior?.done.has(key)) continue;
-      if (prior?.rerun && !prior.rerun.has(key)) continue;
+      if (prior?.done.has(example.id, repetition)) continue;
+      if (prior?.rerun && !prior.rerun.has(resultKey(example.id, repetition))) continue;
       yield { example, repetition };
     }
   }

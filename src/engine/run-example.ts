@@ -60,7 +60,7 @@ export async function runExample(code: UserCode, call: ExampleCall, enter?: (pha
   const { outcome, startedAt, durationMs, attempts } = task;
   const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, evaluations: [], ...(attempts ? { attempts } : {}) };
   if (outcome.kind === "timeout") return { ...result, status: "timeout", error: `timed out after ${timeoutMs} ms` };
-  if (outcome.kind === "error") return { ...result, status: "error", error: errorMessage(outcome.error), ...stackOf(outcome.error) };
+  if (outcome.kind === "error") return { ...result, status: isTimeout(outcome.error) ? "timeout" : "error", error: errorMessage(outcome.error), ...stackOf(outcome.error) };
   result.output = outcome.value === undefined ? null : outcome.value;
   const notJson = jsonProblem(result.output);
   if (notJson) return { ...result, status: "error", output: null, error: `the task returned a value that is not JSON (${notJson})` };
@@ -194,6 +194,11 @@ function evaluatorArgs(example: Example, output: unknown, durationMs: number, si
 /** Durations are recorded to the microsecond. */
 export function milliseconds(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+/** A task's own timeout (a task.yaml's http.timeout, fetch's AbortSignal.timeout) is recorded as one, as --timeout is. */
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === "TimeoutError";
 }
 
 /** A thrown value as one message; never throws itself (a BigInt or a cycle cannot be JSON). */

@@ -9,11 +9,11 @@ import type { ExperimentHeader, ExperimentRecording, Sink } from "../sinks/sink.
 import type { Example, ExampleResult, ExperimentResult } from "../types.js";
 import type { ExperimentInfo, RunListener } from "./events.js";
 import { forEachConcurrently } from "./for-each-concurrently.js";
-import { chooseExamples, ExperimentCache, jobsToRun, type LongRunOptions, type Prior, priorRun, taskHash } from "./long-run.js";
+import { chooseExamples, ExperimentCache, jobsToRun, type LongRunOptions, type Prior, priorRun, readRecorded, taskHash } from "./long-run.js";
 import { runMetadata } from "./metadata.js";
 import { experimentName } from "./naming.js";
 import type { Backend, ExperimentPlan, Job, Sandbox } from "./ports.js";
-import { formatShard, inShard, type Shard } from "./shard.js";
+import { formatShard, inShard, parseShard, type Shard } from "./shard.js";
 import { Tally } from "./tally.js";
 import { type ExperimentFacts, escapedLine, type Problem, verdict } from "./verdict.js";
 
@@ -140,20 +140,33 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   result.dataset = { name: dataset.name, version: dataset.version, source: dataset.source };
   const hash = loaded.taskHash.hash;
   if (loaded.taskHash.problem && (long.cache?.mode ?? "off") !== "off") context.listener.onWarning(`${plan.experiment}: no task cache: ${loaded.taskHash.problem}`);
-  // A resumed run's recorded results count in its summary, as if it had never stopped.
   const tally = new Tally(sandbox.evaluators);
   let prior: Prior | null = null;
   if (context.dryRun === false && (long.resume || long.retryErrors)) {
-    const found = priorRun(long, { experiment: plan.experiment, runsDir: context.runsDir ?? "", datasetVersion: dataset.version, taskHash: hash }, (kept) => tally.add(kept));
+    const found = priorRun(long, {
+      experiment: plan.experiment,
+      runsDir: context.runsDir ?? "",
+      datasetVersion: dataset.version,
+      taskHash: hash,
+      shard: context.shard ? formatShard(context.shard) : null,
+    });
     if (found.refusal) {
       facts.failure = found.refusal;
       result.refused = true;
       return finish();
     }
-    if (found.note) context.listener.onWarning(`${plan.experiment}: ${found.note}`);
+    if (found.note) context.listener.onNote(`${plan.experiment}: ${found.note}`);
     prior = found.prior;
   }
-  // A resumed run goes on as it was started: the same examples, the same repetitions.
+  // A resumed run goes on as it was started: the same examples, the same repetitions, the same
+  // shard; a --retry-errors run redoes the errors of its run's shard, and is that shard's run.
+  const shard = prior ? recordedShard(prior) : context.shard;
+  if (prior && context.shard && (!shard || formatShard(shard) !== formatShard(context.shard))) {
+    const was = shard ? `shard ${formatShard(shard)}` : "not sharded";
+    facts.failure = `run ${prior.folder.run.name} is ${was}${shard ? `, not ${formatShard(context.shard)}` : ""}; leave --shard out to go on with it`;
+    result.refused = true;
+    return finish();
+  }
   if (prior?.kind === "resume") knobs = { ...knobs, repetitions: prior.folder.run.settings.repetitions };
   const selection = prior?.kind === "resume" ? (prior.folder.run.selection?.choice ?? null) : long.selection;
   const chosen = chooseExamples(dataset, selection);
@@ -164,8 +177,8 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   const examples = context.dryRun === false ? chosen.examples : firstOf(chosen.examples, context.dryRun);
   if (prior?.kind === "resume") result.name = prior.folder.run.name;
   // A shard runs the task calls whose (example id, repetition) hash to it: see shard.ts.
-  const jobs = () => jobsToRun(examples, knobs.repetitions, null, (id, repetition) => inShard(context.shard, id, repetition));
-  result.planned = facts.planned = context.shard ? count(jobs()) : examples.length * knobs.repetitions;
+  const jobs = () => jobsToRun(examples, knobs.repetitions, null, (id, repetition) => inShard(shard, id, repetition));
+  result.planned = facts.planned = shard ? count(jobs()) : examples.length * knobs.repetitions;
   let evaluators: string[];
   try {
     evaluators = withExampleRubricName(sandbox.evaluators, examples);
@@ -187,11 +200,31 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     startedAt: new Date().toISOString(),
     ...(hash ? { task: { hash } } : {}),
     ...(chosen.selection ? { selection: chosen.selection } : {}),
-    ...(context.shard ? { shard: formatShard(context.shard) } : {}),
+    ...(shard ? { shard: formatShard(shard) } : {}),
     ...(context.runId ? { runId: context.runId } : {}),
   };
   if (chosen.selection?.partial) Object.assign(header.metadata, { evalwire_partial: true, evalwire_selection: chosen.selection.description });
   if (prior?.kind === "retry-errors") header.metadata.evalwire_retry_errors_of = prior.folder.run.name;
+  // Judged as results arrive; the baseline is read before this run's folder exists, so `latest`
+  // never finds it (a resumed run's folder is named).
+  const judge = await ExperimentJudge.start({
+    experiment: plan.experiment,
+    evaluators: info.evaluators,
+    thresholds: plan.judging?.thresholds ?? { evaluators: {} },
+    baseline: plan.judging?.baseline ?? null,
+    currentRun: prior?.kind === "resume" ? basename(prior.folder.dir) : null,
+    repetitions: knobs.repetitions,
+  });
+  // A resumed run's recorded results, and those --retry-errors carries, count in its summary and
+  // its gates, as if it had never stopped.
+  if (prior?.kind === "resume") {
+    context.listener.onNote(
+      `${plan.experiment}: ${readRecorded(prior, (kept) => {
+        tally.add(kept);
+        judge.add(kept);
+      })}`,
+    );
+  }
   const recordings: ExperimentRecording[] = [];
   if (context.dryRun === false) {
     try {
@@ -210,15 +243,6 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       return finish();
     }
   }
-  // Judged as results arrive; the baseline is read first (`latest` never finds this run's own folder).
-  const judge = await ExperimentJudge.start({
-    experiment: plan.experiment,
-    evaluators: info.evaluators,
-    thresholds: plan.judging?.thresholds ?? { evaluators: {} },
-    baseline: plan.judging?.baseline ?? null,
-    currentRun: result.runPath ? basename(result.runPath) : null,
-    repetitions: knobs.repetitions,
-  });
   context.listener.onExperimentStart(info);
 
   const tracer = recordings.find((recording) => recording.tracer)?.tracer;
@@ -230,9 +254,9 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     context.listener.onConcurrency(info, { ...change, max: knobs.exampleConcurrency });
   });
   try {
-    await carry(prior, examples, knobs.repetitions, { tally, recordings, unrecorded: facts.unrecorded });
+    await carry(prior, examples, knobs.repetitions, { tally, judge, recordings, unrecorded: facts.unrecorded });
     await forEachConcurrently(
-      jobsToRun(examples, knobs.repetitions, prior, (id, repetition) => inShard(context.shard, id, repetition)),
+      jobsToRun(examples, knobs.repetitions, prior, (id, repetition) => inShard(shard, id, repetition)),
       sandbox.window,
       async (planned) => {
         if (context.stop.aborted) return;
@@ -265,6 +289,9 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       },
       () => (concurrency.limit < knobs.exampleConcurrency ? concurrency.limit : sandbox.window),
     );
+  } catch (error) {
+    // The examples could not be read to the end (a dataset file changed during the run).
+    facts.failure ??= firstLine(error);
   } finally {
     Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
     Object.assign(result, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors, evaluators: tally.evaluators() });
@@ -274,7 +301,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       completed: tally.completed,
       dryRun: context.dryRun !== false,
       interrupted: context.stop.aborted,
-      limited: context.shard !== null || chosen.selection?.partial === true,
+      limited: shard !== null || chosen.selection?.partial === true,
     });
     await finishRecordings(recordings, loaded);
   }
@@ -313,6 +340,11 @@ async function finishRecordings(recordings: ExperimentRecording[], { result, fac
   }
 }
 
+function recordedShard(prior: Prior): Shard | null {
+  const { shard } = prior.folder.run;
+  return typeof shard === "string" ? parseShard(shard, `${prior.folder.run.name}/run.json shard`) : null;
+}
+
 function firstOf(examples: Examples, n: number): Example[] {
   const first: Example[] = [];
   for (const example of examples) {
@@ -339,13 +371,19 @@ async function reopen(sink: Sink, prior: Prior, header: ExperimentHeader): Promi
 }
 
 /** The successful results --retry-errors carries: counted, and recorded in the new run. */
-async function carry(prior: Prior | null, examples: Examples, repetitions: number, to: { tally: Tally; recordings: ExperimentRecording[]; unrecorded: Problem }): Promise<void> {
+async function carry(
+  prior: Prior | null,
+  examples: Examples,
+  repetitions: number,
+  to: { tally: Tally; judge: ExperimentJudge; recordings: ExperimentRecording[]; unrecorded: Problem },
+): Promise<void> {
   if (prior?.kind !== "retry-errors") return;
   const ids = new Set<string>();
   for (const example of examples) ids.add(example.id);
   for (const result of prior.carried) {
     if (!ids.has(result.exampleId) || result.repetition > repetitions) continue;
     to.tally.add(result);
+    to.judge.add(result);
     await record(to.recordings, result, to.unrecorded);
   }
 }

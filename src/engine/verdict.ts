@@ -46,7 +46,9 @@ export function verdict(facts: ExperimentFacts): Verdict {
   }
   // A failed gate or a baseline that cannot be read; a partial run applies no gate.
   if (facts.judgement?.failure) return { status: "failed", failure: facts.judgement.failure };
-  // With max_errors set, its gate alone judges the errors.
-  if (facts.taskErrors + facts.evaluatorErrors > 0 && !facts.judgement?.maxErrorsSet) return { status: "failed", failure: null };
+  // With max_errors set, its gate alone judges the errors; in a partial run (a dry run, a selection,
+  // a shard) that gate is not applied, so any error fails it, as with no max_errors.
+  const judgedByGate = facts.judgement?.maxErrorsSet === true && !facts.judgement.partial;
+  if (facts.taskErrors + facts.evaluatorErrors > 0 && !judgedByGate) return { status: "failed", failure: null };
   return { status: "passed", failure: null };
 }

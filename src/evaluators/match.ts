@@ -1,6 +1,6 @@
 import type { EvaluatorArgs, Score } from "../types.js";
 import { checkOptions, expectedOf, type FieldOptions, outputOf, rules, shown } from "./options.js";
-import { expectedItems, sameValue, textOf, verdict } from "./values.js";
+import { expectedItems, sameValue, textOf, transcriptText, verdict } from "./values.js";
 
 /** What the Python evalwire's four "match" evaluators read: the output and the expected values. */
 function sides(args: EvaluatorArgs, options: FieldOptions) {
@@ -34,8 +34,8 @@ export interface ContainsOptions extends FieldOptions {
 }
 
 /**
- * 1 when the first expected value is in the output: a substring of a text output, an item of a
- * list output, a key of an object output (Python's `in`).
+ * 1 when the first expected value is in the output: a substring of a text output or of a chat
+ * transcript's assistant text, an item of a list output, a key of an object output (Python's `in`).
  */
 export function contains(options: ContainsOptions = {}) {
   const checked = checkOptions<ContainsOptions>("contains", options, { ignoreCase: rules.boolean });
@@ -45,8 +45,10 @@ export function contains(options: ContainsOptions = {}) {
     if (actual === null || actual === undefined) return verdict(false, "no output");
     if (items.length === 0) return verdict(false, "no expected value");
     const wanted = items[0];
+    const said = transcriptText(actual);
     let found: boolean;
-    if (Array.isArray(actual)) found = actual.some((item) => sameValue(item, wanted));
+    if (said !== undefined && typeof wanted === "string") found = fold(said).includes(fold(wanted));
+    else if (Array.isArray(actual)) found = actual.some((item) => sameValue(item, wanted));
     else if (typeof wanted !== "string") throw new TypeError(`contains: the expected value ${shown(wanted)} is not text`);
     else if (typeof actual === "string") found = fold(actual).includes(fold(wanted));
     else if (typeof actual === "object") found = Object.hasOwn(actual, wanted);
@@ -82,7 +84,8 @@ function forbiddenFromExpected(args: EvaluatorArgs, options: FieldOptions): stri
 }
 
 /**
- * 1 when the first expected value, as a regular expression, matches somewhere in the output.
+ * 1 when the first expected value, as a regular expression, matches somewhere in the output (a
+ * text, or a chat transcript's assistant text).
  * Python's syntax is accepted where JavaScript's differs: `(?P<name>...)`, `(?P=name)`, leading
  * `(?i)`/`(?m)`/`(?s)`, `\A`, `\Z`, and `$` also matching before a final newline.
  */
@@ -95,13 +98,14 @@ export function regexMatch(options: FieldOptions = {}) {
     const pattern = items[0];
     if (pattern === undefined || pattern === "" || pattern === null || pattern === false) return verdict(false, "no pattern");
     if (typeof pattern !== "string") throw new TypeError(`regexMatch: the expected pattern ${shown(pattern)} is not text`);
-    if (typeof actual !== "string") throw new TypeError(`regexMatch: the output ${shown(actual)} is not text (set outputKey)`);
+    const text = typeof actual === "string" ? actual : transcriptText(actual);
+    if (text === undefined) throw new TypeError(`regexMatch: the output ${shown(actual)} is not text (set outputKey)`);
     let regex = compiled.get(pattern);
     if (!regex) {
       regex = pythonRegex(pattern);
       compiled.set(pattern, regex);
     }
-    return regex.test(actual) ? verdict(true) : verdict(false, `/${pattern}/ does not match`);
+    return regex.test(text) ? verdict(true) : verdict(false, `/${pattern}/ does not match`);
   };
 }
 

@@ -60,22 +60,29 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 /**
  * The text of an output, for checks on what was said: a string as it is; null → ""; a chat
- * transcript (`{ messages: [...] }` or an array of messages) → its assistant messages' text,
- * one per line; anything else → its JSON.
+ * transcript (see transcriptText) → its assistant messages' text; anything else → its JSON.
  */
 export function textOf(value: unknown): string {
   if (typeof value === "string") return value;
   if (value === null || value === undefined) return "";
   if (typeof value !== "object") return String(value);
+  return transcriptText(value) ?? JSON.stringify(value);
+}
+
+/**
+ * A chat transcript's assistant text, one message per line: `{ messages: [...] }` (what a
+ * messages: task returns) or an array of messages (OpenAI's), every item `{ role, ... }`.
+ * Undefined for any other value.
+ */
+export function transcriptText(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
   const messages = Array.isArray(value) ? value : (value as { messages?: unknown }).messages;
-  if (Array.isArray(messages) && messages.length > 0 && messages.every(isMessage)) {
-    return messages
-      .filter((message) => message.role === "assistant")
-      .map((message) => contentText(message.content))
-      .filter((text) => text !== "")
-      .join("\n");
-  }
-  return JSON.stringify(value);
+  if (!Array.isArray(messages) || messages.length === 0 || !messages.every(isMessage)) return undefined;
+  return messages
+    .filter((message) => message.role === "assistant")
+    .map((message) => contentText(message.content))
+    .filter((text) => text !== "")
+    .join("\n");
 }
 
 interface Message {
@@ -87,10 +94,11 @@ function isMessage(value: unknown): value is Message {
   return value !== null && typeof value === "object" && typeof (value as Message).role === "string";
 }
 
-/** OpenAI content: a string, or parts of which the `text` ones count. */
+/** OpenAI content: a string, or parts of which the `text` ones count; none is ""; any other value its JSON. */
 function contentText(content: unknown): string {
   if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
+  if (content === null || content === undefined) return "";
+  if (!Array.isArray(content)) return JSON.stringify(content) ?? "";
   return content
     .map((part) => (part && typeof part === "object" && typeof (part as { text?: unknown }).text === "string" ? (part as { text: string }).text : ""))
     .filter((text) => text !== "")

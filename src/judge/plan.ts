@@ -22,18 +22,24 @@ export interface JudgingPlan {
  * name against the folder's evaluators (its files, its rubric.yaml criteria, and `rubric`, the
  * examples' own criteria): a UsageError (exit 2) naming the file and key.
  */
-export function planJudging(folders: ExperimentFolder[], sources: ThresholdSources, baseline: BaselineSettings): JudgingPlan {
+export function planJudging(folders: ExperimentFolder[], sources: ThresholdSources, baseline: BaselineSettings, everyFolder: ExperimentFolder[] = folders): JudgingPlan {
+  const rubricNamed = [sources.root, sources.flags].some((layer) => exampleRubricName in layer.evaluators);
+  const rootEvaluators = new Set(everyFolder.flatMap((folder) => [...evaluatorsOf(folder), ...(rubricNamed ? [exampleRubricName] : [])]));
   const experiments = folders.map((folder) => {
     const ownLabel = shownPath(join(folder.dir, "evalwire.toml"));
     const table = folder.config.thresholds as ThresholdsTable | undefined;
     if (table?.max_errors !== undefined) parseMaxErrors(table.max_errors, `${ownLabel}: [thresholds] max_errors`);
     const own = thresholdsFromTable(table);
     // `rubric` scores the examples' own criteria; whether there are any is known once the dataset is read.
-    const rubricNamed = [own, sources.root, sources.flags].some((layer) => exampleRubricName in layer.evaluators);
-    const evaluators = [...folder.evaluatorFiles.map(fileStem), ...rubricNames(folder.dir), ...(rubricNamed ? [exampleRubricName] : [])];
+    const rubricNamedHere = rubricNamed || exampleRubricName in own.evaluators;
+    const evaluators = [...evaluatorsOf(folder), ...(rubricNamedHere ? [exampleRubricName] : [])];
     return { name: folder.name, evaluators, own, ownLabel };
   });
-  return { thresholds: thresholdsPerExperiment(experiments, sources), baseline: baseline.ref ? baseline : null };
+  return { thresholds: thresholdsPerExperiment(experiments, sources, rootEvaluators), baseline: baseline.ref ? baseline : null };
+}
+
+function evaluatorsOf(folder: ExperimentFolder): string[] {
+  return [...folder.evaluatorFiles.map(fileStem), ...rubricNames(folder.dir)];
 }
 
 /**

@@ -93,7 +93,12 @@ export interface ThresholdSources {
  * flag threshold must name an evaluator of at least one selected experiment, and applies to
  * those that have it. No evaluator may be called max_errors.
  */
-export function thresholdsPerExperiment(experiments: { name: string; evaluators: string[]; own: Thresholds; ownLabel: string }[], sources: ThresholdSources): Map<string, Thresholds> {
+export function thresholdsPerExperiment(
+  experiments: { name: string; evaluators: string[]; own: Thresholds; ownLabel: string }[],
+  sources: ThresholdSources,
+  /** Every evaluator of every experiment found, selected or not: the root's thresholds are checked against them. */
+  rootEvaluators?: ReadonlySet<string>,
+): Map<string, Thresholds> {
   for (const experiment of experiments) {
     if (experiment.evaluators.includes(reservedName)) {
       throw new UsageError(`${experiment.name}: an evaluator may not be named ${reservedName} (the name is reserved in [thresholds]); rename ${reservedName}.ts`);
@@ -103,12 +108,13 @@ export function thresholdsPerExperiment(experiments: { name: string; evaluators:
       throw new UsageError(`${experiment.ownLabel}: [thresholds] ${unknown}: experiment ${experiment.name} has no evaluator ${unknown} (it has: ${experiment.evaluators.join(", ") || "none"})`);
   }
   const everyEvaluator = new Set(experiments.flatMap((experiment) => experiment.evaluators));
-  for (const [layer, label] of [
-    [sources.root, `${sources.rootLabel}: [thresholds]`],
-    [sources.flags, "--threshold"],
+  // The root file serves every experiment, so a bar there may name an evaluator of one not selected now.
+  for (const [layer, label, known, which] of [
+    [sources.root, `${sources.rootLabel}: [thresholds]`, rootEvaluators ?? everyEvaluator, rootEvaluators ? "experiment" : "selected experiment"],
+    [sources.flags, "--threshold", everyEvaluator, "selected experiment"],
   ] as const) {
-    const unknown = Object.keys(layer.evaluators).find((name) => !everyEvaluator.has(name));
-    if (unknown) throw new UsageError(`${label} ${unknown}: no selected experiment has an evaluator ${unknown} (evaluators: ${[...everyEvaluator].sort().join(", ") || "none"})`);
+    const unknown = Object.keys(layer.evaluators).find((name) => !known.has(name));
+    if (unknown) throw new UsageError(`${label} ${unknown}: no ${which} has an evaluator ${unknown} (evaluators: ${[...known].sort().join(", ") || "none"})`);
   }
   const only = (layer: Thresholds, names: string[]): Thresholds => ({
     ...(layer.maxErrors ? { maxErrors: layer.maxErrors } : {}),

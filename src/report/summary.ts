@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import { pc } from "../colour.js";
 import type { ExperimentInfo, RunInfo, RunListener } from "../engine/events.js";
 import { firstLine } from "../errors.js";
@@ -56,9 +57,10 @@ export class SummaryReporter implements RunListener {
       const errors = result.taskErrors + result.evaluatorErrors;
       const runs = result.completed === result.planned ? String(result.completed) : `${result.completed}/${result.planned}`;
       const deltas = result.judgement?.baseline?.evaluators ?? {};
-      const scores = Object.entries(result.evaluators)
-        .map(([name, summary]) => `${name} ${summary.errors > 0 ? pc.red(score(summary.mean)) : score(summary.mean)}${delta(deltas[name]?.delta ?? null)}`)
-        .join("  ");
+      const [scores = "", ...moreScores] = lines(
+        Object.entries(result.evaluators).map(([name, summary]) => `${name} ${summary.errors > 0 ? pc.red(score(summary.mean)) : score(summary.mean)}${delta(deltas[name]?.delta ?? null)}`),
+        scoresWidth,
+      );
       const status = result.status === "passed" ? pc.green("✔") : result.status === "interrupted" ? pc.yellow("■") : pc.red("✖");
       rows.push([
         `${status} ${result.experiment}`,
@@ -68,9 +70,24 @@ export class SummaryReporter implements RunListener {
         duration(result.durationMs),
         result.url ?? (result.runPath ? shownPath(result.runPath) : ""),
       ]);
+      // Many evaluators: their scores go on under one another, so no row is padded past the screen.
+      for (const more of moreScores) rows.push(["", "", "", more, "", ""]);
     }
     return table(rows);
   }
+}
+
+const scoresWidth = 60;
+
+/** Items joined by two spaces, in lines of at most `width` visible characters (one item may be longer). */
+function lines(items: string[], width: number): string[] {
+  const out: string[] = [];
+  for (const item of items) {
+    const last = out.at(-1);
+    if (last !== undefined && stripVTControlCharacters(last).length + 2 + stripVTControlCharacters(item).length <= width) out[out.length - 1] = `${last}  ${item}`;
+    else out.push(item);
+  }
+  return out;
 }
 
 function delta(value: number | null): string {

@@ -26,8 +26,11 @@ export function resumeRefusal(run: RunFile & { task?: { hash?: string } }, now: 
   return null;
 }
 
-/** The newest run of `experiment` in `runsDir` that did not finish (crashed, killed or interrupted), or null. */
-export function newestUnfinishedRun(runsDir: string, experiment: string): string | null {
+/**
+ * The newest run of `experiment` in `runsDir` that did not finish (crashed, killed or interrupted),
+ * or null; with `shard` ("2/4"), the newest of that shard's runs.
+ */
+export function newestUnfinishedRun(runsDir: string, experiment: string, shard: string | null = null): string | null {
   if (!existsSync(runsDir)) return null;
   let newest: { dir: string; startedAt: string } | null = null;
   for (const name of readdirSync(runsDir)) {
@@ -39,6 +42,7 @@ export function newestUnfinishedRun(runsDir: string, experiment: string): string
       continue;
     }
     if (run.experiment !== experiment || (run.status !== "running" && run.status !== "interrupted") || typeof run.startedAt !== "string") continue;
+    if (shard !== null && run.shard !== shard) continue;
     if (!newest || run.startedAt > newest.startedAt) newest = { dir, startedAt: run.startedAt };
   }
   return newest?.dir ?? null;

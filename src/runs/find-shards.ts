@@ -18,7 +18,8 @@ export function findShards(given: string[], cwd = process.cwd()): RunHead[] {
   };
   for (const path of given) {
     const dir = resolve(cwd, path);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`merge ${path}: no such folder; give shard run folders, or a folder holding them`);
+    if (!existsSync(dir)) throw new UsageError(`merge ${path}: no such folder; give shard run folders, or a folder holding them`);
+    if (!statSync(dir).isDirectory()) throw new UsageError(`merge ${path}: is a file, not a shard run folder; give shard run folders, or a folder holding them`);
     if (existsSync(join(dir, "run.json"))) {
       const run = readRunFile(dir);
       if (run.shard === undefined) throw new UsageError(`merge ${path}: ${run.name} is no shard (its run.json has no "shard"); give the run folders written by evalwire run --shard I/N`);

@@ -9,7 +9,7 @@ import { readRunFolder } from "../sinks/run-folder.js";
 import type { RunStore } from "../sinks/run-store.js";
 import type { ExperimentHeader } from "../sinks/sink.js";
 import type { Example, ExperimentResult } from "../types.js";
-import type { ShardGroup } from "./shard-groups.js";
+import { ownFailure, type ShardGroup } from "./shard-groups.js";
 
 export interface MergeContext {
   store: RunStore;
@@ -29,7 +29,7 @@ export interface MergedHeader extends ExperimentHeader {
  * Joins one experiment's shards into a new run folder of the run store, as `evalwire run` would
  * have written the whole: every result recorded once, the summary counted over all of them, and
  * one judge (thresholds, baseline) fed every result. Shard folders are only read. The group must
- * have passed groupShards and refuseDuplicates.
+ * have passed groupShards and checkResults.
  */
 export async function mergeShards(group: ShardGroup, context: MergeContext): Promise<ExperimentResult> {
   const { listener } = context;
@@ -105,6 +105,8 @@ export async function mergeShards(group: ShardGroup, context: MergeContext): Pro
     }
   }
   Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
+  // Judged as a partial run, the whole would apply no gate and pass: fewer calls than planned fail it.
+  if (tally.completed < header.planned) facts.failure ??= `the shards hold ${tally.completed} of the run's ${header.planned} planned calls (run the shards again)`;
   Object.assign(result, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors, evaluators: tally.evaluators() });
   result.judgement = facts.judgement = judge.finish({
     planned: header.planned,
@@ -147,9 +149,8 @@ export function unshardedName(name: string): string {
 /** Why shards failed other than by their (not applied) gates: a load, dataset or recording error. */
 function shardFailures(group: ShardGroup): string | null {
   const lines = group.shards.flatMap((shard) => {
-    const summary = shard.run.summary as { failure?: string | null; judgement?: { failure?: string | null } };
-    const failure = summary.failure ?? null;
-    return failure !== null && failure !== (summary.judgement?.failure ?? null) ? [`shard ${shard.run.shard} (${shard.run.name}): ${failure}`] : [];
+    const failure = ownFailure(shard.run);
+    return failure !== null ? [`shard ${shard.run.shard} (${shard.run.name}): ${failure}`] : [];
   });
   return lines.length > 0 ? lines.join("; ") : null;
 }

@@ -5,7 +5,7 @@ import { discoverExperiments, type ExperimentFolder } from "../discovery/discove
 import { UsageError } from "../errors.js";
 import type { Judgement } from "../judge/experiment-judge.js";
 import { gateLabel, number } from "../judge/gate.js";
-import { parseMaxErrors, type Thresholds, type ThresholdsTable, thresholdsFromTable, thresholdsPerExperiment } from "../judge/thresholds.js";
+import { type EvaluatorThreshold, parseMaxErrors, type Thresholds, type ThresholdsTable, thresholdsFromTable, thresholdsPerExperiment } from "../judge/thresholds.js";
 import { shownPath } from "../shown-path.js";
 import type { ShardGroup } from "./shard-groups.js";
 
@@ -34,8 +34,16 @@ export function mergeThresholds(
   return thresholdsPerExperiment(experiments, settings.thresholds);
 }
 
-/** The experiment folders merge reads thresholds and datasets from; none when there is no experiments folder. */
-export function experimentFolders(dir: string): ExperimentFolder[] {
+/**
+ * The experiment folders merge reads thresholds and datasets from. An experiments folder the user
+ * `named` (`--experiments DIR`, `[experiments] dir`) must be there and hold experiments, as in `run`:
+ * a typo would drop every folder's own gates unseen. The default folder may be absent (none then).
+ */
+export function experimentFolders(dir: string, named: string | null = null): ExperimentFolder[] {
+  if (named !== null) {
+    if (!existsSync(dir)) throw new UsageError(`${named}: no such folder: ${shownPath(dir)} (merge reads each experiment's evalwire.toml [thresholds] there); give the experiments folder`);
+    return discoverExperiments(dir);
+  }
   if (!existsSync(dir)) return [];
   try {
     return discoverExperiments(dir);
@@ -47,20 +55,24 @@ export function experimentFolders(dir: string): ExperimentFolder[] {
 
 /**
  * The threshold gates the shards were run with (from the flags of `run --shard`, say) that the
- * merge does not apply with the same bar: one line each, so a bar never changes unseen. A bar of
- * max_errors given as a share (on either side) depends on the calls counted, and is left out.
+ * merge does not apply with the same bar, in one line for the experiment, so a bar never changes
+ * unseen; null when there are none. A bar given to merge itself (`given`: its --threshold,
+ * --max-errors) is chosen on purpose and left out, as is a bar of max_errors given as a share (on
+ * either side), which depends on the calls counted.
  */
-export function barsNotApplied(group: ShardGroup, judgement: Judgement, thresholds: Thresholds): string[] {
+export function barsNotApplied(group: ShardGroup, judgement: Judgement, thresholds: Thresholds, given: Thresholds): string | null {
   const recorded = (shard: ShardGroup["shards"][number]) => (shard.run.summary as { judgement?: Judgement } | undefined)?.judgement?.gates ?? [];
   const errorBars = new Set(group.shards.map((shard) => recorded(shard).find((gate) => gate.gate === "max_errors")?.bar));
   const errorsAsShare = errorBars.size > 1 || (thresholds.maxErrors !== undefined && "percent" in thresholds.maxErrors);
-  const lines: string[] = [];
+  const changed: string[] = [];
   for (const gate of recorded(group.shards[0]!)) {
     if (gate.gate === "max_mean_drop" || gate.gate === "max_regressions" || (gate.gate === "max_errors" && errorsAsShare)) continue;
+    const onPurpose = gate.gate === "max_errors" ? given.maxErrors !== undefined : given.evaluators[gate.evaluator ?? ""]?.[gate.gate as keyof EvaluatorThreshold] !== undefined;
+    if (onPurpose) continue;
     const applied = judgement.gates.find((each) => each.gate === gate.gate && each.evaluator === gate.evaluator);
     if (applied?.bar === gate.bar) continue;
-    const now = applied ? `merge applies ${number(applied.bar)}` : "merge does not apply it";
-    lines.push(`${group.experiment}: the shards ran with ${gateLabel(gate)} bar ${number(gate.bar)}; ${now} (merge reads evalwire.toml and its own --threshold, --max-errors)`);
+    changed.push(`${gateLabel(gate)} bar ${number(gate.bar)}, merge applies ${applied ? number(applied.bar) : "none"}`);
   }
-  return lines;
+  if (changed.length === 0) return null;
+  return `${group.experiment}: the shards ran with ${changed.join("; ")} (merge reads evalwire.toml and its own --threshold, --max-errors)`;
 }

@@ -1,6 +1,7 @@
 import { parseShard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
-import { type RunHead, resultKey, scanResults } from "../sinks/run-folder.js";
+import { shownPath } from "../shown-path.js";
+import { type RunFile, type RunHead, resultKey, scanResults } from "../sinks/run-folder.js";
 
 /** One experiment's shards, one per index from 1 to count, in that order. */
 export interface ShardGroup {
@@ -10,10 +11,11 @@ export interface ShardGroup {
 }
 
 /**
- * Groups shard runs by experiment and checks that they join into whole runs: one split (the same
- * n), one run id, each shard of each experiment once, none missing, and within an experiment the
- * same dataset version, task, evaluators, repetitions and selection. Anything else is a UsageError
- * naming the runs and what differs.
+ * Groups the shard runs of one run (see pickRun) by experiment and checks that they join into whole
+ * runs: one split (the same n), each shard of each experiment once, none missing, and within an experiment the
+ * same dataset version, task, evaluators, repetitions and selection. A finished shard that completed
+ * fewer calls than it planned, and did not fail on its own (that fails the merge), was cut short: a
+ * UsageError too. Anything else is a UsageError naming the runs and what differs.
  */
 export function groupShards(heads: RunHead[]): ShardGroup[] {
   const named = heads.map((head) => ({ head, shard: parseShard(head.run.shard ?? "", `${head.run.name}: "shard" in run.json`) }));
@@ -21,14 +23,16 @@ export function groupShards(heads: RunHead[]): ShardGroup[] {
     if (head.run.status === "running" || head.run.status === "interrupted" || head.run.summary === undefined) {
       throw new UsageError(`cannot merge: ${head.run.name} is unfinished (status ${head.run.status}); run shard ${head.run.shard} again, then merge`);
     }
+    const { planned, completed } = countsOf(head.run);
+    if (completed < planned && ownFailure(head.run) === null) {
+      throw new UsageError(`cannot merge: ${shardLabel(head)} completed ${completed} of its ${planned} planned calls; run that shard again`);
+    }
   }
   const first = named[0]!;
   for (const other of named) {
     if (other.shard.count !== first.shard.count) {
       throw new UsageError(`cannot merge: the shards split the run differently: ${first.head.run.name} is shard ${first.head.run.shard}, ${other.head.run.name} is shard ${other.head.run.shard}`);
     }
-    const [a, b] = [first.head.run.runId ?? null, other.head.run.runId ?? null];
-    if (a !== b) throw new UsageError(`cannot merge: the shards are of different runs: ${first.head.run.name} has run id ${a ?? "none"}, ${other.head.run.name} has ${b ?? "none"}`);
   }
 
   const byExperiment = new Map<string, (RunHead | undefined)[]>();
@@ -37,7 +41,7 @@ export function groupShards(heads: RunHead[]): ShardGroup[] {
     const taken = slots[shard.index - 1];
     if (taken) {
       throw new UsageError(
-        `cannot merge: ${head.run.experiment} shard ${head.run.shard} is given twice: ${taken.run.name} and ${head.run.name} (shards of two runs? merge one run's shards at a time)`,
+        `cannot merge: ${head.run.experiment} shard ${head.run.shard} is given twice: ${taken.run.name} and ${head.run.name} (shards of two runs? give one run's folders, or run the shards with --run-id ID and merge --run-id ID)`,
       );
     }
     slots[shard.index - 1] = head;
@@ -81,9 +85,11 @@ function sameRun(experiment: string, a: RunHead, b: RunHead): void {
 /**
  * Reads every shard's result keys (example id, repetition) and refuses a task call recorded by two
  * shards, naming it: the shards' calls must be disjoint for their union to be the run. Within one
- * shard a later line for the same call wins, as when its run folder is read.
+ * shard a later line for the same call wins, as when its run folder is read. Refuses as well a
+ * shard holding fewer results than its run.json says it completed (lost, cut or unreadable lines):
+ * merged, it would be judged as a partial run, whose gates are not applied.
  */
-export function refuseDuplicates(group: ShardGroup): void {
+export function checkResults(group: ShardGroup): void {
   const owner = new Map<string, RunHead>();
   for (const shard of group.shards) {
     const own = new Set<string>();
@@ -99,5 +105,27 @@ export function refuseDuplicates(group: ShardGroup): void {
       }
       owner.set(key, shard);
     });
+    const { completed } = countsOf(shard.run);
+    if (own.size < completed) {
+      throw new UsageError(`cannot merge: ${shardLabel(shard)} holds ${own.size} results, its run.json says ${completed} completed; run that shard again`);
+    }
   }
+}
+
+/** Why a finished shard failed other than by its (not applied) gates: a load, dataset or recording error; else null. */
+export function ownFailure(run: RunFile): string | null {
+  const summary = run.summary as { failure?: string | null; judgement?: { failure?: string | null } } | undefined;
+  const failure = summary?.failure ?? null;
+  return failure !== null && failure !== (summary?.judgement?.failure ?? null) ? failure : null;
+}
+
+/** A finished shard's planned and completed calls, from its run.json summary. */
+export function countsOf(run: RunFile): { planned: number; completed: number } {
+  const summary = (run.summary ?? {}) as { planned?: number; completed?: number };
+  return { planned: Number(summary.planned ?? run.planned), completed: Number(summary.completed ?? 0) };
+}
+
+/** `search shard 3/4 (shards/eval_search_…-shard-3-of-4)`. */
+function shardLabel(head: RunHead): string {
+  return `${head.run.experiment} shard ${head.run.shard} (${shownPath(head.dir)})`;
 }

@@ -29,7 +29,7 @@ export function commandTask(spec: CommandSpec): Task {
 }
 
 function runCommand(spec: CommandSpec, example: Example, signal: AbortSignal): Promise<unknown> {
-  const shown = spec.args.join(" ");
+  const shown = spec.args.map(shellQuoted).join(" ");
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const child = spawn(spec.args[0]!, spec.args.slice(1), {
@@ -85,10 +85,15 @@ function runCommand(spec: CommandSpec, example: Example, signal: AbortSignal): P
         const how = code === null ? `was killed by ${killedBy}` : `exited with code ${code}`;
         return reject(new Error(`${shown} ${how}${last ? `: ${last}` : " (nothing on stderr)"}`));
       }
+      const printed = Buffer.concat(stdout).toString("utf8");
       try {
-        resolve(outputOf(parsed(Buffer.concat(stdout).toString("utf8")), spec.output));
+        resolve(outputOf(spec.output === undefined ? parsed(printed) : JSON.parse(printed), spec.output));
       } catch (error) {
-        reject(new Error(`${shown}: ${(error as Error).message}`));
+        const why =
+          error instanceof SyntaxError
+            ? `printed no JSON, which output: ${spec.output} needs (${error.message.split("\n")[0]}): ${JSON.stringify(printed.slice(0, 80))}`
+            : (error as Error).message;
+        reject(new Error(`${shown}: ${why}`));
       }
     });
   });
@@ -101,6 +106,11 @@ function parsed(text: string): unknown {
   } catch {
     return text.replace(/\r?\n$/, "");
   }
+}
+
+/** An argument as a shell would need it written: as it is when plain, else in single quotes. */
+function shellQuoted(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 
 function lastLine(text: string): string {

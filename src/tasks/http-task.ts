@@ -62,8 +62,9 @@ export async function request(spec: HttpRequestSpec, scope: Record<string, unkno
     text = await response.text();
   } catch (error) {
     if (signal.aborted) throw error;
-    // A TimeoutError or a reset stays the cause, so --retries sees it as transient.
-    if ((error as Error).name === "TimeoutError") throw new Error(`${shown}: no answer within ${spec.timeout} ms (http.timeout in ${where})`, { cause: error });
+    // A TimeoutError or a reset stays the cause, so --retries sees it as transient; a TimeoutError
+    // is recorded with the status "timeout", as evalwire's own --timeout is.
+    if ((error as Error).name === "TimeoutError") throw timeoutError(`${shown}: no answer within ${spec.timeout} ms (http.timeout in ${where})`, error);
     const reason = (error as { cause?: { code?: string; message?: string } }).cause;
     throw new Error(`${shown}: ${reason?.code ?? reason?.message ?? (error as Error).message}`, { cause: error });
   }
@@ -84,6 +85,12 @@ export async function request(spec: HttpRequestSpec, scope: Record<string, unkno
   } catch {
     return text;
   }
+}
+
+function timeoutError(message: string, cause: unknown): Error {
+  const error = new Error(message, { cause });
+  error.name = "TimeoutError";
+  return error;
 }
 
 /** The answer's `path` field (the whole answer without one); a missing field is an error showing what came. */

@@ -3,10 +3,8 @@ import { z } from "zod";
 const text = z.string({ error: "expected a text" }).min(1, "expected a non-empty text");
 /** Dot path into a JSON answer: `choices.0.message.content`. */
 const path = text;
-const milliseconds = z
-  .number({ error: "expected a whole number of milliseconds above 0" })
-  .int("expected a whole number of milliseconds above 0")
-  .positive("expected a whole number of milliseconds above 0");
+const millisecondsRule = "expected a whole number of milliseconds from 0 up (0: no limit)";
+const milliseconds = z.number({ error: millisecondsRule }).int(millisecondsRule).min(0, millisecondsRule);
 
 export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 

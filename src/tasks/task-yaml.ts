@@ -9,7 +9,7 @@ import { commandTask } from "./command-task.js";
 import { httpTask } from "./http-task.js";
 import { messagesTask } from "./messages-task.js";
 import { type TaskSpec, taskSpecSchema } from "./task-spec.js";
-import { expandEnv, templateRoots } from "./template.js";
+import { expandEnv, templateRoots, unclosedTemplate } from "./template.js";
 
 /** What a template may read in every call, and in a scenario's turns too. */
 const exampleRoots = ["id", "input", "expected", "metadata", "repetition"];
@@ -92,7 +92,10 @@ export function readTaskSpec(file: string): TaskSpec {
   const broken = document.errors[0];
   if (broken) {
     const position = broken.linePos?.[0];
-    throw new LoadError(`${where}${position ? `:${position.line}:${position.col}` : ""}: invalid YAML: ${broken.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`);
+    // `{ K: ${HOME} }`: in a flow table or list, YAML reads the { of ${ as a table of its own.
+    const line = position ? (source.split(/\r?\n/)[position.line - 1] ?? "") : "";
+    const hint = /\$\{/.test(line) && /[[{]/.test(line.replace(/\$\{/g, "")) ? `; quote a value holding \${NAME} ("\${NAME}"), or write it in block style on its own line` : "";
+    throw new LoadError(`${where}${position ? `:${position.line}:${position.col}` : ""}: invalid YAML: ${broken.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}${hint}`);
   }
   const data: unknown = document.toJS() ?? {};
   if (typeof data !== "object" || Array.isArray(data)) throw new LoadError(`${where}: expected a table with http: or command: (got ${Array.isArray(data) ? "a list" : JSON.stringify(data)})`);
@@ -127,6 +130,8 @@ function combinationProblem(spec: TaskSpec, data: Record<string, unknown>): { pa
       ["http.body", spec.http.body],
       ["http.headers", spec.http.headers],
     ] as const) {
+      const unclosed = unclosedTemplate(template);
+      if (unclosed !== undefined) return { path: key.split("."), message: `${key}: ${shownValue(unclosed)} has a {{ with no }} to close it; close it ({{ input.query }}), or remove it` };
       const unknown = templateRoots(template).find((root) => !allowed.includes(root));
       if (unknown !== undefined) {
         const hint = spec.messages === undefined && turnRoots.includes(unknown) ? " (only in a scenario: add messages:)" : "";

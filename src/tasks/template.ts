@@ -18,6 +18,15 @@ export function templateRoots(template: unknown): string[] {
   return roots;
 }
 
+/** The first text in a template holding a `{{` that no `}}` closes (it would be sent as written), if any. */
+export function unclosedTemplate(template: unknown): string | undefined {
+  let found: string | undefined;
+  walkStrings(template, (text) => {
+    if (found === undefined && text.replace(placeholder, "").includes("{{")) found = text;
+  });
+  return found;
+}
+
 /**
  * Fills a template: every string in it has its `{{ path }}`s replaced by the scope's values. A
  * string that is one placeholder alone becomes the value itself (an object stays an object); in a

@@ -119,6 +119,20 @@ describe("thresholds", () => {
     expect(r.stdout).toMatch(/doubling +correct mean +0 +0\.99 +– not applied \(partial run\)/);
   });
 
+  it("a root threshold for another experiment's evaluator does not stop a run of one experiment (--name)", async () => {
+    const { cwd, experiments } = project({
+      "evalwire.toml": "[thresholds]\nexact = 0.5\n",
+      "experiments/other/dataset.jsonl": '{"id":"a","input":{"n":1},"output":{"n":1}}\n',
+      "experiments/other/task.ts": "export const task = (example: { input: { n: number } }) => ({ n: example.input.n });\n",
+      "experiments/other/exact.ts": "export const exact = ({ output, expected }: { output: { n: number }; expected: { n: number } }) => output.n === expected.n;\n",
+    });
+    const one = await evalwire(["run", "--experiments", experiments, "--name", "doubling"], cwd);
+    expect(one.code, describeRun(one)).toBe(0);
+    const other = await evalwire(["run", "--experiments", experiments, "--name", "other", "--threshold", "exact=0.9"], cwd);
+    expect(other.code, describeRun(other)).toBe(0);
+    expect(other.stdout).toMatch(/other +exact mean +1(\.00)? +0\.9/);
+  });
+
   it.each([
     [
       "a folder threshold for an evaluator it lacks",
@@ -130,7 +144,7 @@ describe("thresholds", () => {
       "a root threshold no experiment can use",
       { "evalwire.toml": "[thresholds]\ntop_k = 0.5\n" },
       [],
-      /^evalwire: evalwire\.toml: \[thresholds\] top_k: no selected experiment has an evaluator top_k \(evaluators: correct\)\n$/,
+      /^evalwire: evalwire\.toml: \[thresholds\] top_k: no experiment has an evaluator top_k \(evaluators: correct\)\n$/,
     ],
     ["a --threshold no experiment can use", {}, ["--threshold", "top_k=0.5"], /^evalwire: --threshold top_k: no selected experiment has an evaluator top_k/],
     [

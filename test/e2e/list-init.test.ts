@@ -131,6 +131,26 @@ describe("evalwire init", () => {
     }
   });
 
+  it.each([
+    [[], ["--task", "command"], "task.ts", "init --task command would add task.yaml"],
+    [["--task", "http"], [], "task.yaml", "init would add task.ts"],
+  ])("init %j then init %j refuses with exit 2 and writes nothing: a folder holds one task file", async (first, second, existing, would) => {
+    const cwd = temp();
+    expect((await evalwire(["init", ...first], cwd)).code).toBe(0);
+    const before = readdirSync(join(cwd, "experiments/capitals")).sort();
+    const again = await evalwire(["init", ...second], cwd);
+    expect(again.code, describeRun(again)).toBe(2);
+    expect(again.stdout).toBe("");
+    expect(again.stderr).toBe(
+      `evalwire: experiments/capitals/${existing} exists: ${would} beside it (a folder holds one task file); pass --experiments DIR to scaffold in a new folder, or move experiments/capitals away\n`,
+    );
+    expect(readdirSync(join(cwd, "experiments/capitals")).sort()).toEqual(before);
+    // The way out it names works: a new folder, which run then finds as its own experiment.
+    const elsewhere = await evalwire(["init", ...second, "--experiments", "evals"], cwd);
+    expect(elsewhere.code, describeRun(elsewhere)).toBe(0);
+    expect(existsSync(join(cwd, "evals/capitals", existing === "task.ts" ? "task.yaml" : "task.ts"))).toBe(true);
+  });
+
   it("init --task with an unknown kind is a usage error; nothing is written", async () => {
     const cwd = temp();
     const init = await evalwire(["init", "--task", "rust"], cwd);

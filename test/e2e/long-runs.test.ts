@@ -3,6 +3,7 @@
 import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { inShard } from "../../src/engine/shard.js";
 import { collect, startCli } from "../helpers/cli.js";
 import { describeRun, evalwire, fixture, readResults, readRun, runDirs, useTempDirs, waitFor } from "./_support.js";
 
@@ -106,6 +107,22 @@ describe("evalwire run --retry-errors RUN", () => {
   });
 });
 
+describe("evalwire run --retry-errors RUN of a shard", () => {
+  it("is a run of that shard: its errors retried, its results carried, a shard folder merge can take", async () => {
+    const p = project();
+    const i = inShard({ index: 1, count: 2 }, "ex-3", 1) ? 1 : 2;
+    const first = await evalwire(["run", "--experiments", p.experiments, "--shard", `${i}/2`], p.cwd, p.env);
+    expect(first.code, describeRun(first)).toBe(1);
+    const firstDir = runDirs(p.cwd)[0]!;
+    const again = await evalwire(["run", "--experiments", p.experiments, "--retry-errors", readRun(firstDir).name], p.cwd, { ...p.env, HEALED: "1" });
+    expect(again.code, describeRun(again)).toBe(0);
+    const secondDir = runDirs(p.cwd).find((dir) => dir !== firstDir)!;
+    expect(secondDir).toMatch(new RegExp(`-shard-${i}-of-2(-\\d+)?$`));
+    expect(readRun(secondDir)).toMatchObject({ shard: `${i}/2`, status: "passed" });
+    expect(readResults(secondDir).map(key).sort()).toEqual(readResults(firstDir).map(key).sort());
+  });
+});
+
 describe("evalwire run --resume", () => {
   it("after a SIGKILL and a torn last line, finishes the run with every example recorded exactly once", async () => {
     const p = project();
@@ -141,6 +158,62 @@ describe("evalwire run --resume", () => {
     const recordedCalls = new Set(results.slice(0, before).map((result: any) => `${result.exampleId} ${result.repetition}`));
     const afterResume = p.calls().slice(-(60 - before));
     expect(afterResume.filter((call) => recordedCalls.has(call))).toEqual([]);
+  });
+
+  it("judges the resumed run over all its results, those recorded before the kill included", async () => {
+    const p = project();
+    // ex-1 fails before the kill, ex-30 after the resume: two errors over the whole run, one each side.
+    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 150, ...(i === 0 || i === 29 ? { fail: true } : {}) } }));
+    writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
+    const args = ["run", "--experiments", p.experiments, "--example-concurrency", "2", "--max-errors", "1"];
+    const child = startCli(args, { cwd: p.cwd, env: p.env });
+    const done = collect(child);
+    const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder").catch((error) => {
+      child.kill("SIGKILL");
+      throw error;
+    });
+    await waitFor(() => readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").length > 6, 30_000, "6 results");
+    child.kill("SIGKILL");
+    await done;
+    expect(readResults(runDir).find((result: any) => result.exampleId === "ex-1")).toMatchObject({ status: "error" });
+
+    const resumed = await evalwire([...args, "--resume"], p.cwd, p.env);
+    expect(resumed.code, describeRun(resumed)).toBe(1);
+    const run = readRun(runDir);
+    expect(run).toMatchObject({ status: "failed", summary: { completed: 30, taskErrors: 2 } });
+    expect(run.summary.judgement.gates).toEqual([expect.objectContaining({ gate: "max_errors", actual: 2, bar: 1, verdict: "fail" })]);
+  });
+
+  it("goes on with a shard's run as that shard: only its calls, into its folder; another --shard is refused", async () => {
+    const p = project();
+    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 150 } }));
+    writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
+    const child = startCli(["run", "--experiments", p.experiments, "--example-concurrency", "2", "--shard", "2/2"], { cwd: p.cwd, env: p.env });
+    const done = collect(child);
+    const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder").catch((error) => {
+      child.kill("SIGKILL");
+      throw error;
+    });
+    await waitFor(() => readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").length > 4, 30_000, "4 results");
+    child.kill("SIGKILL");
+    await done;
+    const planned = readRun(runDir).planned;
+    const mine = rows.map((row) => JSON.parse(row).id).filter((id) => inShard({ index: 2, count: 2 }, id, 1));
+    expect(planned).toBe(mine.length);
+
+    const other = await evalwire(["run", "--experiments", p.experiments, "--resume", runDir, "--shard", "1/2"], p.cwd, p.env);
+    expect(other.code, describeRun(other)).toBe(2);
+    expect(other.all).toContain(`run ${readRun(runDir).name} is shard 2/2, not 1/2; leave --shard out to go on with it`);
+
+    const resumed = await evalwire(["run", "--experiments", p.experiments, "--resume"], p.cwd, p.env);
+    expect(resumed.code, describeRun(resumed)).toBe(0);
+    expect(runDirs(p.cwd)).toEqual([runDir]);
+    expect(
+      readResults(runDir)
+        .map((result: any) => result.exampleId)
+        .sort(),
+    ).toEqual([...mine].sort());
+    expect(readRun(runDir)).toMatchObject({ status: "passed", shard: "2/2", summary: { planned: mine.length, completed: mine.length } });
   });
 
   it("refuses, naming what changed, when the dataset or the task changed (exit 2)", async () => {

@@ -1,7 +1,7 @@
 // `evalwire merge`: three real shard runs of test/fixtures/merge (local backend) join into one run
 // that equals the unsharded run of the same fixture; gates fail over the whole; every refusal is
 // exit 2 with one line, and nothing is written then; the shard folders are never changed.
-import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readResults, readRun, snapshot, tempDir } from "../helpers/cli.js";
@@ -109,7 +109,7 @@ describe("evalwire merge", () => {
     expect(compared.stdout).toMatch(/regressed: 0 {2}fixed: 0 {2}new: 0 {2}missing: 0/);
   });
 
-  it("fails on a threshold that only the whole breaks (exit 1), and says the shards ran with another bar", async () => {
+  it("fails on a threshold that only the whole breaks (exit 1), without a warning for the bar given to merge on purpose", async () => {
     // Each shard holds at most 2 of the 3 task errors.
     const perShard = readdirSync(runsOf(made))
       .filter((name) => name.startsWith("eval_graded_") && name.includes("-shard-"))
@@ -119,9 +119,55 @@ describe("evalwire merge", () => {
     const r = await evalwire(["merge", "shards", "--config", config, "--max-errors", "2", "--reporter", "junit=merged.xml"], cwd);
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stdout).toMatch(/✖ graded: errors 3 > 2/);
-    expect(r.stderr).toMatch(/warning: graded: the shards ran with errors bar 3; merge applies 2/);
+    expect(r.stderr).not.toMatch(/the shards ran with/);
     expect(readFileSync(join(cwd, "merged.xml"), "utf8")).toMatch(/<failure message="errors 3 &gt; 2" type="gate"\/>/);
     expect(readRun(folderOf(cwd, /^eval_graded_/)).status).toBe("failed");
+  });
+
+  it("warns once per experiment of bars the shards ran with that merge changes, unless merge was given them", async () => {
+    const { cwd, shards } = withShards((name) => name.startsWith("eval_graded_"));
+    const onPurpose = await evalwire(["merge", "shards", "--config", config, "--threshold", "closeness=0.5"], cwd);
+    expect(onPurpose.code, describeRun(onPurpose)).toBe(0);
+    expect(onPurpose.stderr).not.toMatch(/the shards ran with/);
+    // Shards run with other bars on their command line than the checkout's evalwire.toml holds.
+    for (const name of readdirSync(shards)) {
+      const run = readRun(join(shards, name));
+      for (const gate of run.summary.judgement.gates) if (gate.evaluator) gate.bar = 0.95;
+      writeFileSync(join(shards, name, "run.json"), JSON.stringify(run));
+    }
+    const unseen = await evalwire(["merge", "shards", "--config", config, "--threshold", "closeness=0.5"], cwd);
+    expect(unseen.code, describeRun(unseen)).toBe(0);
+    const lines = unseen.stderr.split("\n").filter((line) => line.includes("the shards ran with"));
+    expect(lines).toEqual([
+      "warning: graded: the shards ran with exact pass rate bar 0.95, merge applies 0.50; exact pass@k bar 0.95, merge applies 0.60 (merge reads evalwire.toml and its own --threshold, --max-errors)",
+    ]);
+  });
+
+  it("merges one of two sharded runs in one runs folder, picked by --run-id, and names both when none is picked", async () => {
+    const { cwd, shards } = withShards();
+    for (const i of [1, 2, 3]) {
+      const again = await evalwire(["run", "--config", config, "--shard", `${i}/3`, "--run-id", "second", "--quiet"], cwd);
+      expect(again.code, describeRun(again)).toBe(0);
+    }
+    cpSync(runsOf(cwd), shards, { recursive: true });
+    const before = snapshot(shards);
+    const both = await evalwire(["merge", "shards", "--config", config], cwd);
+    expect(both.code, describeRun(both)).toBe(2);
+    expect(both.stderr.trim()).toBe(
+      "evalwire: cannot merge: the shards are of 2 runs: no run id (6 shards, whole); run id second (6 shards, whole); merge one with --run-id second, or give one run's folders",
+    );
+    const picked = await evalwire(["merge", "shards", "--config", config, "--run-id", "second", "--reporter", "json=merged.json"], cwd);
+    expect(picked.code, describeRun(picked)).toBe(0);
+    const merged = JSON.parse(readFileSync(join(cwd, "merged.json"), "utf8"));
+    expect(merged.experiments.map((e: { experiment: string }) => e.experiment)).toEqual(["graded", "tiny"]);
+    expect(merged.experiments[0].completed).toBe(60);
+    for (const experiment of merged.experiments) {
+      expect(experiment.completed).toBe(experiment.planned);
+      const run = readRun(experiment.runPath);
+      expect(run.runId).toBe("second");
+      for (const from of run.merged.from) expect(readRun(join(shards, from)).runId).toBe("second");
+    }
+    expect(snapshot(shards)).toEqual(before);
   });
 
   it("compares the whole with a baseline run and applies its gates", async () => {
@@ -159,7 +205,7 @@ describe("evalwire merge", () => {
     [
       "another run id",
       (s) => edit(s, /^eval_graded_.*-shard-3-of-3$/, (run) => (run.runId = "9999")),
-      /cannot merge: the shards are of different runs: .* has run id none, eval_graded_\S+-shard-3-of-3 has 9999/,
+      /^evalwire: cannot merge: the shards are of 2 runs: no run id \(5 shards, not whole\); run id 9999 \(1 shard, not whole\); merge one with --run-id 9999, or give one run's folders$/,
     ],
     [
       "the same shard twice",
@@ -178,6 +224,27 @@ describe("evalwire merge", () => {
       },
       /cannot merge: tiny example \w+ repetition \d is in two shards: eval_tiny_\S+-shard-1-of-3 and eval_tiny_\S+-shard-2-of-3/,
     ],
+    [
+      "a shard whose results.jsonl lost lines",
+      (s) => {
+        const name = readdirSync(s).find((each) => /^eval_graded_.*-shard-3-of-3$/.test(each))!;
+        const lines = readFileSync(join(s, name, "results.jsonl"), "utf8")
+          .split("\n")
+          .filter(Boolean);
+        writeFileSync(join(s, name, "results.jsonl"), `${lines.slice(0, 3).join("\n")}\n`);
+      },
+      /^evalwire: cannot merge: graded shard 3\/3 \(shards\/eval_graded_\S+-shard-3-of-3\) holds 3 results, its run.json says \d+ completed; run that shard again$/,
+    ],
+    [
+      "a shard without its results.jsonl",
+      (s) => rmSync(join(s, readdirSync(s).find((each) => /^eval_tiny_.*-shard-2-of-3$/.test(each))!, "results.jsonl")),
+      /^evalwire: cannot merge: tiny shard 2\/3 \(shards\/eval_tiny_\S+-shard-2-of-3\) holds 0 results, its run.json says \d+ completed/,
+    ],
+    [
+      "a shard that completed fewer calls than planned",
+      (s) => edit(s, /^eval_tiny_.*-shard-1-of-3$/, (run) => (run.summary.completed = run.summary.planned - 1)),
+      /^evalwire: cannot merge: tiny shard 1\/3 \(shards\/eval_tiny_\S+-shard-1-of-3\) completed \d+ of its \d+ planned calls; run that shard again$/,
+    ],
   ];
   it.each(refusals)("refuses %s with exit 2 and one line naming the runs, writing nothing", async (what, change, message) => {
     const { cwd, shards } = withShards((name) => what !== "a missing shard" || !/^eval_graded_.*-shard-2-of-3$/.test(name));
@@ -193,7 +260,7 @@ describe("evalwire merge", () => {
     expect(snapshot(shards)).toEqual(before);
   });
 
-  it("refuses, as usage errors, no folder given and a threshold naming an evaluator the shards did not run", async () => {
+  it("refuses, as usage errors, no folder given, a threshold naming an evaluator the shards did not run, a missing --experiments folder and a file", async () => {
     const { cwd } = withShards();
     const none = await evalwire(["merge"], cwd);
     expect(none.code).toBe(2);
@@ -201,6 +268,17 @@ describe("evalwire merge", () => {
     const unknown = await evalwire(["merge", "shards", "--config", config, "--threshold", "nope=0.5"], cwd);
     expect(unknown.code, describeRun(unknown)).toBe(2);
     expect(unknown.stderr.trim()).toMatch(/^evalwire: --threshold nope: no selected experiment has an evaluator nope/);
+    // A mistyped experiments folder would drop every folder's own gates: refused, as run does.
+    const typo = await evalwire(["merge", "shards", "--config", config, "--experiments", "/nonexist"], cwd);
+    expect(typo.code, describeRun(typo)).toBe(2);
+    expect(typo.stderr.trim()).toMatch(
+      /^evalwire: --experiments \/nonexist: no such folder: \/nonexist \(merge reads each experiment's evalwire.toml \[thresholds\] there\); give the experiments folder$/,
+    );
+    // A file given for a folder is named as such.
+    writeFileSync(join(cwd, "evalwire.toml"), "");
+    const file = await evalwire(["merge", "evalwire.toml"], cwd);
+    expect(file.code, describeRun(file)).toBe(2);
+    expect(file.stderr.trim()).toBe("evalwire: merge evalwire.toml: is a file, not a shard run folder; give shard run folders, or a folder holding them");
     expect(existsSync(runsOf(cwd))).toBe(false);
   });
 });

@@ -103,6 +103,18 @@ describe("task.yaml http: against a local service with faults", () => {
     expect(results.not_found.stack).toBeUndefined();
   });
 
+  it("without --retries, a request past http.timeout is recorded with the status timeout, as --timeout's are", async () => {
+    const agent = await service(({ id, body }) => (id === "slow" ? { body: { answer: "late" }, delayMs: 5000 } : { body: { answer: capitals[body.question] ?? "?" } }));
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("task-yaml-http")], cwd, { AGENT_URL: agent.url, AGENT_TOKEN: "t" });
+    expect(r.code, describeRun(r)).toBe(1);
+    const results = resultsById(runDirFor(cwd, "faults"));
+    expect(results.slow).toMatchObject({ status: "timeout", output: null });
+    expect(results.slow.error).toMatch(/^POST \$\{AGENT_URL\}\/answer: no answer within 1500 ms \(http\.timeout in .*task\.yaml\)$/);
+    expect(results.slow.stack).toBeUndefined();
+    expect(results.ok).toMatchObject({ status: "ok", output: "Paris" });
+  });
+
   it("a variable the task.yaml needs that is not set fails the experiment naming it", async () => {
     const cwd = temp();
     const r = await evalwire(["run", "--experiments", fixture("task-yaml-http")], cwd, { AGENT_URL: "http://127.0.0.1:9" });
@@ -229,7 +241,10 @@ describe("task.yaml problems", () => {
     const cwd = temp();
     const r = await evalwire(["run", "--experiments", fixture("task-yaml-errors")], cwd, { EVALWIRE_TEST_UNSET_TOKEN: undefined });
     expect(r.code, describeRun(r)).toBe(1);
-    expect(r.stderr).toContain("evalwire: both failed: both: several task files (task.ts, task.yaml); keep one\n");
+    expect(r.stderr).toContain("evalwire: both failed: several task files (task.ts, task.yaml); keep one\n");
+    // The experiment's name shows once, in the summary too.
+    expect(r.stdout).toMatch(/✖ both\b.*\bseveral task files/);
+    expect(r.all).not.toMatch(/\bboth:? +both\b/);
     expect(r.stderr).toMatch(/evalwire: bad_key failed: \S*bad_key[\\/]task\.yaml:4:18: unknown key http\.body_template; known keys here: url, method, headers, body, output, timeout\n/);
     expect(r.stderr).toMatch(
       /evalwire: missing_env failed: \S*missing_env[\\/]task\.yaml: http\.headers\.Authorization: the environment variable EVALWIRE_TEST_UNSET_TOKEN is not set; set it, or write the value without \$\{EVALWIRE_TEST_UNSET_TOKEN\}\n/,
@@ -275,5 +290,11 @@ describe("task.yaml messages: a scenario against a local chat service", () => {
     // The slow turn took 2 s: more than the rubric's 1500 ms for the whole conversation.
     expect(evaluation(results.slow_refund, "max_duration_ms")).toMatchObject({ score: 0, label: "fail" });
     expect(evaluation(results.slow_refund, "max_duration_ms").explanation).toMatch(/^took \d+ ms, more than 1500 ms$/);
+    // The text evaluators read the assistant's replies, never the user's messages nor the key "messages".
+    expect(evaluation(results.refund, "says_refunded")).toMatchObject({ score: 1, label: "pass" });
+    expect(evaluation(results.close_account, "says_refunded")).toMatchObject({ score: 0, explanation: '"Refund issued" not found' });
+    expect(evaluation(results.close_account, "no_echo")).toMatchObject({ score: 1, label: "pass" });
+    expect(evaluation(results.refund, "asks_order")).toMatchObject({ score: 1, label: "pass" });
+    expect(evaluation(results.close_account, "asks_order").score).toBe(0);
   });
 });

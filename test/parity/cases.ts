@@ -114,6 +114,26 @@ export const cases: ParityCase[] = [
   c("co-empty-string", "contains", "abc", ""),
   c("co-case", "contains", "PARIS", "Paris"),
   c("co-quoted", "contains", "He said 'hi'", "'hi'"),
+  c(
+    "co-transcript",
+    "contains",
+    {
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: "you said hi" },
+      ],
+    },
+    "you said",
+  ),
+  c(
+    "co-transcript-list",
+    "contains",
+    [
+      { role: "user", content: "hi" },
+      { role: "assistant", content: "you said hi" },
+    ],
+    "you said",
+  ),
 
   // regex_match
   c("re-digits", "regex_match", "order 12345", "\\d{5}"),
@@ -135,6 +155,17 @@ export const cases: ParityCase[] = [
   c("re-multiline", "regex_match", "a\nb", "(?m)^b$"),
   c("re-dotall", "regex_match", "a\nb", "(?s)a.b"),
   c("re-dot-no-newline", "regex_match", "a\nb", "a.b"),
+  c(
+    "re-transcript",
+    "regex_match",
+    {
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: "order 12345" },
+      ],
+    },
+    "\\d{5}",
+  ),
 
   // json_match
   c("jm-python-literal-object", "json_match", '{"a": 1, "b": 2}', '{"a": 1, "b": 3}'),

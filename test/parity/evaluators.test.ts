@@ -29,6 +29,9 @@ export const differences: Record<string, string> = {
   "ii-bool-vs-number": "true is not 1 (Python's True == 1)",
   "ii-json-list-with-null": "a JSON list string is read as that list (Python reads only Python literals, so '[\"a\", null]' stays one string)",
   "tk-json-list-with-true": "a JSON list string is read as that list (Python reads only Python literals, so '[\"x\", true]' stays one string)",
+  "co-transcript": 'a chat transcript { messages } is searched as its assistant text, as the text evaluators read it (Python looks for a key named "you said")',
+  "co-transcript-list": "a list of chat messages is searched as its assistant text (Python looks for an item equal to the string)",
+  "re-transcript": "a chat transcript is searched as its assistant text (Python's re.search raises TypeError on a dict)",
   "sv-object-output": "an output that is already an object needs no JSON string (Python scores 0: json.loads of a dict)",
 };
 

@@ -32,11 +32,13 @@ describe("parseCli: merge", () => {
         "--reporter",
         "github",
         "--quiet",
+        "--run-id",
+        "4242-2",
       ]),
     ).toEqual({
       command: "merge",
       runs: ["shards/a", "shards/b"],
-      flags: { threshold: { top_k: 0.8 }, maxErrors: { percent: 2 }, baseline: true, maxRegressions: 0, reporter: ["junit=j.xml", "github"], quiet: true },
+      flags: { threshold: { top_k: 0.8 }, maxErrors: { percent: 2 }, baseline: true, maxRegressions: 0, reporter: ["junit=j.xml", "github"], quiet: true, runId: "4242-2" },
     });
   });
 

@@ -57,6 +57,11 @@ describe("verdict with a judgement (thresholds and baseline gates)", () => {
     ["gates that passed", { judgement: judged({}) }, { status: "passed", failure: null }],
     ["errors within max_errors", { taskErrors: 2, judgement: judged({ maxErrorsSet: true }) }, { status: "passed", failure: null }],
     ["errors with no max_errors set", { taskErrors: 2, judgement: judged({}) }, { status: "failed", failure: null }],
+    [
+      "errors in a partial run (dry run, selection, shard), max_errors set but not applied",
+      { taskErrors: 1, judgement: judged({ maxErrorsSet: true, partial: true }) },
+      { status: "failed", failure: null },
+    ],
     ["a load error wins over a gate", { failure: "bad", judgement: judged({ failure: "top_k mean 0 < 0.80" }) }, { status: "failed", failure: "bad" }],
     ["an interrupt before the end wins over a gate", { interrupted: true, completed: 3, judgement: judged({ failure: "x" }) }, { status: "interrupted", failure: null }],
   ])("%s", (_name, facts, expected) => {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { toExamples } from "../../../src/datasets/dataset.js";
 import { parseJsonl } from "../../../src/datasets/jsonl.js";
-import { openJsonlFile } from "../../../src/datasets/jsonl-file.js";
+import { leadingId, openJsonlFile } from "../../../src/datasets/jsonl-file.js";
 import { DatasetError } from "../../../src/errors.js";
 import { tempDir } from "../../helpers/cli.js";
 import { thrownMessage } from "../../helpers/errors.js";
@@ -66,5 +66,28 @@ describe("a JSONL dataset read as a stream", () => {
     const { examples } = openJsonlFile(path, "d.jsonl");
     appendFileSync(path, '{"id":"c","input":{}}\n');
     expect(thrownMessage(() => [...examples], DatasetError)).toBe("d.jsonl changed while the run read it; run again");
+    const edited = openJsonlFile(path, "d.jsonl").examples;
+    writeFileSync(path, '{"id":"a","input":{"q":1}}\n{"id":"b","input":{}}\n{"id":"c","input":{}}\n');
+    expect(thrownMessage(() => [...edited], DatasetError)).toBe("d.jsonl changed while the run read it; run again");
+  });
+
+  it("leaves out the examples a resumed run has done, the same whether their ids are read off the line or parsed", () => {
+    const lines = ['{"id":"a","input":{}}', '{"input":{"q":"same"}}', '{"id":7,"input":{}}', '{ "id": "spaced", "input": {} }', '{"input":{"q":"same"}}', '{"id":"b","input":{}}'];
+    const { examples } = openJsonlFile(file(`${lines.join("\n")}\n`), "d");
+    const all = [...examples].map((example) => example.id);
+    const skipped = new Set([all[0]!, all[1]!, "7", "spaced"]);
+    expect([...examples.without!((id) => skipped.has(id))].map((example) => example.id)).toEqual(all.filter((id) => !skipped.has(id)));
+    expect(all[4]).toBe(`${all[1]}-2`);
+  });
+
+  it("reads an id off the start of a line only when no later key could be the id", () => {
+    expect(leadingId('{"id":"ex-1","input":{}}')).toBe("ex-1");
+    expect(leadingId('{"id":123,"input":{}}')).toBe("123");
+    expect(leadingId('{"id":"a\\"b","input":{}}')).toBeNull();
+    expect(leadingId('{"id":"a","input":{},"id":"b"}')).toBeNull();
+    expect(leadingId('{"id":1e3,"input":{}}')).toBeNull();
+    expect(leadingId('{"id":0123,"input":{}}')).toBeNull();
+    expect(leadingId('{"input":{"id":"x"}}')).toBeNull();
+    expect(leadingId('{ "id": "x" }')).toBeNull();
   });
 });

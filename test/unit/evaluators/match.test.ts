@@ -58,6 +58,27 @@ describe("contains", () => {
     expect(contains()(args("PARIS", eo("paris"))).score).toBe(0);
   });
 
+  it('searches a chat transcript\'s assistant text, as notContains reads it (not the key "messages")', () => {
+    const transcript = {
+      messages: [
+        { role: "user", content: "repeat after me" },
+        { role: "assistant", content: "You said: repeat after me", durationMs: 3 },
+        { role: "user", content: "user only words" },
+        { role: "assistant", content: [{ type: "text", text: "second reply" }] },
+      ],
+    };
+    for (const output of [transcript, transcript.messages]) {
+      expect(contains()(args(output, eo("You said"))).score).toBe(1);
+      expect(notContains({ value: "You said" })(args(output, {})).score).toBe(0);
+      expect(contains({ ignoreCase: true })(args(output, eo("SECOND REPLY"))).score).toBe(1);
+      expect(contains()(args(output, eo("user only words")))).toMatchObject({ score: 0, explanation: '"user only words" not found' });
+      expect(notContains({ value: "user only words" })(args(output, {})).score).toBe(1);
+    }
+    expect(contains()(args(transcript, eo("messages"))).score).toBe(0);
+    // an object that is not a transcript is still searched by its keys
+    expect(contains()(args({ messages: "hi" }, eo("messages"))).score).toBe(1);
+  });
+
   it("throws on an output it cannot search, naming it", () => {
     expect(() => contains()(args(42, eo("4")))).toThrow("contains: the output 42 is not text, a list or an object (set outputKey)");
     expect(() => contains()(args("x", eo([5])))).toThrow("contains: the expected value 5 is not text");
@@ -89,6 +110,19 @@ describe("regexMatch", () => {
     expect(regexMatch()(args("x12", eo("^\\d+$")))).toMatchObject({ score: 0, explanation: "/^\\d+$/ does not match" });
     expect(regexMatch()(args("abc 42", eo("42"))).score).toBe(1);
     expect(regexMatch()(args("abc", eo(""))).score).toBe(0);
+  });
+
+  it("searches a chat transcript's assistant text", () => {
+    const transcript = {
+      messages: [
+        { role: "user", content: "order 99" },
+        { role: "assistant", content: "Order 12345 is on its way" },
+      ],
+    };
+    expect(regexMatch()(args(transcript, eo("\\d{5}"))).score).toBe(1);
+    expect(regexMatch()(args(transcript.messages, eo("^Order"))).score).toBe(1);
+    expect(regexMatch()(args(transcript, eo("\\b99\\b"))).score).toBe(0);
+    expect(() => regexMatch()(args({ a: 1 }, eo("a")))).toThrow('regexMatch: the output {"a":1} is not text (set outputKey)');
   });
 
   it("accepts Python's syntax where JavaScript's differs", () => {

@@ -42,6 +42,13 @@ describe("textOf and atPath", () => {
         ],
       }),
     ).toBe("hi\nthere");
+    expect(
+      textOf([
+        { role: "user", content: "q" },
+        { role: "assistant", content: { reply: "a" } },
+        { role: "assistant", content: null, tool_calls: [] },
+      ]),
+    ).toBe('{"reply":"a"}');
     expect(textOf(null)).toBe("");
     expect(textOf(3)).toBe("3");
     expect(textOf({ a: 1 })).toBe('{"a":1}');

@@ -88,6 +88,10 @@ describe("thresholdsPerExperiment", () => {
     expect(usage(() => thresholdsPerExperiment([{ name: "router", evaluators: ["is_in"], own: none, ownLabel: "x" }], sources))).toBe(
       "evalwire.toml: [thresholds] top_k: no selected experiment has an evaluator top_k (evaluators: is_in)",
     );
+    // Told every experiment's evaluators, the root's bar may name one of an experiment not selected.
+    const router = [{ name: "router", evaluators: ["is_in"], own: none, ownLabel: "x" }];
+    expect(thresholdsPerExperiment(router, sources, new Set(["is_in", "top_k"])).get("router")).toEqual({ maxErrors: { count: 1 }, evaluators: {} });
+    expect(usage(() => thresholdsPerExperiment(router, sources, new Set(["is_in"])))).toBe("evalwire.toml: [thresholds] top_k: no experiment has an evaluator top_k (evaluators: is_in)");
     const flags = { ...sources, root: none, flags: { evaluators: { tpo_k: { mean: 0.5 } } } };
     expect(usage(() => thresholdsPerExperiment([{ name: "search", evaluators: ["top_k"], own: none, ownLabel: "x" }], flags))).toBe(
       "--threshold tpo_k: no selected experiment has an evaluator tpo_k (evaluators: top_k)",

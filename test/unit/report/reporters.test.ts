@@ -6,6 +6,7 @@ import { parse as parseJunit } from "junit2json";
 import { afterEach, describe, expect, it } from "vitest";
 import { createReporters } from "../../../src/report/index.js";
 import { root, tempDir } from "../../helpers/cli.js";
+import { evaluation, result } from "../../helpers/results.js";
 import { sampleExperiments as experiments, simulateRun } from "../../helpers/simulated-run.js";
 
 const cleanup: (() => void)[] = [];
@@ -134,5 +135,32 @@ describe("github reporter", () => {
     const named = output();
     await simulateRun(createReporters({ out: named, live: false, quiet: true, verbose: false, dryRun: false, env: {}, reporters: [{ name: "github", path: null }] }), experiments);
     expect(named.text).toContain("::error title=evalwire%3A search::");
+  });
+});
+
+describe("the summary table", () => {
+  it("puts many evaluators' scores on lines under one another, so no row is padded wider than the scores column", async () => {
+    const names = Array.from({ length: 9 }, (_, i) => `evaluator_number_${i + 1}`);
+    const many = {
+      experiment: "agent",
+      evaluators: names,
+      results: [
+        result(
+          "a1",
+          names.map((name) => evaluation(name, 1)),
+        ),
+      ],
+    };
+    const few = { experiment: "search", evaluators: ["top_k"], results: [result("s1", [evaluation("top_k", 0.5)])] };
+    const out = output();
+    await simulateRun(createReporters({ out, live: false, quiet: false, verbose: false, dryRun: false }), [many, few]);
+    const start = out.text.indexOf("experiment  ");
+    const table = out.text.slice(start, out.text.indexOf("\n\n", start));
+    const rows = table.split("\n");
+    expect(rows.length).toBeGreaterThan(4);
+    for (const row of rows) expect(row.length, row).toBeLessThan(140);
+    // Every score is shown once, in order.
+    expect(names.every((name) => table.includes(`${name} 1.00`))).toBe(true);
+    expect(rows.find((row) => row.includes("search"))).toMatch(/search +1 +0 +top_k 0\.50/);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunListener } from "../../../src/engine/events.js";
@@ -117,6 +118,24 @@ describe("mergeShards", () => {
     const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { maxErrors: { count: 5 }, evaluators: {} }, baseline: null, listener: listen().listener, examples: null });
     expect(result.status).toBe("failed");
     expect(result.failure).toMatch(/^shard 2\/2 \(eval_ds_\S+-shard-2-of-2\): 1 of 19 results not recorded: disk full$/);
+  });
+
+  it("fails, never passes, when the shards hold fewer calls than the run planned (a results.jsonl cut after the checks)", async () => {
+    const { shards, runs } = dirs();
+    const [, two] = writeShardsOf(shards, { count: 2 });
+    const [group] = groupShards(findShards([shards]));
+    const lines = readFileSync(join(two!, "results.jsonl"), "utf8").split("\n").filter(Boolean);
+    writeFileSync(join(two!, "results.jsonl"), `${lines.slice(0, 3).join("\n")}\n`);
+    const result = await mergeShards(group!, {
+      store: new RunStore(runs),
+      thresholds: { maxErrors: { count: 5 }, evaluators: { e: { mean: 0.5 } } },
+      baseline: null,
+      listener: listen().listener,
+      examples: null,
+    });
+    expect(result).toMatchObject({ status: "failed", planned: 40, completed: 40 - lines.length + 3 });
+    expect(result.failure).toBe(`the shards hold ${40 - lines.length + 3} of the run's 40 planned calls (run the shards again)`);
+    expect(readRunFolder(result.runPath!).run.status).toBe("failed");
   });
 });
 

@@ -54,6 +54,20 @@ describe("mergeThresholds", () => {
   });
 });
 
+describe("experimentFolders", () => {
+  it("finds none in a default folder that is not there, and refuses a named one that is not there or holds no experiment", () => {
+    const missing = join(temp(), "nonexist");
+    expect(experimentFolders(missing)).toEqual([]);
+    expect(() => experimentFolders(missing, "--experiments nonexist")).toThrow(UsageError);
+    expect(() => experimentFolders(missing, "--experiments nonexist")).toThrow(
+      /^--experiments nonexist: no such folder: .*nonexist \(merge reads each experiment's evalwire.toml \[thresholds\] there\); give the experiments folder$/,
+    );
+    const empty = temp();
+    expect(() => experimentFolders(empty, "evalwire.toml: [experiments] dir")).toThrow(UsageError);
+    expect(experimentFolders(experimentsDir, "--experiments x").map((folder) => folder.name)).toEqual(["graded", "tiny"]);
+  });
+});
+
 describe("barsNotApplied", () => {
   const judged = (gates: { gate: string; evaluator: string | null; bar: number }[]) => ({ judgement: { gates } }) as unknown as Record<string, unknown>;
   it("names a bar the shards ran with that the merge changes or drops, and leaves out a share of errors", async () => {
@@ -75,14 +89,27 @@ describe("barsNotApplied", () => {
         { gate: "max_errors", evaluator: null, bar: 2 },
       ],
     } as unknown as Judgement;
-    expect(barsNotApplied(group, merged, { evaluators: {} })).toEqual([
-      "graded: the shards ran with closeness mean bar 0.80; merge applies 0.75 (merge reads evalwire.toml and its own --threshold, --max-errors)",
-    ]);
+    const noFlags = { evaluators: {} };
+    expect(barsNotApplied(group, merged, { evaluators: {} }, noFlags)).toBe(
+      "graded: the shards ran with closeness mean bar 0.80, merge applies 0.75 (merge reads evalwire.toml and its own --threshold, --max-errors)",
+    );
     const without = { gates: [] } as unknown as Judgement;
-    expect(barsNotApplied(group, without, { evaluators: {} })).toEqual([
-      expect.stringMatching(/closeness mean bar 0.80; merge does not apply it/),
-      expect.stringMatching(/exact pass rate bar 0.50; merge does not apply it/),
-    ]);
+    // One line for the experiment, however many gates changed.
+    expect(barsNotApplied(group, without, { evaluators: {} }, noFlags)).toBe(
+      "graded: the shards ran with closeness mean bar 0.80, merge applies none; exact pass rate bar 0.50, merge applies none (merge reads evalwire.toml and its own --threshold, --max-errors)",
+    );
+    // A bar given to merge itself is chosen on purpose: not warned of.
+    expect(barsNotApplied(group, merged, { evaluators: { closeness: { mean: 0.75 } } }, { evaluators: { closeness: { mean: 0.75 } } })).toBeNull();
+    expect(barsNotApplied(group, without, { evaluators: {} }, { evaluators: { closeness: { mean: 0.5 } } })).toMatch(/ran with exact pass rate bar 0.50, merge applies none \(/);
+  });
+
+  it("names a max_errors bar the merge changes unless merge was given --max-errors", async () => {
+    const group = gradedShards();
+    const { updateRunFile } = await import("../../../src/sinks/run-folder.js");
+    for (const shard of group.shards) shard.run = updateRunFile(shard.dir, (run) => ({ ...run, summary: { ...run.summary, ...judged([{ gate: "max_errors", evaluator: null, bar: 3 }]) } }));
+    const merged = { gates: [{ gate: "max_errors", evaluator: null, bar: 2 }] } as unknown as Judgement;
+    expect(barsNotApplied(group, merged, { maxErrors: { count: 2 }, evaluators: {} }, { evaluators: {} })).toMatch(/^graded: the shards ran with errors bar 3, merge applies 2 \(/);
+    expect(barsNotApplied(group, merged, { maxErrors: { count: 2 }, evaluators: {} }, { maxErrors: { count: 2 }, evaluators: {} })).toBeNull();
   });
 });
 

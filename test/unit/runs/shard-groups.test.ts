@@ -1,9 +1,11 @@
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { UsageError } from "../../../src/errors.js";
 import { findShards } from "../../../src/runs/find-shards.js";
-import { groupShards, refuseDuplicates } from "../../../src/runs/shard-groups.js";
+import { checkResults, groupShards } from "../../../src/runs/shard-groups.js";
+import { shownPath } from "../../../src/shown-path.js";
+import { updateRunFile } from "../../../src/sinks/run-folder.js";
 import { tempDir } from "../../helpers/cli.js";
 import { writeShard, writeShardsOf } from "./shard-folders.js";
 
@@ -44,6 +46,8 @@ describe("findShards", () => {
     const [one] = writeShardsOf(runs, { count: 2 });
     expect(refusal(() => findShards([runs, one!]))).toMatch(/shard 1\/2 of ds is given twice/);
     expect(refusal(() => findShards([join(runs, "nothing-here")]))).toMatch(/nothing-here: no such folder/);
+    const file = join(one!, "run.json");
+    expect(refusal(() => findShards([file]))).toBe(`merge ${file}: is a file, not a shard run folder; give shard run folders, or a folder holding them`);
   });
 });
 
@@ -84,9 +88,8 @@ describe("groupShards", () => {
         writeShardsOf(runs, { count: 2 });
         writeShard(runs, { index: 2, count: 2, name: "eval_ds_2026-01-02T00:00:00" });
       },
-      /ds shard 2\/2 is given twice: eval_ds_\S+ and eval_ds_\S+/,
+      /ds shard 2\/2 is given twice: eval_ds_\S+ and eval_ds_\S+ \(shards of two runs\? give one run's folders, or run the shards with --run-id ID and merge --run-id ID\)$/,
     ],
-    ["run ids differ", (runs) => writeShardsOf(runs, { count: 2, per: { 1: { runId: "111" }, 2: { runId: "222" } } }), /different runs: .*-shard-1-of-2 has run id 111, .*-shard-2-of-2 has 222/],
     [
       "a shard is missing",
       (runs) => {
@@ -102,6 +105,14 @@ describe("groupShards", () => {
       },
       /b shard 2\/2 missing \(given: 1\/2\)/,
     ],
+    [
+      "a shard completed fewer calls than it planned (no failure of its own)",
+      (runs) => {
+        const [, two] = writeShardsOf(runs, { count: 2 });
+        updateRunFile(two!, (run) => ({ ...run, summary: { ...run.summary, completed: 7 } }));
+      },
+      /^cannot merge: ds shard 2\/2 \(\S+-shard-2-of-2\) completed 7 of its \d+ planned calls; run that shard again$/,
+    ],
     ["a shard is unfinished", (runs) => writeShardsOf(runs, { count: 2, per: { 2: { unfinished: true } } }), /-shard-2-of-2 is unfinished \(status running\); run shard 2\/2 again/],
     ["evaluators differ", (runs) => writeShardsOf(runs, { count: 2, per: { 2: { evaluators: ["e", "f"] } } }), /ds shards differ in evaluators: .* has e, .* has e, f/],
     ["repetitions differ", (runs) => writeShardsOf(runs, { count: 2, per: { 2: { repetitions: 3 } } }), /ds shards differ in repetitions: .* has 2, .* has 3/],
@@ -116,7 +127,7 @@ describe("groupShards", () => {
   });
 });
 
-describe("refuseDuplicates", () => {
+describe("checkResults", () => {
   it("refuses a task call recorded by two shards, naming it and both runs", () => {
     const runs = runsDir();
     const [one, two] = writeShardsOf(runs, { count: 2 });
@@ -125,7 +136,21 @@ describe("refuseDuplicates", () => {
     appendFileSync(join(two!, "results.jsonl"), `${line}\n`);
     const [group] = groupShards(findShards([runs]));
     const id = JSON.parse(line).exampleId;
-    expect(refusal(() => refuseDuplicates(group!))).toMatch(new RegExp(`ds example ${id} repetition \\d is in two shards: eval_ds_\\S+-shard-1-of-2 and eval_ds_\\S+-shard-2-of-2`));
+    expect(refusal(() => checkResults(group!))).toMatch(new RegExp(`ds example ${id} repetition \\d is in two shards: eval_ds_\\S+-shard-1-of-2 and eval_ds_\\S+-shard-2-of-2`));
+  });
+
+  it("refuses a shard holding fewer results than its run.json says it completed, naming its folder and both counts", () => {
+    const runs = runsDir();
+    const [, , three] = writeShardsOf(runs, { count: 4 });
+    const lines = readFileSync(join(three!, "results.jsonl"), "utf8").split("\n").filter(Boolean);
+    writeFileSync(join(three!, "results.jsonl"), `${lines.slice(0, 3).join("\n")}\n`);
+    const [group] = groupShards(findShards([runs]));
+    expect(refusal(() => checkResults(group!))).toBe(`cannot merge: ds shard 3/4 (${shownPath(three!)}) holds 3 results, its run.json says ${lines.length} completed; run that shard again`);
+    // No results.jsonl at all, and a line that cannot be read, are as few results.
+    rmSync(join(three!, "results.jsonl"));
+    expect(refusal(() => checkResults(group!))).toMatch(/ds shard 3\/4 \(.*\) holds 0 results, its run.json says \d+ completed/);
+    writeFileSync(join(three!, "results.jsonl"), `${lines.slice(0, -1).join("\n")}\n{"torn\n`);
+    expect(refusal(() => checkResults(group!))).toMatch(new RegExp(`holds ${lines.length - 1} results, its run.json says ${lines.length} completed`));
   });
 
   it("takes a call recorded twice within one shard (a later line wins) as one", () => {
@@ -134,6 +159,6 @@ describe("refuseDuplicates", () => {
     const line = readFileSync(join(one!, "results.jsonl"), "utf8").split("\n")[0]!;
     appendFileSync(join(one!, "results.jsonl"), `${line}\n`);
     const [group] = groupShards(findShards([runs]));
-    expect(() => refuseDuplicates(group!)).not.toThrow();
+    expect(() => checkResults(group!)).not.toThrow();
   });
 });

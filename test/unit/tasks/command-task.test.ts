@@ -84,6 +84,14 @@ describe("command: task, with a Python script", () => {
     expect(classifyError(error).transient).toBeNull();
   });
 
+  it("with output:, stdout that is not JSON is an error quoting its start; the command is shown with its arguments quoted", async () => {
+    const dir = folder({ "task.yaml": "command: [sh, -c, 'cat > /dev/null; echo not json']\noutput: answer\n" });
+    const error = await failure(call(task(dir)));
+    expect(error.message).toMatch(/^sh -c 'cat > \/dev\/null; echo not json': printed no JSON, which output: answer needs \(.+\): "not json\\n"$/);
+    const quoting = folder({ "task.yaml": `command: [sh, -c, "echo done >&2; exit 3", "it's", ""]\n` });
+    expect((await failure(call(task(quoting)))).message).toBe(`sh -c 'echo done >&2; exit 3' 'it'\\''s' '' exited with code 3: done`);
+  });
+
   it("a program that cannot be found is an error naming it", async () => {
     const dir = folder({ "task.yaml": "command: [./no-such-agent]\n" });
     expect((await failure(call(task(dir)))).message).toBe('cannot run "./no-such-agent": not found (is it installed and on PATH, or is the path right relative to cwd?)');

@@ -128,6 +128,17 @@ describe("http: task against a local server", () => {
     expect(classifyError(error).transient).toBe("TimeoutError");
   });
 
+  it("a request past http.timeout is a TimeoutError, which the engine records with the status timeout", async () => {
+    const fake = await server(() => ({ body: { answer: "late" }, delayMs: 2000 }));
+    const error = await failure(call(task(`http:\n  url: ${fake.baseUrl}/answer\n  timeout: 100\n`)));
+    expect(error.name).toBe("TimeoutError");
+  });
+
+  it("http.timeout: 0 sets no limit of its own", async () => {
+    const fake = await server(() => ({ body: { answer: "Paris" }, delayMs: 200 }));
+    expect(await call(task(`http:\n  url: ${fake.baseUrl}/answer\n  output: answer\n  timeout: 0\n`))).toBe("Paris");
+  });
+
   it("a refused connection is transient", async () => {
     const fake = await server(() => ({ body: {} }));
     const url = fake.baseUrl;

@@ -55,7 +55,10 @@ describe("task.yaml: one line naming the file, the line and the key", () => {
 
   it("a wrong method, a wrong timeout, an empty command", () => {
     expect(problem("http:\n  url: http://127.0.0.1:9/x\n  method: FETCH\n")).toMatch(/task\.yaml:3:11: http\.method: expected one of GET, POST, PUT, PATCH, DELETE \(got "FETCH"\)$/);
-    expect(problem("http:\n  url: http://127.0.0.1:9/x\n  timeout: soon\n")).toMatch(/task\.yaml:3:12: http\.timeout: expected a whole number of milliseconds above 0 \(got "soon"\)$/);
+    expect(problem("http:\n  url: http://127.0.0.1:9/x\n  timeout: soon\n")).toMatch(
+      /task\.yaml:3:12: http\.timeout: expected a whole number of milliseconds from 0 up \(0: no limit\) \(got "soon"\)$/,
+    );
+    expect(problem("http:\n  url: http://127.0.0.1:9/x\n  timeout: -1\n")).toMatch(/http\.timeout: expected a whole number of milliseconds from 0 up \(0: no limit\) \(got -1\)$/);
     expect(problem("command: []\n")).toMatch(/task\.yaml:1:10: command: is empty: give the program and its arguments/);
     expect(problem("command: python3 agent.py\n")).toMatch(
       /task\.yaml:1:10: command: expected a list: the program and its arguments, such as \[python3, agent\.py\] \(got "python3 agent\.py"\)$/,
@@ -80,6 +83,26 @@ describe("task.yaml: one line naming the file, the line and the key", () => {
       /task\.yaml:1:26: command\.2: \{\{ \}\} is not filled in a command's arguments; the program reads the example as JSON on stdin$/,
     );
     expect(problem("http:\n  url: http://127.0.0.1:9/x\n  method: GET\n  body: { a: 1 }\n")).toMatch(/task\.yaml:4:9: http\.body: a GET request has no body/);
+  });
+
+  it("http.timeout: 0 means no limit, as --timeout 0 does", () => {
+    expect(readTaskSpec(taskYaml("http:\n  url: http://127.0.0.1:9/x\n  timeout: 0\n")).http?.timeout).toBe(0);
+  });
+
+  it("a template with a {{ that nothing closes, in the body, a header or the url", () => {
+    expect(problem('http:\n  url: http://127.0.0.1:9/x\n  body:\n    q: "{{ input.q "\n')).toMatch(/task\.yaml:4:5: http\.body: "\{\{ input\.q " has a \{\{ with no \}\} to close it; close it/);
+    expect(problem('http:\n  url: http://127.0.0.1:9/x\n  headers:\n    X-Id: "{{ id }} and {{ input"\n')).toMatch(
+      /task\.yaml:4:5: http\.headers: "\{\{ id \}\} and \{\{ input" has a \{\{ with no \}\}/,
+    );
+    expect(problem("http:\n  url: http://127.0.0.1:9/x?q={{ input.q\n")).toMatch(/task\.yaml:2:8: http\.url: .* has a \{\{ with no \}\}/);
+  });
+
+  it("an unquoted ${NAME} in a { } table or [ ] list: the YAML error says to quote it", () => {
+    expect(problem("command: [sh, -c, echo]\nenv: { K: ${HOME} }\n")).toMatch(
+      /task\.yaml:2:12: invalid YAML: Unexpected flow-map-start at node end; quote a value holding \$\{NAME\} \("\$\{NAME\}"\), or write it in block style on its own line$/,
+    );
+    expect(problem("command: [echo, ${HOME}]\n")).toMatch(/task\.yaml:1:18: invalid YAML: .*; quote a value holding \$\{NAME\}/);
+    expect(problem("command: [echo]\nenv: { K: 1\n")).not.toMatch(/quote a value/);
   });
 
   it("a template reading something that is not there to read", () => {

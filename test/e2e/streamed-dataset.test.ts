@@ -1,0 +1,52 @@
+// A JSONL dataset is read as a stream (checked once, read again by the run): what a user sees when
+// the file changes under a run, and that a large file runs whole.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { describeRun, evalwire, readResults, readRun, runDirs, useTempDirs } from "./_support.js";
+
+const temp = useTempDirs();
+
+function project(task: string, lines: number): { cwd: string; experiments: string } {
+  const cwd = temp();
+  const dir = join(cwd, "experiments", "stream");
+  mkdirSync(dir, { recursive: true });
+  const rows = Array.from({ length: lines }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1 } }));
+  writeFileSync(join(dir, "dataset.jsonl"), `${rows.join("\n")}\n`);
+  writeFileSync(join(dir, "task.ts"), task);
+  writeFileSync(join(dir, "even.ts"), "export const even = ({ output }: { output: { n: number } }) => output.n % 2 === 0;\n");
+  return { cwd, experiments: join(cwd, "experiments") };
+}
+
+describe("a streamed JSONL dataset", () => {
+  it("runs every example of a file larger than its 1 MB read chunk", async () => {
+    const p = project("export const task = (example: { input: { n: number } }) => ({ n: example.input.n });\n", 60_000);
+    const run = await evalwire(["run", "--experiments", p.experiments], p.cwd);
+    expect(run.code, describeRun(run)).toBe(0);
+    const results = readResults(runDirs(p.cwd)[0]!);
+    expect(results).toHaveLength(60_000);
+    expect(new Set(results.map((result: any) => result.exampleId)).size).toBe(60_000);
+    expect(readRun(runDirs(p.cwd)[0]!).summary).toMatchObject({ planned: 60_000, completed: 60_000, evaluators: { even: { mean: 0.5 } } });
+  });
+
+  it("fails the experiment, naming the file, when it changes during the run; what finished stays recorded", async () => {
+    // The task adds a line to its own dataset on its first call.
+    const task = `import { appendFileSync } from "node:fs";
+import { join } from "node:path";
+let first = true;
+export function task(example: { input: { n: number } }) {
+  if (first) appendFileSync(join(import.meta.dirname, "dataset.jsonl"), '{"id":"late","input":{"n":0}}\\n');
+  first = false;
+  return { n: example.input.n };
+}
+`;
+    // More examples than the engine asks for ahead of the first call, so the file is still being read.
+    const p = project(task, 3000);
+    const run = await evalwire(["run", "--experiments", p.experiments], p.cwd);
+    expect(run.code, describeRun(run)).toBe(1);
+    expect(run.all).toMatch(/experiments\/stream\/dataset\.jsonl changed while the run read it; run again/);
+    const dir = runDirs(p.cwd)[0]!;
+    expect(readRun(dir)).toMatchObject({ status: "failed" });
+    expect(readResults(dir).length).toBeGreaterThanOrEqual(1);
+  });
+});
