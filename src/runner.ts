@@ -3,7 +3,7 @@ import { createBackend } from "./backends.js";
 import { namePartProblem } from "./config/name-part.js";
 import { type BaselineSettings, type CsvOptions, defaults, type RunKnobs, type RunOverrides } from "./config/settings.js";
 import { isWholeNumber, ranges, type WholeRange, wholeNumberRule } from "./config/whole-number.js";
-import { datasetNameOf, discoverExperiments, type ExperimentFolder, requireValidConfig, selectExperiments } from "./discovery/discover.js";
+import { datasetNameOf, discoverExperiments, type ExperimentFolder, knobsFor, requireValidConfig, selectExperiments } from "./discovery/discover.js";
 import type { RunListener } from "./engine/events.js";
 import type { LongRunOptions } from "./engine/long-run.js";
 import type { ExperimentPlan } from "./engine/ports.js";
@@ -13,6 +13,7 @@ import { UsageError } from "./errors.js";
 import { planJudging } from "./judge/plan.js";
 import type { Thresholds } from "./judge/thresholds.js";
 import type { Phoenix, PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
+import { startThreadAhead } from "./sandbox/warm-worker.js";
 import { WorkerSandbox } from "./sandbox/worker-sandbox.js";
 import { killCommandGroupsAtExit } from "./tasks/process-groups.js";
 import type { RunResult } from "./types.js";
@@ -85,6 +86,8 @@ export class ExperimentRunner {
   async run(runOptions: RunOptions = {}): Promise<RunResult> {
     const options = this.options;
     validateOptions(options, runOptions);
+    // The first experiment's worker thread boots while the folders, settings and datasets are read.
+    startThreadAhead();
     const found = discoverExperiments(options.experimentsDir);
     const folders = selectExperiments(found, runOptions.names);
     requireValidConfig(folders);
@@ -142,18 +145,6 @@ export function folderPlan(folder: ExperimentFolder, knobs: RunKnobs): Experimen
       if (/\.ya?ml$/.test(folder.taskFile)) killCommandGroupsAtExit();
       return WorkerSandbox.open(folder, options);
     },
-  };
-}
-
-/** An experiment folder's own evalwire.toml refines the run's settings; flags win over both. */
-export function knobsFor(folder: ExperimentFolder, knobs: RunKnobs, overrides: RunOverrides): RunKnobs {
-  const { config } = folder;
-  return {
-    timeoutMs: overrides.timeoutMs ?? config.timeout ?? knobs.timeoutMs,
-    loadTimeoutMs: overrides.loadTimeoutMs ?? config.load_timeout ?? knobs.loadTimeoutMs,
-    repetitions: overrides.repetitions ?? config.repetitions ?? knobs.repetitions,
-    exampleConcurrency: overrides.exampleConcurrency ?? config.example_concurrency ?? knobs.exampleConcurrency,
-    metadata: { ...knobs.metadata, ...config.metadata },
   };
 }
 

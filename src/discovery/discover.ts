@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import fg from "fast-glob";
 import { readToml } from "../config/read-toml.js";
 import { type ExperimentConfig, experimentConfigSchema } from "../config/schema.js";
+import type { RunKnobs, RunOverrides } from "../config/settings.js";
 import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 
@@ -66,6 +67,18 @@ export function discoverExperiments(experimentsDir: string): ExperimentFolder[] 
 /** The dataset an experiment runs on: its folder's name, unless its evalwire.toml names another. */
 export function datasetNameOf(folder: ExperimentFolder): string {
   return folder.config.dataset ?? folder.name;
+}
+
+/** An experiment folder's own evalwire.toml refines the run's settings; flags win over both. */
+export function knobsFor(folder: ExperimentFolder, knobs: RunKnobs, overrides: RunOverrides): RunKnobs {
+  const { config } = folder;
+  return {
+    timeoutMs: overrides.timeoutMs ?? config.timeout ?? knobs.timeoutMs,
+    loadTimeoutMs: overrides.loadTimeoutMs ?? config.load_timeout ?? knobs.loadTimeoutMs,
+    repetitions: overrides.repetitions ?? config.repetitions ?? knobs.repetitions,
+    exampleConcurrency: overrides.exampleConcurrency ?? config.example_concurrency ?? knobs.exampleConcurrency,
+    metadata: { ...knobs.metadata, ...config.metadata },
+  };
 }
 
 /** Keeps the experiments named (all when none are); an unknown name is a UsageError listing the known ones. */

@@ -1,8 +1,7 @@
-import { basename, extname } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, extname, join } from "node:path";
 import { LoadError } from "../errors.js";
-import { loadRubric } from "../evaluators/rubric/load-rubric.js";
 import { shownPath } from "../shown-path.js";
-import { loadTaskYaml } from "../tasks/task-yaml.js";
 import type { EvaluatorArgs, Task } from "../types.js";
 import type { ExperimentFolder } from "./discover.js";
 import { loadExport } from "./load-module.js";
@@ -38,10 +37,14 @@ export async function loadExperiment(folder: ExperimentFolder, onFile?: (file: s
       (error: Error) => void problems.push(error.message),
     );
   }
-  try {
-    evaluators.push(...loadRubric(folder.dir, folder.evaluatorFiles.map(fileStem)));
-  } catch (error) {
-    problems.push((error as Error).message);
+  // The rubric and task.yaml code (a YAML parser, schemas) is loaded only by the folders that need it.
+  if (existsSync(join(folder.dir, "rubric.yaml"))) {
+    const { loadRubric } = await import("../evaluators/rubric/load-rubric.js");
+    try {
+      evaluators.push(...loadRubric(folder.dir, folder.evaluatorFiles.map(fileStem)));
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
   }
   if (problems.length > 0) throw new LoadError(problems.join("; "));
   return { folder, task: task!, evaluators };
@@ -52,7 +55,7 @@ export function fileStem(file: string): string {
 }
 
 async function loadTask(file: string): Promise<Task> {
-  if (/\.ya?ml$/.test(file)) return loadTaskYaml(file);
+  if (/\.ya?ml$/.test(file)) return (await import("../tasks/task-yaml.js")).loadTaskYaml(file);
   const value = await loadExport(file, "task", "task");
   if (typeof value !== "function") throw new LoadError(`${shownPath(file)}: "task" must be a function (got ${describe(value)})`);
   return value as Task;

@@ -2,17 +2,24 @@ import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
 import { firstLine, LoadError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
+import { registerNativeHooks } from "./native-hooks.js";
 
 /**
- * The one door through which user code enters: imports a .ts/.js file with tsx (ESM or CommonJS,
- * with or without a tsconfig; nothing is written beside it) and returns the export named after the
- * file stem, or the default export.
+ * How user code is loaded: tsx (ESM or CommonJS, with or without a tsconfig; nothing is written
+ * beside it), or Node's own type stripping where it gives the same result faster (see native-hooks).
+ */
+export type Loader = "native" | "tsx";
+
+/**
+ * The one door through which user code enters: imports a .ts/.js file with the thread's loader
+ * (tsx unless `useLoader` chose another) and returns the export named after the file stem, or the
+ * default export.
  */
 export async function loadExport(file: string, exportName: string, what: string): Promise<unknown> {
   const shown = shownPath(file);
   let module: Record<string, unknown>;
   try {
-    await registerTsx();
+    await useLoader("tsx");
     module = await import(pathToFileURL(file).href);
   } catch (error) {
     throw new LoadError(`${shown}: cannot load: ${describeLoadError(error, file, shown)}`, { cause: error });
@@ -31,17 +38,28 @@ export async function loadExport(file: string, exportName: string, what: string)
 
 let registered: Promise<void> | undefined;
 
+let current: Loader = "tsx";
+
+/** Chooses this thread's loader, once (module hooks cannot be taken back); resolves with the one in use. */
+export async function useLoader(loader: Loader): Promise<Loader> {
+  if (!registered) {
+    current = loader;
+    registered = register(loader);
+  }
+  await registered;
+  return current;
+}
+
 /**
- * tsx's hooks for both module systems, registered once: a file in a CommonJS package is loaded as
- * CommonJS (with its own __dirname and require), any other as ESM. (tsImport would do it per file,
- * but gives CommonJS files a wrong __dirname.)
+ * tsx's hooks for both module systems: a file in a CommonJS package is loaded as CommonJS (with its
+ * own __dirname and require), any other as ESM. (tsImport would do it per file, but gives CommonJS
+ * files a wrong __dirname.)
  */
-function registerTsx(): Promise<void> {
-  registered ??= Promise.all([import("tsx/cjs/api"), import("tsx/esm/api")]).then(([cjs, esm]) => {
-    cjs.register();
-    esm.register();
-  });
-  return registered;
+async function register(loader: Loader): Promise<void> {
+  if (loader === "native") return registerNativeHooks();
+  const [cjs, esm] = await Promise.all([import("tsx/cjs/api"), import("tsx/esm/api")]);
+  cjs.register();
+  esm.register();
 }
 
 function pick(module: Record<string, unknown>, exportName: string): unknown {

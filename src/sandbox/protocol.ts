@@ -1,10 +1,11 @@
 import type { ExperimentFolder } from "../discovery/discover.js";
+import type { Loader } from "../discovery/load-module.js";
 import type { Example, ExampleResult } from "../types.js";
 
 /** What the main thread tells an experiment's worker. */
 export type ToWorker =
-  /** Load the folder's code; run at most `concurrency` calls at once. */
-  | { t: "load"; folder: ExperimentFolder; concurrency: number }
+  /** Load the folder's code with `loader` (unless the thread already set another); run at most `concurrency` calls at once. */
+  | { t: "load"; folder: ExperimentFolder; concurrency: number; loader: Loader }
   | { t: "jobs"; jobs: WorkerJob[] }
   /** Calls in flight at once from now on (adaptive concurrency: fewer after HTTP 429s). */
   | { t: "concurrency"; limit: number }
@@ -26,8 +27,8 @@ export interface WorkerJob {
 /** What the worker tells the main thread. */
 export type FromWorker =
   | { t: "loading"; file: string }
-  | { t: "loaded"; evaluators: string[] }
-  | { t: "load-failed"; message: string }
+  | { t: "loaded"; evaluators: string[]; loader: Loader }
+  | { t: "load-failed"; message: string; loader: Loader }
   /** Results in the order they finished; null when the call was interrupted. */
   | { t: "results"; results: [seq: number, result: ExampleResult | null][] }
   | { t: "escaped"; message: string };

@@ -1,12 +1,16 @@
 import { basename } from "node:path";
-import { Worker } from "node:worker_threads";
+import { pathToFileURL } from "node:url";
+import type { Worker } from "node:worker_threads";
 import type { ExperimentFolder } from "../discovery/discover.js";
+import type { Loader } from "../discovery/load-module.js";
+import { inModulePackage } from "../discovery/native-hooks.js";
 import type { Job, Sandbox, SandboxOptions } from "../engine/ports.js";
 import { LoadError } from "../errors.js";
-import { judgeHandoff, releaseJudgeSlotsOnExit } from "../evaluators/judge/settings.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult } from "../types.js";
+import { chooseLoader } from "./loader-choice.js";
 import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
+import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-worker.js";
 
 export type WorkerSandboxOptions = SandboxOptions;
 
@@ -34,7 +38,12 @@ export class WorkerSandbox implements Sandbox {
   /** Calls the worker runs at once: the example concurrency, lower while rate-limited. */
   private concurrency: number;
   private worker!: Worker;
+  private thread!: SandboxThread;
   private shared!: Int32Array;
+  /** Native type stripping first where it can give what tsx gives; tsx once it could not. */
+  private loader: Loader;
+  /** Takes this sandbox's listeners off its thread, to give the thread back (`keepThread`). */
+  private detach: () => void = () => {};
   /** Every call asked for and not yet answered, in the order asked (seq order). */
   private readonly pending = new Map<number, Pending>();
   private unsent: Pending[] = [];
@@ -51,6 +60,8 @@ export class WorkerSandbox implements Sandbox {
     private readonly folder: ExperimentFolder,
     private readonly options: WorkerSandboxOptions,
   ) {
+    // A CommonJS package's TypeScript is tsx's to load (as CommonJS): no native try first.
+    this.loader = !runsFromSource && chooseLoader() === "native" && inModulePackage(pathToFileURL(folder.taskFile).href) ? "native" : "tsx";
     this.window = options.concurrency + sentAhead;
     this.concurrency = options.concurrency;
     this.watchdog = setInterval(() => this.watch(), Math.max(beatMs * 2, 100));
@@ -94,6 +105,18 @@ export class WorkerSandbox implements Sandbox {
     if (this.worker && !this.restarting && !this.closed) this.send({ t: "concurrency", limit });
   }
 
+  /**
+   * Closes the sandbox and keeps its thread, for the next `open` in this process to load its
+   * folder in (saving a thread's start). Only for code that is loaded and never ran: `list`.
+   */
+  async closeKeepingThread(): Promise<void> {
+    if (this.seq > 0 || this.restarting || this.closed || this.options.stop.aborted) return this.close();
+    this.closed = true;
+    clearInterval(this.watchdog);
+    this.detach();
+    park(this.thread);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.watchdog);
@@ -130,18 +153,29 @@ export class WorkerSandbox implements Sandbox {
     return worker.terminate();
   }
 
-  /** A new worker with the code loaded, within the time limit. */
+  /**
+   * A worker with the code loaded, within the time limit. Code the native loader could not load is
+   * loaded again in a new worker with tsx: what tsx says of it is what the user sees.
+   */
   private start(): Promise<void> {
-    this.shared = new Int32Array(new SharedArrayBuffer(slot.size * Int32Array.BYTES_PER_ELEMENT));
+    this.thread = takeThread();
+    this.worker = this.thread.worker;
+    this.shared = this.thread.shared;
     this.lastBeat = -1;
-    this.worker = spawnWorker(this.shared);
     const worker = this.worker;
     let loading = this.folder.taskFile;
+    // What escapes while loading is told once the load is over: not at all when tsx loads the code again.
+    let escaped: string[] | null = [];
+    const tellEscaped = () => {
+      for (const message of escaped ?? []) this.options.events.onEscaped(message);
+      escaped = null;
+    };
     return new Promise<void>((resolve, reject) => {
       const limit = this.options.loadTimeoutMs;
       const timer =
         limit > 0
           ? setTimeout(() => {
+              tellEscaped();
               reject(
                 new LoadError(
                   `${shownPath(loading)}: did not finish loading within ${limit} ms (a top-level await that never settles, or code that never yields?); raise --load-timeout if it needs longer`,
@@ -150,36 +184,68 @@ export class WorkerSandbox implements Sandbox {
               void this.end(worker);
             }, limit)
           : undefined;
+      let settled = false;
       const settle = (done: () => void) => {
         clearTimeout(timer);
+        if (settled) return;
+        settled = true;
         done();
       };
-      worker.on("message", (message: FromWorker) => {
+      const failed = (error: LoadError, loader: Loader | null) => {
+        if ((loader ?? this.thread.loader ?? this.loader) !== "native" || this.closed || this.options.stop.aborted) {
+          settle(() => {
+            tellEscaped();
+            reject(error);
+          });
+          return;
+        }
+        settle(() => {
+          escaped = null;
+          this.loader = "tsx";
+          void this.end(worker);
+          this.start().then(resolve, reject);
+        });
+      };
+      const onMessage = (message: FromWorker) => {
         switch (message.t) {
           case "loading":
             loading = message.file;
             return;
           case "loaded":
+            this.thread.loader = message.loader;
             this.evaluators = message.evaluators;
-            settle(resolve);
+            settle(() => {
+              tellEscaped();
+              resolve();
+            });
             return;
           case "load-failed":
-            settle(() => reject(new LoadError(message.message)));
+            this.thread.loader = message.loader;
+            failed(new LoadError(message.message), message.loader);
             return;
           case "results":
             for (const [seq, result] of message.results) this.answer(seq, result);
             return;
           case "escaped":
-            this.options.events.onEscaped(message.message);
+            if (escaped) escaped.push(message.message);
+            else this.options.events.onEscaped(message.message);
             return;
         }
-      });
-      worker.on("error", (error) => settle(() => reject(new LoadError(`${shownPath(loading)}: cannot load: ${error.message}`))));
-      worker.on("exit", (code) => {
-        settle(() => reject(new LoadError(`${shownPath(loading)}: stopped its thread while loading (exit code ${code})`)));
+      };
+      const onError = (error: Error) => failed(new LoadError(`${shownPath(loading)}: cannot load: ${error.message}`), null);
+      const onExit = (code: number) => {
+        failed(new LoadError(`${shownPath(loading)}: stopped its thread while loading (exit code ${code})`), null);
         if (!this.ended.has(worker) && !this.closed) this.lost(`the worker running this experiment's code stopped (exit code ${code})`);
-      });
-      this.send({ t: "load", folder: this.folder, concurrency: this.concurrency });
+      };
+      worker.on("message", onMessage);
+      worker.on("error", onError);
+      worker.on("exit", onExit);
+      this.detach = () => {
+        worker.off("message", onMessage);
+        worker.off("error", onError);
+        worker.off("exit", onExit);
+      };
+      this.send({ t: "load", folder: this.folder, concurrency: this.concurrency, loader: this.loader });
     });
   }
 
@@ -286,16 +352,4 @@ export class WorkerSandbox implements Sandbox {
     if (!this.restarting) this.send({ t: "stop" });
     setTimeout(() => void this.close(), stopGraceMs).unref();
   }
-}
-
-/** The worker's entry: the built file, or its TypeScript source (tests run from src/) through tsx. */
-function spawnWorker(shared: Int32Array): Worker {
-  const entry = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url);
-  // The judges in the worker use the run's [judge] settings and share the run's judge limit.
-  const workerData = { shared: shared.buffer, judge: judgeHandoff() };
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-  const worker = entry.pathname.endsWith(".js") ? new Worker(entry, { workerData }) : new Worker(bootstrap, { eval: true, workerData });
-  releaseJudgeSlotsOnExit(worker);
-  return worker;
 }

@@ -1,8 +1,10 @@
 // The entry point of an experiment's worker thread: loads the task and evaluators, runs the calls
 // the main thread sends, and keeps user code from ending the process.
 import { setMaxListeners } from "node:events";
+import * as nodeModule from "node:module";
 import { parentPort, workerData } from "node:worker_threads";
 import { loadExperiment } from "../discovery/load-experiment.js";
+import { type Loader, useLoader } from "../discovery/load-module.js";
 import { errorMessage, runExample, type UserCode } from "../engine/run-example.js";
 import { receiveJudge } from "../evaluators/judge/settings.js";
 import type { ExampleResult } from "../types.js";
@@ -16,6 +18,10 @@ const post = (message: FromWorker) => port.postMessage(message);
 
 setInterval(() => Atomics.add(shared, slot.beat, 1), beatMs).unref();
 guardProcess();
+// Node >= 22.1 keeps compiled code, and type-stripped TypeScript, in its cache folder (os.tmpdir(),
+// or NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off): the next load skips that work.
+const compileCache = nodeModule as { enableCompileCache?: () => unknown; flushCompileCache?: () => void };
+compileCache.enableCompileCache?.();
 
 let code: UserCode | null = null;
 let concurrency = 1;
@@ -54,14 +60,19 @@ function onMessage(message: ToWorker): void {
   }
 }
 
-async function load({ folder, concurrency: limit }: Extract<ToWorker, { t: "load" }>): Promise<void> {
+async function load({ folder, concurrency: limit, loader: wanted }: Extract<ToWorker, { t: "load" }>): Promise<void> {
   concurrency = limit;
+  code = null;
+  let loader: Loader = wanted;
   try {
+    loader = await useLoader(wanted);
     const loaded = await loadExperiment(folder, (file) => post({ t: "loading", file }));
     code = { task: loaded.task, evaluators: loaded.evaluators };
-    post({ t: "loaded", evaluators: loaded.evaluators.map((evaluator) => evaluator.name) });
+    post({ t: "loaded", evaluators: loaded.evaluators.map((evaluator) => evaluator.name), loader });
+    // Written now: a worker that is stopped never writes it.
+    setImmediate(() => compileCache.flushCompileCache?.());
   } catch (error) {
-    post({ t: "load-failed", message: errorMessage(error) });
+    post({ t: "load-failed", message: errorMessage(error), loader });
   }
 }
 

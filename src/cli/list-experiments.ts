@@ -1,0 +1,79 @@
+import pLimit, { type LimitFunction } from "p-limit";
+import { pc } from "../colour.js";
+import { resolveSettings, type Settings } from "../config/settings.js";
+import { type DatasetSource, LocalDatasets } from "../datasets/source.js";
+import { datasetNameOf, discoverExperiments, type ExperimentFolder, knobsFor, selectExperiments } from "../discovery/discover.js";
+import { ExitCode, firstLine } from "../errors.js";
+import { plural } from "../report/format.js";
+import { WorkerSandbox } from "../sandbox/worker-sandbox.js";
+import { shownPath } from "../shown-path.js";
+import { version } from "../version.js";
+import { phoenixConnection } from "./environment.js";
+import type { ListFlags } from "./options.js";
+
+/** Shows what `run` would do, loading every file and dataset as `run` would; exit 1 when any has a problem. */
+export async function listExperiments(flags: ListFlags): Promise<number> {
+  const settings = resolveSettings(flags, process.env, process.cwd());
+  const folders = selectExperiments(discoverExperiments(settings.experimentsDir), flags.name);
+  const connection = phoenixConnection(settings);
+  const datasets: DatasetSource = connection ? (await import("../phoenix/backend.js")).phoenixBackend(connection).datasets : new LocalDatasets(settings.datasetsDir, settings.csv);
+  const out: string[] = [
+    `${pc.bold("evalwire")} ${version} · ${connection ? `phoenix backend · ${connection.baseUrl}` : `local backend · runs in ${shownPath(settings.runsDir)}`}`,
+    `${plural(folders.length, "experiment")} in ${shownPath(settings.experimentsDir)}`,
+  ];
+  // Datasets are read at once; the code is loaded one folder after another in one worker thread,
+  // which each folder that loads hands to the next (a thread's start costs more than most code).
+  const oneAtATime = pLimit(1);
+  const checked = await Promise.all(folders.map((folder) => checkFolder(folder, settings, datasets, oneAtATime)));
+  let problems = 0;
+  for (const [index, { lines, issues }] of checked.entries()) {
+    problems += issues.length;
+    out.push("", `${issues.length > 0 ? pc.red("✖") : pc.green("✔")} ${pc.bold(folders[index]!.name)}`, ...lines.map((line) => `  ${line}`), ...issues.map((issue) => `  ${pc.red(issue)}`));
+  }
+  out.push("", problems > 0 ? pc.red(`${plural(problems, "problem")} found.`) : pc.green("No problems found."));
+  process.stdout.write(`${out.join("\n")}\n`);
+  return problems > 0 ? ExitCode.failed : ExitCode.ok;
+}
+
+/** What `run` would load for one experiment, and what stands in its way. */
+async function checkFolder(folder: ExperimentFolder, settings: Settings, datasets: DatasetSource, oneAtATime: LimitFunction): Promise<{ lines: string[]; issues: string[] }> {
+  const [code, data] = await Promise.all([oneAtATime(() => checkCode(folder, settings)), checkDataset(folder, datasets)]);
+  return { lines: [...code.lines, ...data.lines], issues: [...(folder.configError ? [folder.configError] : []), ...code.issues, ...data.issues] };
+}
+
+async function checkCode(folder: ExperimentFolder, settings: Settings): Promise<{ lines: string[]; issues: string[] }> {
+  const lines: string[] = [];
+  const issues: string[] = [];
+  try {
+    // In a worker, as `run` loads it: code that never finishes loading is a problem, not a hang.
+    const { timeoutMs, loadTimeoutMs, exampleConcurrency } = knobsFor(folder, settings.knobs, settings.overrides);
+    const sandbox = await WorkerSandbox.open(folder, {
+      timeoutMs,
+      loadTimeoutMs,
+      concurrency: exampleConcurrency,
+      stop: new AbortController().signal,
+      events: { onEscaped: (message) => issues.push(`an error escaped while loading: ${message}`) },
+    });
+    await sandbox.closeKeepingThread();
+    lines.push(`task        ${shownPath(folder.taskFile)}`);
+    lines.push(`evaluators  ${sandbox.evaluators.join(", ") || pc.yellow("none: the task runs, but nothing is scored")}`);
+  } catch (error) {
+    issues.push(firstLine(error));
+  }
+  return { lines, issues };
+}
+
+async function checkDataset(folder: ExperimentFolder, datasets: DatasetSource): Promise<{ lines: string[]; issues: string[] }> {
+  // A folder problem (unreadable, misnamed task file) comes first; its dataset would only add noise.
+  if (folder.problems.length > 0) return { lines: [], issues: [] };
+  const datasetName = datasetNameOf(folder);
+  try {
+    const dataset = await datasets.load({ name: datasetName, experimentDir: folder.dir, version: folder.config.dataset_version, splits: folder.config.splits });
+    return {
+      lines: [`dataset     ${datasetName}: ${plural(dataset.examples.length, "example")} from ${dataset.remote ? dataset.source : shownPath(dataset.source)} (${dataset.version})`],
+      issues: [],
+    };
+  } catch (error) {
+    return { lines: [], issues: [firstLine(error)] };
+  }
+}

@@ -1,0 +1,73 @@
+import { Worker } from "node:worker_threads";
+import type { Loader } from "../discovery/load-module.js";
+import { judgeHandoff, releaseJudgeSlotsOnExit } from "../evaluators/judge/settings.js";
+import { slot } from "./protocol.js";
+
+/** A worker thread for an experiment's code, and the slots it shares with the main thread. */
+export interface SandboxThread {
+  worker: Worker;
+  shared: Int32Array;
+  /** The loader its module hooks are set for; null until it has loaded a folder. */
+  loader: Loader | null;
+}
+
+/** How long a thread started ahead waits to be used before it is stopped. */
+const idleMs = 10_000;
+
+let parked: { thread: SandboxThread; alive: boolean; timer: NodeJS.Timeout } | null = null;
+
+/**
+ * Starts a thread ahead of need, so that it boots and loads evalwire's own code while the main
+ * thread finds the experiments and their datasets. It keeps no process alive, and stops unused.
+ */
+export function startThreadAhead(): void {
+  if (!parked) park(spawnThread());
+}
+
+/** The thread started ahead (or given back), else a new one. */
+export function takeThread(): SandboxThread {
+  const waiting = parked;
+  parked = null;
+  if (waiting) clearTimeout(waiting.timer);
+  if (!waiting?.alive) return spawnThread();
+  waiting.thread.worker.ref();
+  waiting.thread.worker.removeAllListeners("error");
+  return waiting.thread;
+}
+
+/** Keeps a thread whose loaded code is no longer needed for the next folder (`list` only: `run` gives each experiment a fresh one). */
+export function park(thread: SandboxThread): void {
+  if (parked) void parked.thread.worker.terminate();
+  const entry = { thread, alive: true, timer: setTimeout(() => void thread.worker.terminate(), idleMs) };
+  entry.timer.unref();
+  thread.worker.unref();
+  // A thread that fails while it waits is simply not used (an "error" event with no listener would throw).
+  thread.worker.on("error", () => {
+    entry.alive = false;
+  });
+  thread.worker.once("exit", () => {
+    entry.alive = false;
+    if (parked === entry) parked = null;
+  });
+  parked = entry;
+}
+
+/** The worker's entry: the built file, or its TypeScript source (tests run from src/) through tsx. */
+export const runsFromSource = import.meta.url.endsWith(".ts");
+
+function spawnThread(): SandboxThread {
+  const shared = new Int32Array(new SharedArrayBuffer(slot.size * Int32Array.BYTES_PER_ELEMENT));
+  const entry = new URL(runsFromSource ? "./worker.ts" : "./worker.js", import.meta.url);
+  // The judges in the worker use the run's [judge] settings and share the run's judge limit.
+  const workerData = { shared: shared.buffer, judge: judgeHandoff() };
+  let worker: Worker;
+  if (runsFromSource) {
+    const tsx = import.meta.resolve("tsx/esm/api");
+    const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
+    worker = new Worker(bootstrap, { eval: true, workerData });
+  } else {
+    worker = new Worker(entry, { workerData });
+  }
+  releaseJudgeSlotsOnExit(worker);
+  return { worker, shared, loader: null };
+}
