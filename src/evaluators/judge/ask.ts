@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { answerFormat, JudgeAnswerError } from "./answer.js";
 import { retryAfterMs } from "./retry-after.js";
@@ -28,8 +27,10 @@ export async function askJudge(endpoint: JudgeEndpoint, request: { model: string
   if (!apiKey) {
     throw new JudgeError(`the environment variable ${endpoint.apiKeyEnv} is not set (the judge's API key; [judge] api_key_env names the variable; an endpoint that needs no key takes any value)`);
   }
+  // Loaded on the first judge call: every experiment's worker loads the evaluators, few call a judge.
+  const sdk = await import("openai");
   // The SDK's own retries sleep without heeding the abort signal, so evalwire retries itself.
-  const client = new OpenAI({ apiKey, baseURL: endpoint.baseUrl, maxRetries: 0, timeout: endpoint.timeoutMs });
+  const client = new sdk.default({ apiKey, baseURL: endpoint.baseUrl, maxRetries: 0, timeout: endpoint.timeoutMs });
   const hide = (text: string) => text.replaceAll(apiKey, "[redacted]");
 
   for (let attempt = 1; ; attempt++) {
@@ -43,7 +44,7 @@ export async function askJudge(endpoint: JudgeEndpoint, request: { model: string
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof JudgeAnswerError) throw error;
-      const failure = describe(error, endpoint);
+      const failure = describe(sdk, error, endpoint);
       if (!failure) throw error;
       const tries = attempt > 1 ? ` (after ${attempt} tries)` : "";
       if (!failure.retryable || attempt > endpoint.retries) throw new JudgeError(hide(`${failure.message}${tries}`));
@@ -54,7 +55,8 @@ export async function askJudge(endpoint: JudgeEndpoint, request: { model: string
   }
 }
 
-function describe(error: unknown, endpoint: JudgeEndpoint): { message: string; retryable: boolean; waitMs: number | null } | null {
+function describe(sdk: typeof import("openai"), error: unknown, endpoint: JudgeEndpoint): { message: string; retryable: boolean; waitMs: number | null } | null {
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = sdk;
   const where = `the judge at ${endpoint.baseUrl}`;
   if (error instanceof APIUserAbortError) return null;
   if (error instanceof APIConnectionTimeoutError) return { message: `${where} gave no answer within ${endpoint.timeoutMs} ms`, retryable: true, waitMs: null };
