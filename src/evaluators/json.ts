@@ -1,4 +1,5 @@
-import { Ajv, type ValidateFunction } from "ajv";
+import { createRequire } from "node:module";
+import type { Ajv, ValidateFunction } from "ajv";
 import type { EvaluatorArgs, Score } from "../types.js";
 import { checkOptions, expectedOf, type FieldOptions, outputOf, rules, shown } from "./options.js";
 import { deepEqual, expectedItems, verdict } from "./values.js";
@@ -47,7 +48,15 @@ function asObject(value: unknown): Record<string, unknown> | string {
 }
 
 // Like Python's Draft7Validator: formats are annotations only, unknown keywords are ignored.
-const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+// Loaded when schemaValid is first used: every experiment's worker loads the built-ins.
+let loaded: Ajv | null = null;
+function ajv(): Ajv {
+  if (!loaded) {
+    const { Ajv: AjvClass } = createRequire(import.meta.url)("ajv") as typeof import("ajv");
+    loaded = new AjvClass({ strict: false, validateFormats: false, allErrors: true });
+  }
+  return loaded;
+}
 
 /**
  * 1 when the output (an object, or a JSON string of one) is valid against a JSON Schema (draft 7,
@@ -69,7 +78,7 @@ export function schemaValid(schema: Record<string, unknown> | boolean, options: 
       }
     }
     const valid = validate(instance);
-    return verdict(valid, valid ? null : ajv.errorsText(validate.errors, { dataVar: "output" }));
+    return verdict(valid, valid ? null : ajv().errorsText(validate.errors, { dataVar: "output" }));
   };
 }
 
@@ -79,7 +88,7 @@ function compile(schema: unknown): ValidateFunction {
   }
   const { $schema: _ignored, ...draft7 } = typeof schema === "boolean" ? { $schema: undefined } : (schema as Record<string, unknown>);
   try {
-    return ajv.compile(typeof schema === "boolean" ? schema : draft7);
+    return ajv().compile(typeof schema === "boolean" ? schema : draft7);
   } catch (error) {
     throw new TypeError(`schemaValid: the schema is not a valid JSON Schema (draft 7): ${(error as Error).message}`);
   }
