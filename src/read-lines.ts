@@ -11,7 +11,12 @@ const chunkBytes = 1024 * 1024;
  * UTF-8 character, and no string of a whole chunk is made (such strings live in V8's large-object
  * space, freed only by a full collection, and would swell the heap of a long run).
  */
-export function* readLines(file: string, onBytes?: (bytes: Buffer) => void): Generator<{ number: number; text: string }> {
+export function* readLines(
+  file: string,
+  onBytes?: (bytes: Buffer) => void,
+  /** A line it says true of (given as bytes[start..end)) is passed over, never decoded. */
+  skip?: (bytes: Buffer, start: number, end: number) => boolean,
+): Generator<{ number: number; text: string }> {
   const fd = openSync(file, "r");
   let number = 0;
   try {
@@ -23,7 +28,8 @@ export function* readLines(file: string, onBytes?: (bytes: Buffer) => void): Gen
       const end = kept + read;
       let start = 0;
       for (let newline = chunk.indexOf(10, kept); newline !== -1 && newline < end; newline = chunk.indexOf(10, start)) {
-        yield { number: ++number, text: chunk.toString("utf8", start, newline) };
+        number++;
+        if (!skip?.(chunk, start, newline)) yield { number, text: chunk.toString("utf8", start, newline) };
         start = newline + 1;
       }
       kept = end - start;
@@ -32,7 +38,7 @@ export function* readLines(file: string, onBytes?: (bytes: Buffer) => void): Gen
       chunk.copy(next, 0, start, end);
       chunk = next;
     }
-    if (kept > 0) yield { number: ++number, text: chunk.toString("utf8", 0, kept) };
+    if (kept > 0 && !skip?.(chunk, 0, kept)) yield { number: ++number, text: chunk.toString("utf8", 0, kept) };
   } finally {
     closeSync(fd);
   }

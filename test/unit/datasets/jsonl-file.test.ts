@@ -72,10 +72,21 @@ describe("a JSONL dataset read as a stream", () => {
   });
 
   it("leaves out the examples a resumed run has done, the same whether their ids are read off the line or parsed", () => {
-    const lines = ['{"id":"a","input":{}}', '{"input":{"q":"same"}}', '{"id":7,"input":{}}', '{ "id": "spaced", "input": {} }', '{"input":{"q":"same"}}', '{"id":"b","input":{}}'];
+    const lines = [
+      '{"id":"a","input":{}}',
+      '{"input":{"q":"same"}}',
+      '{"id":7,"input":{}}',
+      '{ "id": "spaced", "input": {} }',
+      '{"input":{"q":"same"}}',
+      '{"id":"b","input":{}}',
+      '{"id":"é-1","input":{}}',
+      '{"id":"q\\"uoted","input":{}}',
+      '{"id":"c","input":{},"metadata":{"id":"x"}}',
+    ];
     const { examples } = openJsonlFile(file(`${lines.join("\n")}\n`), "d");
     const all = [...examples].map((example) => example.id);
-    const skipped = new Set([all[0]!, all[1]!, "7", "spaced"]);
+    expect(all.slice(6)).toEqual(["é-1", 'q"uoted', "c"]);
+    const skipped = new Set([all[0]!, all[1]!, "7", "spaced", "é-1", 'q"uoted', "c"]);
     expect([...examples.without!((id) => skipped.has(id))].map((example) => example.id)).toEqual(all.filter((id) => !skipped.has(id)));
     expect(all[4]).toBe(`${all[1]}-2`);
   });
