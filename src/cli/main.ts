@@ -29,8 +29,6 @@ async function dispatch(parsed: ParsedCli): Promise<number> {
       process.stdout.write(parsed.text);
       return ExitCode.ok;
     case "run":
-      // The first experiment's thread boots while the run's own code loads.
-      (await import("../sandbox/warm-worker.js")).startThreadAhead();
       return (await import("./run.js")).runCommand(parsed.flags);
     case "list":
       return (await import("./list.js")).listCommand(parsed.flags);
