@@ -4,18 +4,18 @@ import { firstLine } from "../errors.js";
 import { withExampleRubricName } from "../evaluators/rubric/example-rubric.js";
 import { ExperimentJudge } from "../judge/experiment-judge.js";
 import { AdaptiveConcurrency, noteResult } from "../retry/adaptive-concurrency.js";
-import { resultKey } from "../sinks/run-folder.js";
-import type { ExperimentHeader, ExperimentRecording, Sink } from "../sinks/sink.js";
-import type { Example, ExampleResult, ExperimentResult } from "../types.js";
+import type { ExperimentHeader, ExperimentRecording } from "../sinks/sink.js";
+import type { Example, ExperimentResult } from "../types.js";
 import type { ExperimentInfo, RunListener } from "./events.js";
 import { forEachConcurrently } from "./for-each-concurrently.js";
 import { chooseExamples, ExperimentCache, jobsToRun, type LongRunOptions, type Prior, priorRun, readRecorded, taskHash } from "./long-run.js";
 import { runMetadata } from "./metadata.js";
 import { experimentName } from "./naming.js";
 import type { Backend, ExperimentPlan, Job, Sandbox } from "./ports.js";
+import { carry, finishRecordings, note, record, reopen } from "./recordings.js";
 import { formatShard, inShard, parseShard, type Shard } from "./shard.js";
 import { Tally } from "./tally.js";
-import { type ExperimentFacts, escapedLine, type Problem, verdict } from "./verdict.js";
+import { type ExperimentFacts, escapedLine, verdict } from "./verdict.js";
 
 export interface ExperimentContext {
   backend: Backend;
@@ -308,38 +308,6 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   return finish();
 }
 
-async function record(recordings: ExperimentRecording[], done: ExampleResult, unrecorded: Problem): Promise<void> {
-  for (const recording of recordings) {
-    try {
-      await recording.record(done);
-    } catch (error) {
-      note(unrecorded, firstLine(error));
-    }
-  }
-}
-
-/** Every recording opened is finished, whatever happened: run.json never stays "running". */
-async function finishRecordings(recordings: ExperimentRecording[], { result, facts, context, start }: Loaded): Promise<void> {
-  for (const recording of recordings) {
-    try {
-      const drained = (await recording.drain?.()) ?? { problem: null, warnings: [] };
-      for (const warning of drained.warnings) context.listener.onWarning(`${result.experiment}: ${warning}`);
-      facts.drainProblem ??= drained.problem;
-    } catch (error) {
-      facts.drainProblem ??= firstLine(error);
-    }
-  }
-  facts.interrupted = context.stop.aborted;
-  Object.assign(result, verdict(facts), { durationMs: performance.now() - start });
-  for (const recording of recordings) {
-    try {
-      await recording.finish(result);
-    } catch (error) {
-      facts.failure ??= `cannot record the summary: ${firstLine(error)}`;
-    }
-  }
-}
-
 function recordedShard(prior: Prior): Shard | null {
   const { shard } = prior.folder.run;
   return typeof shard === "string" ? parseShard(shard, `${prior.folder.run.name}/run.json shard`) : null;
@@ -358,32 +326,4 @@ function count(items: Iterable<unknown>): number {
   let n = 0;
   for (const _ of items) n++;
   return n;
-}
-
-function note(problem: Problem, message: string): void {
-  if (problem.count++ === 0) problem.first = message;
-}
-
-/** A resumed run goes on in the same run folder and the same Phoenix experiment. */
-async function reopen(sink: Sink, prior: Prior, header: ExperimentHeader): Promise<ExperimentRecording> {
-  if (!sink.reopen) throw new Error(`this backend cannot resume run ${prior.folder.run.name}`);
-  return sink.reopen(prior.folder, header);
-}
-
-/** The successful results --retry-errors carries: counted, and recorded in the new run. */
-async function carry(
-  prior: Prior | null,
-  examples: Examples,
-  repetitions: number,
-  to: { tally: Tally; judge: ExperimentJudge; recordings: ExperimentRecording[]; unrecorded: Problem },
-): Promise<void> {
-  if (prior?.kind !== "retry-errors") return;
-  const ids = new Set<string>();
-  for (const example of examples) ids.add(example.id);
-  for (const result of prior.carried) {
-    if (!ids.has(result.exampleId) || result.repetition > repetitions) continue;
-    to.tally.add(result);
-    to.judge.add(result);
-    await record(to.recordings, result, to.unrecorded);
-  }
 }

@@ -1,0 +1,75 @@
+import type { Examples } from "../datasets/dataset.js";
+import { firstLine } from "../errors.js";
+import type { ExperimentJudge } from "../judge/experiment-judge.js";
+import type { ExperimentHeader, ExperimentRecording, Sink } from "../sinks/sink.js";
+import type { ExampleResult, ExperimentResult } from "../types.js";
+import type { Prior } from "./long-run.js";
+import type { ExperimentContext } from "./run-experiment.js";
+import type { Tally } from "./tally.js";
+import { type ExperimentFacts, type Problem, verdict } from "./verdict.js";
+
+// How one experiment's results reach its recordings (the run store, Phoenix): each result, the
+// results a --retry-errors run carries, and the end, whatever happened.
+
+export async function record(recordings: ExperimentRecording[], done: ExampleResult, unrecorded: Problem): Promise<void> {
+  for (const recording of recordings) {
+    try {
+      await recording.record(done);
+    } catch (error) {
+      note(unrecorded, firstLine(error));
+    }
+  }
+}
+
+/** Every recording opened is finished, whatever happened: run.json never stays "running". */
+export async function finishRecordings(
+  recordings: ExperimentRecording[],
+  { result, facts, context, start }: { result: ExperimentResult; facts: ExperimentFacts; context: Pick<ExperimentContext, "listener" | "stop">; start: number },
+): Promise<void> {
+  for (const recording of recordings) {
+    try {
+      const drained = (await recording.drain?.()) ?? { problem: null, warnings: [] };
+      for (const warning of drained.warnings) context.listener.onWarning(`${result.experiment}: ${warning}`);
+      facts.drainProblem ??= drained.problem;
+    } catch (error) {
+      facts.drainProblem ??= firstLine(error);
+    }
+  }
+  facts.interrupted = context.stop.aborted;
+  Object.assign(result, verdict(facts), { durationMs: performance.now() - start });
+  for (const recording of recordings) {
+    try {
+      await recording.finish(result);
+    } catch (error) {
+      facts.failure ??= `cannot record the summary: ${firstLine(error)}`;
+    }
+  }
+}
+
+export function note(problem: Problem, message: string): void {
+  if (problem.count++ === 0) problem.first = message;
+}
+
+/** A resumed run goes on in the same run folder and the same Phoenix experiment. */
+export async function reopen(sink: Sink, prior: Prior, header: ExperimentHeader): Promise<ExperimentRecording> {
+  if (!sink.reopen) throw new Error(`this backend cannot resume run ${prior.folder.run.name}`);
+  return sink.reopen(prior.folder, header);
+}
+
+/** The successful results --retry-errors carries: counted, and recorded in the new run. */
+export async function carry(
+  prior: Prior | null,
+  examples: Examples,
+  repetitions: number,
+  to: { tally: Tally; judge: ExperimentJudge; recordings: ExperimentRecording[]; unrecorded: Problem },
+): Promise<void> {
+  if (prior?.kind !== "retry-errors") return;
+  const ids = new Set<string>();
+  for (const example of examples) ids.add(example.id);
+  for (const result of prior.carried) {
+    if (!ids.has(result.exampleId) || result.repetition > repetitions) continue;
+    to.tally.add(result);
+    to.judge.add(result);
+    await record(to.recordings, result, to.unrecorded);
+  }
+}
