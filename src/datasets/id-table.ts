@@ -14,6 +14,7 @@ export class IdTable {
   /** Index + 1 of the id in each slot, 0 for an empty slot; at most half full. */
   private slots = new Int32Array(2048);
   size = 0;
+  private lastFound = -1;
 
   has(id: string): boolean {
     return this.find(id, hashOf(id)) !== -1;
@@ -62,12 +63,16 @@ export class IdTable {
   }
 
   private find(id: string, hash: number): number {
+    // Ids are mostly looked up in the order they were added (a dataset read again, results in
+    // dataset order): the one after the last found is tried first, in memory already at hand.
+    const next = this.lastFound + 1;
+    if (next < this.size && this.hashes[next] === hash && this.holds(next, id)) return (this.lastFound = next);
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot]!;
       if (entry === 0) return -1;
       const index = entry - 1;
-      if (this.hashes[index] === hash && this.holds(index, id)) return index;
+      if (this.hashes[index] === hash && this.holds(index, id)) return (this.lastFound = index);
     }
   }
 
