@@ -243,7 +243,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   context.listener.onExperimentStart(info);
 
   const tracer = recordings.find((recording) => recording.tracer)?.tracer;
-  const cache = ExperimentCache.open(long.cache, hash);
+  const cache = ExperimentCache.open(long.cache, hash, sandbox.cacheKey ?? null);
   let cacheProblem = false;
   const concurrency = new AdaptiveConcurrency({ max: knobs.exampleConcurrency });
   concurrency.onChange((change) => {

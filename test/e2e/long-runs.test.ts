@@ -74,6 +74,26 @@ describe("evalwire run --cache", () => {
   });
 });
 
+describe("evalwire run --cache with the task's cacheKey", () => {
+  it("keys each call by the task file's cacheKey export too: another model name calls the task again", async () => {
+    const p = project();
+    const taskFile = join(p.experiments, "counting", "task.ts");
+    writeFileSync(taskFile, `${readFileSync(taskFile, "utf8")}\nexport const cacheKey = () => process.env.MODEL ?? "none";\n`);
+    const run = (model: string) => evalwire(["run", "--experiments", p.experiments, "--cache"], p.cwd, { ...p.env, MODEL: model });
+    expect((await run("small")).code).toBe(1); // ex-3 throws
+    expect(p.calls()).toHaveLength(6);
+    await run("small");
+    expect(p.calls()).toHaveLength(7); // only the error again
+    await run("large");
+    expect(p.calls()).toHaveLength(13);
+
+    writeFileSync(taskFile, `${readFileSync(taskFile, "utf8")}\nexport const cacheKey = { model: "x" };\n`.replace(/export const cacheKey = \(\) =>.*\n/, ""));
+    const bad = await run("small");
+    expect(bad.code, describeRun(bad)).toBe(1);
+    expect(bad.all).toContain('task.ts: "cacheKey" must be a string, or a function returning one (got an object)');
+  });
+});
+
 describe("evalwire run --limit / --sample / --example", () => {
   it("runs the chosen examples and records the run as partial", async () => {
     const p = project();
