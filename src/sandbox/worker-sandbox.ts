@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import type { EventLoopUtilization } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
 import type { ExperimentFolder } from "../discovery/discover.js";
@@ -53,6 +54,7 @@ export class WorkerSandbox implements Sandbox {
   private lastBeat = -1;
   private lastBeatAt = 0;
   private restarting: Promise<void> | null = null;
+  private utilization: EventLoopUtilization | null = null;
   private closed = false;
   private readonly ended = new WeakSet<Worker>();
   private readonly watchdog: NodeJS.Timeout;
@@ -99,6 +101,14 @@ export class WorkerSandbox implements Sandbox {
       this.unsent.push(entry);
       this.scheduleFlush();
     });
+  }
+
+  busy(): number {
+    if (!this.worker) return 1;
+    const now = this.worker.performance.eventLoopUtilization();
+    const since = this.utilization ? this.worker.performance.eventLoopUtilization(now, this.utilization) : now;
+    this.utilization = now;
+    return since.utilization;
   }
 
   setConcurrency(limit: number): void {
