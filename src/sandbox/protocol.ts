@@ -1,6 +1,6 @@
 import type { ExperimentFolder } from "../discovery/discover.js";
 import type { Loader } from "../discovery/load-module.js";
-import type { Example, ExampleResult } from "../types.js";
+import type { Evaluation, Example, ExampleResult } from "../types.js";
 
 /** What the main thread tells an experiment's worker. */
 export type ToWorker =
@@ -29,8 +29,12 @@ export type FromWorker =
   | { t: "loading"; file: string }
   | { t: "loaded"; evaluators: string[]; loader: Loader }
   | { t: "load-failed"; message: string; loader: Loader }
-  /** Results in the order they finished; null when the call was interrupted. */
-  | { t: "results"; results: [seq: number, result: ExampleResult | null][] }
+  /**
+   * `tasks`: the task's part of a result (status ok, no evaluations yet), sent before its evaluators
+   * run. `results`: results in the order they finished; only the evaluations for a call whose task
+   * part was sent before; null when the call was interrupted.
+   */
+  | { t: "results"; tasks: [seq: number, task: ExampleResult][]; results: [seq: number, result: ExampleResult | Evaluation[] | null][] }
   | { t: "escaped"; message: string };
 
 /**

@@ -5,9 +5,11 @@ import type { ExperimentFolder } from "../discovery/discover.js";
 import type { Loader } from "../discovery/load-module.js";
 import { inModulePackage } from "../discovery/native-hooks.js";
 import type { Job, Sandbox, SandboxOptions } from "../engine/ports.js";
+import { milliseconds } from "../engine/run-example.js";
 import { LoadError } from "../errors.js";
+import { evaluatorsFor } from "../evaluators/rubric/example-rubric.js";
 import { shownPath } from "../shown-path.js";
-import type { ExampleResult } from "../types.js";
+import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
 import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
 import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-worker.js";
@@ -18,7 +20,22 @@ interface Pending {
   job: WorkerJob;
   /** performance.now() when it went to the worker; 0 while it waits to be sent. */
   sentAt: number;
+  /** The task's part of the result, once the task is done and while its evaluators run. */
+  task?: ExampleResult;
+  /** performance.now() when `task` came. */
+  taskAt?: number;
   resolve: (result: ExampleResult | null) => void;
+}
+
+/** The call that blocked the worker's thread, and what the calls it stopped with it are told. */
+interface Culprit {
+  seq: number;
+  /** 0: the task blocked it; n: the example's nth evaluator. */
+  phase: number;
+  /** For the example's other evaluators. */
+  sameExample: string;
+  /** For the other calls in flight. */
+  bystander: string;
 }
 
 /** Calls sent to the worker ahead of those running, so it never waits on the main thread between two. */
@@ -224,6 +241,7 @@ export class WorkerSandbox implements Sandbox {
             failed(new LoadError(message.message), message.loader);
             return;
           case "results":
+            for (const [seq, task] of message.tasks) this.taskDone(seq, task);
             for (const [seq, result] of message.results) this.answer(seq, result);
             return;
           case "escaped":
@@ -249,11 +267,29 @@ export class WorkerSandbox implements Sandbox {
     });
   }
 
-  private answer(seq: number, result: ExampleResult | null): void {
+  private taskDone(seq: number, task: ExampleResult): void {
+    const entry = this.pending.get(seq);
+    if (!entry) return;
+    entry.task = task;
+    entry.taskAt = performance.now();
+  }
+
+  private answer(seq: number, result: ExampleResult | Evaluation[] | null): void {
     const entry = this.pending.get(seq);
     if (!entry) return;
     this.pending.delete(seq);
-    entry.resolve(result);
+    if (Array.isArray(result)) {
+      entry.task!.evaluations = result;
+      entry.resolve(entry.task!);
+    } else entry.resolve(result);
+  }
+
+  /** The evaluators that run on an example, in the order of their phases. */
+  private evaluatorsOf(entry: Pending): string[] {
+    return evaluatorsFor(
+      this.evaluators.map((name) => ({ name })),
+      entry.job.example,
+    ).map((evaluator) => evaluator.name);
   }
 
   /** Notices a worker whose event loop has not turned for longer than a call may take. */
@@ -276,22 +312,25 @@ export class WorkerSandbox implements Sandbox {
       return;
     }
     const phase = Atomics.load(this.shared, slot.phase);
-    const who = phase === 0 ? basename(this.folder.taskFile) : `evaluator ${basename(this.folder.evaluatorFiles[phase - 1] ?? `#${phase}`)}`;
+    const evaluator = phase === 0 ? null : (this.evaluatorsOf(culprit)[phase - 1] ?? `#${phase}`);
+    const who = evaluator === null ? basename(this.folder.taskFile) : `evaluator ${evaluator}`;
     const id = culprit.job.example.id;
-    this.lost(
-      `blocked the event loop for more than ${limit} ms: ${who} never yields on example ${id}, so evalwire stopped it`,
+    this.lost(`blocked the event loop for more than ${limit} ms: ${who} never yields on example ${id}, so evalwire stopped it`, {
       seq,
-      `stopped: ${who} blocked the event loop on example ${id} while this one was running`,
-    );
+      phase,
+      sameExample: `stopped: ${who} blocked the event loop for more than ${limit} ms on this example`,
+      bystander: `stopped: ${who} blocked the event loop on example ${id} while this one was running`,
+    });
   }
 
   /**
    * The worker is gone or must go: the calls it had started become errors (the culprit's saying
-   * why), those it had not started go to a new worker with the calls still to come.
+   * why), those it had not started go to a new worker with the calls still to come. A call whose
+   * task had finished keeps the task's output: its evaluators that had not answered hold the error.
    */
-  private lost(reason: string, culprit: number | null = null, bystander = reason): void {
+  private lost(reason: string, culprit: Culprit | null = null): void {
     const started = Atomics.load(this.shared, slot.started);
-    const now = performance.now();
+    const stopped: Pending[] = [];
     const requeue: Pending[] = [];
     for (const [seq, entry] of this.pending) {
       if (entry.sentAt === 0) continue;
@@ -301,19 +340,12 @@ export class WorkerSandbox implements Sandbox {
         continue;
       }
       this.pending.delete(seq);
-      const { example, repetition } = entry.job;
-      const ranMs = now - entry.sentAt;
-      entry.resolve({
-        exampleId: example.id,
-        repetition,
-        status: "timeout",
-        output: null,
-        error: culprit === null || seq === culprit ? reason : bystander,
-        startedAt: new Date(Date.now() - ranMs).toISOString(),
-        durationMs: Math.round(ranMs * 1000) / 1000,
-        evaluations: [],
-      });
+      // The culprit first: its error is the one the summary shows first.
+      if (seq === culprit?.seq) stopped.unshift(entry);
+      else stopped.push(entry);
     }
+    const now = performance.now();
+    for (const entry of stopped) entry.resolve(this.stoppedResult(entry, now, reason, culprit));
     this.unsent = [...requeue, ...this.unsent];
     void this.end(this.worker);
     if (this.closed || this.options.stop.aborted) return;
@@ -342,6 +374,38 @@ export class WorkerSandbox implements Sandbox {
         this.closed = true;
       },
     );
+  }
+
+  /** The result of a call whose worker was stopped: the task's output when the task had finished, and errors for what had not. */
+  private stoppedResult(entry: Pending, now: number, reason: string, culprit: Culprit | null): ExampleResult {
+    const isCulprit = culprit === null || entry.job.seq === culprit.seq;
+    const error = isCulprit ? reason : culprit.bystander;
+    if (entry.task) {
+      const durationMs = milliseconds(now - entry.taskAt!);
+      const evaluations = this.evaluatorsOf(entry).map(
+        (name, index): Evaluation => ({
+          name,
+          score: null,
+          label: null,
+          explanation: null,
+          error: !isCulprit || culprit === null || index + 1 === culprit.phase ? error : culprit.sameExample,
+          durationMs,
+        }),
+      );
+      return { ...entry.task, evaluations };
+    }
+    const { example, repetition } = entry.job;
+    const ranMs = now - entry.sentAt;
+    return {
+      exampleId: example.id,
+      repetition,
+      status: "timeout",
+      output: null,
+      error,
+      startedAt: new Date(Date.now() - ranMs).toISOString(),
+      durationMs: milliseconds(ranMs),
+      evaluations: [],
+    };
   }
 
   /** Ctrl-C: calls in flight see their signal abort; a worker that does not answer in time is stopped. */

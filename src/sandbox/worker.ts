@@ -7,7 +7,7 @@ import { loadExperiment } from "../discovery/load-experiment.js";
 import { type Loader, useLoader } from "../discovery/load-module.js";
 import { errorMessage, runExample, type UserCode } from "../engine/run-example.js";
 import { receiveJudge } from "../evaluators/judge/settings.js";
-import type { ExampleResult } from "../types.js";
+import type { Evaluation, ExampleResult } from "../types.js";
 import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
 
 if (workerData.judge) receiveJudge(workerData.judge);
@@ -32,7 +32,10 @@ let head = 0;
 const stop = new AbortController();
 // Every call in flight listens on it.
 setMaxListeners(0, stop.signal);
-let outbox: [number, ExampleResult | null][] = [];
+let outbox: [number, ExampleResult | Evaluation[] | null][] = [];
+/** Task parts of results whose evaluators wait to run until these have left the thread. */
+let tasksDone: [number, ExampleResult][] = [];
+let tasksSent: Promise<void> | null = null;
 let ticking = false;
 
 port.on("message", onMessage);
@@ -111,25 +114,51 @@ async function run(job: WorkerJob): Promise<void> {
     Atomics.store(shared, slot.seq, job.seq);
     Atomics.store(shared, slot.phase, phase);
   };
-  const result = await runExample(code!, { ...job, stop: stop.signal }, enter);
+  let taskSent = false;
+  // Only a thread that may be stopped for blocking can lose a task's output (--timeout 0 stops none).
+  const taskDone =
+    job.timeoutMs > 0
+      ? (result: ExampleResult) => {
+          taskSent = true;
+          return sendTask(job.seq, result);
+        }
+      : undefined;
+  const result = await runExample(code!, { ...job, stop: stop.signal }, { enter, taskDone });
   running--;
-  done(job, result);
-}
-
-function done(job: WorkerJob, result: ExampleResult | null): void {
-  outbox.push([job.seq, result]);
+  // The main thread holds the task's part already: the evaluations complete it.
+  outbox.push([job.seq, result && taskSent ? result.evaluations : result]);
   scheduleTick();
 }
 
+/**
+ * Sends a task's part of its result before its evaluators run, so that an evaluator that then
+ * blocks the thread for good cannot lose the task's output. Tasks that finish in one turn of the
+ * loop go in one message, once every promise ready in that turn has run (the next tick comes after
+ * them); their evaluators run after it.
+ */
+function sendTask(seq: number, result: ExampleResult): Promise<void> {
+  tasksDone.push([seq, result]);
+  tasksSent ??= new Promise((resolve) =>
+    process.nextTick(() => {
+      tasksSent = null;
+      flush();
+      resolve();
+    }),
+  );
+  return tasksSent;
+}
+
 function flush(): void {
-  if (outbox.length === 0) return;
+  if (outbox.length === 0 && tasksDone.length === 0) return;
   const results = outbox;
+  const tasks = tasksDone;
   outbox = [];
+  tasksDone = [];
   try {
-    post({ t: "results", results });
+    post({ t: "results", tasks, results });
   } catch {
     // Something in a result cannot be cloned (a function in an evaluator's metadata): send it as the JSON it is recorded as.
-    post({ t: "results", results: results.map(([seq, result]) => [seq, result && JSON.parse(JSON.stringify(result))]) });
+    post({ t: "results", tasks, results: results.map(([seq, result]) => [seq, result && JSON.parse(JSON.stringify(result))]) });
   }
 }
 
