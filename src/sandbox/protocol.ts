@@ -4,8 +4,11 @@ import type { Evaluation, Example, ExampleResult } from "../types.js";
 
 /** What the main thread tells an experiment's worker. */
 export type ToWorker =
-  /** Load the folder's code with `loader` (unless the thread already set another); run at most `concurrency` calls at once. */
-  | { t: "load"; folder: ExperimentFolder; concurrency: number; loader: Loader }
+  /**
+   * Load the folder's code with `loader` (unless the thread already set another); run at most
+   * `concurrency` calls at once; write each task's part of its result into `taskSlots` (task-slots.ts).
+   */
+  | { t: "load"; folder: ExperimentFolder; concurrency: number; loader: Loader; taskSlots: SharedArrayBuffer }
   | { t: "jobs"; jobs: WorkerJob[] }
   /** Calls in flight at once from now on (adaptive concurrency: fewer after HTTP 429s). */
   | { t: "concurrency"; limit: number }
@@ -31,8 +34,8 @@ export type FromWorker =
   | { t: "load-failed"; message: string; loader: Loader }
   /**
    * `tasks`: the task's part of a result (status ok, no evaluations yet), sent before its evaluators
-   * run. `results`: results in the order they finished; only the evaluations for a call whose task
-   * part was sent before; null when the call was interrupted.
+   * run when it had no room in the task slots. `results`: results in the order they finished; only
+   * the evaluations for a call whose task part was sent; null when the call was interrupted.
    */
   | { t: "results"; tasks: [seq: number, task: ExampleResult][]; results: [seq: number, result: ExampleResult | Evaluation[] | null][] }
   | { t: "escaped"; message: string };

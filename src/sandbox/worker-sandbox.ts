@@ -12,6 +12,7 @@ import { shownPath } from "../shown-path.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
 import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
+import { readTaskSlots, taskSlotsBuffer } from "./task-slots.js";
 import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-worker.js";
 
 export type WorkerSandboxOptions = SandboxOptions;
@@ -22,8 +23,6 @@ interface Pending {
   sentAt: number;
   /** The task's part of the result, once the task is done and while its evaluators run. */
   task?: ExampleResult;
-  /** performance.now() when `task` came. */
-  taskAt?: number;
   resolve: (result: ExampleResult | null) => void;
 }
 
@@ -57,6 +56,8 @@ export class WorkerSandbox implements Sandbox {
   private worker!: Worker;
   private thread!: SandboxThread;
   private shared!: Int32Array;
+  /** Where the worker writes each task's part of its result before the evaluators run. */
+  private taskSlots!: SharedArrayBuffer;
   /** Native type stripping first where it can give what tsx gives; tsx once it could not. */
   private loader: Loader;
   /** Takes this sandbox's listeners off its thread, to give the thread back (`keepThread`). */
@@ -178,6 +179,7 @@ export class WorkerSandbox implements Sandbox {
     this.thread = takeThread();
     this.worker = this.thread.worker;
     this.shared = this.thread.shared;
+    this.taskSlots = taskSlotsBuffer(this.options.concurrency);
     this.lastBeat = -1;
     const worker = this.worker;
     let loading = this.folder.taskFile;
@@ -263,15 +265,13 @@ export class WorkerSandbox implements Sandbox {
         worker.off("error", onError);
         worker.off("exit", onExit);
       };
-      this.send({ t: "load", folder: this.folder, concurrency: this.concurrency, loader: this.loader });
+      this.send({ t: "load", folder: this.folder, concurrency: this.concurrency, loader: this.loader, taskSlots: this.taskSlots });
     });
   }
 
   private taskDone(seq: number, task: ExampleResult): void {
     const entry = this.pending.get(seq);
-    if (!entry) return;
-    entry.task = task;
-    entry.taskAt = performance.now();
+    if (entry) entry.task = task;
   }
 
   private answer(seq: number, result: ExampleResult | Evaluation[] | null): void {
@@ -344,8 +344,12 @@ export class WorkerSandbox implements Sandbox {
       if (seq === culprit?.seq) stopped.unshift(entry);
       else stopped.push(entry);
     }
+    const inSlots = readTaskSlots(this.taskSlots, new Set(stopped.filter((entry) => !entry.task).map((entry) => entry.job.seq)));
     const now = performance.now();
-    for (const entry of stopped) entry.resolve(this.stoppedResult(entry, now, reason, culprit));
+    for (const entry of stopped) {
+      entry.task ??= inSlots.get(entry.job.seq);
+      entry.resolve(this.stoppedResult(entry, now, reason, culprit));
+    }
     this.unsent = [...requeue, ...this.unsent];
     void this.end(this.worker);
     if (this.closed || this.options.stop.aborted) return;
@@ -381,7 +385,8 @@ export class WorkerSandbox implements Sandbox {
     const isCulprit = culprit === null || entry.job.seq === culprit.seq;
     const error = isCulprit ? reason : culprit.bystander;
     if (entry.task) {
-      const durationMs = milliseconds(now - entry.taskAt!);
+      // Since the task finished: the evaluators had that long.
+      const durationMs = milliseconds(Math.max(0, Date.now() - Date.parse(entry.task.startedAt) - entry.task.durationMs));
       const evaluations = this.evaluatorsOf(entry).map(
         (name, index): Evaluation => ({
           name,

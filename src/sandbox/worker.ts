@@ -9,6 +9,7 @@ import { errorMessage, runExample, type UserCode } from "../engine/run-example.j
 import { receiveJudge } from "../evaluators/judge/settings.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
+import { TaskSlots } from "./task-slots.js";
 
 if (workerData.judge) receiveJudge(workerData.judge);
 
@@ -33,7 +34,10 @@ const stop = new AbortController();
 // Every call in flight listens on it.
 setMaxListeners(0, stop.signal);
 let outbox: [number, ExampleResult | Evaluation[] | null][] = [];
-/** Task parts of results whose evaluators wait to run until these have left the thread. */
+let taskSlots: TaskSlots | null = null;
+/** Task slots whose calls' results are in the outbox: free once it is sent. */
+let releasing: number[] = [];
+/** Task parts with no room in the slots: their evaluators wait to run until these have left the thread. */
 let tasksDone: [number, ExampleResult][] = [];
 let tasksSent: Promise<void> | null = null;
 let ticking = false;
@@ -63,8 +67,9 @@ function onMessage(message: ToWorker): void {
   }
 }
 
-async function load({ folder, concurrency: limit, loader: wanted }: Extract<ToWorker, { t: "load" }>): Promise<void> {
+async function load({ folder, concurrency: limit, loader: wanted, taskSlots: buffer }: Extract<ToWorker, { t: "load" }>): Promise<void> {
   concurrency = limit;
+  taskSlots = new TaskSlots(buffer);
   code = null;
   let loader: Loader = wanted;
   try {
@@ -114,27 +119,31 @@ async function run(job: WorkerJob): Promise<void> {
     Atomics.store(shared, slot.seq, job.seq);
     Atomics.store(shared, slot.phase, phase);
   };
+  let taskSlot = -1;
   let taskSent = false;
-  // Only a thread that may be stopped for blocking can lose a task's output (--timeout 0 stops none).
+  // The task's output leaves the thread before an evaluator could block it for good. Only a thread
+  // that may be stopped for blocking can lose it (--timeout 0 stops none).
   const taskDone =
     job.timeoutMs > 0
       ? (result: ExampleResult) => {
+          taskSlot = taskSlots!.write(job.seq, result);
+          if (taskSlot >= 0) return;
           taskSent = true;
           return sendTask(job.seq, result);
         }
       : undefined;
   const result = await runExample(code!, { ...job, stop: stop.signal }, { enter, taskDone });
   running--;
-  // The main thread holds the task's part already: the evaluations complete it.
+  // The main thread holds a task part that was sent: the evaluations complete it.
   outbox.push([job.seq, result && taskSent ? result.evaluations : result]);
+  if (taskSlot >= 0) releasing.push(taskSlot);
   scheduleTick();
 }
 
 /**
- * Sends a task's part of its result before its evaluators run, so that an evaluator that then
- * blocks the thread for good cannot lose the task's output. Tasks that finish in one turn of the
- * loop go in one message, once every promise ready in that turn has run (the next tick comes after
- * them); their evaluators run after it.
+ * Sends a task's part of its result (one with no room in the task slots) before its evaluators
+ * run. Tasks that finish in one turn of the loop go in one message, once every promise ready in
+ * that turn has run (the next tick comes after them); their evaluators run after it.
  */
 function sendTask(seq: number, result: ExampleResult): Promise<void> {
   tasksDone.push([seq, result]);
@@ -160,6 +169,8 @@ function flush(): void {
     // Something in a result cannot be cloned (a function in an evaluator's metadata): send it as the JSON it is recorded as.
     post({ t: "results", tasks, results: results.map(([seq, result]) => [seq, result && JSON.parse(JSON.stringify(result))]) });
   }
+  for (const index of releasing) taskSlots!.release(index);
+  releasing = [];
 }
 
 /**
