@@ -347,7 +347,8 @@ export class WorkerSandbox implements Sandbox {
     const inSlots = readTaskSlots(this.taskSlots, new Set(stopped.filter((entry) => !entry.task).map((entry) => entry.job.seq)));
     const now = performance.now();
     for (const entry of stopped) {
-      entry.task ??= inSlots.get(entry.job.seq);
+      const part = inSlots.get(entry.job.seq);
+      if (part) entry.task ??= { exampleId: entry.job.example.id, repetition: entry.job.repetition, status: "ok", error: null, evaluations: [], ...part };
       entry.resolve(this.stoppedResult(entry, now, reason, culprit));
     }
     this.unsent = [...requeue, ...this.unsent];

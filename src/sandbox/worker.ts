@@ -121,17 +121,13 @@ async function run(job: WorkerJob): Promise<void> {
   };
   let taskSlot = -1;
   let taskSent = false;
-  // The task's output leaves the thread before an evaluator could block it for good. Only a thread
-  // that may be stopped for blocking can lose it (--timeout 0 stops none).
-  const taskDone =
-    job.timeoutMs > 0
-      ? (result: ExampleResult) => {
-          taskSlot = taskSlots!.write(job.seq, result);
-          if (taskSlot >= 0) return;
-          taskSent = true;
-          return sendTask(job.seq, result);
-        }
-      : undefined;
+  // The task's output leaves the thread before an evaluator could block it for good (or crash it).
+  const taskDone = (result: ExampleResult) => {
+    taskSlot = taskSlots!.write(job.seq, result);
+    if (taskSlot >= 0) return;
+    taskSent = true;
+    return sendTask(job.seq, result);
+  };
   const result = await runExample(code!, { ...job, stop: stop.signal }, { enter, taskDone });
   running--;
   // The main thread holds a task part that was sent: the evaluations complete it.

@@ -75,7 +75,13 @@ describe("runExample's taskDone", () => {
 
   it("tells which call is entered: 0 for the task, n for the nth evaluator", async () => {
     const phases: number[] = [];
-    const code: UserCode = { task: () => 1, evaluators: [{ name: "one", evaluate: () => 1 }, { name: "two", evaluate: () => 1 }] };
+    const code: UserCode = {
+      task: () => 1,
+      evaluators: [
+        { name: "one", evaluate: () => 1 },
+        { name: "two", evaluate: () => 1 },
+      ],
+    };
     await runExample(code, call, { enter: (phase) => void phases.push(phase) });
     expect(phases).toEqual([0, 1, 2]);
   });
