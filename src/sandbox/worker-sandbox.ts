@@ -5,13 +5,12 @@ import type { ExperimentFolder } from "../discovery/discover.js";
 import type { Loader } from "../discovery/load-module.js";
 import { inModulePackage } from "../discovery/native-hooks.js";
 import type { Job, Sandbox, SandboxOptions } from "../engine/ports.js";
-import { milliseconds } from "../engine/run-example.js";
 import { LoadError } from "../errors.js";
-import { evaluatorsFor } from "../evaluators/rubric/example-rubric.js";
 import { shownPath } from "../shown-path.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
 import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
+import { type Culprit, evaluatorNames, stoppedResult, taskResult } from "./stopped-calls.js";
 import { readTaskSlots, taskSlotsBuffer } from "./task-slots.js";
 import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-worker.js";
 
@@ -21,20 +20,9 @@ interface Pending {
   job: WorkerJob;
   /** performance.now() when it went to the worker; 0 while it waits to be sent. */
   sentAt: number;
-  /** The task's part of the result, once the task is done and while its evaluators run. */
+  /** The task's part of the result, when it came as a message (too big for a task slot) and the evaluators still run. */
   task?: ExampleResult;
   resolve: (result: ExampleResult | null) => void;
-}
-
-/** The call that blocked the worker's thread, and what the calls it stopped with it are told. */
-interface Culprit {
-  seq: number;
-  /** 0: the task blocked it; n: the example's nth evaluator. */
-  phase: number;
-  /** For the example's other evaluators. */
-  sameExample: string;
-  /** For the other calls in flight. */
-  bystander: string;
 }
 
 /** Calls sent to the worker ahead of those running, so it never waits on the main thread between two. */
@@ -284,14 +272,6 @@ export class WorkerSandbox implements Sandbox {
     } else entry.resolve(result);
   }
 
-  /** The evaluators that run on an example, in the order of their phases. */
-  private evaluatorsOf(entry: Pending): string[] {
-    return evaluatorsFor(
-      this.evaluators.map((name) => ({ name })),
-      entry.job.example,
-    ).map((evaluator) => evaluator.name);
-  }
-
   /** Notices a worker whose event loop has not turned for longer than a call may take. */
   private watch(): void {
     if (this.restarting || this.closed) return;
@@ -312,7 +292,7 @@ export class WorkerSandbox implements Sandbox {
       return;
     }
     const phase = Atomics.load(this.shared, slot.phase);
-    const evaluator = phase === 0 ? null : (this.evaluatorsOf(culprit)[phase - 1] ?? `#${phase}`);
+    const evaluator = phase === 0 ? null : (evaluatorNames(this.evaluators, culprit.job)[phase - 1] ?? `#${phase}`);
     const who = evaluator === null ? basename(this.folder.taskFile) : `evaluator ${evaluator}`;
     const id = culprit.job.example.id;
     this.lost(`blocked the event loop for more than ${limit} ms: ${who} never yields on example ${id}, so evalwire stopped it`, {
@@ -348,8 +328,8 @@ export class WorkerSandbox implements Sandbox {
     const now = performance.now();
     for (const entry of stopped) {
       const part = inSlots.get(entry.job.seq);
-      if (part) entry.task ??= { exampleId: entry.job.example.id, repetition: entry.job.repetition, status: "ok", error: null, evaluations: [], ...part };
-      entry.resolve(this.stoppedResult(entry, now, reason, culprit));
+      if (part) entry.task ??= taskResult(entry.job, part);
+      entry.resolve(stoppedResult(entry, this.evaluators, reason, culprit, now));
     }
     this.unsent = [...requeue, ...this.unsent];
     void this.end(this.worker);
@@ -379,39 +359,6 @@ export class WorkerSandbox implements Sandbox {
         this.closed = true;
       },
     );
-  }
-
-  /** The result of a call whose worker was stopped: the task's output when the task had finished, and errors for what had not. */
-  private stoppedResult(entry: Pending, now: number, reason: string, culprit: Culprit | null): ExampleResult {
-    const isCulprit = culprit === null || entry.job.seq === culprit.seq;
-    const error = isCulprit ? reason : culprit.bystander;
-    if (entry.task) {
-      // Since the task finished: the evaluators had that long.
-      const durationMs = milliseconds(Math.max(0, Date.now() - Date.parse(entry.task.startedAt) - entry.task.durationMs));
-      const evaluations = this.evaluatorsOf(entry).map(
-        (name, index): Evaluation => ({
-          name,
-          score: null,
-          label: null,
-          explanation: null,
-          error: !isCulprit || culprit === null || index + 1 === culprit.phase ? error : culprit.sameExample,
-          durationMs,
-        }),
-      );
-      return { ...entry.task, evaluations };
-    }
-    const { example, repetition } = entry.job;
-    const ranMs = now - entry.sentAt;
-    return {
-      exampleId: example.id,
-      repetition,
-      status: "timeout",
-      output: null,
-      error,
-      startedAt: new Date(Date.now() - ranMs).toISOString(),
-      durationMs: milliseconds(ranMs),
-      evaluations: [],
-    };
   }
 
   /** Ctrl-C: calls in flight see their signal abort; a worker that does not answer in time is stopped. */
