@@ -5,7 +5,7 @@ import { describeSelection, type Selection, selectExamples } from "../datasets/s
 import { firstLine } from "../errors.js";
 import { newestUnfinishedRun, resumeRefusal } from "../resume/resume-point.js";
 import { shownPath } from "../shown-path.js";
-import { type RunHead, readRunFile, readRunFolder, resultKey, scanResults } from "../sinks/run-folder.js";
+import { type RunHead, readRunFile, readRunFolder, resultKey } from "../sinks/run-folder.js";
 import type { Example, ExampleResult } from "../types.js";
 import { DoneCalls } from "./done-calls.js";
 import type { Job } from "./ports.js";
@@ -92,19 +92,6 @@ export function priorRun(
   const refusal = resumeRefusal(run, { experiment: current.experiment, datasetVersion: current.datasetVersion, taskHash: current.taskHash });
   if (refusal) return { prior: null, refusal, note: null };
   return { prior: { kind: "resume", folder: { dir, run, skippedLines: [] }, done: new DoneCalls(), carried: [], rerun: null }, refusal: null, note: null };
-}
-
-/**
- * A resumed run's recorded results, read once as a stream: each goes to `onKept` (to be counted
- * and judged with the rest) and only its key is kept. Returns the note to show.
- */
-export function readRecorded(prior: Prior, onKept: (result: ExampleResult) => void): string {
-  const { done, folder } = prior;
-  folder.skippedLines = scanResults(folder.dir, (result) => {
-    if (done.add(result.exampleId, result.repetition)) onKept(result);
-  });
-  const torn = folder.skippedLines.length > 0 ? ` (an unreadable line ${folder.skippedLines.join(", ")} dropped)` : "";
-  return `resuming ${folder.run.name}: ${done.size} task call${done.size === 1 ? "" : "s"} already recorded${torn}`;
 }
 
 /** The (example, repetition) calls still to make; `wanted` narrows them further (a shard). */
