@@ -66,14 +66,19 @@ export class IdTable {
     // Ids are mostly looked up in the order they were added (a dataset read again, results in
     // dataset order): the one after the last found is tried first, in memory already at hand.
     const next = this.lastFound + 1;
-    if (next < this.size && this.hashes[next] === hash && this.holds(next, id)) return (this.lastFound = next);
+    if (next < this.size && this.hashes[next] === hash && this.holds(next, id)) return this.found(next);
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot]!;
       if (entry === 0) return -1;
       const index = entry - 1;
-      if (this.hashes[index] === hash && this.holds(index, id)) return (this.lastFound = index);
+      if (this.hashes[index] === hash && this.holds(index, id)) return this.found(index);
     }
+  }
+
+  private found(index: number): number {
+    this.lastFound = index;
+    return index;
   }
 
   /** Whether id `index` is `id`, compared without decoding it when it is ASCII. */

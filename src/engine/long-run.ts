@@ -124,16 +124,19 @@ export class ExperimentCache {
   constructor(
     private readonly options: NonNullable<LongRunOptions["cache"]>,
     private readonly task: string,
+    /** The task file's own `cacheKey`. */
+    private readonly codeKey: string | null,
   ) {
     this.store = new TaskCache(taskCacheDir(options.dir));
   }
 
-  static open(options: LongRunOptions["cache"], task: string | null): ExperimentCache | null {
-    return options && options.mode !== "off" && task ? new ExperimentCache(options, task) : null;
+  static open(options: LongRunOptions["cache"], task: string | null, codeKey: string | null = null): ExperimentCache | null {
+    return options && options.mode !== "off" && task ? new ExperimentCache(options, task, codeKey) : null;
   }
 
   keyOf(job: Job): string {
-    return callKey({ task: this.task, example: { id: job.example.id, input: job.example.input }, repetition: job.repetition, extras: [this.options.key] });
+    const extras = this.codeKey === null ? [this.options.key] : [this.options.key, this.codeKey];
+    return callKey({ task: this.task, example: { id: job.example.id, input: job.example.input }, repetition: job.repetition, extras });
   }
 
   /** The job with its cached output, when there is one and the mode reads. */

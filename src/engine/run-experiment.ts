@@ -6,6 +6,7 @@ import { ExperimentJudge } from "../judge/experiment-judge.js";
 import { AdaptiveConcurrency, noteResult } from "../retry/adaptive-concurrency.js";
 import type { ExperimentHeader, ExperimentRecording } from "../sinks/sink.js";
 import type { Example, ExperimentResult } from "../types.js";
+import { CallWindow } from "./call-window.js";
 import { Checkpoints } from "./checkpoints.js";
 import type { ExperimentInfo, RunListener } from "./events.js";
 import { forEachConcurrently } from "./for-each-concurrently.js";
@@ -243,7 +244,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   context.listener.onExperimentStart(info);
 
   const tracer = recordings.find((recording) => recording.tracer)?.tracer;
-  const cache = ExperimentCache.open(long.cache, hash);
+  const cache = ExperimentCache.open(long.cache, hash, sandbox.cacheKey ?? null);
   let cacheProblem = false;
   const concurrency = new AdaptiveConcurrency({ max: knobs.exampleConcurrency });
   concurrency.onChange((change) => {
@@ -251,18 +252,22 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     context.listener.onConcurrency(info, { ...change, max: knobs.exampleConcurrency });
   });
   const checkpoints = new Checkpoints(recordings, tally, judge);
+  const window = new CallWindow(sandbox.window);
+  let inFlight = 0;
   try {
     await carry(prior, examples, knobs.repetitions, { tally, judge, recordings, unrecorded: facts.unrecorded });
     await forEachConcurrently(
       jobsToRun(examples, knobs.repetitions, prior, (id, repetition) => inShard(shard, id, repetition)),
-      sandbox.window,
+      () => (concurrency.limit < knobs.exampleConcurrency ? concurrency.limit : window.limit),
       async (planned) => {
         if (context.stop.aborted) return;
         const key = cache?.keyOf(planned);
         const job: Job = { ...(key ? cache!.lookUp(planned, key) : planned), ...(long.retries ? { retries: long.retries } : {}) };
         const epoch = concurrency.epoch;
         const span = job.cached ? undefined : tracer?.start(job.example, job.repetition);
+        inFlight++;
         const done = await sandbox.run(job);
+        window.ended(inFlight--, done?.durationMs ?? 0);
         if (done && key) {
           try {
             cache!.keep(key, done);
@@ -286,7 +291,6 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
         checkpoints.maybe();
         context.listener.onResult(info, done, job.example);
       },
-      () => (concurrency.limit < knobs.exampleConcurrency ? concurrency.limit : sandbox.window),
     );
   } catch (error) {
     // The examples could not be read to the end (a dataset file changed during the run).

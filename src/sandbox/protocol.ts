@@ -30,7 +30,7 @@ export interface WorkerJob {
 /** What the worker tells the main thread. */
 export type FromWorker =
   | { t: "loading"; file: string }
-  | { t: "loaded"; evaluators: string[]; loader: Loader }
+  | { t: "loaded"; evaluators: string[]; cacheKey: string | null; loader: Loader }
   | { t: "load-failed"; message: string; loader: Loader }
   /**
    * `tasks`: the task's part of a result (status ok, no evaluations yet), sent before its evaluators
