@@ -89,6 +89,8 @@ interface ChildArgs {
   divertTraces?: boolean;
   /** evalwire: export task spans (default true). */
   traces?: boolean;
+  /** POST loop: ask for plain answers (accept-encoding: identity), as evalwire's posts do. */
+  plainAnswers?: boolean;
 }
 
 interface Counts {
@@ -319,7 +321,8 @@ async function childPostLoop(args: ChildArgs): Promise<Omit<ChildReport, "maxRss
     if (!response.ok) throw new Error(`${what}: ${response.status} ${await response.text()}`);
     return (await response.json()) as { data: Record<string, unknown> };
   };
-  const post = (path: string, body: unknown) => fetch(`${args.baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const headers = { "content-type": "application/json", ...(args.plainAnswers ? { "accept-encoding": "identity" } : {}) };
+  const post = (path: string, body: unknown) => fetch(`${args.baseUrl}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
   const cpu = process.cpuUsage();
   http.origin = performance.now();
 
@@ -668,6 +671,7 @@ export async function phoenixBench(options: PhoenixBenchOptions = {}): Promise<R
       log(`\n   diagnostics${options.diagnose ? "" : " (a target was missed)"}:`);
       const diverted = await measure("evalwire", "diagnostic", { divertTraces: true });
       const wider = await measure("postLoop", "diagnostic", { workers: 20 });
+      const plain = await measure("postLoop", "diagnostic: plain answers", { plainAnswers: true });
       const evalwire = wall("evalwire");
       const evalwireServer = serverCpu("evalwire");
       const divertedServer = diverted.serverCpu ? diverted.serverCpu.during + diverted.serverCpu.after : Number.NaN;
@@ -689,7 +693,13 @@ export async function phoenixBench(options: PhoenixBenchOptions = {}): Promise<R
           met: null,
         },
       );
-      if (!diverted.ok || !wider.ok) rows.push({ bench, figure: "a diagnostic run was incomplete: see above", target: "-", met: null });
+      rows.push({
+        bench,
+        figure: `diagnostic: POST loop asking for plain answers (accept-encoding: identity, as evalwire's posts do) ${ms(plain.report.wallMs)} (${fmt(plain.report.wallMs / loop, 2)}x the median); server CPU ${ms(serverCpuOf(plain))}, client CPU ${ms(plain.report.cpuMs)} vs ${ms(med("postLoop", (each) => each.report.cpuMs))}`,
+        target: "-",
+        met: null,
+      });
+      if (!diverted.ok || !wider.ok || !plain.ok) rows.push({ bench, figure: "a diagnostic run was incomplete: see above", target: "-", met: null });
     }
     if (options.profile) {
       const profileDir = join(tmp, "profile");
@@ -730,7 +740,7 @@ function describeRun(each: Measured, planned: Counts): string {
   const setup = [...parts.setup].map(([kind, time]) => `${kind} ${ms(time)}`).join(", ");
   const held = each.held ? `server holds ${each.held.runs} runs, ${each.held.evaluations} evaluations` : "nothing on the server";
   const check = each.ok ? `[${held}: ok]` : `[${held}; expected ${planned.runs}, ${planned.evaluations}: NOT OK${report.problem ? `: ${report.problem}` : ""}]`;
-  const name = `${label[each.contender]}${report.divertedExports !== undefined ? ` (span export to a local sink: ${report.divertedExports} exports)` : ""}${each.what === "diagnostic" && each.contender === "postLoop" ? " (20 workers)" : ""}`;
+  const name = `${label[each.contender]}${report.divertedExports !== undefined ? ` (span export to a local sink: ${report.divertedExports} exports)` : ""}${each.what === "diagnostic" && each.contender === "postLoop" ? " (20 workers)" : each.what === "diagnostic: plain answers" ? " (plain answers)" : ""}`;
   const late = report.late
     ? `\n       at resolve ${report.late.acknowledgedAtResolve} evaluation posts answered, ${report.late.inFlightAtResolve} requests in flight; ` +
       `GET at resolve: ${report.late.atResolve.runs} runs / ${report.late.atResolve.evaluations} evaluations (answered after ${ms(report.late.atResolve.answeredMs - report.late.atResolve.sentMs)}); ` +

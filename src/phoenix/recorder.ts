@@ -15,6 +15,13 @@ export type Tracing = Omit<TaskTracerOptions, "postsWaiting"> & { baseUrl: strin
 const backlog = 1000;
 
 /**
+ * Phoenix gzips every answer, even the 40 bytes answering a run or an evaluation post: compressing
+ * and inflating them cost both sides more CPU than the bytes saved (bench:phoenix), so posts ask for
+ * them plain.
+ */
+const plainAnswer = { "accept-encoding": "identity" };
+
+/**
  * Records each experiment in Phoenix as a Phoenix experiment: its runs and evaluations are posted
  * as each example finishes, every post awaited and retried. A post that fails for good is counted
  * and reported when the experiment drains; the run store keeps the data either way.
@@ -252,6 +259,7 @@ export class PhoenixExperiment implements ExperimentRecording {
             ...(result.traceId ? { trace_id: result.traceId } : {}),
             ...(result.error ? { error: result.error } : {}),
           },
+          headers: plainAnswer,
           signal,
         }),
       phoenix.retry,
@@ -297,6 +305,7 @@ export class PhoenixExperiment implements ExperimentRecording {
             ...(evaluation.error ? { error: evaluation.error } : { result: { score: evaluation.score, label: evaluation.label, explanation: evaluation.explanation } }),
             metadata: evaluation.metadata ?? {},
           },
+          headers: plainAnswer,
           signal,
         }),
       phoenix.retry,
