@@ -6,10 +6,20 @@ import type { ExperimentHeader, ExperimentRecording, Sink, TaskTracer } from "..
 import type { Evaluation, ExampleResult } from "../types.js";
 import { callPhoenix, experimentUrl, type Phoenix, PhoenixError } from "./client.js";
 import { type CreatedExperiment, findByToken, joinExperiment, runToken } from "./join.js";
-import { phoenixTaskTracer } from "./task-tracer.js";
+import { phoenixTaskTracer, type TaskTracerOptions } from "./task-tracer.js";
+
+/** What a recording needs to make its task tracer (its posts decide when spans leave). */
+export type Tracing = Omit<TaskTracerOptions, "postsWaiting"> & { baseUrl: string; headers: Record<string, string> };
 
 /** Results waiting to be posted before record() makes the engine wait: memory stays bounded. */
 const backlog = 1000;
+
+/**
+ * Phoenix gzips every answer, even the 40 bytes answering a run or an evaluation post: compressing
+ * and inflating them cost both sides more CPU than the bytes saved (bench:phoenix), so posts ask for
+ * them plain.
+ */
+const plainAnswer = { "accept-encoding": "identity" };
 
 /**
  * Records each experiment in Phoenix as a Phoenix experiment: its runs and evaluations are posted
@@ -37,10 +47,7 @@ export class PhoenixRecorder implements Sink {
     const { experiment, warning } = runId
       ? await joinExperiment(phoenix, { datasetId: remote.datasetId, runId, token, create: () => this.create(header, remote, token) })
       : { experiment: await this.create(header, remote, token), warning: null };
-    const tracer =
-      this.options.traces === false
-        ? null
-        : phoenixTaskTracer({ baseUrl: phoenix.baseUrl, headers: this.options.headers, projectName: experiment.project_name ?? `Experiment-${experiment.id}`, experiment: header.experiment });
+    const tracing = this.tracing(experiment, header.experiment);
     const nodeIdOf = this.options.nodeIdOf;
     const exampleNodeId = (exampleId: string) => nodeIdOf?.(remote.datasetId, exampleId) ?? exampleId;
     const recording = new PhoenixExperiment(
@@ -48,7 +55,7 @@ export class PhoenixRecorder implements Sink {
       experiment.id,
       header.name,
       experimentUrl(phoenix.baseUrl, remote.datasetId, experiment.id),
-      tracer,
+      tracing,
       Math.max(1, header.settings.exampleConcurrency),
       exampleNodeId,
     );
@@ -60,7 +67,7 @@ export class PhoenixRecorder implements Sink {
    * Records into an experiment that already exists (evalwire sync, --resume): the same posts,
    * retries and accounting as a run.
    */
-  attach(experiment: { id: string; datasetId: string; name: string }, concurrency: number, tracer: TaskTracer | null = null): PhoenixExperiment {
+  attach(experiment: { id: string; datasetId: string; name: string }, concurrency: number, tracing: Tracing | null = null): PhoenixExperiment {
     const nodeIdOf = this.options.nodeIdOf;
     const exampleNodeId = (exampleId: string) => nodeIdOf?.(experiment.datasetId, exampleId) ?? exampleId;
     return new PhoenixExperiment(
@@ -68,7 +75,7 @@ export class PhoenixRecorder implements Sink {
       experiment.id,
       experiment.name,
       experimentUrl(this.phoenix.baseUrl, experiment.datasetId, experiment.id),
-      tracer,
+      tracing,
       Math.max(1, concurrency),
       exampleNodeId,
     );
@@ -92,16 +99,13 @@ export class PhoenixRecorder implements Sink {
       this.phoenix.retry,
     );
     const experiment = data!.data;
-    const tracer =
-      this.options.traces === false
-        ? null
-        : phoenixTaskTracer({
-            baseUrl: this.phoenix.baseUrl,
-            headers: this.options.headers,
-            projectName: experiment.project_name ?? `Experiment-${experiment.id}`,
-            experiment: header.experiment,
-          });
-    return this.attach({ id: experiment.id, datasetId: experiment.dataset_id, name: folder.run.name }, concurrency, tracer);
+    return this.attach({ id: experiment.id, datasetId: experiment.dataset_id, name: folder.run.name }, concurrency, this.tracing(experiment, header.experiment));
+  }
+
+  /** Task spans go into the Phoenix experiment's own project, unless traces are off. */
+  private tracing(experiment: { id: string; project_name?: string | null }, experimentName: string): Tracing | null {
+    if (this.options.traces === false) return null;
+    return { baseUrl: this.phoenix.baseUrl, headers: this.options.headers, projectName: experiment.project_name ?? `Experiment-${experiment.id}`, experiment: experimentName };
   }
 
   /**
@@ -148,17 +152,19 @@ export class PhoenixExperiment implements ExperimentRecording {
   /** Set once a post failed after every retry because Phoenix is unreachable: later posts are not tried. */
   private down = false;
   readonly kind = "remote";
+  readonly tracer: TaskTracer | null;
 
   constructor(
     private readonly phoenix: Phoenix,
     readonly experimentId: string,
     readonly name: string,
     readonly location: string,
-    readonly tracer: TaskTracer | null,
+    tracing: Tracing | null,
     concurrency: number,
     private readonly nodeId: (exampleId: string) => string,
   ) {
     this.limit = pLimit(concurrency);
+    this.tracer = tracing ? phoenixTaskTracer({ ...tracing, postsWaiting: () => this.limit.activeCount + this.limit.pendingCount > 0 }) : null;
   }
 
   get link(): Record<string, unknown> {
@@ -253,6 +259,7 @@ export class PhoenixExperiment implements ExperimentRecording {
             ...(result.traceId ? { trace_id: result.traceId } : {}),
             ...(result.error ? { error: result.error } : {}),
           },
+          headers: plainAnswer,
           signal,
         }),
       phoenix.retry,
@@ -298,6 +305,7 @@ export class PhoenixExperiment implements ExperimentRecording {
             ...(evaluation.error ? { error: evaluation.error } : { result: { score: evaluation.score, label: evaluation.label, explanation: evaluation.explanation } }),
             metadata: evaluation.metadata ?? {},
           },
+          headers: plainAnswer,
           signal,
         }),
       phoenix.retry,

@@ -6,18 +6,56 @@ import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanEx
 import type { TaskSpan, TaskTracer } from "../sinks/sink.js";
 
 /**
+ * When task spans leave for Phoenix. Ingesting a span costs the server about as much as an evaluation
+ * post, and spans that arrive while runs are being posted slow every post down (bench:phoenix), so
+ * spans wait while the experiment's posts are queued: they go when the posts are idle (at most every
+ * `idleEveryMs`), when `batch` of them wait, after `maxWaitMs` at the latest, and at the end.
+ */
+export interface SpanSchedule {
+  batch: number;
+  idleEveryMs: number;
+  maxWaitMs: number;
+}
+
+export const spanSchedule: SpanSchedule = { batch: 512, idleEveryMs: 5_000, maxWaitMs: 60_000 };
+
+export interface TaskTracerOptions {
+  projectName: string;
+  experiment: string;
+  /** Whether run or evaluation posts are queued or in flight: spans wait for them. */
+  postsWaiting: () => boolean;
+  schedule?: SpanSchedule;
+  /** ms; for tests. */
+  now?: () => number;
+}
+
+/**
  * Task spans for one Phoenix experiment, from the moment a call is sent to the experiment's worker to
  * the moment its result comes back, exported over OTLP (protobuf: Phoenix refuses OTLP JSON)
- * into the experiment's own project. It uses a provider of its own and never the global one, so an
- * application's tracing setup is left alone. An export failure is counted, never thrown.
+ * into the experiment's own project.
  */
-export function phoenixTaskTracer(options: { baseUrl: string; headers: Record<string, string>; projectName: string; experiment: string }): TaskTracer {
-  const exporter = new CountingExporter(new OTLPTraceExporter({ url: `${options.baseUrl}/v1/traces`, headers: options.headers }));
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ [SEMRESATTRS_PROJECT_NAME]: options.projectName }),
-    spanProcessors: [new BatchSpanProcessor(exporter)],
-  });
+export function phoenixTaskTracer(options: TaskTracerOptions & { baseUrl: string; headers: Record<string, string> }): TaskTracer {
+  return taskTracer(new OTLPTraceExporter({ url: `${options.baseUrl}/v1/traces`, headers: options.headers }), options);
+}
+
+/**
+ * Task spans handed to `exporter` on the span schedule. It uses a provider of its own and never the
+ * global one, so an application's tracing setup is left alone. An export failure is counted, never thrown.
+ */
+export function taskTracer(inner: SpanExporter, options: TaskTracerOptions): TaskTracer {
+  const schedule = options.schedule ?? spanSchedule;
+  const now = options.now ?? (() => performance.now());
+  const exporter = new CountingExporter(inner);
+  const processor = new BatchSpanProcessor(exporter, { maxExportBatchSize: schedule.batch, maxQueueSize: 4 * schedule.batch, scheduledDelayMillis: schedule.maxWaitMs });
+  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ [SEMRESATTRS_PROJECT_NAME]: options.projectName }), spanProcessors: [processor] });
   const tracer: Tracer = provider.getTracer("evalwire");
+  let lastSent = now();
+  const sendWhenIdle = () => {
+    if (now() - lastSent < schedule.idleEveryMs || options.postsWaiting()) return;
+    lastSent = now();
+    // A failed export is counted by the exporter; the rejection only repeats it.
+    processor.forceFlush().catch((error: unknown) => exporter.fail(0, error));
+  };
   return {
     start(example, repetition) {
       const span = tracer.startSpan(`Task: ${options.experiment}`, {
@@ -28,7 +66,7 @@ export function phoenixTaskTracer(options: { baseUrl: string; headers: Record<st
           [SemanticConventions.METADATA]: JSON.stringify({ example_id: example.id, repetition }),
         },
       });
-      return taskSpan(span);
+      return taskSpan(span, sendWhenIdle);
     },
     async close() {
       try {
@@ -42,7 +80,7 @@ export function phoenixTaskTracer(options: { baseUrl: string; headers: Record<st
   };
 }
 
-function taskSpan(span: Span): TaskSpan {
+function taskSpan(span: Span, ended: () => void): TaskSpan {
   return {
     traceId: span.spanContext().traceId,
     end({ output, error }) {
@@ -53,6 +91,7 @@ function taskSpan(span: Span): TaskSpan {
         span.setStatus({ code: SpanStatusCode.OK });
       }
       span.end();
+      ended();
     },
   };
 }
