@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { EvaluatorArgs, Score } from "../../types.js";
 import { atPath, checkOptions, type FieldOptions, rules } from "../options.js";
 import { type JudgeAnswer, parseAnswer } from "./answer.js";
@@ -27,12 +26,18 @@ const ownRules = {
   criterion: rules.text,
   prompt: rules.text,
   model: rules.text,
-  baseUrl: { schema: z.url({ protocol: /^https?$/ }), allowed: "an http(s) URL such as http://localhost:11434/v1" },
+  baseUrl: { check: isHttpUrl, allowed: "an http(s) URL such as http://localhost:11434/v1" },
   apiKeyEnv: rules.text,
   timeout: rules.wholeFrom(1),
   retries: rules.wholeFrom(0),
   cache: rules.boolean,
 };
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== "string" || !URL.canParse(value)) return false;
+  const { protocol, hostname } = new URL(value);
+  return (protocol === "http:" || protocol === "https:") && hostname !== "";
+}
 
 /**
  * An evaluator that asks a model (an OpenAI-compatible chat-completions endpoint) whether the
