@@ -57,7 +57,7 @@ export const runsFromSource = import.meta.url.endsWith(".ts");
 
 function spawnThread(): SandboxThread {
   const shared = new Int32Array(new SharedArrayBuffer(slot.size * Int32Array.BYTES_PER_ELEMENT));
-  const entry = new URL(runsFromSource ? "./worker.ts" : "./worker.js", import.meta.url);
+  const entry = new URL(runsFromSource ? "./worker.ts" : "./worker-entry.js", import.meta.url);
   // The judges in the worker use the run's [judge] settings and share the run's judge limit.
   const workerData = { shared: shared.buffer, judge: judgeHandoff() };
   let worker: Worker;
