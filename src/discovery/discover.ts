@@ -14,12 +14,7 @@ const taskFileAnyCase = /^task\.(ts|mts|js|mjs|yaml|yml)$/i;
  * (`_*`), tests (`*.test.*`, `*.spec.*`), type declarations and hidden files. Case counts.
  */
 export function isEvaluatorFile(name: string): boolean {
-  return (
-    /\.(ts|mts|js|mjs)$/.test(name) &&
-    !/^(task\.|_|\.)/.test(name) &&
-    !/\.d\.m?ts$/.test(name) &&
-    !/.\.(test|spec)\./.test(name)
-  );
+  return /\.(ts|mts|js|mjs)$/.test(name) && !/^(task\.|_|\.)/.test(name) && !/\.d\.m?ts$/.test(name) && !/.\.(test|spec)\./.test(name);
 }
 
 /** An experiment folder, found but not yet loaded. */

@@ -37,8 +37,7 @@ export interface ToolCallCorrectnessOptions extends FieldOptions {
 }
 
 /** `{ name, arguments? }` and nothing else. */
-const isCall = (value: unknown) =>
-  isRecord(value) && typeof value.name === "string" && value.name.length > 0 && Object.keys(value).every((key) => key === "name" || key === "arguments");
+const isCall = (value: unknown) => isRecord(value) && typeof value.name === "string" && value.name.length > 0 && Object.keys(value).every((key) => key === "name" || key === "arguments");
 
 /** The share of expected tool calls that were made with the expected name and arguments; each call made counts once. */
 export function toolCallCorrectness(options: ToolCallCorrectnessOptions = {}) {

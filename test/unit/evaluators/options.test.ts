@@ -62,7 +62,9 @@ describe("options of every factory", () => {
     expect(() => evaluators.toolCallCorrectness({ expect: [{ name: "" }] })).toThrow('option "expect" must be a list of { name, arguments? }');
     expect(() => evaluators.toolCallCorrectness({ expect: [["search"]] as never })).toThrow('option "expect" must be a list of { name, arguments? }');
     // A hole in a list is an item that is missing, not one to skip.
-    expect(() => evaluators.toolsUsed({ expect: [, "a"] as never })).toThrow('toolsUsed: option "expect" must be a list of non-empty strings');
+    const holey: string[] = [];
+    holey[1] = "a";
+    expect(() => evaluators.toolsUsed({ expect: holey })).toThrow('toolsUsed: option "expect" must be a list of non-empty strings');
     expect(() => evaluators.stateVerification({ expect: ["a"] as never })).toThrow('option "expect" must be a non-empty object of dot paths to values');
     expect(() => evaluators.stateVerification({ expect: { "": 1 } })).toThrow('option "expect" must be a non-empty object of dot paths to values');
     expect(() => evaluators.piiSafety({ allow: "email" as never })).toThrow('piiSafety: option "allow" must be a list of "email", "phone", "card" (got "email")');
