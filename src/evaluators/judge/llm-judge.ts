@@ -1,8 +1,6 @@
 import type { EvaluatorArgs, Score } from "../../types.js";
 import { atPath, checkOptions, type FieldOptions, rules } from "../options.js";
-import { type JudgeAnswer, parseAnswer } from "./answer.js";
-import { askJudge, JudgeError } from "./ask.js";
-import { JudgeCache } from "./cache.js";
+import type { JudgeAnswer } from "./answer.js";
 import { criterionMessages, templateMessages, unknownPlaceholders } from "./prompt.js";
 import { judgeState } from "./settings.js";
 
@@ -57,6 +55,8 @@ export function llmJudge(options: LlmJudgeOptions) {
 
   return async ({ input, output, expected, metadata, signal }: EvaluatorArgs): Promise<Score> => {
     const { settings, slots } = judgeState();
+    // Loaded with the first judge call, not by every file that imports the built-ins (node:crypto, the cache, the client).
+    const [{ askJudge, JudgeError }, { JudgeCache }, { parseAnswer }] = await Promise.all([import("./ask.js"), import("./cache.js"), import("./answer.js")]);
     const model = judge.model ?? settings.model;
     if (!model) throw new JudgeError("no judge model: set [judge] model in evalwire.toml, or pass { model } to llmJudge");
     const values = { input, output: atPath(output, judge.outputKey), expected: atPath(expected, judge.expectedKey), metadata };
