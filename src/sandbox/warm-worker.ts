@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { Loader } from "../discovery/load-module.js";
 import { judgeHandoff, releaseJudgeSlotsOnExit } from "../evaluators/judge/settings.js";
+import { tsxOnly } from "./loader-choice.js";
 import { slot } from "./protocol.js";
 
 /** A worker thread for an experiment's code, and the slots it shares with the main thread. */
@@ -58,8 +59,9 @@ export const runsFromSource = import.meta.url.endsWith(".ts");
 function spawnThread(): SandboxThread {
   const shared = new Int32Array(new SharedArrayBuffer(slot.size * Int32Array.BYTES_PER_ELEMENT));
   const entry = new URL(runsFromSource ? "./worker.ts" : "./worker-entry.js", import.meta.url);
-  // The judges in the worker use the run's [judge] settings and share the run's judge limit.
-  const workerData = { shared: shared.buffer, judge: judgeHandoff() };
+  // The judges in the worker use the run's [judge] settings and share the run's judge limit. Where
+  // every folder loads with tsx, the thread sets tsx up at once, while the main thread finds the folders.
+  const workerData = { shared: shared.buffer, judge: judgeHandoff(), tsxAhead: tsxOnly() };
   let worker: Worker;
   if (runsFromSource) {
     const tsx = import.meta.resolve("tsx/esm/api");
