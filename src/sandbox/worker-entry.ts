@@ -9,6 +9,9 @@ import { workerData } from "node:worker_threads";
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 await import("./worker.js");
 if (workerData?.tsxAhead) {
+  // The built-ins, which most evaluator files import, are loaded first: once tsx is set up, Node 20
+  // sends every module through tsx's hooks thread, which takes several times longer.
+  await import("../evaluators/index.js").catch(() => {});
   const { useLoader } = await import("../discovery/load-module.js");
   // A failure is the first load's to report.
   useLoader("tsx").catch(() => {});
