@@ -20,9 +20,12 @@ let parked: { thread: SandboxThread; alive: boolean; timer: NodeJS.Timeout } | n
 /**
  * Starts a thread ahead of need, so that it boots and loads evalwire's own code while the main
  * thread finds the experiments and their datasets. It keeps no process alive, and stops unused.
+ * `preload`: it also loads what evaluator files and rubrics most often need (the built-ins, the
+ * rubric and task.yaml readers) while it waits for the first folder: for `list`, which loads every
+ * folder in it one after another; `run` sends its first folder sooner than that would take.
  */
-export function startThreadAhead(): void {
-  if (!parked) park(spawnThread());
+export function startThreadAhead(options: { preload?: boolean } = {}): void {
+  if (!parked) park(spawnThread(options.preload ?? false));
 }
 
 /** The thread started ahead (or given back), else a new one. */
@@ -56,12 +59,12 @@ export function park(thread: SandboxThread): void {
 /** The worker's entry: the built file, or its TypeScript source (tests run from src/) through tsx. */
 export const runsFromSource = import.meta.url.endsWith(".ts");
 
-function spawnThread(): SandboxThread {
+function spawnThread(preload = false): SandboxThread {
   const shared = new Int32Array(new SharedArrayBuffer(slot.size * Int32Array.BYTES_PER_ELEMENT));
   const entry = new URL(runsFromSource ? "./worker.ts" : "./worker-entry.js", import.meta.url);
   // The judges in the worker use the run's [judge] settings and share the run's judge limit. Where
   // every folder loads with tsx, the thread sets tsx up at once, while the main thread finds the folders.
-  const workerData = { shared: shared.buffer, judge: judgeHandoff(), tsxAhead: tsxOnly() };
+  const workerData = { shared: shared.buffer, judge: judgeHandoff(), tsxAhead: tsxOnly(), preload };
   let worker: Worker;
   if (runsFromSource) {
     const tsx = import.meta.resolve("tsx/esm/api");
