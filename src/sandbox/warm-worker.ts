@@ -1,8 +1,8 @@
 import { Worker } from "node:worker_threads";
 import type { Loader } from "../discovery/load-module.js";
-import { judgeHandoff, releaseJudgeSlotsOnExit } from "../evaluators/judge/settings.js";
+import { type JudgeHandoff, judgeHandoff, releaseJudgeSlotsOnExit } from "../evaluators/judge/settings.js";
 import { tsxOnly } from "./loader-choice.js";
-import { slot } from "./protocol.js";
+import { slot, type ToWorker } from "./protocol.js";
 
 /** A worker thread for an experiment's code, and the slots it shares with the main thread. */
 export interface SandboxThread {
@@ -10,6 +10,8 @@ export interface SandboxThread {
   shared: Int32Array;
   /** The loader its module hooks are set for; null until it has loaded a folder. */
   loader: Loader | null;
+  /** The [judge] settings and limit it judges with. */
+  judge: JudgeHandoff;
 }
 
 /** How long a thread started ahead waits to be used before it is stopped. */
@@ -28,15 +30,25 @@ export function startThreadAhead(options: { preload?: boolean } = {}): void {
   if (!parked) park(spawnThread(options.preload ?? false));
 }
 
-/** The thread started ahead (or given back), else a new one. */
+/**
+ * The thread started ahead (or given back), else a new one. A thread started before the run read
+ * its [judge] settings (`evalwire run` starts one first thing) is sent them before anything else.
+ */
 export function takeThread(): SandboxThread {
   const waiting = parked;
   parked = null;
   if (waiting) clearTimeout(waiting.timer);
   if (!waiting?.alive) return spawnThread();
-  waiting.thread.worker.ref();
-  waiting.thread.worker.removeAllListeners("error");
-  return waiting.thread;
+  const { thread } = waiting;
+  thread.worker.ref();
+  thread.worker.removeAllListeners("error");
+  const judge = judgeHandoff();
+  if (judge.settings !== thread.judge.settings || judge.slots !== thread.judge.slots) {
+    thread.worker.postMessage({ t: "judge", judge } satisfies ToWorker);
+    thread.judge = judge;
+    releaseJudgeSlotsOnExit(thread.worker);
+  }
+  return thread;
 }
 
 /** Keeps a thread whose loaded code is no longer needed for the next folder (`list` only: `run` gives each experiment a fresh one). */
@@ -64,7 +76,8 @@ function spawnThread(preload = false): SandboxThread {
   const entry = new URL(runsFromSource ? "./worker.ts" : "./worker-entry.js", import.meta.url);
   // The judges in the worker use the run's [judge] settings and share the run's judge limit. Where
   // every folder loads with tsx, the thread sets tsx up at once, while the main thread finds the folders.
-  const workerData = { shared: shared.buffer, judge: judgeHandoff(), tsxAhead: tsxOnly(), preload };
+  const judge = judgeHandoff();
+  const workerData = { shared: shared.buffer, judge, tsxAhead: tsxOnly(), preload };
   let worker: Worker;
   if (runsFromSource) {
     const tsx = import.meta.resolve("tsx/esm/api");
@@ -74,5 +87,5 @@ function spawnThread(preload = false): SandboxThread {
     worker = new Worker(entry, { workerData });
   }
   releaseJudgeSlotsOnExit(worker);
-  return { worker, shared, loader: null };
+  return { worker, shared, loader: null, judge };
 }
