@@ -14,31 +14,33 @@ const chunkBytes = 1024 * 1024;
 export function* readLines(
   file: string,
   onBytes?: (bytes: Buffer) => void,
-  /** A line it says true of (given as bytes[start..end)) is passed over, never decoded. */
-  skip?: (bytes: Buffer, start: number, end: number) => boolean,
+  /** A line it says true of (given as bytes[start..end), starting `offset` bytes into the file) is passed over, never decoded. */
+  skip?: (bytes: Buffer, start: number, end: number, offset: number) => boolean,
 ): Generator<{ number: number; text: string }> {
   const fd = openSync(file, "r");
   let number = 0;
   try {
     let chunk = Buffer.allocUnsafe(chunkBytes);
-    // Bytes of a line begun in an earlier chunk sit at the start of `chunk`.
+    // Bytes of a line begun in an earlier chunk sit at the start of `chunk`, which is `base` bytes into the file.
     let kept = 0;
+    let base = 0;
     for (let read = readSync(fd, chunk, kept, chunk.length - kept, null); read > 0; read = readSync(fd, chunk, kept, chunk.length - kept, null)) {
       onBytes?.(chunk.subarray(kept, kept + read));
       const end = kept + read;
       let start = 0;
       for (let newline = chunk.indexOf(10, kept); newline !== -1 && newline < end; newline = chunk.indexOf(10, start)) {
         number++;
-        if (!skip?.(chunk, start, newline)) yield { number, text: chunk.toString("utf8", start, newline) };
+        if (!skip?.(chunk, start, newline, base + start)) yield { number, text: chunk.toString("utf8", start, newline) };
         start = newline + 1;
       }
       kept = end - start;
+      base += start;
       // A line longer than the chunk: the chunk grows to hold it.
       const next = kept === chunk.length ? Buffer.allocUnsafe(chunk.length * 2) : chunk;
       chunk.copy(next, 0, start, end);
       chunk = next;
     }
-    if (kept > 0 && !skip?.(chunk, 0, kept)) yield { number: ++number, text: chunk.toString("utf8", 0, kept) };
+    if (kept > 0 && !skip?.(chunk, 0, kept, base)) yield { number: ++number, text: chunk.toString("utf8", 0, kept) };
   } finally {
     closeSync(fd);
   }

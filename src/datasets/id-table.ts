@@ -14,6 +14,7 @@ export class IdTable {
   /** Index + 1 of the id in each slot, 0 for an empty slot; at most half full. */
   private slots = new Int32Array(2048);
   size = 0;
+  private lastFound = -1;
 
   has(id: string): boolean {
     return this.find(id, hashOf(id)) !== -1;
@@ -29,10 +30,24 @@ export class IdTable {
   set(id: string, value: number): void {
     const hash = hashOf(id);
     const known = this.find(id, hash);
-    if (known !== -1) {
-      this.values[known] = value;
-      return;
+    if (known !== -1) this.values[known] = value;
+    else this.insert(id, hash, value);
+  }
+
+  /** Sets `bits` in the number kept with `id` (0 for a new id) in one look-up; returns the number it had. */
+  or(id: string, bits: number): number {
+    const hash = hashOf(id);
+    const known = this.find(id, hash);
+    if (known === -1) {
+      this.insert(id, hash, bits >>> 0);
+      return 0;
     }
+    const had = this.values[known]!;
+    this.values[known] = (had | bits) >>> 0;
+    return had;
+  }
+
+  private insert(id: string, hash: number, value: number): void {
     const index = this.size++;
     if (this.size + 1 > this.starts.length) this.growEntries();
     const length = Buffer.byteLength(id);
@@ -48,13 +63,34 @@ export class IdTable {
   }
 
   private find(id: string, hash: number): number {
+    // Ids are mostly looked up in the order they were added (a dataset read again, results in
+    // dataset order): the one after the last found is tried first, in memory already at hand.
+    const next = this.lastFound + 1;
+    if (next < this.size && this.hashes[next] === hash && this.holds(next, id)) return this.found(next);
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot]!;
       if (entry === 0) return -1;
       const index = entry - 1;
-      if (this.hashes[index] === hash && this.bytes.toString("utf8", this.starts[index], this.starts[index + 1]) === id) return index;
+      if (this.hashes[index] === hash && this.holds(index, id)) return this.found(index);
     }
+  }
+
+  private found(index: number): number {
+    this.lastFound = index;
+    return index;
+  }
+
+  /** Whether id `index` is `id`, compared without decoding it when it is ASCII. */
+  private holds(index: number, id: string): boolean {
+    const start = this.starts[index]!;
+    if (this.starts[index + 1]! - start !== id.length) return this.bytes.toString("utf8", start, this.starts[index + 1]) === id;
+    for (let i = 0; i < id.length; i++) {
+      const code = id.charCodeAt(i);
+      if (code >= 0x80) return this.bytes.toString("utf8", start, this.starts[index + 1]) === id;
+      if (this.bytes[start + i] !== code) return false;
+    }
+    return true;
   }
 
   private place(index: number, hash: number): void {

@@ -103,7 +103,8 @@ const idKey = Buffer.from('"id"');
 /** leadingId for a line's bytes, when its id is a plain string: no line is decoded to skip it. */
 function stringIdAtStart(bytes: Buffer, start: number, end: number): string | null {
   const from = start + stringIdStart.length;
-  if (end <= from || bytes.compare(stringIdStart, 0, stringIdStart.length, start, from) !== 0) return null;
+  if (end <= from) return null;
+  for (let i = 0; i < stringIdStart.length; i++) if (bytes[start + i] !== stringIdStart[i]) return null;
   let close = from;
   for (; close < end && bytes[close] !== 0x22; close++) if (bytes[close] === 0x5c) return null;
   if (close === end || bytes.subarray(close, end).includes(idKey)) return null;

@@ -4,7 +4,7 @@ import { LoadError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import type { EvaluatorArgs, Task } from "../types.js";
 import type { ExperimentFolder } from "./discover.js";
-import { loadExport } from "./load-module.js";
+import { loadExport, namedExport } from "./load-module.js";
 
 export interface LoadedEvaluator {
   /** The file stem: unique within a folder, so names never collide. */
@@ -17,6 +17,8 @@ export interface LoadedExperiment {
   folder: ExperimentFolder;
   task: Task;
   evaluators: LoadedEvaluator[];
+  /** The task file's `cacheKey` export, made a string: part of every task call's cache key. */
+  cacheKey: string | null;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function loadExperiment(folder: ExperimentFolder, onFile?: (file: s
   const problems: string[] = [];
   onFile?.(folder.taskFile);
   const task = await loadTask(folder.taskFile).catch((error: Error) => void problems.push(error.message));
+  const cacheKey = task ? await loadCacheKey(folder.taskFile).catch((error: Error) => void problems.push(error.message)) : null;
   const evaluators: LoadedEvaluator[] = [];
   for (const file of folder.evaluatorFiles) {
     onFile?.(file);
@@ -47,7 +50,25 @@ export async function loadExperiment(folder: ExperimentFolder, onFile?: (file: s
     }
   }
   if (problems.length > 0) throw new LoadError(problems.join("; "));
-  return { folder, task: task!, evaluators };
+  return { folder, task: task!, evaluators, cacheKey: cacheKey ?? null };
+}
+
+/**
+ * `export const cacheKey = "gpt-4o-mini"` (or a function giving it, called once as the code loads):
+ * what the code does not show but changes its output, such as a model named in the environment.
+ */
+async function loadCacheKey(file: string): Promise<string | null> {
+  if (/\.ya?ml$/.test(file)) return null;
+  const value = await namedExport(file, "cacheKey");
+  if (value === undefined) return null;
+  let key: unknown;
+  try {
+    key = typeof value === "function" ? (value as () => unknown)() : value;
+  } catch (error) {
+    throw new LoadError(`${shownPath(file)}: cacheKey() threw: ${(error as Error)?.message ?? String(error)}`);
+  }
+  if (typeof key === "string" || (typeof key === "number" && Number.isFinite(key))) return String(key);
+  throw new LoadError(`${shownPath(file)}: "cacheKey" must be a string, or a function returning one (got ${describe(key)})`);
 }
 
 export function fileStem(file: string): string {

@@ -62,6 +62,12 @@ async function register(loader: Loader): Promise<void> {
   esm.register();
 }
 
+/** A named export of a file already loaded by loadExport, or undefined: no default stands in for it. */
+export async function namedExport(file: string, exportName: string): Promise<unknown> {
+  const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  return module[exportName] ?? commonJs(module)?.[exportName];
+}
+
 function pick(module: Record<string, unknown>, exportName: string): unknown {
   if (module[exportName] !== undefined) return module[exportName];
   const exports = commonJs(module);

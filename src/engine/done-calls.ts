@@ -14,21 +14,19 @@ export class DoneCalls {
   }
 
   has(exampleId: string, repetition: number): boolean {
-    const [id, bit] = place(exampleId, repetition);
-    return ((this.table.get(id) ?? 0) & bit) !== 0;
+    const bit = bitOf(repetition);
+    return ((this.table.get(keyOf(exampleId, repetition)) ?? 0) & bit) !== 0;
   }
 
   /** False when the call was already there. */
   add(exampleId: string, repetition: number): boolean {
-    const [id, bit] = place(exampleId, repetition);
-    const bits = this.table.get(id) ?? 0;
-    if ((bits & bit) !== 0) return false;
-    this.table.set(id, (bits | bit) >>> 0);
+    const bit = bitOf(repetition);
+    if ((this.table.or(keyOf(exampleId, repetition), bit) & bit) !== 0) return false;
     this.count++;
     return true;
   }
 }
 
-function place(exampleId: string, repetition: number): [string, number] {
-  return repetition >= 1 && repetition <= 32 ? [exampleId, (1 << (repetition - 1)) >>> 0] : [`${exampleId}\u0000${repetition}`, 1];
-}
+const inBits = (repetition: number) => repetition >= 1 && repetition <= 32;
+const bitOf = (repetition: number) => (inBits(repetition) ? (1 << (repetition - 1)) >>> 0 : 1);
+const keyOf = (exampleId: string, repetition: number) => (inBits(repetition) ? exampleId : `${exampleId}\u0000${repetition}`);

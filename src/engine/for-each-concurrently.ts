@@ -1,41 +1,63 @@
 /**
- * Calls `fn` on every item with at most `concurrency` calls in flight, taking the next item only
- * when a call finishes: memory stays flat however long the list (p-limit would hold a queued job
- * per item: 80 MB for 100,000 examples).
+ * Calls `fn` on every item with at most `limit()` calls in flight (read again before each start:
+ * adaptive concurrency, a growing window), taking the next item only when its call can start:
+ * memory stays flat however long the list and however high the limit (a pool of `limit` workers
+ * would take `limit` items at once: a hundred thousand examples held for a no-op task).
  *
  * Tasks that never await I/O would otherwise hold the event loop for the whole run, so that
- * Ctrl-C and timers are not heard. A heartbeat timer notes the loop turning; a worker about to
- * start a call when no turn has come for a while waits for one first. Workers that resume
- * together find the time used up again by the first of them and wait again, so signals get
- * through between every two long synchronous calls.
+ * Ctrl-C and timers are not heard. A heartbeat timer notes the loop turning; when no turn has come
+ * for a while, the next start waits for one first.
  */
-export async function forEachConcurrently<T>(items: Iterable<T>, concurrency: number, fn: (item: T) => Promise<void>, limit?: () => number): Promise<void> {
+export function forEachConcurrently<T>(items: Iterable<T>, limit: () => number, fn: (item: T) => Promise<void>): Promise<void> {
   const iterator = items[Symbol.iterator]();
-  // With a `limit` (adaptive concurrency), a worker waits while that many calls are in flight.
   let active = 0;
-  const waiting: (() => void)[] = [];
+  let ended = false;
   let lastTurn = performance.now();
   // A timer, not setImmediate: a pending immediate would keep the loop from ever sleeping in poll,
   // spinning a core while tasks wait on the network.
   const heartbeat = setInterval(() => (lastTurn = performance.now()), heartbeatMs);
-  const worker = async () => {
-    for (let next = iterator.next(); !next.done; next = iterator.next()) {
-      while (performance.now() - lastTurn > starvedAfterMs) await new Promise((resolve) => setImmediate(resolve));
-      while (limit && active >= limit()) await new Promise<void>((resolve) => waiting.push(resolve));
-      active++;
-      try {
-        await fn(next.value);
-      } finally {
-        active--;
-        for (const wake of waiting.splice(0)) wake();
+  return new Promise<void>((resolve, reject) => {
+    let yielding = false;
+    let failed = false;
+    const fail = (error: unknown) => {
+      failed = true;
+      clearInterval(heartbeat);
+      reject(error);
+    };
+    const pump = () => {
+      yielding = false;
+      if (failed) return;
+      while (!ended && active < Math.max(1, limit())) {
+        if (performance.now() - lastTurn > starvedAfterMs) {
+          if (!yielding) {
+            yielding = true;
+            setImmediate(pump);
+          }
+          return;
+        }
+        let next: IteratorResult<T>;
+        try {
+          next = iterator.next();
+        } catch (error) {
+          return fail(error);
+        }
+        if (next.done) {
+          ended = true;
+          break;
+        }
+        active++;
+        fn(next.value).then(() => {
+          active--;
+          pump();
+        }, fail);
       }
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-  } finally {
-    clearInterval(heartbeat);
-  }
+      if (ended && active === 0) {
+        clearInterval(heartbeat);
+        resolve();
+      }
+    };
+    pump();
+  });
 }
 
 const heartbeatMs = 10;

@@ -5,7 +5,7 @@ import { describeSelection, type Selection, selectExamples } from "../datasets/s
 import { firstLine } from "../errors.js";
 import { newestUnfinishedRun, resumeRefusal } from "../resume/resume-point.js";
 import { shownPath } from "../shown-path.js";
-import { type RunHead, readRunFile, readRunFolder, resultKey, scanResults } from "../sinks/run-folder.js";
+import { type RunHead, readRunFile, readRunFolder, resultKey } from "../sinks/run-folder.js";
 import type { Example, ExampleResult } from "../types.js";
 import { DoneCalls } from "./done-calls.js";
 import type { Job } from "./ports.js";
@@ -94,19 +94,6 @@ export function priorRun(
   return { prior: { kind: "resume", folder: { dir, run, skippedLines: [] }, done: new DoneCalls(), carried: [], rerun: null }, refusal: null, note: null };
 }
 
-/**
- * A resumed run's recorded results, read once as a stream: each goes to `onKept` (to be counted
- * and judged with the rest) and only its key is kept. Returns the note to show.
- */
-export function readRecorded(prior: Prior, onKept: (result: ExampleResult) => void): string {
-  const { done, folder } = prior;
-  folder.skippedLines = scanResults(folder.dir, (result) => {
-    if (done.add(result.exampleId, result.repetition)) onKept(result);
-  });
-  const torn = folder.skippedLines.length > 0 ? ` (an unreadable line ${folder.skippedLines.join(", ")} dropped)` : "";
-  return `resuming ${folder.run.name}: ${done.size} task call${done.size === 1 ? "" : "s"} already recorded${torn}`;
-}
-
 /** The (example, repetition) calls still to make; `wanted` narrows them further (a shard). */
 export function* jobsToRun(
   examples: Iterable<Example> & Pick<Examples, "without">,
@@ -137,16 +124,19 @@ export class ExperimentCache {
   constructor(
     private readonly options: NonNullable<LongRunOptions["cache"]>,
     private readonly task: string,
+    /** The task file's own `cacheKey`. */
+    private readonly codeKey: string | null,
   ) {
     this.store = new TaskCache(taskCacheDir(options.dir));
   }
 
-  static open(options: LongRunOptions["cache"], task: string | null): ExperimentCache | null {
-    return options && options.mode !== "off" && task ? new ExperimentCache(options, task) : null;
+  static open(options: LongRunOptions["cache"], task: string | null, codeKey: string | null = null): ExperimentCache | null {
+    return options && options.mode !== "off" && task ? new ExperimentCache(options, task, codeKey) : null;
   }
 
   keyOf(job: Job): string {
-    return callKey({ task: this.task, example: { id: job.example.id, input: job.example.input }, repetition: job.repetition, extras: [this.options.key] });
+    const extras = this.codeKey === null ? [this.options.key] : [this.options.key, this.codeKey];
+    return callKey({ task: this.task, example: { id: job.example.id, input: job.example.input }, repetition: job.repetition, extras });
   }
 
   /** The job with its cached output, when there is one and the mode reads. */

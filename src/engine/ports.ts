@@ -12,6 +12,8 @@ import type { Example, ExampleResult } from "../types.js";
 export interface Sandbox {
   /** The evaluators' names, in order. */
   readonly evaluators: string[];
+  /** The task file's `cacheKey` export, part of every task call's cache key. */
+  readonly cacheKey?: string | null;
   /** How many calls to keep asked for at once: the example concurrency, plus any the sandbox queues ahead. */
   readonly window: number;
   /** Calls in flight at once from now on (adaptive concurrency), for a sandbox that queues calls itself. */

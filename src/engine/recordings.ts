@@ -11,8 +11,22 @@ import { type ExperimentFacts, type Problem, verdict } from "./verdict.js";
 // How one experiment's results reach its recordings (the run store, Phoenix): each result, the
 // results a --retry-errors run carries, and the end, whatever happened.
 
+/**
+ * The run store first, before any await: what the engine has counted is then always what
+ * results.jsonl holds (a checkpoint relies on it); remote sinks after.
+ */
 export async function record(recordings: ExperimentRecording[], done: ExampleResult, unrecorded: Problem): Promise<void> {
   for (const recording of recordings) {
+    if (recording.kind !== "store") continue;
+    try {
+      const pending = recording.record(done);
+      if (pending) await pending;
+    } catch (error) {
+      note(unrecorded, firstLine(error));
+    }
+  }
+  for (const recording of recordings) {
+    if (recording.kind === "store") continue;
     try {
       await recording.record(done);
     } catch (error) {

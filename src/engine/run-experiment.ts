@@ -6,12 +6,15 @@ import { ExperimentJudge } from "../judge/experiment-judge.js";
 import { AdaptiveConcurrency, noteResult } from "../retry/adaptive-concurrency.js";
 import type { ExperimentHeader, ExperimentRecording } from "../sinks/sink.js";
 import type { Example, ExperimentResult } from "../types.js";
+import { CallWindow } from "./call-window.js";
+import { Checkpoints } from "./checkpoints.js";
 import type { ExperimentInfo, RunListener } from "./events.js";
 import { forEachConcurrently } from "./for-each-concurrently.js";
-import { chooseExamples, ExperimentCache, jobsToRun, type LongRunOptions, type Prior, priorRun, readRecorded, taskHash } from "./long-run.js";
+import { chooseExamples, ExperimentCache, jobsToRun, type LongRunOptions, type Prior, priorRun, taskHash } from "./long-run.js";
 import { runMetadata } from "./metadata.js";
 import { experimentName } from "./naming.js";
 import type { Backend, ExperimentPlan, Job, Sandbox } from "./ports.js";
+import { readRecorded } from "./read-recorded.js";
 import { carry, finishRecordings, note, record, reopen } from "./recordings.js";
 import { formatShard, inShard, parseShard, type Shard } from "./shard.js";
 import { Tally } from "./tally.js";
@@ -218,12 +221,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   // A resumed run's recorded results, and those --retry-errors carries, count in its summary and
   // its gates, as if it had never stopped.
   if (prior?.kind === "resume") {
-    context.listener.onNote(
-      `${plan.experiment}: ${readRecorded(prior, (kept) => {
-        tally.add(kept);
-        judge.add(kept);
-      })}`,
-    );
+    context.listener.onNote(`${plan.experiment}: ${readRecorded(prior, { tally, judge })}`);
   }
   const recordings: ExperimentRecording[] = [];
   if (context.dryRun === false) {
@@ -246,25 +244,30 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   context.listener.onExperimentStart(info);
 
   const tracer = recordings.find((recording) => recording.tracer)?.tracer;
-  const cache = ExperimentCache.open(long.cache, hash);
+  const cache = ExperimentCache.open(long.cache, hash, sandbox.cacheKey ?? null);
   let cacheProblem = false;
   const concurrency = new AdaptiveConcurrency({ max: knobs.exampleConcurrency });
   concurrency.onChange((change) => {
     sandbox.setConcurrency?.(change.limit);
     context.listener.onConcurrency(info, { ...change, max: knobs.exampleConcurrency });
   });
+  const checkpoints = new Checkpoints(recordings, tally, judge);
+  const window = new CallWindow(sandbox.window);
+  let inFlight = 0;
   try {
     await carry(prior, examples, knobs.repetitions, { tally, judge, recordings, unrecorded: facts.unrecorded });
     await forEachConcurrently(
       jobsToRun(examples, knobs.repetitions, prior, (id, repetition) => inShard(shard, id, repetition)),
-      sandbox.window,
+      () => (concurrency.limit < knobs.exampleConcurrency ? concurrency.limit : window.limit),
       async (planned) => {
         if (context.stop.aborted) return;
         const key = cache?.keyOf(planned);
         const job: Job = { ...(key ? cache!.lookUp(planned, key) : planned), ...(long.retries ? { retries: long.retries } : {}) };
         const epoch = concurrency.epoch;
         const span = job.cached ? undefined : tracer?.start(job.example, job.repetition);
+        inFlight++;
         const done = await sandbox.run(job);
+        window.ended(inFlight--, done?.durationMs ?? 0);
         if (done && key) {
           try {
             cache!.keep(key, done);
@@ -285,14 +288,16 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
         tally.add(done);
         judge.add(done);
         await record(recordings, done, facts.unrecorded);
+        checkpoints.maybe();
         context.listener.onResult(info, done, job.example);
       },
-      () => (concurrency.limit < knobs.exampleConcurrency ? concurrency.limit : sandbox.window),
     );
   } catch (error) {
     // The examples could not be read to the end (a dataset file changed during the run).
     facts.failure ??= firstLine(error);
   } finally {
+    // Resumed, an interrupted run counts from here and parses no result again.
+    if (context.stop.aborted) checkpoints.write();
     Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
     Object.assign(result, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors, evaluators: tally.evaluators() });
     // A shard is a part of the run: its gates are judged when the shards are merged, not here.

@@ -1,5 +1,12 @@
 import type { EvaluatorSummary, ExampleResult } from "../types.js";
 
+export interface TallySnapshot {
+  completed: number;
+  taskErrors: number;
+  evaluatorErrors: number;
+  sums: [name: string, sum: number, scored: number, errors: number][];
+}
+
 /** Running totals for one experiment, so no result has to be kept in memory. */
 export class Tally {
   completed = 0;
@@ -30,6 +37,22 @@ export class Tally {
         entry.scored++;
       }
     }
+  }
+
+  /** The totals as plain data, for a run's checkpoint. */
+  snapshot(): TallySnapshot {
+    return {
+      completed: this.completed,
+      taskErrors: this.taskErrors,
+      evaluatorErrors: this.evaluatorErrors,
+      sums: [...this.sums].map(([name, entry]) => [name, entry.sum, entry.scored, entry.errors]),
+    };
+  }
+
+  /** Takes the totals of a checkpoint as its own. */
+  restore(snapshot: TallySnapshot): void {
+    Object.assign(this, { completed: snapshot.completed, taskErrors: snapshot.taskErrors, evaluatorErrors: snapshot.evaluatorErrors });
+    for (const [name, sum, scored, errors] of snapshot.sums) this.sums.set(name, { sum, scored, errors });
   }
 
   evaluators(): Record<string, EvaluatorSummary> {

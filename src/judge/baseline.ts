@@ -25,6 +25,14 @@ export interface BaselineGates {
   maxRegressions?: number;
 }
 
+export interface BaselineSnapshot {
+  /** Where the baseline compared with was found. */
+  baseline: string;
+  counts: { regressed: number; fixed: number; new: number };
+  regressedIds: string[];
+  fixedIds: string[];
+}
+
 const idsShown = 10;
 
 /** Whether a whole task call passed: no task error, and every evaluation at or above its `pass` bar. */
@@ -111,6 +119,26 @@ export class BaselineComparison {
     } else if (rose) {
       this.counts.fixed++;
       if (this.fixedIds.length < idsShown) this.fixedIds.push(shownId(result));
+    }
+  }
+
+  /** What the comparison has counted, for a run's checkpoint; the baseline itself is read again on resume. */
+  snapshot(): BaselineSnapshot {
+    return { baseline: this.baseline.location, counts: { ...this.counts }, regressedIds: [...this.regressedIds], fixedIds: [...this.fixedIds] };
+  }
+
+  get baselineLocation(): string {
+    return this.baseline.location;
+  }
+
+  /** Takes a checkpoint's counts as its own (one that compared with this baseline), the calls `done` says were made no longer missing. */
+  restore(snapshot: BaselineSnapshot, done: (exampleId: string, repetition: number) => boolean): void {
+    Object.assign(this.counts, snapshot.counts);
+    this.regressedIds.splice(0, Infinity, ...snapshot.regressedIds);
+    this.fixedIds.splice(0, Infinity, ...snapshot.fixedIds);
+    for (const call of this.passedBefore.keys()) {
+      const cut = call.lastIndexOf("\u0000");
+      if (done(call.slice(0, cut), Number(call.slice(cut + 1)))) this.passedBefore.delete(call);
     }
   }
 

@@ -2,9 +2,9 @@ import { firstLine } from "../errors.js";
 import type { Phoenix } from "../phoenix/client.js";
 import { findRun } from "../runs/find-run.js";
 import type { ExampleResult } from "../types.js";
-import { BaselineComparison, type BaselineGates, type BaselineReport, baselineGates } from "./baseline.js";
+import { BaselineComparison, type BaselineGates, type BaselineReport, type BaselineSnapshot, baselineGates } from "./baseline.js";
 import { type GateResult, gatesFailure } from "./gate.js";
-import { type EvaluatorScores, Scorecard } from "./scorecard.js";
+import { type EvaluatorScores, Scorecard, type ScorecardSnapshot } from "./scorecard.js";
 import { defaultPassBar, type Thresholds } from "./thresholds.js";
 
 /** How one experiment was judged (§13, §14): what the summary and every report show beside its counts. */
@@ -27,6 +27,13 @@ export interface Judgement {
   failure: string | null;
 }
 
+export interface JudgeSnapshot {
+  /** The evaluators, their pass bars and the repetitions, as a key: a checkpoint judged otherwise is not used. */
+  judgedBy: string;
+  scorecard: ScorecardSnapshot;
+  baseline?: BaselineSnapshot;
+}
+
 export interface BaselineOptions extends BaselineGates {
   ref: string;
   runsDir: string;
@@ -44,7 +51,7 @@ export class ExperimentJudge {
     private readonly comparison: BaselineComparison | null,
     private readonly baselineOptions: BaselineOptions | null,
     private readonly baselineError: string | null,
-    repetitions: number | undefined,
+    private readonly repetitions: number | undefined,
   ) {
     this.scorecard = new Scorecard(evaluators, thresholds, repetitions === undefined ? {} : { repetitions });
   }
@@ -77,6 +84,26 @@ export class ExperimentJudge {
   add(result: ExampleResult): void {
     this.scorecard.add(result);
     this.comparison?.add(result);
+  }
+
+  /** What the judge has counted, for a run's checkpoint, with what it was judged by. */
+  snapshot(): JudgeSnapshot {
+    return { judgedBy: this.judgedBy(), scorecard: this.scorecard.snapshot(), ...(this.comparison ? { baseline: this.comparison.snapshot() } : {}) };
+  }
+
+  /**
+   * Takes a checkpoint's counts as its own, `done` telling which calls it covers. False, with
+   * nothing changed, when it was judged by other evaluators, bars, repetitions or baseline.
+   */
+  restore(snapshot: JudgeSnapshot, done: (exampleId: string, repetition: number) => boolean): boolean {
+    if (snapshot.judgedBy !== this.judgedBy() || (snapshot.baseline?.baseline ?? null) !== (this.comparison?.baselineLocation ?? null)) return false;
+    if (!this.scorecard.restore(snapshot.scorecard)) return false;
+    if (this.comparison && snapshot.baseline) this.comparison.restore(snapshot.baseline, done);
+    return true;
+  }
+
+  private judgedBy(): string {
+    return JSON.stringify([this.evaluators, this.evaluators.map((name) => this.thresholds.evaluators[name]?.pass ?? defaultPassBar), this.repetitions ?? null]);
   }
 
   /** `limited`: the examples were a selection (`--limit`, `--sample`, `--example`), so no gate applies. */

@@ -17,6 +17,16 @@ export interface EvaluatorScores {
   passAllK: number | null;
 }
 
+export interface ScorecardSnapshot {
+  calls: number;
+  errors: number;
+  /** Per evaluator, in order: sum, scored, errors, passed. */
+  counts: [number, number, number, number][];
+  /** With repetitions: the example ids in the order first seen, and their bits (base64). */
+  examples?: string[];
+  bits?: string;
+}
+
 const anyPass = 1;
 const allPass = 2;
 
@@ -85,6 +95,38 @@ export class Scorecard {
     }
     this.bits.fill(allPass, index * width, (index + 1) * width);
     return index * width;
+  }
+
+  /** The counts and bits as plain data, for a run's checkpoint (the example ids too, when bits are kept). */
+  snapshot(): ScorecardSnapshot {
+    const width = this.evaluators.length;
+    return {
+      calls: this.calls,
+      errors: this.errors,
+      counts: this.evaluators.map((name) => {
+        const { sum, scored, errors, passed } = this.counts.get(name)!;
+        return [sum, scored, errors, passed];
+      }),
+      ...(this.oneEach ? {} : { examples: [...this.perExample.keys()], bits: Buffer.from(this.bits.subarray(0, this.perExample.size * width)).toString("base64") }),
+    };
+  }
+
+  /** Takes a checkpoint's counts and bits as its own; false (nothing changed) when they do not fit this scorecard. */
+  restore(snapshot: ScorecardSnapshot): boolean {
+    const width = this.evaluators.length;
+    if (snapshot.counts.length !== width || this.oneEach !== (snapshot.examples === undefined)) return false;
+    const bits = snapshot.bits === undefined ? new Uint8Array(0) : new Uint8Array(Buffer.from(snapshot.bits, "base64"));
+    if (bits.length !== (snapshot.examples?.length ?? 0) * width) return false;
+    this.calls = snapshot.calls;
+    this.errors = snapshot.errors;
+    this.evaluators.forEach((name, index) => {
+      const [sum, scored, errors, passed] = snapshot.counts[index]!;
+      this.counts.set(name, { sum, scored, errors, passed });
+    });
+    this.perExample.clear();
+    for (const [index, id] of (snapshot.examples ?? []).entries()) this.perExample.set(id, index);
+    this.bits = bits;
+    return true;
   }
 
   /** Task calls and distinct examples seen, and task plus evaluator errors among them. */

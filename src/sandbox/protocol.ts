@@ -30,7 +30,7 @@ export interface WorkerJob {
 /** What the worker tells the main thread. */
 export type FromWorker =
   | { t: "loading"; file: string }
-  | { t: "loaded"; evaluators: string[]; loader: Loader }
+  | { t: "loaded"; evaluators: string[]; cacheKey: string | null; loader: Loader }
   | { t: "load-failed"; message: string; loader: Loader }
   /** Results in the order they finished; null when the call was interrupted. */
   | { t: "results"; results: [seq: number, result: ExampleResult | null][] }

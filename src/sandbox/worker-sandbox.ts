@@ -34,6 +34,7 @@ const stopGraceMs = 1000;
  */
 export class WorkerSandbox implements Sandbox {
   evaluators: string[] = [];
+  cacheKey: string | null = null;
   readonly window: number;
   /** Calls the worker runs at once: the example concurrency, lower while rate-limited. */
   private concurrency: number;
@@ -214,6 +215,7 @@ export class WorkerSandbox implements Sandbox {
           case "loaded":
             this.thread.loader = message.loader;
             this.evaluators = message.evaluators;
+            this.cacheKey = message.cacheKey;
             settle(() => {
               tellEscaped();
               resolve();

@@ -71,7 +71,7 @@ async function load({ folder, concurrency: limit, loader: wanted }: Extract<ToWo
     loader = await useLoader(wanted);
     const loaded = await loadExperiment(folder, (file) => post({ t: "loading", file }));
     code = { task: loaded.task, evaluators: loaded.evaluators };
-    post({ t: "loaded", evaluators: loaded.evaluators.map((evaluator) => evaluator.name), loader });
+    post({ t: "loaded", evaluators: loaded.evaluators.map((evaluator) => evaluator.name), cacheKey: loaded.cacheKey, loader });
     // Written now: a worker that is stopped never writes it.
     setImmediate(() => compileCache.flushCompileCache?.());
   } catch (error) {

@@ -63,17 +63,21 @@ export function scanResults(dir: string, fn: (result: ExampleResult) => void): n
   const skipped: number[] = [];
   for (const line of readLines(file)) {
     if (line.text.trim() === "") continue;
-    let result: ExampleResult;
-    try {
-      result = JSON.parse(line.text) as ExampleResult;
-      if (typeof result?.exampleId !== "string" || typeof result.repetition !== "number") throw new Error("not a result");
-    } catch {
-      skipped.push(line.number);
-      continue;
-    }
-    fn(result);
+    const result = parseResult(line.text);
+    if (result) fn(result);
+    else skipped.push(line.number);
   }
   return skipped;
+}
+
+/** One line of results.jsonl, or null when it is not a result (a line torn by a crash). */
+export function parseResult(text: string): ExampleResult | null {
+  try {
+    const result = JSON.parse(text) as ExampleResult;
+    return typeof result?.exampleId === "string" && typeof result.repetition === "number" ? result : null;
+  } catch {
+    return null;
+  }
 }
 
 export function readRunFolder(dir: string): RunFolder {

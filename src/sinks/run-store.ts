@@ -7,6 +7,7 @@ import { makeFolder } from "../make-folder.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import { writeAtomically } from "../write-atomically.js";
+import { removeCheckpoint, writeCheckpoint } from "./checkpoint-file.js";
 import type { RunHead } from "./run-folder.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
 
@@ -92,8 +93,25 @@ function recording(name: string, dir: string, run: { dataset: object }, fd: numb
         throw error;
       }
     },
+    checkpoint(state: unknown) {
+      // Past a result the engine counted and the file lacks, a resume would count it twice: the last checkpoint stands.
+      if (unrecorded > 0) return;
+      try {
+        writeCheckpoint(dir, { resultsBytes: size, state });
+      } catch {
+        // Resume then reads every line, as without a checkpoint.
+      }
+    },
     finish(result: ExperimentResult) {
       closeSync(fd);
+      // A finished run is never resumed; an interrupted one keeps its checkpoint.
+      if (result.status !== "interrupted") {
+        try {
+          removeCheckpoint(dir);
+        } catch {
+          // Left behind, it is never read: only unfinished runs are resumed.
+        }
+      }
       const { experiment: _e, name: _n, dataset, runPath: _r, ...summary } = result;
       const final = { ...run, dataset: { ...run.dataset, ...dataset }, status: summary.status, endedAt: new Date().toISOString(), summary };
       try {

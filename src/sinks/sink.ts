@@ -38,6 +38,11 @@ export interface ExperimentRecording {
   /** Runs each task in a span, when this sink records traces. */
   readonly tracer?: TaskTracer | null;
   record(result: ExampleResult): void | Promise<void>;
+  /**
+   * Keeps `state` (the engine's totals over every result recorded so far) where a resumed run can
+   * find it; the run store's alone. Never throws: a checkpoint that cannot be written is skipped.
+   */
+  checkpoint?(state: unknown): void;
   /** Waits for work still in flight; says what could not be recorded. */
   drain?(): Promise<{ problem: string | null; warnings: string[] }>;
   finish(result: ExperimentResult): void | Promise<void>;

@@ -1,6 +1,6 @@
 // DESIGN.md section 18 from the outside: the task cache, selection, --resume after a SIGKILL and
 // --retry-errors, each with a task that counts its calls in a file.
-import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inShard } from "../../src/engine/shard.js";
@@ -71,6 +71,26 @@ describe("evalwire run --cache", () => {
     expect(read.code, describeRun(read)).toBe(1);
     expect(p.calls()).toHaveLength(13 + 6);
     expect((await evalwire(["cache", "clear"], p.cwd, p.env)).stdout).toBe("Removed 0 cached task outputs from .evalwire/cache/tasks\n");
+  });
+});
+
+describe("evalwire run --cache with the task's cacheKey", () => {
+  it("keys each call by the task file's cacheKey export too: another model name calls the task again", async () => {
+    const p = project();
+    const taskFile = join(p.experiments, "counting", "task.ts");
+    writeFileSync(taskFile, `${readFileSync(taskFile, "utf8")}\nexport const cacheKey = () => process.env.MODEL ?? "none";\n`);
+    const run = (model: string) => evalwire(["run", "--experiments", p.experiments, "--cache"], p.cwd, { ...p.env, MODEL: model });
+    expect((await run("small")).code).toBe(1); // ex-3 throws
+    expect(p.calls()).toHaveLength(6);
+    await run("small");
+    expect(p.calls()).toHaveLength(7); // only the error again
+    await run("large");
+    expect(p.calls()).toHaveLength(13);
+
+    writeFileSync(taskFile, `${readFileSync(taskFile, "utf8")}\nexport const cacheKey = { model: "x" };\n`.replace(/export const cacheKey = \(\) =>.*\n/, ""));
+    const bad = await run("small");
+    expect(bad.code, describeRun(bad)).toBe(1);
+    expect(bad.all).toContain('task.ts: "cacheKey" must be a string, or a function returning one (got an object)');
   });
 });
 
@@ -180,6 +200,67 @@ describe("evalwire run --resume", () => {
     const run = readRun(runDir);
     expect(run).toMatchObject({ status: "failed", summary: { completed: 30, taskErrors: 2 } });
     expect(run.summary.judgement.gates).toEqual([expect.objectContaining({ gate: "max_errors", actual: 2, bar: 1, verdict: "fail" })]);
+  });
+
+  it("after a SIGKILL past a checkpoint, counts from the checkpoint what parsing every line counts", async () => {
+    const p = project();
+    // ex-1 and ex-40 fail; 80 slow calls two at a time run long enough for checkpoints (every 2 s).
+    const rows = Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 100, ...(i === 0 || i === 39 ? { fail: true } : {}) } }));
+    writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
+    const args = ["run", "--experiments", p.experiments, "--example-concurrency", "2", "--repetitions", "2", "--max-errors", "3"];
+    const child = startCli(args, { cwd: p.cwd, env: p.env });
+    const done = collect(child);
+    const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder");
+    const results = join(runDir, "results.jsonl");
+    // Killed once results were recorded after a checkpoint.
+    await waitFor(
+      () => existsSync(join(runDir, "checkpoint.json")) && statSync(results).size > JSON.parse(readFileSync(join(runDir, "checkpoint.json"), "utf8")).resultsBytes,
+      30_000,
+      "a checkpoint",
+    );
+    child.kill("SIGKILL");
+    await done;
+    expect(readRun(runDir).status).toBe("running");
+
+    // The same crash, resumed with its checkpoint and, in a copy, without.
+    const copy = temp();
+    cpSync(p.cwd, copy, { recursive: true });
+    const copyDir = join(copy, runDir.slice(p.cwd.length));
+    rmSync(join(copyDir, "checkpoint.json"));
+    const withCheckpoint = await evalwire([...args, "--resume"], p.cwd, p.env);
+    const parsed = await evalwire([...args.map((arg) => (arg === p.experiments ? join(copy, "experiments") : arg)), "--resume"], copy, { COUNT_FILE: join(copy, "calls.txt") });
+    expect(withCheckpoint.code, describeRun(withCheckpoint)).toBe(1);
+    expect(parsed.code, describeRun(parsed)).toBe(1);
+    const summary = (dir: string) => {
+      const { completed, planned, taskErrors, evaluatorErrors, evaluators, judgement } = readRun(dir).summary;
+      return { completed, planned, taskErrors, evaluatorErrors, evaluators, scores: judgement.scores, gates: judgement.gates.map((gate: any) => gate.text) };
+    };
+    expect(summary(runDir)).toEqual(summary(copyDir));
+    expect(summary(runDir)).toMatchObject({ completed: 80, planned: 80, taskErrors: 4, gates: ["errors 4 > 3"] });
+    expect(readResults(runDir).map(key).sort()).toEqual(readResults(copyDir).map(key).sort());
+    expect(new Set(readResults(runDir).map(key)).size).toBe(80);
+    // A finished run keeps no checkpoint.
+    expect(existsSync(join(runDir, "checkpoint.json"))).toBe(false);
+  });
+
+  it("keeps a checkpoint of an interrupted run (Ctrl-C) over every result it recorded", async () => {
+    const p = project();
+    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 150 } }));
+    writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
+    const child = startCli(["run", "--experiments", p.experiments, "--example-concurrency", "2"], { cwd: p.cwd, env: p.env });
+    const done = collect(child);
+    const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder");
+    await waitFor(() => readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").length > 4, 30_000, "4 results");
+    child.kill("SIGINT");
+    await done;
+    expect(readRun(runDir).status).toBe("interrupted");
+    const checkpoint = JSON.parse(readFileSync(join(runDir, "checkpoint.json"), "utf8"));
+    expect(checkpoint.resultsBytes).toBe(statSync(join(runDir, "results.jsonl")).size);
+    expect(checkpoint.state.tally.completed).toBe(readResults(runDir).length);
+
+    const resumed = await evalwire(["run", "--experiments", p.experiments, "--resume"], p.cwd, p.env);
+    expect(resumed.code, describeRun(resumed)).toBe(0);
+    expect(readRun(runDir)).toMatchObject({ status: "passed", summary: { completed: 30, evaluators: { doubled: { mean: 1, scored: 30 } } } });
   });
 
   it("goes on with a shard's run as that shard: only its calls, into its folder; another --shard is refused", async () => {

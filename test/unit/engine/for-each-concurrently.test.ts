@@ -1,0 +1,122 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { CallWindow } from "../../../src/engine/call-window.js";
+import { forEachConcurrently } from "../../../src/engine/for-each-concurrently.js";
+
+/** Items that count how many were taken. */
+function counted(n: number) {
+  const state = { taken: 0 };
+  function* items() {
+    for (let i = 0; i < n; i++) {
+      state.taken++;
+      yield i;
+    }
+  }
+  return { items: items(), state };
+}
+
+describe("forEachConcurrently", () => {
+  it("calls every item once, never more than the limit in flight, taking an item only when its call starts", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 60 }),
+        fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.integer({ min: 0, max: 3 })),
+        async (n, limits, delays) => {
+          const { items, state } = counted(n);
+          let active = 0;
+          let finished = 0;
+          let limitAt = 0;
+          const seen: number[] = [];
+          const limit = () => limits[Math.min(limitAt, limits.length - 1)]!;
+          await forEachConcurrently(items, limit, async (item) => {
+            active++;
+            expect(active).toBeLessThanOrEqual(Math.max(...limits));
+            expect(state.taken - finished).toBeLessThanOrEqual(Math.max(...limits));
+            seen.push(item);
+            await new Promise((resolve) => setTimeout(resolve, delays[item % Math.max(1, delays.length)] ?? 0));
+            active--;
+            finished++;
+            limitAt++;
+          });
+          expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("keeps to a lowered limit from the next start on", async () => {
+    const { items } = counted(40);
+    let limit = 10;
+    let active = 0;
+    let most = 0;
+    let started = 0;
+    await forEachConcurrently(
+      items,
+      () => limit,
+      async () => {
+        if (++started === 10) limit = 2;
+        active++;
+        if (started > 12) most = Math.max(most, active);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        active--;
+      },
+    );
+    expect(started).toBe(40);
+    expect(most).toBe(2);
+  });
+
+  it("rejects with the first error of a call or of the items", async () => {
+    await expect(
+      forEachConcurrently(
+        [1, 2, 3],
+        () => 2,
+        async (item) => (item === 2 ? Promise.reject(new Error("boom")) : undefined),
+      ),
+    ).rejects.toThrow("boom");
+    function* broken() {
+      yield 1;
+      throw new Error("dataset changed");
+    }
+    await expect(
+      forEachConcurrently(
+        broken(),
+        () => 4,
+        async () => {},
+      ),
+    ).rejects.toThrow("dataset changed");
+  });
+
+  it("lets timers run between calls that never yield", async () => {
+    let fired = 0;
+    const timer = setInterval(() => fired++, 5);
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    await forEachConcurrently(
+      Array.from({ length: 40 }, (_, i) => i),
+      () => 4,
+      async () => busy(5),
+    );
+    clearInterval(timer);
+    expect(fired).toBeGreaterThan(1);
+  });
+});
+
+describe("CallWindow", () => {
+  it("starts small under a high maximum and doubles only while full of slow calls", () => {
+    const window = new CallWindow(100_256);
+    expect(window.limit).toBe(1024);
+    window.ended(1024, 0.01); // fast calls: no need for more in flight
+    expect(window.limit).toBe(1024);
+    window.ended(500, 2000); // slow but not full
+    expect(window.limit).toBe(1024);
+    window.ended(1024, 2000);
+    expect(window.limit).toBe(2048);
+    for (let i = 0; i < 20; i++) window.ended(window.limit, 2000);
+    expect(window.limit).toBe(100_256);
+    expect(new CallWindow(266).limit).toBe(266);
+  });
+});
