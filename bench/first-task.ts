@@ -3,7 +3,9 @@
  * es_search (its task wrapped to post the moment of its first call), and `evalwire list
  * --experiments experiments-example` over a plain `node -e ""`, on Node 20 (this process's node)
  * and on Node 24 when `.cache/node24` holds it (as .ci/run installs it). With --before DIR (a built
- * checkout of an older evalwire), the same figures for it, measured in the same rounds.
+ * checkout of an older evalwire whose dependencies resolve from it, say under .cache/ here), the
+ * same figures for it, measured in the same rounds. Each build runs its own experiments-example,
+ * so that `evalwire/evaluators` there is that build's.
  *
  *   npx tsx bench/first-task.ts [--runs N] [--before DIR]
  */
