@@ -22,9 +22,8 @@ let parked: { thread: SandboxThread; alive: boolean; timer: NodeJS.Timeout } | n
 /**
  * Starts a thread ahead of need, so that it boots and loads evalwire's own code while the main
  * thread finds the experiments and their datasets. It keeps no process alive, and stops unused.
- * `preload`: it also loads what evaluator files and rubrics most often need (the built-ins, the
- * rubric and task.yaml readers) while it waits for the first folder: for `list`, which loads every
- * folder in it one after another; `run` sends its first folder sooner than that would take.
+ * `preload` (for `list`, which loads every folder in it): where tsx loads the code (Node 20), it
+ * also loads the rubric and task.yaml readers before tsx is set up (see worker-entry).
  */
 export function startThreadAhead(options: { preload?: boolean } = {}): void {
   if (!parked) park(spawnThread(options.preload ?? false));

@@ -6,18 +6,18 @@ import { workerData } from "node:worker_threads";
 
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 await import("./worker.js");
-// Loaded before any folder asks for them (see startThreadAhead), and before tsx is set up: once it
-// is, Node 20 sends every module through tsx's hooks thread, which takes several times longer.
-// A module that fails to load here fails where a folder needs it.
-if (workerData?.preload || workerData?.tsxAhead) await import("../evaluators/index.js").catch(() => {});
-if (workerData?.preload) {
-  await import("../evaluators/rubric/load-rubric.js").catch(() => {});
-  await import("../tasks/task-yaml.js").catch(() => {});
-}
-// Where every folder loads with tsx (Node 20, EVALWIRE_LOADER=tsx), it is set up now: that takes
-// longer than the main thread takes to find the first folder.
+// Where every folder loads with tsx (Node 20, EVALWIRE_LOADER=tsx), tsx is set up now: that takes
+// longer than the main thread takes to find the first folder. What evaluator files most often
+// need is loaded first (for `list`, see startThreadAhead, the rubric and task.yaml readers too):
+// once tsx is set up, Node 20 sends every module through tsx's hooks thread, several times slower.
+// (Node's own type stripping loads them as fast later, and nothing is loaded ahead then.)
 if (workerData?.tsxAhead) {
+  // A module that fails to load here fails where a folder needs it; a failure of tsx, at the first load.
+  await import("../evaluators/index.js").catch(() => {});
+  if (workerData.preload) {
+    await import("../evaluators/rubric/load-rubric.js").catch(() => {});
+    await import("../tasks/task-yaml.js").catch(() => {});
+  }
   const { useLoader } = await import("../discovery/load-module.js");
-  // A failure is the first load's to report.
   useLoader("tsx").catch(() => {});
 }
