@@ -16,6 +16,8 @@ export interface Sandbox {
   readonly cacheKey?: string | null;
   /** How many calls to keep asked for at once: the example concurrency, plus any the sandbox queues ahead. */
   readonly window: number;
+  /** Share of time the thread running the calls was busy since the last time asked (0 to 1). */
+  busy?(): number;
   /** Calls in flight at once from now on (adaptive concurrency), for a sandbox that queues calls itself. */
   setConcurrency?(limit: number): void;
   /** One task call and its evaluations; null when the run was interrupted before it finished. */

@@ -19,6 +19,17 @@ export interface NamedEvaluator {
   evaluate: (args: EvaluatorArgs) => unknown;
 }
 
+/** How a sandbox follows an example's calls, to tell what blocked its thread and keep what finished. */
+export interface ExampleWatch {
+  /** Called just before user code runs (0: the task, n: the nth evaluator). */
+  enter?: (phase: number) => void;
+  /**
+   * Called with the task's part of the result (status ok, no evaluations yet) before any evaluator
+   * runs; the evaluators wait for what it returns.
+   */
+  taskDone?: (result: ExampleResult) => void | Promise<void>;
+}
+
 export interface ExampleCall {
   experiment: string;
   example: Example;
@@ -35,11 +46,10 @@ export interface ExampleCall {
 /**
  * Runs the task on one example, then every evaluator on its output, as soon as the task is done.
  * The task and each evaluator get copies of their own, so one cannot change what another sees or
- * what is recorded. `enter(phase)` is called just before user code runs (0: the task, n: the nth
- * evaluator), so a sandbox can tell which call blocked it. Returns null only when the run was
- * interrupted before the example finished: that example is in flight, not a result.
+ * what is recorded. Returns null only when the run was interrupted before the example finished:
+ * that example is in flight, not a result.
  */
-export async function runExample(code: UserCode, call: ExampleCall, enter?: (phase: number) => void): Promise<ExampleResult | null> {
+export async function runExample(code: UserCode, call: ExampleCall, watch: ExampleWatch = {}): Promise<ExampleResult | null> {
   const { example, repetition, timeoutMs } = call;
   if (call.cached) {
     const { output, storedAt, durationMs } = call.cached;
@@ -54,9 +64,9 @@ export async function runExample(code: UserCode, call: ExampleCall, enter?: (pha
       evaluations: [],
       cached: { storedAt, durationMs },
     };
-    return scored(code, call, result, durationMs, enter);
+    return scored(code, call, result, durationMs, watch);
   }
-  const task = await callTask(code, call, enter);
+  const task = await callTask(code, call, watch.enter);
   if (!task) return null;
   const { outcome, startedAt, durationMs, attempts } = task;
   const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, evaluations: [], ...(attempts ? { attempts } : {}) };
@@ -65,7 +75,7 @@ export async function runExample(code: UserCode, call: ExampleCall, enter?: (pha
   result.output = outcome.value === undefined ? null : outcome.value;
   const notJson = jsonProblem(result.output);
   if (notJson) return { ...result, status: "error", output: null, error: `the task returned a value that is not JSON (${notJson})` };
-  return scored(code, call, result, durationMs, enter);
+  return scored(code, call, result, durationMs, watch);
 }
 
 type TaskOutcome = Exclude<CallOutcome<unknown>, { kind: "interrupted" }>;
@@ -79,29 +89,35 @@ async function callTask(code: UserCode, call: ExampleCall, enter?: (phase: numbe
   const { example, repetition, timeoutMs, stop } = call;
   let startedAt = "";
   let durationMs = 0;
-  const tried = await withRetries<TaskOutcome, TaskOutcome>(
-    async () => {
-      startedAt = new Date().toISOString();
-      const start = performance.now();
-      const outcome = await callWithTimeout(
-        (signal) => {
-          enter?.(0);
-          return code.task(ownCopy(example), {
-            get signal() {
-              return signal();
-            },
-            repetition,
-            experiment: call.experiment,
-          });
-        },
-        timeoutMs,
-        stop,
-      );
-      durationMs = milliseconds(performance.now() - start);
-      return attemptOf(outcome, timeoutMs);
-    },
-    { retries: call.retries ?? 0, signal: stop },
-  );
+  const once = async () => {
+    startedAt = new Date().toISOString();
+    const start = performance.now();
+    const outcome = await callWithTimeout(
+      (signal) => {
+        enter?.(0);
+        return code.task(ownCopy(example), {
+          get signal() {
+            return signal();
+          },
+          repetition,
+          experiment: call.experiment,
+        });
+      },
+      timeoutMs,
+      stop,
+    );
+    durationMs = milliseconds(performance.now() - start);
+    return outcome;
+  };
+  if (!call.retries) {
+    // One try (no --retries): its attempt is kept only when it was answered 429.
+    const outcome = await once();
+    if (outcome.kind === "interrupted") return null;
+    const status = outcome.kind === "error" ? classifyError(outcome.error).status : null;
+    const attempts = status === 429 ? [{ attempt: 1, error: errorMessage((outcome as { error: unknown }).error), status, retriedBecause: null, waitedMs: 0 }] : undefined;
+    return { outcome, startedAt, durationMs, attempts };
+  }
+  const tried = await withRetries<TaskOutcome, TaskOutcome>(async () => attemptOf(await once(), timeoutMs), { retries: call.retries ?? 0, signal: stop });
   if (!tried.outcome) return null;
   const outcome = tried.outcome.ok ? tried.outcome.value : tried.outcome.detail!;
   const keep = tried.attempts.length > 1 || tried.attempts.some((attempt) => attempt.status === 429);
@@ -122,9 +138,13 @@ function attemptOf(outcome: CallOutcome<unknown>, timeoutMs: number): AttemptOut
 }
 
 /** Runs every evaluator on the task's output; null when interrupted. */
-async function scored(code: UserCode, call: ExampleCall, result: ExampleResult, durationMs: number, enter?: (phase: number) => void): Promise<ExampleResult | null> {
+async function scored(code: UserCode, call: ExampleCall, result: ExampleResult, durationMs: number, { enter, taskDone }: ExampleWatch): Promise<ExampleResult | null> {
   const { example } = call;
-  const evaluations = await Promise.all(evaluatorsFor(code.evaluators, example).map((evaluator, index) => evaluate(evaluator, index + 1, example, result.output, durationMs, call, enter)));
+  const evaluators = evaluatorsFor(code.evaluators, example);
+  if (evaluators.length === 0) return result;
+  const waitFor = taskDone?.(result);
+  if (waitFor) await waitFor;
+  const evaluations = await Promise.all(evaluators.map((evaluator, index) => evaluate(evaluator, index + 1, example, result.output, durationMs, call, enter)));
   if (evaluations.includes(null)) return null;
   result.evaluations = evaluations as Evaluation[];
   return result;

@@ -252,7 +252,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     context.listener.onConcurrency(info, { ...change, max: knobs.exampleConcurrency });
   });
   const checkpoints = new Checkpoints(recordings, tally, judge);
-  const window = new CallWindow(sandbox.window);
+  const window = new CallWindow(sandbox.window, () => sandbox.busy?.() ?? 1);
   let inFlight = 0;
   try {
     await carry(prior, examples, knobs.repetitions, { tally, judge, recordings, unrecorded: facts.unrecorded });
@@ -267,7 +267,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
         const span = job.cached ? undefined : tracer?.start(job.example, job.repetition);
         inFlight++;
         const done = await sandbox.run(job);
-        window.ended(inFlight--, done?.durationMs ?? 0);
+        window.ended(inFlight--);
         if (done && key) {
           try {
             cache!.keep(key, done);

@@ -1,3 +1,4 @@
+import { type EventLoopUtilization, performance } from "node:perf_hooks";
 import type { Job, Sandbox } from "../engine/ports.js";
 import { runExample, type UserCode } from "../engine/run-example.js";
 import type { ExampleResult } from "../types.js";
@@ -9,6 +10,7 @@ import type { ExampleResult } from "../types.js";
 export class InThreadSandbox implements Sandbox {
   readonly evaluators: string[];
   readonly window: number;
+  private utilization: EventLoopUtilization | null = null;
 
   constructor(
     private readonly code: UserCode,
@@ -21,6 +23,13 @@ export class InThreadSandbox implements Sandbox {
   run({ example, repetition, retries, cached }: Job): Promise<ExampleResult | null> {
     const { experiment, timeoutMs, stop } = this.options;
     return runExample(this.code, { experiment, timeoutMs, stop, example, repetition, retries, cached });
+  }
+
+  busy(): number {
+    const now = performance.eventLoopUtilization();
+    const since = this.utilization ? performance.eventLoopUtilization(now, this.utilization) : now;
+    this.utilization = now;
+    return since.utilization;
   }
 
   async close(): Promise<void> {}

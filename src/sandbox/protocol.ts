@@ -1,12 +1,15 @@
 import type { ExperimentFolder } from "../discovery/discover.js";
 import type { Loader } from "../discovery/load-module.js";
 import type { JudgeHandoff } from "../evaluators/judge/settings.js";
-import type { Example, ExampleResult } from "../types.js";
+import type { Evaluation, Example, ExampleResult } from "../types.js";
 
 /** What the main thread tells an experiment's worker. */
 export type ToWorker =
-  /** Load the folder's code with `loader` (unless the thread already set another); run at most `concurrency` calls at once. */
-  | { t: "load"; folder: ExperimentFolder; concurrency: number; loader: Loader }
+  /**
+   * Load the folder's code with `loader` (unless the thread already set another); run at most
+   * `concurrency` calls at once; write each task's part of its result into `taskSlots` (task-slots.ts).
+   */
+  | { t: "load"; folder: ExperimentFolder; concurrency: number; loader: Loader; taskSlots: SharedArrayBuffer }
   | { t: "jobs"; jobs: WorkerJob[] }
   /** Calls in flight at once from now on (adaptive concurrency: fewer after HTTP 429s). */
   | { t: "concurrency"; limit: number }
@@ -32,8 +35,12 @@ export type FromWorker =
   | { t: "loading"; file: string }
   | { t: "loaded"; evaluators: string[]; cacheKey: string | null; loader: Loader }
   | { t: "load-failed"; message: string; loader: Loader }
-  /** Results in the order they finished; null when the call was interrupted. */
-  | { t: "results"; results: [seq: number, result: ExampleResult | null][] }
+  /**
+   * `tasks`: the task's part of a result (status ok, no evaluations yet), sent before its evaluators
+   * run when it had no room in the task slots. `results`: results in the order they finished; only
+   * the evaluations for a call whose task part was sent; null when the call was interrupted.
+   */
+  | { t: "results"; tasks: [seq: number, task: ExampleResult][]; results: [seq: number, result: ExampleResult | Evaluation[] | null][] }
   | { t: "escaped"; message: string };
 
 /**

@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import type { EventLoopUtilization } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
 import type { ExperimentFolder } from "../discovery/discover.js";
@@ -7,9 +8,11 @@ import { inModulePackage } from "../discovery/native-hooks.js";
 import type { Job, Sandbox, SandboxOptions } from "../engine/ports.js";
 import { LoadError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
-import type { ExampleResult } from "../types.js";
+import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
 import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
+import { type Culprit, evaluatorNames, stoppedResult, taskResult } from "./stopped-calls.js";
+import { readTaskSlots, taskSlotsBuffer } from "./task-slots.js";
 import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-worker.js";
 
 export type WorkerSandboxOptions = SandboxOptions;
@@ -18,6 +21,8 @@ interface Pending {
   job: WorkerJob;
   /** performance.now() when it went to the worker; 0 while it waits to be sent. */
   sentAt: number;
+  /** The task's part of the result, when it came as a message (too big for a task slot) and the evaluators still run. */
+  task?: ExampleResult;
   resolve: (result: ExampleResult | null) => void;
 }
 
@@ -41,6 +46,8 @@ export class WorkerSandbox implements Sandbox {
   private worker!: Worker;
   private thread!: SandboxThread;
   private shared!: Int32Array;
+  /** Where the worker writes each task's part of its result before the evaluators run. */
+  private taskSlots!: SharedArrayBuffer;
   /** Native type stripping first where it can give what tsx gives; tsx once it could not. */
   private loader: Loader;
   /** Takes this sandbox's listeners off its thread, to give the thread back (`keepThread`). */
@@ -53,6 +60,7 @@ export class WorkerSandbox implements Sandbox {
   private lastBeat = -1;
   private lastBeatAt = 0;
   private restarting: Promise<void> | null = null;
+  private utilization: EventLoopUtilization | null = null;
   private closed = false;
   private readonly ended = new WeakSet<Worker>();
   private readonly watchdog: NodeJS.Timeout;
@@ -99,6 +107,14 @@ export class WorkerSandbox implements Sandbox {
       this.unsent.push(entry);
       this.scheduleFlush();
     });
+  }
+
+  busy(): number {
+    if (!this.worker) return 1;
+    const now = this.worker.performance.eventLoopUtilization();
+    const since = this.utilization ? this.worker.performance.eventLoopUtilization(now, this.utilization) : now;
+    this.utilization = now;
+    return since.utilization;
   }
 
   setConcurrency(limit: number): void {
@@ -162,6 +178,7 @@ export class WorkerSandbox implements Sandbox {
     this.thread = takeThread();
     this.worker = this.thread.worker;
     this.shared = this.thread.shared;
+    this.taskSlots = taskSlotsBuffer(this.options.concurrency);
     this.lastBeat = -1;
     const worker = this.worker;
     let loading = this.folder.taskFile;
@@ -226,6 +243,7 @@ export class WorkerSandbox implements Sandbox {
             failed(new LoadError(message.message), message.loader);
             return;
           case "results":
+            for (const [seq, task] of message.tasks) this.taskDone(seq, task);
             for (const [seq, result] of message.results) this.answer(seq, result);
             return;
           case "escaped":
@@ -247,15 +265,23 @@ export class WorkerSandbox implements Sandbox {
         worker.off("error", onError);
         worker.off("exit", onExit);
       };
-      this.send({ t: "load", folder: this.folder, concurrency: this.concurrency, loader: this.loader });
+      this.send({ t: "load", folder: this.folder, concurrency: this.concurrency, loader: this.loader, taskSlots: this.taskSlots });
     });
   }
 
-  private answer(seq: number, result: ExampleResult | null): void {
+  private taskDone(seq: number, task: ExampleResult): void {
+    const entry = this.pending.get(seq);
+    if (entry) entry.task = task;
+  }
+
+  private answer(seq: number, result: ExampleResult | Evaluation[] | null): void {
     const entry = this.pending.get(seq);
     if (!entry) return;
     this.pending.delete(seq);
-    entry.resolve(result);
+    if (Array.isArray(result)) {
+      entry.task!.evaluations = result;
+      entry.resolve(entry.task!);
+    } else entry.resolve(result);
   }
 
   /** Notices a worker whose event loop has not turned for longer than a call may take. */
@@ -278,22 +304,25 @@ export class WorkerSandbox implements Sandbox {
       return;
     }
     const phase = Atomics.load(this.shared, slot.phase);
-    const who = phase === 0 ? basename(this.folder.taskFile) : `evaluator ${basename(this.folder.evaluatorFiles[phase - 1] ?? `#${phase}`)}`;
+    const evaluator = phase === 0 ? null : (evaluatorNames(this.evaluators, culprit.job)[phase - 1] ?? `#${phase}`);
+    const who = evaluator === null ? basename(this.folder.taskFile) : `evaluator ${evaluator}`;
     const id = culprit.job.example.id;
-    this.lost(
-      `blocked the event loop for more than ${limit} ms: ${who} never yields on example ${id}, so evalwire stopped it`,
+    this.lost(`blocked the event loop for more than ${limit} ms: ${who} never yields on example ${id}, so evalwire stopped it`, {
       seq,
-      `stopped: ${who} blocked the event loop on example ${id} while this one was running`,
-    );
+      phase,
+      sameExample: `stopped: ${who} blocked the event loop for more than ${limit} ms on this example`,
+      bystander: `stopped: ${who} blocked the event loop on example ${id} while this one was running`,
+    });
   }
 
   /**
    * The worker is gone or must go: the calls it had started become errors (the culprit's saying
-   * why), those it had not started go to a new worker with the calls still to come.
+   * why), those it had not started go to a new worker with the calls still to come. A call whose
+   * task had finished keeps the task's output: its evaluators that had not answered hold the error.
    */
-  private lost(reason: string, culprit: number | null = null, bystander = reason): void {
+  private lost(reason: string, culprit: Culprit | null = null): void {
     const started = Atomics.load(this.shared, slot.started);
-    const now = performance.now();
+    const stopped: Pending[] = [];
     const requeue: Pending[] = [];
     for (const [seq, entry] of this.pending) {
       if (entry.sentAt === 0) continue;
@@ -303,18 +332,16 @@ export class WorkerSandbox implements Sandbox {
         continue;
       }
       this.pending.delete(seq);
-      const { example, repetition } = entry.job;
-      const ranMs = now - entry.sentAt;
-      entry.resolve({
-        exampleId: example.id,
-        repetition,
-        status: "timeout",
-        output: null,
-        error: culprit === null || seq === culprit ? reason : bystander,
-        startedAt: new Date(Date.now() - ranMs).toISOString(),
-        durationMs: Math.round(ranMs * 1000) / 1000,
-        evaluations: [],
-      });
+      // The culprit first: its error is the one the summary shows first.
+      if (seq === culprit?.seq) stopped.unshift(entry);
+      else stopped.push(entry);
+    }
+    const inSlots = readTaskSlots(this.taskSlots, new Set(stopped.filter((entry) => !entry.task).map((entry) => entry.job.seq)));
+    const now = performance.now();
+    for (const entry of stopped) {
+      const part = inSlots.get(entry.job.seq);
+      if (part) entry.task ??= taskResult(entry.job, part);
+      entry.resolve(stoppedResult(entry, this.evaluators, reason, culprit, now));
     }
     this.unsent = [...requeue, ...this.unsent];
     void this.end(this.worker);

@@ -7,8 +7,9 @@ import { loadExperiment } from "../discovery/load-experiment.js";
 import { type Loader, useLoader } from "../discovery/load-module.js";
 import { errorMessage, runExample, type UserCode } from "../engine/run-example.js";
 import { receiveJudge } from "../evaluators/judge/settings.js";
-import type { ExampleResult } from "../types.js";
+import type { Evaluation, ExampleResult } from "../types.js";
 import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
+import { TaskSlots } from "./task-slots.js";
 
 if (workerData.judge) receiveJudge(workerData.judge);
 
@@ -32,7 +33,13 @@ let head = 0;
 const stop = new AbortController();
 // Every call in flight listens on it.
 setMaxListeners(0, stop.signal);
-let outbox: [number, ExampleResult | null][] = [];
+let outbox: [number, ExampleResult | Evaluation[] | null][] = [];
+let taskSlots: TaskSlots | null = null;
+/** Task slots whose calls' results are in the outbox: free once it is sent. */
+let releasing: number[] = [];
+/** Task parts with no room in the slots: their evaluators wait to run until these have left the thread. */
+let tasksDone: [number, ExampleResult][] = [];
+let tasksSent: Promise<void> | null = null;
 let ticking = false;
 
 port.on("message", onMessage);
@@ -63,8 +70,9 @@ function onMessage(message: ToWorker): void {
   }
 }
 
-async function load({ folder, concurrency: limit, loader: wanted }: Extract<ToWorker, { t: "load" }>): Promise<void> {
+async function load({ folder, concurrency: limit, loader: wanted, taskSlots: buffer }: Extract<ToWorker, { t: "load" }>): Promise<void> {
   concurrency = limit;
+  taskSlots = new TaskSlots(buffer);
   code = null;
   let loader: Loader = wanted;
   try {
@@ -114,26 +122,54 @@ async function run(job: WorkerJob): Promise<void> {
     Atomics.store(shared, slot.seq, job.seq);
     Atomics.store(shared, slot.phase, phase);
   };
-  const result = await runExample(code!, { ...job, stop: stop.signal }, enter);
+  let taskSlot = -1;
+  let taskSent = false;
+  // The task's output leaves the thread before an evaluator could block it for good (or crash it).
+  const taskDone = (result: ExampleResult) => {
+    taskSlot = taskSlots!.write(job.seq, result);
+    if (taskSlot >= 0) return;
+    taskSent = true;
+    return sendTask(job.seq, result);
+  };
+  const result = await runExample(code!, { ...job, stop: stop.signal }, { enter, taskDone });
   running--;
-  done(job, result);
-}
-
-function done(job: WorkerJob, result: ExampleResult | null): void {
-  outbox.push([job.seq, result]);
+  // The main thread holds a task part that was sent: the evaluations complete it.
+  outbox.push([job.seq, result && taskSent ? result.evaluations : result]);
+  if (taskSlot >= 0) releasing.push(taskSlot);
   scheduleTick();
 }
 
+/**
+ * Sends a task's part of its result (one with no room in the task slots) before its evaluators
+ * run. Tasks that finish in one turn of the loop go in one message, once every promise ready in
+ * that turn has run (the next tick comes after them); their evaluators run after it.
+ */
+function sendTask(seq: number, result: ExampleResult): Promise<void> {
+  tasksDone.push([seq, result]);
+  tasksSent ??= new Promise((resolve) =>
+    process.nextTick(() => {
+      tasksSent = null;
+      flush();
+      resolve();
+    }),
+  );
+  return tasksSent;
+}
+
 function flush(): void {
-  if (outbox.length === 0) return;
+  if (outbox.length === 0 && tasksDone.length === 0) return;
   const results = outbox;
+  const tasks = tasksDone;
   outbox = [];
+  tasksDone = [];
   try {
-    post({ t: "results", results });
+    post({ t: "results", tasks, results });
   } catch {
     // Something in a result cannot be cloned (a function in an evaluator's metadata): send it as the JSON it is recorded as.
-    post({ t: "results", results: results.map(([seq, result]) => [seq, result && JSON.parse(JSON.stringify(result))]) });
+    post({ t: "results", tasks, results: results.map(([seq, result]) => [seq, result && JSON.parse(JSON.stringify(result))]) });
   }
+  for (const index of releasing) taskSlots!.release(index);
+  releasing = [];
 }
 
 /**

@@ -52,6 +52,29 @@ describe("user code cannot take evalwire down", () => {
     expect(results.e4).toMatchObject({ status: "ok", output: { ok: "e4" } });
   });
 
+  it("an evaluator that blocks its thread is stopped after --timeout: the task outputs are kept, the evaluator is named, and the run goes on", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("evaluator-blocks"), "--timeout", "2000"], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    const blocked = "blocked the event loop for more than 2000 ms: evaluator grader never yields on example forever, so evalwire stopped it";
+    expect(r.stdout).toContain(`example forever: grader: ${blocked}`);
+    const dir = runDirFor(cwd, "spins");
+    expect(readRun(dir)).toMatchObject({ status: "failed", summary: { planned: 4, completed: 4, taskErrors: 0 } });
+    const results = resultsById(dir);
+    expect(Object.keys(results).sort()).toEqual(["e1", "e3", "e4", "forever"]);
+    // The culprit and the example beside it keep their task's output; their evaluations say why they have no score.
+    expect(results.forever).toMatchObject({ status: "ok", output: { answer: "answer to forever" }, error: null });
+    expect(evaluation(results.forever, "grader").error).toBe(blocked);
+    expect(evaluation(results.forever, "length").error).toBe("stopped: evaluator grader blocked the event loop for more than 2000 ms on this example");
+    expect(results.e1).toMatchObject({ status: "ok", output: { answer: "answer to e1" }, error: null });
+    expect(evaluation(results.e1, "grader").error).toBe("stopped: evaluator grader blocked the event loop on example forever while this one was running");
+    // e3 and e4 ran in a new worker, after the blocked one was stopped.
+    for (const id of ["e3", "e4"]) {
+      expect(results[id]).toMatchObject({ status: "ok", output: { answer: `answer to ${id}` } });
+      expect(results[id].evaluations.map((e: { score: number }) => e.score)).toEqual([1, 1]);
+    }
+  });
+
   it("Ctrl-C ends a run whose task blocks its thread, with no time limit set, keeping what finished", async () => {
     const cwd = temp();
     const child = startCli(["run", "--experiments", fixture("task-blocks"), "--timeout", "0"], { cwd });

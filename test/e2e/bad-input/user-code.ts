@@ -1,4 +1,4 @@
-import { readResults, resultsById, runDirFor } from "../_support.js";
+import { resultsById, runDirFor } from "../_support.js";
 import { type BadInput, evaluatorThat, experiment, taskThat } from "./case.js";
 
 const all = ["a", "b", "c"];
@@ -97,15 +97,22 @@ export const userCodeCases: BadInput[] = [
   misbehaves(
     "an evaluator that blocks its thread on one example",
     { "exact.ts": null, "spins.ts": evaluatorThat("spins", 'if (example.id === "a") { while (true) {} }') },
-    /1 task or evaluator error, the first: example a: spins: blocked the event loop for more than 1500 ms/,
+    /1 task or evaluator error, the first: example a: spins: blocked the event loop for more than 1500 ms: evaluator spins never yields on example a, so evalwire stopped it$/,
     {
       args: ["run", "--timeout", "1500", "--example-concurrency", "1"],
-      // The task finished: its output is kept, and the evaluator holds the error.
+      // The task finished: its output is kept, and the evaluator holds the error; b and c run in a new worker.
       check: (cwd) => {
-        const [a] = readResults(runDirFor(cwd, "bad"));
-        return a.exampleId === "a" && a.status === "ok" && a.output !== null && a.evaluations[0]?.name === "spins" && a.evaluations[0].error !== null;
+        const { a, b, c } = resultsById(runDirFor(cwd, "bad"));
+        return (
+          a.status === "ok" &&
+          a.error === null &&
+          a.output?.greeting === "hello A" &&
+          a.evaluations.length === 1 &&
+          a.evaluations[0].name === "spins" &&
+          /^blocked the event loop for more than 1500 ms: evaluator spins never yields on example a/.test(a.evaluations[0].error) &&
+          [b, c].every((r) => r.status === "ok" && r.evaluations[0].score === 1)
+        );
       },
-      knownBug: "a blocked evaluator is recorded as a task timeout, and the task's output is lost",
     },
   ),
   misbehavesAlone(

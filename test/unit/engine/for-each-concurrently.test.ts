@@ -106,17 +106,27 @@ describe("forEachConcurrently", () => {
 });
 
 describe("CallWindow", () => {
-  it("starts small under a high maximum and doubles only while full of slow calls", () => {
-    const window = new CallWindow(100_256);
+  it("starts small under a high maximum and doubles only when found full while the calls' thread was mostly idle", async () => {
+    let busy = 1;
+    const window = new CallWindow(100_256, () => busy);
+    const later = () => new Promise((resolve) => setTimeout(resolve, 60));
     expect(window.limit).toBe(1024);
-    window.ended(1024, 0.01); // fast calls: no need for more in flight
+    await later();
+    window.ended(1024); // full, but the thread is busy: more calls at once would not go faster
     expect(window.limit).toBe(1024);
-    window.ended(500, 2000); // slow but not full
+    busy = 0.1;
+    await later();
+    window.ended(500); // idle but not full
     expect(window.limit).toBe(1024);
-    window.ended(1024, 2000);
+    window.ended(1024);
     expect(window.limit).toBe(2048);
-    for (let i = 0; i < 20; i++) window.ended(window.limit, 2000);
+    window.ended(2048); // looked at less than 50 ms ago
+    expect(window.limit).toBe(2048);
+    for (let i = 0; i < 8; i++) {
+      await later();
+      window.ended(window.limit);
+    }
     expect(window.limit).toBe(100_256);
-    expect(new CallWindow(266).limit).toBe(266);
+    expect(new CallWindow(266, () => 0).limit).toBe(266);
   });
 });

@@ -1,0 +1,75 @@
+import { milliseconds } from "../engine/run-example.js";
+import { evaluatorsFor } from "../evaluators/rubric/example-rubric.js";
+import type { Evaluation, ExampleResult } from "../types.js";
+import type { WorkerJob } from "./protocol.js";
+import type { TaskPart } from "./task-slots.js";
+
+/** The call that blocked a worker's thread, and what the calls stopped with it are told. */
+export interface Culprit {
+  seq: number;
+  /** 0: the task blocked it; n: the example's nth evaluator. */
+  phase: number;
+  /** For the example's other evaluators. */
+  sameExample: string;
+  /** For the other calls in flight. */
+  bystander: string;
+}
+
+/** A call that was running in a worker when the worker was stopped. */
+export interface StoppedCall {
+  job: WorkerJob;
+  /** performance.now() when it went to the worker. */
+  sentAt: number;
+  /** The task's part of its result, when the task had finished. */
+  task?: ExampleResult | undefined;
+}
+
+/** The evaluators that run on a call's example, in the order of their phases. */
+export function evaluatorNames(evaluators: string[], job: WorkerJob): string[] {
+  return evaluatorsFor(
+    evaluators.map((name) => ({ name })),
+    job.example,
+  ).map((evaluator) => evaluator.name);
+}
+
+/** A task part read from the task slots, as the result it begins. */
+export function taskResult(job: WorkerJob, part: TaskPart): ExampleResult {
+  return { exampleId: job.example.id, repetition: job.repetition, status: "ok", error: null, evaluations: [], ...part };
+}
+
+/**
+ * The result of a call whose worker was stopped: the task's output when the task had finished,
+ * with an error for each evaluator (it had not answered), else a timeout of the whole call.
+ * `culprit` null: the worker went for a reason of its own (`reason`), the same for every call.
+ */
+export function stoppedResult(call: StoppedCall, evaluators: string[], reason: string, culprit: Culprit | null, now: number): ExampleResult {
+  const isCulprit = culprit === null || call.job.seq === culprit.seq;
+  const error = isCulprit ? reason : culprit.bystander;
+  if (call.task) {
+    // Since the task finished: the evaluators had that long.
+    const durationMs = milliseconds(Math.max(0, Date.now() - Date.parse(call.task.startedAt) - call.task.durationMs));
+    const evaluations = evaluatorNames(evaluators, call.job).map(
+      (name, index): Evaluation => ({
+        name,
+        score: null,
+        label: null,
+        explanation: null,
+        error: !isCulprit || culprit === null || index + 1 === culprit.phase ? error : culprit.sameExample,
+        durationMs,
+      }),
+    );
+    return { ...call.task, evaluations };
+  }
+  const { example, repetition } = call.job;
+  const ranMs = now - call.sentAt;
+  return {
+    exampleId: example.id,
+    repetition,
+    status: "timeout",
+    output: null,
+    error,
+    startedAt: new Date(Date.now() - ranMs).toISOString(),
+    durationMs: milliseconds(ranMs),
+    evaluations: [],
+  };
+}

@@ -1,0 +1,89 @@
+import type { ExampleResult } from "../types.js";
+
+/** What the main thread needs of a task's result beside its job to record it. */
+export type TaskPart = Pick<ExampleResult, "output" | "startedAt" | "durationMs" | "attempts" | "cached">;
+
+/**
+ * Bytes of one slot: a header (Int32: the call's seq, the text's byte length, the length of its
+ * `startedAt` prefix or -1 when the text is the whole part as JSON; Float64: durationMs), then the text.
+ */
+const slotBytes = 16 * 1024;
+const headerBytes = 24;
+/** More calls at once than this send their task parts the slower way (a message). */
+const maxSlots = 256;
+
+/**
+ * The task's part of each call's result, written by the worker into memory shared with the main
+ * thread before the call's evaluators run. The main thread reads it only when it stops a worker
+ * (an evaluator blocked it): the output is not lost with the thread, and costs no message.
+ */
+export function taskSlotsBuffer(concurrency: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(Math.min(Math.max(concurrency, 1), maxSlots) * slotBytes);
+}
+
+/** The worker's side: a slot per call from its task's end until its result has left the thread. */
+export class TaskSlots {
+  private readonly ints: Int32Array;
+  private readonly floats: Float64Array;
+  private readonly bytes: Uint8Array;
+  private readonly free: number[] = [];
+  private readonly encoder = new TextEncoder();
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.ints = new Int32Array(buffer);
+    this.floats = new Float64Array(buffer);
+    this.bytes = new Uint8Array(buffer);
+    for (let index = buffer.byteLength / slotBytes - 1; index >= 0; index--) this.free.push(index);
+  }
+
+  /** Writes the call's task part; returns its slot, or -1 when none is free or it does not fit (send it another way). */
+  write(seq: number, task: TaskPart): number {
+    const index = this.free.pop();
+    if (index === undefined) return -1;
+    const start = index * slotBytes;
+    // Most parts are an output and two stamps: the output alone as JSON is 4 times quicker to write.
+    const lean = task.attempts === undefined && task.cached === undefined;
+    const text = lean ? task.startedAt + JSON.stringify(task.output) : JSON.stringify(task);
+    const { read, written } = this.encoder.encodeInto(text, this.bytes.subarray(start + headerBytes, start + slotBytes));
+    if (read < text.length) {
+      this.free.push(index);
+      return -1;
+    }
+    const ints = start / 4;
+    this.ints[ints + 1] = written;
+    this.ints[ints + 2] = lean ? task.startedAt.length : -1;
+    this.floats[start / 8 + 2] = task.durationMs;
+    // Written last: a slot is the call's only once all of it is there.
+    Atomics.store(this.ints, ints, seq);
+    return index;
+  }
+
+  /** The call's result has left the thread: its slot may be used again. */
+  release(index: number): void {
+    Atomics.store(this.ints, (index * slotBytes) / 4, 0);
+    this.free.push(index);
+  }
+}
+
+/** The main thread's side, once the worker is stopped: the task parts of these calls found in `buffer`. */
+export function readTaskSlots(buffer: SharedArrayBuffer, seqs: ReadonlySet<number>): Map<number, TaskPart> {
+  const ints = new Int32Array(buffer);
+  const floats = new Float64Array(buffer);
+  const found = new Map<number, TaskPart>();
+  for (let start = 0; start < buffer.byteLength; start += slotBytes) {
+    const seq = Atomics.load(ints, start / 4);
+    if (!seqs.has(seq)) continue;
+    const [length, prefix] = [ints[start / 4 + 1]!, ints[start / 4 + 2]!];
+    // Copied out first: TextDecoder does not read shared memory.
+    const text = new TextDecoder().decode(new Uint8Array(buffer, start + headerBytes, length).slice());
+    try {
+      if (prefix < 0) {
+        const { output, startedAt, durationMs, attempts, cached } = JSON.parse(text) as TaskPart;
+        found.set(seq, { output, startedAt, durationMs, ...(attempts ? { attempts } : {}), ...(cached ? { cached } : {}) });
+      } else found.set(seq, { output: JSON.parse(text.slice(prefix)), startedAt: text.slice(0, prefix), durationMs: floats[start / 8 + 2]! });
+    } catch {
+      // Not whole (a worker stopped while writing it): that call is stopped without its output.
+    }
+  }
+  return found;
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import type { TaskPart } from "../../../src/sandbox/task-slots.js";
+import { readTaskSlots, TaskSlots, taskSlotsBuffer } from "../../../src/sandbox/task-slots.js";
+
+const part = (output: unknown): TaskPart => ({ output, startedAt: "2026-11-30T17:00:00.000Z", durationMs: 1.5 });
+
+describe("task slots", () => {
+  it("give the main thread the task parts of the calls it asks for, as written", () => {
+    const buffer = taskSlotsBuffer(3);
+    const slots = new TaskSlots(buffer);
+    expect(slots.write(7, part({ text: "héllo ✓" }))).toBeGreaterThanOrEqual(0);
+    expect(slots.write(8, part([1, 2]))).toBeGreaterThanOrEqual(0);
+    const found = readTaskSlots(buffer, new Set([7, 8, 9]));
+    expect([...found.keys()].sort()).toEqual([7, 8]);
+    expect(found.get(7)).toEqual(part({ text: "héllo ✓" }));
+    expect(readTaskSlots(buffer, new Set([8])).get(8)?.output).toEqual([1, 2]);
+  });
+
+  it("keep a task's attempts and a cached output's origin", () => {
+    const buffer = taskSlotsBuffer(2);
+    const slots = new TaskSlots(buffer);
+    const retried: TaskPart = {
+      ...part("ok at last"),
+      attempts: [
+        { attempt: 1, error: "HTTP 429", status: 429, retriedBecause: "HTTP 429", waitedMs: 250 },
+        { attempt: 2, error: null, status: null, retriedBecause: null, waitedMs: 0 },
+      ],
+    };
+    const cached: TaskPart = { ...part({ from: "cache" }), durationMs: 0, cached: { storedAt: "2026-11-29T00:00:00.000Z", durationMs: 812 } };
+    slots.write(1, retried);
+    slots.write(2, cached);
+    const found = readTaskSlots(buffer, new Set([1, 2]));
+    expect(found.get(1)).toEqual(retried);
+    expect(found.get(2)).toEqual(cached);
+  });
+
+  it("say so (-1) when every slot is taken, and take one again once released", () => {
+    const buffer = taskSlotsBuffer(2);
+    const slots = new TaskSlots(buffer);
+    const first = slots.write(1, part(1));
+    slots.write(2, part(2));
+    expect(slots.write(3, part(3))).toBe(-1);
+    slots.release(first);
+    // A released slot no longer answers for its call.
+    expect(readTaskSlots(buffer, new Set([1])).size).toBe(0);
+    expect(slots.write(3, part(3))).toBe(first);
+    expect(readTaskSlots(buffer, new Set([1, 2, 3])).get(3)?.output).toBe(3);
+  });
+
+  it("say so (-1) for a task part too big for a slot, and keep that slot free", () => {
+    const buffer = taskSlotsBuffer(1);
+    const slots = new TaskSlots(buffer);
+    expect(slots.write(1, part("x".repeat(20_000)))).toBe(-1);
+    expect(readTaskSlots(buffer, new Set([1])).size).toBe(0);
+    expect(slots.write(2, part("small"))).toBe(0);
+  });
+});

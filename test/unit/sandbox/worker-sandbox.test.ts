@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { discoverExperiments } from "../../../src/discovery/discover.js";
+import { WorkerSandbox } from "../../../src/sandbox/worker-sandbox.js";
+import type { ExampleResult } from "../../../src/types.js";
+import { tempDir, writeFiles } from "../../helpers/cli.js";
+
+const cleanup: (() => void)[] = [];
+const escaped: string[] = [];
+afterEach(() => {
+  for (const remove of cleanup.splice(0)) remove();
+  expect(escaped.splice(0), "errors that escaped a call").toEqual([]);
+});
+
+// Example c's task waits on a timer: it has not finished when b's evaluator blocks the thread.
+// Example "big" has an output too large for a task slot: it leaves the thread as a message instead.
+const task = `export async function task(example: { id: string }) {
+  if (example.id === "c") await new Promise((resolve) => setTimeout(resolve, 100));
+  if (example.id === "big") return { echo: "x".repeat(40_000) };
+  return { echo: example.id };
+}
+`;
+const checks = "export const checks = () => 1;\n";
+const spins = `export function spins({ example }: { example: { id: string } }) {
+  if (example.id === "b" || example.id === "big") while (true) {}
+  return 1;
+}
+`;
+
+/** A sandbox for experiment `blocks` (task, then evaluators checks and spins), with --timeout 1000. */
+async function openSandbox(concurrency: number): Promise<WorkerSandbox> {
+  const { dir, remove } = tempDir("evalwire-worker-sandbox-");
+  cleanup.push(remove);
+  writeFiles(dir, { "blocks/task.ts": task, "blocks/checks.ts": checks, "blocks/spins.ts": spins, "blocks/dataset.jsonl": "" });
+  const [folder] = discoverExperiments(dir);
+  const sandbox = await WorkerSandbox.open(folder!, {
+    timeoutMs: 1000,
+    loadTimeoutMs: 0,
+    concurrency,
+    stop: new AbortController().signal,
+    events: { onEscaped: (message) => escaped.push(message) },
+  });
+  cleanup.push(() => void sandbox.close());
+  return sandbox;
+}
+
+const job = (id: string) => ({ example: { id, input: {}, output: {}, metadata: {} }, repetition: 1 });
+const errors = (result: ExampleResult | null | undefined) => Object.fromEntries(result!.evaluations.map((e) => [e.name, e.error]));
+
+describe("WorkerSandbox: an evaluator that blocks the thread", () => {
+  it("keeps the task's output of that example and names the evaluator; the next examples run in a new worker", async () => {
+    const sandbox = await openSandbox(1);
+    expect(sandbox.evaluators).toEqual(["checks", "spins"]);
+    const [a, b, c] = await Promise.all(["a", "b", "c"].map((id) => sandbox.run(job(id))));
+    expect(a).toMatchObject({
+      status: "ok",
+      output: { echo: "a" },
+      evaluations: [
+        { name: "checks", score: 1 },
+        { name: "spins", score: 1 },
+      ],
+    });
+    expect(b).toMatchObject({ exampleId: "b", status: "ok", output: { echo: "b" }, error: null });
+    expect(errors(b)).toEqual({
+      checks: "stopped: evaluator spins blocked the event loop for more than 1000 ms on this example",
+      spins: "blocked the event loop for more than 1000 ms: evaluator spins never yields on example b, so evalwire stopped it",
+    });
+    expect(c).toMatchObject({
+      status: "ok",
+      output: { echo: "c" },
+      evaluations: [
+        { name: "checks", score: 1 },
+        { name: "spins", score: 1 },
+      ],
+    });
+  });
+
+  it("keeps the output of the other calls whose task had finished; a call whose task had not is stopped", async () => {
+    const sandbox = await openSandbox(3);
+    const settled: string[] = [];
+    const [a, b, c] = await Promise.all(
+      ["a", "b", "c"].map((id) =>
+        sandbox.run(job(id)).then((result) => {
+          settled.push(id);
+          return result;
+        }),
+      ),
+    );
+    // The culprit's result comes first: its error is the one a summary shows first.
+    expect(settled[0]).toBe("b");
+    expect(errors(b).spins).toBe("blocked the event loop for more than 1000 ms: evaluator spins never yields on example b, so evalwire stopped it");
+    const bystander = "stopped: evaluator spins blocked the event loop on example b while this one was running";
+    expect(a).toMatchObject({ status: "ok", output: { echo: "a" }, error: null });
+    expect(errors(a)).toEqual({ checks: bystander, spins: bystander });
+    expect(c).toMatchObject({ status: "timeout", output: null, error: bystander, evaluations: [] });
+    // The new worker runs what comes next.
+    expect(await sandbox.run(job("d"))).toMatchObject({ status: "ok", output: { echo: "d" }, evaluations: [{ score: 1 }, { score: 1 }] });
+  });
+
+  it("keeps an output too big for shared memory too", async () => {
+    const sandbox = await openSandbox(1);
+    const big = await sandbox.run(job("big"));
+    expect(big).toMatchObject({ status: "ok", output: { echo: "x".repeat(40_000) }, error: null });
+    expect(errors(big).spins).toBe("blocked the event loop for more than 1000 ms: evaluator spins never yields on example big, so evalwire stopped it");
+  });
+});
