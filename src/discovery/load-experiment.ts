@@ -67,7 +67,8 @@ async function loadCacheKey(file: string): Promise<string | null> {
   } catch (error) {
     throw new LoadError(`${shownPath(file)}: cacheKey() threw: ${(error as Error)?.message ?? String(error)}`);
   }
-  if (typeof key === "string" || (typeof key === "number" && Number.isFinite(key))) return String(key);
+  if (typeof key === "string") return key;
+  if (key instanceof Promise) throw new LoadError(`${shownPath(file)}: cacheKey() returned a Promise; it must return a string at once (it is called once, as the code loads)`);
   throw new LoadError(`${shownPath(file)}: "cacheKey" must be a string, or a function returning one (got ${describe(key)})`);
 }
 

@@ -74,23 +74,36 @@ function fromCheckpoint(prior: Prior, checkpoint: Checkpoint, into: { tally: Tal
       if (result) keep(done, result, into);
       else skipped.push(line.number);
     }
-  } catch {
-    // No results.jsonl, or it cannot be read: as without a checkpoint.
+    if (!restored) restore();
+  } catch (error) {
+    // No results.jsonl, or it cannot be read: as without a checkpoint, unless counts were taken.
+    if (restored && fits) throw error;
     return false;
   }
-  if (!restored) restore();
   folder.skippedLines = skipped;
   return fits;
 }
 
+/** Every part of the state as the engine writes it, so that restoring it cannot fail half way. */
 function isState(state: CheckpointState): boolean {
   const { tally, judge } = state ?? {};
+  const count = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
+  const sum = (value: unknown) => typeof value === "number" && Number.isFinite(value);
+  const strings = (value: unknown) => Array.isArray(value) && value.every((each) => typeof each === "string");
+  const tuple = (value: unknown, ...checks: ((part: unknown) => boolean)[]) => Array.isArray(value) && value.length === checks.length && checks.every((check, index) => check(value[index]));
+  if (!tally || !judge?.scorecard || typeof judge.judgedBy !== "string") return false;
+  if (![tally.completed, tally.taskErrors, tally.evaluatorErrors].every(count)) return false;
+  if (!Array.isArray(tally.sums) || !tally.sums.every((entry) => tuple(entry, (name) => typeof name === "string", sum, count, count))) return false;
+  const { scorecard, baseline } = judge;
+  if (!count(scorecard.calls) || !count(scorecard.errors) || !Array.isArray(scorecard.counts)) return false;
+  if (!scorecard.counts.every((entry) => tuple(entry, sum, count, count, count))) return false;
+  if ((scorecard.examples === undefined) !== (scorecard.bits === undefined)) return false;
+  if (scorecard.examples !== undefined && (!strings(scorecard.examples) || new Set(scorecard.examples).size !== scorecard.examples.length || typeof scorecard.bits !== "string")) return false;
+  if (baseline === undefined) return true;
   return (
-    typeof tally?.completed === "number" &&
-    typeof tally.taskErrors === "number" &&
-    typeof tally.evaluatorErrors === "number" &&
-    Array.isArray(tally.sums) &&
-    typeof judge?.judgedBy === "string" &&
-    Array.isArray(judge.scorecard?.counts)
+    typeof baseline.baseline === "string" &&
+    [baseline.counts?.regressed, baseline.counts?.fixed, baseline.counts?.new].every(count) &&
+    strings(baseline.regressedIds) &&
+    strings(baseline.fixedIds)
   );
 }

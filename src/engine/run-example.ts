@@ -23,6 +23,8 @@ export interface NamedEvaluator {
 export interface ExampleWatch {
   /** Called just before user code runs (0: the task, n: the nth evaluator). */
   enter?: (phase: number) => void;
+  /** Called when that code returns (its synchronous part is over; it may go on after an await). */
+  leave?: () => void;
   /**
    * Called with the task's part of the result (status ok, no evaluations yet) before any evaluator
    * runs; the evaluators wait for what it returns.
@@ -66,7 +68,7 @@ export async function runExample(code: UserCode, call: ExampleCall, watch: Examp
     };
     return scored(code, call, result, durationMs, watch);
   }
-  const task = await callTask(code, call, watch.enter);
+  const task = await callTask(code, call, watch);
   if (!task) return null;
   const { outcome, startedAt, durationMs, attempts } = task;
   const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, evaluations: [], ...(attempts ? { attempts } : {}) };
@@ -85,7 +87,7 @@ type TaskOutcome = Exclude<CallOutcome<unknown>, { kind: "interrupted" }>;
  * timeout). The last try is the result; `attempts` lists every try when there was more than one,
  * or when the one try was answered 429 (the engine slows down on those). Null when interrupted.
  */
-async function callTask(code: UserCode, call: ExampleCall, enter?: (phase: number) => void) {
+async function callTask(code: UserCode, call: ExampleCall, { enter, leave }: ExampleWatch) {
   const { example, repetition, timeoutMs, stop } = call;
   let startedAt = "";
   let durationMs = 0;
@@ -95,13 +97,17 @@ async function callTask(code: UserCode, call: ExampleCall, enter?: (phase: numbe
     const outcome = await callWithTimeout(
       (signal) => {
         enter?.(0);
-        return code.task(ownCopy(example), {
-          get signal() {
-            return signal();
-          },
-          repetition,
-          experiment: call.experiment,
-        });
+        try {
+          return code.task(ownCopy(example), {
+            get signal() {
+              return signal();
+            },
+            repetition,
+            experiment: call.experiment,
+          });
+        } finally {
+          leave?.();
+        }
       },
       timeoutMs,
       stop,
@@ -138,13 +144,14 @@ function attemptOf(outcome: CallOutcome<unknown>, timeoutMs: number): AttemptOut
 }
 
 /** Runs every evaluator on the task's output; null when interrupted. */
-async function scored(code: UserCode, call: ExampleCall, result: ExampleResult, durationMs: number, { enter, taskDone }: ExampleWatch): Promise<ExampleResult | null> {
+async function scored(code: UserCode, call: ExampleCall, result: ExampleResult, durationMs: number, watch: ExampleWatch): Promise<ExampleResult | null> {
+  const { taskDone } = watch;
   const { example } = call;
   const evaluators = evaluatorsFor(code.evaluators, example);
   if (evaluators.length === 0) return result;
   const waitFor = taskDone?.(result);
   if (waitFor) await waitFor;
-  const evaluations = await Promise.all(evaluators.map((evaluator, index) => evaluate(evaluator, index + 1, example, result.output, durationMs, call, enter)));
+  const evaluations = await Promise.all(evaluators.map((evaluator, index) => evaluate(evaluator, index + 1, example, result.output, durationMs, call, watch)));
   if (evaluations.includes(null)) return null;
   result.evaluations = evaluations as Evaluation[];
   return result;
@@ -157,13 +164,17 @@ async function evaluate(
   output: unknown,
   durationMs: number,
   { timeoutMs, stop }: ExampleCall,
-  enter?: (phase: number) => void,
+  { enter, leave }: ExampleWatch,
 ): Promise<Evaluation | null> {
   const start = performance.now();
   const outcome = await callWithTimeout(
     (signal) => {
       enter?.(phase);
-      return evaluator.evaluate(evaluatorArgs(example, output, durationMs, signal));
+      try {
+        return evaluator.evaluate(evaluatorArgs(example, output, durationMs, signal));
+      } finally {
+        leave?.();
+      }
     },
     timeoutMs,
     stop,

@@ -39,10 +39,11 @@ export function taskResult(job: WorkerJob, part: TaskPart): ExampleResult {
 
 /**
  * The result of a call whose worker was stopped: the task's output when the task had finished,
- * with an error for each evaluator (it had not answered), else a timeout of the whole call.
- * `culprit` null: the worker went for a reason of its own (`reason`), the same for every call.
+ * with an error for each evaluator (it had not answered), else a timeout of the whole call (or an
+ * error, `unfinished`, when the call that blocked cannot be told). `culprit` null: the worker went
+ * for a reason of its own (`reason`), the same for every call.
  */
-export function stoppedResult(call: StoppedCall, evaluators: string[], reason: string, culprit: Culprit | null, now: number): ExampleResult {
+export function stoppedResult(call: StoppedCall, evaluators: string[], reason: string, culprit: Culprit | null, now: number, unfinished: "timeout" | "error" = "timeout"): ExampleResult {
   const isCulprit = culprit === null || call.job.seq === culprit.seq;
   const error = isCulprit ? reason : culprit.bystander;
   if (call.task) {
@@ -65,7 +66,7 @@ export function stoppedResult(call: StoppedCall, evaluators: string[], reason: s
   return {
     exampleId: example.id,
     repetition,
-    status: "timeout",
+    status: unfinished,
     output: null,
     error,
     startedAt: new Date(Date.now() - ranMs).toISOString(),

@@ -300,7 +300,13 @@ export class WorkerSandbox implements Sandbox {
     const seq = Atomics.load(this.shared, slot.seq);
     const culprit = this.pending.get(seq);
     if (!culprit) {
-      this.lost(`stopped: the experiment's code blocked the event loop for more than ${limit} ms outside any call (in a timer or callback)`);
+      // No call was in its synchronous part: the code that blocked runs after an await, or in a
+      // timer or callback. Which call it belongs to cannot be told: each running call is named.
+      const started = Atomics.load(this.shared, slot.started);
+      const running = [...this.pending.values()].filter((entry) => entry.sentAt !== 0 && entry.job.seq <= started).map((entry) => entry.job.example.id);
+      const during =
+        running.length === 0 ? "outside any call" : `while example${running.length === 1 ? "" : "s"} ${[...new Set(running)].slice(0, 5).join(", ")}${running.length > 5 ? ", …" : ""} ran`;
+      this.lost(`stopped: the experiment's code blocked the event loop for more than ${limit} ms after an await or in a timer or callback, ${during}`, null, "error");
       return;
     }
     const phase = Atomics.load(this.shared, slot.phase);
@@ -320,7 +326,7 @@ export class WorkerSandbox implements Sandbox {
    * why), those it had not started go to a new worker with the calls still to come. A call whose
    * task had finished keeps the task's output: its evaluators that had not answered hold the error.
    */
-  private lost(reason: string, culprit: Culprit | null = null): void {
+  private lost(reason: string, culprit: Culprit | null = null, unfinished: "timeout" | "error" = "timeout"): void {
     const started = Atomics.load(this.shared, slot.started);
     const stopped: Pending[] = [];
     const requeue: Pending[] = [];
@@ -341,7 +347,7 @@ export class WorkerSandbox implements Sandbox {
     for (const entry of stopped) {
       const part = inSlots.get(entry.job.seq);
       if (part) entry.task ??= taskResult(entry.job, part);
-      entry.resolve(stoppedResult(entry, this.evaluators, reason, culprit, now));
+      entry.resolve(stoppedResult(entry, this.evaluators, reason, culprit, now, unfinished));
     }
     this.unsent = [...requeue, ...this.unsent];
     void this.end(this.worker);

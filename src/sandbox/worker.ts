@@ -117,6 +117,9 @@ function startCalls(): void {
   }
 }
 
+/** No call in its synchronous part: what blocks the thread now runs after an await, or in a timer. */
+const leave = () => Atomics.store(shared, slot.seq, 0);
+
 async function run(job: WorkerJob): Promise<void> {
   const enter = (phase: number) => {
     Atomics.store(shared, slot.seq, job.seq);
@@ -131,7 +134,7 @@ async function run(job: WorkerJob): Promise<void> {
     taskSent = true;
     return sendTask(job.seq, result);
   };
-  const result = await runExample(code!, { ...job, stop: stop.signal }, { enter, taskDone });
+  const result = await runExample(code!, { ...job, stop: stop.signal }, { enter, leave, taskDone });
   running--;
   // The main thread holds a task part that was sent: the evaluations complete it.
   outbox.push([job.seq, result && taskSent ? result.evaluations : result]);

@@ -91,6 +91,11 @@ describe("evalwire run --cache with the task's cacheKey", () => {
     const bad = await run("small");
     expect(bad.code, describeRun(bad)).toBe(1);
     expect(bad.all).toContain('task.ts: "cacheKey" must be a string, or a function returning one (got an object)');
+
+    writeFileSync(taskFile, readFileSync(taskFile, "utf8").replace('export const cacheKey = { model: "x" };', 'export const cacheKey = async () => "x";'));
+    const promised = await run("small");
+    expect(promised.code, describeRun(promised)).toBe(1);
+    expect(promised.all).toContain("task.ts: cacheKey() returned a Promise; it must return a string at once (it is called once, as the code loads)");
   });
 });
 

@@ -177,6 +177,19 @@ describe("readRecorded with a checkpoint", () => {
     const torn = await resume(run.runs, run.dir);
     expect(torn.evaluators.a!.mean).toBeCloseTo((0 + 0.5 + 0.75) / 3);
     expect(torn.note).toBe("resuming resumed: 3 task calls already recorded (an unreadable line 2 dropped)");
+    // Damaged inside, where the kinds at the top are right (found by review: it threw half restored).
+    for (const damage of [
+      (c: any) => (c.state.tally.sums = [null]),
+      (c: any) => (c.state.judge.scorecard.counts = [[1, 2]]),
+      (c: any) => (c.state.judge.scorecard.examples = ["p", "p"]),
+      (c: any) => (c.state.judge.baseline.counts = null),
+    ]) {
+      run = await unfinishedRun(results, 2);
+      doctored(run.dir, damage);
+      const { done: _f, ...resumed } = await resume(run.runs, run.dir);
+      const { done: _g, ...parsed } = await expected(run.runs, run.dir);
+      expect(resumed).toEqual(parsed);
+    }
     // Not JSON at all.
     run = await unfinishedRun(results, 2);
     writeFileSync(join(run.dir, "checkpoint.json"), "{ torn");
