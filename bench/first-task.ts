@@ -3,13 +3,15 @@
  * es_search (its task wrapped to post the moment of its first call), and `evalwire list
  * --experiments experiments-example` over a plain `node -e ""`, on Node 20 (this process's node)
  * and on Node 24 when `.cache/node24` holds it (as .ci/run installs it). With --before DIR (a built
- * checkout of an older evalwire), the same figures for it, measured in the same rounds.
+ * checkout of an older evalwire whose dependencies resolve from it, say under .cache/ here), the
+ * same figures for it, measured in the same rounds. Each build runs its own experiments-example,
+ * so that `evalwire/evaluators` there is that build's.
  *
  *   npx tsx bench/first-task.ts [--runs N] [--before DIR]
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { checkBuild, childrenDir, fmt, isMain, log, median, ms, type Row, removeTempDir, repoDir, rowsTable } from "./lib.js";
 
@@ -56,16 +58,19 @@ function timed(bin: string, args: string[], cwd: string): { ms: number; stdout: 
 export async function firstTask(options: { runs?: number; before?: string } = {}): Promise<Row[]> {
   checkBuild();
   const runs = options.runs ?? 7;
-  const builds: Build[] = [{ label: "now", dir: repoDir }, ...(options.before ? [{ label: "before", dir: options.before }] : [])];
-  // Inside the repository, so that the example's `import … from "evalwire/evaluators"` resolves (the package names itself).
-  const tmp = join(repoDir, ".cache", "bench-first-task");
-  removeTempDir(tmp);
-  mkdirSync(tmp, { recursive: true });
+  const builds: Build[] = [{ label: "now", dir: repoDir }, ...(options.before ? [{ label: "before", dir: resolve(options.before) }] : [])];
+  // Inside each build's own checkout, so that the example's `import … from "evalwire/evaluators"`
+  // resolves to that build (the package names itself).
+  const tmpOf = (build: Build) => join(build.dir, ".cache", "bench-first-task");
+  const experimentsOf = (build: Build) => join(tmpOf(build), "experiments");
   const rows: Row[] = [];
   try {
-    const experimentsDir = join(tmp, "experiments");
-    cpSync(join(repoDir, "experiments-example"), experimentsDir, { recursive: true });
-    wrapTask(experimentsDir);
+    for (const build of builds) {
+      removeTempDir(tmpOf(build));
+      mkdirSync(tmpOf(build), { recursive: true });
+      cpSync(join(build.dir, "experiments-example"), experimentsOf(build), { recursive: true });
+      wrapTask(experimentsOf(build));
+    }
     log(`\n== ${bench}: run() to the first task call on experiments-example, and evalwire list over node -e ""; median of ${runs} rounds after 1 warm-up`);
     for (const node of nodes()) {
       const samples = new Map<string, { first: number[]; list: number[] }>(builds.map((build) => [build.label, { first: [], list: [] }]));
@@ -73,12 +78,13 @@ export async function firstTask(options: { runs?: number; before?: string } = {}
       for (let round = 0; round <= runs; round++) {
         const base = timed(node.bin, ["-e", ""], repoDir);
         for (const build of builds) {
-          const runsDir = join(tmp, `runs-${build.label}`);
-          const args = JSON.stringify({ dist: pathToFileURL(join(build.dir, "dist", "index.js")).href, experimentsDir, runsDir });
+          const runsDir = join(tmpOf(build), "runs");
+          const args = JSON.stringify({ dist: pathToFileURL(join(build.dir, "dist", "index.js")).href, experimentsDir: experimentsOf(build), runsDir });
           const child = timed(node.bin, [join(childrenDir, "first-task.mjs"), args], repoDir);
           const report = JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "{}") as { firstTaskMs: number | null };
-          const list = timed(node.bin, [join(build.dir, "bin", "evalwire.js"), "list", "--experiments", join(repoDir, "experiments-example")], repoDir);
+          const list = timed(node.bin, [join(build.dir, "bin", "evalwire.js"), "list", "--experiments", join(build.dir, "experiments-example")], build.dir);
           removeTempDir(runsDir);
+          if (!list.ok) throw new Error(`evalwire list failed for ${build.label} on ${node.label}`);
           if (round === 0) continue;
           samples.get(build.label)!.first.push(report.firstTaskMs ?? Number.NaN);
           samples.get(build.label)!.list.push(list.ms);
@@ -109,7 +115,7 @@ export async function firstTask(options: { runs?: number; before?: string } = {}
       }
     }
   } finally {
-    removeTempDir(tmp);
+    for (const build of builds) removeTempDir(tmpOf(build));
   }
   return rows;
 }

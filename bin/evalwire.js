@@ -1,4 +1,8 @@
 #!/usr/bin/env node
-import { main } from "../dist/cli/main.js";
+import * as nodeModule from "node:module";
 
+// Node >= 22.1 keeps evalwire's compiled code in its cache folder (os.tmpdir(), or NODE_COMPILE_CACHE;
+// NODE_DISABLE_COMPILE_CACHE=1 turns it off): turned on before the CLI's code is compiled.
+nodeModule.enableCompileCache?.();
+const { main } = await import("../dist/cli/main.js");
 main(process.argv.slice(2));

@@ -6,6 +6,7 @@ import { isWholeNumber, ranges, type WholeRange, wholeNumberRule } from "./confi
 import { datasetNameOf, discoverExperiments, type ExperimentFolder, knobsFor, requireValidConfig, selectExperiments } from "./discovery/discover.js";
 import type { RunListener } from "./engine/events.js";
 import type { LongRunOptions } from "./engine/long-run.js";
+import { readGitInfoAhead } from "./engine/metadata.js";
 import type { ExperimentPlan } from "./engine/ports.js";
 import { runExperiments } from "./engine/run-experiments.js";
 import { formatShard, parseShard, type Shard } from "./engine/shard.js";
@@ -88,6 +89,7 @@ export class ExperimentRunner {
     validateOptions(options, runOptions);
     // The first experiment's worker thread boots while the folders, settings and datasets are read.
     startThreadAhead();
+    void readGitInfoAhead(resolve(options.experimentsDir));
     const found = discoverExperiments(options.experimentsDir);
     const folders = selectExperiments(found, runOptions.names);
     requireValidConfig(folders);

@@ -1,7 +1,7 @@
-import pLimit, { type LimitFunction } from "p-limit";
+import pLimit from "p-limit";
 import { pc } from "../colour.js";
 import { resolveSettings, type Settings } from "../config/settings.js";
-import { type DatasetSource, LocalDatasets } from "../datasets/source.js";
+import type { DatasetSource } from "../datasets/source.js";
 import { datasetNameOf, discoverExperiments, type ExperimentFolder, knobsFor, selectExperiments } from "../discovery/discover.js";
 import { ExitCode, firstLine } from "../errors.js";
 import { plural } from "../report/format.js";
@@ -15,16 +15,20 @@ import type { ListFlags } from "./options.js";
 export async function listExperiments(flags: ListFlags): Promise<number> {
   const settings = resolveSettings(flags, process.env, process.cwd());
   const folders = selectExperiments(discoverExperiments(settings.experimentsDir), flags.name);
+  // The code is loaded one folder after another in one worker thread, which each folder that loads
+  // hands to the next (a thread's start costs more than most code). It starts loading now, while
+  // this thread loads the dataset readers and reads the datasets.
+  const oneAtATime = pLimit(1);
+  const code = folders.map((folder) => oneAtATime(() => checkCode(folder, settings)));
   const connection = phoenixConnection(settings);
-  const datasets: DatasetSource = connection ? (await import("../phoenix/backend.js")).phoenixBackend(connection).datasets : new LocalDatasets(settings.datasetsDir, settings.csv);
+  const datasets: DatasetSource = connection
+    ? (await import("../phoenix/backend.js")).phoenixBackend(connection).datasets
+    : new (await import("../datasets/source.js")).LocalDatasets(settings.datasetsDir, settings.csv);
+  const checked = await Promise.all(folders.map((folder, index) => checkFolder(folder, code[index]!, datasets)));
   const out: string[] = [
     `${pc.bold("evalwire")} ${version} · ${connection ? `phoenix backend · ${connection.baseUrl}` : `local backend · runs in ${shownPath(settings.runsDir)}`}`,
     `${plural(folders.length, "experiment")} in ${shownPath(settings.experimentsDir)}`,
   ];
-  // Datasets are read at once; the code is loaded one folder after another in one worker thread,
-  // which each folder that loads hands to the next (a thread's start costs more than most code).
-  const oneAtATime = pLimit(1);
-  const checked = await Promise.all(folders.map((folder) => checkFolder(folder, settings, datasets, oneAtATime)));
   let problems = 0;
   for (const [index, { lines, issues }] of checked.entries()) {
     problems += issues.length;
@@ -36,12 +40,17 @@ export async function listExperiments(flags: ListFlags): Promise<number> {
 }
 
 /** What `run` would load for one experiment, and what stands in its way. */
-async function checkFolder(folder: ExperimentFolder, settings: Settings, datasets: DatasetSource, oneAtATime: LimitFunction): Promise<{ lines: string[]; issues: string[] }> {
-  const [code, data] = await Promise.all([oneAtATime(() => checkCode(folder, settings)), checkDataset(folder, datasets)]);
+async function checkFolder(folder: ExperimentFolder, checkingCode: Promise<Checked>, datasets: DatasetSource): Promise<Checked> {
+  const [code, data] = await Promise.all([checkingCode, checkDataset(folder, datasets)]);
   return { lines: [...code.lines, ...data.lines], issues: [...(folder.configError ? [folder.configError] : []), ...code.issues, ...data.issues] };
 }
 
-async function checkCode(folder: ExperimentFolder, settings: Settings): Promise<{ lines: string[]; issues: string[] }> {
+interface Checked {
+  lines: string[];
+  issues: string[];
+}
+
+async function checkCode(folder: ExperimentFolder, settings: Settings): Promise<Checked> {
   const lines: string[] = [];
   const issues: string[] = [];
   try {
@@ -63,7 +72,7 @@ async function checkCode(folder: ExperimentFolder, settings: Settings): Promise<
   return { lines, issues };
 }
 
-async function checkDataset(folder: ExperimentFolder, datasets: DatasetSource): Promise<{ lines: string[]; issues: string[] }> {
+async function checkDataset(folder: ExperimentFolder, datasets: DatasetSource): Promise<Checked> {
   // A folder problem (unreadable, misnamed task file) comes first; its dataset would only add noise.
   if (folder.problems.length > 0) return { lines: [], issues: [] };
   const datasetName = datasetNameOf(folder);

@@ -6,6 +6,6 @@ import type { ListFlags } from "./options.js";
  * the rest of the command (settings, schemas, dataset readers) is loaded and the folders are read.
  */
 export async function listCommand(flags: ListFlags): Promise<number> {
-  startThreadAhead();
+  startThreadAhead({ preload: true });
   return (await import("./list-experiments.js")).listExperiments(flags);
 }

@@ -29,6 +29,8 @@ async function dispatch(parsed: ParsedCli): Promise<number> {
       process.stdout.write(parsed.text);
       return ExitCode.ok;
     case "run":
+      // The first experiment's thread boots while the run's own code loads (it gets the run's [judge] settings when taken).
+      (await import("../sandbox/warm-worker.js")).startThreadAhead();
       return (await import("./run.js")).runCommand(parsed.flags);
     case "list":
       return (await import("./list.js")).listCommand(parsed.flags);

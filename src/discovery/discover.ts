@@ -1,18 +1,21 @@
 import { accessSync, constants, type Dirent, existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import fg from "fast-glob";
 import { readToml } from "../config/read-toml.js";
 import { type ExperimentConfig, experimentConfigSchema } from "../config/schema.js";
 import type { RunKnobs, RunOverrides } from "../config/settings.js";
 import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 
-const codeExtensions = "{ts,mts,js,mjs}";
 /** A task in code, or declared in task.yaml (an HTTP request or a program: see src/tasks). */
 export const taskFile = /^task\.(ts|mts|js|mjs|yaml|yml)$/;
 const taskFileAnyCase = /^task\.(ts|mts|js|mjs|yaml|yml)$/i;
-/** Files in an experiment folder that are neither task nor evaluator. */
-const notEvaluators = ["task.*", "_*", "*.test.*", "*.spec.*", "*.d.ts", "*.d.mts"];
+/**
+ * An evaluator file: code, and none of what sits beside evaluators: the task (`task.*`), helpers
+ * (`_*`), tests (`*.test.*`, `*.spec.*`), type declarations and hidden files. Case counts.
+ */
+export function isEvaluatorFile(name: string): boolean {
+  return /\.(ts|mts|js|mjs)$/.test(name) && !/^(task\.|_|\.)/.test(name) && !/\.d\.m?ts$/.test(name) && !/.\.(test|spec)\./.test(name);
+}
 
 /** An experiment folder, found but not yet loaded. */
 export interface ExperimentFolder {
@@ -39,17 +42,18 @@ export function discoverExperiments(experimentsDir: string): ExperimentFolder[] 
   if (!statSync(dir).isDirectory()) throw new UsageError(`${shownPath(dir)} is a file, not a folder of experiments (pass --experiments DIR)`);
   const folders: ExperimentFolder[] = [];
   for (const name of readFolderNames(dir)) {
-    let files: string[];
+    let entries: Dirent[];
     try {
-      files = readdirSync(join(dir, name));
+      entries = readdirSync(join(dir, name), { withFileTypes: true });
     } catch (error) {
       if (!isDenied(error)) throw error;
       folders.push(withProblem(dir, name, `${shownPath(join(dir, name))}: cannot read the folder (permission denied); let this user read it (chmod a+rx) or move it out of ${shownPath(dir)}`));
       continue;
     }
+    const files = entries.map((entry) => entry.name);
     const taskFiles = files.filter((file) => taskFile.test(file)).sort(byCodePoint);
     if (taskFiles.length > 0) {
-      folders.push(readFolder(dir, name, taskFiles));
+      folders.push(readFolder(dir, name, taskFiles, entries));
       continue;
     }
     const misnamed = files.filter((file) => taskFileAnyCase.test(file));
@@ -98,7 +102,7 @@ export function requireValidConfig(folders: ExperimentFolder[]): void {
   if (invalid) throw new UsageError(invalid.configError!);
 }
 
-function readFolder(root: string, name: string, taskFiles: string[]): ExperimentFolder {
+function readFolder(root: string, name: string, taskFiles: string[], entries: Dirent[]): ExperimentFolder {
   const dir = join(root, name);
   const configFile = join(dir, "evalwire.toml");
   let config: ExperimentConfig = {};
@@ -114,8 +118,9 @@ function readFolder(root: string, name: string, taskFiles: string[]): Experiment
       configError = error.message;
     }
   }
-  const evaluatorFiles = fg
-    .sync(`*.${codeExtensions}`, { cwd: dir, onlyFiles: true, ignore: notEvaluators })
+  const evaluatorFiles = entries
+    .filter((entry) => isEvaluatorFile(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && isFile(join(dir, entry.name)))))
+    .map((entry) => entry.name)
     .sort(byCodePoint)
     .map((file) => join(dir, file));
   if (taskFiles.length > 1) problems.push(`several task files (${taskFiles.join(", ")}); keep one`);
@@ -137,6 +142,14 @@ function readFolderNames(dir: string): string[] {
 function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
   } catch {
     return false;
   }

@@ -15,7 +15,7 @@ export interface JsonMatchOptions extends FieldOptions {
  * one may be a Python dict literal too. Not an object on either side scores 0.
  */
 export function jsonMatch(options: JsonMatchOptions = {}) {
-  const checked = checkOptions<JsonMatchOptions>("jsonMatch", options, { keys: { ...rules.texts, schema: rules.texts.schema.min(1), allowed: "a non-empty list of key names" } });
+  const checked = checkOptions<JsonMatchOptions>("jsonMatch", options, { keys: { check: rules.nonEmptyTexts.check, allowed: "a non-empty list of key names" } });
   return (args: EvaluatorArgs): Score => {
     const actual = asObject(outputOf(args, checked));
     if (typeof actual === "string") return { score: 0, label: null, explanation: `the output ${actual}` };

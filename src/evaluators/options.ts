@@ -1,5 +1,4 @@
 import { getProperty } from "dot-prop";
-import { z } from "zod";
 import { isWholeNumber, wholeNumberRule } from "../config/whole-number.js";
 import type { EvaluatorArgs } from "../types.js";
 
@@ -17,21 +16,37 @@ export interface FieldOptions {
   expectedKey?: string;
 }
 
-/** How one option is checked, and what to tell the user it must be. */
+/**
+ * How one option is checked, and what to tell the user it must be. Plain predicates, not schemas:
+ * every evaluator file loads these, and a schema library would add its load time to every start.
+ */
 export interface OptionRule {
-  schema: z.ZodType;
+  check: (value: unknown) => boolean;
   /** Completes "option "k" must be ...". */
   allowed: string;
 }
 
+const isText = (value: unknown): value is string => typeof value === "string" && value.length > 0;
+const isFiniteFrom = (min: number, above: boolean) => (value: unknown) => typeof value === "number" && Number.isFinite(value) && (above ? value > min : value >= min);
+/** A list (a true array) whose every item passes `item`. */
+export function isListOf(value: unknown, item: (each: unknown) => boolean): value is unknown[] {
+  if (!Array.isArray(value)) return false;
+  // Not value.every: it skips the holes of a sparse array.
+  for (let index = 0; index < value.length; index++) if (!item(value[index])) return false;
+  return true;
+}
+/** A plain object (no array, no null). */
+export const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
 export const rules = {
-  wholeFrom: (min: number): OptionRule => ({ schema: z.custom((value) => isWholeNumber(value, { min })), allowed: wholeNumberRule({ min }) }),
-  nonNegative: { schema: z.number().min(0).finite(), allowed: "a finite number from 0 up" },
-  positive: { schema: z.number().gt(0).finite(), allowed: "a finite number above 0" },
-  boolean: { schema: z.boolean(), allowed: "true or false" },
-  text: { schema: z.string().min(1), allowed: "a non-empty string" },
-  texts: { schema: z.array(z.string().min(1)), allowed: "a list of non-empty strings" },
-  textOrTexts: { schema: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]), allowed: "a non-empty string or a non-empty list of them" },
+  wholeFrom: (min: number): OptionRule => ({ check: (value) => isWholeNumber(value, { min }), allowed: wholeNumberRule({ min }) }),
+  nonNegative: { check: isFiniteFrom(0, false), allowed: "a finite number from 0 up" },
+  positive: { check: isFiniteFrom(0, true), allowed: "a finite number above 0" },
+  boolean: { check: (value) => typeof value === "boolean", allowed: "true or false" },
+  text: { check: isText, allowed: "a non-empty string" },
+  texts: { check: (value) => isListOf(value, isText), allowed: "a list of non-empty strings" },
+  nonEmptyTexts: { check: (value) => isListOf(value, isText) && value.length > 0, allowed: "a non-empty list of non-empty strings" },
+  textOrTexts: { check: (value) => isText(value) || (isListOf(value, isText) && value.length > 0), allowed: "a non-empty string or a non-empty list of them" },
 } satisfies Record<string, OptionRule | ((n: number) => OptionRule)>;
 
 const fieldRules: Record<keyof FieldOptions, OptionRule> = { outputKey: rules.text, expectedKey: rules.text };
@@ -46,7 +61,7 @@ export function checkOptions<T extends FieldOptions>(factory: string, options: u
   for (const [name, value] of Object.entries(options)) {
     const rule = all[name];
     if (!rule) throw new TypeError(`${factory}: unknown option "${name}" (options: ${Object.keys(all).join(", ")})`);
-    if (value !== undefined && !rule.schema.safeParse(value).success) {
+    if (value !== undefined && !rule.check(value)) {
       throw new TypeError(`${factory}: option "${name}" must be ${rule.allowed} (got ${shown(value)})`);
     }
   }

@@ -1,6 +1,5 @@
-import { z } from "zod";
 import type { EvaluatorArgs, Score } from "../types.js";
-import { checkOptions, type FieldOptions, outputOf } from "./options.js";
+import { checkOptions, type FieldOptions, isListOf, outputOf } from "./options.js";
 import { textOf, verdict } from "./values.js";
 
 export type PiiKind = "email" | "phone" | "card";
@@ -25,7 +24,7 @@ const phonePattern = /(?<![\w+])(?:\+\d|\(\d)[\d ().-]{6,20}\d(?!\w)|(?<![\w+(])
  */
 export function piiSafety(options: PiiSafetyOptions = {}) {
   const { allow = [], outputKey } = checkOptions<PiiSafetyOptions>("piiSafety", options, {
-    allow: { schema: z.array(z.enum(["email", "phone", "card"])), allowed: 'a list of "email", "phone", "card"' },
+    allow: { check: (value) => isListOf(value, (kind) => kind === "email" || kind === "phone" || kind === "card"), allowed: 'a list of "email", "phone", "card"' },
   });
   return (args: EvaluatorArgs): Score => {
     const found = findPii(textOf(outputOf(args, { outputKey }))).filter(({ kind }) => !allow.includes(kind));

@@ -1,6 +1,5 @@
-import { z } from "zod";
 import type { EvaluatorArgs, Score } from "../types.js";
-import { atPath, checkOptions, expectedOf, type FieldOptions, outputOf, shown } from "./options.js";
+import { atPath, checkOptions, expectedOf, type FieldOptions, isRecord, outputOf, shown } from "./options.js";
 import { readCollection, sameValue } from "./values.js";
 
 export interface StateOptions extends FieldOptions {
@@ -16,7 +15,7 @@ export interface StateOptions extends FieldOptions {
 /** The share of the expected dot paths whose value in the output equals the expected one. */
 export function stateVerification(options: StateOptions = {}) {
   const checked = checkOptions<StateOptions>("stateVerification", options, {
-    expect: { schema: z.record(z.string().min(1), z.unknown()).refine((value) => Object.keys(value).length > 0), allowed: "a non-empty object of dot paths to values" },
+    expect: { check: (value) => isRecord(value) && Object.keys(value).length > 0 && !Object.keys(value).includes(""), allowed: "a non-empty object of dot paths to values" },
   });
   return (args: EvaluatorArgs): Score => {
     const expected = checked.expect ?? expectedState(args, checked);

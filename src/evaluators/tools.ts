@@ -1,6 +1,5 @@
-import { z } from "zod";
 import type { EvaluatorArgs, Score } from "../types.js";
-import { checkOptions, expectedOf, type FieldOptions, outputOf, rules, shown } from "./options.js";
+import { checkOptions, expectedOf, type FieldOptions, isListOf, isRecord, outputOf, rules, shown } from "./options.js";
 import { type ToolCall, toCall, toolCallsOf } from "./tool-calls.js";
 import { readCollection, sameValue, verdict } from "./values.js";
 
@@ -37,12 +36,13 @@ export interface ToolCallCorrectnessOptions extends FieldOptions {
   exactArguments?: boolean;
 }
 
-const callSchema = z.array(z.object({ name: z.string().min(1), arguments: z.unknown().optional() }).strict());
+/** `{ name, arguments? }` and nothing else. */
+const isCall = (value: unknown) => isRecord(value) && typeof value.name === "string" && value.name.length > 0 && Object.keys(value).every((key) => key === "name" || key === "arguments");
 
 /** The share of expected tool calls that were made with the expected name and arguments; each call made counts once. */
 export function toolCallCorrectness(options: ToolCallCorrectnessOptions = {}) {
   const checked = checkOptions<ToolCallCorrectnessOptions>("toolCallCorrectness", options, {
-    expect: { schema: callSchema, allowed: "a list of { name, arguments? }" },
+    expect: { check: (value) => isListOf(value, isCall), allowed: "a list of { name, arguments? }" },
     inOrder: rules.boolean,
     exactArguments: rules.boolean,
   });

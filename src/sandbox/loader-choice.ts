@@ -1,4 +1,4 @@
-import { getTsconfig, parseTsconfig } from "get-tsconfig";
+import { createRequire } from "node:module";
 import type { Loader } from "../discovery/load-module.js";
 
 const chosen = new Map<string, Loader>();
@@ -13,10 +13,15 @@ const chosen = new Map<string, Loader>();
 export function chooseLoader(cwd = process.cwd()): Loader {
   let loader = chosen.get(cwd);
   if (!loader) {
-    loader = process.env.EVALWIRE_LOADER !== "tsx" && nodeStripsTypes() && tsconfigAllowsNative(cwd) ? "native" : "tsx";
+    loader = !tsxOnly() && tsconfigAllowsNative(cwd) ? "native" : "tsx";
     chosen.set(cwd, loader);
   }
   return loader;
+}
+
+/** Whether every folder is loaded with tsx here, whatever its tsconfig: this Node cannot strip types, or EVALWIRE_LOADER=tsx. */
+export function tsxOnly(): boolean {
+  return process.env.EVALWIRE_LOADER === "tsx" || !nodeStripsTypes();
 }
 
 function nodeStripsTypes(): boolean {
@@ -29,6 +34,8 @@ function nodeStripsTypes(): boolean {
 export function tsconfigAllowsNative(cwd: string): boolean {
   let options: Record<string, unknown> | undefined;
   try {
+    // Loaded here, not with this file: a thread is started (see warm-worker) before any tsconfig is read.
+    const { getTsconfig, parseTsconfig } = createRequire(import.meta.url)("get-tsconfig") as typeof import("get-tsconfig");
     const path = process.env.TSX_TSCONFIG_PATH;
     options = (path ? parseTsconfig(path) : getTsconfig(cwd)?.config)?.compilerOptions as Record<string, unknown> | undefined;
   } catch {

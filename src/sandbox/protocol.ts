@@ -1,5 +1,6 @@
 import type { ExperimentFolder } from "../discovery/discover.js";
 import type { Loader } from "../discovery/load-module.js";
+import type { JudgeHandoff } from "../evaluators/judge/settings.js";
 import type { Evaluation, Example, ExampleResult } from "../types.js";
 
 /** What the main thread tells an experiment's worker. */
@@ -13,7 +14,9 @@ export type ToWorker =
   /** Calls in flight at once from now on (adaptive concurrency: fewer after HTTP 429s). */
   | { t: "concurrency"; limit: number }
   /** Abort every call in flight (Ctrl-C): their signals fire, and they come back as interrupted. */
-  | { t: "stop" };
+  | { t: "stop" }
+  /** The run's [judge] settings and limit, for a thread started before the run read them (before its first load). */
+  | { t: "judge"; judge: JudgeHandoff };
 
 export interface WorkerJob {
   seq: number;

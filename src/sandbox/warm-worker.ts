@@ -1,7 +1,8 @@
 import { Worker } from "node:worker_threads";
 import type { Loader } from "../discovery/load-module.js";
-import { judgeHandoff, releaseJudgeSlotsOnExit } from "../evaluators/judge/settings.js";
-import { slot } from "./protocol.js";
+import { type JudgeHandoff, judgeHandoff, releaseJudgeSlotsOnExit } from "../evaluators/judge/settings.js";
+import { tsxOnly } from "./loader-choice.js";
+import { slot, type ToWorker } from "./protocol.js";
 
 /** A worker thread for an experiment's code, and the slots it shares with the main thread. */
 export interface SandboxThread {
@@ -9,6 +10,8 @@ export interface SandboxThread {
   shared: Int32Array;
   /** The loader its module hooks are set for; null until it has loaded a folder. */
   loader: Loader | null;
+  /** The [judge] settings and limit it judges with. */
+  judge: JudgeHandoff;
 }
 
 /** How long a thread started ahead waits to be used before it is stopped. */
@@ -19,20 +22,32 @@ let parked: { thread: SandboxThread; alive: boolean; timer: NodeJS.Timeout } | n
 /**
  * Starts a thread ahead of need, so that it boots and loads evalwire's own code while the main
  * thread finds the experiments and their datasets. It keeps no process alive, and stops unused.
+ * `preload` (for `list`, which loads every folder in it): where tsx loads the code (Node 20), it
+ * also loads the rubric and task.yaml readers before tsx is set up (see worker-entry).
  */
-export function startThreadAhead(): void {
-  if (!parked) park(spawnThread());
+export function startThreadAhead(options: { preload?: boolean } = {}): void {
+  if (!parked) park(spawnThread(options.preload ?? false));
 }
 
-/** The thread started ahead (or given back), else a new one. */
+/**
+ * The thread started ahead (or given back), else a new one. A thread started before the run read
+ * its [judge] settings (`evalwire run` starts one first thing) is sent them before anything else.
+ */
 export function takeThread(): SandboxThread {
   const waiting = parked;
   parked = null;
   if (waiting) clearTimeout(waiting.timer);
   if (!waiting?.alive) return spawnThread();
-  waiting.thread.worker.ref();
-  waiting.thread.worker.removeAllListeners("error");
-  return waiting.thread;
+  const { thread } = waiting;
+  thread.worker.ref();
+  thread.worker.removeAllListeners("error");
+  const judge = judgeHandoff();
+  if (judge.settings !== thread.judge.settings || judge.slots !== thread.judge.slots) {
+    thread.worker.postMessage({ t: "judge", judge } satisfies ToWorker);
+    thread.judge = judge;
+    releaseJudgeSlotsOnExit(thread.worker);
+  }
+  return thread;
 }
 
 /** Keeps a thread whose loaded code is no longer needed for the next folder (`list` only: `run` gives each experiment a fresh one). */
@@ -55,11 +70,13 @@ export function park(thread: SandboxThread): void {
 /** The worker's entry: the built file, or its TypeScript source (tests run from src/) through tsx. */
 export const runsFromSource = import.meta.url.endsWith(".ts");
 
-function spawnThread(): SandboxThread {
+function spawnThread(preload = false): SandboxThread {
   const shared = new Int32Array(new SharedArrayBuffer(slot.size * Int32Array.BYTES_PER_ELEMENT));
-  const entry = new URL(runsFromSource ? "./worker.ts" : "./worker.js", import.meta.url);
-  // The judges in the worker use the run's [judge] settings and share the run's judge limit.
-  const workerData = { shared: shared.buffer, judge: judgeHandoff() };
+  const entry = new URL(runsFromSource ? "./worker.ts" : "./worker-entry.js", import.meta.url);
+  // The judges in the worker use the run's [judge] settings and share the run's judge limit. Where
+  // every folder loads with tsx, the thread sets tsx up at once, while the main thread finds the folders.
+  const judge = judgeHandoff();
+  const workerData = { shared: shared.buffer, judge, tsxAhead: tsxOnly(), preload };
   let worker: Worker;
   if (runsFromSource) {
     const tsx = import.meta.resolve("tsx/esm/api");
@@ -69,5 +86,5 @@ function spawnThread(): SandboxThread {
     worker = new Worker(entry, { workerData });
   }
   releaseJudgeSlotsOnExit(worker);
-  return { worker, shared, loader: null };
+  return { worker, shared, loader: null, judge };
 }

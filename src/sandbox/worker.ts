@@ -57,6 +57,9 @@ function onMessage(message: ToWorker): void {
       concurrency = message.limit;
       tick();
       return;
+    case "judge":
+      receiveJudge(message.judge);
+      return;
     case "stop":
       stop.abort(new Error("interrupted"));
       for (const job of queue.slice(head)) outbox.push([job.seq, null]);

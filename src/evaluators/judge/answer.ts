@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /** What a judge answers: its verdict, a score in [0, 1], and why (kept as the explanation). */
 export interface JudgeAnswer {
   pass: boolean;
@@ -26,11 +24,12 @@ export const answerFormat = {
   },
 } as const;
 
-const answerSchema = z.object({
-  pass: z.boolean(),
-  score: z.number().min(0).max(1),
-  reason: z.string(),
-});
+/** Each field of an answer, what it must hold, and whether it does. */
+const answerFields: [keyof JudgeAnswer, string, (value: unknown) => boolean][] = [
+  ["pass", "expected true or false", (value) => typeof value === "boolean"],
+  ["score", "expected a number from 0 to 1", (value) => typeof value === "number" && value >= 0 && value <= 1],
+  ["reason", "expected a string", (value) => typeof value === "string"],
+];
 
 /** A judge answer that cannot be read: an evaluator error, never a low score. */
 export class JudgeAnswerError extends Error {}
@@ -48,13 +47,14 @@ export function parseAnswer(content: string | null | undefined): JudgeAnswer {
   } catch {
     throw new JudgeAnswerError(`the judge's answer is not JSON: ${preview(content)}`);
   }
-  const parsed = answerSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join(".") || "answer";
-    throw new JudgeAnswerError(`the judge's answer has a bad "${field}" (${issue.message}): ${preview(content)}`);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new JudgeAnswerError(`the judge's answer has a bad "answer" (expected an object): ${preview(content)}`);
   }
-  return parsed.data;
+  const answer = value as Record<string, unknown>;
+  for (const [field, expected, holds] of answerFields) {
+    if (!holds(answer[field])) throw new JudgeAnswerError(`the judge's answer has a bad "${field}" (${expected}): ${preview(content)}`);
+  }
+  return { pass: answer.pass as boolean, score: answer.score as number, reason: answer.reason as string };
 }
 
 function preview(text: string): string {

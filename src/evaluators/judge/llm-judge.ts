@@ -1,9 +1,6 @@
-import { z } from "zod";
 import type { EvaluatorArgs, Score } from "../../types.js";
 import { atPath, checkOptions, type FieldOptions, rules } from "../options.js";
-import { type JudgeAnswer, parseAnswer } from "./answer.js";
-import { askJudge, JudgeError } from "./ask.js";
-import { JudgeCache } from "./cache.js";
+import type { JudgeAnswer } from "./answer.js";
 import { criterionMessages, templateMessages, unknownPlaceholders } from "./prompt.js";
 import { judgeState } from "./settings.js";
 
@@ -27,12 +24,18 @@ const ownRules = {
   criterion: rules.text,
   prompt: rules.text,
   model: rules.text,
-  baseUrl: { schema: z.url({ protocol: /^https?$/ }), allowed: "an http(s) URL such as http://localhost:11434/v1" },
+  baseUrl: { check: isHttpUrl, allowed: "an http(s) URL such as http://localhost:11434/v1" },
   apiKeyEnv: rules.text,
   timeout: rules.wholeFrom(1),
   retries: rules.wholeFrom(0),
   cache: rules.boolean,
 };
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== "string" || !URL.canParse(value)) return false;
+  const { protocol, hostname } = new URL(value);
+  return (protocol === "http:" || protocol === "https:") && hostname !== "";
+}
 
 /**
  * An evaluator that asks a model (an OpenAI-compatible chat-completions endpoint) whether the
@@ -52,6 +55,8 @@ export function llmJudge(options: LlmJudgeOptions) {
 
   return async ({ input, output, expected, metadata, signal }: EvaluatorArgs): Promise<Score> => {
     const { settings, slots } = judgeState();
+    // Loaded with the first judge call, not by every file that imports the built-ins (node:crypto, the cache, the client).
+    const [{ askJudge, JudgeError }, { JudgeCache }, { parseAnswer }] = await Promise.all([import("./ask.js"), import("./cache.js"), import("./answer.js")]);
     const model = judge.model ?? settings.model;
     if (!model) throw new JudgeError("no judge model: set [judge] model in evalwire.toml, or pass { model } to llmJudge");
     const values = { input, output: atPath(output, judge.outputKey), expected: atPath(expected, judge.expectedKey), metadata };

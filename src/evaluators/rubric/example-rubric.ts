@@ -1,7 +1,7 @@
 import { normaliseScore } from "../../engine/normalise-score.js";
 import { LoadError } from "../../errors.js";
 import type { EvaluatorArgs, Example, Score } from "../../types.js";
-import { type CompiledCriterion, compileCriteria } from "./compile.js";
+import type { CompiledCriterion } from "./compile.js";
 
 /** The evaluator that scores each example's own criteria (`expected.rubric`). */
 export const exampleRubricName = "rubric";
@@ -42,7 +42,7 @@ const exampleRubric = { name: exampleRubricName, evaluate: scoreExampleRubric };
 const compiledByText = new Map<string, CompiledCriterion[]>();
 
 async function scoreExampleRubric(args: EvaluatorArgs): Promise<Score> {
-  const criteria = criteriaOf(args);
+  const criteria = await criteriaOf(args);
   if (criteria.length === 0) return { score: null, label: "no rubric", explanation: null };
   const results = await Promise.all(
     criteria.map(async ({ name, evaluate }) => {
@@ -69,7 +69,7 @@ async function scoreExampleRubric(args: EvaluatorArgs): Promise<Score> {
   };
 }
 
-function criteriaOf(args: EvaluatorArgs): CompiledCriterion[] {
+async function criteriaOf(args: EvaluatorArgs): Promise<CompiledCriterion[]> {
   let entries = args.expected?.rubric;
   if (entries === undefined || entries === null || entries === "") return [];
   // A CSV cell or a Phoenix field may hold the list as JSON text.
@@ -84,6 +84,8 @@ function criteriaOf(args: EvaluatorArgs): CompiledCriterion[] {
   const text = JSON.stringify(entries);
   let compiled = compiledByText.get(text);
   if (!compiled) {
+    // The criteria's schemas and every built-in load with the first example that has criteria, not in every worker.
+    const { compileCriteria } = await import("./compile.js");
     compiled = compileCriteria(entries, `expected.rubric of example ${args.example.id}`);
     compiledByText.set(text, compiled);
   }

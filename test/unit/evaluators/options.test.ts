@@ -56,6 +56,26 @@ describe("options of every factory", () => {
     expect(() => evaluators.exactMatch("answer" as never)).toThrow('exactMatch: options must be an object like { outputKey: "answer" } (got "answer")');
   });
 
+  it("checks list, object and URL options to the item", () => {
+    expect(() => evaluators.toolCallCorrectness({ expect: [{ name: "search", arguments: { q: 1 } }, { name: "book" }] })).not.toThrow();
+    expect(() => evaluators.toolCallCorrectness({ expect: [{ name: "search", args: {} }] as never })).toThrow('option "expect" must be a list of { name, arguments? }');
+    expect(() => evaluators.toolCallCorrectness({ expect: [{ name: "" }] })).toThrow('option "expect" must be a list of { name, arguments? }');
+    expect(() => evaluators.toolCallCorrectness({ expect: [["search"]] as never })).toThrow('option "expect" must be a list of { name, arguments? }');
+    // A hole in a list is an item that is missing, not one to skip.
+    const holey: string[] = [];
+    holey[1] = "a";
+    expect(() => evaluators.toolsUsed({ expect: holey })).toThrow('toolsUsed: option "expect" must be a list of non-empty strings');
+    expect(() => evaluators.stateVerification({ expect: ["a"] as never })).toThrow('option "expect" must be a non-empty object of dot paths to values');
+    expect(() => evaluators.stateVerification({ expect: { "": 1 } })).toThrow('option "expect" must be a non-empty object of dot paths to values');
+    expect(() => evaluators.piiSafety({ allow: "email" as never })).toThrow('piiSafety: option "allow" must be a list of "email", "phone", "card" (got "email")');
+    expect(() => evaluators.piiSafety({ allow: ["email", "card"] })).not.toThrow();
+    expect(() => evaluators.notContains({ value: [] })).toThrow('notContains: option "value" must be a non-empty string or a non-empty list of them (got [])');
+    expect(() => evaluators.maxDurationMs({ value: Number.POSITIVE_INFINITY })).toThrow('maxDurationMs: option "value" must be a finite number above 0');
+    expect(() => evaluators.numericClose({ atol: Number.NaN })).toThrow('numericClose: option "atol" must be a finite number from 0 up');
+    expect(() => evaluators.llmJudge({ criterion: "x", baseUrl: "http://localhost:11434/v1" })).not.toThrow();
+    expect(() => evaluators.llmJudge({ criterion: "x", baseUrl: "mailto:someone@example.com" })).toThrow('llmJudge: option "baseUrl" must be an http(s) URL');
+  });
+
   it("reads outputKey and expectedKey as dot paths, with array indexes and JSON string outputs", async () => {
     const output = { result: { items: ["b", "a"], answer: "Paris" } };
     const expected = { gold: { ids: "['a']", answer: "Paris" } };
