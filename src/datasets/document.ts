@@ -1,7 +1,12 @@
-import { type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
-import { isMap, isNode, isSeq, LineCounter, parseDocument } from "yaml";
+import { createRequire } from "node:module";
+import type { ParseError } from "jsonc-parser";
 import { DatasetError } from "../errors.js";
 import type { RawRecord } from "./dataset.js";
+
+// Loaded on first use: most runs read JSONL or CSV datasets, and `list` reads none.
+const require = createRequire(import.meta.url);
+const yaml = () => require("yaml") as typeof import("yaml");
+const jsonc = () => require("jsonc-parser") as typeof import("jsonc-parser");
 
 /**
  * JSON or YAML: a list of records, or `{ examples: [...] }`. Parsed with `yaml` (JSON is YAML)
@@ -10,6 +15,7 @@ import type { RawRecord } from "./dataset.js";
  */
 export function* parseDocumentRecords(text: string, file: string, format: "json" | "yaml" = "yaml"): Generator<RawRecord> {
   if (format === "json") requireStrictJson(text, file);
+  const { isMap, isNode, isSeq, LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   const problem = doc.errors[0];
@@ -33,6 +39,7 @@ function requireStrictJson(text: string, file: string): void {
     JSON.parse(text);
     return;
   } catch {}
+  const { parseTree, printParseErrorCode } = jsonc();
   const errors: ParseError[] = [];
   parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
