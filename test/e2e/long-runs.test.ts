@@ -20,13 +20,16 @@ function project(): { cwd: string; experiments: string; env: Record<string, stri
 
 const key = (result: any) => `${result.exampleId}#${result.repetition}`;
 
+/** Lines in a run folder's results.jsonl so far (the folder is made a moment before the file). */
+const resultLines = (runDir: string) => (existsSync(join(runDir, "results.jsonl")) ? readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").length : 0);
+
 /** Starts `evalwire ARGS`, SIGKILLs it once results.jsonl has more than `lines` lines; the run folder. */
 async function killMidRun(p: ReturnType<typeof project>, args: string[], lines: number): Promise<string> {
   const child = startCli(args, { cwd: p.cwd, env: p.env });
   const done = collect(child);
   try {
     const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder");
-    await waitFor(() => readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").length > lines, 30_000, `${lines} results`);
+    await waitFor(() => resultLines(runDir) > lines, 30_000, `${lines} results`);
     return runDir;
   } finally {
     child.kill("SIGKILL");
@@ -255,7 +258,7 @@ describe("evalwire run --resume", () => {
     const child = startCli(["run", "--experiments", p.experiments, "--example-concurrency", "2"], { cwd: p.cwd, env: p.env });
     const done = collect(child);
     const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder");
-    await waitFor(() => readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").length > 4, 30_000, "4 results");
+    await waitFor(() => resultLines(runDir) > 4, 30_000, "4 results");
     child.kill("SIGINT");
     await done;
     expect(readRun(runDir).status).toBe("interrupted");
