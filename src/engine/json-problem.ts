@@ -6,8 +6,7 @@
  */
 export function jsonProblem(value: unknown): string | null {
   try {
-    // Most outputs are fine: checked first without building the path of every value.
-    return isPlainJson(value, null) ? null : problemAt(value, "", new Set());
+    return problemAt(value, "", new Set());
   } catch (error) {
     // A getter that throws.
     return error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
@@ -15,37 +14,6 @@ export function jsonProblem(value: unknown): string | null {
 }
 
 const lossy = [Map, Set, WeakMap, WeakSet, ArrayBuffer, Error, Promise, RegExp] as const;
-
-/** Whether problemAt would find nothing; `path` holds the objects above this one (a cycle check). */
-function isPlainJson(value: unknown, path: Set<object> | null): boolean {
-  if (value === null) return true;
-  switch (typeof value) {
-    case "string":
-    case "boolean":
-    case "undefined":
-      return true;
-    case "number":
-      return Number.isFinite(value);
-    case "object":
-      break;
-    default:
-      return false;
-  }
-  const object = value as object;
-  const prototype = Object.getPrototypeOf(object);
-  if (prototype !== Object.prototype && prototype !== Array.prototype && prototype !== null) return false;
-  if (typeof (object as { toJSON?: unknown }).toJSON === "function") return false;
-  const above = path ?? new Set<object>();
-  if (above.has(object)) return false;
-  above.add(object);
-  if (Array.isArray(object)) {
-    for (let i = 0; i < object.length; i++) if (!isPlainJson(object[i], above)) return false;
-  } else {
-    for (const key in object) if (!isPlainJson((object as Record<string, unknown>)[key], above)) return false;
-  }
-  above.delete(object);
-  return true;
-}
 
 function problemAt(value: unknown, at: string, path: Set<object>): string | null {
   const where = at === "" ? "" : ` at ${at}`;

@@ -91,39 +91,33 @@ async function callTask(code: UserCode, call: ExampleCall, { enter, leave }: Exa
   const { example, repetition, timeoutMs, stop } = call;
   let startedAt = "";
   let durationMs = 0;
-  const once = async () => {
-    startedAt = new Date().toISOString();
-    const start = performance.now();
-    const outcome = await callWithTimeout(
-      (signal) => {
-        enter?.(0);
-        try {
-          return code.task(ownCopy(example), {
-            get signal() {
-              return signal();
-            },
-            repetition,
-            experiment: call.experiment,
-          });
-        } finally {
-          leave?.();
-        }
-      },
-      timeoutMs,
-      stop,
-    );
-    durationMs = milliseconds(performance.now() - start);
-    return outcome;
-  };
-  if (!call.retries) {
-    // One try (no --retries): its attempt is kept only when it was answered 429.
-    const outcome = await once();
-    if (outcome.kind === "interrupted") return null;
-    const status = outcome.kind === "error" ? classifyError(outcome.error).status : null;
-    const attempts = status === 429 ? [{ attempt: 1, error: errorMessage((outcome as { error: unknown }).error), status, retriedBecause: null, waitedMs: 0 }] : undefined;
-    return { outcome, startedAt, durationMs, attempts };
-  }
-  const tried = await withRetries<TaskOutcome, TaskOutcome>(async () => attemptOf(await once(), timeoutMs), { retries: call.retries ?? 0, signal: stop });
+  const tried = await withRetries<TaskOutcome, TaskOutcome>(
+    async () => {
+      startedAt = new Date().toISOString();
+      const start = performance.now();
+      const outcome = await callWithTimeout(
+        (signal) => {
+          enter?.(0);
+          try {
+            return code.task(ownCopy(example), {
+              get signal() {
+                return signal();
+              },
+              repetition,
+              experiment: call.experiment,
+            });
+          } finally {
+            leave?.();
+          }
+        },
+        timeoutMs,
+        stop,
+      );
+      durationMs = milliseconds(performance.now() - start);
+      return attemptOf(outcome, timeoutMs);
+    },
+    { retries: call.retries ?? 0, signal: stop },
+  );
   if (!tried.outcome) return null;
   const outcome = tried.outcome.ok ? tried.outcome.value : tried.outcome.detail!;
   const keep = tried.attempts.length > 1 || tried.attempts.some((attempt) => attempt.status === 429);
