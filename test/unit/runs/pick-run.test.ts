@@ -5,27 +5,9 @@ import { findShards } from "../../../src/runs/find-shards.js";
 import { pickRun } from "../../../src/runs/pick-run.js";
 import { groupShards } from "../../../src/runs/shard-groups.js";
 import { tempDir } from "../../helpers/cli.js";
-import { writeShard, writeShardsOf } from "./shard-folders.js";
+import { refusal, useRunsDirs, writeShard, writeShardsOf } from "./shard-folders.js";
 
-let cleanup: (() => void)[] = [];
-afterEach(() => {
-  for (const remove of cleanup) remove();
-  cleanup = [];
-});
-function runsDir(): string {
-  const { dir, remove } = tempDir();
-  cleanup.push(remove);
-  return join(dir, "runs");
-}
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error("not refused");
-};
+const runsDir = useRunsDirs();
 /** Two sharded runs in one runs folder: run id 100 (whole), then 100-2, a re-run of shard 2 only. */
 function twoRuns(): string {
   const runs = runsDir();

@@ -1,8 +1,37 @@
 // Writes shard run folders as `evalwire run --shard I/N` does, through the real run store, for the
 // merge tests: 20 examples × 2 repetitions, split by the real shard hash.
+import { join } from "node:path";
+import { afterEach, expect } from "vitest";
 import { shardOf } from "../../../src/engine/shard.js";
+import { UsageError } from "../../../src/errors.js";
 import { RunStore } from "../../../src/sinks/run-store.js";
 import type { ExampleResult, ExperimentResult } from "../../../src/types.js";
+import { tempDir } from "../../helpers/cli.js";
+
+/** A fresh runs folder per call, in a temporary folder removed after the test that made it. */
+export function useRunsDirs(): () => string {
+  let cleanup: (() => void)[] = [];
+  afterEach(() => {
+    for (const remove of cleanup) remove();
+    cleanup = [];
+  });
+  return () => {
+    const { dir, remove } = tempDir();
+    cleanup.push(remove);
+    return join(dir, "runs");
+  };
+}
+
+/** The message of the UsageError `fn` throws; fails the test when it throws none. */
+export function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error("not refused");
+}
 
 export interface ShardSpec {
   index: number;

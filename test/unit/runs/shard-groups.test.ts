@@ -7,27 +7,9 @@ import { checkResults, groupShards } from "../../../src/runs/shard-groups.js";
 import { shownPath } from "../../../src/shown-path.js";
 import { updateRunFile } from "../../../src/sinks/run-folder.js";
 import { tempDir } from "../../helpers/cli.js";
-import { writeShard, writeShardsOf } from "./shard-folders.js";
+import { refusal, useRunsDirs, writeShard, writeShardsOf } from "./shard-folders.js";
 
-let cleanup: (() => void)[] = [];
-afterEach(() => {
-  for (const remove of cleanup) remove();
-  cleanup = [];
-});
-function runsDir(): string {
-  const { dir, remove } = tempDir();
-  cleanup.push(remove);
-  return join(dir, "runs");
-}
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error("not refused");
-};
+const runsDir = useRunsDirs();
 
 describe("findShards", () => {
   it("takes the shard runs of a folder and leaves its other runs alone", () => {
