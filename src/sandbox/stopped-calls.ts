@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { milliseconds } from "../engine/run-example.js";
 import { evaluatorsFor } from "../evaluators/rubric/example-rubric.js";
 import type { Evaluation, ExampleResult } from "../types.js";
@@ -13,6 +14,29 @@ export interface Culprit {
   sameExample: string;
   /** For the other calls in flight. */
   bystander: string;
+}
+
+/** What the call that blocked a worker's thread (in `phase`, as the shared slots said) is told, and the calls stopped with it. */
+export function blockedBy(job: WorkerJob, phase: number, { evaluators, taskFile, limitMs }: { evaluators: string[]; taskFile: string; limitMs: number }): { reason: string; culprit: Culprit } {
+  const evaluator = phase === 0 ? null : (evaluatorNames(evaluators, job)[phase - 1] ?? `#${phase}`);
+  const who = evaluator === null ? basename(taskFile) : `evaluator ${evaluator}`;
+  const id = job.example.id;
+  return {
+    reason: `blocked the event loop for more than ${limitMs} ms: ${who} never yields on example ${id}, so evalwire stopped it`,
+    culprit: {
+      seq: job.seq,
+      phase,
+      sameExample: `stopped: ${who} blocked the event loop for more than ${limitMs} ms on this example`,
+      bystander: `stopped: ${who} blocked the event loop on example ${id} while this one was running`,
+    },
+  };
+}
+
+/** What every call `running` is told when the thread blocked outside any call's synchronous part. */
+export function blockedByNoOne(limitMs: number, running: WorkerJob[]): string {
+  const ids = [...new Set(running.map((job) => job.example.id))];
+  const during = ids.length === 0 ? "outside any call" : `while example${ids.length === 1 ? "" : "s"} ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""} ran`;
+  return `stopped: the experiment's code blocked the event loop for more than ${limitMs} ms after an await or in a timer or callback, ${during}`;
 }
 
 /** A call that was running in a worker when the worker was stopped. */

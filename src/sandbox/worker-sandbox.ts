@@ -1,4 +1,3 @@
-import { basename } from "node:path";
 import type { EventLoopUtilization } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
@@ -11,7 +10,7 @@ import { shownPath } from "../shown-path.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
 import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
-import { type Culprit, evaluatorNames, stoppedResult, taskResult } from "./stopped-calls.js";
+import { blockedBy, blockedByNoOne, type Culprit, stoppedResult, taskResult } from "./stopped-calls.js";
 import { readTaskSlots, taskSlotsBuffer } from "./task-slots.js";
 import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-worker.js";
 
@@ -303,22 +302,12 @@ export class WorkerSandbox implements Sandbox {
       // No call was in its synchronous part: the code that blocked runs after an await, or in a
       // timer or callback. Which call it belongs to cannot be told: each running call is named.
       const started = Atomics.load(this.shared, slot.started);
-      const running = [...this.pending.values()].filter((entry) => entry.sentAt !== 0 && entry.job.seq <= started).map((entry) => entry.job.example.id);
-      const during =
-        running.length === 0 ? "outside any call" : `while example${running.length === 1 ? "" : "s"} ${[...new Set(running)].slice(0, 5).join(", ")}${running.length > 5 ? ", …" : ""} ran`;
-      this.lost(`stopped: the experiment's code blocked the event loop for more than ${limit} ms after an await or in a timer or callback, ${during}`, null, "error");
+      const running = [...this.pending.values()].filter((entry) => entry.sentAt !== 0 && entry.job.seq <= started).map((entry) => entry.job);
+      this.lost(blockedByNoOne(limit, running), null, "error");
       return;
     }
-    const phase = Atomics.load(this.shared, slot.phase);
-    const evaluator = phase === 0 ? null : (evaluatorNames(this.evaluators, culprit.job)[phase - 1] ?? `#${phase}`);
-    const who = evaluator === null ? basename(this.folder.taskFile) : `evaluator ${evaluator}`;
-    const id = culprit.job.example.id;
-    this.lost(`blocked the event loop for more than ${limit} ms: ${who} never yields on example ${id}, so evalwire stopped it`, {
-      seq,
-      phase,
-      sameExample: `stopped: ${who} blocked the event loop for more than ${limit} ms on this example`,
-      bystander: `stopped: ${who} blocked the event loop on example ${id} while this one was running`,
-    });
+    const blamed = blockedBy(culprit.job, Atomics.load(this.shared, slot.phase), { evaluators: this.evaluators, taskFile: this.folder.taskFile, limitMs: limit });
+    this.lost(blamed.reason, blamed.culprit);
   }
 
   /**
