@@ -22,7 +22,7 @@ function problemAt(value: unknown, at: string, path: Set<object>): string | null
   if (value === null || typeof value !== "object") return null;
   // A Date (or anything with toJSON) says itself how it is written.
   if (typeof (value as { toJSON?: unknown }).toJSON === "function") return null;
-  if (ArrayBuffer.isView(value) || lossy.some((kind) => value instanceof kind)) return `a ${value.constructor?.name ?? "non-JSON object"}${where}`;
+  if (!isPlain(value) && (ArrayBuffer.isView(value) || lossy.some((kind) => value instanceof kind))) return `a ${value.constructor?.name ?? "non-JSON object"}${where}`;
   if (path.has(value)) return `a cycle${where}`;
   path.add(value);
   try {
@@ -41,4 +41,10 @@ function problemAt(value: unknown, at: string, path: Set<object>): string | null
   } finally {
     path.delete(value);
   }
+}
+
+/** An object literal or an array: none of the lossy kinds, told without testing each. */
+function isPlain(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === Array.prototype || prototype === null;
 }

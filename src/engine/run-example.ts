@@ -2,7 +2,9 @@ import { evaluatorsFor } from "../evaluators/rubric/example-rubric.js";
 import { classifyError } from "../retry/transient.js";
 import { type AttemptOutcome, withRetries } from "../retry/with-retries.js";
 import type { Evaluation, EvaluatorArgs, Example, ExampleResult, Task } from "../types.js";
+import { evaluatorArgs, taskContext } from "./call-args.js";
 import { type Outcome as CallOutcome, callWithTimeout } from "./call-with-timeout.js";
+import { isoNow } from "./iso-now.js";
 import { jsonProblem } from "./json-problem.js";
 import { normaliseScore } from "./normalise-score.js";
 import { ownCopy } from "./own-copy.js";
@@ -61,7 +63,7 @@ export async function runExample(code: UserCode, call: ExampleCall, watch: Examp
       status: "ok",
       output,
       error: null,
-      startedAt: new Date().toISOString(),
+      startedAt: isoNow(),
       durationMs: 0,
       evaluations: [],
       cached: { storedAt, durationMs },
@@ -93,19 +95,13 @@ async function callTask(code: UserCode, call: ExampleCall, { enter, leave }: Exa
   let durationMs = 0;
   const tried = await withRetries<TaskOutcome, TaskOutcome>(
     async () => {
-      startedAt = new Date().toISOString();
+      startedAt = isoNow();
       const start = performance.now();
       const outcome = await callWithTimeout(
         (signal) => {
           enter?.(0);
           try {
-            return code.task(ownCopy(example), {
-              get signal() {
-                return signal();
-              },
-              repetition,
-              experiment: call.experiment,
-            });
+            return code.task(ownCopy(example), taskContext(signal, repetition, call.experiment));
           } finally {
             leave?.();
           }
@@ -186,35 +182,6 @@ async function evaluate(
       return "error" in score ? { ...base, error: score.error } : { ...base, ...score };
     }
   }
-}
-
-/** Copies made on first use: most evaluators read two or three of these fields. */
-function evaluatorArgs(example: Example, output: unknown, durationMs: number, signal: () => AbortSignal): EvaluatorArgs {
-  let exampleCopy: Example | undefined;
-  let outputCopy: { value: unknown } | undefined;
-  const own = () => (exampleCopy ??= ownCopy(example));
-  return {
-    get input() {
-      return own().input;
-    },
-    get output() {
-      outputCopy ??= { value: ownCopy(output) };
-      return outputCopy.value;
-    },
-    get expected() {
-      return own().output;
-    },
-    get metadata() {
-      return own().metadata;
-    },
-    get example() {
-      return own();
-    },
-    durationMs,
-    get signal() {
-      return signal();
-    },
-  };
 }
 
 /** Durations are recorded to the microsecond. */
