@@ -12,8 +12,8 @@ import { type ExperimentFacts, type Problem, verdict } from "./verdict.js";
 // results a --retry-errors run carries, and the end, whatever happened.
 
 /**
- * The run store first, before any await: what the engine has counted is then always what
- * results.jsonl holds (a checkpoint relies on it); remote sinks after.
+ * The run store first, added before any await: a checkpoint writes what was added before it
+ * counts, so what the engine has counted is what results.jsonl holds; remote sinks after.
  */
 export async function record(recordings: ExperimentRecording[], done: ExampleResult, unrecorded: Problem): Promise<void> {
   for (const recording of recordings) {

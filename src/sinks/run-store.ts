@@ -8,13 +8,15 @@ import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import { writeAtomically } from "../write-atomically.js";
 import { removeCheckpoint, writeCheckpoint } from "./checkpoint-file.js";
+import { LineBatch } from "./line-batch.js";
 import type { RunHead } from "./run-folder.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
 
 /**
  * The local run store, the source of truth in every backend:
  * `<runs_dir>/<experiment name>/run.json` (header, then summary) and `results.jsonl`, one line
- * per result, written as each finishes so a crash loses only what was in flight.
+ * per result, the results finished in one turn of the event loop written together at its end, so
+ * a crash loses only what was in flight.
  * A write that fails (a full disk) leaves no half line and no `*.tmp` file behind.
  */
 export class RunStore implements Sink {
@@ -80,29 +82,27 @@ export class RunStore implements Sink {
 /** Where one experiment's results go in its run folder; `size` is what results.jsonl holds already. */
 function recording(name: string, dir: string, run: { dataset: object }, fd: number, size: number): ExperimentRecording {
   const runFile = join(dir, "run.json");
-  let unrecorded = 0;
+  const lines = new LineBatch(fd, size);
   return {
     kind: "store",
     name,
     location: dir,
     record(result: ExampleResult) {
-      try {
-        size += writeWhole(fd, Buffer.from(`${JSON.stringify(result)}\n`), size);
-      } catch (error) {
-        unrecorded++;
-        throw error;
-      }
+      return lines.add(`${JSON.stringify(result)}\n`);
     },
     checkpoint(state: unknown) {
+      // The state counts every result added: the file must hold them all first.
+      lines.write();
       // Past a result the engine counted and the file lacks, a resume would count it twice: the last checkpoint stands.
-      if (unrecorded > 0) return;
+      if (lines.unrecorded > 0) return;
       try {
-        writeCheckpoint(dir, { resultsBytes: size, state });
+        writeCheckpoint(dir, { resultsBytes: lines.size, state });
       } catch {
         // Resume then reads every line, as without a checkpoint.
       }
     },
     finish(result: ExperimentResult) {
+      lines.write();
       closeSync(fd);
       // A finished run is never resumed; an interrupted one keeps its checkpoint.
       if (result.status !== "interrupted") {
@@ -118,7 +118,7 @@ function recording(name: string, dir: string, run: { dataset: object }, fd: numb
         writeJsonAtomically(runFile, final);
       } catch (error) {
         // No room for a second copy: the summary is written over run.json, whose blocks are already ours.
-        if (!isDiskFull(error) || !writeInPlace(runFile, final, run)) throw withUnrecorded(error, unrecorded);
+        if (!isDiskFull(error) || !writeInPlace(runFile, final, run)) throw withUnrecorded(error, lines.unrecorded);
       }
     },
   };
@@ -140,21 +140,6 @@ function cutTornLine(fd: number): number {
   }
   if (size > 0) ftruncateSync(fd, 0);
   return 0;
-}
-
-/**
- * Appends all of `bytes` (a write may be short when the disk fills) and returns how many; on
- * failure the file is cut back to `sizeBefore`, so it never ends in half a line.
- */
-function writeWhole(fd: number, bytes: Buffer, sizeBefore: number): number {
-  let written = 0;
-  try {
-    while (written < bytes.length) written += writeSync(fd, bytes, written);
-  } catch (error) {
-    if (written > 0) ftruncateSync(fd, sizeBefore);
-    throw error;
-  }
-  return written;
 }
 
 function writeJsonAtomically(file: string, value: unknown): void {

@@ -32,11 +32,11 @@ const header = {
 const result = (id: string, repetition = 1): ExampleResult => ({ exampleId: id, repetition, status: "ok", output: { id }, error: null, startedAt: "t", durationMs: 1, evaluations: [] });
 
 describe("RunStore.reopen", () => {
-  it("cuts a torn last line, appends after the recorded results, and finishes the same folder", () => {
+  it("cuts a torn last line, appends after the recorded results, and finishes the same folder", async () => {
     const store = new RunStore(runsDir());
     const first = store.open(header);
     first.record(result("a"));
-    first.record(result("b"));
+    await first.record(result("b"));
     // SIGKILL in the middle of writing the third line.
     appendFileSync(join(first.location, "results.jsonl"), '{"exampleId":"c","repet');
     expect(readRunFolder(first.location).skippedLines).toEqual([3]);
@@ -54,12 +54,12 @@ describe("RunStore.reopen", () => {
     expect(read.run).toMatchObject({ status: "passed", summary: { completed: 4 }, task: { hash: "t1" } });
   });
 
-  it("cuts a file that is one torn line to nothing", () => {
+  it("cuts a file that is one torn line to nothing", async () => {
     const store = new RunStore(runsDir());
     const first = store.open(header);
     writeFileSync(join(first.location, "results.jsonl"), '{"exampleId":"a"');
     const again = store.reopen({ dir: first.location });
-    again.record(result("a"));
+    await again.record(result("a"));
     expect(readFileSync(join(first.location, "results.jsonl"), "utf8")).toBe(`${JSON.stringify(result("a"))}\n`);
   });
 });

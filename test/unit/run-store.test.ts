@@ -24,7 +24,7 @@ const header = {
 const result = (id: string): ExampleResult => ({ exampleId: id, repetition: 1, status: "ok", output: { id }, error: null, startedAt: "t", durationMs: 1, evaluations: [] });
 
 describe("RunStore", () => {
-  it("writes run.json first, appends each result at once, and writes the summary at the end", () => {
+  it("writes run.json first, appends the results of a turn of the loop at its end, and writes the summary at the end", async () => {
     const { dir, remove } = tempDir();
     cleanup.push(remove);
     const recording = new RunStore(join(dir, "runs")).open(header);
@@ -32,15 +32,19 @@ describe("RunStore", () => {
     expect(recording.location).toBe(runDir);
     expect(JSON.parse(readFileSync(join(runDir, "run.json"), "utf8"))).toMatchObject({ status: "running", planned: 2 });
 
-    recording.record(result("a"));
-    // Already on disk before the experiment ends: a crash now loses nothing finished.
-    expect(readFileSync(join(runDir, "results.jsonl"), "utf8")).toBe(`${JSON.stringify(result("a"))}\n`);
+    const written = recording.record(result("a"));
     recording.record(result("b"));
+    expect(readFileSync(join(runDir, "results.jsonl"), "utf8")).toBe("");
+    await written;
+    // On disk before the experiment ends: a crash now loses nothing finished.
+    expect(readFileSync(join(runDir, "results.jsonl"), "utf8")).toBe(`${JSON.stringify(result("a"))}\n${JSON.stringify(result("b"))}\n`);
+    recording.record(result("c"));
     recording.finish({ experiment: "ds", name: header.name, status: "passed", completed: 2, runPath: runDir } as ExperimentResult);
     const run = JSON.parse(readFileSync(join(runDir, "run.json"), "utf8"));
     expect(run).toMatchObject({ status: "passed", summary: { completed: 2 } });
     expect(run.endedAt).toBeTypeOf("string");
-    expect(readFileSync(join(runDir, "results.jsonl"), "utf8").trim().split("\n")).toHaveLength(2);
+    // Finishing writes what was added in its turn.
+    expect(readFileSync(join(runDir, "results.jsonl"), "utf8").trim().split("\n")).toHaveLength(3);
     expect(existsSync(join(runDir, `run.json.${process.pid}.tmp`))).toBe(false);
   });
 

@@ -1,0 +1,66 @@
+import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { LineBatch } from "../../../src/sinks/line-batch.js";
+import { tempDir } from "../../helpers/cli.js";
+import { mountSmallDisk, rootSkipReason } from "../../helpers/privileges.js";
+
+const cleanup: (() => void)[] = [];
+// Undone last first: the file is closed, then the disk unmounted, then the folder removed.
+afterEach(() => {
+  while (cleanup.length > 0) cleanup.pop()!();
+});
+
+function openFile(dir: string) {
+  const file = join(dir, "results.jsonl");
+  const fd = openSync(file, "a");
+  cleanup.push(() => closeSync(fd));
+  return { file, fd };
+}
+
+describe("LineBatch", () => {
+  it("writes the lines of one turn of the loop together at its end, and counts their bytes", async () => {
+    const { dir, remove } = tempDir();
+    cleanup.push(remove);
+    const { file, fd } = openFile(dir);
+    const lines = new LineBatch(fd, 0);
+    const first = lines.add("one\n");
+    const second = lines.add("two\n");
+    expect(first).toBe(second);
+    expect(readFileSync(file, "utf8")).toBe("");
+    await first;
+    expect(readFileSync(file, "utf8")).toBe("one\ntwo\n");
+    const third = lines.add("three\n");
+    expect(third).not.toBe(first);
+    lines.write();
+    expect(readFileSync(file, "utf8")).toBe("one\ntwo\nthree\n");
+    expect(lines.size).toBe(14);
+    await third;
+  });
+
+  it("writes a batch at once when it grows past a megabyte", () => {
+    const { dir, remove } = tempDir();
+    cleanup.push(remove);
+    const { file, fd } = openFile(dir);
+    const lines = new LineBatch(fd, 0);
+    void lines.add(`${"x".repeat(1024 * 1024)}\n`);
+    expect(readFileSync(file).length).toBe(1024 * 1024 + 1);
+  });
+
+  const skip = rootSkipReason("LineBatch on a full disk");
+  it.skipIf(skip !== null)("on a full disk, rejects the batch's promise, counts its lines, and leaves no half line", async () => {
+    const { dir, remove } = tempDir();
+    cleanup.push(remove);
+    const disk = join(dir, "disk");
+    mkdirSync(disk);
+    cleanup.push(mountSmallDisk(disk, "16k"));
+    const { file, fd } = openFile(disk);
+    const lines = new LineBatch(fd, 0);
+    await lines.add(`${"a".repeat(6000)}\n`);
+    const failed = [lines.add(`${"b".repeat(6000)}\n`), lines.add(`${"c".repeat(6000)}\n`)];
+    await expect(failed[0]).rejects.toThrow(/ENOSPC/);
+    expect(lines.unrecorded).toBe(2);
+    expect(readFileSync(file, "utf8")).toBe(`${"a".repeat(6000)}\n`);
+    expect(lines.size).toBe(6001);
+  });
+});
