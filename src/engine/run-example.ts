@@ -89,7 +89,7 @@ type TaskOutcome = Exclude<CallOutcome<unknown>, { kind: "interrupted" }>;
  * timeout). The last try is the result; `attempts` lists every try when there was more than one,
  * or when the one try was answered 429 (the engine slows down on those). Null when interrupted.
  */
-async function callTask(code: UserCode, call: ExampleCall, { enter, leave }: ExampleWatch) {
+async function callTask(code: UserCode, call: ExampleCall, watch: ExampleWatch) {
   const { example, repetition, timeoutMs, stop } = call;
   let startedAt = "";
   let durationMs = 0;
@@ -99,11 +99,11 @@ async function callTask(code: UserCode, call: ExampleCall, { enter, leave }: Exa
       const start = performance.now();
       const outcome = await callWithTimeout(
         (signal) => {
-          enter?.(0);
+          watch.enter?.(0);
           try {
             return code.task(ownCopy(example), taskContext(signal, repetition, call.experiment));
           } finally {
-            leave?.();
+            watch.leave?.();
           }
         },
         timeoutMs,
@@ -135,11 +135,10 @@ function attemptOf(outcome: CallOutcome<unknown>, timeoutMs: number): AttemptOut
 
 /** Runs every evaluator on the task's output; null when interrupted. */
 async function scored(code: UserCode, call: ExampleCall, result: ExampleResult, durationMs: number, watch: ExampleWatch): Promise<ExampleResult | null> {
-  const { taskDone } = watch;
   const { example } = call;
   const evaluators = evaluatorsFor(code.evaluators, example);
   if (evaluators.length === 0) return result;
-  const waitFor = taskDone?.(result);
+  const waitFor = watch.taskDone?.(result);
   if (waitFor) await waitFor;
   const evaluations = await Promise.all(evaluators.map((evaluator, index) => evaluate(evaluator, index + 1, example, result.output, durationMs, call, watch)));
   if (evaluations.includes(null)) return null;
@@ -154,16 +153,16 @@ async function evaluate(
   output: unknown,
   durationMs: number,
   { timeoutMs, stop }: ExampleCall,
-  { enter, leave }: ExampleWatch,
+  watch: ExampleWatch,
 ): Promise<Evaluation | null> {
   const start = performance.now();
   const outcome = await callWithTimeout(
     (signal) => {
-      enter?.(phase);
+      watch.enter?.(phase);
       try {
         return evaluator.evaluate(evaluatorArgs(example, output, durationMs, signal));
       } finally {
-        leave?.();
+        watch.leave?.();
       }
     },
     timeoutMs,

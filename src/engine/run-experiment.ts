@@ -262,7 +262,8 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       async (planned) => {
         if (context.stop.aborted) return;
         const key = cache?.keyOf(planned);
-        const job: Job = { ...(key ? cache!.lookUp(planned, key) : planned), ...(long.retries ? { retries: long.retries } : {}) };
+        let job: Job = key ? cache!.lookUp(planned, key) : planned;
+        if (long.retries) job = { ...job, retries: long.retries };
         const epoch = concurrency.epoch;
         const span = job.cached ? undefined : tracer?.start(job.example, job.repetition);
         inFlight++;

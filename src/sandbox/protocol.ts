@@ -9,7 +9,7 @@ export type ToWorker =
    * Load the folder's code with `loader` (unless the thread already set another); run at most
    * `concurrency` calls at once; write each task's part of its result into `taskSlots` (task-slots.ts).
    */
-  | { t: "load"; folder: ExperimentFolder; concurrency: number; loader: Loader; taskSlots: SharedArrayBuffer }
+  | { t: "load"; folder: ExperimentFolder; concurrency: number; timeoutMs: number; loader: Loader; taskSlots: SharedArrayBuffer }
   | { t: "jobs"; jobs: WorkerJob[] }
   /** Calls in flight at once from now on (adaptive concurrency: fewer after HTTP 429s). */
   | { t: "concurrency"; limit: number }
@@ -18,12 +18,11 @@ export type ToWorker =
   /** The run's [judge] settings and limit, for a thread started before the run read them (before its first load). */
   | { t: "judge"; judge: JudgeHandoff };
 
+/** One call; the experiment (the folder's name) and the time limit came with "load". */
 export interface WorkerJob {
   seq: number;
-  experiment: string;
   example: Example;
   repetition: number;
-  timeoutMs: number;
   /** Tries after the first for a transient task error. */
   retries?: number;
   /** A cached output: the task is not called, the evaluators score this. */

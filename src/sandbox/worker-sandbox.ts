@@ -91,15 +91,9 @@ export class WorkerSandbox implements Sandbox {
 
   run(job: Job): Promise<ExampleResult | null> {
     if (this.closed || this.options.stop.aborted) return Promise.resolve(null);
-    const workerJob: WorkerJob = {
-      seq: ++this.seq,
-      experiment: this.folder.name,
-      example: job.example,
-      repetition: job.repetition,
-      timeoutMs: this.options.timeoutMs,
-      ...(job.retries ? { retries: job.retries } : {}),
-      ...(job.cached ? { cached: job.cached } : {}),
-    };
+    const workerJob: WorkerJob = { seq: ++this.seq, example: job.example, repetition: job.repetition };
+    if (job.retries) workerJob.retries = job.retries;
+    if (job.cached) workerJob.cached = job.cached;
     return new Promise((resolve) => {
       const entry: Pending = { job: workerJob, sentAt: 0, resolve };
       this.pending.set(workerJob.seq, entry);
@@ -264,7 +258,7 @@ export class WorkerSandbox implements Sandbox {
         worker.off("error", onError);
         worker.off("exit", onExit);
       };
-      this.send({ t: "load", folder: this.folder, concurrency: this.concurrency, loader: this.loader, taskSlots: this.taskSlots });
+      this.send({ t: "load", folder: this.folder, concurrency: this.concurrency, timeoutMs: this.options.timeoutMs, loader: this.loader, taskSlots: this.taskSlots });
     });
   }
 

@@ -5,7 +5,7 @@ import * as nodeModule from "node:module";
 import { parentPort, workerData } from "node:worker_threads";
 import { loadExperiment } from "../discovery/load-experiment.js";
 import { type Loader, useLoader } from "../discovery/load-module.js";
-import { errorMessage, runExample, type UserCode } from "../engine/run-example.js";
+import { type ExampleCall, type ExampleWatch, errorMessage, runExample, type UserCode } from "../engine/run-example.js";
 import { receiveJudge } from "../evaluators/judge/settings.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
@@ -25,6 +25,8 @@ const compileCache = nodeModule as { enableCompileCache?: () => unknown; flushCo
 compileCache.enableCompileCache?.();
 
 let code: UserCode | null = null;
+let experiment = "";
+let timeoutMs = 0;
 let concurrency = 1;
 let running = 0;
 /** Calls sent ahead, so the thread never waits on the main thread between two calls. */
@@ -70,8 +72,10 @@ function onMessage(message: ToWorker): void {
   }
 }
 
-async function load({ folder, concurrency: limit, loader: wanted, taskSlots: buffer }: Extract<ToWorker, { t: "load" }>): Promise<void> {
+async function load({ folder, concurrency: limit, timeoutMs: limitMs, loader: wanted, taskSlots: buffer }: Extract<ToWorker, { t: "load" }>): Promise<void> {
   concurrency = limit;
+  experiment = folder.name;
+  timeoutMs = limitMs;
   taskSlots = new TaskSlots(buffer);
   code = null;
   let loader: Loader = wanted;
@@ -117,29 +121,41 @@ function startCalls(): void {
   }
 }
 
-/** No call in its synchronous part: what blocks the thread now runs after an await, or in a timer. */
-const leave = () => Atomics.store(shared, slot.seq, 0);
-
 async function run(job: WorkerJob): Promise<void> {
-  const enter = (phase: number) => {
-    Atomics.store(shared, slot.seq, job.seq);
-    Atomics.store(shared, slot.phase, phase);
-  };
-  let taskSlot = -1;
-  let taskSent = false;
-  // The task's output leaves the thread before an evaluator could block it for good (or crash it).
-  const taskDone = (result: ExampleResult) => {
-    taskSlot = taskSlots!.write(job.seq, result);
-    if (taskSlot >= 0) return;
-    taskSent = true;
-    return sendTask(job.seq, result);
-  };
-  const result = await runExample(code!, { ...job, stop: stop.signal }, { enter, leave, taskDone });
+  const watch = new CallWatch(job.seq);
+  const call: ExampleCall = { experiment, example: job.example, repetition: job.repetition, timeoutMs, stop: stop.signal, retries: job.retries, cached: job.cached };
+  const result = await runExample(code!, call, watch);
   running--;
   // The main thread holds a task part that was sent: the evaluations complete it.
-  outbox.push([job.seq, result && taskSent ? result.evaluations : result]);
-  if (taskSlot >= 0) releasing.push(taskSlot);
+  outbox.push([job.seq, result && watch.taskSent ? result.evaluations : result]);
+  if (watch.taskSlot >= 0) releasing.push(watch.taskSlot);
   scheduleTick();
+}
+
+/** Tells the main thread, through shared memory, which call's code runs; hands on its task's part. */
+class CallWatch implements ExampleWatch {
+  taskSlot = -1;
+  taskSent = false;
+
+  constructor(private readonly seq: number) {}
+
+  enter(phase: number): void {
+    Atomics.store(shared, slot.seq, this.seq);
+    Atomics.store(shared, slot.phase, phase);
+  }
+
+  /** No call in its synchronous part: what blocks the thread now runs after an await, or in a timer. */
+  leave(): void {
+    Atomics.store(shared, slot.seq, 0);
+  }
+
+  /** The task's output leaves the thread before an evaluator could block it for good (or crash it). */
+  taskDone(result: ExampleResult): Promise<void> | undefined {
+    this.taskSlot = taskSlots!.write(this.seq, result);
+    if (this.taskSlot >= 0) return;
+    this.taskSent = true;
+    return sendTask(this.seq, result);
+  }
 }
 
 /**

@@ -6,14 +6,14 @@ const maxBatchChars = 1024 * 1024;
 /**
  * Lines appended to an open file, one write per turn of the event loop for every line added in
  * that turn (a fast run finishes dozens of results in a turn: a write each was a third of the
- * engine's time). A batch is written whole or not at all: the file never ends in half a line.
+ * engine's time). The file never ends in half a line. When the disk fills, the lines are written
+ * one by one, so that as many are kept as fit; those that did not fit, and all after them, fail.
  */
 export class LineBatch {
   /** Lines whose write failed (a full disk). */
   unrecorded = 0;
-  private text = "";
-  private lines = 0;
-  private written: Deferred | null = null;
+  private lines: string[] = [];
+  private batch: Batch | null = null;
 
   /** `size`: the bytes the file holds; it grows as batches are written. */
   constructor(
@@ -23,51 +23,68 @@ export class LineBatch {
 
   /** Adds a line (with its newline); resolves once it is in the file, rejects with the write's error. */
   add(line: string): Promise<void> {
-    this.text += line;
-    this.lines++;
-    if (!this.written) {
-      this.written = deferred();
+    const index = this.lines.push(line) - 1;
+    if (!this.batch) {
+      this.batch = { done: deferred(), failedFrom: Number.POSITIVE_INFINITY, error: null, chars: 0 };
       setImmediate(() => this.write());
     }
-    const { promise } = this.written;
-    if (this.text.length >= maxBatchChars) this.write();
-    return promise;
+    const batch = this.batch;
+    batch.chars += line.length;
+    if (batch.chars >= maxBatchChars) this.write();
+    return batch.done.promise.then(() => {
+      if (index >= batch.failedFrom) throw batch.error;
+    });
   }
 
-  /** Writes the lines added so far now. Never throws: a failed batch rejects its promise. */
+  /** Writes the lines added so far now. Never throws: each line's promise says how it went. */
   write(): void {
-    const batch = this.written;
+    const batch = this.batch;
     if (!batch) return;
-    const [text, lines] = [this.text, this.lines];
-    this.written = null;
-    this.text = "";
-    this.lines = 0;
+    const lines = this.lines;
+    this.batch = null;
+    this.lines = [];
     try {
-      this.size += writeWhole(this.fd, Buffer.from(text), this.size);
-      batch.resolve();
-    } catch (error) {
-      this.unrecorded += lines;
-      batch.reject(error);
+      this.size += writeWhole(this.fd, Buffer.from(lines.join("")), this.size);
+    } catch {
+      batch.failedFrom = this.writeEach(lines, batch);
+      this.unrecorded += lines.length - batch.failedFrom;
     }
+    batch.done.resolve();
   }
+
+  /** Writes the lines one at a time until one fails (its error kept); returns its index. */
+  private writeEach(lines: string[], batch: Batch): number {
+    for (let index = 0; index < lines.length; index++) {
+      try {
+        this.size += writeWhole(this.fd, Buffer.from(lines[index]!), this.size);
+      } catch (error) {
+        batch.error = error;
+        return index;
+      }
+    }
+    return lines.length;
+  }
+}
+
+interface Batch {
+  done: Deferred;
+  /** The first line that could not be written; every line after it failed too. */
+  failedFrom: number;
+  error: unknown;
+  chars: number;
 }
 
 interface Deferred {
   promise: Promise<void>;
   resolve: () => void;
-  reject: (error: unknown) => void;
 }
 
 function deferred(): Deferred {
   let resolve!: () => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<void>((yes, no) => {
+  const promise = new Promise<void>((yes) => {
     resolve = yes;
-    reject = no;
   });
-  // Whoever added a line hears of a failure; none is left unhandled.
-  promise.catch(() => {});
-  return { promise, resolve, reject };
+  return { promise, resolve };
 }
 
 /**

@@ -35,7 +35,8 @@ export const interruptCases: BadInput[] = [
   },
   {
     what: "Ctrl-C while a task file is still loading",
-    files: experiment("greet", { "task.ts": "await new Promise((resolve) => setTimeout(resolve, 20_000));\nexport const task = () => ({});\n" }),
+    // .mts: outside a "type": "module" package, tsx loads a .ts file as CommonJS, where a top-level await fails at once.
+    files: experiment("greet", { "task.ts": null, "task.mts": "await new Promise((resolve) => setTimeout(resolve, 20_000));\nexport const task = () => ({});\n" }),
     args: ["run"],
     interrupt: { signals: ["SIGINT"], afterStdout: "1 experiment in" },
     code: 130,
