@@ -1,4 +1,4 @@
-import { inspect } from "node:util";
+import { inspect, isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import { evaluatorArgs, taskContext } from "../../../src/engine/call-args.js";
 
@@ -58,5 +58,33 @@ describe("a task's context", () => {
     expect(asked).toBe(1);
     expect(Object.keys(ctx)).toEqual(["signal", "repetition", "experiment"]);
     expect({ ...ctx, signal: null }).toEqual({ signal: null, repetition: 2, experiment: "greet" });
+  });
+});
+
+describe("an evaluator's arguments, as user code and libraries test objects", () => {
+  it("are plain objects by their prototype: deep equality with a literal holds, as a deep-copy library sees them", () => {
+    const args = evaluatorArgs(example, { answer: "y" }, 12, signal);
+    expect(Object.getPrototypeOf(args)).toBe(Object.prototype);
+    expect(Reflect.get(args, "__proto__")).toBe(Object.prototype);
+    expect(isDeepStrictEqual(args, { ...args })).toBe(true);
+    // What lodash's cloneDeep does with an object: a new one of its prototype, given its own fields.
+    const clone = Object.create(Object.getPrototypeOf(args)) as Record<string, unknown>;
+    for (const key of Object.keys(args)) clone[key] = (args as unknown as Record<string, unknown>)[key];
+    expect(clone.output).toEqual({ answer: "y" });
+    const ctx = taskContext(signal, 1, "greet");
+    expect(isDeepStrictEqual(ctx, { ...ctx })).toBe(true);
+  });
+
+  it("refuse to be frozen, sealed or given a prototype with the read-only error, and still work after", () => {
+    const args = evaluatorArgs(example, { answer: "y" }, 12, signal);
+    expect(() => Object.freeze(args)).toThrow(/read-only/);
+    expect(() => Object.seal(args)).toThrow(/read-only/);
+    expect(() => Object.preventExtensions(args)).toThrow(/read-only/);
+    expect(() => Object.setPrototypeOf(args, null)).toThrow(/read-only/);
+    expect(Object.keys(args)).toEqual(["input", "output", "expected", "metadata", "example", "durationMs", "signal"]);
+    expect(JSON.parse(JSON.stringify({ ...args, signal: null })).output).toEqual({ answer: "y" });
+    const ctx = taskContext(signal, 2, "greet");
+    expect(() => Object.freeze(ctx)).toThrow(/read-only/);
+    expect(Object.keys(ctx)).toEqual(["signal", "repetition", "experiment"]);
   });
 });
