@@ -184,11 +184,15 @@ function flush(): void {
   try {
     post({ t: "results", tasks, results });
   } catch {
-    // Something in a result cannot be cloned (a function in an evaluator's metadata): send it as the JSON it is recorded as.
-    post({ t: "results", tasks, results: results.map(([seq, result]) => [seq, result && JSON.parse(JSON.stringify(result))]) });
+    // Something cannot be cloned (a function in an evaluator's metadata, an output's toJSON method): send it as the JSON it is recorded as.
+    post({ t: "results", tasks: tasks.map(([seq, task]) => [seq, asJson(task)]), results: results.map(([seq, result]) => [seq, result && asJson(result)]) });
   }
   for (const index of releasing) taskSlots!.release(index);
   releasing = [];
+}
+
+function asJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value));
 }
 
 /**

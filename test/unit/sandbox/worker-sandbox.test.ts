@@ -27,10 +27,10 @@ const spins = `export function spins({ example }: { example: { id: string } }) {
 `;
 
 /** A sandbox for experiment `blocks` (task, then evaluators checks and spins), with --timeout 1000. */
-async function openSandbox(concurrency: number): Promise<WorkerSandbox> {
+async function openSandbox(concurrency: number, files: Record<string, string> = { "task.ts": task, "checks.ts": checks, "spins.ts": spins }): Promise<WorkerSandbox> {
   const { dir, remove } = tempDir("evalwire-worker-sandbox-");
   cleanup.push(remove);
-  writeFiles(dir, { "blocks/task.ts": task, "blocks/checks.ts": checks, "blocks/spins.ts": spins, "blocks/dataset.jsonl": "" });
+  writeFiles(dir, { ...Object.fromEntries(Object.entries(files).map(([name, text]) => [`blocks/${name}`, text])), "blocks/dataset.jsonl": "" });
   const [folder] = discoverExperiments(dir);
   const sandbox = await WorkerSandbox.open(folder!, {
     timeoutMs: 1000,
@@ -101,5 +101,15 @@ describe("WorkerSandbox: an evaluator that blocks the thread", () => {
     const big = await sandbox.run(job("big"));
     expect(big).toMatchObject({ status: "ok", output: { echo: "x".repeat(40_000) }, error: null });
     expect(errors(big).spins).toBe("blocked the event loop for more than 1000 ms: evaluator spins never yields on example big, so evalwire stopped it");
+  });
+});
+
+describe("WorkerSandbox: a task output that a message cannot carry as it is", () => {
+  it("sends one too big for shared memory as the JSON it is recorded as (an object with a toJSON method), and its evaluators run", async () => {
+    const sandbox = await openSandbox(1, {
+      "task.ts": 'export const task = () => ({ text: "x".repeat(40_000), when: { toJSON: () => "2020-01-01" } });\n',
+      "checks.ts": checks,
+    });
+    expect(await sandbox.run(job("big"))).toMatchObject({ status: "ok", output: { text: "x".repeat(40_000), when: "2020-01-01" }, evaluations: [{ name: "checks", score: 1 }] });
   });
 });
