@@ -20,8 +20,8 @@ function problemAt(value: unknown, at: string, path: Set<object>): string | null
   if (typeof value === "bigint" || typeof value === "function" || typeof value === "symbol") return `a ${typeof value}${where}`;
   if (typeof value === "number" && !Number.isFinite(value)) return `${value}${where}`;
   if (value === null || typeof value !== "object") return null;
-  // A Date (or anything with toJSON) says itself how it is written.
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return null;
+  // A Date (or anything with toJSON) says itself how it is written, unless writing it throws.
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return thrownBy(() => JSON.stringify(value), `a toJSON() that throws${where}`);
   if (!isPlain(value) && (ArrayBuffer.isView(value) || lossy.some((kind) => value instanceof kind))) return `a ${value.constructor?.name ?? "non-JSON object"}${where}`;
   if (path.has(value)) return `a cycle${where}`;
   path.add(value);
@@ -47,4 +47,13 @@ function problemAt(value: unknown, at: string, path: Set<object>): string | null
 function isPlain(value: object): boolean {
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === Array.prototype || prototype === null;
+}
+
+function thrownBy(write: () => unknown, what: string): string | null {
+  try {
+    write();
+    return null;
+  } catch (error) {
+    return `${what} (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`;
+  }
 }

@@ -1,4 +1,5 @@
 import type { Score } from "../types.js";
+import { jsonProblem } from "./json-problem.js";
 
 const allowedKeys = new Set(["score", "label", "explanation", "metadata"]);
 const expected = "return a number, a boolean, a string or { score?, label?, explanation? }";
@@ -29,5 +30,8 @@ export function normaliseScore(value: unknown): Score | { error: string } {
   const { metadata } = record;
   if (metadata === undefined || metadata === null) return { score, label, explanation };
   if (typeof metadata !== "object" || Array.isArray(metadata)) return { error: "returned metadata that is not an object" };
+  // Recorded as JSON with the result: what cannot be would lose the whole result, or hang its way out of the worker.
+  const notJson = jsonProblem(metadata);
+  if (notJson) return { error: `returned metadata that is not JSON (${notJson})` };
   return { score, label, explanation, metadata: metadata as Record<string, unknown> };
 }

@@ -41,4 +41,14 @@ describe("jsonProblem: what JSON would silently change or refuse", () => {
       }),
     ).toBe("no access");
   });
+
+  it("a toJSON method that throws is the problem, named with where it is", () => {
+    const when = {
+      toJSON() {
+        throw new Error("toJSON refuses");
+      },
+    };
+    expect(jsonProblem({ when })).toBe("a toJSON() that throws at .when (toJSON refuses)");
+    expect(jsonProblem({ when: { toJSON: () => 1n } })).toBe("a toJSON() that throws at .when (Do not know how to serialize a BigInt)");
+  });
 });

@@ -34,6 +34,8 @@ describe("normaliseScore", () => {
     [{ explanation: "only" }, /neither score nor label/],
     [() => 1, /returned function/],
     [{ score: 1, metadata: 5 }, /metadata that is not an object/],
+    [{ score: 1, metadata: { tokens: 10n } }, /returned metadata that is not JSON \(a bigint at \.tokens\)/],
+    [{ score: 1, metadata: { call: () => 1 } }, /returned metadata that is not JSON \(a function at \.call\)/],
   ])("rejects %o", (value, message) => {
     const result = normaliseScore(value);
     expect(result).toHaveProperty("error");

@@ -112,4 +112,17 @@ describe("WorkerSandbox: a task output that a message cannot carry as it is", ()
     });
     expect(await sandbox.run(job("big"))).toMatchObject({ status: "ok", output: { text: "x".repeat(40_000), when: "2020-01-01" }, evaluations: [{ name: "checks", score: 1 }] });
   });
+
+  it("a task output whose toJSON throws is a task error, and evaluator metadata that is not JSON an evaluator error: neither hangs the example", async () => {
+    const sandbox = await openSandbox(1, {
+      "task.ts": 'export const task = (example: { id: string }) => (example.id === "bad" ? { when: { toJSON() { throw new Error("toJSON refuses"); } } } : { ok: true });\n',
+      "meta.ts": "export const meta = () => { const loop: Record<string, unknown> = { call: () => 1 }; loop.self = loop; return { score: 1, metadata: loop }; };\n",
+    });
+    expect(await sandbox.run(job("bad"))).toMatchObject({
+      status: "error",
+      error: "the task returned a value that is not JSON (a toJSON() that throws at .when (toJSON refuses))",
+      evaluations: [],
+    });
+    expect(await sandbox.run(job("fine"))).toMatchObject({ status: "ok", evaluations: [{ name: "meta", score: null, error: "returned metadata that is not JSON (a function at .call)" }] });
+  });
 });
