@@ -7,7 +7,8 @@ import type { Evaluation, Example, ExampleResult } from "../types.js";
 export type ToWorker =
   /**
    * Load the folder's code with `loader` (unless the thread already set another); run at most
-   * `concurrency` calls at once; write each task's part of its result into `taskSlots` (task-slots.ts).
+   * `concurrency` calls at once, each task and evaluator call within `timeoutMs` (0: no limit);
+   * write each task's part of its result into `taskSlots` (task-slots.ts).
    */
   | { t: "load"; folder: ExperimentFolder; concurrency: number; timeoutMs: number; loader: Loader; taskSlots: SharedArrayBuffer }
   | { t: "jobs"; jobs: WorkerJob[] }

@@ -15,8 +15,8 @@ import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
 /**
  * The local run store, the source of truth in every backend:
  * `<runs_dir>/<experiment name>/run.json` (header, then summary) and `results.jsonl`, one line
- * per result, the results finished in one turn of the event loop written together at its end, so
- * a crash loses only what was in flight.
+ * per result, the results finished in one turn of the event loop written together in one write
+ * (line-batch.ts), so a crash loses only what was in flight or finished in the turn it hit.
  * A write that fails (a full disk) leaves no half line and no `*.tmp` file behind.
  */
 export class RunStore implements Sink {
