@@ -89,6 +89,11 @@ export async function mergeShards(group: ShardGroup, context: MergeContext): Pro
   const info: ExperimentInfo = { experiment: group.experiment, dataset: first.dataset.name, planned: header.planned, evaluators: header.evaluators };
   listener.onExperimentStart(info);
   const tally = new Tally(header.evaluators);
+  const notRecorded = (error: unknown) => {
+    if (facts.unrecorded.count++ === 0) facts.unrecorded.first = firstLine(error);
+  };
+  // The store writes a batch of lines at a time; each result's promise says whether its line is in.
+  const written: Promise<void>[] = [];
   for (const shard of group.shards) {
     const folder = readRunFolder(shard.dir);
     if (folder.skippedLines.length > 0) listener.onWarning(`${group.experiment}: ${shard.run.name}/results.jsonl: line ${folder.skippedLines.join(", ")} cannot be read and is left out`);
@@ -96,14 +101,15 @@ export async function mergeShards(group: ShardGroup, context: MergeContext): Pro
       tally.add(each);
       judge.add(each);
       try {
-        recording.record(each);
+        written.push(Promise.resolve(recording.record(each)).catch(notRecorded));
       } catch (error) {
-        if (facts.unrecorded.count++ === 0) facts.unrecorded.first = firstLine(error);
+        notRecorded(error);
       }
       // Without the dataset, reporters get the result alone (results.jsonl keeps no inputs).
       listener.onResult(info, each, context.examples?.get(each.exampleId) as Example);
     }
   }
+  await Promise.all(written);
   Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
   // Judged as a partial run, the whole would apply no gate and pass: fewer calls than planned fail it.
   if (tally.completed < header.planned) facts.failure ??= `the shards hold ${tally.completed} of the run's ${header.planned} planned calls (run the shards again)`;

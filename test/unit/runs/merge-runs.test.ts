@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunListener } from "../../../src/engine/events.js";
@@ -10,6 +10,7 @@ import { groupShards } from "../../../src/runs/shard-groups.js";
 import { readRunFolder } from "../../../src/sinks/run-folder.js";
 import { RunStore } from "../../../src/sinks/run-store.js";
 import { snapshot, tempDir } from "../../helpers/cli.js";
+import { mountSmallDisk, rootSkipReason } from "../../helpers/privileges.js";
 import { writeShard, writeShardsOf } from "./shard-folders.js";
 
 let cleanup: (() => void)[] = [];
@@ -136,6 +137,22 @@ describe("mergeShards", () => {
     expect(result).toMatchObject({ status: "failed", planned: 40, completed: 40 - lines.length + 3 });
     expect(result.failure).toBe(`the shards hold ${40 - lines.length + 3} of the run's 40 planned calls (run the shards again)`);
     expect(readRunFolder(result.runPath!).run.status).toBe("failed");
+  });
+
+  const skip = rootSkipReason("merging onto a full disk");
+  it.skipIf(skip !== null)("on a disk that fills up, fails the merged run and counts the results not recorded", async () => {
+    const { shards, runs } = dirs();
+    writeShardsOf(shards, { count: 2 });
+    const [group] = groupShards(findShards([shards]));
+    mkdirSync(runs);
+    // A page for run.json and one for results.jsonl: the 40 results (about 7 KB) need two.
+    cleanup.unshift(mountSmallDisk(runs, "8k"));
+    const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { maxErrors: { count: 5 }, evaluators: {} }, baseline: null, listener: listen().listener, examples: null });
+    const recorded = readRunFolder(result.runPath!).results.length;
+    expect(recorded).toBeGreaterThan(0);
+    expect(recorded).toBeLessThan(40);
+    expect(result.status).toBe("failed");
+    expect(result.failure).toBe(`${40 - recorded} of 40 results not recorded: ENOSPC: no space left on device, write`);
   });
 });
 
