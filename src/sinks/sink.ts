@@ -37,6 +37,10 @@ export interface ExperimentRecording {
   readonly link?: Record<string, unknown>;
   /** Runs each task in a span, when this sink records traces. */
   readonly tracer?: TaskTracer | null;
+  /**
+   * Records one result. A failure may come through the promise, not a throw (the run store writes a
+   * turn's lines together, after this returns): await it, or a result that was not recorded goes unseen.
+   */
   record(result: ExampleResult): void | Promise<void>;
   /**
    * Keeps `state` (the engine's totals over every result recorded so far) where a resumed run can
