@@ -3,7 +3,7 @@ import { resolveSettings } from "../config/settings.js";
 import { ExitCode } from "../errors.js";
 import { plural } from "../report/format.js";
 import { shownPath } from "../shown-path.js";
-import type { CacheFlags } from "./options.js";
+import type { CacheFlags } from "./runs-options.js";
 
 /** `evalwire cache clear`: removes every cached task output. */
 export async function cacheClearCommand(flags: CacheFlags): Promise<number> {

@@ -1,7 +1,7 @@
 import { ExitCode } from "../errors.js";
 import { BaselineComparison } from "../judge/baseline.js";
 import { openRun, runMeans } from "../runs/open-run.js";
-import type { CompareFlags } from "./options.js";
+import type { CompareFlags } from "./runs-options.js";
 
 /**
  * `evalwire compare A B`: per evaluator, sorted by name, `  name: a → b  (+delta)` (an evaluator

@@ -7,7 +7,7 @@ import { makeFolder } from "../make-folder.js";
 import { openRun } from "../runs/open-run.js";
 import type { RecordedResult } from "../runs/recorded-run.js";
 import { shownPath } from "../shown-path.js";
-import type { ExportFlags } from "./options.js";
+import type { ExportFlags } from "./runs-options.js";
 
 /**
  * `evalwire export RUN`: one row per task call (example_id, repetition, output, error, then a score

@@ -1,4 +1,5 @@
-import { type OptionSpec, type RunFlags, runOptions } from "./options.js";
+import type { OptionSpec } from "./flag-values.js";
+import { type RunFlags, runOptions } from "./options.js";
 
 /** The flags of `evalwire merge`: where the run store and config are, and how the whole is judged and reported, as in `run`. */
 export type MergeFlags = Pick<

@@ -1,12 +1,11 @@
-import { type CacheMode, cacheModes } from "../cache/task-cache.js";
-import { namePartProblem } from "../config/name-part.js";
-import type { DatasetFlags, OnExist, SettingsFlags } from "../config/settings.js";
-import { isWholeNumber, ranges, type WholeRange, wholeNumberRule } from "../config/whole-number.js";
+import type { SettingsFlags } from "../config/settings.js";
+import { ranges } from "../config/whole-number.js";
 import type { Selection } from "../datasets/selection.js";
 import { parseShard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 import { parseMaxErrors, parseThresholdFlag } from "../judge/thresholds.js";
-import { type TaskKind, taskKinds } from "./scaffold.js";
+import { backend, cacheMode, keyValue, namePart, nonEmpty, nonNegative, type OptionSpec, repeatable, repeatableNonEmpty, taskKind, wholeNumber } from "./flag-values.js";
+import type { TaskKind } from "./scaffold.js";
 
 /** Every flag of `run`, once: its name comes from the key, so a flag cannot drift from its setting. */
 export interface RunFlags extends SettingsFlags {
@@ -22,60 +21,6 @@ export interface RunFlags extends SettingsFlags {
   traces?: boolean;
   quiet?: boolean;
   verbose?: boolean;
-}
-
-export interface OptionSpec {
-  flags: string;
-  description: string;
-  parse?: (value: string, previous: unknown) => unknown;
-}
-
-const wholeNumber =
-  (flag: string, range: WholeRange) =>
-  (value: string): number => {
-    const number = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !isWholeNumber(number, range)) throw new UsageError(`${flag} takes ${wholeNumberRule(range)} (got ${JSON.stringify(value)})`);
-    return number;
-  };
-
-const repeatable = (value: string, previous: unknown): string[] => [...((previous as string[] | undefined) ?? []), value];
-
-function keyValue(value: string, previous: unknown): Record<string, string> {
-  const at = value.indexOf("=");
-  const key = value.slice(0, Math.max(at, 0)).trim();
-  if (at <= 0 || key === "") throw new UsageError(`--metadata takes KEY=VALUE (got ${JSON.stringify(value)})`);
-  return { ...(previous as Record<string, string> | undefined), [key]: value.slice(at + 1) };
-}
-
-function namePart(flag: string) {
-  return (value: string): string => {
-    const problem = namePartProblem(value);
-    if (problem) throw new UsageError(`${flag} ${problem} (got ${JSON.stringify(value)})`);
-    return value;
-  };
-}
-
-function cacheMode(value: string): CacheMode {
-  if (!(cacheModes as readonly string[]).includes(value)) throw new UsageError(`--cache takes off, read, write or readwrite (got ${JSON.stringify(value)})`);
-  return value as CacheMode;
-}
-
-function taskKind(value: string): TaskKind {
-  if (!(taskKinds as readonly string[]).includes(value)) throw new UsageError(`--task takes ts, http or command (got ${JSON.stringify(value)})`);
-  return value as TaskKind;
-}
-
-function backend(value: string): "local" | "phoenix" {
-  if (value !== "local" && value !== "phoenix") throw new UsageError(`--backend takes local or phoenix (got ${JSON.stringify(value)})`);
-  return value;
-}
-
-function nonNegative(flag: string) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (value.trim() === "" || !Number.isFinite(number) || number < 0) throw new UsageError(`${flag} takes a number from 0 up, such as 0.02 (got ${JSON.stringify(value)})`);
-    return number;
-  };
 }
 
 export const runOptions = {
@@ -170,29 +115,6 @@ export const initOptions = {
   verbose: runOptions.verbose,
 } satisfies { [K in keyof Required<InitFlags>]: OptionSpec };
 
-function columnList(flag: string, allowEmpty: boolean) {
-  return (value: string): string[] => {
-    const keys = value
-      .split(",")
-      .map((key) => key.trim())
-      .filter(Boolean);
-    if (keys.length === 0 && !allowEmpty) throw new UsageError(`${flag} takes column names separated by commas, such as user_query,context (got ${JSON.stringify(value)})`);
-    return keys;
-  };
-}
-
-function nonEmpty(flag: string, what: string) {
-  return (value: string): string => {
-    if (value.trim() === "") throw new UsageError(`${flag} takes ${what} (got ${JSON.stringify(value)})`);
-    return flag === "--delimiter" ? value : value.trim();
-  };
-}
-
-function repeatableNonEmpty(flag: string, what: string) {
-  const check = nonEmpty(flag, what);
-  return (value: string, previous: unknown): string[] => [...((previous as string[] | undefined) ?? []), check(value)];
-}
-
 /**
  * The examples a run takes, from --limit, --sample/--seed and --example (one way at a time), or
  * null for all of them.
@@ -211,128 +133,3 @@ export function selectionOf(flags: Pick<RunFlags, "limit" | "sample" | "seed" | 
   if (flags.example !== undefined) return { kind: "ids", ids: [...new Set(flags.example)] };
   return null;
 }
-
-function onExist(value: string): OnExist {
-  if (value !== "skip" && value !== "overwrite" && value !== "append") throw new UsageError(`--on-exist takes skip, overwrite or append (got ${JSON.stringify(value)})`);
-  return value;
-}
-
-/** The flags `validate` and `upload` share: where the testset is and how its CSV columns map. */
-export interface TestsetFlags extends Omit<DatasetFlags, "onExist"> {
-  config?: string;
-  verbose?: boolean;
-}
-export const validateOptions = {
-  csv: { flags: "--csv <path>", description: "testset to check, instead of FILE (default: [dataset] csv_path)" },
-  inputKeys: { flags: "--input-keys <keys>", description: "CSV columns that make the input, comma-separated (default user_query)", parse: columnList("--input-keys", false) },
-  outputKeys: { flags: "--output-keys <keys>", description: "CSV columns that make the expected output, comma-separated (default expected_output)", parse: columnList("--output-keys", true) },
-  tagColumn: { flags: "--tag-column <column>", description: "CSV column naming each row's datasets (default tags)", parse: nonEmpty("--tag-column", "a column name") },
-  delimiter: { flags: "--delimiter <text>", description: "splits tags, and CSV cells into lists (default |)", parse: nonEmpty("--delimiter", "a non-empty string such as |") },
-  config: runOptions.config,
-  verbose: runOptions.verbose,
-} satisfies { [K in keyof Required<TestsetFlags>]: OptionSpec };
-export type ValidateFlags = TestsetFlags;
-
-export interface UploadFlags extends TestsetFlags {
-  onExist?: OnExist;
-  strict?: boolean;
-  name?: string;
-  phoenixUrl?: string;
-}
-const { config: _config, verbose: _verbose, ...columnOptions } = validateOptions;
-export const uploadOptions = {
-  ...columnOptions,
-  csv: { ...validateOptions.csv, description: "testset to upload, instead of FILE (default: [dataset] csv_path)" },
-  onExist: { flags: "--on-exist <mode>", description: "when a dataset exists: skip it, overwrite it (one new version) or append new examples (default skip)", parse: onExist },
-  strict: { flags: "--strict", description: "validate first, and upload nothing when any issue is found" },
-  name: {
-    flags: "--name <name>",
-    description: "dataset name (default: the file's name, or its folder's for dataset.<ext>); a CSV becomes this one dataset instead of one per tag",
-    parse: nonEmpty("--name", "a dataset name"),
-  },
-  phoenixUrl: runOptions.phoenixUrl,
-  config: runOptions.config,
-  verbose: runOptions.verbose,
-} satisfies { [K in keyof Required<UploadFlags>]: OptionSpec };
-
-export interface PullFlags {
-  output?: string;
-  version?: string;
-  split?: string[];
-  experiments?: string;
-  phoenixUrl?: string;
-  config?: string;
-  verbose?: boolean;
-}
-export const pullOptions = {
-  output: { flags: "--output <path>", description: "file to write, .jsonl, .json, .yaml or .yml (default: dataset.jsonl in the experiment folder using the dataset, else ./NAME.jsonl)" },
-  version: { flags: "--version <id>", description: "a dataset version id (default the latest)", parse: nonEmpty("--version", "a dataset version id") },
-  split: { flags: "--split <name>", description: "only the examples in this split; repeat for several", parse: repeatable },
-  experiments: { ...runOptions.experiments, description: "folder of experiments searched for the one using the dataset (default: [experiments] dir, else ./experiments)" },
-  phoenixUrl: runOptions.phoenixUrl,
-  config: runOptions.config,
-  verbose: runOptions.verbose,
-} satisfies { [K in keyof Required<PullFlags>]: OptionSpec };
-
-export interface SyncFlags {
-  phoenixUrl?: string;
-  config?: string;
-  verbose?: boolean;
-}
-export const syncOptions = {
-  phoenixUrl: runOptions.phoenixUrl,
-  config: { ...runOptions.config, description: "evalwire.toml to use: [phoenix] and [local] runs_dir (default ./evalwire.toml if present)" },
-  verbose: runOptions.verbose,
-} satisfies { [K in keyof Required<SyncFlags>]: OptionSpec };
-
-export interface CacheFlags {
-  config?: string;
-  verbose?: boolean;
-}
-export const cacheOptions = {
-  config: { ...runOptions.config, description: "evalwire.toml to use: [cache] dir (default ./evalwire.toml if present)" },
-  verbose: runOptions.verbose,
-} satisfies { [K in keyof Required<CacheFlags>]: OptionSpec };
-/** Where `export`, `compare` and `report` find runs: the runs folder of evalwire.toml, or Phoenix. */
-export interface RunSourceFlags {
-  config?: string;
-  backend?: "local" | "phoenix";
-  phoenixUrl?: string;
-  verbose?: boolean;
-}
-const runSourceOptions = {
-  config: runOptions.config,
-  backend: { ...runOptions.backend, description: "phoenix to read a Phoenix experiment id (default: phoenix when a Phoenix URL is set, else local)" },
-  phoenixUrl: runOptions.phoenixUrl,
-  verbose: runOptions.verbose,
-} satisfies { [K in keyof Required<RunSourceFlags>]: OptionSpec };
-
-function exportFormat(value: string): "csv" | "json" {
-  if (value !== "csv" && value !== "json") throw new UsageError(`--format takes csv or json (got ${JSON.stringify(value)})`);
-  return value;
-}
-
-export interface ExportFlags extends RunSourceFlags {
-  format?: "csv" | "json";
-  output?: string;
-  experiment?: string;
-}
-export const exportOptions = {
-  format: { flags: "--format <format>", description: "csv or json (default: json for a .json --output, else csv)", parse: exportFormat },
-  output: { flags: "--output <path>", description: "file to write (default: stdout)" },
-  experiment: { flags: "--experiment <id>", description: "the run, as the Python evalwire takes it (same as RUN)" },
-  ...runSourceOptions,
-} satisfies { [K in keyof Required<ExportFlags>]: OptionSpec };
-
-export type CompareFlags = RunSourceFlags;
-export const compareOptions = runSourceOptions;
-
-export interface ReportFlags extends RunSourceFlags {
-  output?: string;
-  experiment?: string;
-}
-export const reportOptions = {
-  output: { flags: "--output <path>", description: "markdown file to write (default: stdout)" },
-  experiment: exportOptions.experiment,
-  ...runSourceOptions,
-} satisfies { [K in keyof Required<ReportFlags>]: OptionSpec };

@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { version } from "../version.js";
+import type { OptionSpec } from "./flag-values.js";
 import { type MergeFlags, mergeOptions } from "./merge-options.js";
+import { type InitFlags, initOptions, type ListFlags, listOptions, type RunFlags, runOptions, selectionOf } from "./options.js";
 import {
   type CacheFlags,
   type CompareFlags,
@@ -9,25 +11,12 @@ import {
   compareOptions,
   type ExportFlags,
   exportOptions,
-  type InitFlags,
-  initOptions,
-  type ListFlags,
-  listOptions,
-  type OptionSpec,
-  type PullFlags,
-  pullOptions,
   type ReportFlags,
-  type RunFlags,
   reportOptions,
-  runOptions,
   type SyncFlags,
-  selectionOf,
   syncOptions,
-  type UploadFlags,
-  uploadOptions,
-  type ValidateFlags,
-  validateOptions,
-} from "./options.js";
+} from "./runs-options.js";
+import { type PullFlags, pullOptions, type UploadFlags, uploadOptions, type ValidateFlags, validateOptions } from "./testset-options.js";
 
 export type ParsedCli =
   | { command: "run"; flags: RunFlags }

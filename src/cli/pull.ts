@@ -8,7 +8,7 @@ import { shownPath } from "../shown-path.js";
 import type { Example } from "../types.js";
 import { writeAtomically } from "../write-atomically.js";
 import { phoenixConnection } from "./environment.js";
-import type { PullFlags } from "./options.js";
+import type { PullFlags } from "./testset-options.js";
 import { noPhoenix } from "./upload.js";
 
 type PullFormat = "jsonl" | "json" | "yaml";

@@ -6,7 +6,7 @@ import { writeReportFile } from "../report/write-file.js";
 import { openRun } from "../runs/open-run.js";
 import { shownPath } from "../shown-path.js";
 import { requireRun } from "./export.js";
-import type { ReportFlags } from "./options.js";
+import type { ReportFlags } from "./runs-options.js";
 
 const listed = 50;
 

@@ -5,7 +5,7 @@ import { plural } from "../report/format.js";
 import { shownPath } from "../shown-path.js";
 import { findRunFolder, readRunFolder } from "../sinks/run-folder.js";
 import { phoenixConnection } from "./environment.js";
-import type { SyncFlags } from "./options.js";
+import type { SyncFlags } from "./runs-options.js";
 import { noPhoenix } from "./upload.js";
 
 /** Pushes a local run into Phoenix; what Phoenix already holds is not posted again. */

@@ -6,7 +6,7 @@ import type { UploadOutcome } from "../phoenix/upload.js";
 import { plural } from "../report/format.js";
 import { shownPath } from "../shown-path.js";
 import { phoenixConnection } from "./environment.js";
-import type { UploadFlags } from "./options.js";
+import type { UploadFlags } from "./testset-options.js";
 import { formatIssues, testsetPath } from "./validate.js";
 
 /** Uploads a testset to Phoenix: a CSV as one dataset per tag, a records file as one dataset. */

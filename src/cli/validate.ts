@@ -5,7 +5,7 @@ import { resolveSettings, type Settings } from "../config/settings.js";
 import { readTestset, type TestsetIssue, testsetFormat } from "../datasets/testset.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
-import type { TestsetFlags, ValidateFlags } from "./options.js";
+import type { TestsetFlags, ValidateFlags } from "./testset-options.js";
 
 /** Checks a testset without any server: every issue with its row (the file line), exit 1 when there is any. */
 export async function validateCommand(file: string | undefined, flags: ValidateFlags): Promise<number> {
