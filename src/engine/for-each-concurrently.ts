@@ -7,6 +7,10 @@
  * Tasks that never await I/O would otherwise hold the event loop for the whole run, so that
  * Ctrl-C and timers are not heard. A heartbeat timer notes the loop turning; when no turn has come
  * for a while, the next start waits for one first.
+ *
+ * When the items cannot be read to the end (or a call rejects), no call starts after that, and the
+ * promise rejects once the calls in flight have ended: what follows (closing the results file)
+ * never runs while they still record.
  */
 export function forEachConcurrently<T>(items: Iterable<T>, limit: () => number, fn: (item: T) => Promise<void>): Promise<void> {
   const iterator = items[Symbol.iterator]();
@@ -18,15 +22,16 @@ export function forEachConcurrently<T>(items: Iterable<T>, limit: () => number, 
   const heartbeat = setInterval(() => (lastTurn = performance.now()), heartbeatMs);
   return new Promise<void>((resolve, reject) => {
     let yielding = false;
-    let failed = false;
+    let failure: { error: unknown } | null = null;
     const fail = (error: unknown) => {
-      failed = true;
+      failure ??= { error };
+      if (active > 0) return;
       clearInterval(heartbeat);
-      reject(error);
+      reject(failure.error);
     };
     const pump = () => {
       yielding = false;
-      if (failed) return;
+      if (failure) return fail(failure.error);
       while (!ended && active < Math.max(1, limit())) {
         if (performance.now() - lastTurn > starvedAfterMs) {
           if (!yielding) {
@@ -46,10 +51,16 @@ export function forEachConcurrently<T>(items: Iterable<T>, limit: () => number, 
           break;
         }
         active++;
-        fn(next.value).then(() => {
-          active--;
-          pump();
-        }, fail);
+        fn(next.value).then(
+          () => {
+            active--;
+            pump();
+          },
+          (error) => {
+            active--;
+            fail(error);
+          },
+        );
       }
       if (ended && active === 0) {
         clearInterval(heartbeat);

@@ -14,6 +14,7 @@ export class LineBatch {
   unrecorded = 0;
   private lines: string[] = [];
   private batch: Batch | null = null;
+  private closed = false;
 
   /** `size`: the bytes the file holds; it grows as batches are written. */
   constructor(
@@ -23,6 +24,8 @@ export class LineBatch {
 
   /** Adds a line (with its newline); resolves once it is in the file, rejects with the write's error. */
   add(line: string): Promise<void> {
+    // The file descriptor may be another file's by now.
+    if (this.closed) return Promise.reject(new Error("the results file was closed before this result came"));
     const index = this.lines.push(line) - 1;
     if (!this.batch) {
       this.batch = { done: deferred(), failedFrom: Number.POSITIVE_INFINITY, error: null, chars: 0 };
@@ -34,6 +37,12 @@ export class LineBatch {
     return batch.done.promise.then(() => {
       if (index >= batch.failedFrom) throw batch.error;
     });
+  }
+
+  /** Writes what is pending; a line added after this is refused (the caller then closes the file). */
+  close(): void {
+    this.write();
+    this.closed = true;
   }
 
   /** Writes the lines added so far now. Never throws: each line's promise says how it went. */

@@ -102,7 +102,7 @@ function recording(name: string, dir: string, run: { dataset: object }, fd: numb
       }
     },
     finish(result: ExperimentResult) {
-      lines.write();
+      lines.close();
       closeSync(fd);
       // A finished run is never resumed; an interrupted one keeps its checkpoint.
       if (result.status !== "interrupted") {

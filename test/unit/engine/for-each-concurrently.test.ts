@@ -88,6 +88,26 @@ describe("forEachConcurrently", () => {
     ).rejects.toThrow("dataset changed");
   });
 
+  it("when the items break, starts nothing more and rejects only once the calls in flight have ended", async () => {
+    function* broken() {
+      yield 1;
+      yield 2;
+      throw new Error("dataset changed");
+    }
+    const events: string[] = [];
+    const run = forEachConcurrently(
+      broken(),
+      () => 4,
+      async (item) => {
+        events.push(`start ${item}`);
+        await new Promise((resolve) => setTimeout(resolve, 30 * item));
+        events.push(`end ${item}`);
+      },
+    ).catch((error: Error) => events.push(`rejected: ${error.message}`));
+    await run;
+    expect(events).toEqual(["start 1", "start 2", "end 1", "end 2", "rejected: dataset changed"]);
+  });
+
   it("lets timers run between calls that never yield", async () => {
     let fired = 0;
     const timer = setInterval(() => fired++, 5);

@@ -36,6 +36,19 @@ describe("LineBatch", () => {
     await third;
   });
 
+  it("writes what is pending on close, and refuses a line after it (its file descriptor may be another file's)", async () => {
+    const { dir, remove } = tempDir();
+    cleanup.push(remove);
+    const { file, fd } = openFile(dir);
+    const lines = new LineBatch(fd, 0);
+    const first = lines.add("one\n");
+    lines.close();
+    expect(readFileSync(file, "utf8")).toBe("one\n");
+    await first;
+    await expect(lines.add("two\n")).rejects.toThrow(/closed/);
+    expect(readFileSync(file, "utf8")).toBe("one\n");
+  });
+
   it("writes a batch at once when it grows past a megabyte", () => {
     const { dir, remove } = tempDir();
     cleanup.push(remove);
