@@ -10,6 +10,7 @@ import { writeAtomically } from "../write-atomically.js";
 import { removeCheckpoint, writeCheckpoint } from "./checkpoint-file.js";
 import { LineBatch } from "./line-batch.js";
 import type { RunHead } from "./run-folder.js";
+import { lockRun, unlockRun } from "./run-lock.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "./sink.js";
 
 /**
@@ -35,6 +36,7 @@ export class RunStore implements Sink {
     let fd: number;
     try {
       writeJsonAtomically(runFile, run);
+      lockRun(dir);
       fd = openSync(join(dir, "results.jsonl"), "a");
     } catch (error) {
       // Nothing was recorded: no empty run folder is left to be mistaken for a run.
@@ -50,6 +52,7 @@ export class RunStore implements Sink {
    */
   reopen({ dir }: Pick<RunHead, "dir">): ExperimentRecording {
     const runFile = join(dir, "run.json");
+    lockRun(dir);
     const fd = openSync(join(dir, "results.jsonl"), "a+");
     const size = cutTornLine(fd);
     const { endedAt: _e, summary: _s, ...before } = JSON.parse(readFileSync(runFile, "utf8")) as Record<string, unknown>;
@@ -102,26 +105,34 @@ function recording(name: string, dir: string, run: { dataset: object }, fd: numb
       }
     },
     finish(result: ExperimentResult) {
-      lines.close();
-      closeSync(fd);
-      // A finished run is never resumed; an interrupted one keeps its checkpoint.
-      if (result.status !== "interrupted") {
-        try {
-          removeCheckpoint(dir);
-        } catch {
-          // Left behind, it is never read: only unfinished runs are resumed.
-        }
-      }
-      const { experiment: _e, name: _n, dataset, runPath: _r, ...summary } = result;
-      const final = { ...run, dataset: { ...run.dataset, ...dataset }, status: summary.status, endedAt: new Date().toISOString(), summary };
       try {
-        writeJsonAtomically(runFile, final);
-      } catch (error) {
-        // No room for a second copy: the summary is written over run.json, whose blocks are already ours.
-        if (!isDiskFull(error) || !writeInPlace(runFile, final, run)) throw withUnrecorded(error, lines.unrecorded);
+        finishRun(result);
+      } finally {
+        unlockRun(dir);
       }
     },
   };
+
+  function finishRun(result: ExperimentResult): void {
+    lines.close();
+    closeSync(fd);
+    // A finished run is never resumed; an interrupted one keeps its checkpoint.
+    if (result.status !== "interrupted") {
+      try {
+        removeCheckpoint(dir);
+      } catch {
+        // Left behind, it is never read: only unfinished runs are resumed.
+      }
+    }
+    const { experiment: _e, name: _n, dataset, runPath: _r, ...summary } = result;
+    const final = { ...run, dataset: { ...run.dataset, ...dataset }, status: summary.status, endedAt: new Date().toISOString(), summary };
+    try {
+      writeJsonAtomically(runFile, final);
+    } catch (error) {
+      // No room for a second copy: the summary is written over run.json, whose blocks are already ours.
+      if (!isDiskFull(error) || !writeInPlace(runFile, final, run)) throw withUnrecorded(error, lines.unrecorded);
+    }
+  }
 }
 
 /** Cuts results.jsonl back to its last newline (what follows is a line a crash left half-written); returns the size kept. */

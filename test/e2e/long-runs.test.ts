@@ -194,6 +194,34 @@ describe("evalwire run --resume", () => {
     expect(afterResume.filter((call) => recordedCalls.has(call))).toEqual([]);
   });
 
+  it("refuses a run another process is still recording (exit 2), and resumes it once that process is gone", async () => {
+    const p = project();
+    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 150 } }));
+    writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
+    const child = startCli(["run", "--experiments", p.experiments, "--example-concurrency", "2"], { cwd: p.cwd, env: p.env });
+    const done = collect(child);
+    let runDir = "";
+    try {
+      runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder");
+      await waitFor(() => resultLines(runDir) > 2, 30_000, "2 results");
+      const second = await evalwire(["run", "--experiments", p.experiments, "--resume"], p.cwd, p.env);
+      expect(second.code, describeRun(second)).toBe(2);
+      expect(second.all).toContain(`run ${readRun(runDir).name} is still being recorded by process ${child.pid}; wait for it to end, or stop it and resume then`);
+      expect(readRun(runDir).status).toBe("running");
+    } finally {
+      child.kill("SIGKILL");
+      await done;
+    }
+    // Killed, it left its lock behind, naming a process that is gone: no longer a reason to refuse.
+    expect(existsSync(join(runDir, "run.lock"))).toBe(true);
+    const resumed = await evalwire(["run", "--experiments", p.experiments, "--resume"], p.cwd, p.env);
+    expect(resumed.code, describeRun(resumed)).toBe(0);
+    const results = readResults(runDir);
+    expect(results).toHaveLength(30);
+    expect(new Set(results.map(key)).size).toBe(30);
+    expect(existsSync(join(runDir, "run.lock"))).toBe(false);
+  });
+
   it("judges the resumed run over all its results, those recorded before the kill included", async () => {
     const p = project();
     // ex-1 fails before the kill, ex-30 after the resume: two errors over the whole run, one each side.

@@ -145,8 +145,8 @@ describe("mergeShards", () => {
     writeShardsOf(shards, { count: 2 });
     const [group] = groupShards(findShards([shards]));
     mkdirSync(runs);
-    // A page for run.json and one for results.jsonl: the 40 results (about 7 KB) need two.
-    cleanup.unshift(mountSmallDisk(runs, "8k"));
+    // A page each for run.json, run.lock and results.jsonl: the 40 results (about 7 KB) need two.
+    cleanup.unshift(mountSmallDisk(runs, "12k"));
     const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { maxErrors: { count: 5 }, evaluators: {} }, baseline: null, listener: listen().listener, examples: null });
     const recorded = readRunFolder(result.runPath!).results.length;
     expect(recorded).toBeGreaterThan(0);
