@@ -6,7 +6,7 @@ import { firstLine } from "../errors.js";
 import { newestUnfinishedRun, resumeRefusal } from "../resume/resume-point.js";
 import { shownPath } from "../shown-path.js";
 import { type RunHead, readRunFile, readRunFolder, resultKey } from "../sinks/run-folder.js";
-import { liveRecorder } from "../sinks/run-lock.js";
+import { claimRun } from "../sinks/run-lock.js";
 import type { Example, ExampleResult } from "../types.js";
 import { DoneCalls } from "./done-calls.js";
 import type { Job } from "./ports.js";
@@ -92,7 +92,8 @@ export function priorRun(
   const run = readRunFile(dir);
   const refusal = resumeRefusal(run, { experiment: current.experiment, datasetVersion: current.datasetVersion, taskHash: current.taskHash });
   if (refusal) return { prior: null, refusal, note: null };
-  const recorder = liveRecorder(dir);
+  // Claimed now, not when the run store reopens the folder: a second resume checking meanwhile is refused.
+  const recorder = claimRun(dir);
   if (recorder !== null) return { prior: null, refusal: `run ${run.name} is still being recorded by process ${recorder}; wait for it to end, or stop it and resume then`, note: null };
   return { prior: { kind: "resume", folder: { dir, run, skippedLines: [] }, done: new DoneCalls(), carried: [], rerun: null }, refusal: null, note: null };
 }

@@ -4,6 +4,7 @@ import { firstLine } from "../errors.js";
 import { withExampleRubricName } from "../evaluators/rubric/example-rubric.js";
 import { ExperimentJudge } from "../judge/experiment-judge.js";
 import { AdaptiveConcurrency, noteResult } from "../retry/adaptive-concurrency.js";
+import { unlockRun } from "../sinks/run-lock.js";
 import type { ExperimentHeader, ExperimentRecording } from "../sinks/sink.js";
 import type { Example, ExperimentResult } from "../types.js";
 import { CallWindow } from "./call-window.js";
@@ -113,10 +114,13 @@ export async function runExperiment(plan: ExperimentPlan, context: ExperimentCon
     return finish();
   }
   const sandbox = code.value;
+  const hashed = task.status === "fulfilled" ? task.value : { hash: null, problem: firstLine(task.reason) };
+  const loaded: Loaded = { plan, context, sandbox, dataset: data.value, result, facts, start, taskHash: hashed, claimed: null };
   try {
-    const hashed = task.status === "fulfilled" ? task.value : { hash: null, problem: firstLine(task.reason) };
-    return await runLoaded({ plan, context, sandbox, dataset: data.value, result, facts, start, taskHash: hashed }, finish);
+    return await runLoaded(loaded, finish);
   } finally {
+    // A resume that ends before the run store reopened its folder lets the folder go (else the store's finish does).
+    if (loaded.claimed) unlockRun(loaded.claimed);
     await sandbox.close();
   }
 }
@@ -133,6 +137,8 @@ interface Loaded {
   start: number;
   /** The content hash of the task file and its local imports (the cache key's and --resume's). */
   taskHash: { hash: string | null; problem: string | null };
+  /** The run folder a --resume claimed (run.lock), until the run ends. */
+  claimed: string | null;
 }
 
 async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promise<ExperimentResult> {
@@ -160,6 +166,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     }
     if (found.note) context.listener.onNote(`${plan.experiment}: ${found.note}`);
     prior = found.prior;
+    if (prior?.kind === "resume") loaded.claimed = prior.folder.dir;
   }
   // A resumed run goes on as it was started: the same examples, the same repetitions, the same
   // shard; a --retry-errors run redoes the errors of its run's shard, and is that shard's run.

@@ -2,10 +2,12 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 
-// `run.lock` in a run folder names the process recording into it, from the folder's opening to the
-// run's end; a process killed with SIGKILL leaves it behind, naming a process that no longer runs.
+// `run.lock` in a run folder names the process recording into it, from the folder's opening (or
+// the --resume check) to the run's end; a process killed with SIGKILL leaves it behind, naming a
+// process that no longer runs.
 
 const lockFile = (dir: string) => join(dir, "run.lock");
+const ownLock = () => `${JSON.stringify({ pid: process.pid, host: hostname() })}\n`;
 
 /**
  * Marks the folder as this process's (replacing a lock left by a process that is gone). Best
@@ -13,24 +15,40 @@ const lockFile = (dir: string) => join(dir, "run.lock");
  */
 export function lockRun(dir: string): void {
   try {
-    writeFileSync(lockFile(dir), `${JSON.stringify({ pid: process.pid, host: hostname() })}\n`);
+    writeFileSync(lockFile(dir), ownLock());
   } catch {}
 }
 
+/**
+ * Takes the folder for this process, or returns the pid of another live process on this machine
+ * that holds it. The lock is created only where none is, so of two resumes checking at once one
+ * gets it; a lock whose process is gone, or that cannot be read, is replaced. Best effort, as lockRun.
+ */
+export function claimRun(dir: string): number | null {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      writeFileSync(lockFile(dir), ownLock(), { flag: "wx" });
+      return null;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") return null;
+    }
+    const holder = liveRecorder(dir);
+    if (holder !== null) return holder;
+    if (isOwn(dir)) return null;
+    unlock(dir);
+  }
+  return null;
+}
+
+/** Removes the lock if it is this process's (a lock another process has taken since stays). */
 export function unlockRun(dir: string): void {
-  try {
-    rmSync(lockFile(dir), { force: true });
-  } catch {}
+  if (isOwn(dir)) unlock(dir);
 }
 
 /** The pid of another process on this machine still recording into the folder, or null. */
 export function liveRecorder(dir: string): number | null {
-  let lock: { pid?: unknown; host?: unknown };
-  try {
-    lock = JSON.parse(readFileSync(lockFile(dir), "utf8"));
-  } catch {
-    return null;
-  }
+  const lock = readLock(dir);
+  if (lock === null) return null;
   const { pid, host } = lock;
   if (typeof pid !== "number" || host !== hostname() || pid === process.pid) return null;
   try {
@@ -40,4 +58,24 @@ export function liveRecorder(dir: string): number | null {
     // EPERM: it runs, as another user.
     return (error as NodeJS.ErrnoException).code === "EPERM" ? pid : null;
   }
+}
+
+function isOwn(dir: string): boolean {
+  const lock = readLock(dir);
+  return lock !== null && lock.pid === process.pid && lock.host === hostname();
+}
+
+function readLock(dir: string): { pid?: unknown; host?: unknown } | null {
+  try {
+    const lock: unknown = JSON.parse(readFileSync(lockFile(dir), "utf8"));
+    return typeof lock === "object" && lock !== null ? lock : null;
+  } catch {
+    return null;
+  }
+}
+
+function unlock(dir: string): void {
+  try {
+    rmSync(lockFile(dir), { force: true });
+  } catch {}
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { liveRecorder, lockRun, unlockRun } from "../../../src/sinks/run-lock.js";
+import { claimRun, liveRecorder, lockRun, unlockRun } from "../../../src/sinks/run-lock.js";
 import { tempDir } from "../../helpers/cli.js";
 
 const cleanup: (() => void)[] = [];
@@ -41,6 +41,39 @@ describe("run.lock", () => {
 
     writeFileSync(join(dir, "run.lock"), "{not json");
     expect(liveRecorder(dir)).toBeNull();
+  });
+
+  it("claims a folder no live process holds (none, a gone one's, a damaged lock, its own); not one another live process holds", async () => {
+    const dir = runDir();
+    const own = { pid: process.pid, host: hostname() };
+    const lock = () => JSON.parse(readFileSync(join(dir, "run.lock"), "utf8"));
+    expect(claimRun(dir)).toBeNull();
+    expect(lock()).toEqual(own);
+    expect(claimRun(dir)).toBeNull();
+    expect(lock()).toEqual(own);
+
+    const gone = spawn(process.execPath, ["-e", ""]);
+    await new Promise((resolve) => gone.on("exit", resolve));
+    lockOf(dir, { pid: gone.pid, host: hostname() });
+    expect(claimRun(dir)).toBeNull();
+    expect(lock()).toEqual(own);
+    writeFileSync(join(dir, "run.lock"), "");
+    expect(claimRun(dir)).toBeNull();
+    expect(lock()).toEqual(own);
+
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
+    cleanup.push(() => other.kill("SIGKILL"));
+    lockOf(dir, { pid: other.pid, host: hostname() });
+    expect(claimRun(dir)).toBe(other.pid);
+    expect(lock()).toEqual({ pid: other.pid, host: hostname() });
+  });
+
+  it("unlockRun removes only this process's lock: one another process has taken stays", () => {
+    const dir = runDir();
+    lockOf(dir, { pid: process.pid + 1, host: hostname() });
+    unlockRun(dir);
+    expect(existsSync(join(dir, "run.lock"))).toBe(true);
+    lockRun(dir);
     unlockRun(dir);
     expect(existsSync(join(dir, "run.lock"))).toBe(false);
   });

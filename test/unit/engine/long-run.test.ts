@@ -1,0 +1,83 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { priorRun } from "../../../src/engine/long-run.js";
+import { ExperimentRunner } from "../../../src/index.js";
+import { RunStore } from "../../../src/sinks/run-store.js";
+import { tempDir } from "../../helpers/cli.js";
+
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  while (cleanup.length > 0) cleanup.pop()!();
+});
+
+const header = {
+  name: "eval_ds_2026-01-01T00:00:00",
+  experiment: "ds",
+  dataset: { name: "ds", version: "sha256:aaaa", source: "/x" },
+  metadata: {},
+  evaluators: ["e"],
+  settings: { timeoutMs: 1, repetitions: 1, exampleConcurrency: 1 },
+  planned: 2,
+  startedAt: "2026-01-01T00:00:00.000Z",
+  task: { hash: "t1" },
+};
+
+/** A run folder left unfinished by a process that is gone (no lock: as after its lock was taken over). */
+function unfinishedRun(): { runsDir: string; dir: string } {
+  const { dir: root, remove } = tempDir("evalwire-long-run-");
+  cleanup.push(remove);
+  const runsDir = join(root, "runs");
+  const dir = new RunStore(runsDir).open(header).location;
+  rmSync(join(dir, "run.lock"));
+  return { runsDir, dir };
+}
+
+const current = (runsDir: string) => ({ experiment: "ds", runsDir, datasetVersion: "sha256:aaaa", taskHash: "t1" });
+const lockIn = (dir: string) => JSON.parse(readFileSync(join(dir, "run.lock"), "utf8"));
+
+describe("priorRun (--resume)", () => {
+  it("claims the run folder at the check, so that a second resume checking before the run store reopens it is refused", () => {
+    const { runsDir, dir } = unfinishedRun();
+    const found = priorRun({ resume: true }, current(runsDir));
+    expect(found.refusal).toBeNull();
+    expect(found.prior?.folder.dir).toBe(dir);
+    expect(lockIn(dir)).toEqual({ pid: process.pid, host: hostname() });
+  });
+
+  it("refuses a run another live process holds, and leaves its lock as it is", async () => {
+    const { runsDir, dir } = unfinishedRun();
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
+    cleanup.push(() => other.kill("SIGKILL"));
+    await new Promise((resolve) => other.on("spawn", resolve));
+    writeFileSync(join(dir, "run.lock"), JSON.stringify({ pid: other.pid, host: hostname() }));
+    const found = priorRun({ resume: dir }, current(runsDir));
+    expect(found.prior).toBeNull();
+    expect(found.refusal).toContain(`is still being recorded by process ${other.pid}`);
+    expect(lockIn(dir)).toEqual({ pid: other.pid, host: hostname() });
+    expect(existsSync(join(dir, "run.lock"))).toBe(true);
+  });
+});
+
+describe("a resume refused after its check", () => {
+  it("lets the run folder go: another resume while this process lives is not refused in its name", async () => {
+    const { dir: root, remove } = tempDir("evalwire-long-run-");
+    cleanup.push(remove);
+    const experimentsDir = join(root, "experiments");
+    mkdirSync(join(experimentsDir, "ds"), { recursive: true });
+    writeFileSync(join(experimentsDir, "ds", "task.ts"), "export const task = (example: { input: { n: number } }) => example.input.n;\n");
+    writeFileSync(join(experimentsDir, "ds", "dataset.jsonl"), `${Array.from({ length: 6 }, (_, i) => JSON.stringify({ id: `e${i}`, input: { n: i } })).join("\n")}\n`);
+    const runsDir = join(root, "runs");
+    const first = await new ExperimentRunner({ experimentsDir, runsDir, shard: { index: 2, count: 2 } }).run();
+    const dir = first.experiments[0]!.runPath!;
+    // Left unfinished (as by a crash whose lock was taken over since).
+    const { endedAt: _e, summary: _s, ...run } = JSON.parse(readFileSync(join(dir, "run.json"), "utf8"));
+    writeFileSync(join(dir, "run.json"), JSON.stringify({ ...run, status: "interrupted" }));
+
+    const refused = await new ExperimentRunner({ experimentsDir, runsDir, shard: { index: 1, count: 2 }, longRun: { resume: dir } }).run();
+    expect(refused.experiments[0]).toMatchObject({ refused: true, failure: expect.stringContaining("is shard 2/2, not 1/2") });
+    expect(existsSync(join(dir, "run.lock"))).toBe(false);
+  });
+});
