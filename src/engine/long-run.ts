@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { type CacheMode, readsCache, TaskCache, taskCacheDir, writesCache } from "../cache/task-cache.js";
 import { callKey, taskSourceHash } from "../cache/task-key.js";
 import type { Dataset, Examples } from "../datasets/dataset.js";
@@ -94,8 +95,13 @@ export function priorRun(
   if (refusal) return { prior: null, refusal, note: null };
   // Claimed now, not when the run store reopens the folder: a second resume checking meanwhile is refused.
   const recorder = claimRun(dir);
-  if (recorder !== null) return { prior: null, refusal: `run ${run.name} is still being recorded by process ${recorder}; wait for it to end, or stop it and resume then`, note: null };
+  if (recorder !== null) return { prior: null, refusal: stillRecorded(run.name, recorder, dir), note: null };
   return { prior: { kind: "resume", folder: { dir, run, skippedLines: [] }, done: new DoneCalls(), carried: [], rerun: null }, refusal: null, note: null };
+}
+
+/** The pid in a lock may be an unrelated process's by now (after a reboot, in a new container): the way out is named. */
+function stillRecorded(name: string, pid: number, dir: string): string {
+  return `run ${name} is still being recorded by process ${pid}; wait for it to end, or stop it and resume then (if process ${pid} is not evalwire, delete ${shownPath(join(dir, "run.lock"))})`;
 }
 
 /** The (example, repetition) calls still to make; `wanted` narrows them further (a shard). */

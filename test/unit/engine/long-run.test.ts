@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { priorRun } from "../../../src/engine/long-run.js";
 import { ExperimentRunner } from "../../../src/index.js";
+import { shownPath } from "../../../src/shown-path.js";
 import { RunStore } from "../../../src/sinks/run-store.js";
 import { tempDir } from "../../helpers/cli.js";
 
@@ -55,7 +56,10 @@ describe("priorRun (--resume)", () => {
     writeFileSync(join(dir, "run.lock"), JSON.stringify({ pid: other.pid, host: hostname() }));
     const found = priorRun({ resume: dir }, current(runsDir));
     expect(found.prior).toBeNull();
-    expect(found.refusal).toContain(`is still being recorded by process ${other.pid}`);
+    // The pid may be an unrelated process's by now (pids are reused): the message says how to get out.
+    expect(found.refusal).toBe(
+      `run ${header.name} is still being recorded by process ${other.pid}; wait for it to end, or stop it and resume then (if process ${other.pid} is not evalwire, delete ${shownPath(join(dir, "run.lock"))})`,
+    );
     expect(lockIn(dir)).toEqual({ pid: other.pid, host: hostname() });
     expect(existsSync(join(dir, "run.lock"))).toBe(true);
   });
