@@ -2,6 +2,7 @@ import { parseShard } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import { type RunFile, type RunHead, resultKey, scanResults } from "../sinks/run-folder.js";
+import { liveRecorder } from "../sinks/run-lock.js";
 
 /** One experiment's shards, one per index from 1 to count, in that order. */
 export interface ShardGroup {
@@ -21,6 +22,8 @@ export function groupShards(heads: RunHead[]): ShardGroup[] {
   const named = heads.map((head) => ({ head, shard: parseShard(head.run.shard ?? "", `${head.run.name}: "shard" in run.json`) }));
   for (const { head } of named) {
     if (head.run.status === "running" || head.run.status === "interrupted" || head.run.summary === undefined) {
+      const recorder = liveRecorder(head.dir);
+      if (recorder !== null) throw new UsageError(`cannot merge: ${head.run.name} is still being recorded by process ${recorder}; wait for it to end, then merge`);
       throw new UsageError(`cannot merge: ${head.run.name} is unfinished (status ${head.run.status}); run shard ${head.run.shard} again, then merge`);
     }
     const { planned, completed } = countsOf(head.run);

@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { UsageError } from "../../../src/errors.js";
@@ -106,6 +108,23 @@ describe("groupShards", () => {
     expect(text).toMatch(/^cannot merge: /);
     expect(text).toMatch(message);
     expect(text.split("\n")).toHaveLength(1);
+  });
+});
+
+describe("groupShards, a shard still being recorded", () => {
+  it("says to wait for the process recording it, not to run the shard again (that would run it twice at once)", async () => {
+    const runs = runsDir();
+    const [, two] = writeShardsOf(runs, { count: 2, per: { 2: { unfinished: true } } });
+    const recorder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
+    try {
+      await new Promise((resolve) => recorder.on("spawn", resolve));
+      writeFileSync(join(two!, "run.lock"), JSON.stringify({ pid: recorder.pid, host: hostname() }));
+      expect(refusal(() => groupShards(findShards([runs])))).toMatch(
+        new RegExp(`^cannot merge: \\S+-shard-2-of-2 is still being recorded by process ${recorder.pid}; wait for it to end, then merge$`),
+      );
+    } finally {
+      recorder.kill("SIGKILL");
+    }
   });
 });
 
