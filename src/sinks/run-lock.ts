@@ -1,12 +1,14 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 // `run.lock` in a run folder names the process recording into it, from the folder's opening (or
 // the --resume check) to the run's end; a process killed with SIGKILL leaves it behind, naming a
 // process that no longer runs.
 
 const lockFile = (dir: string) => join(dir, "run.lock");
+/** Folders claimed by this process: a lock naming this process cannot tell two of its runs apart (the library API). */
+const claimedHere = new Set<string>();
 const ownLock = () => `${JSON.stringify({ pid: process.pid, host: hostname() })}\n`;
 
 /**
@@ -21,20 +23,29 @@ export function lockRun(dir: string): void {
 
 /**
  * Takes the folder for this process, or returns the pid of another live process on this machine
- * that holds it. The lock is created only where none is, so of two resumes checking at once one
- * gets it; a lock whose process is gone, or that cannot be read, is replaced. Best effort, as lockRun.
+ * (or this one's, for a folder it claimed already) that holds it. The lock is created only where
+ * none is, so of two resumes checking at once one gets it; a lock whose process is gone, or that
+ * cannot be read, is replaced. Released by unlockRun. Best effort, as lockRun.
  */
 export function claimRun(dir: string): number | null {
+  if (claimedHere.has(resolve(dir))) return process.pid;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       writeFileSync(lockFile(dir), ownLock(), { flag: "wx" });
+      claimedHere.add(resolve(dir));
       return null;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") return null;
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+        claimedHere.add(resolve(dir));
+        return null;
+      }
     }
     const holder = liveRecorder(dir);
     if (holder !== null) return holder;
-    if (isOwn(dir)) return null;
+    if (isOwn(dir)) {
+      claimedHere.add(resolve(dir));
+      return null;
+    }
     unlock(dir);
   }
   return null;
@@ -42,6 +53,7 @@ export function claimRun(dir: string): number | null {
 
 /** Removes the lock if it is this process's (a lock another process has taken since stays). */
 export function unlockRun(dir: string): void {
+  claimedHere.delete(resolve(dir));
   if (isOwn(dir)) unlock(dir);
 }
 

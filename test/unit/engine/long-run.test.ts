@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { priorRun } from "../../../src/engine/long-run.js";
 import { ExperimentRunner } from "../../../src/index.js";
 import { shownPath } from "../../../src/shown-path.js";
+import { unlockRun } from "../../../src/sinks/run-lock.js";
 import { RunStore } from "../../../src/sinks/run-store.js";
 import { tempDir } from "../../helpers/cli.js";
 
@@ -46,6 +47,7 @@ describe("priorRun (--resume)", () => {
     expect(found.refusal).toBeNull();
     expect(found.prior?.folder.dir).toBe(dir);
     expect(lockIn(dir)).toEqual({ pid: process.pid, host: hostname() });
+    unlockRun(dir);
   });
 
   it("refuses a run another live process holds, and leaves its lock as it is", async () => {
@@ -83,5 +85,18 @@ describe("a resume refused after its check", () => {
     const refused = await new ExperimentRunner({ experimentsDir, runsDir, shard: { index: 1, count: 2 }, longRun: { resume: dir } }).run();
     expect(refused.experiments[0]).toMatchObject({ refused: true, failure: expect.stringContaining("is shard 2/2, not 1/2") });
     expect(existsSync(join(dir, "run.lock"))).toBe(false);
+  });
+});
+
+describe("priorRun in one process", () => {
+  it("refuses a second resume of a run this process is resuming already (two library runs at once), until the first ends", () => {
+    const { runsDir, dir } = unfinishedRun();
+    expect(priorRun({ resume: dir }, current(runsDir)).prior).not.toBeNull();
+    const second = priorRun({ resume: true }, current(runsDir));
+    expect(second.prior).toBeNull();
+    expect(second.refusal).toContain(`is still being recorded by process ${process.pid}`);
+    unlockRun(dir);
+    expect(priorRun({ resume: true }, current(runsDir)).prior?.folder.dir).toBe(dir);
+    unlockRun(dir);
   });
 });

@@ -49,17 +49,25 @@ describe("run.lock", () => {
     const lock = () => JSON.parse(readFileSync(join(dir, "run.lock"), "utf8"));
     expect(claimRun(dir)).toBeNull();
     expect(lock()).toEqual(own);
+    // Claimed already by this process (two library runs resuming one folder): refused until released.
+    expect(claimRun(dir)).toBe(process.pid);
+    unlockRun(dir);
+    expect(existsSync(join(dir, "run.lock"))).toBe(false);
+    lockRun(dir);
     expect(claimRun(dir)).toBeNull();
     expect(lock()).toEqual(own);
+    unlockRun(dir);
 
     const gone = spawn(process.execPath, ["-e", ""]);
     await new Promise((resolve) => gone.on("exit", resolve));
     lockOf(dir, { pid: gone.pid, host: hostname() });
     expect(claimRun(dir)).toBeNull();
     expect(lock()).toEqual(own);
+    unlockRun(dir);
     writeFileSync(join(dir, "run.lock"), "");
     expect(claimRun(dir)).toBeNull();
     expect(lock()).toEqual(own);
+    unlockRun(dir);
 
     const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
     cleanup.push(() => other.kill("SIGKILL"));
