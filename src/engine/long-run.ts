@@ -7,7 +7,7 @@ import { firstLine } from "../errors.js";
 import { newestUnfinishedRun, resumeRefusal } from "../resume/resume-point.js";
 import { shownPath } from "../shown-path.js";
 import { type RunHead, readRunFile, readRunFolder, resultKey } from "../sinks/run-folder.js";
-import { claimRun } from "../sinks/run-lock.js";
+import { claimRun, liveRecorder } from "../sinks/run-lock.js";
 import type { Example, ExampleResult } from "../types.js";
 import { DoneCalls } from "./done-calls.js";
 import type { Job } from "./ports.js";
@@ -72,6 +72,8 @@ export function priorRun(
   if (options.retryErrors) {
     const folder = readRunFolder(options.retryErrors);
     if (folder.run.experiment !== current.experiment) return { prior: null, refusal: `run ${folder.run.name} is of experiment ${folder.run.experiment}, not ${current.experiment}`, note: null };
+    // Its calls never made would be neither carried nor run: the new run would pass on a part of the examples.
+    if (folder.run.status === "running" || folder.run.status === "interrupted") return { prior: null, refusal: unfinished(folder), note: null };
     const was = folder.run.dataset.version ?? null;
     if (was !== current.datasetVersion) {
       return {
@@ -97,6 +99,12 @@ export function priorRun(
   const recorder = claimRun(dir);
   if (recorder !== null) return { prior: null, refusal: stillRecorded(run.name, recorder, dir), note: null };
   return { prior: { kind: "resume", folder: { dir, run, skippedLines: [] }, done: new DoneCalls(), carried: [], rerun: null }, refusal: null, note: null };
+}
+
+function unfinished({ dir, run }: RunHead): string {
+  const recorder = liveRecorder(dir);
+  if (recorder !== null) return `run ${run.name} is still being recorded by process ${recorder}; wait for it to end, then retry its errors`;
+  return `run ${run.name} is unfinished (status ${run.status}); finish it first (evalwire run --resume ${run.name}), then retry its errors`;
 }
 
 /** The pid in a lock may be an unrelated process's by now (after a reboot, in a new container): the way out is named. */

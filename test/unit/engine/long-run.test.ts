@@ -100,3 +100,12 @@ describe("priorRun in one process", () => {
     unlockRun(dir);
   });
 });
+
+describe("priorRun (--retry-errors)", () => {
+  it("refuses an unfinished run: the calls it never made would be neither carried nor run, and the new run passed on a part", () => {
+    const { runsDir, dir } = unfinishedRun();
+    const found = priorRun({ retryErrors: dir }, current(runsDir));
+    expect(found.prior).toBeNull();
+    expect(found.refusal).toBe(`run ${header.name} is unfinished (status running); finish it first (evalwire run --resume ${header.name}), then retry its errors`);
+  });
+});
