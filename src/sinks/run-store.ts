@@ -35,8 +35,9 @@ export class RunStore implements Sink {
     const run = { ...header, name, status: "running" };
     let fd: number;
     try {
-      writeJsonAtomically(runFile, run);
+      // The lock first: a bare --resume elsewhere takes a folder once its run.json says "running".
       lockRun(dir);
+      writeJsonAtomically(runFile, run);
       fd = openSync(join(dir, "results.jsonl"), "a");
     } catch (error) {
       // Nothing was recorded: no empty run folder is left to be mistaken for a run.
