@@ -205,6 +205,7 @@ describe("evalwire run --resume", () => {
       runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder");
       await waitFor(() => resultLines(runDir) > 2, 30_000, "2 results");
       const second = await evalwire(["run", "--experiments", p.experiments, "--resume"], p.cwd, p.env);
+      console.log("SECOND", second.all, "FIRST", firstEnd.stdout, firstEnd.stderr);
       expect(second.code, describeRun(second)).toBe(2);
       expect(second.all).toContain(`run ${readRun(runDir).name} is still being recorded by process ${child.pid}; wait for it to end, or stop it and resume then`);
       expect(readRun(runDir).status).toBe("running");
@@ -220,6 +221,29 @@ describe("evalwire run --resume", () => {
     expect(results).toHaveLength(30);
     expect(new Set(results.map(key)).size).toBe(30);
     expect(existsSync(join(runDir, "run.lock"))).toBe(false);
+  });
+
+  it("of two resumes started together, one records and the other is refused: no task call is recorded twice", async () => {
+    const p = project();
+    const total = 60_000;
+    const rows = Array.from({ length: total }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1 } }));
+    writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
+    const whole = await evalwire(["run", "--experiments", p.experiments, "--quiet"], p.cwd, p.env);
+    expect(whole.code, describeRun(whole)).toBe(0);
+    // Made unfinished, with no checkpoint: a resume reads every recorded line before it goes on.
+    const runDir = runDirs(p.cwd)[0]!;
+    const { endedAt: _e, summary: _s, ...run } = readRun(runDir);
+    writeFileSync(join(runDir, "run.json"), JSON.stringify({ ...run, status: "interrupted" }));
+    const lines = readFileSync(join(runDir, "results.jsonl"), "utf8").split("\n").filter(Boolean);
+    writeFileSync(join(runDir, "results.jsonl"), `${lines.slice(0, total - 2000).join("\n")}\n`);
+
+    const resume = () => evalwire(["run", "--experiments", p.experiments, "--resume", runDir, "--quiet"], p.cwd, p.env);
+    const both = await Promise.all([resume(), resume()]);
+    // One records; the other is refused while it does (or, on a slow machine, once it has finished): never a second recorder.
+    expect(both.map((each) => each.code).sort(), both.map(describeRun).join("\n")).toEqual([0, 2]);
+    const results = readResults(runDir);
+    expect(new Set(results.map(key)).size).toBe(total);
+    expect(results).toHaveLength(total);
   });
 
   it("judges the resumed run over all its results, those recorded before the kill included", async () => {
