@@ -205,9 +205,11 @@ describe("evalwire run --resume", () => {
       runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder");
       await waitFor(() => resultLines(runDir) > 2, 30_000, "2 results");
       const second = await evalwire(["run", "--experiments", p.experiments, "--resume"], p.cwd, p.env);
-      console.log("SECOND", second.all, "FIRST", firstEnd.stdout, firstEnd.stderr);
       expect(second.code, describeRun(second)).toBe(2);
-      expect(second.all).toContain(`run ${readRun(runDir).name} is still being recorded by process ${child.pid}; wait for it to end, or stop it and resume then`);
+      const name = readRun(runDir).name;
+      expect(second.all).toContain(
+        `run ${name} is still being recorded by process ${child.pid}; wait for it to end, or stop it and resume then (if process ${child.pid} is not evalwire, delete .evalwire/runs/${name}/run.lock)`,
+      );
       expect(readRun(runDir).status).toBe("running");
     } finally {
       child.kill("SIGKILL");
