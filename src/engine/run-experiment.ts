@@ -169,7 +169,8 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     if (prior?.kind === "resume") loaded.claimed = prior.folder.dir;
   }
   // A resumed run goes on as it was started: the same examples, the same repetitions, the same
-  // shard; a --retry-errors run redoes the errors of its run's shard, and is that shard's run.
+  // shard; a --retry-errors run redoes the errors of its run's examples, repetitions and shard,
+  // and is that run again (else the calls its run never had would be planned, and never made).
   const shard = prior ? recordedShard(prior) : context.shard;
   if (prior && context.shard && (!shard || formatShard(shard) !== formatShard(context.shard))) {
     const was = shard ? `shard ${formatShard(shard)}` : "not sharded";
@@ -177,8 +178,8 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     result.refused = true;
     return finish();
   }
-  if (prior?.kind === "resume") knobs = { ...knobs, repetitions: prior.folder.run.settings.repetitions };
-  const selection = prior?.kind === "resume" ? (prior.folder.run.selection?.choice ?? null) : long.selection;
+  if (prior) knobs = { ...knobs, repetitions: prior.folder.run.settings.repetitions };
+  const selection = prior ? (prior.folder.run.selection?.choice ?? null) : long.selection;
   const chosen = chooseExamples(dataset, selection);
   if (chosen.problem) {
     facts.failure = chosen.problem;

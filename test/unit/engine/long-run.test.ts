@@ -109,3 +109,31 @@ describe("priorRun (--retry-errors)", () => {
     expect(found.refusal).toBe(`run ${header.name} is unfinished (status running); finish it first (evalwire run --resume ${header.name}), then retry its errors`);
   });
 });
+
+describe("a --retry-errors run", () => {
+  it("takes its run's examples and repetitions: a retried partial run is the same partial run, not a whole one that passed with most calls never made", async () => {
+    const { dir: root, remove } = tempDir("evalwire-long-run-");
+    cleanup.push(remove);
+    const experimentsDir = join(root, "experiments");
+    mkdirSync(join(experimentsDir, "ds"), { recursive: true });
+    // e1 fails until HEALED is set: the error to retry.
+    writeFileSync(
+      join(experimentsDir, "ds", "task.ts"),
+      "export const task = (example: { id: string; input: { n: number } }) => { if (example.input.n === 1 && !process.env.HEALED) throw new Error('broken'); return example.input.n; };\n",
+    );
+    writeFileSync(join(experimentsDir, "ds", "dataset.jsonl"), `${Array.from({ length: 6 }, (_, i) => JSON.stringify({ id: `e${i}`, input: { n: i } })).join("\n")}\n`);
+    const runsDir = join(root, "runs");
+    const first = await new ExperimentRunner({ experimentsDir, runsDir, repetitions: 2, longRun: { selection: { kind: "limit", count: 3 } } }).run();
+    expect(first.experiments[0]).toMatchObject({ planned: 6, completed: 6, taskErrors: 2 });
+
+    process.env.HEALED = "1";
+    try {
+      const retried = await new ExperimentRunner({ experimentsDir, runsDir, longRun: { retryErrors: first.experiments[0]!.runPath! } }).run();
+      expect(retried.experiments[0]).toMatchObject({ status: "passed", planned: 6, completed: 6, taskErrors: 0 });
+      const run = JSON.parse(readFileSync(join(retried.experiments[0]!.runPath!, "run.json"), "utf8"));
+      expect(run).toMatchObject({ planned: 6, settings: { repetitions: 2 }, selection: { partial: true, choice: { kind: "limit", count: 3 } } });
+    } finally {
+      delete process.env.HEALED;
+    }
+  });
+});
