@@ -74,6 +74,11 @@ export function priorRun(
     if (folder.run.experiment !== current.experiment) return { prior: null, refusal: `run ${folder.run.name} is of experiment ${folder.run.experiment}, not ${current.experiment}`, note: null };
     // Its calls never made would be neither carried nor run: the new run would pass on a part of the examples.
     if (folder.run.status === "running" || folder.run.status === "interrupted") return { prior: null, refusal: unfinished(folder), note: null };
+    if (folder.results.length < folder.run.planned) {
+      const held = `${folder.results.length} result${folder.results.length === 1 ? "" : "s"}`;
+      const refusal = `run ${folder.run.name} holds ${held} of its ${folder.run.planned} planned task calls (the others were never recorded); start a new run`;
+      return { prior: null, refusal, note: null };
+    }
     const was = folder.run.dataset.version ?? null;
     if (was !== current.datasetVersion) {
       return {

@@ -8,6 +8,7 @@ import { ExperimentRunner } from "../../../src/index.js";
 import { shownPath } from "../../../src/shown-path.js";
 import { unlockRun } from "../../../src/sinks/run-lock.js";
 import { RunStore } from "../../../src/sinks/run-store.js";
+import type { ExperimentResult } from "../../../src/types.js";
 import { tempDir } from "../../helpers/cli.js";
 
 const cleanup: (() => void)[] = [];
@@ -107,6 +108,18 @@ describe("priorRun (--retry-errors)", () => {
     const found = priorRun({ retryErrors: dir }, current(runsDir));
     expect(found.prior).toBeNull();
     expect(found.refusal).toBe(`run ${header.name} is unfinished (status running); finish it first (evalwire run --resume ${header.name}), then retry its errors`);
+  });
+
+  it("refuses a finished run that holds fewer results than it planned (a full disk): the calls never recorded would be neither carried nor run", async () => {
+    const { dir: root, remove } = tempDir("evalwire-long-run-");
+    cleanup.push(remove);
+    const runsDir = join(root, "runs");
+    const recording = new RunStore(runsDir).open(header);
+    await recording.record({ exampleId: "a", repetition: 1, status: "error", output: null, error: "boom", startedAt: "t", durationMs: 1, evaluations: [] });
+    recording.finish({ experiment: "ds", name: header.name, dataset: header.dataset, status: "failed", completed: 2, runPath: recording.location } as ExperimentResult);
+    const found = priorRun({ retryErrors: recording.location }, current(runsDir));
+    expect(found.prior).toBeNull();
+    expect(found.refusal).toBe(`run ${header.name} holds 1 result of its 2 planned task calls (the others were never recorded); start a new run`);
   });
 });
 
