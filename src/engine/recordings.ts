@@ -64,8 +64,21 @@ export function note(problem: Problem, message: string): void {
   if (problem.count++ === 0) problem.first = message;
 }
 
-/** A resumed run goes on in the same run folder and the same Phoenix experiment. */
-export async function reopen(sink: Sink, prior: Prior, header: ExperimentHeader): Promise<ExperimentRecording> {
+/**
+ * Opens each sink's recording, in order, so that a later one can link to an earlier one (run.json
+ * to the Phoenix experiment); a resumed run goes on in the same run folder and the same Phoenix
+ * experiment. What was opened before a failure is in `opened`, to be finished.
+ */
+export async function openRecordings(sinks: Sink[], prior: Prior | null, header: ExperimentHeader, opened: ExperimentRecording[]): Promise<void> {
+  let links: Record<string, unknown> = {};
+  for (const sink of sinks) {
+    const recording = prior?.kind === "resume" ? await reopen(sink, prior, header) : await sink.open({ ...header, ...(Object.keys(links).length > 0 ? { links } : {}) });
+    opened.push(recording);
+    if (recording.link) links = { ...links, ...recording.link };
+  }
+}
+
+async function reopen(sink: Sink, prior: Prior, header: ExperimentHeader): Promise<ExperimentRecording> {
   if (!sink.reopen) throw new Error(`this backend cannot resume run ${prior.folder.run.name}`);
   return sink.reopen(prior.folder, header);
 }

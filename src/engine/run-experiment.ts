@@ -16,7 +16,7 @@ import { runMetadata } from "./metadata.js";
 import { experimentName } from "./naming.js";
 import type { Backend, ExperimentPlan, Job, Sandbox } from "./ports.js";
 import { readRecorded } from "./read-recorded.js";
-import { carry, finishRecordings, note, record, reopen } from "./recordings.js";
+import { carry, finishRecordings, note, openRecordings, record } from "./recordings.js";
 import { formatShard, inShard, parseShard, type Shard } from "./shard.js";
 import { Tally } from "./tally.js";
 import { type ExperimentFacts, escapedLine, verdict } from "./verdict.js";
@@ -234,19 +234,15 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   const recordings: ExperimentRecording[] = [];
   if (context.dryRun === false) {
     try {
-      // In order, so that a later sink can link to an earlier one (run.json to the Phoenix experiment).
-      let links: Record<string, unknown> = {};
-      for (const sink of context.backend.sinks) {
-        const recording = prior?.kind === "resume" ? await reopen(sink, prior, header) : await sink.open({ ...header, ...(Object.keys(links).length > 0 ? { links } : {}) });
-        recordings.push(recording);
-        if (recording.link) links = { ...links, ...recording.link };
-        if (recording.kind === "store") Object.assign(result, { name: recording.name, runPath: recording.location });
-        else result.url = recording.location;
-      }
+      await openRecordings(context.backend.sinks, prior, header, recordings);
     } catch (error) {
       facts.failure = `cannot record results: ${firstLine(error)}`;
       await finishRecordings(recordings, loaded);
       return finish();
+    }
+    for (const recording of recordings) {
+      if (recording.kind === "store") Object.assign(result, { name: recording.name, runPath: recording.location });
+      else result.url = recording.location;
     }
   }
   context.listener.onExperimentStart(info);
