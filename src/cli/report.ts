@@ -45,7 +45,12 @@ export async function reportCommand(ref: string | undefined, flags: ReportFlags)
     }
   }
 
-  const lines = [`# Experiment Report: ${id}`, "", `**Total runs:** ${total}`, "", "## Evaluator Scores", ""];
+  const lines = [`# Experiment Report: ${id}`, "", `**Total runs:** ${total}`, ""];
+  if (run.unfinished) {
+    const { status, planned } = run.unfinished;
+    lines.push(`**Unfinished:** the run is ${status}, with ${total} of its ${planned} planned task calls recorded (finish it: \`evalwire run --resume ${run.name}\`).`, "");
+  }
+  lines.push("## Evaluator Scores", "");
   for (const [name, { sum, scored }] of [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push(`- **${name}**: ${scored > 0 ? (sum / scored).toFixed(4) : "n/a"}`);
   lines.push("", `## Errors`, "", errorCount === 0 ? "None." : `${errorCount} error${errorCount === 1 ? "" : "s"}:`);
   if (errorCount > 0) lines.push("", ...errors, ...(errorCount > errors.length ? [`- … and ${errorCount - errors.length} more`] : []));

@@ -46,6 +46,7 @@ export function localRun(dir: string, ref: string, run: RunFile): RecordedRun {
     evaluators: run.evaluators,
     gates: run.summary?.judgement?.gates ?? [],
     passBars: run.summary?.judgement?.passBars ?? {},
+    ...(run.status === "running" || run.status === "interrupted" ? { unfinished: { status: run.status, planned: run.planned } } : {}),
     results: () => readResults(join(dir, "results.jsonl")),
   };
 }

@@ -122,4 +122,27 @@ describe("evalwire report", () => {
     expect(written.stdout).toBe("Wrote the report of eval_search_b to reports/b.md\n");
     expect(readFileSync(join(cwd, "reports", "b.md"), "utf8")).toBe(r.stdout);
   });
+
+  it("says when the run is unfinished, and how many of its planned calls it holds", async () => {
+    const cwd = temp();
+    recordRun(join(cwd, ".evalwire", "runs"), {
+      name: "eval_search_c",
+      experiment: "search",
+      startedAt: "2026-01-03T00:00:00.000Z",
+      evaluators: ["exact"],
+      results: [result("1", [evaluation("exact", 1)]), result("2", [evaluation("exact", 0)])],
+      planned: 10,
+      unfinished: true,
+    });
+    const r = await evalwire(["report", "eval_search_c"], cwd);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout.split("\n").slice(0, 6)).toEqual([
+      "# Experiment Report: eval_search_c",
+      "",
+      "**Total runs:** 2",
+      "",
+      "**Unfinished:** the run is running, with 2 of its 10 planned task calls recorded (finish it: `evalwire run --resume eval_search_c`).",
+      "",
+    ]);
+  });
 });
