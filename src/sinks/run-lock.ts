@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -16,6 +16,8 @@ const ownLock = () => `${JSON.stringify({ pid: process.pid, host: hostname() })}
  * effort: on a disk with no room for it the run goes on, only unguarded against a second --resume.
  */
 export function lockRun(dir: string): void {
+  // Never written again over this process's own: a claim checking meanwhile would find it empty.
+  if (isOwn(dir)) return;
   try {
     writeFileSync(lockFile(dir), ownLock());
   } catch {}
@@ -29,7 +31,8 @@ export function lockRun(dir: string): void {
  */
 export function claimRun(dir: string): number | null {
   if (claimedHere.has(resolve(dir))) return process.pid;
-  for (let attempt = 0; attempt < 3; attempt++) {
+  let waits = 0;
+  for (let attempt = 0; attempt < 20; attempt++) {
     try {
       writeFileSync(lockFile(dir), ownLock(), { flag: "wx" });
       claimedHere.add(resolve(dir));
@@ -46,7 +49,14 @@ export function claimRun(dir: string): number | null {
       claimedHere.add(resolve(dir));
       return null;
     }
-    unlock(dir);
+    const seen = lockText(dir);
+    // Empty or cut short and fresh: another process may be writing it this moment; read it again soon.
+    if (readLock(dir) === null && isFresh(dir) && waits++ < 10) {
+      pause(20);
+      continue;
+    }
+    // Gone, or damaged for long: replaced, unless another process replaced it meanwhile.
+    if (lockText(dir) === seen) unlock(dir);
   }
   return null;
 }
@@ -75,6 +85,26 @@ export function liveRecorder(dir: string): number | null {
 function isOwn(dir: string): boolean {
   const lock = readLock(dir);
   return lock !== null && lock.pid === process.pid && lock.host === hostname();
+}
+
+function lockText(dir: string): string | null {
+  try {
+    return readFileSync(lockFile(dir), "utf8");
+  } catch {
+    return null;
+  }
+}
+
+function isFresh(dir: string): boolean {
+  try {
+    return Date.now() - statSync(lockFile(dir)).mtimeMs < 2000;
+  } catch {
+    return false;
+  }
+}
+
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function readLock(dir: string): { pid?: unknown; host?: unknown } | null {
