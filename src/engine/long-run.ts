@@ -11,6 +11,7 @@ import { claimRun, liveRecorder } from "../sinks/run-lock.js";
 import type { Example, ExampleResult } from "../types.js";
 import { DoneCalls } from "./done-calls.js";
 import type { Job } from "./ports.js";
+import { formatShard, parseShard, type Shard } from "./shard.js";
 
 /** DESIGN.md section 18: what a run may reuse, skip, retry or leave out. Every part is optional. */
 export interface LongRunOptions {
@@ -115,6 +116,26 @@ function unfinished({ dir, run }: RunHead): string {
 /** The pid in a lock may be an unrelated process's by now (after a reboot, in a new container): the way out is named. */
 function stillRecorded(name: string, pid: number, dir: string): string {
   return `run ${name} is still being recorded by process ${pid}; wait for it to end, or stop it and resume then (if process ${pid} is not evalwire, delete ${shownPath(join(dir, "run.lock"))})`;
+}
+
+/**
+ * What a run that continues another keeps of it: a resumed run goes on as it was started, with the
+ * same examples, repetitions and shard; a --retry-errors run redoes the errors of its run's
+ * examples, repetitions and shard, and is that run again (else the calls its run never had would
+ * be planned, and never made). Without a prior run, what was asked. Another --shard is refused.
+ */
+export function continuing(
+  prior: Prior | null,
+  asked: { shard: Shard | null; repetitions: number; selection: Selection | null | undefined },
+): { shard: Shard | null; repetitions: number; selection: Selection | null | undefined } | { refusal: string } {
+  if (!prior) return asked;
+  const { run } = prior.folder;
+  const shard = typeof run.shard === "string" ? parseShard(run.shard, `${run.name}/run.json shard`) : null;
+  if (asked.shard && (!shard || formatShard(shard) !== formatShard(asked.shard))) {
+    const was = shard ? `shard ${formatShard(shard)}` : "not sharded";
+    return { refusal: `run ${run.name} is ${was}${shard ? `, not ${formatShard(asked.shard)}` : ""}; leave --shard out to go on with it` };
+  }
+  return { shard, repetitions: run.settings.repetitions, selection: run.selection?.choice ?? null };
 }
 
 /** The (example, repetition) calls still to make; `wanted` narrows them further (a shard). */

@@ -11,13 +11,13 @@ import { CallWindow } from "./call-window.js";
 import { Checkpoints } from "./checkpoints.js";
 import type { ExperimentInfo, RunListener } from "./events.js";
 import { forEachConcurrently } from "./for-each-concurrently.js";
-import { chooseExamples, ExperimentCache, jobsToRun, type LongRunOptions, type Prior, priorRun, taskHash } from "./long-run.js";
+import { chooseExamples, continuing, ExperimentCache, jobsToRun, type LongRunOptions, type Prior, priorRun, taskHash } from "./long-run.js";
 import { runMetadata } from "./metadata.js";
 import { experimentName } from "./naming.js";
 import type { Backend, ExperimentPlan, Job, Sandbox } from "./ports.js";
 import { readRecorded } from "./read-recorded.js";
 import { carry, finishRecordings, note, openRecordings, record } from "./recordings.js";
-import { formatShard, inShard, parseShard, type Shard } from "./shard.js";
+import { formatShard, inShard, type Shard } from "./shard.js";
 import { Tally } from "./tally.js";
 import { type ExperimentFacts, escapedLine, verdict } from "./verdict.js";
 
@@ -168,18 +168,14 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     prior = found.prior;
     if (prior?.kind === "resume") loaded.claimed = prior.folder.dir;
   }
-  // A resumed run goes on as it was started: the same examples, the same repetitions, the same
-  // shard; a --retry-errors run redoes the errors of its run's examples, repetitions and shard,
-  // and is that run again (else the calls its run never had would be planned, and never made).
-  const shard = prior ? recordedShard(prior) : context.shard;
-  if (prior && context.shard && (!shard || formatShard(shard) !== formatShard(context.shard))) {
-    const was = shard ? `shard ${formatShard(shard)}` : "not sharded";
-    facts.failure = `run ${prior.folder.run.name} is ${was}${shard ? `, not ${formatShard(context.shard)}` : ""}; leave --shard out to go on with it`;
+  const kept = continuing(prior, { shard: context.shard, repetitions: knobs.repetitions, selection: long.selection });
+  if ("refusal" in kept) {
+    facts.failure = kept.refusal;
     result.refused = true;
     return finish();
   }
-  if (prior) knobs = { ...knobs, repetitions: prior.folder.run.settings.repetitions };
-  const selection = prior ? (prior.folder.run.selection?.choice ?? null) : long.selection;
+  const { shard, selection } = kept;
+  knobs = { ...knobs, repetitions: kept.repetitions };
   const chosen = chooseExamples(dataset, selection);
   if (chosen.problem) {
     facts.failure = chosen.problem;
@@ -316,11 +312,6 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     await finishRecordings(recordings, loaded);
   }
   return finish();
-}
-
-function recordedShard(prior: Prior): Shard | null {
-  const { shard } = prior.folder.run;
-  return typeof shard === "string" ? parseShard(shard, `${prior.folder.run.name}/run.json shard`) : null;
 }
 
 function firstOf(examples: Examples, n: number): Example[] {

@@ -98,3 +98,17 @@ export function stoppedResult(call: StoppedCall, evaluators: string[], reason: s
     evaluations: [],
   };
 }
+
+/** A call still to come when the experiment's code no longer loads in a new thread: an error saying why. */
+export function notRestarted({ example, repetition }: WorkerJob, why: string): ExampleResult {
+  return {
+    exampleId: example.id,
+    repetition,
+    status: "error",
+    output: null,
+    error: `cannot restart the experiment's code: ${why}`,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    evaluations: [],
+  };
+}

@@ -10,7 +10,7 @@ import { shownPath } from "../shown-path.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
 import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
-import { blockedBy, blockedByNoOne, type Culprit, stoppedResult, taskResult } from "./stopped-calls.js";
+import { blockedBy, blockedByNoOne, type Culprit, notRestarted, stoppedResult, taskResult } from "./stopped-calls.js";
 import { readTaskSlots, taskSlotsBuffer } from "./task-slots.js";
 import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-worker.js";
 
@@ -345,17 +345,7 @@ export class WorkerSandbox implements Sandbox {
         this.restarting = null;
         for (const [seq, entry] of this.pending) {
           this.pending.delete(seq);
-          const { example, repetition } = entry.job;
-          entry.resolve({
-            exampleId: example.id,
-            repetition,
-            status: "error",
-            output: null,
-            error: `cannot restart the experiment's code: ${error.message}`,
-            startedAt: new Date().toISOString(),
-            durationMs: 0,
-            evaluations: [],
-          });
+          entry.resolve(notRestarted(entry.job, error.message));
         }
         this.closed = true;
       },
