@@ -288,7 +288,8 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
         }
         tally.add(done);
         judge.add(done);
-        await record(recordings, done, facts.unrecorded);
+        const recorded = record(recordings, done, facts.unrecorded);
+        if (recorded) await recorded;
         checkpoints.maybe();
         context.listener.onResult(info, done, job.example);
       },
