@@ -6,6 +6,7 @@ import type { Loader } from "../discovery/load-module.js";
 import { inModulePackage } from "../discovery/native-hooks.js";
 import type { Job, Sandbox, SandboxOptions } from "../engine/ports.js";
 import { LoadError } from "../errors.js";
+import { keepLine } from "../recorded-line.js";
 import { shownPath } from "../shown-path.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
@@ -237,7 +238,7 @@ export class WorkerSandbox implements Sandbox {
             return;
           case "results":
             for (const [seq, task] of message.tasks) this.taskDone(seq, task);
-            for (const [seq, result] of message.results) this.answer(seq, result);
+            for (const [seq, result, line] of message.results) this.answer(seq, result, line);
             return;
           case "escaped":
             if (escaped) escaped.push(message.message);
@@ -267,10 +268,11 @@ export class WorkerSandbox implements Sandbox {
     if (entry) entry.task = task;
   }
 
-  private answer(seq: number, result: ExampleResult | Evaluation[] | null): void {
+  private answer(seq: number, result: ExampleResult | Evaluation[] | null, line?: string): void {
     const entry = this.pending.get(seq);
     if (!entry) return;
     this.pending.delete(seq);
+    if (line !== undefined) keepLine(result as ExampleResult, line);
     if (Array.isArray(result)) {
       entry.task!.evaluations = result;
       entry.resolve(entry.task!);
