@@ -3,7 +3,6 @@ import type { Dataset, Examples } from "../datasets/dataset.js";
 import { firstLine } from "../errors.js";
 import { withExampleRubricName } from "../evaluators/rubric/example-rubric.js";
 import { ExperimentJudge } from "../judge/experiment-judge.js";
-import { forgetLine } from "../recorded-line.js";
 import { AdaptiveConcurrency, noteResult } from "../retry/adaptive-concurrency.js";
 import { unlockRun } from "../sinks/run-lock.js";
 import type { ExperimentHeader, ExperimentRecording } from "../sinks/sink.js";
@@ -284,7 +283,6 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
           return;
         }
         if (span) {
-          forgetLine(done);
           done.traceId = span.traceId;
           span.end(done);
         }

@@ -38,10 +38,9 @@ export type FromWorker =
   /**
    * `tasks`: the task's part of a result (status ok, no evaluations yet), sent before its evaluators
    * run when it had no room in the task slots. `results`: results in the order they finished; only
-   * the evaluations for a call whose task part was sent; null when the call was interrupted. A
-   * whole result comes with its results.jsonl line, made in the worker (recorded-line.ts).
+   * the evaluations for a call whose task part was sent; null when the call was interrupted.
    */
-  | { t: "results"; tasks: [seq: number, task: ExampleResult][]; results: [seq: number, result: ExampleResult | Evaluation[] | null, line?: string][] }
+  | { t: "results"; tasks: [seq: number, task: ExampleResult][]; results: [seq: number, result: ExampleResult | Evaluation[] | null][] }
   | { t: "escaped"; message: string };
 
 /**

@@ -6,7 +6,6 @@ import type { Loader } from "../discovery/load-module.js";
 import { inModulePackage } from "../discovery/native-hooks.js";
 import type { Job, Sandbox, SandboxOptions } from "../engine/ports.js";
 import { LoadError } from "../errors.js";
-import { keepLine } from "../recorded-line.js";
 import { shownPath } from "../shown-path.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
@@ -238,7 +237,7 @@ export class WorkerSandbox implements Sandbox {
             return;
           case "results":
             for (const [seq, task] of message.tasks) this.taskDone(seq, task);
-            for (const [seq, result, line] of message.results) this.answer(seq, result, line);
+            for (const [seq, result] of message.results) this.answer(seq, result);
             return;
           case "escaped":
             if (escaped) escaped.push(message.message);
@@ -268,11 +267,10 @@ export class WorkerSandbox implements Sandbox {
     if (entry) entry.task = task;
   }
 
-  private answer(seq: number, result: ExampleResult | Evaluation[] | null, line?: string): void {
+  private answer(seq: number, result: ExampleResult | Evaluation[] | null): void {
     const entry = this.pending.get(seq);
     if (!entry) return;
     this.pending.delete(seq);
-    if (line !== undefined) keepLine(result as ExampleResult, line);
     if (Array.isArray(result)) {
       entry.task!.evaluations = result;
       entry.resolve(entry.task!);

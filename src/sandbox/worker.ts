@@ -35,7 +35,7 @@ let head = 0;
 const stop = new AbortController();
 // Every call in flight listens on it.
 setMaxListeners(0, stop.signal);
-let outbox: [number, ExampleResult | Evaluation[] | null, string?][] = [];
+let outbox: [number, ExampleResult | Evaluation[] | null][] = [];
 let taskSlots: TaskSlots | null = null;
 /** Task slots whose calls' results are in the outbox: free once it is sent. */
 let releasing: number[] = [];
@@ -127,7 +127,7 @@ async function run(job: WorkerJob): Promise<void> {
   const result = await runExample(code!, call, watch);
   running--;
   // The main thread holds a task part that was sent: the evaluations complete it.
-  outbox.push(!result ? [job.seq, null] : watch.taskSent ? [job.seq, result.evaluations] : [job.seq, result, lineOf(result)]);
+  outbox.push([job.seq, result && watch.taskSent ? result.evaluations : result]);
   if (watch.taskSlot >= 0) releasing.push(watch.taskSlot);
   scheduleTick();
 }
@@ -185,19 +185,10 @@ function flush(): void {
     post({ t: "results", tasks, results });
   } catch {
     // Something cannot be cloned (a function in an evaluator's metadata, an output's toJSON method): send it as the JSON it is recorded as.
-    post({ t: "results", tasks: tasks.map(([seq, task]) => [seq, asJson(task)]), results: results.map(([seq, result, line]) => [seq, result && asJson(result), line]) });
+    post({ t: "results", tasks: tasks.map(([seq, task]) => [seq, asJson(task)]), results: results.map(([seq, result]) => [seq, result && asJson(result)]) });
   }
   for (const index of releasing) taskSlots!.release(index);
   releasing = [];
-}
-
-/** The result's results.jsonl line, made here for the main thread (recorded-line.ts); undefined if it cannot be made. */
-function lineOf(result: ExampleResult): string | undefined {
-  try {
-    return JSON.stringify(result);
-  } catch {
-    return undefined;
-  }
 }
 
 function asJson<T>(value: T): T {

@@ -4,7 +4,6 @@ import { parseShard, shardSuffix } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 import { fileInTheWay } from "../file-in-the-way.js";
 import { makeFolder } from "../make-folder.js";
-import { lineOf } from "../recorded-line.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import { writeAtomically } from "../write-atomically.js";
@@ -93,7 +92,7 @@ function recording(name: string, dir: string, run: { dataset: object }, fd: numb
     name,
     location: dir,
     record(result: ExampleResult) {
-      lines.add(`${lineOf(result)}\n`);
+      lines.add(`${JSON.stringify(result)}\n`);
     },
     notRecorded() {
       lines.write();
