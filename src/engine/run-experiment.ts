@@ -1,5 +1,6 @@
 import { basename } from "node:path";
 import type { Dataset, Examples } from "../datasets/dataset.js";
+import { exampleView } from "../datasets/line-example.js";
 import { firstLine } from "../errors.js";
 import { withExampleRubricName } from "../evaluators/rubric/example-rubric.js";
 import { ExperimentJudge } from "../judge/experiment-judge.js";
@@ -291,7 +292,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
         const recorded = record(recordings, done, facts.unrecorded);
         if (recorded) await recorded;
         checkpoints.maybe();
-        context.listener.onResult(info, done, job.example);
+        context.listener.onResult(info, done, exampleView(job.example));
       },
     );
   } catch (error) {
