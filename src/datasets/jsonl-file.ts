@@ -4,7 +4,7 @@ import { DatasetError } from "../errors.js";
 import { readLines } from "../read-lines.js";
 import type { Example } from "../types.js";
 import { contentId, ExampleIds, type Examples, isWellFormed, type RawRecord } from "./dataset.js";
-import { LineExample } from "./line-example.js";
+import { datasetChanged, LineExample } from "./line-example.js";
 import type { Checked, RememberedChecks } from "./remembered-checks.js";
 
 /**
@@ -90,22 +90,22 @@ function* readExamples(
     if (peeked !== null && skip?.(peeked)) continue;
     // Should the line have changed since the check, the hash says so at the end.
     if (peeked !== null && forRun) {
-      yield new LineExample(peeked, line);
+      yield new LineExample(peeked, line, shown);
       continue;
     }
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
-      throw changed(shown);
+      throw datasetChanged(shown);
     }
-    if (!isWellFormed(value)) throw changed(shown);
+    if (!isWellFormed(value)) throw datasetChanged(shown);
     const { id, input, output = {}, metadata = {} } = value;
     const exampleId = renamed.get(number) ?? (id === undefined ? contentId(input, output) : String(id));
     if (skip?.(exampleId)) continue;
     yield { id: exampleId, input, output, metadata };
   }
-  if (count !== checked.length || `sha256:${again.digest("hex").slice(0, 16)}` !== checked.version) throw changed(shown);
+  if (count !== checked.length || `sha256:${again.digest("hex").slice(0, 16)}` !== checked.version) throw datasetChanged(shown);
 }
 
 const stringIdStart = Buffer.from('{"id":"');
@@ -150,8 +150,4 @@ function* jsonlRecords(file: string, shown: string): Generator<RawRecord> {
     }
     yield { line: number, value };
   }
-}
-
-function changed(shown: string): DatasetError {
-  return new DatasetError(`${shown} changed while the run read it; run again`);
 }

@@ -1,4 +1,5 @@
 import { lazyFields } from "../engine/lazy-fields.js";
+import { DatasetError } from "../errors.js";
 import type { Example, ExampleResult, Fields } from "../types.js";
 
 // A JSONL example whose id can be read off its line's start is not parsed on the main thread: the
@@ -13,10 +14,11 @@ const inspect = Symbol.for("nodejs.util.inspect.custom");
 export class LineExample implements Example {
   #fields: ExampleFields | null = null;
 
-  /** `line`: checked before (well-formed, its id `id`). */
+  /** `line`: checked before (well-formed, its id `id`), in the file `source` (as shown). */
   constructor(
     readonly id: string,
     readonly line: string,
+    private readonly source: string,
   ) {}
 
   /** True once a field was read here: the parsed example is then what the worker is sent. */
@@ -45,9 +47,19 @@ export class LineExample implements Example {
   }
 
   private fields(): ExampleFields {
-    this.#fields ??= fieldsOf(this.line);
+    if (this.#fields) return this.#fields;
+    try {
+      this.#fields = fieldsOf(this.line);
+    } catch {
+      // Edited in place since the check: said as the end of the file's read would say it.
+      throw datasetChanged(this.source);
+    }
     return this.#fields;
   }
+}
+
+export function datasetChanged(shown: string): DatasetError {
+  return new DatasetError(`${shown} changed while the run read it; run again`);
 }
 
 const shown = lazyFields<Example>(["id", "input", "output", "metadata"]);

@@ -7,11 +7,11 @@ import { describeRun, evalwire, readResults, readRun, runDirs, useTempDirs } fro
 
 const temp = useTempDirs();
 
-function project(task: string, lines: number): { cwd: string; experiments: string } {
+function project(task: string, lines: number, pad?: string): { cwd: string; experiments: string } {
   const cwd = temp();
   const dir = join(cwd, "experiments", "stream");
   mkdirSync(dir, { recursive: true });
-  const rows = Array.from({ length: lines }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1 } }));
+  const rows = Array.from({ length: lines }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1 }, ...(pad ? { metadata: { pad } } : {}) }));
   writeFileSync(join(dir, "dataset.jsonl"), `${rows.join("\n")}\n`);
   writeFileSync(join(dir, "task.ts"), task);
   writeFileSync(join(dir, "even.ts"), "export const even = ({ output }: { output: { n: number } }) => output.n % 2 === 0;\n");
@@ -48,5 +48,28 @@ export function task(example: { input: { n: number } }) {
     const dir = runDirs(p.cwd)[0]!;
     expect(readRun(dir)).toMatchObject({ status: "failed" });
     expect(readResults(dir).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("says the file changed, not a JSON error, when a line the run reads later stops being JSON and --cache reads it for its key", async () => {
+    // The task breaks a line past the first 1 MB read chunk, in place, on its first call.
+    const task = `import { openSync, readFileSync, writeSync } from "node:fs";
+import { join } from "node:path";
+let first = true;
+export function task(example: { input: { n: number } }) {
+  if (first) {
+    const file = join(import.meta.dirname, "dataset.jsonl");
+    const at = readFileSync(file, "utf8").indexOf('{"id":"ex-1500",');
+    writeSync(openSync(file, "r+"), '{"id":"ex-1500","input":{"n":XXXX', at);
+  }
+  first = false;
+  return { n: example.input.n };
+}
+`;
+    const p = project(task, 2000, "p".repeat(1000));
+    const run = await evalwire(["run", "--experiments", p.experiments, "--cache", "--example-concurrency", "1"], p.cwd);
+    expect(run.code, describeRun(run)).toBe(1);
+    expect(run.all).toMatch(/experiments\/stream\/dataset\.jsonl changed while the run read it; run again/);
+    expect(run.all).not.toMatch(/not valid JSON/);
+    expect(readRun(runDirs(p.cwd)[0]!)).toMatchObject({ status: "failed" });
   });
 });

@@ -80,6 +80,17 @@ describe("a JSONL dataset read as a stream", () => {
     expect(thrownMessage(() => [...unparsed.forRun!()], DatasetError)).toBe("d.jsonl changed while the run read it; run again");
   });
 
+  it("names the file and the fix when a line taken for a run is read on the main thread (a cache key) after it stopped being JSON", () => {
+    const path = file('{"id":"a","input":{}}\n{"id":"b","input":{}}\n');
+    const { examples } = openJsonlFile(path, "d.jsonl");
+    writeFileSync(path, '{"id":"a","input":{}}\n{"id":"b","input":{\n');
+    const taken = examples.forRun!()[Symbol.iterator]();
+    taken.next();
+    const changed = taken.next().value!;
+    expect(changed.id).toBe("b");
+    expect(thrownMessage(() => changed.input, DatasetError)).toBe("d.jsonl changed while the run read it; run again");
+  });
+
   it("leaves out the examples a resumed run has done, the same whether their ids are read off the line or parsed", () => {
     const lines = [
       '{"id":"a","input":{}}',
