@@ -7,6 +7,7 @@ import { loadExperiment } from "../discovery/load-experiment.js";
 import { type Loader, useLoader } from "../discovery/load-module.js";
 import { type ExampleCall, type ExampleWatch, errorMessage, runExample, type UserCode } from "../engine/run-example.js";
 import { receiveJudge } from "../evaluators/judge/settings.js";
+import { andThen } from "../maybe.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
 import { TaskSlots } from "./task-slots.js";
@@ -109,7 +110,9 @@ function scheduleTick(): void {
 }
 
 function startCalls(): void {
-  while (running < concurrency && head < queue.length) {
+  // A call whose code returns at once ends within this loop: no more than the free places start in
+  // one turn, so that what ends in it goes back before the next ones start.
+  for (let free = concurrency - running; free > 0 && head < queue.length; free--) {
     const job = queue[head++]!;
     if (head === queue.length) {
       queue = [];
@@ -117,14 +120,17 @@ function startCalls(): void {
     }
     running++;
     Atomics.store(shared, slot.started, job.seq);
-    void run(job);
+    run(job);
   }
 }
 
-async function run(job: WorkerJob): Promise<void> {
+function run(job: WorkerJob): void {
   const watch = new CallWatch(job.seq);
   const call: ExampleCall = { experiment, example: job.example, repetition: job.repetition, timeoutMs, stop: stop.signal, retries: job.retries, cached: job.cached };
-  const result = await runExample(code!, call, watch);
+  void andThen(runExample(code!, call, watch), (result) => ended(job, watch, result));
+}
+
+function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null): void {
   running--;
   // The main thread holds a task part that was sent: the evaluations complete it.
   outbox.push([job.seq, result && watch.taskSent ? result.evaluations : result]);
