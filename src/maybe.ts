@@ -15,5 +15,9 @@ export function andThen<T, U>(value: Maybe<T>, next: (value: T) => Maybe<U>): Ma
 
 /** Every value, now when all are here, else as Promise.all gives them. */
 export function allOf<T>(values: Maybe<T>[]): Maybe<T[]> {
-  return values.some((value) => value instanceof Promise) ? Promise.all(values) : (values as T[]);
+  return values.some(isPromise) ? Promise.all(values) : (values as T[]);
+}
+
+function isPromise(value: unknown): boolean {
+  return value instanceof Promise;
 }

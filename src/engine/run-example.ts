@@ -1,7 +1,7 @@
 import { evaluatorsFor } from "../evaluators/rubric/example-rubric.js";
+import { allOf, andThen, type Maybe } from "../maybe.js";
 import { classifyError } from "../retry/transient.js";
 import { type AttemptOutcome, withRetries } from "../retry/with-retries.js";
-import { allOf, andThen, type Maybe } from "../maybe.js";
 import type { Attempt, Evaluation, EvaluatorArgs, Example, ExampleResult, Task } from "../types.js";
 import { evaluatorArgs, taskContext } from "./call-args.js";
 import { type Outcome as CallOutcome, callWithTimeout } from "./call-with-timeout.js";
@@ -75,7 +75,8 @@ export function runExample(code: UserCode, call: ExampleCall, watch: ExampleWatc
   return andThen(callTask(code, call, watch), (task) => {
     if (!task) return null;
     const { outcome, startedAt, durationMs, attempts } = task;
-    const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, evaluations: [], ...(attempts ? { attempts } : {}) };
+    const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, evaluations: [] };
+    if (attempts) result.attempts = attempts;
     if (outcome.kind === "timeout") return { ...result, status: "timeout", error: `timed out after ${timeoutMs} ms` };
     if (outcome.kind === "error") return { ...result, status: isTimeout(outcome.error) ? "timeout" : "error", error: errorMessage(outcome.error), ...stackOf(outcome.error) };
     result.output = outcome.value === undefined ? null : outcome.value;
@@ -184,19 +185,15 @@ function evaluate(
     stop,
   );
   return andThen(outcome, (outcome): Evaluation | null => {
-    const base = { name: evaluator.name, score: null, label: null, explanation: null, error: null, durationMs: milliseconds(performance.now() - start) };
-    switch (outcome.kind) {
-      case "interrupted":
-        return null;
-      case "timeout":
-        return { ...base, error: `timed out after ${timeoutMs} ms` };
-      case "error":
-        return { ...base, error: errorMessage(outcome.error), ...stackOf(outcome.error) };
-      case "ok": {
-        const score = normaliseScore(outcome.value);
-        return "error" in score ? { ...base, error: score.error } : { ...base, ...score };
-      }
+    if (outcome.kind === "interrupted") return null;
+    const evaluation: Evaluation = { name: evaluator.name, score: null, label: null, explanation: null, error: null, durationMs: milliseconds(performance.now() - start) };
+    if (outcome.kind === "timeout") evaluation.error = `timed out after ${timeoutMs} ms`;
+    else if (outcome.kind === "error") Object.assign(evaluation, { error: errorMessage(outcome.error) }, stackOf(outcome.error));
+    else {
+      const score = normaliseScore(outcome.value);
+      Object.assign(evaluation, "error" in score ? { error: score.error } : score);
     }
+    return evaluation;
   });
 }
 

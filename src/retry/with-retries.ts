@@ -31,25 +31,22 @@ export interface Retried<T, D> {
  * happened. When a call returns its outcome at once (not a promise) and needs no retry, so does this.
  */
 export function withRetries<T, D>(call: (attempt: number) => Maybe<AttemptOutcome<T, D> | null>, options: RetryOptions): Maybe<Retried<T, D>> {
-  const attempts: Attempt[] = [];
   const wait = options.wait ?? sleep;
-  const tryFrom = (attempt: number): Maybe<Retried<T, D>> =>
+  const tryFrom = (attempt: number, before: Attempt[]): Maybe<Retried<T, D>> =>
     andThen(call(attempt), (outcome) => {
-      if (outcome === null) return { outcome, attempts };
-      if (outcome.ok) {
-        attempts.push({ attempt, error: null, status: null, retriedBecause: null, waitedMs: 0 });
-        return { outcome, attempts };
-      }
+      if (outcome === null) return { outcome, attempts: before };
+      if (outcome.ok) return { outcome, attempts: [...before, { attempt, error: null, status: null, retriedBecause: null, waitedMs: 0 }] };
       const retry = outcome.failure.transient !== null && attempt <= options.retries && !options.signal?.aborted;
       const waitedMs = retry ? retryDelay(attempt, outcome.failure, options.backoff ?? defaultBackoff, options.random) : 0;
-      attempts.push({ attempt, error: outcome.error, status: outcome.failure.status, retriedBecause: retry ? outcome.failure.transient : null, waitedMs });
-      if (!retry) return { outcome, attempts };
-      return wait(waitedMs, options.signal).then((waited) => {
-        if (waited) return tryFrom(attempt + 1);
+      const failed = (retriedBecause: ErrorClass["transient"], waitedMs: number): Attempt[] => [
+        ...before,
+        { attempt, error: outcome.error, status: outcome.failure.status, retriedBecause, waitedMs },
+      ];
+      if (!retry) return { outcome, attempts: failed(null, 0) };
+      return wait(waitedMs, options.signal).then((waited) =>
         // Interrupted while waiting: there was no next try.
-        attempts[attempts.length - 1] = { attempt, error: outcome.error, status: outcome.failure.status, retriedBecause: null, waitedMs: 0 };
-        return { outcome, attempts };
-      });
+        waited ? tryFrom(attempt + 1, failed(outcome.failure.transient, waitedMs)) : { outcome, attempts: failed(null, 0) },
+      );
     });
-  return tryFrom(1);
+  return tryFrom(1, []);
 }
