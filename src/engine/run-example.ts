@@ -190,11 +190,20 @@ function evaluate(
     if (outcome.kind === "timeout") evaluation.error = `timed out after ${timeoutMs} ms`;
     else if (outcome.kind === "error") Object.assign(evaluation, { error: errorMessage(outcome.error) }, stackOf(outcome.error));
     else {
-      const score = normaliseScore(outcome.value);
+      const score = scoreOf(outcome.value);
       Object.assign(evaluation, "error" in score ? { error: score.error } : score);
     }
     return evaluation;
   });
+}
+
+/** What an evaluator returned, as a score; reading it runs user code too (a getter, a Proxy), which may throw. */
+function scoreOf(value: unknown): ReturnType<typeof normaliseScore> {
+  try {
+    return normaliseScore(value);
+  } catch (error) {
+    return { error: `returned a value that cannot be read: ${errorMessage(error)}` };
+  }
 }
 
 /** Durations are recorded to the microsecond. */

@@ -9,6 +9,25 @@ describe("callWithTimeout", () => {
     expect(await callWithTimeout(async () => "a", 1000, never)).toEqual({ kind: "ok", value: "a" });
   });
 
+  it("answers at once, with no promise, for a function that returns a plain value or throws; a thenable is waited for", async () => {
+    expect(callWithTimeout(() => 3, 1000, never)).toEqual({ kind: "ok", value: 3 });
+    expect(
+      callWithTimeout(
+        () => {
+          throw new Error("now");
+        },
+        1000,
+        never,
+      ),
+    ).toMatchObject({ kind: "error", error: { message: "now" } });
+    // Not only promises: anything with a then method is waited for, and timed.
+    const thenable = { then: (resolve: (value: string) => void) => setTimeout(() => resolve("thenable"), 5) };
+    const waited = callWithTimeout(() => thenable, 1000, never);
+    expect(waited).toBeInstanceOf(Promise);
+    expect(await waited).toEqual({ kind: "ok", value: "thenable" });
+    expect(await callWithTimeout(() => ({ then: () => {} }), 20, never)).toEqual({ kind: "timeout" });
+  });
+
   it("returns a throw, sync or async, as an error outcome", async () => {
     const sync = await callWithTimeout(
       () => {
