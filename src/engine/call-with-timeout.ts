@@ -13,42 +13,35 @@ const interrupted: Outcome<never> = Object.freeze({ kind: "interrupted" });
  */
 export function callWithTimeout<T>(fn: (signal: () => AbortSignal) => T | PromiseLike<T>, timeoutMs: number, stop: AbortSignal): Maybe<Outcome<Awaited<T>>> {
   if (stop.aborted) return interrupted;
-  const cut = new CallSignal();
+  let controller: AbortController | undefined;
+  let cutReason: unknown;
+  const signal = () => {
+    if (!controller) {
+      controller = new AbortController();
+      if (cutReason !== undefined) controller.abort(cutReason);
+    }
+    return controller.signal;
+  };
   let returned: T | PromiseLike<T>;
   try {
-    returned = fn(cut.signal);
+    returned = fn(signal);
   } catch (error) {
     return { kind: "error", error };
   }
   if (!isThenable(returned)) return { kind: "ok", value: returned as Awaited<T> };
+  const cut = (reason: unknown) => {
+    cutReason = reason;
+    controller?.abort(reason);
+  };
   return settled(returned as PromiseLike<Awaited<T>>, cut, timeoutMs, stop);
 }
 
-/** The signal of one call, made on first request (already aborted when asked for after the cut). */
-class CallSignal {
-  private controller: AbortController | undefined;
-  private reason: unknown;
-
-  readonly signal = (): AbortSignal => {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.reason !== undefined) this.controller.abort(this.reason);
-    }
-    return this.controller.signal;
-  };
-
-  abort(reason: unknown): void {
-    this.reason = reason;
-    this.controller?.abort(reason);
-  }
-}
-
-/** Waits for a call's promise, or for its time to be up, or for `stop`: whichever comes first. */
-async function settled<T>(returned: PromiseLike<T>, cut: CallSignal, timeoutMs: number, stop: AbortSignal): Promise<Outcome<T>> {
+/** Waits for a call's promise, or for its time to be up, or for `stop`: whichever comes first; `cut` aborts the call's signal. */
+async function settled<T>(returned: PromiseLike<T>, cut: (reason: unknown) => void, timeoutMs: number, stop: AbortSignal): Promise<Outcome<T>> {
   let settle!: (outcome: Outcome<T>) => void;
   const ended = new Promise<Outcome<T>>((resolve) => (settle = resolve));
   const cutWith = (outcome: Outcome<T>, reason: unknown) => {
-    cut.abort(reason);
+    cut(reason);
     settle(outcome);
   };
   const timer = timeoutMs > 0 ? setTimeout(() => cutWith({ kind: "timeout" }, new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError")), timeoutMs) : undefined;
