@@ -34,8 +34,11 @@ export interface Examples extends Iterable<Example> {
    * (a streamed file notes them as it checks it); undefined for an array.
    */
   readonly outputKeys?: ReadonlySet<string>;
-  /** The examples but those `skip` names, for a source that can leave them out unread. */
-  without?(skip: (id: string) => boolean): Iterable<Example>;
+  /**
+   * The examples as a run takes them, for a source that can: those `skip` names (a resumed run's
+   * done ones) left out unread, and the others parsed only where a field is read (line-example.ts).
+   */
+  forRun?(skip?: (id: string) => boolean): Iterable<Example>;
 }
 
 const record = z.record(z.string(), z.unknown());

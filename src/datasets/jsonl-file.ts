@@ -4,6 +4,7 @@ import { DatasetError } from "../errors.js";
 import { readLines } from "../read-lines.js";
 import type { Example } from "../types.js";
 import { contentId, ExampleIds, type Examples, isWellFormed, type RawRecord } from "./dataset.js";
+import { LineExample } from "./line-example.js";
 import type { Checked, RememberedChecks } from "./remembered-checks.js";
 
 /**
@@ -19,14 +20,14 @@ export function openJsonlFile(file: string, shown: string, rememberedChecks?: Re
   const checked = remembered ?? check(file, shown);
   if (!remembered) checks?.keep(version, checked);
   const { length, renamed, outputKeys } = checked;
-  const read = (skip?: (id: string) => boolean) => readExamples({ file, shown, version, length, renamed }, skip);
+  const read = (skip?: (id: string) => boolean, forRun = false) => readExamples({ file, shown, version, length, renamed }, skip, forRun);
   return {
     version,
     examples: {
       length,
       ...(outputKeys ? { outputKeys } : {}),
       [Symbol.iterator]: () => read(),
-      without: (skip) => ({ [Symbol.iterator]: () => read(skip) }),
+      forRun: (skip) => ({ [Symbol.iterator]: () => read(skip, true) }),
     },
   };
 }
@@ -60,10 +61,15 @@ function hashOfFile(file: string): string {
 
 /**
  * The checked file read again, example by example. A line whose id `skip` names (an example a
- * resumed run has done) is not parsed when its id can be read off its start. Read to the end, the
- * file must be the one checked: the same records, the same hash.
+ * resumed run has done) is not parsed when its id can be read off its start; `forRun`, neither is
+ * any other such line (a LineExample, parsed where a field is read). Read to the end, the file must
+ * be the one checked: the same records, the same hash.
  */
-function* readExamples(checked: { file: string; shown: string; version: string; length: number; renamed: Map<number, string> }, skip?: (id: string) => boolean): Generator<Example> {
+function* readExamples(
+  checked: { file: string; shown: string; version: string; length: number; renamed: Map<number, string> },
+  skip?: (id: string) => boolean,
+  forRun = false,
+): Generator<Example> {
   const { file, shown, renamed } = checked;
   const again = createHash("sha256");
   let count = 0;
@@ -80,8 +86,13 @@ function* readExamples(checked: { file: string; shown: string; version: string; 
     const line = (number === 1 ? text.replace(/^\uFEFF/, "") : text).trim();
     if (line === "") continue;
     count++;
-    const peeked = skip ? leadingId(line) : null;
-    if (peeked !== null && skip!(peeked)) continue;
+    const peeked = skip || forRun ? leadingId(line) : null;
+    if (peeked !== null && skip?.(peeked)) continue;
+    // Should the line have changed since the check, the hash says so at the end.
+    if (peeked !== null && forRun) {
+      yield new LineExample(peeked, line);
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(line);

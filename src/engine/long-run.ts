@@ -140,7 +140,7 @@ export function continuing(
 
 /** The (example, repetition) calls still to make; `wanted` narrows them further (a shard). */
 export function* jobsToRun(
-  examples: Iterable<Example> & Pick<Examples, "without">,
+  examples: Iterable<Example> & Pick<Examples, "forRun">,
   repetitions: number,
   prior: Prior | null,
   wanted?: (exampleId: string, repetition: number) => boolean,
@@ -150,7 +150,7 @@ export function* jobsToRun(
     return true;
   };
   // A resumed run's finished examples are left out unread, where the dataset can do that.
-  const source = prior?.kind === "resume" && examples.without ? examples.without(allDone) : examples;
+  const source = examples.forRun ? examples.forRun(prior?.kind === "resume" ? allDone : undefined) : examples;
   for (const example of source) {
     for (let repetition = 1; repetition <= repetitions; repetition++) {
       if (wanted && !wanted(example.id, repetition)) continue;

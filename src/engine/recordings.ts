@@ -12,19 +12,29 @@ import { type ExperimentFacts, type Problem, verdict } from "./verdict.js";
 // results a --retry-errors run carries, and the end, whatever happened.
 
 /**
- * The run store first, added before any await: a checkpoint writes what was added before it
- * counts, so what the engine has counted is what results.jsonl holds; remote sinks after.
+ * The run store first, added before anything waits: a checkpoint writes what was added before it
+ * counts, so what the engine has counted is what results.jsonl holds; remote sinks after. Returns
+ * a promise only when a remote sink has to be waited for.
  */
-export async function record(recordings: ExperimentRecording[], done: ExampleResult, unrecorded: Problem): Promise<void> {
+export function record(recordings: ExperimentRecording[], done: ExampleResult, unrecorded: Problem): Promise<void> | undefined {
+  let remote = false;
   for (const recording of recordings) {
-    if (recording.kind !== "store") continue;
+    if (recording.kind !== "store") {
+      remote = true;
+      continue;
+    }
     try {
+      // The run store's returns at once; notRecorded tells what it could not write.
       const pending = recording.record(done);
-      if (pending) await pending;
+      if (pending) pending.then(undefined, (error) => note(unrecorded, firstLine(error)));
     } catch (error) {
       note(unrecorded, firstLine(error));
     }
   }
+  return remote ? recordRemote(recordings, done, unrecorded) : undefined;
+}
+
+async function recordRemote(recordings: ExperimentRecording[], done: ExampleResult, unrecorded: Problem): Promise<void> {
   for (const recording of recordings) {
     if (recording.kind === "store") continue;
     try {
@@ -35,11 +45,22 @@ export async function record(recordings: ExperimentRecording[], done: ExampleRes
   }
 }
 
+/** Counts what the recordings took but could not write (the run store writes after `record` returned). */
+export function countNotRecorded(recordings: ExperimentRecording[], unrecorded: Problem): void {
+  for (const recording of recordings) {
+    const lost = recording.notRecorded?.();
+    if (!lost) continue;
+    if (unrecorded.count === 0) unrecorded.first = firstLine(lost.error);
+    unrecorded.count += lost.count;
+  }
+}
+
 /** Every recording opened is finished, whatever happened: run.json never stays "running". */
 export async function finishRecordings(
   recordings: ExperimentRecording[],
   { result, facts, context, start }: { result: ExperimentResult; facts: ExperimentFacts; context: Pick<ExperimentContext, "listener" | "stop">; start: number },
 ): Promise<void> {
+  countNotRecorded(recordings, facts.unrecorded);
   for (const recording of recordings) {
     try {
       const drained = (await recording.drain?.()) ?? { problem: null, warnings: [] };
@@ -97,6 +118,7 @@ export async function carry(
     if (!ids.has(result.exampleId) || result.repetition > repetitions) continue;
     to.tally.add(result);
     to.judge.add(result);
-    await record(to.recordings, result, to.unrecorded);
+    const recorded = record(to.recordings, result, to.unrecorded);
+    if (recorded) await recorded;
   }
 }

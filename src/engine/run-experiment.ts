@@ -1,5 +1,6 @@
 import { basename } from "node:path";
 import type { Dataset, Examples } from "../datasets/dataset.js";
+import { exampleView } from "../datasets/line-example.js";
 import { firstLine } from "../errors.js";
 import { withExampleRubricName } from "../evaluators/rubric/example-rubric.js";
 import { ExperimentJudge } from "../judge/experiment-judge.js";
@@ -288,9 +289,10 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
         }
         tally.add(done);
         judge.add(done);
-        await record(recordings, done, facts.unrecorded);
+        const recorded = record(recordings, done, facts.unrecorded);
+        if (recorded) await recorded;
         checkpoints.maybe();
-        context.listener.onResult(info, done, job.example);
+        context.listener.onResult(info, done, exampleView(job.example));
       },
     );
   } catch (error) {

@@ -1,5 +1,7 @@
 import { basename } from "node:path";
+import { exampleView } from "../datasets/line-example.js";
 import type { ExperimentInfo, RunListener } from "../engine/events.js";
+import { countNotRecorded } from "../engine/recordings.js";
 import { Tally } from "../engine/tally.js";
 import { type ExperimentFacts, verdict } from "../engine/verdict.js";
 import { firstLine } from "../errors.js";
@@ -92,8 +94,6 @@ export async function mergeShards(group: ShardGroup, context: MergeContext): Pro
   const notRecorded = (error: unknown) => {
     if (facts.unrecorded.count++ === 0) facts.unrecorded.first = firstLine(error);
   };
-  // The store writes a batch of lines at a time; each result's promise says whether its line is in.
-  const written: Promise<void>[] = [];
   for (const shard of group.shards) {
     const folder = readRunFolder(shard.dir);
     if (folder.skippedLines.length > 0) listener.onWarning(`${group.experiment}: ${shard.run.name}/results.jsonl: line ${folder.skippedLines.join(", ")} cannot be read and is left out`);
@@ -101,15 +101,16 @@ export async function mergeShards(group: ShardGroup, context: MergeContext): Pro
       tally.add(each);
       judge.add(each);
       try {
-        written.push(Promise.resolve(recording.record(each)).catch(notRecorded));
+        recording.record(each);
       } catch (error) {
         notRecorded(error);
       }
       // Without the dataset, reporters get the result alone (results.jsonl keeps no inputs).
-      listener.onResult(info, each, context.examples?.get(each.exampleId) as Example);
+      const example = context.examples?.get(each.exampleId);
+      listener.onResult(info, each, (example && exampleView(example)) as Example);
     }
   }
-  await Promise.all(written);
+  countNotRecorded([recording], facts.unrecorded);
   Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
   // Judged as a partial run, the whole would apply no gate and pass: fewer calls than planned fail it.
   if (tally.completed < header.planned) facts.failure ??= `the shards hold ${tally.completed} of the run's ${header.planned} planned calls (run the shards again)`;

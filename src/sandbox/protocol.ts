@@ -19,8 +19,8 @@ export type ToWorker =
   /** The run's [judge] settings and limit, for a thread started before the run read them (before its first load). */
   | { t: "judge"; judge: JudgeHandoff };
 
-/** One call; the experiment (the folder's name) and the time limit came with "load". */
-export interface WorkerJob {
+/** One call as the main thread keeps it; the experiment (the folder's name) and the time limit came with "load". */
+export interface Call {
   seq: number;
   example: Example;
   repetition: number;
@@ -29,6 +29,9 @@ export interface WorkerJob {
   /** A cached output: the task is not called, the evaluators score this. */
   cached?: { output: unknown; storedAt: string; durationMs: number };
 }
+
+/** One call as sent: with its example, or with the example's JSONL line for the worker to parse (line-example.ts). */
+export type WorkerJob = Call | (Omit<Call, "example"> & { id: string; line: string });
 
 /** What the worker tells the main thread. */
 export type FromWorker =

@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import { milliseconds } from "../engine/run-example.js";
 import { evaluatorsFor } from "../evaluators/rubric/example-rubric.js";
 import type { Evaluation, ExampleResult } from "../types.js";
-import type { WorkerJob } from "./protocol.js";
+import type { Call } from "./protocol.js";
 import type { TaskPart } from "./task-slots.js";
 
 /** The call that blocked a worker's thread, and what the calls stopped with it are told. */
@@ -17,7 +17,7 @@ export interface Culprit {
 }
 
 /** What the call that blocked a worker's thread (in `phase`, as the shared slots said) is told, and the calls stopped with it. */
-export function blockedBy(job: WorkerJob, phase: number, { evaluators, taskFile, limitMs }: { evaluators: string[]; taskFile: string; limitMs: number }): { reason: string; culprit: Culprit } {
+export function blockedBy(job: Call, phase: number, { evaluators, taskFile, limitMs }: { evaluators: string[]; taskFile: string; limitMs: number }): { reason: string; culprit: Culprit } {
   const evaluator = phase === 0 ? null : (evaluatorNames(evaluators, job)[phase - 1] ?? `#${phase}`);
   const who = evaluator === null ? basename(taskFile) : `evaluator ${evaluator}`;
   const id = job.example.id;
@@ -33,7 +33,7 @@ export function blockedBy(job: WorkerJob, phase: number, { evaluators, taskFile,
 }
 
 /** What every call `running` is told when the thread blocked outside any call's synchronous part. */
-export function blockedByNoOne(limitMs: number, running: WorkerJob[]): string {
+export function blockedByNoOne(limitMs: number, running: Call[]): string {
   const ids = [...new Set(running.map((job) => job.example.id))];
   const during = ids.length === 0 ? "outside any call" : `while example${ids.length === 1 ? "" : "s"} ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""} ran`;
   return `stopped: the experiment's code blocked the event loop for more than ${limitMs} ms after an await or in a timer or callback, ${during}`;
@@ -41,7 +41,7 @@ export function blockedByNoOne(limitMs: number, running: WorkerJob[]): string {
 
 /** A call that was running in a worker when the worker was stopped. */
 export interface StoppedCall {
-  job: WorkerJob;
+  job: Call;
   /** performance.now() when it went to the worker. */
   sentAt: number;
   /** The task's part of its result, when the task had finished. */
@@ -49,7 +49,7 @@ export interface StoppedCall {
 }
 
 /** The evaluators that run on a call's example, in the order of their phases. */
-export function evaluatorNames(evaluators: string[], job: WorkerJob): string[] {
+export function evaluatorNames(evaluators: string[], job: Call): string[] {
   return evaluatorsFor(
     evaluators.map((name) => ({ name })),
     job.example,
@@ -57,7 +57,7 @@ export function evaluatorNames(evaluators: string[], job: WorkerJob): string[] {
 }
 
 /** A task part read from the task slots, as the result it begins. */
-export function taskResult(job: WorkerJob, part: TaskPart): ExampleResult {
+export function taskResult(job: Call, part: TaskPart): ExampleResult {
   return { exampleId: job.example.id, repetition: job.repetition, status: "ok", error: null, evaluations: [], ...part };
 }
 
@@ -100,7 +100,7 @@ export function stoppedResult(call: StoppedCall, evaluators: string[], reason: s
 }
 
 /** A call still to come when the experiment's code no longer loads in a new thread: an error saying why. */
-export function notRestarted({ example, repetition }: WorkerJob, why: string): ExampleResult {
+export function notRestarted({ example, repetition }: Call, why: string): ExampleResult {
   return {
     exampleId: example.id,
     repetition,

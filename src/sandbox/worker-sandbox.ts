@@ -1,6 +1,7 @@
 import type { EventLoopUtilization } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
+import { LineExample } from "../datasets/line-example.js";
 import type { ExperimentFolder } from "../discovery/discover.js";
 import type { Loader } from "../discovery/load-module.js";
 import { inModulePackage } from "../discovery/native-hooks.js";
@@ -9,7 +10,7 @@ import { LoadError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
-import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
+import { beatMs, type Call, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
 import { blockedBy, blockedByNoOne, type Culprit, notRestarted, stoppedResult, taskResult } from "./stopped-calls.js";
 import { readTaskSlots, taskSlotsBuffer } from "./task-slots.js";
 import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-worker.js";
@@ -17,7 +18,7 @@ import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-wor
 export type WorkerSandboxOptions = SandboxOptions;
 
 interface Pending {
-  job: WorkerJob;
+  job: Call;
   /** performance.now() when it went to the worker; 0 while it waits to be sent. */
   sentAt: number;
   /** The task's part of the result, when it came as a message (too big for a task slot) and the evaluators still run. */
@@ -91,12 +92,12 @@ export class WorkerSandbox implements Sandbox {
 
   run(job: Job): Promise<ExampleResult | null> {
     if (this.closed || this.options.stop.aborted) return Promise.resolve(null);
-    const workerJob: WorkerJob = { seq: ++this.seq, example: job.example, repetition: job.repetition };
-    if (job.retries) workerJob.retries = job.retries;
-    if (job.cached) workerJob.cached = job.cached;
+    const call: Call = { seq: ++this.seq, example: job.example, repetition: job.repetition };
+    if (job.retries) call.retries = job.retries;
+    if (job.cached) call.cached = job.cached;
     return new Promise((resolve) => {
-      const entry: Pending = { job: workerJob, sentAt: 0, resolve };
-      this.pending.set(workerJob.seq, entry);
+      const entry: Pending = { job: call, sentAt: 0, resolve };
+      this.pending.set(call.seq, entry);
       this.unsent.push(entry);
       this.scheduleFlush();
     });
@@ -150,7 +151,7 @@ export class WorkerSandbox implements Sandbox {
     this.unsent = [];
     const now = performance.now();
     for (const entry of entries) entry.sentAt = now;
-    this.send({ t: "jobs", jobs: entries.map((entry) => entry.job) });
+    this.send({ t: "jobs", jobs: entries.map((entry) => sent(entry.job)) });
   }
 
   private send(message: ToWorker): void {
@@ -360,4 +361,13 @@ export class WorkerSandbox implements Sandbox {
     if (!this.restarting) this.send({ t: "stop" });
     setTimeout(() => void this.close(), stopGraceMs).unref();
   }
+}
+
+/** A call as the worker is sent it: an example read from a JSONL line and not parsed here goes as that line. */
+function sent(call: Call): WorkerJob {
+  const { example } = call;
+  if (!(example instanceof LineExample)) return call;
+  if (example.parsed) return { ...call, example: example.toJSON() };
+  const { seq, repetition, retries, cached } = call;
+  return { seq, repetition, ...(retries ? { retries } : {}), ...(cached ? { cached } : {}), id: example.id, line: example.line };
 }

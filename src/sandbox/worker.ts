@@ -3,12 +3,13 @@
 import { setMaxListeners } from "node:events";
 import * as nodeModule from "node:module";
 import { parentPort, workerData } from "node:worker_threads";
+import { exampleOfLine, lineChanged } from "../datasets/line-example.js";
 import { loadExperiment } from "../discovery/load-experiment.js";
 import { type Loader, useLoader } from "../discovery/load-module.js";
 import { type ExampleCall, type ExampleWatch, errorMessage, runExample, type UserCode } from "../engine/run-example.js";
 import { receiveJudge } from "../evaluators/judge/settings.js";
-import { andThen } from "../maybe.js";
-import type { Evaluation, ExampleResult } from "../types.js";
+import { andThen, type Maybe } from "../maybe.js";
+import type { Evaluation, Example, ExampleResult } from "../types.js";
 import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
 import { TaskSlots } from "./task-slots.js";
 
@@ -126,8 +127,7 @@ function startCalls(): void {
 
 function run(job: WorkerJob): void {
   const watch = new CallWatch(job.seq);
-  const call: ExampleCall = { experiment, example: job.example, repetition: job.repetition, timeoutMs, stop: stop.signal, retries: job.retries, cached: job.cached };
-  void andThen(runExample(code!, call, watch), (result) => ended(job, watch, result));
+  void andThen(runJob(job, watch), (result) => ended(job, watch, result));
 }
 
 function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null): void {
@@ -136,6 +136,16 @@ function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null): 
   outbox.push([job.seq, result && watch.taskSent ? result.evaluations : result]);
   if (watch.taskSlot >= 0) releasing.push(watch.taskSlot);
   scheduleTick();
+}
+
+function runJob(job: WorkerJob, watch: CallWatch): Maybe<ExampleResult | null> {
+  if (!("line" in job)) return runExample(code!, callOf(job, job.example), watch);
+  const example = exampleOfLine(job.id, job.line);
+  return example ? runExample(code!, callOf(job, example), watch) : lineChanged(job.id, job.repetition);
+}
+
+function callOf(job: WorkerJob, example: Example): ExampleCall {
+  return { experiment, example, repetition: job.repetition, timeoutMs, stop: stop.signal, retries: job.retries, cached: job.cached };
 }
 
 /** Tells the main thread, through shared memory, which call's code runs; hands on its task's part. */

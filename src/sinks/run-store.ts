@@ -92,7 +92,11 @@ function recording(name: string, dir: string, run: { dataset: object }, fd: numb
     name,
     location: dir,
     record(result: ExampleResult) {
-      return lines.add(`${JSON.stringify(result)}\n`);
+      lines.add(`${JSON.stringify(result)}\n`);
+    },
+    notRecorded() {
+      lines.write();
+      return lines.unrecorded > 0 ? { count: lines.unrecorded, error: lines.error } : null;
     },
     checkpoint(state: unknown) {
       // The state counts every result added: the file must hold them all first.

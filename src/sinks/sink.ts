@@ -38,10 +38,12 @@ export interface ExperimentRecording {
   /** Runs each task in a span, when this sink records traces. */
   readonly tracer?: TaskTracer | null;
   /**
-   * Records one result. A failure may come through the promise, not a throw (the run store writes a
-   * turn's lines together, after this returns): await it, or a result that was not recorded goes unseen.
+   * Records one result. The run store's returns at once and writes a turn's lines together after
+   * it: what it could not write, `notRecorded` tells.
    */
   record(result: ExampleResult): void | Promise<void>;
+  /** Results `record` took but could not write (a full disk), once every result is in; writes what is pending first. */
+  notRecorded?(): { count: number; error: unknown } | null;
   /**
    * Keeps `state` (the engine's totals over every result recorded so far) where a resumed run can
    * find it; the run store's alone. Never throws: a checkpoint that cannot be written is skipped.

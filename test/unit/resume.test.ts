@@ -36,7 +36,8 @@ describe("RunStore.reopen", () => {
     const store = new RunStore(runsDir());
     const first = store.open(header);
     first.record(result("a"));
-    await first.record(result("b"));
+    first.record(result("b"));
+    expect(first.notRecorded?.()).toBeNull();
     // SIGKILL in the middle of writing the third line.
     appendFileSync(join(first.location, "results.jsonl"), '{"exampleId":"c","repet');
     expect(readRunFolder(first.location).skippedLines).toEqual([3]);
@@ -59,7 +60,8 @@ describe("RunStore.reopen", () => {
     const first = store.open(header);
     writeFileSync(join(first.location, "results.jsonl"), '{"exampleId":"a"');
     const again = store.reopen({ dir: first.location });
-    await again.record(result("a"));
+    again.record(result("a"));
+    expect(again.notRecorded?.()).toBeNull();
     expect(readFileSync(join(first.location, "results.jsonl"), "utf8")).toBe(`${JSON.stringify(result("a"))}\n`);
   });
 });

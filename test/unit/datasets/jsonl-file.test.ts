@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { toExamples } from "../../../src/datasets/dataset.js";
 import { parseJsonl } from "../../../src/datasets/jsonl.js";
 import { leadingId, openJsonlFile } from "../../../src/datasets/jsonl-file.js";
+import { LineExample } from "../../../src/datasets/line-example.js";
 import { DatasetError } from "../../../src/errors.js";
 import { tempDir } from "../../helpers/cli.js";
 import { thrownMessage } from "../../helpers/errors.js";
@@ -32,6 +33,10 @@ describe("a JSONL dataset read as a stream", () => {
     expect(examples.length).toBe(4);
     expect([...examples]).toEqual(whole);
     expect([...examples]).toEqual(whole);
+    // As a run takes them: the lines with a leading id unparsed until a field is read, the same examples.
+    const forRun = [...examples.forRun!()];
+    expect(forRun.map((example) => example instanceof LineExample)).toEqual([false, true, false, true]);
+    expect(forRun.map((example) => JSON.parse(JSON.stringify(example)))).toEqual(whole);
     expect(version).toMatch(/^sha256:[0-9a-f]{16}$/);
   });
 
@@ -69,6 +74,10 @@ describe("a JSONL dataset read as a stream", () => {
     const edited = openJsonlFile(path, "d.jsonl").examples;
     writeFileSync(path, '{"id":"a","input":{"q":1}}\n{"id":"b","input":{}}\n{"id":"c","input":{}}\n');
     expect(thrownMessage(() => [...edited], DatasetError)).toBe("d.jsonl changed while the run read it; run again");
+    // Taken for a run, a line is not parsed on the way: the hash tells at the end.
+    const unparsed = openJsonlFile(path, "d.jsonl").examples;
+    writeFileSync(path, '{"id":"a","input":{"q":1}}\n{"id":"b","input":{}}\n{"id":"c","input":{"x":1}}\n');
+    expect(thrownMessage(() => [...unparsed.forRun!()], DatasetError)).toBe("d.jsonl changed while the run read it; run again");
   });
 
   it("leaves out the examples a resumed run has done, the same whether their ids are read off the line or parsed", () => {
@@ -87,7 +96,7 @@ describe("a JSONL dataset read as a stream", () => {
     const all = [...examples].map((example) => example.id);
     expect(all.slice(6)).toEqual(["é-1", 'q"uoted', "c"]);
     const skipped = new Set([all[0]!, all[1]!, "7", "spaced", "é-1", 'q"uoted', "c"]);
-    expect([...examples.without!((id) => skipped.has(id))].map((example) => example.id)).toEqual(all.filter((id) => !skipped.has(id)));
+    expect([...examples.forRun!((id) => skipped.has(id))].map((example) => example.id)).toEqual(all.filter((id) => !skipped.has(id)));
     expect(all[4]).toBe(`${all[1]}-2`);
   });
 

@@ -115,7 +115,7 @@ describe("priorRun (--retry-errors)", () => {
     cleanup.push(remove);
     const runsDir = join(root, "runs");
     const recording = new RunStore(runsDir).open(header);
-    await recording.record({ exampleId: "a", repetition: 1, status: "error", output: null, error: "boom", startedAt: "t", durationMs: 1, evaluations: [] });
+    recording.record({ exampleId: "a", repetition: 1, status: "error", output: null, error: "boom", startedAt: "t", durationMs: 1, evaluations: [] });
     recording.finish({ experiment: "ds", name: header.name, dataset: header.dataset, status: "failed", completed: 2, runPath: recording.location } as ExperimentResult);
     const found = priorRun({ retryErrors: recording.location }, current(runsDir));
     expect(found.prior).toBeNull();
