@@ -96,13 +96,20 @@ async function load({ folder, concurrency: limit, timeoutMs: limitMs, loader: wa
 /**
  * Results go back before the next call starts: a call that then blocks the thread for good cannot
  * keep the results finished before it from being recorded. Calls finished in one turn of the loop
- * go back in one message.
+ * go back in one message. While every call started ends at once (its code returned plain values),
+ * the next ones start in the same turn, for up to `roundsMs`: a turn of the loop costs more than
+ * such a call, and messages (a stop, more calls) still wait no longer than that.
  */
 function tick(): void {
   ticking = false;
-  flush();
-  startCalls();
+  const until = performance.now() + roundsMs;
+  do {
+    flush();
+    startCalls();
+  } while (running === 0 && head < queue.length && performance.now() < until);
 }
+
+const roundsMs = 1;
 
 function scheduleTick(): void {
   if (ticking) return;
