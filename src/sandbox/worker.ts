@@ -119,7 +119,7 @@ function scheduleTick(): void {
 
 function startCalls(): void {
   // A call whose code returns at once ends within this loop: no more than the free places start in
-  // one turn, so that what ends in it goes back before the next ones start.
+  // one round (see tick), so that what ends in it goes back before the next ones start.
   for (let free = concurrency - running; free > 0 && head < queue.length; free--) {
     const job = queue[head++]!;
     if (head === queue.length) {
