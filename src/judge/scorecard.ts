@@ -1,4 +1,4 @@
-import type { ExampleResult } from "../types.js";
+import type { Evaluation, ExampleResult } from "../types.js";
 import { type GateResult, gate } from "./gate.js";
 import { passes } from "./passes.js";
 import { defaultPassBar, type Thresholds } from "./thresholds.js";
@@ -63,8 +63,15 @@ export class Scorecard {
     if (result.error !== null) this.errors++;
     const at = this.oneEach ? -1 : this.placeOf(result.exampleId);
     const bits = this.bits;
-    this.evaluators.forEach((name, index) => {
-      const evaluation = result.evaluations.find((each) => each.name === name);
+    // Loops, not forEach and find: this runs for every result, and their closures were a fast run's garbage.
+    for (let index = 0; index < this.evaluators.length; index++) {
+      const name = this.evaluators[index]!;
+      let evaluation: Evaluation | undefined;
+      for (const each of result.evaluations) {
+        if (each.name !== name) continue;
+        evaluation = each;
+        break;
+      }
       const entry = this.counts.get(name)!;
       if (evaluation?.error) {
         entry.errors++;
@@ -75,10 +82,10 @@ export class Scorecard {
       }
       const passed = evaluation !== undefined && passes(evaluation, this.bars[index]!);
       if (passed) entry.passed++;
-      if (at === -1) return;
+      if (at === -1) continue;
       if (passed) bits[at + index]! |= anyPass;
       else bits[at + index]! &= ~allPass;
-    });
+    }
   }
 
   /** Where the example's bits start; a new example's start as all passing, none passed yet. */

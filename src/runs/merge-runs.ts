@@ -1,5 +1,4 @@
 import { basename } from "node:path";
-import { exampleView } from "../datasets/line-example.js";
 import type { ExperimentInfo, RunListener } from "../engine/events.js";
 import { countNotRecorded } from "../engine/recordings.js";
 import { Tally } from "../engine/tally.js";
@@ -106,8 +105,7 @@ export async function mergeShards(group: ShardGroup, context: MergeContext): Pro
         notRecorded(error);
       }
       // Without the dataset, reporters get the result alone (results.jsonl keeps no inputs).
-      const example = context.examples?.get(each.exampleId);
-      listener.onResult(info, each, (example && exampleView(example)) as Example);
+      listener.onResult(info, each, context.examples?.get(each.exampleId) as Example);
     }
   }
   countNotRecorded([recording], facts.unrecorded);
