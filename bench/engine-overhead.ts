@@ -25,6 +25,8 @@ const exampleConcurrency = 10;
 interface EngineReport {
   runWallMs: number;
   runCpuMs: number;
+  mainCpuMs: number | null;
+  workerCpuMs: number | null;
   error: string | null;
   experiments: { status: string; failure: string | null; planned: number; completed: number; durationMs: number; runPath: string | null }[];
   maxRssKb: number;
@@ -70,7 +72,7 @@ export async function engineOverhead(options: EngineOverheadOptions = {}): Promi
     log(`\n== ${bench}: no-op task + 1 evaluator, ${fmt(examples)} examples, example concurrency ${exampleConcurrency}, recorded to the run store; ${runs} runs each`);
     log(`   fixtures in ${tmp}`);
 
-    const engine = { wall: [] as number[], cpu: [] as number[], rss: [] as number[], ok: true, rssSource: "" };
+    const engine = { wall: [] as number[], cpu: [] as number[], mainCpu: [] as number[], workerCpu: [] as number[], rss: [] as number[], ok: true, rssSource: "" };
     const baseline = { total: [] as number[], cpu: [] as number[], setup: [] as number[], loop: [] as number[], rss: [] as number[] };
     const engineArgs = (runsDir: string) => JSON.stringify({ experimentsDir, runsDir, exampleConcurrency });
     const baselineArgs = {
@@ -92,11 +94,15 @@ export async function engineOverhead(options: EngineOverheadOptions = {}): Promi
       engine.ok &&= ok;
       engine.wall.push(child.report.runWallMs);
       engine.cpu.push(child.report.runCpuMs);
+      if (child.report.mainCpuMs !== null && child.report.workerCpuMs !== null) {
+        engine.mainCpu.push(child.report.mainCpuMs);
+        engine.workerCpu.push(child.report.workerCpuMs);
+      }
       engine.rss.push(child.peakRssMb);
       engine.rssSource = child.rssSource;
       log(
         `   run ${run} engine:   run() ${ms(child.report.runWallMs)} = ${fmt(examples / (child.report.runWallMs / 1000))} examples/s ` +
-          `(CPU ${ms(child.report.runCpuMs)}), peak RSS ${fmt(child.peakRssMb, 1)} MB, ` +
+          `(CPU ${ms(child.report.runCpuMs)}${threadsCpu(child.report)}), peak RSS ${fmt(child.peakRssMb, 1)} MB, ` +
           `${result?.status} ${result?.completed}/${result?.planned}, ${fmt(recorded)} lines recorded${child.report.error ? `, error: ${child.report.error}` : ""}`,
       );
       removeTempDir(runsDir);
@@ -169,7 +175,7 @@ export async function engineOverhead(options: EngineOverheadOptions = {}): Promi
       },
       {
         bench: "a engine/baseline",
-        figure: `throughput ${fmt(ratio, 2)} (engine takes ${fmt(1 / ratio, 2)}x the wall time, ${fmt(cpuRatio, 2)}x the CPU time)`,
+        figure: `throughput ${fmt(ratio, 2)} (engine takes ${fmt(1 / ratio, 2)}x the wall time, ${fmt(cpuRatio, 2)}x the CPU time${engine.mainCpu.length > 0 ? `; main thread ${ms(median(engine.mainCpu))}, worker ${ms(median(engine.workerCpu))} of CPU` : ""})`,
         target: "-",
         met: null,
       },
@@ -229,4 +235,10 @@ function parseArgs(argv: string[]): EngineOverheadOptions {
 if (isMain(import.meta.url)) {
   const rows = await engineOverhead(parseArgs(process.argv.slice(2)));
   log(`\n${rowsTable(rows)}`);
+}
+
+/** The main thread's and the worker's shares of a run's CPU, where /proc told them. */
+function threadsCpu(report: EngineReport): string {
+  if (report.mainCpuMs === null || report.workerCpuMs === null) return "";
+  return `: main thread ${ms(report.mainCpuMs)}, worker ${ms(report.workerCpuMs)}`;
 }
