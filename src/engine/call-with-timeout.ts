@@ -1,13 +1,18 @@
+import type { Maybe } from "../maybe.js";
+
 export type Outcome<T> = { kind: "ok"; value: T } | { kind: "error"; error: unknown } | { kind: "timeout" } | { kind: "interrupted" };
+
+const interrupted: Outcome<never> = Object.freeze({ kind: "interrupted" });
 
 /**
  * Calls `fn`, giving it a signal that aborts after `timeoutMs` (0: never) or when `stop` aborts,
  * and returns as soon as either happens, even if `fn` ignores its signal: that work is abandoned.
- * The signal is made only when `fn` asks for it, and a call that returns at once (most evaluators)
- * arms no timer: those are the hottest allocations of a fast run otherwise.
+ * A call that returns a plain value (most evaluators, no-op tasks) has its outcome returned at once,
+ * with no promise, no timer and no listener; only one that returns a thenable is timed.
+ * The signal is made only when `fn` asks for it.
  */
-export async function callWithTimeout<T>(fn: (signal: () => AbortSignal) => T | PromiseLike<T>, timeoutMs: number, stop: AbortSignal): Promise<Outcome<Awaited<T>>> {
-  if (stop.aborted) return { kind: "interrupted" };
+export function callWithTimeout<T>(fn: (signal: () => AbortSignal) => T | PromiseLike<T>, timeoutMs: number, stop: AbortSignal): Maybe<Outcome<Awaited<T>>> {
+  if (stop.aborted) return interrupted;
   let controller: AbortController | undefined;
   let cutReason: unknown;
   const signal = () => {
@@ -24,22 +29,29 @@ export async function callWithTimeout<T>(fn: (signal: () => AbortSignal) => T | 
     return { kind: "error", error };
   }
   if (!isThenable(returned)) return { kind: "ok", value: returned as Awaited<T> };
-
-  let settle!: (outcome: Outcome<Awaited<T>>) => void;
-  const cut = new Promise<Outcome<Awaited<T>>>((resolve) => (settle = resolve));
-  const cutWith = (outcome: Outcome<Awaited<T>>, reason: unknown) => {
+  const cut = (reason: unknown) => {
     cutReason = reason;
     controller?.abort(reason);
+  };
+  return settled(returned as PromiseLike<Awaited<T>>, cut, timeoutMs, stop);
+}
+
+/** Waits for a call's promise, or for its time to be up, or for `stop`: whichever comes first; `cut` aborts the call's signal. */
+async function settled<T>(returned: PromiseLike<T>, cut: (reason: unknown) => void, timeoutMs: number, stop: AbortSignal): Promise<Outcome<T>> {
+  let settle!: (outcome: Outcome<T>) => void;
+  const ended = new Promise<Outcome<T>>((resolve) => (settle = resolve));
+  const cutWith = (outcome: Outcome<T>, reason: unknown) => {
+    cut(reason);
     settle(outcome);
   };
   const timer = timeoutMs > 0 ? setTimeout(() => cutWith({ kind: "timeout" }, new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError")), timeoutMs) : undefined;
-  const offStop = onAbort(stop, () => cutWith({ kind: "interrupted" }, stop.reason ?? new DOMException("interrupted", "AbortError")));
+  const offStop = onAbort(stop, () => cutWith(interrupted, stop.reason ?? new DOMException("interrupted", "AbortError")));
   const call = Promise.resolve(returned).then(
-    (value): Outcome<Awaited<T>> => ({ kind: "ok", value: value as Awaited<T> }),
-    (error): Outcome<Awaited<T>> => ({ kind: "error", error }),
+    (value): Outcome<T> => ({ kind: "ok", value }),
+    (error): Outcome<T> => ({ kind: "error", error }),
   );
   try {
-    return await Promise.race([call, cut]);
+    return await Promise.race([call, ended]);
   } finally {
     clearTimeout(timer);
     offStop();

@@ -6,40 +6,54 @@
  */
 export function jsonProblem(value: unknown): string | null {
   try {
-    return problemAt(value, "", new Set());
+    const problem = problemAt(value, path);
+    return problem && `${problem.what}${problem.at === "" ? "" : ` at ${problem.at}`}${problem.why}`;
   } catch (error) {
     // A getter that throws.
     return error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
   }
 }
 
+/** The objects above the one looked at (problemAt leaves it empty), made once: an array per call was a hot allocation. */
+const path: object[] = [];
+
 const lossy = [Map, Set, WeakMap, WeakSet, ArrayBuffer, Error, Promise, RegExp] as const;
 
-function problemAt(value: unknown, at: string, path: Set<object>): string | null {
-  const where = at === "" ? "" : ` at ${at}`;
-  if (typeof value === "bigint" || typeof value === "function" || typeof value === "symbol") return `a ${typeof value}${where}`;
-  if (typeof value === "number" && !Number.isFinite(value)) return `${value}${where}`;
+/** What is wrong, where (built on the way out: a value that is JSON, the usual case, costs no path), and why. */
+interface Problem {
+  what: string;
+  at: string;
+  why: string;
+}
+
+/** `path`: the objects above `value`, to tell a cycle from an object met twice. */
+function problemAt(value: unknown, path: object[]): Problem | null {
+  if (typeof value === "bigint" || typeof value === "function" || typeof value === "symbol") return { what: `a ${typeof value}`, at: "", why: "" };
+  if (typeof value === "number" && !Number.isFinite(value)) return { what: `${value}`, at: "", why: "" };
   if (value === null || typeof value !== "object") return null;
   // A Date (or anything with toJSON) says itself how it is written, unless writing it throws.
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return thrownBy(() => JSON.stringify(value), `a toJSON() that throws${where}`);
-  if (!isPlain(value) && (ArrayBuffer.isView(value) || lossy.some((kind) => value instanceof kind))) return `a ${value.constructor?.name ?? "non-JSON object"}${where}`;
-  if (path.has(value)) return `a cycle${where}`;
-  path.add(value);
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
+    const thrown = thrownBy(() => JSON.stringify(value));
+    return thrown === null ? null : { what: "a toJSON() that throws", at: "", why: ` (${thrown})` };
+  }
+  if (!isPlain(value) && (ArrayBuffer.isView(value) || lossy.some((kind) => value instanceof kind))) return { what: `a ${value.constructor?.name ?? "non-JSON object"}`, at: "", why: "" };
+  if (path.includes(value)) return { what: "a cycle", at: "", why: "" };
+  path.push(value);
   try {
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
-        const problem = problemAt(value[i], `${at}[${i}]`, path);
-        if (problem) return problem;
+        const problem = problemAt(value[i], path);
+        if (problem) return { ...problem, at: `[${i}]${problem.at}` };
       }
       return null;
     }
     for (const key of Object.keys(value)) {
-      const problem = problemAt((value as Record<string, unknown>)[key], `${at}.${key}`, path);
-      if (problem) return problem;
+      const problem = problemAt((value as Record<string, unknown>)[key], path);
+      if (problem) return { ...problem, at: `.${key}${problem.at}` };
     }
     return null;
   } finally {
-    path.delete(value);
+    path.pop();
   }
 }
 
@@ -49,11 +63,12 @@ function isPlain(value: object): boolean {
   return prototype === Object.prototype || prototype === Array.prototype || prototype === null;
 }
 
-function thrownBy(write: () => unknown, what: string): string | null {
+/** The first line of what `write` throws, or null when it does not. */
+function thrownBy(write: () => unknown): string | null {
   try {
     write();
     return null;
   } catch (error) {
-    return `${what} (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`;
+    return error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
   }
 }

@@ -1,7 +1,8 @@
 import { evaluatorsFor } from "../evaluators/rubric/example-rubric.js";
+import { allOf, andThen, type Maybe } from "../maybe.js";
 import { classifyError } from "../retry/transient.js";
 import { type AttemptOutcome, withRetries } from "../retry/with-retries.js";
-import type { Evaluation, EvaluatorArgs, Example, ExampleResult, Task } from "../types.js";
+import type { Attempt, Evaluation, EvaluatorArgs, Example, ExampleResult, Task } from "../types.js";
 import { evaluatorArgs, taskContext } from "./call-args.js";
 import { type Outcome as CallOutcome, callWithTimeout } from "./call-with-timeout.js";
 import { isoNow } from "./iso-now.js";
@@ -51,9 +52,10 @@ export interface ExampleCall {
  * Runs the task on one example, then every evaluator on its output, as soon as the task is done.
  * The task and each evaluator get copies of their own, so one cannot change what another sees or
  * what is recorded. Returns null only when the run was interrupted before the example finished:
- * that example is in flight, not a result.
+ * that example is in flight, not a result. The result is returned at once when no call returned a
+ * promise (see Maybe), else as a promise.
  */
-export async function runExample(code: UserCode, call: ExampleCall, watch: ExampleWatch = {}): Promise<ExampleResult | null> {
+export function runExample(code: UserCode, call: ExampleCall, watch: ExampleWatch = {}): Maybe<ExampleResult | null> {
   const { example, repetition, timeoutMs } = call;
   if (call.cached) {
     const { output, storedAt, durationMs } = call.cached;
@@ -70,34 +72,43 @@ export async function runExample(code: UserCode, call: ExampleCall, watch: Examp
     };
     return scored(code, call, result, durationMs, watch);
   }
-  const task = await callTask(code, call, watch);
-  if (!task) return null;
-  const { outcome, startedAt, durationMs, attempts } = task;
-  const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, evaluations: [], ...(attempts ? { attempts } : {}) };
-  if (outcome.kind === "timeout") return { ...result, status: "timeout", error: `timed out after ${timeoutMs} ms` };
-  if (outcome.kind === "error") return { ...result, status: isTimeout(outcome.error) ? "timeout" : "error", error: errorMessage(outcome.error), ...stackOf(outcome.error) };
-  result.output = outcome.value === undefined ? null : outcome.value;
-  const notJson = jsonProblem(result.output);
-  if (notJson) return { ...result, status: "error", output: null, error: `the task returned a value that is not JSON (${notJson})` };
-  return scored(code, call, result, durationMs, watch);
+  return andThen(callTask(code, call, watch), (task) => {
+    if (!task) return null;
+    const { outcome, startedAt, durationMs, attempts } = task;
+    const result: ExampleResult = { exampleId: example.id, repetition, status: "ok", output: null, error: null, startedAt, durationMs, evaluations: [] };
+    if (attempts) result.attempts = attempts;
+    if (outcome.kind === "timeout") return { ...result, status: "timeout", error: `timed out after ${timeoutMs} ms` };
+    if (outcome.kind === "error") return { ...result, status: isTimeout(outcome.error) ? "timeout" : "error", error: errorMessage(outcome.error), ...stackOf(outcome.error) };
+    result.output = outcome.value === undefined ? null : outcome.value;
+    const notJson = jsonProblem(result.output);
+    if (notJson) return { ...result, status: "error", output: null, error: `the task returned a value that is not JSON (${notJson})` };
+    return scored(code, call, result, durationMs, watch);
+  });
 }
 
 type TaskOutcome = Exclude<CallOutcome<unknown>, { kind: "interrupted" }>;
+
+interface TaskCall {
+  outcome: TaskOutcome;
+  startedAt: string;
+  durationMs: number;
+  attempts: Attempt[] | undefined;
+}
 
 /**
  * Calls the task, again after a transient error while `retries` allow (a 429, a 5xx, a reset, a
  * timeout). The last try is the result; `attempts` lists every try when there was more than one,
  * or when the one try was answered 429 (the engine slows down on those). Null when interrupted.
  */
-async function callTask(code: UserCode, call: ExampleCall, watch: ExampleWatch) {
+function callTask(code: UserCode, call: ExampleCall, watch: ExampleWatch): Maybe<TaskCall | null> {
   const { example, repetition, timeoutMs, stop } = call;
   let startedAt = "";
   let durationMs = 0;
-  const tried = await withRetries<TaskOutcome, TaskOutcome>(
-    async () => {
+  const tried = withRetries<TaskOutcome, TaskOutcome>(
+    () => {
       startedAt = isoNow();
       const start = performance.now();
-      const outcome = await callWithTimeout(
+      const outcome = callWithTimeout(
         (signal) => {
           watch.enter?.(0);
           try {
@@ -109,15 +120,18 @@ async function callTask(code: UserCode, call: ExampleCall, watch: ExampleWatch) 
         timeoutMs,
         stop,
       );
-      durationMs = milliseconds(performance.now() - start);
-      return attemptOf(outcome, timeoutMs);
+      return andThen(outcome, (outcome) => {
+        durationMs = milliseconds(performance.now() - start);
+        return attemptOf(outcome, timeoutMs);
+      });
     },
     { retries: call.retries ?? 0, signal: stop },
   );
-  if (!tried.outcome) return null;
-  const outcome = tried.outcome.ok ? tried.outcome.value : tried.outcome.detail!;
-  const keep = tried.attempts.length > 1 || tried.attempts.some((attempt) => attempt.status === 429);
-  return { outcome, startedAt, durationMs, attempts: keep ? tried.attempts : undefined };
+  return andThen(tried, ({ outcome, attempts }) => {
+    if (!outcome) return null;
+    const keep = attempts.length > 1 || attempts.some((attempt) => attempt.status === 429);
+    return { outcome: outcome.ok ? outcome.value : outcome.detail!, startedAt, durationMs, attempts: keep ? attempts : undefined };
+  });
 }
 
 function attemptOf(outcome: CallOutcome<unknown>, timeoutMs: number): AttemptOutcome<TaskOutcome, TaskOutcome> | null {
@@ -133,20 +147,22 @@ function attemptOf(outcome: CallOutcome<unknown>, timeoutMs: number): AttemptOut
   }
 }
 
-/** Runs every evaluator on the task's output; null when interrupted. */
-async function scored(code: UserCode, call: ExampleCall, result: ExampleResult, durationMs: number, watch: ExampleWatch): Promise<ExampleResult | null> {
+/** Runs every evaluator on the task's output, once the task's part is handed over; null when interrupted. */
+function scored(code: UserCode, call: ExampleCall, result: ExampleResult, durationMs: number, watch: ExampleWatch): Maybe<ExampleResult | null> {
   const { example } = call;
   const evaluators = evaluatorsFor(code.evaluators, example);
   if (evaluators.length === 0) return result;
-  const waitFor = watch.taskDone?.(result);
-  if (waitFor) await waitFor;
-  const evaluations = await Promise.all(evaluators.map((evaluator, index) => evaluate(evaluator, index + 1, example, result.output, durationMs, call, watch)));
-  if (evaluations.includes(null)) return null;
-  result.evaluations = evaluations as Evaluation[];
-  return result;
+  const evaluateAll = () =>
+    andThen(allOf(evaluators.map((evaluator, index) => evaluate(evaluator, index + 1, example, result.output, durationMs, call, watch))), (evaluations) => {
+      if (evaluations.includes(null)) return null;
+      result.evaluations = evaluations as Evaluation[];
+      return result;
+    });
+  const handedOver = watch.taskDone?.(result);
+  return handedOver ? Promise.resolve(handedOver).then(evaluateAll) : evaluateAll();
 }
 
-async function evaluate(
+function evaluate(
   evaluator: NamedEvaluator,
   phase: number,
   example: Example,
@@ -154,9 +170,9 @@ async function evaluate(
   durationMs: number,
   { timeoutMs, stop }: ExampleCall,
   watch: ExampleWatch,
-): Promise<Evaluation | null> {
+): Maybe<Evaluation | null> {
   const start = performance.now();
-  const outcome = await callWithTimeout(
+  const outcome = callWithTimeout(
     (signal) => {
       watch.enter?.(phase);
       try {
@@ -168,18 +184,25 @@ async function evaluate(
     timeoutMs,
     stop,
   );
-  const base = { name: evaluator.name, score: null, label: null, explanation: null, error: null, durationMs: milliseconds(performance.now() - start) };
-  switch (outcome.kind) {
-    case "interrupted":
-      return null;
-    case "timeout":
-      return { ...base, error: `timed out after ${timeoutMs} ms` };
-    case "error":
-      return { ...base, error: errorMessage(outcome.error), ...stackOf(outcome.error) };
-    case "ok": {
-      const score = normaliseScore(outcome.value);
-      return "error" in score ? { ...base, error: score.error } : { ...base, ...score };
+  return andThen(outcome, (outcome): Evaluation | null => {
+    if (outcome.kind === "interrupted") return null;
+    const evaluation: Evaluation = { name: evaluator.name, score: null, label: null, explanation: null, error: null, durationMs: milliseconds(performance.now() - start) };
+    if (outcome.kind === "timeout") evaluation.error = `timed out after ${timeoutMs} ms`;
+    else if (outcome.kind === "error") Object.assign(evaluation, { error: errorMessage(outcome.error) }, stackOf(outcome.error));
+    else {
+      const score = scoreOf(outcome.value);
+      Object.assign(evaluation, "error" in score ? { error: score.error } : score);
     }
+    return evaluation;
+  });
+}
+
+/** What an evaluator returned, as a score; reading it runs user code too (a getter, a Proxy), which may throw. */
+function scoreOf(value: unknown): ReturnType<typeof normaliseScore> {
+  try {
+    return normaliseScore(value);
+  } catch (error) {
+    return { error: `returned a value that cannot be read: ${errorMessage(error)}` };
   }
 }
 

@@ -85,7 +85,10 @@ export class AdaptiveConcurrency {
 
 /** Tells the controller what one task call met: a 429 for each try answered so, else a call that went through. */
 export function noteResult(controller: AdaptiveConcurrency, result: Pick<ExampleResult, "attempts">, startedIn: number): void {
-  if (!result.attempts) return controller.succeeded();
+  if (!result.attempts) {
+    controller.succeeded();
+    return;
+  }
   const limited = result.attempts.filter((attempt) => attempt.status === 429).length;
   for (let i = 0; i < limited; i++) controller.rateLimited(startedIn);
   if (limited < result.attempts.length) controller.succeeded();

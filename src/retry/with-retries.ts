@@ -1,3 +1,4 @@
+import { andThen, type Maybe } from "../maybe.js";
 import type { Attempt } from "../types.js";
 import { type BackoffOptions, defaultBackoff, retryDelay, sleep } from "./backoff.js";
 import type { ErrorClass } from "./transient.js";
@@ -17,33 +18,35 @@ export interface RetryOptions {
   wait?: (ms: number, signal?: AbortSignal) => Promise<boolean>;
 }
 
+/** The last outcome (null when a call was interrupted) and every attempt, the failed ones included. */
+export interface Retried<T, D> {
+  outcome: AttemptOutcome<T, D> | null;
+  attempts: Attempt[];
+}
+
 /**
  * Calls `call` until it succeeds, fails with an error that is not transient, or has been retried
  * `retries` times; waits between tries as retryDelay says. Returns the last outcome (null when a
  * call was interrupted) and every attempt, the failed ones included, so the result can show what
- * happened.
+ * happened. When a call returns its outcome at once (not a promise) and needs no retry, so does this.
  */
-export async function withRetries<T, D>(
-  call: (attempt: number) => Promise<AttemptOutcome<T, D> | null>,
-  options: RetryOptions,
-): Promise<{ outcome: AttemptOutcome<T, D> | null; attempts: Attempt[] }> {
-  const attempts: Attempt[] = [];
+export function withRetries<T, D>(call: (attempt: number) => Maybe<AttemptOutcome<T, D> | null>, options: RetryOptions): Maybe<Retried<T, D>> {
   const wait = options.wait ?? sleep;
-  for (let attempt = 1; ; attempt++) {
-    const outcome = await call(attempt);
-    if (outcome === null) return { outcome, attempts };
-    if (outcome.ok) {
-      attempts.push({ attempt, error: null, status: null, retriedBecause: null, waitedMs: 0 });
-      return { outcome, attempts };
-    }
-    const retry = outcome.failure.transient !== null && attempt <= options.retries && !options.signal?.aborted;
-    const waitedMs = retry ? retryDelay(attempt, outcome.failure, options.backoff ?? defaultBackoff, options.random) : 0;
-    attempts.push({ attempt, error: outcome.error, status: outcome.failure.status, retriedBecause: retry ? outcome.failure.transient : null, waitedMs });
-    if (!retry) return { outcome, attempts };
-    if (!(await wait(waitedMs, options.signal))) {
-      // Interrupted while waiting: there was no next try.
-      attempts[attempts.length - 1] = { attempt, error: outcome.error, status: outcome.failure.status, retriedBecause: null, waitedMs: 0 };
-      return { outcome, attempts };
-    }
-  }
+  const tryFrom = (attempt: number, before: Attempt[]): Maybe<Retried<T, D>> =>
+    andThen(call(attempt), (outcome) => {
+      if (outcome === null) return { outcome, attempts: before };
+      if (outcome.ok) return { outcome, attempts: [...before, { attempt, error: null, status: null, retriedBecause: null, waitedMs: 0 }] };
+      const retry = outcome.failure.transient !== null && attempt <= options.retries && !options.signal?.aborted;
+      const waitedMs = retry ? retryDelay(attempt, outcome.failure, options.backoff ?? defaultBackoff, options.random) : 0;
+      const failed = (retriedBecause: ErrorClass["transient"], waitedMs: number): Attempt[] => [
+        ...before,
+        { attempt, error: outcome.error, status: outcome.failure.status, retriedBecause, waitedMs },
+      ];
+      if (!retry) return { outcome, attempts: failed(null, 0) };
+      return wait(waitedMs, options.signal).then((waited) =>
+        // Interrupted while waiting: there was no next try.
+        waited ? tryFrom(attempt + 1, failed(outcome.failure.transient, waitedMs)) : { outcome, attempts: failed(null, 0) },
+      );
+    });
+  return tryFrom(1, []);
 }

@@ -20,7 +20,7 @@ export class InThreadSandbox implements Sandbox {
     this.window = options.concurrency;
   }
 
-  run({ example, repetition, retries, cached }: Job): Promise<ExampleResult | null> {
+  async run({ example, repetition, retries, cached }: Job): Promise<ExampleResult | null> {
     const { experiment, timeoutMs, stop } = this.options;
     return runExample(this.code, { experiment, timeoutMs, stop, example, repetition, retries, cached });
   }

@@ -25,15 +25,16 @@ export function taskSlotsBuffer(concurrency: number): SharedArrayBuffer {
 export class TaskSlots {
   private readonly ints: Int32Array;
   private readonly floats: Float64Array;
-  private readonly bytes: Uint8Array;
+  /** Each slot's text part, made once: a view per write was a hot allocation. */
+  private readonly texts: Uint8Array[] = [];
   private readonly free: number[] = [];
   private readonly encoder = new TextEncoder();
 
   constructor(buffer: SharedArrayBuffer) {
     this.ints = new Int32Array(buffer);
     this.floats = new Float64Array(buffer);
-    this.bytes = new Uint8Array(buffer);
-    for (let index = buffer.byteLength / slotBytes - 1; index >= 0; index--) this.free.push(index);
+    for (let start = 0; start < buffer.byteLength; start += slotBytes) this.texts.push(new Uint8Array(buffer, start + headerBytes, slotBytes - headerBytes));
+    for (let index = this.texts.length - 1; index >= 0; index--) this.free.push(index);
   }
 
   /** Writes the call's task part; returns its slot, or -1 when none is free or it does not fit (send it another way). */
@@ -44,7 +45,7 @@ export class TaskSlots {
     // Most parts are an output and two stamps: the output alone as JSON is 4 times quicker to write.
     const lean = task.attempts === undefined && task.cached === undefined;
     const text = lean ? task.startedAt + JSON.stringify(task.output) : JSON.stringify(task);
-    const { read, written } = this.encoder.encodeInto(text, this.bytes.subarray(start + headerBytes, start + slotBytes));
+    const { read, written } = this.encoder.encodeInto(text, this.texts[index]!);
     if (read < text.length) {
       this.free.push(index);
       return -1;

@@ -8,6 +8,7 @@ import { loadExperiment } from "../discovery/load-experiment.js";
 import { type Loader, useLoader } from "../discovery/load-module.js";
 import { type ExampleCall, type ExampleWatch, errorMessage, runExample, type UserCode } from "../engine/run-example.js";
 import { receiveJudge } from "../evaluators/judge/settings.js";
+import { andThen, type Maybe } from "../maybe.js";
 import type { Evaluation, Example, ExampleResult } from "../types.js";
 import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
 import { TaskSlots } from "./task-slots.js";
@@ -95,13 +96,20 @@ async function load({ folder, concurrency: limit, timeoutMs: limitMs, loader: wa
 /**
  * Results go back before the next call starts: a call that then blocks the thread for good cannot
  * keep the results finished before it from being recorded. Calls finished in one turn of the loop
- * go back in one message.
+ * go back in one message. While every call started ends at once (its code returned plain values),
+ * the next ones start in the same turn, for up to `roundsMs`: a turn of the loop costs more than
+ * such a call, and messages (a stop, more calls) still wait no longer than that.
  */
 function tick(): void {
   ticking = false;
-  flush();
-  startCalls();
+  const until = performance.now() + roundsMs;
+  do {
+    flush();
+    startCalls();
+  } while (running === 0 && head < queue.length && performance.now() < until);
 }
+
+const roundsMs = 1;
 
 function scheduleTick(): void {
   if (ticking) return;
@@ -110,7 +118,9 @@ function scheduleTick(): void {
 }
 
 function startCalls(): void {
-  while (running < concurrency && head < queue.length) {
+  // A call whose code returns at once ends within this loop: no more than the free places start in
+  // one round (see tick), so that what ends in it goes back before the next ones start.
+  for (let free = concurrency - running; free > 0 && head < queue.length; free--) {
     const job = queue[head++]!;
     if (head === queue.length) {
       queue = [];
@@ -118,13 +128,16 @@ function startCalls(): void {
     }
     running++;
     Atomics.store(shared, slot.started, job.seq);
-    void run(job);
+    run(job);
   }
 }
 
-async function run(job: WorkerJob): Promise<void> {
+function run(job: WorkerJob): void {
   const watch = new CallWatch(job.seq);
-  const result = await runJob(job, watch);
+  void andThen(runJob(job, watch), (result) => ended(job, watch, result));
+}
+
+function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null): void {
   running--;
   // The main thread holds a task part that was sent: the evaluations complete it.
   outbox.push([job.seq, result && watch.taskSent ? result.evaluations : result]);
@@ -132,7 +145,7 @@ async function run(job: WorkerJob): Promise<void> {
   scheduleTick();
 }
 
-function runJob(job: WorkerJob, watch: CallWatch): Promise<ExampleResult | null> | ExampleResult {
+function runJob(job: WorkerJob, watch: CallWatch): Maybe<ExampleResult | null> {
   if (!("line" in job)) return runExample(code!, callOf(job, job.example), watch);
   const example = exampleOfLine(job.id, job.line);
   return example ? runExample(code!, callOf(job, example), watch) : lineChanged(job.id, job.repetition);

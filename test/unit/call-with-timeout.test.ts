@@ -9,6 +9,28 @@ describe("callWithTimeout", () => {
     expect(await callWithTimeout(async () => "a", 1000, never)).toEqual({ kind: "ok", value: "a" });
   });
 
+  it("answers at once, with no promise, for a function that returns a plain value or throws; a thenable is waited for", async () => {
+    expect(callWithTimeout(() => 3, 1000, never)).toEqual({ kind: "ok", value: 3 });
+    expect(
+      callWithTimeout(
+        () => {
+          throw new Error("now");
+        },
+        1000,
+        never,
+      ),
+    ).toMatchObject({ kind: "error", error: { message: "now" } });
+    // Not only promises: anything with a then method is waited for, and timed.
+    // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise, on purpose
+    const thenable = { then: (resolve: (value: string) => void) => void setTimeout(() => resolve("thenable"), 5) } as unknown as PromiseLike<string>;
+    const waited = callWithTimeout(() => thenable, 1000, never);
+    expect(waited).toBeInstanceOf(Promise);
+    expect(await waited).toEqual({ kind: "ok", value: "thenable" });
+    // biome-ignore lint/suspicious/noThenProperty: one that never settles
+    const stuck = { then: () => {} } as unknown as PromiseLike<never>;
+    expect(await callWithTimeout(() => stuck, 20, never)).toEqual({ kind: "timeout" });
+  });
+
   it("returns a throw, sync or async, as an error outcome", async () => {
     const sync = await callWithTimeout(
       () => {

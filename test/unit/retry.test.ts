@@ -220,6 +220,17 @@ describe("withRetries", () => {
     expect(attempts).toEqual([{ attempt: 1, error: "failed 503", status: 503, retriedBecause: null, waitedMs: 0 }]);
   });
 
+  it("answers at once, with no promise, while every call does and no retry waits; a mix of both ways retries as one", async () => {
+    const now = withRetries(() => ({ ok: true as const, value: "now" }), { retries: 2, ...noWait });
+    expect(now).toEqual({ outcome: { ok: true, value: "now" }, attempts: [{ attempt: 1, error: null, status: null, retriedBecause: null, waitedMs: 0 }] });
+    expect(withRetries(() => fail(400, null), { retries: 2, ...noWait })).not.toBeInstanceOf(Promise);
+    // A call failing at once, then one that awaits: the retry waits, so the answer is a promise.
+    const outcomes = [fail(503, "HTTP 503"), { ok: true as const, value: "later" }];
+    const mixed = withRetries((n) => (n === 1 ? outcomes[0]! : Promise.resolve(outcomes[1]!)), { retries: 1, ...noWait });
+    expect(mixed).toBeInstanceOf(Promise);
+    expect((await mixed).attempts.map((attempt) => attempt.retriedBecause)).toEqual(["HTTP 503", null]);
+  });
+
   it("returns at once, with no outcome, when a call was interrupted", async () => {
     const { outcome, attempts } = await withRetries(async () => null, { retries: 3, ...noWait });
     expect(outcome).toBeNull();

@@ -104,6 +104,35 @@ describe("WorkerSandbox: an evaluator that blocks the thread", () => {
   });
 });
 
+// A task that returns at once: each call runs to its end without an await (the worker's fast way).
+describe("WorkerSandbox: code that returns at once, with an evaluator that blocks the thread", () => {
+  const files = { "task.ts": "export const task = (example: { id: string }) => ({ echo: example.id });\n", "checks.ts": checks, "spins.ts": spins };
+
+  it("one call at a time: what finished before the block is kept whole, and the calls after it run in a new worker", async () => {
+    const sandbox = await openSandbox(1, files);
+    const [a, b, c] = await Promise.all(["a", "b", "c"].map((id) => sandbox.run(job(id))));
+    expect(a).toMatchObject({
+      status: "ok",
+      output: { echo: "a" },
+      evaluations: [
+        { name: "checks", score: 1, error: null },
+        { name: "spins", score: 1, error: null },
+      ],
+    });
+    expect(b).toMatchObject({ status: "ok", output: { echo: "b" } });
+    expect(errors(b).spins).toBe("blocked the event loop for more than 1000 ms: evaluator spins never yields on example b, so evalwire stopped it");
+    expect(c).toMatchObject({ status: "ok", output: { echo: "c" }, evaluations: [{ score: 1 }, { score: 1 }] });
+  });
+
+  it("several at once: a call not yet started when one blocks runs in the new worker; one that ran keeps its output", async () => {
+    const sandbox = await openSandbox(3, files);
+    const [a, b, c] = await Promise.all(["a", "b", "c"].map((id) => sandbox.run(job(id))));
+    expect(a).toMatchObject({ status: "ok", output: { echo: "a" }, error: null });
+    expect(errors(b).spins).toBe("blocked the event loop for more than 1000 ms: evaluator spins never yields on example b, so evalwire stopped it");
+    expect(c).toMatchObject({ status: "ok", output: { echo: "c" }, evaluations: [{ score: 1 }, { score: 1 }] });
+  });
+});
+
 describe("WorkerSandbox: a task output that a message cannot carry as it is", () => {
   it("sends one too big for shared memory as the JSON it is recorded as (an object with a toJSON method), and its evaluators run", async () => {
     const sandbox = await openSandbox(1, {
