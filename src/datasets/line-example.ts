@@ -1,6 +1,6 @@
 import { lazyFields } from "../engine/lazy-fields.js";
 import { DatasetError } from "../errors.js";
-import type { Example, ExampleResult, Fields } from "../types.js";
+import type { Example, Fields } from "../types.js";
 
 // A JSONL example whose id can be read off its line's start is not parsed on the main thread: the
 // worker running its calls is sent the line and parses it there. A no-op run's main thread spent
@@ -46,13 +46,18 @@ export class LineExample implements Example {
     return { id, input, output, metadata };
   }
 
+  /** What the run is told when this line no longer parses: the file changed since it was checked. */
+  changed(): DatasetError {
+    return datasetChanged(this.source);
+  }
+
   private fields(): ExampleFields {
     if (this.#fields) return this.#fields;
     try {
       this.#fields = fieldsOf(this.line);
     } catch {
       // Edited in place since the check: said as the end of the file's read would say it.
-      throw datasetChanged(this.source);
+      throw this.changed();
     }
     return this.#fields;
   }
@@ -72,27 +77,13 @@ export function exampleView(example: Example): Example {
   return example instanceof LineExample ? shown(example) : example;
 }
 
-/** The worker's side: the example of a line the main thread sent; null when it is no longer JSON. */
-export function exampleOfLine(id: string, line: string): Example | null {
+/** The worker's side: the fields of a line the main thread sent; null when it is no longer JSON. */
+export function exampleOfLine(line: string): ExampleFields | null {
   try {
-    return { id, ...fieldsOf(line) };
+    return fieldsOf(line);
   } catch {
     return null;
   }
-}
-
-/** The result of a call whose line changed after the dataset was checked (the run then fails: the file's hash differs). */
-export function lineChanged(id: string, repetition: number): ExampleResult {
-  return {
-    exampleId: id,
-    repetition,
-    status: "error",
-    output: null,
-    error: "its line in the dataset file changed during the run",
-    startedAt: new Date().toISOString(),
-    durationMs: 0,
-    evaluations: [],
-  };
 }
 
 function fieldsOf(line: string): ExampleFields {

@@ -41,10 +41,13 @@ export type FromWorker =
   /**
    * `tasks`: the task's part of a result (status ok, no evaluations yet), sent before its evaluators
    * run when it had no room in the task slots. `results`: results in the order they finished; only
-   * the evaluations for a call whose task part was sent; null when the call was interrupted.
+   * the evaluations for a call whose task part was sent; null when the call was interrupted;
+   * `lineChanged` when its example's JSONL line no longer parses (the file changed during the run).
    */
-  | { t: "results"; tasks: [seq: number, task: ExampleResult][]; results: [seq: number, result: ExampleResult | Evaluation[] | null][] }
+  | { t: "results"; tasks: [seq: number, task: ExampleResult][]; results: [seq: number, result: ExampleResult | Evaluation[] | null | typeof lineChanged][] }
   | { t: "escaped"; message: string };
+
+export const lineChanged = "line-changed";
 
 /**
  * Int32 slots shared with the worker, read without its help (its event loop may be blocked):

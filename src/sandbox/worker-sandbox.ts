@@ -10,7 +10,7 @@ import { LoadError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
-import { beatMs, type Call, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
+import { beatMs, type Call, type FromWorker, lineChanged, slot, type ToWorker, type WorkerJob } from "./protocol.js";
 import { blockedBy, blockedByNoOne, type Culprit, notRestarted, stoppedResult, taskResult } from "./stopped-calls.js";
 import { readTaskSlots, taskSlotsBuffer } from "./task-slots.js";
 import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-worker.js";
@@ -24,6 +24,7 @@ interface Pending {
   /** The task's part of the result, when it came as a message (too big for a task slot) and the evaluators still run. */
   task?: ExampleResult;
   resolve: (result: ExampleResult | null) => void;
+  reject: (error: Error) => void;
 }
 
 /** Calls sent to the worker ahead of those running, so it never waits on the main thread between two. */
@@ -95,8 +96,8 @@ export class WorkerSandbox implements Sandbox {
     const call: Call = { seq: ++this.seq, example: job.example, repetition: job.repetition };
     if (job.retries) call.retries = job.retries;
     if (job.cached) call.cached = job.cached;
-    return new Promise((resolve) => {
-      const entry: Pending = { job: call, sentAt: 0, resolve };
+    return new Promise((resolve, reject) => {
+      const entry: Pending = { job: call, sentAt: 0, resolve, reject };
       this.pending.set(call.seq, entry);
       this.unsent.push(entry);
       this.scheduleFlush();
@@ -268,10 +269,12 @@ export class WorkerSandbox implements Sandbox {
     if (entry) entry.task = task;
   }
 
-  private answer(seq: number, result: ExampleResult | Evaluation[] | null): void {
+  private answer(seq: number, result: ExampleResult | Evaluation[] | null | typeof lineChanged): void {
     const entry = this.pending.get(seq);
     if (!entry) return;
     this.pending.delete(seq);
+    // The dataset file changed during the run: the run stops, as when the main thread reads such a line.
+    if (result === lineChanged) return entry.reject(entry.job.example instanceof LineExample ? entry.job.example.changed() : new Error("the dataset changed during the run"));
     if (Array.isArray(result)) {
       entry.task!.evaluations = result;
       entry.resolve(entry.task!);

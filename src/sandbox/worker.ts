@@ -3,14 +3,14 @@
 import { setMaxListeners } from "node:events";
 import * as nodeModule from "node:module";
 import { parentPort, workerData } from "node:worker_threads";
-import { exampleOfLine, lineChanged } from "../datasets/line-example.js";
+import { exampleOfLine } from "../datasets/line-example.js";
 import { loadExperiment } from "../discovery/load-experiment.js";
 import { type Loader, useLoader } from "../discovery/load-module.js";
 import { type ExampleCall, type ExampleWatch, errorMessage, runExample, type UserCode } from "../engine/run-example.js";
 import { receiveJudge } from "../evaluators/judge/settings.js";
 import { andThen, type Maybe } from "../maybe.js";
 import type { Evaluation, Example, ExampleResult } from "../types.js";
-import { beatMs, type FromWorker, slot, type ToWorker, type WorkerJob } from "./protocol.js";
+import { beatMs, type FromWorker, lineChanged, slot, type ToWorker, type WorkerJob } from "./protocol.js";
 import { TaskSlots } from "./task-slots.js";
 
 if (workerData.judge) receiveJudge(workerData.judge);
@@ -37,7 +37,7 @@ let head = 0;
 const stop = new AbortController();
 // Every call in flight listens on it.
 setMaxListeners(0, stop.signal);
-let outbox: [number, ExampleResult | Evaluation[] | null][] = [];
+let outbox: [number, ExampleResult | Evaluation[] | null | typeof lineChanged][] = [];
 let taskSlots: TaskSlots | null = null;
 /** Task slots whose calls' results are in the outbox: free once it is sent. */
 let releasing: number[] = [];
@@ -137,18 +137,18 @@ function run(job: WorkerJob): void {
   void andThen(runJob(job, watch), (result) => ended(job, watch, result));
 }
 
-function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null): void {
+function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null | typeof lineChanged): void {
   running--;
   // The main thread holds a task part that was sent: the evaluations complete it.
-  outbox.push([job.seq, result && watch.taskSent ? result.evaluations : result]);
+  outbox.push([job.seq, result !== lineChanged && result && watch.taskSent ? result.evaluations : result]);
   if (watch.taskSlot >= 0) releasing.push(watch.taskSlot);
   scheduleTick();
 }
 
-function runJob(job: WorkerJob, watch: CallWatch): Maybe<ExampleResult | null> {
+function runJob(job: WorkerJob, watch: CallWatch): Maybe<ExampleResult | null | typeof lineChanged> {
   if (!("line" in job)) return runExample(code!, callOf(job, job.example), watch);
-  const example = exampleOfLine(job.id, job.line);
-  return example ? runExample(code!, callOf(job, example), watch) : lineChanged(job.id, job.repetition);
+  const example = exampleOfLine(job.line);
+  return example ? runExample(code!, callOf(job, { id: job.id, ...example }), watch) : lineChanged;
 }
 
 function callOf(job: WorkerJob, example: Example): ExampleCall {

@@ -50,7 +50,10 @@ export function task(example: { input: { n: number } }) {
     expect(readResults(dir).length).toBeGreaterThanOrEqual(1);
   });
 
-  it("says the file changed, not a JSON error, when a line the run reads later stops being JSON and --cache reads it for its key", async () => {
+  it.each([
+    ["the worker parses it", []],
+    ["--cache reads it for its key", ["--cache"]],
+  ])("stops the run, saying the file changed, when a line it reads later stops being JSON (%s)", async (_how, flags) => {
     // The task breaks a line past the first 1 MB read chunk, in place, on its first call.
     const task = `import { openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
@@ -66,10 +69,14 @@ export function task(example: { input: { n: number } }) {
 }
 `;
     const p = project(task, 2000, "p".repeat(1000));
-    const run = await evalwire(["run", "--experiments", p.experiments, "--cache", "--example-concurrency", "1"], p.cwd);
+    const run = await evalwire(["run", "--experiments", p.experiments, ...flags, "--example-concurrency", "1"], p.cwd);
     expect(run.code, describeRun(run)).toBe(1);
     expect(run.all).toMatch(/experiments\/stream\/dataset\.jsonl changed while the run read it; run again/);
     expect(run.all).not.toMatch(/not valid JSON/);
     expect(readRun(runDirs(p.cwd)[0]!)).toMatchObject({ status: "failed" });
+    // No call is made for the broken line, and none is started after it (those sent ahead end).
+    const ids = readResults(runDirs(p.cwd)[0]!).map((result) => result.exampleId);
+    expect(ids).not.toContain("ex-1500");
+    expect(Math.max(...ids.map((id: string) => Number(id.slice(3))))).toBeLessThan(1500 + 300);
   });
 });
