@@ -274,7 +274,10 @@ export class WorkerSandbox implements Sandbox {
     if (!entry) return;
     this.pending.delete(seq);
     // The dataset file changed during the run: the run stops, as when the main thread reads such a line.
-    if (result === lineChanged) return entry.reject(entry.job.example instanceof LineExample ? entry.job.example.changed() : new Error("the dataset changed during the run"));
+    if (result === lineChanged) {
+      entry.reject(entry.job.example instanceof LineExample ? entry.job.example.changed() : new Error("the dataset changed during the run"));
+      return;
+    }
     if (Array.isArray(result)) {
       entry.task!.evaluations = result;
       entry.resolve(entry.task!);
