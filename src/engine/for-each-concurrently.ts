@@ -60,7 +60,13 @@ export function forEachConcurrently<T>(items: Iterable<T>, limit: () => number, 
           break;
         }
         active++;
-        fn(next.value).then(callEnded, callFailed);
+        let call: Promise<void>;
+        try {
+          call = fn(next.value);
+        } catch (error) {
+          call = Promise.reject(error);
+        }
+        call.then(callEnded, callFailed);
       }
       if (ended && active === 0) {
         clearInterval(heartbeat);

@@ -7,7 +7,7 @@ import { ExperimentJudge } from "../judge/experiment-judge.js";
 import { AdaptiveConcurrency, noteResult } from "../retry/adaptive-concurrency.js";
 import { unlockRun } from "../sinks/run-lock.js";
 import type { ExperimentHeader, ExperimentRecording } from "../sinks/sink.js";
-import type { Example, ExperimentResult } from "../types.js";
+import type { Example, ExampleResult, ExperimentResult } from "../types.js";
 import { CallWindow } from "./call-window.js";
 import { Checkpoints } from "./checkpoints.js";
 import type { ExperimentInfo, RunListener } from "./events.js";
@@ -253,6 +253,10 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     context.listener.onConcurrency(info, { ...change, max: knobs.exampleConcurrency });
   });
   const checkpoints = new Checkpoints(recordings, tally, judge);
+  const reported = (job: Job, done: ExampleResult) => {
+    checkpoints.maybe();
+    context.listener.onResult(info, done, exampleView(job.example));
+  };
   const window = new CallWindow(sandbox.window, () => sandbox.busy?.() ?? 1);
   let inFlight = 0;
   try {
@@ -260,39 +264,41 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     await forEachConcurrently(
       jobsToRun(examples, knobs.repetitions, prior, (id, repetition) => inShard(shard, id, repetition)),
       () => (concurrency.limit < knobs.exampleConcurrency ? concurrency.limit : window.limit),
-      async (planned) => {
-        if (context.stop.aborted) return;
+      // Not an async function: its suspended frame, made for each of a fast run's calls, was the
+      // main thread's largest garbage.
+      (planned) => {
+        if (context.stop.aborted) return Promise.resolve();
         const key = cache?.keyOf(planned);
         let job: Job = key ? cache!.lookUp(planned, key) : planned;
         if (long.retries) job = { ...job, retries: long.retries };
         const epoch = concurrency.epoch;
         const span = job.cached ? undefined : tracer?.start(job.example, job.repetition);
         inFlight++;
-        const done = await sandbox.run(job);
-        window.ended(inFlight--);
-        if (done && key) {
-          try {
-            cache!.keep(key, done);
-          } catch (error) {
-            if (!cacheProblem) context.listener.onWarning(`${plan.experiment}: cannot write to the task cache: ${firstLine(error)}`);
-            cacheProblem = true;
+        return sandbox.run(job).then((done) => {
+          window.ended(inFlight--);
+          if (done && key) {
+            try {
+              cache!.keep(key, done);
+            } catch (error) {
+              if (!cacheProblem) context.listener.onWarning(`${plan.experiment}: cannot write to the task cache: ${firstLine(error)}`);
+              cacheProblem = true;
+            }
           }
-        }
-        if (done && !done.cached) noteResult(concurrency, done, epoch);
-        if (!done) {
-          span?.end({ error: "interrupted" });
-          return;
-        }
-        if (span) {
-          done.traceId = span.traceId;
-          span.end(done);
-        }
-        tally.add(done);
-        judge.add(done);
-        const recorded = record(recordings, done, facts.unrecorded);
-        if (recorded) await recorded;
-        checkpoints.maybe();
-        context.listener.onResult(info, done, exampleView(job.example));
+          if (done && !done.cached) noteResult(concurrency, done, epoch);
+          if (!done) {
+            span?.end({ error: "interrupted" });
+            return;
+          }
+          if (span) {
+            done.traceId = span.traceId;
+            span.end(done);
+          }
+          tally.add(done);
+          judge.add(done);
+          const recorded = record(recordings, done, facts.unrecorded);
+          if (recorded) return recorded.then(() => reported(job, done));
+          reported(job, done);
+        });
       },
     );
   } catch (error) {

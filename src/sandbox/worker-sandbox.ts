@@ -29,6 +29,12 @@ interface Pending {
 
 /** Calls sent to the worker ahead of those running, so it never waits on the main thread between two. */
 const sentAhead = 256;
+/**
+ * Calls asked for in one turn of the loop go in one message, but no more than this many wait for
+ * the turn's end: a turn that answers hundreds of results would otherwise leave the worker without
+ * calls until it is over (measured: 3 to 5% of a fast run's time).
+ */
+const sendAtOnce = 64;
 /** How long a worker may take to end its calls after Ctrl-C before it is stopped. */
 const stopGraceMs = 1000;
 
@@ -100,7 +106,8 @@ export class WorkerSandbox implements Sandbox {
       const entry: Pending = { job: call, sentAt: 0, resolve, reject };
       this.pending.set(call.seq, entry);
       this.unsent.push(entry);
-      this.scheduleFlush();
+      if (this.unsent.length >= sendAtOnce) this.flush();
+      else this.scheduleFlush();
     });
   }
 

@@ -75,6 +75,17 @@ describe("forEachConcurrently", () => {
         async (item) => (item === 2 ? Promise.reject(new Error("boom")) : undefined),
       ),
     ).rejects.toThrow("boom");
+    // A call that throws before it returns its promise, as one that rejects.
+    await expect(
+      forEachConcurrently(
+        [1, 2, 3],
+        () => 2,
+        (item) => {
+          if (item === 2) throw new Error("thrown at once");
+          return Promise.resolve();
+        },
+      ),
+    ).rejects.toThrow("thrown at once");
     function* broken() {
       yield 1;
       throw new Error("dataset changed");
