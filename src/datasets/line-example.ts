@@ -77,13 +77,19 @@ export function exampleView(example: Example): Example {
   return example instanceof LineExample ? shown(example) : example;
 }
 
-/** The worker's side: the fields of a line the main thread sent; null when it is no longer JSON. */
-export function exampleOfLine(line: string): ExampleFields | null {
+/** The worker's side: the example of a line the main thread sent (its id `id`); null when it is no longer JSON. */
+export function exampleOfLine(id: string, line: string): Example | null {
+  let example: Partial<Example>;
   try {
-    return fieldsOf(line);
+    example = JSON.parse(line) as Partial<Example>;
   } catch {
     return null;
   }
+  // The parsed object itself, made an example: one object an example fewer than a copy.
+  example.id = id;
+  example.output ??= {};
+  example.metadata ??= {};
+  return example as Example;
 }
 
 function fieldsOf(line: string): ExampleFields {

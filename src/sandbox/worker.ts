@@ -147,8 +147,8 @@ function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null | 
 
 function runJob(job: WorkerJob, watch: CallWatch): Maybe<ExampleResult | null | typeof lineChanged> {
   if (!("line" in job)) return runExample(code!, callOf(job, job.example), watch);
-  const example = exampleOfLine(job.line);
-  return example ? runExample(code!, callOf(job, { id: job.id, ...example }), watch) : lineChanged;
+  const example = exampleOfLine(job.id, job.line);
+  return example ? runExample(code!, callOf(job, example), watch) : lineChanged;
 }
 
 function callOf(job: WorkerJob, example: Example): ExampleCall {

@@ -43,8 +43,9 @@ describe("LineExample", () => {
   });
 
   it("is parsed in the worker from its line; a line no longer JSON gives null there", () => {
-    const { id: _id, ...fields } = plain;
-    expect(exampleOfLine(line)).toEqual(fields);
-    expect(exampleOfLine('{"id":"ex-1","inp')).toBeNull();
+    expect(exampleOfLine("ex-1", line)).toEqual(plain);
+    expect(Object.keys(exampleOfLine("7", '{"id":7,"input":{}}')!)).toEqual(["id", "input", "output", "metadata"]);
+    expect(exampleOfLine("7", '{"id":7,"input":{}}')!.id).toBe("7");
+    expect(exampleOfLine("ex-1", '{"id":"ex-1","inp')).toBeNull();
   });
 });
