@@ -52,6 +52,22 @@ describe("user code cannot take evalwire down", () => {
     expect(results.e4).toMatchObject({ status: "ok", output: { ok: "e4" } });
   });
 
+  it("a task that blocks its thread in a round of calls that end at once: those that ended before it keep their results, only it is blamed", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("task-blocks-in-round"), "--timeout", "1000"], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toContain("example forever: task: blocked the event loop for more than 1000 ms: task.ts never yields on example forever, so evalwire stopped it");
+    expect(r.stdout).not.toContain("while this one was running");
+    const dir = runDirFor(cwd, "round");
+    expect(readRun(dir)).toMatchObject({ status: "failed", summary: { planned: 4, completed: 4, taskErrors: 1, evaluatorErrors: 0 } });
+    const results = resultsById(dir);
+    expect(results.forever.status).toBe("timeout");
+    for (const id of ["e1", "e2", "e4"]) {
+      expect(results[id]).toMatchObject({ status: "ok", output: { ok: id }, error: null });
+      expect(evaluation(results[id], "length")).toMatchObject({ score: 1, error: null });
+    }
+  });
+
   it("an evaluator that blocks its thread is stopped after --timeout: the task outputs are kept, the evaluator is named, and the run goes on", async () => {
     const cwd = temp();
     const r = await evalwire(["run", "--experiments", fixture("evaluator-blocks"), "--timeout", "2000"], cwd);
