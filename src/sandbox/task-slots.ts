@@ -5,12 +5,15 @@ export type TaskPart = Pick<ExampleResult, "output" | "startedAt" | "durationMs"
 
 /**
  * Bytes of one slot: a header (Int32: the call's seq, the text's byte length, the length of its
- * `startedAt` prefix or -1 when the text is the whole part as JSON; Float64: durationMs), then the text.
+ * `startedAt` prefix, or -1 when the text is the whole part as JSON, or -2 when it is the call's
+ * whole result as JSON; Float64: durationMs), then the text.
  */
 const slotBytes = 16 * 1024;
 const headerBytes = 24;
 /** More calls at once than this send their task parts the slower way (a message). */
 const maxSlots = 256;
+const wholePart = -1;
+const wholeResult = -2;
 
 /**
  * The task's part of each call's result, written by the worker into memory shared with the main
@@ -52,11 +55,38 @@ export class TaskSlots {
     }
     const ints = start / 4;
     this.ints[ints + 1] = written;
-    this.ints[ints + 2] = lean ? task.startedAt.length : -1;
+    this.ints[ints + 2] = lean ? task.startedAt.length : wholePart;
     this.floats[start / 8 + 2] = task.durationMs;
     // Written last: a slot is the call's only once all of it is there.
     Atomics.store(this.ints, ints, seq);
     return index;
+  }
+
+  /**
+   * Writes a call's whole result, in the slot its task part is in (`index`) or a free one; returns
+   * the slot, or -1 when it does not fit (the task part stays as it was). For a call ended while
+   * other calls still run before its result leaves the thread: one of them may block it for good.
+   */
+  writeResult(seq: number, result: ExampleResult, index: number): number {
+    let text: string;
+    try {
+      text = JSON.stringify(result);
+    } catch {
+      // Not JSON as it is (a BigInt in an evaluation's metadata): the message carries it.
+      return -1;
+    }
+    const room = slotBytes - headerBytes;
+    // A UTF-16 unit is at most 3 bytes of UTF-8: measured only when it might not fit.
+    if (text.length > room || (text.length * 3 > room && this.encoder.encode(text).length > room)) return -1;
+    const slot = index >= 0 ? index : this.free.pop();
+    if (slot === undefined) return -1;
+    const ints = (slot * slotBytes) / 4;
+    Atomics.store(this.ints, ints, 0);
+    const { written } = this.encoder.encodeInto(text, this.texts[slot]!);
+    this.ints[ints + 1] = written;
+    this.ints[ints + 2] = wholeResult;
+    Atomics.store(this.ints, ints, seq);
+    return slot;
   }
 
   /** The call's result has left the thread: its slot may be used again. */
@@ -66,11 +96,14 @@ export class TaskSlots {
   }
 }
 
-/** The main thread's side, once the worker is stopped: the task parts of these calls found in `buffer`. */
-export function readTaskSlots(buffer: SharedArrayBuffer, seqs: ReadonlySet<number>): Map<number, TaskPart> {
+/**
+ * The main thread's side, once the worker is stopped: the task parts of these calls found in
+ * `buffer`, and the whole results of those that had ended (their results had not left the thread).
+ */
+export function readTaskSlots(buffer: SharedArrayBuffer, seqs: ReadonlySet<number>): Map<number, TaskPart | { whole: ExampleResult }> {
   const ints = new Int32Array(buffer);
   const floats = new Float64Array(buffer);
-  const found = new Map<number, TaskPart>();
+  const found = new Map<number, TaskPart | { whole: ExampleResult }>();
   for (let start = 0; start < buffer.byteLength; start += slotBytes) {
     const seq = Atomics.load(ints, start / 4);
     if (!seqs.has(seq)) continue;
@@ -78,7 +111,8 @@ export function readTaskSlots(buffer: SharedArrayBuffer, seqs: ReadonlySet<numbe
     // Copied out first: TextDecoder does not read shared memory.
     const text = new TextDecoder().decode(new Uint8Array(buffer, start + headerBytes, length).slice());
     try {
-      if (prefix < 0) {
+      if (prefix === wholeResult) found.set(seq, { whole: JSON.parse(text) as ExampleResult });
+      else if (prefix === wholePart) {
         const { output, startedAt, durationMs, attempts, cached } = JSON.parse(text) as TaskPart;
         found.set(seq, { output, startedAt, durationMs, ...(attempts ? { attempts } : {}), ...(cached ? { cached } : {}) });
       } else found.set(seq, { output: JSON.parse(text.slice(prefix)), startedAt: text.slice(0, prefix), durationMs: floats[start / 8 + 2]! });

@@ -343,6 +343,11 @@ export class WorkerSandbox implements Sandbox {
     const now = performance.now();
     for (const entry of stopped) {
       const part = inSlots.get(entry.job.seq);
+      // It had ended: its result had not yet left the thread.
+      if (part && "whole" in part) {
+        entry.resolve(part.whole);
+        continue;
+      }
       if (part) entry.task ??= taskResult(entry.job, part);
       entry.resolve(stoppedResult(entry, this.evaluators, reason, culprit, now, unfinished));
     }

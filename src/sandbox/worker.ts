@@ -141,6 +141,12 @@ function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null | 
   running--;
   // The main thread holds a task part that was sent: the evaluations complete it.
   outbox.push([job.seq, result !== lineChanged && result && watch.taskSent ? result.evaluations : result]);
+  // Until the outbox is sent, other calls run (the rest of a round that ends at once): one that
+  // blocks the thread for good would take this result with it, so the main thread can read it here.
+  if (timeoutMs > 0 && result !== lineChanged && result && !watch.taskSent) {
+    const index = taskSlots!.writeResult(job.seq, result, watch.taskSlot);
+    if (index >= 0) watch.taskSlot = index;
+  }
   if (watch.taskSlot >= 0) releasing.push(watch.taskSlot);
   scheduleTick();
 }

@@ -13,7 +13,7 @@ describe("task slots", () => {
     const found = readTaskSlots(buffer, new Set([7, 8, 9]));
     expect([...found.keys()].sort()).toEqual([7, 8]);
     expect(found.get(7)).toEqual(part({ text: "héllo ✓" }));
-    expect(readTaskSlots(buffer, new Set([8])).get(8)?.output).toEqual([1, 2]);
+    expect((readTaskSlots(buffer, new Set([8])).get(8) as TaskPart).output).toEqual([1, 2]);
   });
 
   it("keep a task's attempts and a cached output's origin", () => {
@@ -44,7 +44,7 @@ describe("task slots", () => {
     // A released slot no longer answers for its call.
     expect(readTaskSlots(buffer, new Set([1])).size).toBe(0);
     expect(slots.write(3, part(3))).toBe(first);
-    expect(readTaskSlots(buffer, new Set([1, 2, 3])).get(3)?.output).toBe(3);
+    expect((readTaskSlots(buffer, new Set([1, 2, 3])).get(3) as TaskPart).output).toBe(3);
   });
 
   it("say so (-1) for a task part too big for a slot, and keep that slot free", () => {
@@ -53,5 +53,31 @@ describe("task slots", () => {
     expect(slots.write(1, part("x".repeat(20_000)))).toBe(-1);
     expect(readTaskSlots(buffer, new Set([1])).size).toBe(0);
     expect(slots.write(2, part("small"))).toBe(0);
+  });
+
+  it("hold a call's whole result once it ended, in its task part's slot; one that does not fit or is not JSON leaves the task part", () => {
+    const buffer = taskSlotsBuffer(2);
+    const slots = new TaskSlots(buffer);
+    const result = {
+      exampleId: "e1",
+      repetition: 1,
+      status: "ok" as const,
+      output: "done ✓",
+      error: null,
+      startedAt: "2026-11-30T17:00:00.000Z",
+      durationMs: 1.5,
+      evaluations: [{ name: "length", score: 1, label: null, explanation: null, error: null, durationMs: 0.1 }],
+    };
+    const index = slots.write(1, part("done ✓"));
+    expect(slots.writeResult(1, result, index)).toBe(index);
+    expect(readTaskSlots(buffer, new Set([1])).get(1)).toEqual({ whole: result });
+    // No task part before (no evaluators): a free slot.
+    expect(slots.writeResult(2, { ...result, exampleId: "e2", evaluations: [] }, -1)).toBeGreaterThanOrEqual(0);
+    expect(readTaskSlots(buffer, new Set([2])).get(2)).toEqual({ whole: { ...result, exampleId: "e2", evaluations: [] } });
+    slots.release(index);
+    const kept = slots.write(3, part("short"));
+    expect(slots.writeResult(3, { ...result, output: "é".repeat(9_000) }, kept)).toBe(-1);
+    expect(slots.writeResult(3, { ...result, evaluations: [{ ...result.evaluations[0]!, metadata: { n: 1n } }] }, kept)).toBe(-1);
+    expect(readTaskSlots(buffer, new Set([3])).get(3)).toEqual(part("short"));
   });
 });
