@@ -143,7 +143,16 @@ function attemptOf(outcome: CallOutcome<unknown>, timeoutMs: number): AttemptOut
     case "timeout":
       return { ok: false, error: `timed out after ${timeoutMs} ms`, failure: { transient: "timeout", status: null, retryAfterMs: null }, detail: outcome };
     case "error":
-      return { ok: false, error: errorMessage(outcome.error), failure: classifyError(outcome.error), detail: outcome };
+      return { ok: false, error: errorMessage(outcome.error), failure: errorClass(outcome.error), detail: outcome };
+  }
+}
+
+/** Reading a thrown value runs user code too (a getter, a Proxy): one that throws is not transient. */
+function errorClass(error: unknown): ReturnType<typeof classifyError> {
+  try {
+    return classifyError(error);
+  } catch {
+    return { transient: null, status: null, retryAfterMs: null };
   }
 }
 
@@ -213,24 +222,46 @@ export function milliseconds(value: number): number {
 
 /** A task's own timeout (a task.yaml's http.timeout, fetch's AbortSignal.timeout) is recorded as one, as --timeout is. */
 function isTimeout(error: unknown): boolean {
-  return error instanceof Error && error.name === "TimeoutError";
+  try {
+    return error instanceof Error && error.name === "TimeoutError";
+  } catch {
+    return false;
+  }
 }
 
-/** A thrown value as one message; never throws itself (a BigInt or a cycle cannot be JSON). */
+/**
+ * A thrown value as one message; never throws itself (a BigInt or a cycle cannot be JSON, and an
+ * Error's message may be a getter that throws).
+ */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  if (typeof error === "string") return error;
+  try {
+    if (error instanceof Error) return String(error.message || error.name);
+    if (typeof error === "string") return error;
+  } catch {
+    return "threw an error whose message cannot be read";
+  }
   try {
     return `threw ${JSON.stringify(error) ?? String(error)}`;
   } catch {
-    return `threw ${Object.prototype.toString.call(error)}${typeof error === "bigint" ? ` ${error}n` : ""}`;
+    if (typeof error === "bigint") return `threw ${error}n`;
+    try {
+      return `threw ${Object.prototype.toString.call(error)}`;
+    } catch {
+      return "threw a value that cannot be read";
+    }
   }
 }
 
 /** The user's frames of an Error's stack: evalwire's own and Node's internals are left out. */
 export function stackOf(error: unknown): { stack?: string } {
-  if (!(error instanceof Error) || !error.stack) return {};
-  const frames = error.stack
+  let stack: unknown;
+  try {
+    stack = error instanceof Error ? error.stack : undefined;
+  } catch {
+    return {};
+  }
+  if (typeof stack !== "string" || !stack) return {};
+  const frames = stack
     .split("\n")
     .filter((line) => /^\s+at /.test(line) && !line.includes("node:internal") && !line.includes(ownCode) && !line.includes("/node_modules/tsx/") && !line.includes("/node_modules/p-limit/"))
     .slice(0, 10);

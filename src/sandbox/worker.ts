@@ -134,7 +134,29 @@ function startCalls(): void {
 
 function run(job: WorkerJob): void {
   const watch = new CallWatch(job.seq);
-  void andThen(runJob(job, watch), (result) => ended(job, watch, result));
+  let result: Maybe<ExampleResult | null | typeof lineChanged>;
+  try {
+    result = runJob(job, watch);
+  } catch (error) {
+    result = brokenCall(job, error);
+  }
+  // A call that never ends would hold its place, and the run, for good.
+  if (result instanceof Promise) result = result.then(undefined, (error: unknown) => brokenCall(job, error));
+  void andThen(result, (outcome) => ended(job, watch, outcome));
+}
+
+/** A call evalwire could not finish (user code it read threw where nothing expected it): an error of that example. */
+function brokenCall(job: WorkerJob, error: unknown): ExampleResult {
+  return {
+    exampleId: "line" in job ? job.id : job.example.id,
+    repetition: job.repetition,
+    status: "error",
+    output: null,
+    error: `evalwire could not finish this call: ${errorMessage(error)}`,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    evaluations: [],
+  };
 }
 
 function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null | typeof lineChanged): void {

@@ -52,6 +52,19 @@ describe("user code cannot take evalwire down", () => {
     expect(results.e4).toMatchObject({ status: "ok", output: { ok: "e4" } });
   });
 
+  it("a task error whose message, stack or status cannot be read (a getter that throws) is that example's error; the run ends", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("task-throws-unreadable"), "--retries", "2"], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    const dir = runDirFor(cwd, "unreadable");
+    expect(readRun(dir)).toMatchObject({ status: "failed", summary: { planned: 4, completed: 4, taskErrors: 3 } });
+    const results = resultsById(dir);
+    expect(results.fine).toMatchObject({ status: "ok", output: { ok: 1 } });
+    expect(results.stack).toMatchObject({ status: "error", error: "hidden" });
+    expect(results.status).toMatchObject({ status: "error", error: "hidden" });
+    expect(results.message.status).toBe("error");
+  });
+
   it("a task that blocks its thread in a round of calls that end at once: those that ended before it keep their results, only it is blamed", async () => {
     const cwd = temp();
     const r = await evalwire(["run", "--experiments", fixture("task-blocks-in-round"), "--timeout", "1000"], cwd);

@@ -269,3 +269,50 @@ describe("runExample with code that returns at once, awaits, or both", () => {
     expect(result).toMatchObject({ output: { greeting: "from cache" }, cached: { durationMs: 5 }, evaluations: [{ label: "from cache" }] });
   });
 });
+
+describe("runExample with errors that cannot be read", () => {
+  const unreadable = (field: "message" | "stack") => {
+    const error = new Error("hidden");
+    Object.defineProperty(error, field, {
+      get() {
+        throw new Error(`no ${field}`);
+      },
+    });
+    return error;
+  };
+
+  it("records a task error whose message or stack getter throws as an error of that call, at once", () => {
+    for (const field of ["message", "stack"] as const) {
+      const result = runExample(
+        {
+          task: () => {
+            throw unreadable(field);
+          },
+          evaluators: [],
+        },
+        call,
+      ) as ExampleResult;
+      expect(result).toMatchObject({ exampleId: "a", status: "error", output: null });
+      expect(typeof result.error).toBe("string");
+    }
+  });
+
+  it("records such an error thrown by an evaluator as that evaluation's error", () => {
+    const result = runExample(
+      {
+        task: () => 1,
+        evaluators: [
+          {
+            name: "bad",
+            evaluate: () => {
+              throw unreadable("stack");
+            },
+          },
+        ],
+      },
+      call,
+    ) as ExampleResult;
+    expect(result.status).toBe("ok");
+    expect(result.evaluations[0]).toMatchObject({ name: "bad", score: null, error: "hidden" });
+  });
+});
