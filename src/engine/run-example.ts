@@ -243,9 +243,8 @@ export function errorMessage(error: unknown): string {
   try {
     return `threw ${JSON.stringify(error) ?? String(error)}`;
   } catch {
-    if (typeof error === "bigint") return `threw ${error}n`;
     try {
-      return `threw ${Object.prototype.toString.call(error)}`;
+      return `threw ${Object.prototype.toString.call(error)}${typeof error === "bigint" ? ` ${error}n` : ""}`;
     } catch {
       return "threw a value that cannot be read";
     }
