@@ -23,12 +23,15 @@ export function callWithTimeout<T>(fn: (signal: () => AbortSignal) => T | Promis
     return controller.signal;
   };
   let returned: T | PromiseLike<T>;
+  let thenable: boolean;
   try {
     returned = fn(signal);
+    // Reading `then` runs user code too (a getter).
+    thenable = isThenable(returned);
   } catch (error) {
     return { kind: "error", error };
   }
-  if (!isThenable(returned)) return { kind: "ok", value: returned as Awaited<T> };
+  if (!thenable) return { kind: "ok", value: returned as Awaited<T> };
   const cut = (reason: unknown) => {
     cutReason = reason;
     controller?.abort(reason);

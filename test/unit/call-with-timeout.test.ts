@@ -97,4 +97,14 @@ describe("callWithTimeout", () => {
     expect(await callWithTimeout(() => (called = true), 1000, stop.signal)).toEqual({ kind: "interrupted" });
     expect(called).toBe(false);
   });
+
+  it("a returned value whose `then` is a getter that throws is the call's error, not a throw out of it", () => {
+    const returned = {
+      get then() {
+        throw new Error("no then");
+      },
+    };
+    const outcome = callWithTimeout(() => returned, 1000, new AbortController().signal);
+    expect(outcome).toMatchObject({ kind: "error", error: new Error("no then") });
+  });
 });
