@@ -100,6 +100,7 @@ describe("callWithTimeout", () => {
 
   it("a returned value whose `then` is a getter that throws is the call's error, not a throw out of it", () => {
     const returned = {
+      // biome-ignore lint/suspicious/noThenProperty: a then getter that throws, on purpose
       get then() {
         throw new Error("no then");
       },
