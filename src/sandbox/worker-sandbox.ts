@@ -12,7 +12,7 @@ import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
 import { beatMs, type Call, type FromWorker, lineChanged, slot, type ToWorker, type WorkerJob } from "./protocol.js";
 import { blockedBy, blockedByNoOne, type Culprit, notRestarted, stoppedResult, taskResult } from "./stopped-calls.js";
-import { readTaskSlots, taskSlotsBuffer } from "./task-slots.js";
+import { readTaskSlots, type TaskPart, taskSlotsBuffer } from "./task-slots.js";
 import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-worker.js";
 
 export type WorkerSandboxOptions = SandboxOptions;
@@ -309,9 +309,7 @@ export class WorkerSandbox implements Sandbox {
     if (!culprit) {
       // No call was in its synchronous part: the code that blocked runs after an await, or in a
       // timer or callback. Which call it belongs to cannot be told: each running call is named.
-      const started = Atomics.load(this.shared, slot.started);
-      const running = [...this.pending.values()].filter((entry) => entry.sentAt !== 0 && entry.job.seq <= started).map((entry) => entry.job);
-      this.lost(blockedByNoOne(limit, running), null, "error");
+      this.lost((running) => blockedByNoOne(limit, running), null, "error");
       return;
     }
     const blamed = blockedBy(culprit.job, Atomics.load(this.shared, slot.phase), { evaluators: this.evaluators, taskFile: this.folder.taskFile, limitMs: limit });
@@ -323,7 +321,7 @@ export class WorkerSandbox implements Sandbox {
    * why), those it had not started go to a new worker with the calls still to come. A call whose
    * task had finished keeps the task's output: its evaluators that had not answered hold the error.
    */
-  private lost(reason: string, culprit: Culprit | null = null, unfinished: "timeout" | "error" = "timeout"): void {
+  private lost(why: string | ((running: Call[]) => string), culprit: Culprit | null = null, unfinished: "timeout" | "error" = "timeout"): void {
     const started = Atomics.load(this.shared, slot.started);
     const stopped: Pending[] = [];
     const requeue: Pending[] = [];
@@ -340,11 +338,14 @@ export class WorkerSandbox implements Sandbox {
       else stopped.push(entry);
     }
     const inSlots = readTaskSlots(this.taskSlots, new Set(stopped.filter((entry) => !entry.task).map((entry) => entry.job.seq)));
+    // The calls that had not ended (a result in its slot had): `why` may name them.
+    const running = stopped.filter((entry) => !isWhole(inSlots.get(entry.job.seq))).map((entry) => entry.job);
+    const reason = typeof why === "string" ? why : why(running);
     const now = performance.now();
     for (const entry of stopped) {
       const part = inSlots.get(entry.job.seq);
       // It had ended: its result had not yet left the thread.
-      if (part && "whole" in part) {
+      if (isWhole(part)) {
         entry.resolve(part.whole);
         continue;
       }
@@ -388,4 +389,8 @@ function sent(call: Call): WorkerJob {
   if (example.parsed) return { ...call, example: example.toJSON() };
   const { seq, repetition, retries, cached } = call;
   return { seq, repetition, ...(retries ? { retries } : {}), ...(cached ? { cached } : {}), id: example.id, line: example.line };
+}
+
+function isWhole(part: TaskPart | { whole: ExampleResult } | undefined): part is { whole: ExampleResult } {
+  return part !== undefined && "whole" in part;
 }

@@ -31,4 +31,13 @@ describe("code that blocks its thread after an await", () => {
     expect(results.e3).toMatchObject({ status: "error", error: `${blocked}, while examples e1, e3 ran` });
     expect(r.all).not.toContain("never yields");
   });
+
+  it("keeps, and does not name, a call that ended in the turn in which another blocked the thread", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("blocks-after-await"), "--name", "same_turn", "--timeout", "1000", "--example-concurrency", "2"], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    const results = resultsById(runDirFor(cwd, "same_turn"));
+    expect(results.e1).toMatchObject({ status: "ok", output: { ok: "e1" }, error: null });
+    expect(results.spin).toMatchObject({ status: "error", error: `${blocked}, while example spin ran` });
+  });
 });
