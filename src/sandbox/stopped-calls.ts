@@ -3,7 +3,7 @@ import { milliseconds } from "../engine/run-example.js";
 import { evaluatorsFor } from "../evaluators/rubric/example-rubric.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import type { Call } from "./protocol.js";
-import type { TaskPart } from "./task-slots.js";
+import { readTaskSlots, type TaskPart } from "./task-slots.js";
 
 /** The call that blocked a worker's thread, and what the calls stopped with it are told. */
 export interface Culprit {
@@ -97,6 +97,32 @@ export function stoppedResult(call: StoppedCall, evaluators: string[], reason: s
     durationMs: milliseconds(ranMs),
     evaluations: [],
   };
+}
+
+/**
+ * What the calls a stopped worker had started become, in their order: the result of one that had
+ * ended (kept in its task slot until its message left the thread), else stoppedResult, with the
+ * task's part read from its slot when the task had finished. `why` may name the calls that had not
+ * ended.
+ */
+export function stoppedResults(
+  stopped: StoppedCall[],
+  taskSlots: SharedArrayBuffer,
+  { evaluators, why, culprit, unfinished }: { evaluators: string[]; why: string | ((running: Call[]) => string); culprit: Culprit | null; unfinished: "timeout" | "error" },
+): ExampleResult[] {
+  const inSlots = readTaskSlots(taskSlots, new Set(stopped.filter((call) => !call.task).map((call) => call.job.seq)));
+  const running = stopped.filter((call) => !isWhole(inSlots.get(call.job.seq))).map((call) => call.job);
+  const reason = typeof why === "string" ? why : why(running);
+  const now = performance.now();
+  return stopped.map((call) => {
+    const part = inSlots.get(call.job.seq);
+    if (isWhole(part)) return part.whole;
+    return stoppedResult(part && !call.task ? { ...call, task: taskResult(call.job, part) } : call, evaluators, reason, culprit, now, unfinished);
+  });
+}
+
+function isWhole(part: TaskPart | { whole: ExampleResult } | undefined): part is { whole: ExampleResult } {
+  return part !== undefined && "whole" in part;
 }
 
 /** A call still to come when the experiment's code no longer loads in a new thread: an error saying why. */

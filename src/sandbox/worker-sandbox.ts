@@ -11,8 +11,8 @@ import { shownPath } from "../shown-path.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
 import { beatMs, type Call, type FromWorker, lineChanged, slot, type ToWorker, type WorkerJob } from "./protocol.js";
-import { blockedBy, blockedByNoOne, type Culprit, notRestarted, stoppedResult, taskResult } from "./stopped-calls.js";
-import { readTaskSlots, type TaskPart, taskSlotsBuffer } from "./task-slots.js";
+import { blockedBy, blockedByNoOne, type Culprit, notRestarted, stoppedResults } from "./stopped-calls.js";
+import { taskSlotsBuffer } from "./task-slots.js";
 import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-worker.js";
 
 export type WorkerSandboxOptions = SandboxOptions;
@@ -337,21 +337,8 @@ export class WorkerSandbox implements Sandbox {
       if (seq === culprit?.seq) stopped.unshift(entry);
       else stopped.push(entry);
     }
-    const inSlots = readTaskSlots(this.taskSlots, new Set(stopped.filter((entry) => !entry.task).map((entry) => entry.job.seq)));
-    // The calls that had not ended (a result in its slot had): `why` may name them.
-    const running = stopped.filter((entry) => !isWhole(inSlots.get(entry.job.seq))).map((entry) => entry.job);
-    const reason = typeof why === "string" ? why : why(running);
-    const now = performance.now();
-    for (const entry of stopped) {
-      const part = inSlots.get(entry.job.seq);
-      // It had ended: its result had not yet left the thread.
-      if (isWhole(part)) {
-        entry.resolve(part.whole);
-        continue;
-      }
-      if (part) entry.task ??= taskResult(entry.job, part);
-      entry.resolve(stoppedResult(entry, this.evaluators, reason, culprit, now, unfinished));
-    }
+    const results = stoppedResults(stopped, this.taskSlots, { evaluators: this.evaluators, why, culprit, unfinished });
+    for (const [index, entry] of stopped.entries()) entry.resolve(results[index]!);
     this.unsent = [...requeue, ...this.unsent];
     void this.end(this.worker);
     if (this.closed || this.options.stop.aborted) return;
@@ -389,8 +376,4 @@ function sent(call: Call): WorkerJob {
   if (example.parsed) return { ...call, example: example.toJSON() };
   const { seq, repetition, retries, cached } = call;
   return { seq, repetition, ...(retries ? { retries } : {}), ...(cached ? { cached } : {}), id: example.id, line: example.line };
-}
-
-function isWhole(part: TaskPart | { whole: ExampleResult } | undefined): part is { whole: ExampleResult } {
-  return part !== undefined && "whole" in part;
 }
