@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import type { ExperimentInfo, RunListener } from "../engine/events.js";
-import { countNotRecorded } from "../engine/recordings.js";
+import { countNotRecorded, note } from "../engine/recordings.js";
 import { Tally } from "../engine/tally.js";
 import { type ExperimentFacts, verdict } from "../engine/verdict.js";
 import { firstLine } from "../errors.js";
@@ -90,9 +90,6 @@ export async function mergeShards(group: ShardGroup, context: MergeContext): Pro
   const info: ExperimentInfo = { experiment: group.experiment, dataset: first.dataset.name, planned: header.planned, evaluators: header.evaluators };
   listener.onExperimentStart(info);
   const tally = new Tally(header.evaluators);
-  const notRecorded = (error: unknown) => {
-    if (facts.unrecorded.count++ === 0) facts.unrecorded.first = firstLine(error);
-  };
   for (const shard of group.shards) {
     const folder = readRunFolder(shard.dir);
     if (folder.skippedLines.length > 0) listener.onWarning(`${group.experiment}: ${shard.run.name}/results.jsonl: line ${folder.skippedLines.join(", ")} cannot be read and is left out`);
@@ -102,7 +99,7 @@ export async function mergeShards(group: ShardGroup, context: MergeContext): Pro
       try {
         recording.record(each);
       } catch (error) {
-        notRecorded(error);
+        note(facts.unrecorded, firstLine(error));
       }
       // Without the dataset, reporters get the result alone (results.jsonl keeps no inputs).
       listener.onResult(info, each, context.examples?.get(each.exampleId) as Example);
