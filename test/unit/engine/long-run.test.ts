@@ -29,9 +29,23 @@ const header = {
 };
 
 /** A run folder left unfinished by a process that is gone (no lock: as after its lock was taken over). */
-function unfinishedRun(): { runsDir: string; dir: string } {
-  const { dir: root, remove } = tempDir("evalwire-long-run-");
+/** A folder of its own for a test, removed after it. */
+function testRoot(): string {
+  const { dir, remove } = tempDir("evalwire-long-run-");
   cleanup.push(remove);
+  return dir;
+}
+
+/** A folder of experiments with one experiment folder, `ds`, for the test to fill. */
+function experimentsRoot(): { root: string; experimentsDir: string } {
+  const root = testRoot();
+  const experimentsDir = join(root, "experiments");
+  mkdirSync(join(experimentsDir, "ds"), { recursive: true });
+  return { root, experimentsDir };
+}
+
+function unfinishedRun(): { runsDir: string; dir: string } {
+  const root = testRoot();
   const runsDir = join(root, "runs");
   const dir = new RunStore(runsDir).open(header).location;
   rmSync(join(dir, "run.lock"));
@@ -70,10 +84,7 @@ describe("priorRun (--resume)", () => {
 
 describe("a resume refused after its check", () => {
   it("lets the run folder go: another resume while this process lives is not refused in its name", async () => {
-    const { dir: root, remove } = tempDir("evalwire-long-run-");
-    cleanup.push(remove);
-    const experimentsDir = join(root, "experiments");
-    mkdirSync(join(experimentsDir, "ds"), { recursive: true });
+    const { root, experimentsDir } = experimentsRoot();
     writeFileSync(join(experimentsDir, "ds", "task.ts"), "export const task = (example: { input: { n: number } }) => example.input.n;\n");
     writeFileSync(join(experimentsDir, "ds", "dataset.jsonl"), `${Array.from({ length: 6 }, (_, i) => JSON.stringify({ id: `e${i}`, input: { n: i } })).join("\n")}\n`);
     const runsDir = join(root, "runs");
@@ -111,9 +122,7 @@ describe("priorRun (--retry-errors)", () => {
   });
 
   it("refuses a finished run that holds fewer results than it planned (a full disk): the calls never recorded would be neither carried nor run", async () => {
-    const { dir: root, remove } = tempDir("evalwire-long-run-");
-    cleanup.push(remove);
-    const runsDir = join(root, "runs");
+    const runsDir = join(testRoot(), "runs");
     const recording = new RunStore(runsDir).open(header);
     recording.record({ exampleId: "a", repetition: 1, status: "error", output: null, error: "boom", startedAt: "t", durationMs: 1, evaluations: [] });
     recording.finish({ experiment: "ds", name: header.name, dataset: header.dataset, status: "failed", completed: 2, runPath: recording.location } as ExperimentResult);
@@ -125,10 +134,7 @@ describe("priorRun (--retry-errors)", () => {
 
 describe("a --retry-errors run", () => {
   it("takes its run's examples and repetitions: a retried partial run is the same partial run, not a whole one that passed with most calls never made", async () => {
-    const { dir: root, remove } = tempDir("evalwire-long-run-");
-    cleanup.push(remove);
-    const experimentsDir = join(root, "experiments");
-    mkdirSync(join(experimentsDir, "ds"), { recursive: true });
+    const { root, experimentsDir } = experimentsRoot();
     // e1 fails until HEALED is set: the error to retry.
     writeFileSync(
       join(experimentsDir, "ds", "task.ts"),
