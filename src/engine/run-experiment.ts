@@ -4,6 +4,7 @@ import { exampleView } from "../datasets/line-example.js";
 import { firstLine } from "../errors.js";
 import { withExampleRubricName } from "../evaluators/rubric/example-rubric.js";
 import { ExperimentJudge } from "../judge/experiment-judge.js";
+import { resultChanged } from "../result-json.js";
 import { AdaptiveConcurrency, noteResult } from "../retry/adaptive-concurrency.js";
 import { unlockRun } from "../sinks/run-lock.js";
 import type { ExperimentHeader, ExperimentRecording } from "../sinks/sink.js";
@@ -291,6 +292,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
           }
           if (span) {
             done.traceId = span.traceId;
+            resultChanged(done);
             span.end(done);
           }
           tally.add(done);

@@ -63,18 +63,12 @@ export class TaskSlots {
   }
 
   /**
-   * Writes a call's whole result, in the slot its task part is in (`index`) or a free one; returns
-   * the slot, or -1 when it does not fit (the task part stays as it was). For a call ended while
-   * other calls still run before its result leaves the thread: one of them may block it for good.
+   * Writes a call's whole result (`text`, its JSON), in the slot its task part is in (`index`) or a
+   * free one; returns the slot, or -1 when it does not fit (the task part stays as it was). For a
+   * call ended while other calls still run before its result leaves the thread: one of them may
+   * block it for good.
    */
-  writeResult(seq: number, result: ExampleResult, index: number): number {
-    let text: string;
-    try {
-      text = JSON.stringify(result);
-    } catch {
-      // Not JSON as it is (a BigInt in an evaluation's metadata): the message carries it.
-      return -1;
-    }
+  writeResult(seq: number, text: string, index: number): number {
     const room = slotBytes - headerBytes;
     // A UTF-16 unit is at most 3 bytes of UTF-8: measured only when it might not fit.
     if (text.length > room || (text.length * 3 > room && this.encoder.encode(text).length > room)) return -1;

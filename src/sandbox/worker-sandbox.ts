@@ -7,6 +7,7 @@ import type { Loader } from "../discovery/load-module.js";
 import { inModulePackage } from "../discovery/native-hooks.js";
 import type { Job, Sandbox, SandboxOptions } from "../engine/ports.js";
 import { LoadError } from "../errors.js";
+import { resultOfJson } from "../result-json.js";
 import { shownPath } from "../shown-path.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
@@ -276,7 +277,7 @@ export class WorkerSandbox implements Sandbox {
     if (entry) entry.task = task;
   }
 
-  private answer(seq: number, result: ExampleResult | Evaluation[] | null | typeof lineChanged): void {
+  private answer(seq: number, result: string | ExampleResult | Evaluation[] | null | typeof lineChanged): void {
     const entry = this.pending.get(seq);
     if (!entry) return;
     this.pending.delete(seq);
@@ -285,7 +286,8 @@ export class WorkerSandbox implements Sandbox {
       entry.reject(entry.job.example instanceof LineExample ? entry.job.example.changed() : new Error("the dataset changed during the run"));
       return;
     }
-    if (Array.isArray(result)) {
+    if (typeof result === "string") entry.resolve(resultOfJson(result));
+    else if (Array.isArray(result)) {
       entry.task!.evaluations = result;
       entry.resolve(entry.task!);
     } else entry.resolve(result);

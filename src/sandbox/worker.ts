@@ -37,7 +37,7 @@ let head = 0;
 const stop = new AbortController();
 // Every call in flight listens on it.
 setMaxListeners(0, stop.signal);
-let outbox: [number, ExampleResult | Evaluation[] | null | typeof lineChanged][] = [];
+let outbox: [number, ExampleResult | string | Evaluation[] | null | typeof lineChanged][] = [];
 let taskSlots: TaskSlots | null = null;
 /** Task slots whose calls' results are in the outbox: free once it is sent. */
 let releasing: number[] = [];
@@ -161,16 +161,31 @@ function brokenCall(job: WorkerJob, error: unknown): ExampleResult {
 
 function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null | typeof lineChanged): void {
   running--;
-  // The main thread holds a task part that was sent: the evaluations complete it.
-  outbox.push([job.seq, result !== lineChanged && result && watch.taskSent ? result.evaluations : result]);
-  // Until the outbox is sent, other calls run (the rest of a round that ends at once): one that
-  // blocks the thread for good would take this result with it, so the main thread can read it here.
-  if (timeoutMs > 0 && result !== lineChanged && result && !watch.taskSent) {
-    const index = taskSlots!.writeResult(job.seq, result, watch.taskSlot);
-    if (index >= 0) watch.taskSlot = index;
+  if (result === lineChanged || result === null || watch.taskSent) {
+    // The main thread holds a task part that was sent: the evaluations complete it.
+    outbox.push([job.seq, result !== lineChanged && result && watch.taskSent ? result.evaluations : result]);
+  } else {
+    // As JSON: a string crosses threads for the price of a copy, and it is what the run store writes.
+    const json = jsonOf(result);
+    outbox.push([job.seq, json ?? result]);
+    // Until the outbox is sent, other calls run (the rest of a round that ends at once): one that
+    // blocks the thread for good would take this result with it, so the main thread can read it here.
+    if (timeoutMs > 0 && json !== null) {
+      const index = taskSlots!.writeResult(job.seq, json, watch.taskSlot);
+      if (index >= 0) watch.taskSlot = index;
+    }
   }
   if (watch.taskSlot >= 0) releasing.push(watch.taskSlot);
   scheduleTick();
+}
+
+/** null when the result is not JSON as it is (a BigInt in an evaluation's metadata): the message carries it as an object. */
+function jsonOf(result: ExampleResult): string | null {
+  try {
+    return JSON.stringify(result);
+  } catch {
+    return null;
+  }
 }
 
 function runJob(job: WorkerJob, watch: CallWatch): Maybe<ExampleResult | null | typeof lineChanged> {

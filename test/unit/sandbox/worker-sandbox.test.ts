@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { discoverExperiments } from "../../../src/discovery/discover.js";
+import { resultChanged, resultJson } from "../../../src/result-json.js";
 import { WorkerSandbox } from "../../../src/sandbox/worker-sandbox.js";
 import type { ExampleResult } from "../../../src/types.js";
 import { tempDir, writeFiles } from "../../helpers/cli.js";
@@ -153,5 +154,20 @@ describe("WorkerSandbox: a task output that a message cannot carry as it is", ()
       evaluations: [],
     });
     expect(await sandbox.run(job("fine"))).toMatchObject({ status: "ok", evaluations: [{ name: "meta", score: null, error: "returned metadata that is not JSON (a function at .call)" }] });
+  });
+});
+
+describe("WorkerSandbox: results come back as their JSON", () => {
+  it("the run store is given the worker's JSON, which is the result's; a result changed after it came is written anew", async () => {
+    const sandbox = await openSandbox(2, { "task.ts": task, "checks.ts": checks });
+    const result = (await sandbox.run(job("a")))!;
+    expect(result).toMatchObject({ exampleId: "a", status: "ok", output: { echo: "a" }, evaluations: [{ name: "checks", score: 1 }] });
+    const made = resultJson(result);
+    expect(made).toBe(JSON.stringify(result));
+    expect(JSON.stringify(JSON.parse(made))).toBe(made);
+    result.traceId = "0af7651916cd43dd8448eb211c80319c";
+    expect(resultJson(result)).not.toContain("traceId");
+    resultChanged(result);
+    expect(JSON.parse(resultJson(result))).toMatchObject({ exampleId: "a", traceId: "0af7651916cd43dd8448eb211c80319c" });
   });
 });

@@ -1,0 +1,23 @@
+import type { ExampleResult } from "./types.js";
+
+/**
+ * Each result's JSON as the worker made it (it sends results as their JSON, the cheapest way
+ * across threads), kept so the run store writes it as is rather than making it again. A result
+ * changed after it arrived (a trace id added) must be marked changed, or the old JSON is written.
+ */
+const madeJson = new WeakMap<ExampleResult, string>();
+
+/** The result of `json`, which is kept as its JSON. */
+export function resultOfJson(json: string): ExampleResult {
+  const result = JSON.parse(json) as ExampleResult;
+  madeJson.set(result, json);
+  return result;
+}
+
+export function resultJson(result: ExampleResult): string {
+  return madeJson.get(result) ?? JSON.stringify(result);
+}
+
+export function resultChanged(result: ExampleResult): void {
+  madeJson.delete(result);
+}
