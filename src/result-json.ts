@@ -2,8 +2,9 @@ import type { ExampleResult } from "./types.js";
 
 /**
  * Each result's JSON as the worker made it (it sends results as their JSON, the cheapest way
- * across threads), kept so the run store writes it as is rather than making it again. A result
- * changed after it arrived (a trace id added) must be marked changed, or the old JSON is written.
+ * across threads), kept so the run store writes it as is rather than making it again, then let go
+ * (a listener may keep every result: their JSON would double what they hold). A result changed
+ * after it arrived (a trace id added) must be marked changed, or the old JSON is written.
  */
 const madeJson = new WeakMap<ExampleResult, string>();
 
@@ -14,8 +15,12 @@ export function resultOfJson(json: string): ExampleResult {
   return result;
 }
 
-export function resultJson(result: ExampleResult): string {
-  return madeJson.get(result) ?? JSON.stringify(result);
+/** The result's JSON, for the run store: the worker's (given once), or made now. */
+export function takeResultJson(result: ExampleResult): string {
+  const json = madeJson.get(result);
+  if (json === undefined) return JSON.stringify(result);
+  madeJson.delete(result);
+  return json;
 }
 
 export function resultChanged(result: ExampleResult): void {

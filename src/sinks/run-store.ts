@@ -4,7 +4,7 @@ import { parseShard, shardSuffix } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 import { fileInTheWay } from "../file-in-the-way.js";
 import { makeFolder } from "../make-folder.js";
-import { resultJson } from "../result-json.js";
+import { takeResultJson } from "../result-json.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import { writeAtomically } from "../write-atomically.js";
@@ -93,7 +93,7 @@ function recording(name: string, dir: string, run: { dataset: object }, fd: numb
     name,
     location: dir,
     record(result: ExampleResult) {
-      lines.add(`${resultJson(result)}\n`);
+      lines.add(`${takeResultJson(result)}\n`);
     },
     notRecorded() {
       lines.write();
