@@ -169,8 +169,9 @@ function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null | 
     const json = jsonOf(result);
     outbox.push([job.seq, json ?? result]);
     // Until the outbox is sent, other calls run (the rest of a round that ends at once): one that
-    // blocks the thread for good would take this result with it, so the main thread can read it here.
-    if (timeoutMs > 0 && json !== null) {
+    // blocks the thread for good (until a time limit or Ctrl-C stops it) would take this result
+    // with it, so the main thread can read it here.
+    if (json !== null) {
       const index = taskSlots!.writeResult(job.seq, json, watch.taskSlot);
       if (index >= 0) watch.taskSlot = index;
     }
