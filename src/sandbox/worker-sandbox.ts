@@ -284,6 +284,9 @@ export class WorkerSandbox implements Sandbox {
     // The dataset file changed during the run: the run stops, as when the main thread reads such a line.
     if (result === lineChanged) {
       entry.reject(entry.job.example instanceof LineExample ? entry.job.example.changed() : new Error("the dataset changed during the run"));
+      // The worker starts no call from now on; those not sent yet are not sent.
+      for (const waiting of this.unsent) this.answer(waiting.job.seq, null);
+      this.unsent = [];
       return;
     }
     if (typeof result === "string") entry.resolve(resultOfJson(result));

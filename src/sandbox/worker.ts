@@ -44,6 +44,8 @@ let releasing: number[] = [];
 /** Task parts with no room in the slots: their evaluators wait to run until these have left the thread. */
 let tasksDone: [number, ExampleResult][] = [];
 let tasksSent: Promise<void> | null = null;
+/** A line sent no longer parses: the run stops, and no call starts from now on. */
+let datasetChanged = false;
 let ticking = false;
 
 port.on("message", onMessage);
@@ -55,6 +57,7 @@ function onMessage(message: ToWorker): void {
       return;
     case "jobs":
       for (const job of message.jobs) queue.push(job);
+      if (datasetChanged) dropQueue();
       tick();
       return;
     case "concurrency":
@@ -66,9 +69,7 @@ function onMessage(message: ToWorker): void {
       return;
     case "stop":
       stop.abort(new Error("interrupted"));
-      for (const job of queue.slice(head)) outbox.push([job.seq, null]);
-      queue = [];
-      head = 0;
+      dropQueue();
       flush();
       return;
   }
@@ -192,7 +193,18 @@ function jsonOf(result: ExampleResult): string | null {
 function runJob(job: WorkerJob, watch: CallWatch): Maybe<ExampleResult | null | typeof lineChanged> {
   if (!("line" in job)) return runExample(code!, callOf(job, job.example), watch);
   const example = exampleOfLine(job.id, job.line);
-  return example ? runExample(code!, callOf(job, example), watch) : lineChanged;
+  if (example) return runExample(code!, callOf(job, example), watch);
+  // The dataset file changed under the run, which stops: no call sent ahead, or later, starts.
+  datasetChanged = true;
+  dropQueue();
+  return lineChanged;
+}
+
+/** The calls sent and not started go back unanswered (null), as a stopped run's do. */
+function dropQueue(): void {
+  for (let index = head; index < queue.length; index++) outbox.push([queue[index]!.seq, null]);
+  queue = [];
+  head = 0;
 }
 
 function callOf(job: WorkerJob, example: Example): ExampleCall {
