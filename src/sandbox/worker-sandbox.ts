@@ -13,7 +13,7 @@ import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
 import { beatMs, type Call, type FromWorker, lineChanged, slot, type ToWorker, type WorkerJob } from "./protocol.js";
 import { blockedBy, blockedByNoOne, type Culprit, notRestarted, stoppedResults } from "./stopped-calls.js";
-import { taskSlotsBuffer } from "./task-slots.js";
+import { readTaskSlots, taskSlotsBuffer } from "./task-slots.js";
 import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-worker.js";
 
 export type WorkerSandboxOptions = SandboxOptions;
@@ -284,6 +284,9 @@ export class WorkerSandbox implements Sandbox {
     // The dataset file changed during the run: the run stops, as when the main thread reads such a line.
     if (result === lineChanged) {
       entry.reject(entry.job.example instanceof LineExample ? entry.job.example.changed() : new Error("the dataset changed during the run"));
+      // The worker starts no call from now on; those not sent yet are not sent.
+      for (const waiting of this.unsent) this.answer(waiting.job.seq, null);
+      this.unsent = [];
       return;
     }
     if (typeof result === "string") entry.resolve(resultOfJson(result));
@@ -361,13 +364,31 @@ export class WorkerSandbox implements Sandbox {
     );
   }
 
-  /** Ctrl-C: calls in flight see their signal abort; a worker that does not answer in time is stopped. */
+  /**
+   * Ctrl-C: calls in flight see their signal abort; a worker that does not answer in time is
+   * stopped, and the calls it had finished (their results still in its task slots: a call blocked
+   * the thread before they left it) are kept.
+   */
   private interrupt(): void {
     if (this.closed) return;
     for (const entry of this.unsent) this.answer(entry.job.seq, null);
     this.unsent = [];
     if (!this.restarting) this.send({ t: "stop" });
-    setTimeout(() => void this.close(), stopGraceMs).unref();
+    setTimeout(() => void this.stopKeepingFinished(), stopGraceMs).unref();
+  }
+
+  private async stopKeepingFinished(): Promise<void> {
+    if (this.closed) return;
+    // Stopped first (what it sent before it stopped is answered as it exits): its slots then hold still.
+    if (this.worker) await this.end(this.worker);
+    const kept = readTaskSlots(this.taskSlots, new Set(this.pending.keys()));
+    for (const [seq, entry] of this.pending) {
+      const slot = kept.get(seq);
+      if (!slot || !("whole" in slot)) continue;
+      this.pending.delete(seq);
+      entry.resolve(slot.whole);
+    }
+    await this.close();
   }
 }
 

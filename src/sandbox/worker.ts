@@ -44,6 +44,8 @@ let releasing: number[] = [];
 /** Task parts with no room in the slots: their evaluators wait to run until these have left the thread. */
 let tasksDone: [number, ExampleResult][] = [];
 let tasksSent: Promise<void> | null = null;
+/** A line sent no longer parses: the run stops, and no call starts from now on. */
+let datasetChanged = false;
 let ticking = false;
 
 port.on("message", onMessage);
@@ -55,6 +57,7 @@ function onMessage(message: ToWorker): void {
       return;
     case "jobs":
       for (const job of message.jobs) queue.push(job);
+      if (datasetChanged) dropQueue();
       tick();
       return;
     case "concurrency":
@@ -66,9 +69,7 @@ function onMessage(message: ToWorker): void {
       return;
     case "stop":
       stop.abort(new Error("interrupted"));
-      for (const job of queue.slice(head)) outbox.push([job.seq, null]);
-      queue = [];
-      head = 0;
+      dropQueue();
       flush();
       return;
   }
@@ -169,8 +170,9 @@ function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null | 
     const json = jsonOf(result);
     outbox.push([job.seq, json ?? result]);
     // Until the outbox is sent, other calls run (the rest of a round that ends at once): one that
-    // blocks the thread for good would take this result with it, so the main thread can read it here.
-    if (timeoutMs > 0 && json !== null) {
+    // blocks the thread for good (until a time limit or Ctrl-C stops it) would take this result
+    // with it, so the main thread can read it here.
+    if (json !== null) {
       const index = taskSlots!.writeResult(job.seq, json, watch.taskSlot);
       if (index >= 0) watch.taskSlot = index;
     }
@@ -191,7 +193,18 @@ function jsonOf(result: ExampleResult): string | null {
 function runJob(job: WorkerJob, watch: CallWatch): Maybe<ExampleResult | null | typeof lineChanged> {
   if (!("line" in job)) return runExample(code!, callOf(job, job.example), watch);
   const example = exampleOfLine(job.id, job.line);
-  return example ? runExample(code!, callOf(job, example), watch) : lineChanged;
+  if (example) return runExample(code!, callOf(job, example), watch);
+  // The dataset file changed under the run, which stops: no call sent ahead, or later, starts.
+  datasetChanged = true;
+  dropQueue();
+  return lineChanged;
+}
+
+/** The calls sent and not started go back unanswered (null), as a stopped run's do. */
+function dropQueue(): void {
+  for (let index = head; index < queue.length; index++) outbox.push([queue[index]!.seq, null]);
+  queue = [];
+  head = 0;
 }
 
 function callOf(job: WorkerJob, example: Example): ExampleCall {

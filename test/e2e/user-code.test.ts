@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collect, startCli } from "../helpers/cli.js";
@@ -80,6 +80,26 @@ describe("user code cannot take evalwire down", () => {
       expect(evaluation(results[id], "length")).toMatchObject({ score: 1, error: null });
     }
   });
+
+  for (const timeout of ["0", "300000"]) {
+    it(`Ctrl-C while a task blocks its thread and --timeout ${timeout} does not stop it: the results that ended before it in its round are kept`, async () => {
+      const cwd = temp();
+      const child = startCli(["run", "--experiments", fixture("task-blocks-in-round"), "--timeout", timeout], { cwd });
+      const done = collect(child);
+      await waitFor(() => existsSync(join(cwd, "blocked-forever")), 30_000, "the task to block");
+      child.kill("SIGINT");
+      const r = await done;
+      expect(r.code, describeRun(r)).toBe(130);
+      const dir = runDirFor(cwd, "round");
+      expect(readRun(dir)).toMatchObject({ status: "interrupted", summary: { planned: 4, completed: 2 } });
+      const results = resultsById(dir);
+      expect(Object.keys(results).sort()).toEqual(["e1", "e2"]);
+      for (const id of ["e1", "e2"]) {
+        expect(results[id]).toMatchObject({ status: "ok", output: { ok: id }, error: null });
+        expect(evaluation(results[id], "length")).toMatchObject({ score: 1, error: null });
+      }
+    });
+  }
 
   it("an evaluator that blocks its thread is stopped after --timeout: the task outputs are kept, the evaluator is named, and the run goes on", async () => {
     const cwd = temp();
