@@ -41,9 +41,8 @@ let outbox: [number, ExampleResult | string | Evaluation[] | null | typeof lineC
 let taskSlots: TaskSlots | null = null;
 /** Task slots whose calls' results are in the outbox: free once it is sent. */
 let releasing: number[] = [];
-/** Task parts with no room in the slots: their evaluators wait to run until these have left the thread. */
+/** Task parts with no room in the slots, about to be sent (before their evaluators run). */
 let tasksDone: [number, ExampleResult][] = [];
-let tasksSent: Promise<void> | null = null;
 /** A line sent no longer parses: the run stops, and no call starts from now on. */
 let datasetChanged = false;
 let ticking = false;
@@ -162,6 +161,7 @@ function brokenCall(job: WorkerJob, error: unknown): ExampleResult {
 
 function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null | typeof lineChanged): void {
   running--;
+  let kept = false;
   if (result === lineChanged || result === null || watch.taskSent) {
     // The main thread holds a task part that was sent: the evaluations complete it.
     outbox.push([job.seq, result !== lineChanged && result && watch.taskSent ? result.evaluations : result]);
@@ -175,9 +175,12 @@ function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null | 
     if (json !== null) {
       const index = taskSlots!.writeResult(job.seq, json, watch.taskSlot);
       if (index >= 0) watch.taskSlot = index;
+      kept = index >= 0;
     }
   }
   if (watch.taskSlot >= 0) releasing.push(watch.taskSlot);
+  // Not in the slots (too large for one, none free, or its task part went ahead): it leaves now.
+  if (!kept && result !== null && result !== lineChanged) flush();
   scheduleTick();
 }
 
@@ -228,30 +231,18 @@ class CallWatch implements ExampleWatch {
     Atomics.store(shared, slot.seq, 0);
   }
 
-  /** The task's output leaves the thread before an evaluator could block it for good (or crash it). */
-  taskDone(result: ExampleResult): Promise<void> | undefined {
+  /**
+   * The task's output leaves the thread before an evaluator, or a call after it in this round,
+   * could block it for good (or crash it): in a task slot, or else in a message sent now (which
+   * also frees the slots of the results it carries).
+   */
+  taskDone(result: ExampleResult): void {
     this.taskSlot = taskSlots!.write(this.seq, result);
     if (this.taskSlot >= 0) return;
     this.taskSent = true;
-    return sendTask(this.seq, result);
+    tasksDone.push([this.seq, result]);
+    flush();
   }
-}
-
-/**
- * Sends a task's part of its result (one with no room in the task slots) before its evaluators
- * run. Tasks that finish in one turn of the loop go in one message, once every promise ready in
- * that turn has run (the next tick comes after them); their evaluators run after it.
- */
-function sendTask(seq: number, result: ExampleResult): Promise<void> {
-  tasksDone.push([seq, result]);
-  tasksSent ??= new Promise((resolve) =>
-    process.nextTick(() => {
-      tasksSent = null;
-      flush();
-      resolve();
-    }),
-  );
-  return tasksSent;
 }
 
 function flush(): void {

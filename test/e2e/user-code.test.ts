@@ -81,6 +81,26 @@ describe("user code cannot take evalwire down", () => {
     }
   });
 
+  it("a task that blocks its thread in a round: results and task outputs too large for shared memory that ended before it are kept too", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("large-results-in-round"), "--timeout", "1000"], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).not.toContain("while this one was running");
+    for (const [experiment, ids] of [
+      ["with_evaluator", ["big", "talky", "small", "after"]],
+      ["bare", ["big", "small", "after"]],
+    ] as const) {
+      const results = resultsById(runDirFor(cwd, experiment));
+      expect(results.forever.status, experiment).toBe("timeout");
+      for (const id of ids) {
+        expect(results[id], `${experiment} ${id}`).toMatchObject({ status: "ok", output: { ok: id, text: id === "big" ? "b".repeat(20_000) : "" }, error: null });
+        if (experiment === "with_evaluator") {
+          expect(evaluation(results[id], "length"), id).toMatchObject({ score: 1, error: null, explanation: id === "talky" ? "t".repeat(20_000) : null });
+        }
+      }
+    }
+  });
+
   for (const timeout of ["0", "300000"]) {
     it(`Ctrl-C while a task blocks its thread and --timeout ${timeout} does not stop it: the results that ended before it in its round are kept`, async () => {
       const cwd = temp();
