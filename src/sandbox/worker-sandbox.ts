@@ -272,9 +272,9 @@ export class WorkerSandbox implements Sandbox {
     });
   }
 
-  private taskDone(seq: number, task: ExampleResult): void {
+  private taskDone(seq: number, task: string | ExampleResult): void {
     const entry = this.pending.get(seq);
-    if (entry) entry.task = task;
+    if (entry) entry.task = typeof task === "string" ? (JSON.parse(task) as ExampleResult) : task;
   }
 
   private answer(seq: number, result: string | ExampleResult | Evaluation[] | null | typeof lineChanged): void {
@@ -289,9 +289,10 @@ export class WorkerSandbox implements Sandbox {
       this.unsent = [];
       return;
     }
-    if (typeof result === "string") entry.resolve(resultOfJson(result));
-    else if (Array.isArray(result)) {
-      entry.task!.evaluations = result;
+    if (typeof result === "string" && !entry.task) entry.resolve(resultOfJson(result));
+    else if (typeof result === "string" || Array.isArray(result)) {
+      // The evaluations of a call whose task part came ahead.
+      entry.task!.evaluations = typeof result === "string" ? (JSON.parse(result) as Evaluation[]) : result;
       entry.resolve(entry.task!);
     } else entry.resolve(result);
   }

@@ -42,7 +42,7 @@ let taskSlots: TaskSlots | null = null;
 /** Task slots whose calls' results are in the outbox: free once it is sent. */
 let releasing: number[] = [];
 /** Task parts with no room in the slots, about to be sent (before their evaluators run). */
-let tasksDone: [number, ExampleResult][] = [];
+let tasksDone: [number, string | ExampleResult][] = [];
 /** A line sent no longer parses: the run stops, and no call starts from now on. */
 let datasetChanged = false;
 let ticking = false;
@@ -164,7 +164,7 @@ function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null | 
   let kept = false;
   if (result === lineChanged || result === null || watch.taskSent) {
     // The main thread holds a task part that was sent: the evaluations complete it.
-    outbox.push([job.seq, result !== lineChanged && result && watch.taskSent ? result.evaluations : result]);
+    outbox.push([job.seq, result !== lineChanged && result && watch.taskSent ? (jsonOf(result.evaluations) ?? result.evaluations) : result]);
   } else {
     // As JSON: a string crosses threads for the price of a copy, and it is what the run store writes.
     const json = jsonOf(result);
@@ -184,10 +184,10 @@ function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null | 
   scheduleTick();
 }
 
-/** null when the result is not JSON as it is (a BigInt in an evaluation's metadata): the message carries it as an object. */
-function jsonOf(result: ExampleResult): string | null {
+/** null when the value is not JSON as it is (a BigInt in an evaluation's metadata): the message carries it as an object. */
+function jsonOf(value: ExampleResult | Evaluation[]): string | null {
   try {
-    return JSON.stringify(result);
+    return JSON.stringify(value);
   } catch {
     return null;
   }
@@ -240,7 +240,7 @@ class CallWatch implements ExampleWatch {
     this.taskSlot = taskSlots!.write(this.seq, result);
     if (this.taskSlot >= 0) return;
     this.taskSent = true;
-    tasksDone.push([this.seq, result]);
+    tasksDone.push([this.seq, jsonOf(result) ?? result]);
     flush();
   }
 }

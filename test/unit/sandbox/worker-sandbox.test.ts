@@ -173,3 +173,23 @@ describe("WorkerSandbox: results come back as their JSON", () => {
     expect(JSON.parse(takeResultJson(changed))).toMatchObject({ exampleId: "b", traceId: "0af7651916cd43dd8448eb211c80319c" });
   });
 });
+
+describe("WorkerSandbox: a result as recorded, however it left the worker", () => {
+  // "wide" has an output too large for a task slot: its task part goes ahead of its evaluations.
+  const shapes = `export function task(example: { id: string }) {
+  return { at: new Date(0), gone: undefined, zero: -0, pad: example.id === "wide" ? "p".repeat(20_000) : "" };
+}
+`;
+  const dated = "export const dated = () => ({ score: 1, metadata: { at: new Date(0), gone: undefined } });\n";
+
+  it("is what its JSON gives (a Date as its ISO string, no undefined fields), for a large output too", async () => {
+    const sandbox = await openSandbox(2, { "task.ts": shapes, "dated.ts": dated });
+    for (const id of ["narrow", "wide"]) {
+      const result = (await sandbox.run(job(id)))!;
+      expect(result, id).toStrictEqual(JSON.parse(JSON.stringify(result)));
+      expect(result.output, id).toStrictEqual({ at: "1970-01-01T00:00:00.000Z", zero: 0, pad: id === "wide" ? "p".repeat(20_000) : "" });
+      expect(Object.is((result.output as { zero: number }).zero, 0), id).toBe(true);
+      expect(result.evaluations[0]!.metadata, id).toStrictEqual({ at: "1970-01-01T00:00:00.000Z" });
+    }
+  });
+});
