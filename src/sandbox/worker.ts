@@ -162,21 +162,19 @@ function brokenCall(job: WorkerJob, error: unknown): ExampleResult {
 function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null | typeof lineChanged): void {
   running--;
   let kept = false;
-  if (result === lineChanged || result === null || watch.taskSent) {
-    // The main thread holds a task part that was sent: the evaluations complete it.
-    outbox.push([job.seq, result !== lineChanged && result && watch.taskSent ? (jsonOf(result.evaluations) ?? result.evaluations) : result]);
-  } else {
+  if (result === lineChanged || result === null) outbox.push([job.seq, result]);
+  // The main thread holds a task part that was sent: the evaluations complete it.
+  else if (watch.taskSent) outbox.push([job.seq, evaluationsJson(result.evaluations)]);
+  else {
     // As JSON: a string crosses threads for the price of a copy, and it is what the run store writes.
-    const json = jsonOf(result);
-    outbox.push([job.seq, json ?? result]);
+    const json = resultJson(job, result);
+    outbox.push([job.seq, json]);
     // Until the outbox is sent, other calls run (the rest of a round that ends at once): one that
     // blocks the thread for good (until a time limit or Ctrl-C stops it) would take this result
     // with it, so the main thread can read it here.
-    if (json !== null) {
-      const index = taskSlots!.writeResult(job.seq, json, watch.taskSlot);
-      if (index >= 0) watch.taskSlot = index;
-      kept = index >= 0;
-    }
+    const index = taskSlots!.writeResult(job.seq, json, watch.taskSlot);
+    if (index >= 0) watch.taskSlot = index;
+    kept = index >= 0;
   }
   if (watch.taskSlot >= 0) releasing.push(watch.taskSlot);
   // Not in the slots (too large for one, none free, or its task part went ahead): it leaves now.
@@ -184,13 +182,47 @@ function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null | 
   scheduleTick();
 }
 
-/** null when the value is not JSON as it is (a BigInt in an evaluation's metadata): the message carries it as an object. */
-function jsonOf(value: ExampleResult | Evaluation[]): string | null {
+/** null when the value is not JSON as it is: the message carries it as an object. */
+function jsonOf(value: ExampleResult): string | null {
   try {
     return JSON.stringify(value);
   } catch {
     return null;
   }
+}
+
+/**
+ * A call's output and metadata were JSON when returned, but code still running (a task's timer)
+ * may change them before the call ends, into what neither JSON nor a message can carry: the
+ * result would be lost, or never leave the thread. Such a call is an error; such an evaluation too.
+ */
+function resultJson(job: WorkerJob, result: ExampleResult): string {
+  try {
+    return JSON.stringify(result);
+  } catch (error) {
+    return JSON.stringify(brokenCall(job, new Error(noLongerJson("its result", error))));
+  }
+}
+
+function evaluationsJson(evaluations: Evaluation[]): string {
+  try {
+    return JSON.stringify(evaluations);
+  } catch {
+    return JSON.stringify(
+      evaluations.map((evaluation): Evaluation => {
+        try {
+          JSON.stringify(evaluation);
+          return evaluation;
+        } catch (error) {
+          return { name: evaluation.name, score: null, label: null, explanation: null, error: noLongerJson("its metadata", error), durationMs: evaluation.durationMs };
+        }
+      }),
+    );
+  }
+}
+
+function noLongerJson(what: string, error: unknown): string {
+  return `${what} is no longer JSON (changed after it was returned): ${errorMessage(error).split("\n")[0]}`;
 }
 
 function runJob(job: WorkerJob, watch: CallWatch): Maybe<ExampleResult | null | typeof lineChanged> {

@@ -193,3 +193,42 @@ describe("WorkerSandbox: a result as recorded, however it left the worker", () =
     }
   });
 });
+
+describe("WorkerSandbox: a result that is no longer JSON when its call ends", () => {
+  // The task changes its output after returning it, while its evaluator waits: by the call's end
+  // it holds a BigInt ("bigint"), or a cycle and a function ("cycle": neither JSON nor cloneable).
+  const changing = `export function task(example: { id: string }) {
+  const output: Record<string, unknown> = { id: example.id };
+  setTimeout(() => {
+    if (example.id === "bigint") output.n = 1n;
+    if (example.id === "cycle") Object.assign(output, { self: output, call: () => 1 });
+  }, 10);
+  return output;
+}
+`;
+  const waits = "export const waits = async () => { await new Promise((resolve) => setTimeout(resolve, 100)); return 1; };\n";
+  // On "wide" (an output too large for a task slot: its task part went ahead), its metadata gets a BigInt once returned.
+  const noted = `export function noted({ example }: { example: { id: string } }) {
+  const metadata: Record<string, unknown> = { id: example.id };
+  if (example.id === "wide") setTimeout(() => { metadata.n = 1n; }, 10);
+  return { score: 1, metadata };
+}
+`;
+
+  it("is that call's error, and the call ends", { timeout: 20_000 }, async () => {
+    const sandbox = await openSandbox(2, { "task.ts": changing, "waits.ts": waits });
+    const [bigint, cycle, fine] = await Promise.all(["bigint", "cycle", "fine"].map((id) => sandbox.run(job(id))));
+    expect(bigint).toMatchObject({ exampleId: "bigint", status: "error", output: null, error: expect.stringContaining("its result is no longer JSON") });
+    expect(cycle).toMatchObject({ exampleId: "cycle", status: "error", output: null, error: expect.stringContaining("its result is no longer JSON") });
+    expect(takeResultJson(bigint!)).toBe(JSON.stringify(bigint));
+    expect(fine).toMatchObject({ exampleId: "fine", status: "ok", output: { id: "fine" }, evaluations: [{ name: "waits", score: 1 }] });
+  });
+
+  it("in an evaluation's metadata, after the task's output went ahead, is that evaluation's error", { timeout: 20_000 }, async () => {
+    const wide = "export const task = (example: { id: string }) => ({ id: example.id, pad: example.id === 'wide' ? 'p'.repeat(20_000) : '' });\n";
+    const sandbox = await openSandbox(2, { "task.ts": wide, "noted.ts": noted, "waits.ts": waits });
+    const result = (await sandbox.run(job("wide")))!;
+    expect(result).toMatchObject({ status: "ok", output: { id: "wide", pad: "p".repeat(20_000) } });
+    expect(errors(result)).toEqual({ noted: "its metadata is no longer JSON (changed after it was returned): Do not know how to serialize a BigInt", waits: null });
+  });
+});
