@@ -4,20 +4,23 @@ import type { ExampleResult } from "./types.js";
  * Each result's JSON as the worker made it (it sends results as their JSON, the cheapest way
  * across threads), kept so the run store writes it as is rather than making it again. A result
  * changed after it arrived (a trace id added) must be marked changed, or the old JSON is written.
+ * Kept in a property no copy, spread or JSON of the result sees (a WeakMap cost three times more).
  */
-const madeJson = new WeakMap<ExampleResult, string>();
+const madeJson = Symbol("evalwire.resultJson");
+
+type WithJson = ExampleResult & { [madeJson]?: string | undefined };
 
 /** The result of `json`, which is kept as its JSON. */
 export function resultOfJson(json: string): ExampleResult {
   const result = JSON.parse(json) as ExampleResult;
-  madeJson.set(result, json);
+  Object.defineProperty(result, madeJson, { value: json, writable: true });
   return result;
 }
 
 export function resultJson(result: ExampleResult): string {
-  return madeJson.get(result) ?? JSON.stringify(result);
+  return (result as WithJson)[madeJson] ?? JSON.stringify(result);
 }
 
 export function resultChanged(result: ExampleResult): void {
-  madeJson.delete(result);
+  if (madeJson in result) (result as WithJson)[madeJson] = undefined;
 }
