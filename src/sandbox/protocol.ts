@@ -39,10 +39,10 @@ export type FromWorker =
   | { t: "loaded"; evaluators: string[]; cacheKey: string | null; loader: Loader }
   | { t: "load-failed"; message: string; loader: Loader }
   /**
-   * `tasks`: the task's part of a result (status ok, no evaluations yet), sent before its evaluators
-   * run when it had no room in the task slots. `results`: results in the order they finished, as
-   * their JSON (an object when it is not JSON as it is); only the evaluations (as their JSON too)
-   * for a call whose task part was sent; null when the call was interrupted;
+   * `tasks`: the task's part of a result (status ok, no evaluations yet), as its JSON (an object
+   * when it is not JSON as it is), sent before its evaluators run when it had no room in the task
+   * slots. `results`: results in the order they finished, as their JSON; only the evaluations (as
+   * their JSON too) for a call whose task part was sent; null when the call was interrupted;
    * `lineChanged` when its example's JSONL line no longer parses (the file changed during the run).
    */
   | { t: "results"; tasks: [seq: number, task: string | ExampleResult][]; results: [seq: number, result: string | ExampleResult | Evaluation[] | null | typeof lineChanged][] }
