@@ -59,13 +59,14 @@ export function forEachConcurrently<T>(items: Iterable<T>, limit: () => number, 
           ended = true;
           break;
         }
-        active++;
         let call: Promise<void>;
         try {
           call = fn(next.value);
         } catch (error) {
-          call = Promise.reject(error);
+          // Thrown before its call started (a dataset line found changed): none starts after it.
+          return fail(error);
         }
+        active++;
         call.then(callEnded, callFailed);
       }
       if (ended && active === 0) {

@@ -119,6 +119,21 @@ describe("forEachConcurrently", () => {
     expect(events).toEqual(["start 1", "start 2", "end 1", "end 2", "rejected: dataset changed"]);
   });
 
+  it("when a call throws before it starts (its example's line changed), starts nothing after it", async () => {
+    const started: number[] = [];
+    const run = forEachConcurrently(
+      [1, 2, 3, 4, 5, 6],
+      () => 10,
+      (item) => {
+        if (item === 3) throw new Error("dataset changed");
+        started.push(item);
+        return new Promise((resolve) => setTimeout(resolve, 20));
+      },
+    );
+    await expect(run).rejects.toThrow("dataset changed");
+    expect(started).toEqual([1, 2]);
+  });
+
   it("lets timers run between calls that never yield", async () => {
     let fired = 0;
     const timer = setInterval(() => fired++, 5);
