@@ -8,11 +8,12 @@
  * Ctrl-C and timers are not heard. A heartbeat timer notes the loop turning; when no turn has come
  * for a while, the next start waits for one first.
  *
- * When the items cannot be read to the end (or a call rejects), no call starts after that, and the
+ * When the items cannot be read to the end (or a call rejects), no call starts after that,
+ * `onFailure` is told at once (calls queued ahead elsewhere must not start either), and the
  * promise rejects once the calls in flight have ended: what follows (closing the results file)
  * never runs while they still record.
  */
-export function forEachConcurrently<T>(items: Iterable<T>, limit: () => number, fn: (item: T) => Promise<void>): Promise<void> {
+export function forEachConcurrently<T>(items: Iterable<T>, limit: () => number, fn: (item: T) => Promise<void>, onFailure?: () => void): Promise<void> {
   const iterator = items[Symbol.iterator]();
   let active = 0;
   let ended = false;
@@ -24,7 +25,10 @@ export function forEachConcurrently<T>(items: Iterable<T>, limit: () => number, 
     let yielding = false;
     let failure: { error: unknown } | null = null;
     const fail = (error: unknown) => {
-      failure ??= { error };
+      if (!failure) {
+        failure = { error };
+        onFailure?.();
+      }
       if (active > 0) return;
       clearInterval(heartbeat);
       reject(failure.error);

@@ -22,6 +22,8 @@ export interface Sandbox {
   setConcurrency?(limit: number): void;
   /** One task call and its evaluations; null when the run was interrupted before it finished. */
   run(job: Job): Promise<ExampleResult | null>;
+  /** The run stops (its dataset changed): calls asked for and not started answer null, none starts; those in flight end. */
+  stopStarting?(): void;
   close(): Promise<void>;
 }
 

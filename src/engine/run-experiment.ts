@@ -302,6 +302,8 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
           reported(job, done);
         });
       },
+      // The dataset changed (or a result could not be recorded): the calls sent ahead do not start.
+      () => sandbox.stopStarting?.(),
     );
   } catch (error) {
     // The examples could not be read to the end (a dataset file changed during the run).

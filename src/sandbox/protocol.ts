@@ -16,6 +16,8 @@ export type ToWorker =
   | { t: "concurrency"; limit: number }
   /** Abort every call in flight (Ctrl-C): their signals fire, and they come back as interrupted. */
   | { t: "stop" }
+  /** Start no call from now on (the run stops: its dataset changed); those sent come back null, those in flight end. */
+  | { t: "start-none" }
   /** The run's [judge] settings and limit, for a thread started before the run read them (before its first load). */
   | { t: "judge"; judge: JudgeHandoff };
 

@@ -70,6 +70,8 @@ export class WorkerSandbox implements Sandbox {
   private restarting: Promise<void> | null = null;
   private utilization: EventLoopUtilization | null = null;
   private closed = false;
+  /** The run stops (its dataset changed): no call is sent from now on. */
+  private startNone = false;
   private readonly ended = new WeakSet<Worker>();
   private readonly watchdog: NodeJS.Timeout;
 
@@ -99,7 +101,7 @@ export class WorkerSandbox implements Sandbox {
   }
 
   run(job: Job): Promise<ExampleResult | null> {
-    if (this.closed || this.options.stop.aborted) return Promise.resolve(null);
+    if (this.closed || this.startNone || this.options.stop.aborted) return Promise.resolve(null);
     const call: Call = { seq: ++this.seq, example: job.example, repetition: job.repetition };
     if (job.retries) call.retries = job.retries;
     if (job.cached) call.cached = job.cached;
@@ -118,6 +120,14 @@ export class WorkerSandbox implements Sandbox {
     const since = this.utilization ? this.worker.performance.eventLoopUtilization(now, this.utilization) : now;
     this.utilization = now;
     return since.utilization;
+  }
+
+  stopStarting(): void {
+    if (this.closed || this.startNone) return;
+    this.startNone = true;
+    for (const entry of this.unsent) this.answer(entry.job.seq, null);
+    this.unsent = [];
+    if (!this.restarting) this.send({ t: "start-none" });
   }
 
   setConcurrency(limit: number): void {
@@ -285,8 +295,7 @@ export class WorkerSandbox implements Sandbox {
     if (result === lineChanged) {
       entry.reject(entry.job.example instanceof LineExample ? entry.job.example.changed() : new Error("the dataset changed during the run"));
       // The worker starts no call from now on; those not sent yet are not sent.
-      for (const waiting of this.unsent) this.answer(waiting.job.seq, null);
-      this.unsent = [];
+      this.stopStarting();
       return;
     }
     if (typeof result === "string" && !entry.task) entry.resolve(resultOfJson(result));

@@ -43,8 +43,8 @@ let taskSlots: TaskSlots | null = null;
 let releasing: number[] = [];
 /** Task parts with no room in the slots, about to be sent (before their evaluators run). */
 let tasksDone: [number, string | ExampleResult][] = [];
-/** A line sent no longer parses: the run stops, and no call starts from now on. */
-let datasetChanged = false;
+/** The dataset changed (a line sent no longer parses, or the main thread found it): no call starts from now on. */
+let startNone = false;
 let ticking = false;
 
 port.on("message", onMessage);
@@ -56,7 +56,7 @@ function onMessage(message: ToWorker): void {
       return;
     case "jobs":
       for (const job of message.jobs) queue.push(job);
-      if (datasetChanged) dropQueue();
+      if (startNone) dropQueue();
       tick();
       return;
     case "concurrency":
@@ -68,6 +68,11 @@ function onMessage(message: ToWorker): void {
       return;
     case "stop":
       stop.abort(new Error("interrupted"));
+      dropQueue();
+      flush();
+      return;
+    case "start-none":
+      startNone = true;
       dropQueue();
       flush();
       return;
@@ -230,7 +235,7 @@ function runJob(job: WorkerJob, watch: CallWatch): Maybe<ExampleResult | null | 
   const example = exampleOfLine(job.id, job.line);
   if (example) return runExample(code!, callOf(job, example), watch);
   // The dataset file changed under the run, which stops: no call sent ahead, or later, starts.
-  datasetChanged = true;
+  startNone = true;
   dropQueue();
   return lineChanged;
 }

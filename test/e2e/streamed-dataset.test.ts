@@ -79,4 +79,36 @@ export function task(example: { input: { n: number } }) {
     expect(ids).not.toContain("ex-1500");
     expect(Math.max(...ids.map((id: string) => Number(id.slice(3))))).toBeLessThan(1500);
   });
+
+  it.each([
+    ["--cache reads a line for its key", ["--cache"], 1500],
+    ["a line added is found after the last one checked", [], 300],
+  ])("starts none of the calls sent ahead to the worker once the main thread finds the file changed (%s)", async (_how, flags, at) => {
+    // One call at a time: the engine keeps 257 asked for (1 running, 256 sent ahead to the worker),
+    // so the example 257 after a call is read on the main thread when that call ends. The first
+    // call breaks ex-1500 in place (past the first 1 MB read), or adds a line to a 300-line file.
+    // The calls near the change wait a little, as a model's would.
+    const task = `import { appendFileSync, openSync, readFileSync, writeSync } from "node:fs";
+import { join } from "node:path";
+let first = true;
+export async function task(example: { input: { n: number } }) {
+  if (first) {
+    const file = join(import.meta.dirname, "dataset.jsonl");
+    if (${at} === 1500) writeSync(openSync(file, "r+"), '{"id":"ex-1500","input":{"n":XXXX', readFileSync(file, "utf8").indexOf('{"id":"ex-1500",'));
+    else appendFileSync(file, '{"id":"late","input":{"n":0}}\\n');
+  }
+  first = false;
+  if (example.input.n > ${at} - 300) await new Promise((resolve) => setTimeout(resolve, 20));
+  return { n: example.input.n };
+}
+`;
+    const p = project(task, at === 1500 ? 2000 : 300, at === 1500 ? "p".repeat(1000) : undefined);
+    const run = await evalwire(["run", "--experiments", p.experiments, ...flags, "--example-concurrency", "1"], p.cwd);
+    expect(run.code, describeRun(run)).toBe(1);
+    expect(run.all).toMatch(/experiments\/stream\/dataset\.jsonl changed while the run read it; run again/);
+    const ids = readResults(runDirs(p.cwd)[0]!).map((result) => result.exampleId);
+    expect(ids).not.toContain("late");
+    // The change is found when the call 257 before it ends; a call or two more may start meanwhile.
+    expect(Math.max(...ids.map((id: string) => Number(id.slice(3))))).toBeLessThan(at - 200);
+  });
 });

@@ -134,6 +134,21 @@ describe("forEachConcurrently", () => {
     expect(started).toEqual([1, 2]);
   });
 
+  it("tells onFailure once, at the failure, before the calls in flight end", async () => {
+    const events: string[] = [];
+    const run = forEachConcurrently(
+      [1, 2, 3, 4],
+      () => 10,
+      (item) => {
+        if (item === 3) throw new Error("dataset changed");
+        return new Promise<void>((resolve) => setTimeout(() => resolve(void events.push(`end ${item}`)), 20));
+      },
+      () => events.push("failure"),
+    );
+    await expect(run).rejects.toThrow("dataset changed");
+    expect(events).toEqual(["failure", "end 1", "end 2"]);
+  });
+
   it("lets timers run between calls that never yield", async () => {
     let fired = 0;
     const timer = setInterval(() => fired++, 5);
