@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collect, startCli } from "../helpers/cli.js";
-import { describeRun, evaluation, evalwire, fixture, readRun, recordedLines, resultsById, runDirFor, useTempDirs, waitFor } from "./_support.js";
+import { describeRun, evaluation, evalwire, fixture, readResults, readRun, recordedLines, resultsById, runDirFor, useTempDirs, waitFor } from "./_support.js";
 
 const temp = useTempDirs();
 
@@ -120,6 +120,27 @@ describe("user code cannot take evalwire down", () => {
       }
     });
   }
+
+  it("SIGTERM while an evaluator blocks its thread, with repetitions: the calls that ended before it in its round are kept, and --resume runs only the rest", async () => {
+    const cwd = temp();
+    const args = ["run", "--experiments", fixture("evaluator-blocks-in-round"), "--timeout", "0", "--repetitions", "2"];
+    const child = startCli(args, { cwd, env: { BLOCK: "1" } });
+    const done = collect(child);
+    await waitFor(() => existsSync(join(cwd, "blocked-forever")), 30_000, "the evaluator to block");
+    child.kill("SIGTERM");
+    const r = await done;
+    expect(r.code, describeRun(r)).toBe(130);
+    const dir = runDirFor(cwd, "round");
+    expect(readRun(dir)).toMatchObject({ status: "interrupted", summary: { planned: 8, completed: 4 } });
+    const calls = (results: any[]) => results.map((result) => `${result.exampleId}#${result.repetition}`).sort();
+    expect(calls(readResults(dir))).toEqual(["e1#1", "e1#2", "e2#1", "e2#2"]);
+
+    const resumed = await evalwire(["run", "--experiments", fixture("evaluator-blocks-in-round"), "--resume"], cwd);
+    expect(resumed.code, describeRun(resumed)).toBe(0);
+    expect(resumed.all).toContain("4 task calls already recorded");
+    expect(calls(readResults(dir))).toEqual(["e1#1", "e1#2", "e2#1", "e2#2", "e4#1", "e4#2", "forever#1", "forever#2"]);
+    expect(readRun(dir)).toMatchObject({ status: "passed", summary: { planned: 8, completed: 8 } });
+  });
 
   it("an evaluator that blocks its thread is stopped after --timeout: the task outputs are kept, the evaluator is named, and the run goes on", async () => {
     const cwd = temp();
