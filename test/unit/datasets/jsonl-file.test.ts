@@ -80,6 +80,18 @@ describe("a JSONL dataset read as a stream", () => {
     expect(thrownMessage(() => [...unparsed.forRun!()], DatasetError)).toBe("d.jsonl changed while the run read it; run again");
   });
 
+  it("finds a line added past those checked before it is taken for a run, not after", () => {
+    const path = file('{"id":"a","input":{}}\n{"id":"b","input":{}}\n');
+    const { examples } = openJsonlFile(path, "d.jsonl");
+    appendFileSync(path, '{"id":"late","input":{}}\n');
+    const taken: string[] = [];
+    const read = () => {
+      for (const example of examples.forRun!()) taken.push(example.id);
+    };
+    expect(thrownMessage(read, DatasetError)).toBe("d.jsonl changed while the run read it; run again");
+    expect(taken).toEqual(["a", "b"]);
+  });
+
   it("names the file and the fix when a line taken for a run is read on the main thread (a cache key) after it stopped being JSON", () => {
     const path = file('{"id":"a","input":{}}\n{"id":"b","input":{}}\n');
     const { examples } = openJsonlFile(path, "d.jsonl");
