@@ -5,7 +5,22 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { collect, fixtures, startCli } from "../helpers/cli.js";
-import { describeRun, echoRows, evalwire, expectSameAsServer, experimentJson, makeExperiments, phoenixLink, readResults, readRun, runDirs, uniqueName, uploadDataset, useTempDirs, waitFor } from "./_support.js";
+import {
+  describeRun,
+  echoRows,
+  evalwire,
+  expectSameAsServer,
+  experimentJson,
+  makeExperiments,
+  phoenixLink,
+  readResults,
+  readRun,
+  runDirs,
+  uniqueName,
+  uploadDataset,
+  useTempDirs,
+  waitFor,
+} from "./_support.js";
 import { describePhoenix, phoenix } from "./phoenix.js";
 
 const temp = useTempDirs();
