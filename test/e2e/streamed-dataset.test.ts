@@ -51,8 +51,9 @@ export function task(example: { input: { n: number } }) {
   });
 
   it.each([
-    ["the worker parses it", []],
-    ["--cache reads it for its key", ["--cache"]],
+    ["the worker parses it", ["--example-concurrency", "1"]],
+    ["--cache reads it for its key", ["--cache", "--example-concurrency", "1"]],
+    ["the worker parses it, 8 calls at once, 2 repetitions", ["--example-concurrency", "8", "--repetitions", "2"]],
   ])("stops the run, saying the file changed, when a line it reads later stops being JSON (%s)", async (_how, flags) => {
     // The task breaks a line past the first 1 MB read chunk, in place, on its first call.
     const task = `import { openSync, readFileSync, writeSync } from "node:fs";
@@ -69,13 +70,16 @@ export function task(example: { input: { n: number } }) {
 }
 `;
     const p = project(task, 2000, "p".repeat(1000));
-    const run = await evalwire(["run", "--experiments", p.experiments, ...flags, "--example-concurrency", "1"], p.cwd);
+    const run = await evalwire(["run", "--experiments", p.experiments, ...flags], p.cwd);
     expect(run.code, describeRun(run)).toBe(1);
     expect(run.all).toMatch(/experiments\/stream\/dataset\.jsonl changed while the run read it; run again/);
     expect(run.all).not.toMatch(/not valid JSON/);
-    expect(readRun(runDirs(p.cwd)[0]!)).toMatchObject({ status: "failed" });
+    const results = readResults(runDirs(p.cwd)[0]!);
+    expect(readRun(runDirs(p.cwd)[0]!)).toMatchObject({ status: "failed", summary: { completed: results.length } });
+    const calls = results.map((result) => `${result.exampleId}#${result.repetition}`);
+    expect(new Set(calls).size).toBe(calls.length);
     // No call is made for the broken line, and none after it: those sent ahead to the worker are not started.
-    const ids = readResults(runDirs(p.cwd)[0]!).map((result) => result.exampleId);
+    const ids = results.map((result) => result.exampleId);
     expect(ids).not.toContain("ex-1500");
     expect(Math.max(...ids.map((id: string) => Number(id.slice(3))))).toBeLessThan(1500);
   });
