@@ -4,5 +4,8 @@ import * as nodeModule from "node:module";
 // Node >= 22.1 keeps evalwire's compiled code in its cache folder (os.tmpdir(), or NODE_COMPILE_CACHE;
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off): turned on before the CLI's code is compiled.
 nodeModule.enableCompileCache?.();
+// Ctrl-C or SIGTERM while the CLI loads is held for the command (see held-signals).
+const { holdSignals } = await import("../dist/cli/held-signals.js");
+holdSignals();
 const { main } = await import("../dist/cli/main.js");
 main(process.argv.slice(2));

@@ -1,5 +1,6 @@
 import { pc } from "../colour.js";
 import { EvalwireError, ExitCode } from "../errors.js";
+import { releaseSignals } from "./held-signals.js";
 import { type ParsedCli, parseCli } from "./parse.js";
 
 /**
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 async function dispatch(parsed: ParsedCli): Promise<number> {
+  if (parsed.command !== "run") releaseSignals();
   switch (parsed.command) {
     case "print":
       process.stdout.write(parsed.text);

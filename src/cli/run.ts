@@ -9,6 +9,7 @@ import { createReporters } from "../report/index.js";
 import { ExperimentRunner } from "../runner.js";
 import { findRunFolder, readRunFolder } from "../sinks/run-folder.js";
 import { isCI, phoenixConnection } from "./environment.js";
+import { takeHeldSignals } from "./held-signals.js";
 import { type RunFlags, selectionOf } from "./options.js";
 
 export async function runCommand(flags: RunFlags): Promise<number> {
@@ -23,6 +24,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  for (const signal of takeHeldSignals()) onSignal(signal);
   // User code runs in worker threads, where escaped errors fail their experiment. One that escapes
   // here (a reporter's callback) is reported and fails the run rather than ending it.
   let escaped = 0;

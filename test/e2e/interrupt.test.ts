@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collect, startCli } from "../helpers/cli.js";
 import { describeRun, evaluation, evalwire, fixture, readResults, readRun, recordedLines, resultsById, runDirFor, runFolders, useTempDirs, waitFor } from "./_support.js";
@@ -77,5 +78,26 @@ describe("--timeout", () => {
     const slow = evaluation(judged, "slow_judge");
     expect(slow.score).toBeNull();
     expect(slow.error).toMatch(/timed out/);
+  });
+});
+
+describe("a signal while the CLI still loads", () => {
+  // The fixture's preload sends the signal as the CLI's main module loads: before `run` has set its own handlers.
+  const preload = join(fixture("signal-while-loading"), "preload.mjs");
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`${signal}: run stops at once with its summary and exit 130, nothing run`, async () => {
+      const cwd = temp();
+      const r = await evalwire(["run", "--experiments", fixture("interrupt")], cwd, { NODE_OPTIONS: `--import ${preload}`, EVALWIRE_TEST_SIGNAL: signal });
+      expect(r.code, describeRun(r)).toBe(130);
+      expect(r.stderr).toContain(`${signal}: stopping`);
+      expect(r.stdout).toMatch(/interrupted/i);
+      expect(recordedLines(cwd)).toBe(0);
+    });
+  }
+
+  it("another command ends as Node ends a process on that signal", async () => {
+    const r = await evalwire(["list", "--experiments", fixture("interrupt")], temp(), { NODE_OPTIONS: `--import ${preload}`, EVALWIRE_TEST_SIGNAL: "SIGTERM" });
+    expect(r.signal, describeRun(r)).toBe("SIGTERM");
   });
 });
