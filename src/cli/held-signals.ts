@@ -12,14 +12,26 @@ export function holdSignals(): void {
   process.on("SIGTERM", hold);
 }
 
-/** Holds no more; the signals that came meanwhile, for the command's own handler. */
+/** Holds no more; the signals that came meanwhile, for the command's own handler (set it first). */
 export function takeHeldSignals(): NodeJS.Signals[] {
   process.off("SIGINT", hold);
   process.off("SIGTERM", hold);
   return held.splice(0);
 }
 
-/** For a command with no handler of its own: what came meanwhile ends the process now. */
+/**
+ * For a command with no handler of its own: a signal ends the process as Node would, what came
+ * meanwhile now. Its handler is set before holding stops, else a signal caught but not yet handed
+ * to a listener would be dropped (and the command run on).
+ */
 export function releaseSignals(): void {
-  for (const signal of takeHeldSignals()) process.kill(process.pid, signal);
+  process.on("SIGINT", endAsNodeWould);
+  process.on("SIGTERM", endAsNodeWould);
+  for (const signal of takeHeldSignals()) endAsNodeWould(signal);
+}
+
+function endAsNodeWould(signal: NodeJS.Signals): void {
+  process.off("SIGINT", endAsNodeWould);
+  process.off("SIGTERM", endAsNodeWould);
+  process.kill(process.pid, signal);
 }
