@@ -125,6 +125,13 @@ function isWhole(part: TaskPart | { whole: ExampleResult } | undefined): part is
   return part !== undefined && "whole" in part;
 }
 
+/** The results of the calls `seqs` that had ended in a stopped worker, kept in its task slots until their message left. */
+export function endedInSlots(taskSlots: SharedArrayBuffer, seqs: ReadonlySet<number>): Map<number, ExampleResult> {
+  const ended = new Map<number, ExampleResult>();
+  for (const [seq, part] of readTaskSlots(taskSlots, seqs)) if (isWhole(part)) ended.set(seq, part.whole);
+  return ended;
+}
+
 /** A call still to come when the experiment's code no longer loads in a new thread: an error saying why. */
 export function notRestarted({ example, repetition }: Call, why: string): ExampleResult {
   return {

@@ -12,8 +12,8 @@ import { shownPath } from "../shown-path.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
 import { beatMs, type Call, type FromWorker, lineChanged, slot, type ToWorker, type WorkerJob } from "./protocol.js";
-import { blockedBy, blockedByNoOne, type Culprit, notRestarted, stoppedResults } from "./stopped-calls.js";
-import { readTaskSlots, taskSlotsBuffer } from "./task-slots.js";
+import { blockedBy, blockedByNoOne, type Culprit, endedInSlots, notRestarted, stoppedResults } from "./stopped-calls.js";
+import { taskSlotsBuffer } from "./task-slots.js";
 import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-worker.js";
 
 export type WorkerSandboxOptions = SandboxOptions;
@@ -391,12 +391,9 @@ export class WorkerSandbox implements Sandbox {
     if (this.closed) return;
     // Stopped first (what it sent before it stopped is answered as it exits): its slots then hold still.
     if (this.worker) await this.end(this.worker);
-    const kept = readTaskSlots(this.taskSlots, new Set(this.pending.keys()));
-    for (const [seq, entry] of this.pending) {
-      const slot = kept.get(seq);
-      if (!slot || !("whole" in slot)) continue;
+    for (const [seq, result] of endedInSlots(this.taskSlots, new Set(this.pending.keys()))) {
+      this.pending.get(seq)!.resolve(result);
       this.pending.delete(seq);
-      entry.resolve(slot.whole);
     }
     await this.close();
   }
