@@ -11,7 +11,7 @@ import { resultOfJson } from "../result-json.js";
 import { shownPath } from "../shown-path.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
-import { beatMs, type Call, type FromWorker, lineChanged, slot, type ToWorker, type WorkerJob } from "./protocol.js";
+import { beatMs, type Call, type FromWorker, flatJobs, lineChanged, slot, type ToWorker, type WorkerAnswer, type WorkerJob } from "./protocol.js";
 import { blockedBy, blockedByNoOne, type Culprit, endedInSlots, notRestarted, stoppedResults } from "./stopped-calls.js";
 import { taskSlotsBuffer } from "./task-slots.js";
 import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-worker.js";
@@ -170,7 +170,7 @@ export class WorkerSandbox implements Sandbox {
     this.unsent = [];
     const now = performance.now();
     for (const entry of entries) entry.sentAt = now;
-    this.send({ t: "jobs", jobs: entries.map((entry) => sent(entry.job)) });
+    this.send({ t: "jobs", jobs: flatJobs(entries.map((entry) => sent(entry.job))) });
   }
 
   private send(message: ToWorker): void {
@@ -256,8 +256,8 @@ export class WorkerSandbox implements Sandbox {
             failed(new LoadError(message.message), message.loader);
             return;
           case "results":
-            for (const [seq, task] of message.tasks) this.taskDone(seq, task);
-            for (const [seq, result] of message.results) this.answer(seq, result);
+            for (let index = 0; index < message.tasks.length; index += 2) this.taskDone(message.tasks[index] as number, message.tasks[index + 1] as string | ExampleResult);
+            for (let index = 0; index < message.results.length; index += 2) this.answer(message.results[index] as number, message.results[index + 1] as WorkerAnswer);
             return;
           case "escaped":
             if (escaped) escaped.push(message.message);
@@ -287,7 +287,7 @@ export class WorkerSandbox implements Sandbox {
     if (entry) entry.task = typeof task === "string" ? (JSON.parse(task) as ExampleResult) : task;
   }
 
-  private answer(seq: number, result: string | ExampleResult | Evaluation[] | null | typeof lineChanged): void {
+  private answer(seq: number, result: WorkerAnswer): void {
     const entry = this.pending.get(seq);
     if (!entry) return;
     this.pending.delete(seq);

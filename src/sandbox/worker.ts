@@ -10,7 +10,7 @@ import { type ExampleCall, type ExampleWatch, errorMessage, runExample, type Use
 import { receiveJudge } from "../evaluators/judge/settings.js";
 import { andThen, type Maybe } from "../maybe.js";
 import type { Evaluation, Example, ExampleResult } from "../types.js";
-import { beatMs, type FromWorker, lineChanged, slot, type ToWorker, type WorkerJob } from "./protocol.js";
+import { beatMs, type FlatPairs, type FromWorker, jobsOfFlat, lineChanged, slot, type ToWorker, type WorkerAnswer, type WorkerJob } from "./protocol.js";
 import { TaskSlots } from "./task-slots.js";
 
 if (workerData.judge) receiveJudge(workerData.judge);
@@ -37,12 +37,13 @@ let head = 0;
 const stop = new AbortController();
 // Every call in flight listens on it.
 setMaxListeners(0, stop.signal);
-let outbox: [number, ExampleResult | string | Evaluation[] | null | typeof lineChanged][] = [];
+/** Answers to send, as seq, answer, seq, answer, ... */
+let outbox: FlatPairs<WorkerAnswer> = [];
 let taskSlots: TaskSlots | null = null;
 /** Task slots whose calls' results are in the outbox: free once it is sent. */
 let releasing: number[] = [];
 /** Task parts with no room in the slots, about to be sent (before their evaluators run). */
-let tasksDone: [number, string | ExampleResult][] = [];
+let tasksDone: FlatPairs<string | ExampleResult> = [];
 /** The dataset changed (a line sent no longer parses, or the main thread found it): no call starts from now on. */
 let startNone = false;
 let ticking = false;
@@ -55,7 +56,7 @@ function onMessage(message: ToWorker): void {
       void load(message);
       return;
     case "jobs":
-      for (const job of message.jobs) queue.push(job);
+      for (const job of jobsOfFlat(message.jobs)) queue.push(job);
       if (startNone) dropQueue();
       tick();
       return;
@@ -167,13 +168,13 @@ function brokenCall(job: WorkerJob, error: unknown): ExampleResult {
 function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null | typeof lineChanged): void {
   running--;
   let kept = false;
-  if (result === lineChanged || result === null) outbox.push([job.seq, result]);
+  if (result === lineChanged || result === null) outbox.push(job.seq, result);
   // The main thread holds a task part that was sent: the evaluations complete it.
-  else if (watch.taskSent) outbox.push([job.seq, evaluationsJson(result.evaluations)]);
+  else if (watch.taskSent) outbox.push(job.seq, evaluationsJson(result.evaluations));
   else {
     // As JSON: a string crosses threads for the price of a copy, and it is what the run store writes.
     const json = resultJson(job, result);
-    outbox.push([job.seq, json]);
+    outbox.push(job.seq, json);
     // Until the outbox is sent, other calls run (the rest of a round that ends at once): one that
     // blocks the thread for good (until a time limit or Ctrl-C stops it) would take this result
     // with it, so the main thread can read it here.
@@ -242,7 +243,7 @@ function runJob(job: WorkerJob, watch: CallWatch): Maybe<ExampleResult | null | 
 
 /** The calls sent and not started go back unanswered (null), as a stopped run's do. */
 function dropQueue(): void {
-  for (let index = head; index < queue.length; index++) outbox.push([queue[index]!.seq, null]);
+  for (let index = head; index < queue.length; index++) outbox.push(queue[index]!.seq, null);
   queue = [];
   head = 0;
 }
@@ -277,7 +278,7 @@ class CallWatch implements ExampleWatch {
     this.taskSlot = taskSlots!.write(this.seq, result);
     if (this.taskSlot >= 0) return;
     this.taskSent = true;
-    tasksDone.push([this.seq, jsonOf(result) ?? result]);
+    tasksDone.push(this.seq, jsonOf(result) ?? result);
     flush();
   }
 }
@@ -292,7 +293,11 @@ function flush(): void {
     post({ t: "results", tasks, results });
   } catch {
     // Something cannot be cloned (a function in an evaluator's metadata, an output's toJSON method): send it as the JSON it is recorded as.
-    post({ t: "results", tasks: tasks.map(([seq, task]) => [seq, asJson(task)]), results: results.map(([seq, result]) => [seq, result && asJson(result)]) });
+    post({
+      t: "results",
+      tasks: tasks.map((entry, index) => (index % 2 === 0 ? entry : asJson(entry))),
+      results: results.map((entry, index) => (index % 2 === 0 ? entry : entry && asJson(entry))),
+    });
   }
   for (const index of releasing) taskSlots!.release(index);
   releasing = [];
