@@ -7,5 +7,8 @@ nodeModule.enableCompileCache?.();
 // Ctrl-C or SIGTERM while the CLI loads is held for the command (see held-signals).
 const { holdSignals } = await import("../dist/cli/held-signals.js");
 holdSignals();
+// `run` and `list` load experiment code in a worker thread: it starts booting now, while the CLI loads.
+const command = process.argv[2];
+if (command === "run" || command === "list") (await import("../dist/sandbox/warm-worker.js")).startThreadAhead({ preload: command === "list" });
 const { main } = await import("../dist/cli/main.js");
 main(process.argv.slice(2));
