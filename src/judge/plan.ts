@@ -38,7 +38,8 @@ export function planJudging(folders: ExperimentFolder[], sources: ThresholdSourc
   return { thresholds: thresholdsPerExperiment(experiments, sources, rootEvaluators), baseline: baseline.ref ? baseline : null };
 }
 
-function evaluatorsOf(folder: ExperimentFolder): string[] {
+/** The evaluator names a folder declares: its evaluator files' stems and its rubric.yaml criteria. */
+export function evaluatorsOf(folder: ExperimentFolder): string[] {
   return [...folder.evaluatorFiles.map(fileStem), ...rubricNames(folder.dir)];
 }
 

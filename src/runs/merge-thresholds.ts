@@ -5,6 +5,7 @@ import { discoverExperiments, type ExperimentFolder } from "../discovery/discove
 import { UsageError } from "../errors.js";
 import type { Judgement } from "../judge/experiment-judge.js";
 import { gateLabel, number } from "../judge/gate.js";
+import { evaluatorsOf } from "../judge/plan.js";
 import { type EvaluatorThreshold, parseMaxErrors, type Thresholds, type ThresholdsTable, thresholdsFromTable, thresholdsPerExperiment } from "../judge/thresholds.js";
 import { shownPath } from "../shown-path.js";
 import type { ShardGroup } from "./shard-groups.js";
@@ -12,9 +13,10 @@ import type { ShardGroup } from "./shard-groups.js";
 /**
  * The thresholds each merged experiment is judged by, read as `evalwire run` reads them: the root
  * evalwire.toml's `[thresholds]`, the experiment folder's own (when its folder is in the
- * experiments folder, one of `folders`), then merge's `--threshold` / `--max-errors`. A threshold naming an evaluator
- * the shards did not run is a UsageError, as in `run`. `warn` is told of an experiment whose folder
- * is not there.
+ * experiments folder, one of `folders`), then merge's `--threshold` / `--max-errors`. As in `run`, a
+ * root threshold may name an evaluator of any experiment in the folder (the shards may be of one
+ * experiment); one no experiment has, or a flag naming one the shards did not run, is a UsageError.
+ * `warn` is told of an experiment whose folder is not there.
  */
 export function mergeThresholds(
   groups: ShardGroup[],
@@ -31,7 +33,8 @@ export function mergeThresholds(
     if (table?.max_errors !== undefined) parseMaxErrors(table.max_errors, `${ownLabel}: [thresholds] max_errors`);
     return { name: group.experiment, evaluators: group.shards[0]!.run.evaluators, own: thresholdsFromTable(table), ownLabel };
   });
-  return thresholdsPerExperiment(experiments, settings.thresholds);
+  const rootEvaluators = new Set([...folders.flatMap(evaluatorsOf), ...experiments.flatMap((experiment) => experiment.evaluators)]);
+  return thresholdsPerExperiment(experiments, settings.thresholds, rootEvaluators);
 }
 
 /**
