@@ -11,6 +11,7 @@ import type { ExperimentPlan } from "./engine/ports.js";
 import { runExperiments } from "./engine/run-experiments.js";
 import { formatShard, parseShard, type Shard } from "./engine/shard.js";
 import { UsageError } from "./errors.js";
+import { checkThresholds } from "./judge/check-thresholds.js";
 import { planJudging } from "./judge/plan.js";
 import type { Thresholds } from "./judge/thresholds.js";
 import type { Phoenix, PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
@@ -161,6 +162,8 @@ function validateOptions(options: ExperimentRunnerOptions, runOptions: RunOption
   whole("timeoutMs", options.timeoutMs ?? options.overrides?.timeoutMs, ranges.timeout);
   whole("loadTimeoutMs", options.loadTimeoutMs ?? options.overrides?.loadTimeoutMs, ranges.timeout);
   if (options.shard) parseShard(formatShard(options.shard), "shard");
+  checkThresholds(options.thresholds, "thresholds");
+  checkThresholds(options.thresholdOverrides, "thresholdOverrides");
   const prefix = runOptions.experimentNamePrefix;
   const problem = prefix === undefined ? null : namePartProblem(prefix);
   if (problem) throw new UsageError(`experimentNamePrefix ${problem} (got ${JSON.stringify(prefix)})`);
