@@ -96,7 +96,7 @@ function isState(state: CheckpointState): boolean {
   if (!Array.isArray(tally.sums) || !tally.sums.every((entry) => tuple(entry, (name) => typeof name === "string", sum, count, count))) return false;
   const { scorecard, baseline } = judge;
   if (!count(scorecard.calls) || !count(scorecard.errors) || !Array.isArray(scorecard.counts)) return false;
-  if (!scorecard.counts.every((entry) => tuple(entry, sum, count, count, count))) return false;
+  if (!scorecard.counts.every((entry) => tuple(entry, sum, count, count, count, count))) return false;
   if ((scorecard.examples === undefined) !== (scorecard.bits === undefined)) return false;
   if (scorecard.examples !== undefined && (!strings(scorecard.examples) || new Set(scorecard.examples).size !== scorecard.examples.length || typeof scorecard.bits !== "string")) return false;
   if (baseline === undefined) return true;

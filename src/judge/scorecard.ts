@@ -8,8 +8,9 @@ export interface EvaluatorScores {
   mean: number | null;
   scored: number;
   errors: number;
-  /** Task calls whose evaluation passed the `pass` bar, out of every task call (a task error counts as not passing). */
+  /** Task calls whose evaluation passed the `pass` bar, out of the calls it applies to (a task error counts as not passing). */
   passed: number;
+  /** Task calls it applies to: every call, but those whose task ran and that it did not judge (`rubric` on an example without criteria). */
   calls: number;
   passRate: number | null;
   /** With repetitions: share of examples with one passing repetition, and with every repetition passing. */
@@ -20,8 +21,8 @@ export interface EvaluatorScores {
 export interface ScorecardSnapshot {
   calls: number;
   errors: number;
-  /** Per evaluator, in order: sum, scored, errors, passed. */
-  counts: [number, number, number, number][];
+  /** Per evaluator, in order: sum, scored, errors, passed, calls. */
+  counts: [number, number, number, number, number][];
   /** With repetitions: the example ids in the order first seen, and their bits (base64). */
   examples?: string[];
   bits?: string;
@@ -29,6 +30,8 @@ export interface ScorecardSnapshot {
 
 const anyPass = 1;
 const allPass = 2;
+/** The evaluator applied to at least one of the example's calls. */
+const applied = 4;
 
 /**
  * Fed one result at a time, it keeps counts per evaluator and, for pass@k and pass^k, two bits per
@@ -38,7 +41,7 @@ const allPass = 2;
 export class Scorecard {
   private calls = 0;
   private errors = 0;
-  private readonly counts: Map<string, { sum: number; scored: number; errors: number; passed: number }>;
+  private readonly counts: Map<string, { sum: number; scored: number; errors: number; passed: number; calls: number }>;
   /** Each example's place in `bits`, in the order first seen. */
   private readonly perExample = new Map<string, number>();
   /** `evaluators.length` bytes per example, grown by doubling. */
@@ -54,7 +57,7 @@ export class Scorecard {
     options: { repetitions?: number } = {},
   ) {
     this.oneEach = options.repetitions === 1;
-    this.counts = new Map(evaluators.map((name) => [name, { sum: 0, scored: 0, errors: 0, passed: 0 }]));
+    this.counts = new Map(evaluators.map((name) => [name, { sum: 0, scored: 0, errors: 0, passed: 0, calls: 0 }]));
     this.bars = evaluators.map((name) => thresholds.evaluators[name]?.pass ?? defaultPassBar);
   }
 
@@ -72,7 +75,11 @@ export class Scorecard {
         evaluation = each;
         break;
       }
+      // A call whose task ran and that this evaluator did not judge is not its to count (`rubric` on
+      // an example without criteria); a task error counts against every evaluator.
+      if (evaluation === undefined && result.status === "ok") continue;
       const entry = this.counts.get(name)!;
+      entry.calls++;
       if (evaluation?.error) {
         entry.errors++;
         this.errors++;
@@ -83,6 +90,7 @@ export class Scorecard {
       const passed = evaluation !== undefined && passes(evaluation, this.bars[index]!);
       if (passed) entry.passed++;
       if (at === -1) continue;
+      bits[at + index]! |= applied;
       if (passed) bits[at + index]! |= anyPass;
       else bits[at + index]! &= ~allPass;
     }
@@ -111,8 +119,8 @@ export class Scorecard {
       calls: this.calls,
       errors: this.errors,
       counts: this.evaluators.map((name) => {
-        const { sum, scored, errors, passed } = this.counts.get(name)!;
-        return [sum, scored, errors, passed];
+        const { sum, scored, errors, passed, calls } = this.counts.get(name)!;
+        return [sum, scored, errors, passed, calls];
       }),
       ...(this.oneEach ? {} : { examples: [...this.perExample.keys()], bits: Buffer.from(this.bits.subarray(0, this.perExample.size * width)).toString("base64") }),
     };
@@ -121,14 +129,14 @@ export class Scorecard {
   /** Takes a checkpoint's counts and bits as its own; false (nothing changed) when they do not fit this scorecard. */
   restore(snapshot: ScorecardSnapshot): boolean {
     const width = this.evaluators.length;
-    if (snapshot.counts.length !== width || this.oneEach !== (snapshot.examples === undefined)) return false;
+    if (snapshot.counts.length !== width || snapshot.counts.some((entry) => entry.length !== 5) || this.oneEach !== (snapshot.examples === undefined)) return false;
     const bits = snapshot.bits === undefined ? new Uint8Array(0) : new Uint8Array(Buffer.from(snapshot.bits, "base64"));
     if (bits.length !== (snapshot.examples?.length ?? 0) * width) return false;
     this.calls = snapshot.calls;
     this.errors = snapshot.errors;
     this.evaluators.forEach((name, index) => {
-      const [sum, scored, errors, passed] = snapshot.counts[index]!;
-      this.counts.set(name, { sum, scored, errors, passed });
+      const [sum, scored, errors, passed, calls] = snapshot.counts[index]!;
+      this.counts.set(name, { sum, scored, errors, passed, calls });
     });
     this.perExample.clear();
     for (const [index, id] of (snapshot.examples ?? []).entries()) this.perExample.set(id, index);
@@ -142,15 +150,17 @@ export class Scorecard {
   }
 
   scores(): Record<string, EvaluatorScores> {
-    const { examples } = this.totals;
     const share = (count: number, of: number) => (of > 0 ? count / of : null);
     return Object.fromEntries(
       this.evaluators.map((name, index) => {
-        const { sum, scored, errors, passed } = this.counts.get(name)!;
+        const { sum, scored, errors, passed, calls } = this.counts.get(name)!;
         let any = this.oneEach ? passed : 0;
         let all = this.oneEach ? passed : 0;
+        let examples = this.oneEach ? calls : 0;
         const width = this.evaluators.length;
         for (let at = index; at < this.perExample.size * width; at += width) {
+          if (!(this.bits[at]! & applied)) continue;
+          examples++;
           if (this.bits[at]! & anyPass) any++;
           if (this.bits[at]! & allPass) all++;
         }
@@ -159,8 +169,8 @@ export class Scorecard {
           scored,
           errors,
           passed,
-          calls: this.calls,
-          passRate: share(passed, this.calls),
+          calls,
+          passRate: share(passed, calls),
           passAtK: share(any, examples),
           passAllK: share(all, examples),
         };

@@ -58,6 +58,24 @@ describe("Scorecard", () => {
     expect(card.scores().judge).toMatchObject({ passAtK: 0.75, passAllK: 0.25, passRate: 6 / 12 });
   });
 
+  it("leaves out the calls an evaluator does not apply to (an example without its own rubric criteria), as the mean does", () => {
+    // `rubric` scores only the examples that carry criteria: c has none, so it is no failure of rubric.
+    for (const repetitions of [1, 3]) {
+      const card = new Scorecard(["rubric", "exact"], { evaluators: {} }, { repetitions });
+      for (let repetition = 1; repetition <= repetitions; repetition++) {
+        card.add(result("a", [evaluation("rubric", 1), evaluation("exact", 1)], { repetition }));
+        card.add(result("b", [evaluation("rubric", repetition === 2 ? 0 : 1), evaluation("exact", 1)], { repetition }));
+        card.add(result("c", [evaluation("exact", 0)], { repetition }));
+        card.add(result("d", [], { repetition, error: "task failed" }));
+      }
+      const calls = 3 * repetitions;
+      expect(card.scores().rubric).toMatchObject({ mean: repetitions === 1 ? 1 : 5 / 6, calls, passAtK: 2 / 3, passAllK: repetitions === 1 ? 2 / 3 : 1 / 3 });
+      expect(card.scores().rubric!.passRate).toBeCloseTo(repetitions === 1 ? 2 / 3 : 5 / 9);
+      // Every other evaluator still counts every call, a task error as not passing.
+      expect(card.scores().exact).toMatchObject({ calls: 4 * repetitions, passAtK: 0.5, passAllK: 0.5 });
+    }
+  });
+
   it("told there is one repetition, it keeps nothing per example and gives the same scores and totals", () => {
     const thresholds = thresholdsFromTable({ top_k: { pass: 0.5 } });
     const tracking = new Scorecard(["top_k", "exact"], thresholds);
