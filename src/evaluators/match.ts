@@ -24,7 +24,11 @@ export function isIn(options: FieldOptions = {}) {
   return (args: EvaluatorArgs): Score => {
     const { actual, items } = sides(args, checked);
     if (actual === null || actual === undefined) return verdict(false, "no output");
-    return items.some((item) => sameValue(actual, item)) ? verdict(true) : verdict(false, `${shown(actual)} is not one of ${shown(items)}`);
+    if (items.some((item) => sameValue(actual, item))) return verdict(true);
+    // A list output is compared whole, as in Python; when its items are what was expected, say so.
+    const itemsMatch = Array.isArray(actual) && actual.some((part) => items.some((item) => sameValue(part, item)));
+    const hint = itemsMatch ? " (the output is a list, compared whole: use contains to look for an item)" : "";
+    return verdict(false, `${shown(actual)} is not one of ${shown(items)}${hint}`);
   };
 }
 

@@ -39,6 +39,16 @@ describe("isIn", () => {
     expect(isIn()(args("42", eo("42"))).score).toBe(1);
     expect(isIn()(args(null, eo(["a"]))).score).toBe(0);
   });
+
+  it("says that a list output is compared whole, where its items alone equal the expected values", () => {
+    // Before: '["billing"] is not one of ["billing"]', which reads as a contradiction.
+    expect(isIn()(args(["billing"], eo("billing")))).toMatchObject({
+      score: 0,
+      explanation: '["billing"] is not one of ["billing"] (the output is a list, compared whole: use contains to look for an item)',
+    });
+    expect(isIn()(args(["x"], eo("y")))).toMatchObject({ score: 0, explanation: '["x"] is not one of ["y"]' });
+    expect(isIn()(args(["a", "b"], eo([["a", "b"]]))).score).toBe(1);
+  });
 });
 
 describe("contains", () => {
