@@ -1,5 +1,8 @@
-import { resolve } from "node:path";
+import { statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { UsageError } from "../errors.js";
+import { fileInTheWay } from "../file-in-the-way.js";
+import { shownPath } from "../shown-path.js";
 
 /** The reporters `--reporter` and `[report] reporters` may name, and whether each writes a file. */
 export const reporterNames = { json: "file", junit: "file", markdown: "file", html: "file", github: "none" } as const;
@@ -22,5 +25,21 @@ export function parseReporterSpec(text: string, where: string, base: string): Re
   const kind = reporterNames[name as ReporterName];
   if (kind === "file" && path === "") throw new UsageError(`${where} ${JSON.stringify(text)}: the ${name} reporter writes a file; name it as ${name}=PATH`);
   if (kind === "none" && path !== "") throw new UsageError(`${where} ${JSON.stringify(text)}: the ${name} reporter takes no path (it writes to $GITHUB_STEP_SUMMARY)`);
-  return { name: name as ReporterName, path: path === "" ? null : resolve(base, path) };
+  const file = path === "" ? null : resolve(base, path);
+  if (file) {
+    // Known before any work: a report that cannot be written would fail a run only at its end.
+    const blocker = fileInTheWay(dirname(file));
+    if (blocker) throw new UsageError(`${where} ${JSON.stringify(text)}: ${shownPath(blocker)} is a file, so no folder can hold ${shownPath(file)}; name another path`);
+    if (isFolder(file)) throw new UsageError(`${where} ${JSON.stringify(text)}: ${shownPath(file)} is a folder; name a file`);
+  }
+  return { name: name as ReporterName, path: file };
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    // Not readable from here: the write at the end of the run says why.
+    return false;
+  }
 }

@@ -146,12 +146,25 @@ export const diskCases: BadInput[] = [
   },
 
   {
-    what: "a report path that is a folder",
+    what: "a report path that is a folder: a usage error before any work",
     files: { ...experiment("greet"), "reports/junit.xml/.keep": "" },
     args: ["run", "--reporter", "junit=reports/junit.xml"],
-    code: 1,
-    message: /^evalwire: cannot write the junit report reports\/junit\.xml: EISDIR: /,
-    kept: greetKept,
+    code: 2,
+    message: /^evalwire: --reporter "junit=reports\/junit\.xml": reports\/junit\.xml is a folder; name a file$/,
+  },
+  {
+    what: "a report path below a file: a usage error before any work",
+    files: { ...experiment("greet"), reports: "not a folder\n" },
+    args: ["run", "--reporter", "json=reports/run.json"],
+    code: 2,
+    message: /^evalwire: --reporter "json=reports\/run\.json": reports is a file, so no folder can hold reports\/run\.json; name another path$/,
+  },
+  {
+    what: "a report path in [report] reporters below a file",
+    files: { ...experiment("greet"), reports: "not a folder\n", "evalwire.toml": '[report]\nreporters = ["markdown=reports/summary.md"]\n' },
+    args: ["run"],
+    code: 2,
+    message: /^evalwire: evalwire\.toml: \[report\] reporters "markdown=reports\/summary\.md": reports is a file, so no folder can hold reports\/summary\.md; name another path$/,
   },
   {
     what: "a task cache folder that is a file: a warning, and the run still passes",
