@@ -103,7 +103,10 @@ function validate(options: EvaluateOptions<any, any, any, any>): void {
   if (nameProblem) throw new UsageError(`evaluate(): name ${nameProblem} (got ${JSON.stringify(options.name)})`);
   if (typeof options.task !== "function") throw new UsageError("evaluate(): task must be a function");
   if (!Array.isArray(options.data) || options.data.length === 0) throw new UsageError("evaluate(): data must be a non-empty array of { input, output?, metadata?, id? }");
-  if (!options.evaluators || typeof options.evaluators !== "object") throw new UsageError("evaluate(): evaluators must be an object of named evaluators, such as { exact: exactMatch() }");
+  if (!options.evaluators || typeof options.evaluators !== "object" || Array.isArray(options.evaluators)) {
+    const got = Array.isArray(options.evaluators) ? " (got a list)" : "";
+    throw new UsageError(`evaluate(): evaluators must be an object of named evaluators, such as { exact: exactMatch() }${got}`);
+  }
   for (const [key, evaluator] of Object.entries(options.evaluators)) {
     const callable = typeof evaluator === "function" || (evaluator && typeof (evaluator as { evaluate?: unknown }).evaluate === "function");
     if (!callable) throw new UsageError(`evaluate(): evaluators.${key} must be a function or an object with evaluate()`);

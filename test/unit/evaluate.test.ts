@@ -91,6 +91,10 @@ describe("evaluate (an experiment from memory)", () => {
     await expect(evaluate({ ...base, data: [] })).rejects.toThrow("evaluate(): data must be a non-empty array");
     await expect(evaluate({ ...base, data: [{ input: "text" } as never] })).rejects.toThrow('evaluate(): data item:1: "input" must be an object');
     await expect(evaluate({ ...base, evaluators: { bad: 42 as never } })).rejects.toThrow("evaluate(): evaluators.bad must be a function or an object with evaluate()");
+    // A list would name its evaluators 0, 1... in every report: it must be keyed by name.
+    await expect(evaluate({ ...base, evaluators: [() => 1] as never })).rejects.toThrow(
+      "evaluate(): evaluators must be an object of named evaluators, such as { exact: exactMatch() } (got a list)",
+    );
     await expect(evaluate({ ...base, timeoutMs: 2 ** 31 })).rejects.toThrow("evaluate(): timeoutMs takes a whole number from 0 to 2147483647");
   });
 });
