@@ -13,7 +13,7 @@ export interface FindRunOptions {
   runsDir: string;
   /** With the Phoenix backend: a reference that is no local run is tried as an experiment id. */
   phoenix?: Phoenix | null;
-  /** For `latest`: the newest finished, complete run of this experiment… */
+  /** For `latest`: the newest finished, complete run of this experiment…; for a run named, a run of it. */
   experiment?: string;
   /** …other than this one (the run in progress). */
   exclude?: string | null;
@@ -34,6 +34,10 @@ export async function findRun(ref: string, options: FindRunOptions): Promise<Rec
     if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
     const run = readRunFile(dir);
     if (typeof run === "string") throw new RunNotFoundError(`"${ref}": ${run}`);
+    // A baseline is a run of the same experiment: one of another matches none of its examples.
+    if (options.experiment && run.experiment && run.experiment !== options.experiment) {
+      throw new RunNotFoundError(`"${ref}" is a run of ${run.experiment}, not of ${options.experiment}; name a run of ${options.experiment}, or use --baseline latest`);
+    }
     return localRun(dir, ref, run);
   }
   if (options.phoenix) {
