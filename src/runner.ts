@@ -11,6 +11,7 @@ import type { ExperimentPlan } from "./engine/ports.js";
 import { runExperiments } from "./engine/run-experiments.js";
 import { formatShard, parseShard, type Shard } from "./engine/shard.js";
 import { UsageError } from "./errors.js";
+import { checkBaseline } from "./judge/check-baseline.js";
 import { checkThresholds } from "./judge/check-thresholds.js";
 import { planJudging } from "./judge/plan.js";
 import type { Thresholds } from "./judge/thresholds.js";
@@ -161,7 +162,16 @@ function validateOptions(options: ExperimentRunnerOptions, runOptions: RunOption
   whole("repetitions", options.repetitions ?? options.overrides?.repetitions, ranges.atLeastOne);
   whole("timeoutMs", options.timeoutMs ?? options.overrides?.timeoutMs, ranges.timeout);
   whole("loadTimeoutMs", options.loadTimeoutMs ?? options.overrides?.loadTimeoutMs, ranges.timeout);
+  if (options.shard && typeof options.shard !== "object") throw new UsageError(`shard takes { index, count }, such as { index: 1, count: 4 } (got ${JSON.stringify(options.shard)})`);
   if (options.shard) parseShard(formatShard(options.shard), "shard");
+  for (const [name, value] of [
+    ["experimentsDir", options.experimentsDir],
+    ["runsDir", options.runsDir],
+  ] as const) {
+    if (value !== undefined && (typeof value !== "string" || value === "")) throw new UsageError(`${name} takes a folder path (got ${JSON.stringify(value)})`);
+  }
+  if (options.listeners !== undefined && !Array.isArray(options.listeners)) throw new UsageError("listeners takes a list of listeners, such as [{ onResult }]");
+  checkBaseline(options.baseline);
   checkThresholds(options.thresholds, "thresholds");
   checkThresholds(options.thresholdOverrides, "thresholdOverrides");
   const prefix = runOptions.experimentNamePrefix;
