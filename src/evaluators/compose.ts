@@ -1,4 +1,5 @@
 import type { EvaluatorArgs, EvaluatorFn, Score } from "../types.js";
+import type { BuiltInEvaluator } from "./built-in.js";
 import { atPath, checkOptions, type FieldOptions, shown } from "./options.js";
 
 /**
@@ -11,7 +12,7 @@ export type ComposeOptions = FieldOptions;
  * The weighted mean of evaluators' scores (weights are normalised; each from 0 up, at least one
  * above 0). Each evaluator must give a score in [0, 1] (true/false count 1/0).
  */
-export function weighted(entries: [EvaluatorFn, number][], options: ComposeOptions = {}) {
+export function weighted(entries: [EvaluatorFn, number][], options: ComposeOptions = {}): BuiltInEvaluator<Promise<Score>> {
   const checked = checkOptions<ComposeOptions>("weighted", options);
   if (!Array.isArray(entries) || entries.length === 0) throw new TypeError(`weighted: give a non-empty list of [evaluator, weight] (got ${shown(entries)})`);
   entries.forEach((entry, index) => {
@@ -35,12 +36,12 @@ export function weighted(entries: [EvaluatorFn, number][], options: ComposeOptio
 }
 
 /** 1 when every evaluator passes (a score above 0, as Python's truthiness); stops at the first that fails. */
-export function allPass(evaluators: EvaluatorFn[], options: ComposeOptions = {}) {
+export function allPass(evaluators: EvaluatorFn[], options: ComposeOptions = {}): BuiltInEvaluator<Promise<Score>> {
   return passes("allPass", evaluators, options, true);
 }
 
 /** 1 when at least one evaluator passes (a score above 0); stops at the first that passes. */
-export function anyPass(evaluators: EvaluatorFn[], options: ComposeOptions = {}) {
+export function anyPass(evaluators: EvaluatorFn[], options: ComposeOptions = {}): BuiltInEvaluator<Promise<Score>> {
   return passes("anyPass", evaluators, options, false);
 }
 

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import type { Ajv, ValidateFunction } from "ajv";
 import type { EvaluatorArgs, Score } from "../types.js";
+import type { BuiltInEvaluator } from "./built-in.js";
 import { checkOptions, expectedOf, type FieldOptions, outputOf, rules, shown } from "./options.js";
 import { deepEqual, expectedItems, verdict } from "./values.js";
 
@@ -14,7 +15,7 @@ export interface JsonMatchOptions extends FieldOptions {
  * object (the first expected value). Either may be an object or a JSON string of one; the expected
  * one may be a Python dict literal too. Not an object on either side scores 0.
  */
-export function jsonMatch(options: JsonMatchOptions = {}) {
+export function jsonMatch(options: JsonMatchOptions = {}): BuiltInEvaluator {
   const checked = checkOptions<JsonMatchOptions>("jsonMatch", options, { keys: { check: rules.nonEmptyTexts.check, allowed: "a non-empty list of key names" } });
   return (args: EvaluatorArgs): Score => {
     const actual = asObject(outputOf(args, checked));
@@ -63,7 +64,7 @@ function ajv(): Ajv {
  * whatever its `$schema` says, as the Python evalwire). A schema that does not compile is a
  * TypeError when the factory is called.
  */
-export function schemaValid(schema: Record<string, unknown> | boolean, options: FieldOptions = {}) {
+export function schemaValid(schema: Record<string, unknown> | boolean, options: FieldOptions = {}): BuiltInEvaluator {
   const checked = checkOptions<FieldOptions>("schemaValid", options);
   const validate = compile(schema);
   return (args: EvaluatorArgs): Score => {

@@ -1,4 +1,5 @@
 import type { EvaluatorArgs, Score } from "../types.js";
+import type { BuiltInEvaluator } from "./built-in.js";
 import { checkOptions, type FieldOptions, outputOf, rules } from "./options.js";
 import { textOf, verdict } from "./values.js";
 
@@ -8,7 +9,7 @@ export interface LengthOptions extends FieldOptions {
 }
 
 /** 1 when the output's text is at least `value` characters long. */
-export function minLength(options: LengthOptions) {
+export function minLength(options: LengthOptions): BuiltInEvaluator {
   const { value, outputKey } = lengthOptions("minLength", options);
   return (args: EvaluatorArgs): Score => {
     const length = [...textOf(outputOf(args, { outputKey }))].length;
@@ -17,7 +18,7 @@ export function minLength(options: LengthOptions) {
 }
 
 /** 1 when the output's text is at most `value` characters long. */
-export function maxLength(options: LengthOptions) {
+export function maxLength(options: LengthOptions): BuiltInEvaluator {
   const { value, outputKey } = lengthOptions("maxLength", options);
   return (args: EvaluatorArgs): Score => {
     const length = [...textOf(outputOf(args, { outputKey }))].length;
@@ -31,7 +32,7 @@ export interface DurationOptions extends FieldOptions {
 }
 
 /** 1 when the task took at most `value` milliseconds. */
-export function maxDurationMs(options: DurationOptions) {
+export function maxDurationMs(options: DurationOptions): BuiltInEvaluator {
   const { value } = checkOptions<DurationOptions>("maxDurationMs", options, { value: rules.positive });
   if (value === undefined) throw new TypeError(`maxDurationMs: option "value" is required (the longest the task may take, in ms)`);
   return ({ durationMs }: EvaluatorArgs): Score => verdict(durationMs <= value, durationMs <= value ? null : `took ${Math.round(durationMs)} ms, more than ${value} ms`);

@@ -1,4 +1,5 @@
 import type { EvaluatorArgs, Score } from "../types.js";
+import type { BuiltInEvaluator } from "./built-in.js";
 import { checkOptions, expectedOf, type FieldOptions, outputOf, rules, shown } from "./options.js";
 import { expectedItems, sameValue, textOf, transcriptText, verdict } from "./values.js";
 
@@ -8,7 +9,7 @@ function sides(args: EvaluatorArgs, options: FieldOptions) {
 }
 
 /** 1 when the output equals the first expected value, by value (strings stay strings: "42" is not 42). */
-export function exactMatch(options: FieldOptions = {}) {
+export function exactMatch(options: FieldOptions = {}): BuiltInEvaluator {
   const checked = checkOptions<FieldOptions>("exactMatch", options);
   return (args: EvaluatorArgs): Score => {
     const { actual, items } = sides(args, checked);
@@ -19,7 +20,7 @@ export function exactMatch(options: FieldOptions = {}) {
 }
 
 /** 1 when the output equals one of the expected values. */
-export function isIn(options: FieldOptions = {}) {
+export function isIn(options: FieldOptions = {}): BuiltInEvaluator {
   const checked = checkOptions<FieldOptions>("isIn", options);
   return (args: EvaluatorArgs): Score => {
     const { actual, items } = sides(args, checked);
@@ -41,7 +42,7 @@ export interface ContainsOptions extends FieldOptions {
  * 1 when the first expected value is in the output: a substring of a text output or of a chat
  * transcript's assistant text, an item of a list output, a key of an object output (Python's `in`).
  */
-export function contains(options: ContainsOptions = {}) {
+export function contains(options: ContainsOptions = {}): BuiltInEvaluator {
   const checked = checkOptions<ContainsOptions>("contains", options, { ignoreCase: rules.boolean });
   const fold = (text: string) => (checked.ignoreCase ? text.toLowerCase() : text);
   return (args: EvaluatorArgs): Score => {
@@ -67,7 +68,7 @@ export interface NotContainsOptions extends ContainsOptions {
 }
 
 /** 1 when none of the given texts appears in the output's text (a transcript's assistant text; see the README). */
-export function notContains(options: NotContainsOptions = {}) {
+export function notContains(options: NotContainsOptions = {}): BuiltInEvaluator {
   const checked = checkOptions<NotContainsOptions>("notContains", options, { value: rules.textOrTexts, ignoreCase: rules.boolean });
   const fold = (text: string) => (checked.ignoreCase ? text.toLowerCase() : text);
   const given = checked.value === undefined ? undefined : [checked.value].flat();
@@ -93,7 +94,7 @@ function forbiddenFromExpected(args: EvaluatorArgs, options: FieldOptions): stri
  * Python's syntax is accepted where JavaScript's differs: `(?P<name>...)`, `(?P=name)`, leading
  * `(?i)`/`(?m)`/`(?s)`, `\A`, `\Z`, and `$` also matching before a final newline.
  */
-export function regexMatch(options: FieldOptions = {}) {
+export function regexMatch(options: FieldOptions = {}): BuiltInEvaluator {
   const checked = checkOptions<FieldOptions>("regexMatch", options);
   const compiled = new Map<string, RegExp>();
   return (args: EvaluatorArgs): Score => {

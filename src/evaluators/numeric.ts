@@ -1,4 +1,5 @@
 import type { EvaluatorArgs, Score } from "../types.js";
+import type { BuiltInEvaluator } from "./built-in.js";
 import { checkOptions, expectedOf, type FieldOptions, outputOf, rules, shown } from "./options.js";
 import { expectedItems, verdict } from "./values.js";
 
@@ -13,7 +14,7 @@ export interface NumericCloseOptions extends FieldOptions {
  * 1 when |output − expected| ≤ atol + rtol·|expected|; the output and the first expected value may be
  * numbers or numeric strings (as Python's `float()` reads them: `" 1_000.5 "`, `"1e3"`, `"inf"`).
  */
-export function numericClose(options: NumericCloseOptions = {}) {
+export function numericClose(options: NumericCloseOptions = {}): BuiltInEvaluator {
   const checked = checkOptions<NumericCloseOptions>("numericClose", options, { atol: rules.nonNegative, rtol: rules.nonNegative });
   const atol = checked.atol ?? 1e-6;
   const rtol = checked.rtol ?? 0;

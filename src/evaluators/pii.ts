@@ -1,4 +1,5 @@
 import type { EvaluatorArgs, Score } from "../types.js";
+import type { BuiltInEvaluator } from "./built-in.js";
 import { checkOptions, type FieldOptions, isListOf, outputOf } from "./options.js";
 import { textOf, verdict } from "./values.js";
 
@@ -22,7 +23,7 @@ const phonePattern = /(?<![\w+])(?:\+\d|\(\d)[\d ().-]{6,20}\d(?!\w)|(?<![\w+(])
  * digits in groups, or 15 or 16 in a row, passing the Luhn check), no phone number (written as one:
  * see looksLikePhone). The explanation names what was found, never the values.
  */
-export function piiSafety(options: PiiSafetyOptions = {}) {
+export function piiSafety(options: PiiSafetyOptions = {}): BuiltInEvaluator {
   const { allow = [], outputKey } = checkOptions<PiiSafetyOptions>("piiSafety", options, {
     allow: { check: (value) => isListOf(value, (kind) => kind === "email" || kind === "phone" || kind === "card"), allowed: 'a list of "email", "phone", "card"' },
   });

@@ -1,4 +1,5 @@
 import type { EvaluatorArgs, Score } from "../types.js";
+import type { BuiltInEvaluator } from "./built-in.js";
 import { atPath, checkOptions, expectedOf, type FieldOptions, isRecord, outputOf, shown } from "./options.js";
 import { readCollection, sameValue } from "./values.js";
 
@@ -13,7 +14,7 @@ export interface StateOptions extends FieldOptions {
 }
 
 /** The share of the expected dot paths whose value in the output equals the expected one. */
-export function stateVerification(options: StateOptions = {}) {
+export function stateVerification(options: StateOptions = {}): BuiltInEvaluator {
   const checked = checkOptions<StateOptions>("stateVerification", options, {
     expect: { check: (value) => isRecord(value) && Object.keys(value).length > 0 && !Object.keys(value).includes(""), allowed: "a non-empty object of dot paths to values" },
   });

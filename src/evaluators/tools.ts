@@ -1,4 +1,5 @@
 import type { EvaluatorArgs, Score } from "../types.js";
+import type { BuiltInEvaluator } from "./built-in.js";
 import { checkOptions, expectedOf, type FieldOptions, isListOf, isRecord, outputOf, rules, shown } from "./options.js";
 import { type ToolCall, toCall, toolCallsOf } from "./tool-calls.js";
 import { readCollection, sameValue, verdict } from "./values.js";
@@ -11,7 +12,7 @@ export interface ToolsUsedOptions extends FieldOptions {
 }
 
 /** 1 when every `expect` tool was called and no `reject` tool was (tool call shapes: see the README). */
-export function toolsUsed(options: ToolsUsedOptions) {
+export function toolsUsed(options: ToolsUsedOptions): BuiltInEvaluator {
   const { expect = [], reject = [], outputKey } = checkOptions<ToolsUsedOptions>("toolsUsed", options, { expect: rules.texts, reject: rules.texts });
   if (expect.length === 0 && reject.length === 0) throw new TypeError(`toolsUsed: give option "expect" or "reject" (lists of tool names)`);
   return (args: EvaluatorArgs): Score => {
@@ -40,7 +41,7 @@ export interface ToolCallCorrectnessOptions extends FieldOptions {
 const isCall = (value: unknown) => isRecord(value) && typeof value.name === "string" && value.name.length > 0 && Object.keys(value).every((key) => key === "name" || key === "arguments");
 
 /** The share of expected tool calls that were made with the expected name and arguments; each call made counts once. */
-export function toolCallCorrectness(options: ToolCallCorrectnessOptions = {}) {
+export function toolCallCorrectness(options: ToolCallCorrectnessOptions = {}): BuiltInEvaluator {
   const checked = checkOptions<ToolCallCorrectnessOptions>("toolCallCorrectness", options, {
     expect: { check: (value) => isListOf(value, isCall), allowed: "a list of { name, arguments? }" },
     inOrder: rules.boolean,

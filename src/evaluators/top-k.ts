@@ -1,4 +1,5 @@
 import type { EvaluatorArgs, Score } from "../types.js";
+import type { BuiltInEvaluator } from "./built-in.js";
 import { checkOptions, expectedOf, type FieldOptions, outputOf, rules, shown } from "./options.js";
 import { expectedItems, readCollection, sameValue } from "./values.js";
 
@@ -12,7 +13,7 @@ export interface TopKOptions extends FieldOptions {
  * first k items, else 0; the score is the mean over expected items (the Python evalwire's top_k).
  * No output, or no expected items, scores 0.
  */
-export function topK(options: TopKOptions = {}) {
+export function topK(options: TopKOptions = {}): BuiltInEvaluator {
   const checked = checkOptions<TopKOptions>("topK", options, { k: rules.wholeFrom(1) });
   const k = checked.k ?? 20;
   return (args: EvaluatorArgs): Score => {

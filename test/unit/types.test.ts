@@ -1,6 +1,7 @@
 // Checked by the compiler (npm run typecheck): a wrong type below is an error there, and so is
 // an expected error (ts-expect-error) that no longer happens.
 import { describe, expectTypeOf, it } from "vitest";
+import { allPass, exactMatch, llmJudge, maxDurationMs, piiSafety, topK, weighted } from "../../src/evaluators/index.js";
 import { defineEvaluator, defineExperiment, defineTask, type EvaluatorArgs, type Example, type RunResult } from "../../src/index.js";
 
 interface Input {
@@ -21,6 +22,24 @@ describe("the typed library", () => {
       },
     });
     expectTypeOf(experiment.task).parameter(0).toEqualTypeOf<Example<Input, Expected>>();
+  });
+
+  it("takes the built-in evaluators beside typed ones, with Input and Expected declared as interfaces (the README's example)", () => {
+    // Before, an interface (no index signature) was not assignable to the built-ins' Record<string, unknown> arguments.
+    const experiment = defineExperiment<Input, string, Expected>({
+      task: (example) => example.input.question,
+      evaluators: {
+        exact: exactMatch(),
+        top: topK({ k: 3 }),
+        safe: piiSafety(),
+        quick: maxDurationMs({ value: 100 }),
+        both: allPass([exactMatch(), piiSafety()]),
+        mixed: weighted([[exactMatch(), 1]]),
+        judged: llmJudge({ criterion: "correct", model: "m", baseUrl: "http://127.0.0.1:1/v1" }),
+        short: ({ output }) => output.length < 4,
+      },
+    });
+    expectTypeOf(experiment.evaluators).toBeObject();
   });
 
   it("checks a task's return against what defineTask declares", () => {

@@ -1,4 +1,5 @@
 import type { EvaluatorArgs, Score } from "../../types.js";
+import type { BuiltInEvaluator } from "../built-in.js";
 import { atPath, checkOptions, type FieldOptions, rules } from "../options.js";
 import type { JudgeAnswer } from "./answer.js";
 import { criterionMessages, templateMessages, unknownPlaceholders } from "./prompt.js";
@@ -43,7 +44,7 @@ function isHttpUrl(value: unknown): boolean {
  * `[judge]` in evalwire.toml, overridden by these options. A call that fails or an answer that
  * cannot be read is an evaluator error, never a low score.
  */
-export function llmJudge(options: LlmJudgeOptions) {
+export function llmJudge(options: LlmJudgeOptions): BuiltInEvaluator<Promise<Score>> {
   const judge = checkOptions<LlmJudgeOptions>("llmJudge", options, ownRules);
   // Checked here, not by a rule, so that a key pasted in place of its variable's name is never echoed.
   if (judge.apiKeyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(judge.apiKeyEnv)) {
