@@ -1,7 +1,7 @@
 // `--baseline RUN` compares each experiment with an earlier run of it: a run of another experiment
 // matches none of its examples, so its gates would pass on nothing. Before, `run --baseline
 // <a run of search> --max-regressions 0` passed triage with "0 regressed; 0 fixed, 1 new, 2 missing".
-import { readdirSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeRun, evalwire, fixture, useTempDirs } from "./_support.js";
@@ -21,5 +21,15 @@ describe("a named baseline that is a run of another experiment", () => {
     expect(r.stdout).toContain(`✖ triage: baseline "${searchRun}" is a run of search, not of triage; name a run of triage, or use --baseline latest`);
     expect(r.stdout).toContain(`search vs ${searchRun}: 0 regressed; 0 fixed, 0 new, 0 missing`);
     expect(r.stdout).toContain("1 of 2 experiments failed.");
+  }, 60_000);
+});
+
+describe("[baseline] gates without a ref (the README's CI recipe: its push job runs without --baseline)", () => {
+  it("runs, and applies no baseline gate", async () => {
+    const cwd = temp();
+    writeFileSync(join(cwd, "evalwire.toml"), "[baseline]\nmax_mean_drop = 0.02\nmax_regressions = 0\n");
+    const r = await evalwire(["run", "--experiments", experiments], cwd);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout).not.toContain("regressions");
   }, 60_000);
 });
