@@ -47,3 +47,15 @@ export function table(rows: string[][]): string {
     )
     .join("\n");
 }
+
+/** Why an experiment failed by its errors alone, the same in every reporter: `1 task error, 2 evaluator errors`. */
+export function errorCounts(result: { taskErrors: number; evaluatorErrors: number }): string {
+  const parts = [
+    [result.taskErrors, "task error"],
+    [result.evaluatorErrors, "evaluator error"],
+  ] as const;
+  return parts
+    .filter(([count]) => count > 0)
+    .map(([count, word]) => plural(count, word))
+    .join(", ");
+}

@@ -1,6 +1,6 @@
 import { appendFileSync } from "node:fs";
 import type { RunInfo, RunListener } from "../engine/events.js";
-import type { Output } from "./format.js";
+import { errorCounts, type Output } from "./format.js";
 import type { Announce, ReportedExperiment } from "./reported.js";
 import { markdownScorecard } from "./scorecard-markdown.js";
 
@@ -19,9 +19,8 @@ export class GithubReporter implements RunListener {
     for (const result of results.filter((r) => r.status === "failed")) {
       const gates = (result.judgement?.gates ?? []).filter((gate) => gate.verdict === "fail");
       const other = result.failure && result.failure !== result.judgement?.failure ? [result.failure] : [];
-      const errors = result.taskErrors + result.evaluatorErrors;
       const lines = [...other, ...gates.map((gate) => gate.text)];
-      if (lines.length === 0 && errors > 0) lines.push(`${errors} task or evaluator errors`);
+      if (lines.length === 0 && result.taskErrors + result.evaluatorErrors > 0) lines.push(errorCounts(result));
       for (const line of lines) this.out.write(`::error title=${command(`evalwire: ${result.experiment}`, true)}::${command(line, false)}\n`);
     }
     const summary = this.env.GITHUB_STEP_SUMMARY;

@@ -1,7 +1,7 @@
 import type { RunInfo } from "../engine/events.js";
 import { gateLabel, number } from "../judge/gate.js";
 import { shownPath } from "../shown-path.js";
-import { duration, plural, score } from "./format.js";
+import { duration, errorCounts, plural, score } from "./format.js";
 import type { ReportedExperiment } from "./reported.js";
 
 const mark = { passed: "✅", failed: "❌", interrupted: "⏹️" } as const;
@@ -51,7 +51,7 @@ export function markdownScorecard(results: readonly ReportedExperiment[], run: R
 
   if (failed.length > 0) {
     lines.push("", "### Failures", "");
-    for (const result of failed) lines.push(`- **${result.experiment}**: ${result.failure ?? `${plural(result.taskErrors, "task error")}, ${plural(result.evaluatorErrors, "evaluator error")}`}`);
+    for (const result of failed) lines.push(`- **${result.experiment}**: ${result.failure ?? errorCounts(result)}`);
   }
   return `${lines.join("\n")}\n`;
 }

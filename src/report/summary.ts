@@ -5,7 +5,7 @@ import { firstLine } from "../errors.js";
 import { gateLabel, number } from "../judge/gate.js";
 import { shownPath } from "../shown-path.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
-import { duration, type Output, plural, score, table } from "./format.js";
+import { duration, errorCounts, type Output, plural, score, table } from "./format.js";
 import type { ReportedExperiment } from "./reported.js";
 
 const errorsShown = 3;
@@ -139,15 +139,4 @@ function closingLine(results: ExperimentResult[], run: RunInfo): string {
   if (interrupted > 0) return pc.yellow(`Interrupted: ${results.length - interrupted - failed} passed, ${failed} failed, ${interrupted} interrupted${dry}.`);
   if (failed > 0) return pc.red(`${failed} of ${plural(results.length, "experiment")} failed${dry}.`);
   return pc.green(`${plural(results.length, "experiment")} passed${dry}.`);
-}
-
-function errorCounts(result: ExperimentResult): string {
-  const parts = [
-    [result.taskErrors, "task error"],
-    [result.evaluatorErrors, "evaluator error"],
-  ] as const;
-  return parts
-    .filter(([count]) => count > 0)
-    .map(([count, word]) => plural(count, word))
-    .join(", ");
 }

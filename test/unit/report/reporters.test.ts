@@ -157,6 +157,19 @@ describe("github reporter", () => {
   });
 });
 
+describe("an experiment failed by its errors alone (no max_errors gate)", () => {
+  it("is explained in the same words by the console, the markdown scorecard and the github annotation", async () => {
+    // Before: "1 task error" on the console, "1 task error, 0 evaluator errors" in markdown, "1 task or evaluator errors" in GitHub.
+    const failing = { experiment: "plain", evaluators: ["is_in"], results: [result("p1", [evaluation("is_in", 1)]), result("p2", [], { error: "no quota" })] };
+    const summary = join(temp(), "step-summary.md");
+    const out = output();
+    await simulateRun(createReporters({ out, live: false, quiet: true, verbose: false, dryRun: false, env: { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary } }), [failing]);
+    expect(out.text).toContain("✖ plain: 1 task error\n");
+    expect(out.text).toContain("::error title=evalwire%3A plain::1 task error\n");
+    expect(readFileSync(summary, "utf8")).toContain("- **plain**: 1 task error\n");
+  });
+});
+
 describe("the line on stderr per failed experiment", () => {
   it("names the first example that went wrong, in one line, after the count", async () => {
     const err = output();
