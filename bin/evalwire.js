@@ -8,7 +8,9 @@ nodeModule.enableCompileCache?.();
 const { holdSignals } = await import("../dist/cli/held-signals.js");
 holdSignals();
 // `run` and `list` load experiment code in a worker thread: it starts booting now, while the CLI loads.
-const command = process.argv[2];
-if (command === "run" || command === "list") (await import("../dist/sandbox/warm-worker.js")).startThreadAhead({ preload: command === "list" });
+// Not for their --help: the process would only wait at its end for the thread to stop.
+const [command, ...rest] = process.argv.slice(2);
+const help = rest.includes("--help") || rest.includes("-h");
+if ((command === "run" || command === "list") && !help) (await import("../dist/sandbox/warm-worker.js")).startThreadAhead({ preload: command === "list" });
 const { main } = await import("../dist/cli/main.js");
 main(process.argv.slice(2));

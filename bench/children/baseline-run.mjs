@@ -2,13 +2,28 @@
 // loop over the same dataset that calls the same task and evaluator functions (loaded the way
 // the engine loads them, with tsx) under the same p-limit concurrency, and writes one JSON line
 // per result with fs.writeSync. Prints one JSON line on stdout.
-// argv[2]: JSON {taskFile, evaluatorFile, evaluatorName, datasetFile, resultsFile, concurrency}
+// argv[2]: JSON {taskFile, evaluatorFile, evaluatorName, datasetFile, resultsFile, concurrency, records?}
+// records: "minimal" (default: { exampleId, output, score }, the loop the target is stated against)
+// or "full" (the record the engine writes: status, start time, durations, the evaluation's fields).
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import pLimit from "p-limit";
 import { tsImport } from "tsx/esm/api";
 
 const options = JSON.parse(process.argv[2]);
+const full = options.records === "full";
+
+let lastMs = -1;
+let lastIso = "";
+/** The engine's isoNow: one Date string a millisecond. */
+function isoNow() {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
+}
 
 const cpuStart = process.cpuUsage();
 const start = performance.now();
@@ -33,9 +48,25 @@ let scoreSum = 0;
 await Promise.all(
   examples.map((example) =>
     limit(async () => {
+      const startedAt = full ? isoNow() : "";
+      const start = performance.now();
       const output = await task(example, { signal, repetition: 1, experiment: "baseline" });
-      const score = await evaluator({ input: example.input, output, expected: example.output, metadata: example.metadata, example, durationMs: 0 });
-      writeSync(fd, `${JSON.stringify({ exampleId: example.id, output, score })}\n`);
+      const durationMs = full ? performance.now() - start : 0;
+      const evaluatorStart = full ? performance.now() : 0;
+      const score = await evaluator({ input: example.input, output, expected: example.output, metadata: example.metadata, example, durationMs });
+      const record = full
+        ? {
+            exampleId: example.id,
+            repetition: 1,
+            status: "ok",
+            output,
+            error: null,
+            startedAt,
+            durationMs,
+            evaluations: [{ name: options.evaluatorName, score, label: null, explanation: null, error: null, durationMs: performance.now() - evaluatorStart }],
+          }
+        : { exampleId: example.id, output, score };
+      writeSync(fd, `${JSON.stringify(record)}\n`);
       completed++;
       scoreSum += score;
     }),
