@@ -210,7 +210,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     ...(hash ? { task: { hash } } : {}),
     ...(chosen.selection ? { selection: chosen.selection } : {}),
     ...(shard ? { shard: formatShard(shard) } : {}),
-    ...(context.runId ? { runId: context.runId } : {}),
+    ...(runIdOf(context.runId, prior) ? { runId: runIdOf(context.runId, prior) } : {}),
   };
   if (chosen.selection?.partial) Object.assign(header.metadata, { evalwire_partial: true, evalwire_selection: chosen.selection.description });
   if (prior?.kind === "retry-errors") header.metadata.evalwire_retry_errors_of = prior.folder.run.name;
@@ -339,4 +339,9 @@ function count(items: Iterable<unknown>): number {
   let n = 0;
   for (const _ of items) n++;
   return n;
+}
+
+/** A --retry-errors run of a shard's run merges in its place, so it keeps that run's id unless given one. */
+function runIdOf(given: string | null, prior: Prior | null): string | null {
+  return given ?? (prior?.kind === "retry-errors" ? (prior.folder.run.runId ?? null) : null);
 }
