@@ -9,6 +9,7 @@ import type { BaselineOptions } from "../judge/experiment-judge.js";
 import type { Phoenix } from "../phoenix/client.js";
 import { sameDestination } from "../report/failures-to-stderr.js";
 import { createReporters } from "../report/index.js";
+import { checkReportPaths } from "../report/spec.js";
 import { findShards } from "../runs/find-shards.js";
 import { examplesOf } from "../runs/merge-examples.js";
 import { mergeShards } from "../runs/merge-runs.js";
@@ -28,6 +29,7 @@ import type { MergeFlags } from "./merge-options.js";
  */
 export async function mergeCommand(given: string[], flags: MergeFlags): Promise<number> {
   const settings = resolveSettings(flags, process.env, process.cwd());
+  checkReportPaths(settings.reporters);
   const warn = (message: string) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`);
   const folders = experimentFolders(settings.experimentsDir, experimentsNamed(flags, settings));
   const groups = groupShards(pickRun(findShards(given), flags.runId ?? null));

@@ -6,6 +6,7 @@ import { ExitCode, UsageError } from "../errors.js";
 import { configureJudge } from "../evaluators/judge/settings.js";
 import { sameDestination } from "../report/failures-to-stderr.js";
 import { createReporters } from "../report/index.js";
+import { checkReportPaths } from "../report/spec.js";
 import { ExperimentRunner } from "../runner.js";
 import { findRunFolder, readRunFolder } from "../sinks/run-folder.js";
 import { isCI, phoenixConnection } from "./environment.js";
@@ -14,6 +15,7 @@ import { type RunFlags, selectionOf } from "./options.js";
 
 export async function runCommand(flags: RunFlags): Promise<number> {
   const settings = resolveSettings(flags, process.env, process.cwd());
+  checkReportPaths(settings.reporters);
   const { longRun, names } = longRunOf(flags, settings);
   configureJudge(settings.judge);
   const interrupt = new AbortController();

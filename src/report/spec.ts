@@ -12,6 +12,8 @@ export interface ReporterSpec {
   name: ReporterName;
   /** Absolute; null for github. */
   path: string | null;
+  /** How it was given (`--reporter "json=out/r.json"`), for messages. */
+  given?: string;
 }
 
 /** `json=report.json`, `github`: a UsageError naming where it came from otherwise. Paths resolve against `base`. */
@@ -25,14 +27,20 @@ export function parseReporterSpec(text: string, where: string, base: string): Re
   const kind = reporterNames[name as ReporterName];
   if (kind === "file" && path === "") throw new UsageError(`${where} ${JSON.stringify(text)}: the ${name} reporter writes a file; name it as ${name}=PATH`);
   if (kind === "none" && path !== "") throw new UsageError(`${where} ${JSON.stringify(text)}: the ${name} reporter takes no path (it writes to $GITHUB_STEP_SUMMARY)`);
-  const file = path === "" ? null : resolve(base, path);
-  if (file) {
-    // Known before any work: a report that cannot be written would fail a run only at its end.
-    const blocker = fileInTheWay(dirname(file));
-    if (blocker) throw new UsageError(`${where} ${JSON.stringify(text)}: ${shownPath(blocker)} is a file, so no folder can hold ${shownPath(file)}; name another path`);
-    if (isFolder(file)) throw new UsageError(`${where} ${JSON.stringify(text)}: ${shownPath(file)} is a folder; name a file`);
+  return { name: name as ReporterName, path: path === "" ? null : resolve(base, path), given: `${where} ${JSON.stringify(text)}` };
+}
+
+/**
+ * Before a run (or merge) starts: a report path that is a folder, or lies below a file, is a
+ * UsageError naming it. Unchecked, it would fail the run only at its end, with mkdir's EEXIST.
+ */
+export function checkReportPaths(reporters: ReporterSpec[]): void {
+  for (const { name, path, given = name } of reporters) {
+    if (path === null) continue;
+    const blocker = fileInTheWay(dirname(path));
+    if (blocker) throw new UsageError(`${given}: ${shownPath(blocker)} is a file, so no folder can hold ${shownPath(path)}; name another path`);
+    if (isFolder(path)) throw new UsageError(`${given}: ${shownPath(path)} is a folder; name a file`);
   }
-  return { name: name as ReporterName, path: file };
 }
 
 function isFolder(path: string): boolean {
