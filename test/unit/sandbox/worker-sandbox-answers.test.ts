@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LineExample } from "../../../src/datasets/line-example.js";
-import { discoverExperiments } from "../../../src/discovery/discover.js";
 import type { Job } from "../../../src/engine/ports.js";
-import { WorkerSandbox } from "../../../src/sandbox/worker-sandbox.js";
-import { tempDir, writeFiles } from "../../helpers/cli.js";
+import type { WorkerSandbox } from "../../../src/sandbox/worker-sandbox.js";
+import { folderSandboxes } from "../../helpers/sandbox.js";
 
 // Calls and answers cross threads as flat arrays (seq, value, seq, value, ...): every kind of call
 // and answer is mixed here in the same messages, and each answer must reach its own call.
 
-const cleanup: (() => void)[] = [];
-const escaped: string[] = [];
-afterEach(() => {
-  for (const remove of cleanup.splice(0)) remove();
-  expect(escaped.splice(0), "errors that escaped a call").toEqual([]);
-});
+const openFolder = folderSandboxes();
 
 // "wide-*" outputs are too large for a task slot (their task part goes ahead of their evaluations);
 // "throws-*" tasks fail; "late-*" tasks end after a timer, the rest at once.
@@ -28,20 +22,8 @@ const echoes = `export function echoes({ example, output }: { example: { id: str
 }
 `;
 
-async function openSandbox(concurrency: number): Promise<WorkerSandbox> {
-  const { dir, remove } = tempDir("evalwire-worker-answers-");
-  cleanup.push(remove);
-  writeFiles(dir, { "mixed/task.ts": task, "mixed/echoes.ts": echoes, "mixed/dataset.jsonl": "" });
-  const [folder] = discoverExperiments(dir);
-  const sandbox = await WorkerSandbox.open(folder!, {
-    timeoutMs: 5000,
-    loadTimeoutMs: 0,
-    concurrency,
-    stop: new AbortController().signal,
-    events: { onEscaped: (message) => escaped.push(message) },
-  });
-  cleanup.push(() => void sandbox.close());
-  return sandbox;
+function openSandbox(concurrency: number): Promise<WorkerSandbox> {
+  return openFolder("mixed", { "task.ts": task, "echoes.ts": echoes }, { timeoutMs: 5000, concurrency });
 }
 
 const kinds = ["plain", "wide", "throws", "late", "cached", "line"] as const;

@@ -1,16 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { discoverExperiments } from "../../../src/discovery/discover.js";
+import { describe, expect, it } from "vitest";
 import { resultChanged, takeResultJson } from "../../../src/result-json.js";
-import { WorkerSandbox } from "../../../src/sandbox/worker-sandbox.js";
+import type { WorkerSandbox } from "../../../src/sandbox/worker-sandbox.js";
 import type { ExampleResult } from "../../../src/types.js";
-import { tempDir, writeFiles } from "../../helpers/cli.js";
+import { folderSandboxes } from "../../helpers/sandbox.js";
 
-const cleanup: (() => void)[] = [];
-const escaped: string[] = [];
-afterEach(() => {
-  for (const remove of cleanup.splice(0)) remove();
-  expect(escaped.splice(0), "errors that escaped a call").toEqual([]);
-});
+const openFolder = folderSandboxes();
 
 // Example c's task waits on a timer: it has not finished when b's evaluator blocks the thread.
 // Example "big" has an output too large for a task slot: it leaves the thread as a message instead.
@@ -28,20 +22,8 @@ const spins = `export function spins({ example }: { example: { id: string } }) {
 `;
 
 /** A sandbox for experiment `blocks` (task, then evaluators checks and spins), with --timeout 1000. */
-async function openSandbox(concurrency: number, files: Record<string, string> = { "task.ts": task, "checks.ts": checks, "spins.ts": spins }): Promise<WorkerSandbox> {
-  const { dir, remove } = tempDir("evalwire-worker-sandbox-");
-  cleanup.push(remove);
-  writeFiles(dir, { ...Object.fromEntries(Object.entries(files).map(([name, text]) => [`blocks/${name}`, text])), "blocks/dataset.jsonl": "" });
-  const [folder] = discoverExperiments(dir);
-  const sandbox = await WorkerSandbox.open(folder!, {
-    timeoutMs: 1000,
-    loadTimeoutMs: 0,
-    concurrency,
-    stop: new AbortController().signal,
-    events: { onEscaped: (message) => escaped.push(message) },
-  });
-  cleanup.push(() => void sandbox.close());
-  return sandbox;
+function openSandbox(concurrency: number, files: Record<string, string> = { "task.ts": task, "checks.ts": checks, "spins.ts": spins }): Promise<WorkerSandbox> {
+  return openFolder("blocks", files, { timeoutMs: 1000, concurrency });
 }
 
 const job = (id: string) => ({ example: { id, input: {}, output: {}, metadata: {} }, repetition: 1 });
