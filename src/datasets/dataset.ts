@@ -94,7 +94,10 @@ export function recordProblem(value: unknown): string | null {
   if (isWellFormed(value)) return null;
   // Only a bad record pays for zod, which words the message.
   const parsed = exampleSchema.safeParse(value);
-  return parsed.success ? "malformed record" : describeIssue(parsed.error.issues[0]!);
+  if (parsed.success) return "malformed record";
+  // A misspelt key ("inputs") says more than the missing one it stands for.
+  const issues = parsed.error.issues;
+  return describeIssue(issues.find((issue) => issue.code === "unrecognized_keys") ?? issues[0]!);
 }
 
 /** The fast check every record goes through; the same rules as exampleSchema. */

@@ -90,6 +90,7 @@ describe("evaluate (an experiment from memory)", () => {
     await expect(evaluate({ ...base, name: "a/b" })).rejects.toThrow(UsageError);
     await expect(evaluate({ ...base, data: [] })).rejects.toThrow("evaluate(): data must be a non-empty array");
     await expect(evaluate({ ...base, data: [{ input: "text" } as never] })).rejects.toThrow('evaluate(): data item:1: "input" must be an object');
+    await expect(evaluate({ ...base, data: [{ inputs: { q: 1 } } as never] })).rejects.toThrow('evaluate(): data item:1: unknown key "inputs"; a record has input, output, metadata and id');
     await expect(evaluate({ ...base, evaluators: { bad: 42 as never } })).rejects.toThrow("evaluate(): evaluators.bad must be a function or an object with evaluate()");
     // A list would name its evaluators 0, 1... in every report: it must be keyed by name.
     await expect(evaluate({ ...base, evaluators: [() => 1] as never })).rejects.toThrow(

@@ -83,6 +83,7 @@ describe("local datasets", () => {
     [{ "dataset.jsonl": '{"input":{"q":1}}\n\n{"output":{}}\n' }, /dataset.jsonl:3: "input" must be an object/],
     [{ "dataset.jsonl": '{"input":"text"}\n' }, /dataset.jsonl:1: "input" must be an object/],
     [{ "dataset.jsonl": '{"input":{},"outputs":{}}\n' }, /dataset.jsonl:1: unknown key "outputs"/],
+    [{ "dataset.jsonl": '{"inputs":{"q":1}}\n' }, /dataset.jsonl:1: unknown key "inputs"; a record has input, output, metadata and id$/],
     [{ "dataset.jsonl": "[1]\n" }, /dataset.jsonl:1: expected an object/],
     [{ "dataset.jsonl": '{"id":"a","input":{}}\n{"id":"a","input":{}}\n' }, /dataset.jsonl:2: duplicate id "a" \(first on line 1\)/],
     [{ "dataset.json": '[\n  {"input": {}},\n  {"input": 5}\n]' }, /dataset.json:3: "input" must be an object/],
