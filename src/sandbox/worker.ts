@@ -132,9 +132,17 @@ function startCalls(): void {
       queue = [];
       head = 0;
     }
-    running++;
+    const before = running++;
     Atomics.store(shared, slot.started, job.seq);
     run(job);
+    // It returned a promise (an async task): the next call starts in the next turn of the loop,
+    // once this one's promise callbacks have run. Started now, a next call that blocks the thread
+    // for good would take a call that had in fact finished (an async task that returned at once)
+    // with it, to be recorded as stopped.
+    if (running > before) {
+      scheduleTick();
+      return;
+    }
   }
 }
 

@@ -65,9 +65,12 @@ describe("user code cannot take evalwire down", () => {
     expect(results.message.status).toBe("error");
   });
 
-  it("a task that blocks its thread in a round of calls that end at once: those that ended before it keep their results, only it is blamed", async () => {
+  it.each([
+    ["plain", "task-blocks-in-round"],
+    ["async", "async-task-blocks-in-round"],
+  ])("a task that blocks its thread in a round of calls that end at once (%s task): those that ended before it keep their results, only it is blamed", async (_kind, name) => {
     const cwd = temp();
-    const r = await evalwire(["run", "--experiments", fixture("task-blocks-in-round"), "--timeout", "1000"], cwd);
+    const r = await evalwire(["run", "--experiments", fixture(name), "--timeout", "1000"], cwd);
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stdout).toContain("example forever: task: blocked the event loop for more than 1000 ms: task.ts never yields on example forever, so evalwire stopped it");
     expect(r.stdout).not.toContain("while this one was running");
@@ -101,10 +104,14 @@ describe("user code cannot take evalwire down", () => {
     }
   });
 
-  for (const timeout of ["0", "300000"]) {
-    it(`Ctrl-C while a task blocks its thread and --timeout ${timeout} does not stop it: the results that ended before it in its round are kept`, async () => {
+  for (const [timeout, name] of [
+    ["0", "task-blocks-in-round"],
+    ["300000", "task-blocks-in-round"],
+    ["0", "async-task-blocks-in-round"],
+  ]) {
+    it(`Ctrl-C while a task blocks its thread and --timeout ${timeout} does not stop it (${name}): the results that ended before it in its round are kept`, async () => {
       const cwd = temp();
-      const child = startCli(["run", "--experiments", fixture("task-blocks-in-round"), "--timeout", timeout], { cwd });
+      const child = startCli(["run", "--experiments", fixture(name!), "--timeout", timeout!], { cwd });
       const done = collect(child);
       await waitFor(() => existsSync(join(cwd, "blocked-forever")), 30_000, "the task to block");
       child.kill("SIGINT");

@@ -58,10 +58,13 @@ describe("WorkerSandbox: an evaluator that blocks the thread", () => {
   });
 
   it("keeps the output of the other calls whose task had finished; a call whose task had not is stopped", async () => {
-    const sandbox = await openSandbox(3);
+    // a's evaluator "checks" waits on a timer: a's task has finished, its evaluations have not, when b blocks.
+    const waitingChecks = "export const checks = async ({ example }: { example: { id: string } }) => (example.id === 'a' ? new Promise((resolve) => setTimeout(() => resolve(1), 200)) : 1);\n";
+    const sandbox = await openSandbox(3, { "task.ts": task, "checks.ts": waitingChecks, "spins.ts": spins });
     const settled: string[] = [];
-    const [a, b, c] = await Promise.all(
-      ["a", "b", "c"].map((id) =>
+    // Started in this order, one a turn (each returns a promise): c's task still waits when b blocks.
+    const [c, a, b] = await Promise.all(
+      ["c", "a", "b"].map((id) =>
         sandbox.run(job(id)).then((result) => {
           settled.push(id);
           return result;
