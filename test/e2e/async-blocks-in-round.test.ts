@@ -3,7 +3,7 @@
 // returned a promise (7e2c90d). Before, every call of a round started in one turn, and those whose
 // promise callbacks had not run yet were recorded as stopped with the call that blocked.
 import { describe, expect, it } from "vitest";
-import { describeRun, evaluation, evalwire, fixture, readResults, runDirFor, useTempDirs } from "./_support.js";
+import { describeRun, evaluation, evalwire, fixture, readResults, resultsById, runDirFor, useTempDirs } from "./_support.js";
 
 const temp = useTempDirs();
 const calls = (results: any[], ids: string[]) => results.filter((result) => ids.includes(result.exampleId));
@@ -41,6 +41,28 @@ describe("an async evaluator that blocks the thread in a round of async calls th
       expect(evaluation(result, "check").error).toBe(
         "stopped: the experiment's code blocked the event loop for more than 1000 ms after an await or in a timer or callback, while example forever ran",
       );
+    }
+  });
+});
+
+describe("a task that blocks the thread after async calls that end at once", () => {
+  it("results and task outputs too large for shared memory that ended before it are kept too", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("async-large-results-in-round"), "--timeout", "1000"], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).not.toContain("while this one was running");
+    for (const [experiment, ids] of [
+      ["with_evaluator", ["big", "talky", "small", "after"]],
+      ["bare", ["big", "small", "after"]],
+    ] as const) {
+      const results = resultsById(runDirFor(cwd, experiment));
+      expect(results.forever.status, experiment).toBe("timeout");
+      for (const id of ids) {
+        expect(results[id], `${experiment} ${id}`).toMatchObject({ status: "ok", output: { ok: id, text: id === "big" ? "b".repeat(20_000) : "" }, error: null });
+        if (experiment === "with_evaluator") {
+          expect(evaluation(results[id], "length"), id).toMatchObject({ score: 1, error: null, explanation: id === "talky" ? "t".repeat(20_000) : null });
+        }
+      }
     }
   });
 });
