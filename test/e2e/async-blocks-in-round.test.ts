@@ -66,3 +66,15 @@ describe("a task that blocks the thread after async calls that end at once", () 
     }
   });
 });
+
+describe("a task that blocks the thread when another call's callbacks were due", () => {
+  it("that call ends before the one that blocks starts: it keeps its result", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("async-callbacks-due"), "--timeout", "1000"], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).not.toContain("while this one was running");
+    const results = resultsById(runDirFor(cwd, "round"));
+    expect(results.forever.status).toBe("timeout");
+    for (const id of ["x", "a"]) expect(results[id], id).toMatchObject({ status: "ok", output: { ok: id }, error: null });
+  });
+});
