@@ -30,19 +30,24 @@ export class TaskSlots {
   private readonly floats: Float64Array;
   /** Each slot's text part, made once: a view per write was a hot allocation. */
   private readonly texts: Uint8Array[] = [];
-  private readonly free: number[] = [];
+  private readonly freeSlots: number[] = [];
   private readonly encoder = new TextEncoder();
 
   constructor(buffer: SharedArrayBuffer) {
     this.ints = new Int32Array(buffer);
     this.floats = new Float64Array(buffer);
     for (let start = 0; start < buffer.byteLength; start += slotBytes) this.texts.push(new Uint8Array(buffer, start + headerBytes, slotBytes - headerBytes));
-    for (let index = this.texts.length - 1; index >= 0; index--) this.free.push(index);
+    for (let index = this.texts.length - 1; index >= 0; index--) this.freeSlots.push(index);
+  }
+
+  /** Slots free now. */
+  get free(): number {
+    return this.freeSlots.length;
   }
 
   /** Writes the call's task part; returns its slot, or -1 when none is free or it does not fit (send it another way). */
   write(seq: number, task: TaskPart): number {
-    const index = this.free.pop();
+    const index = this.freeSlots.pop();
     if (index === undefined) return -1;
     const start = index * slotBytes;
     // Most parts are an output and two stamps: the output alone as JSON is 4 times quicker to write.
@@ -50,7 +55,7 @@ export class TaskSlots {
     const text = lean ? task.startedAt + JSON.stringify(task.output) : JSON.stringify(task);
     const { read, written } = this.encoder.encodeInto(text, this.texts[index]!);
     if (read < text.length) {
-      this.free.push(index);
+      this.freeSlots.push(index);
       return -1;
     }
     const ints = start / 4;
@@ -72,7 +77,7 @@ export class TaskSlots {
     const room = slotBytes - headerBytes;
     // A UTF-16 unit is at most 3 bytes of UTF-8: measured only when it might not fit.
     if (text.length > room || (text.length * 3 > room && this.encoder.encode(text).length > room)) return -1;
-    const slot = index >= 0 ? index : this.free.pop();
+    const slot = index >= 0 ? index : this.freeSlots.pop();
     if (slot === undefined) return -1;
     const ints = (slot * slotBytes) / 4;
     Atomics.store(this.ints, ints, 0);
@@ -86,7 +91,7 @@ export class TaskSlots {
   /** The call's result has left the thread: its slot may be used again. */
   release(index: number): void {
     Atomics.store(this.ints, (index * slotBytes) / 4, 0);
-    this.free.push(index);
+    this.freeSlots.push(index);
   }
 }
 

@@ -104,11 +104,13 @@ async function load({ folder, concurrency: limit, timeoutMs: limitMs, loader: wa
  * keep the results finished before it from being recorded. Calls finished in one turn of the loop
  * go back in one message. While every call started ends at once (its code returned plain values),
  * the next ones start in the same turn, for up to `roundsMs`: a turn of the loop costs more than
- * such a call, and messages (a stop, more calls) still wait no longer than that.
+ * such a call, and messages (a stop, more calls) still wait no longer than that. So do calls that
+ * return a promise and end in the callbacks of the turn that started them (see ended).
  */
 function tick(): void {
   ticking = false;
   const until = performance.now() + roundsMs;
+  roundUntil = until;
   do {
     flush();
     startCalls();
@@ -116,6 +118,10 @@ function tick(): void {
 }
 
 const roundsMs = 1;
+/** When this turn's round ends (see tick). */
+let roundUntil = 0;
+/** The call started last, when it returned a promise (see ended). */
+let awaited = -1;
 
 function scheduleTick(): void {
   if (ticking) return;
@@ -140,6 +146,7 @@ function startCalls(): void {
     // for good would take a call that had in fact finished (an async task that returned at once)
     // with it, to be recorded as stopped.
     if (running > before) {
+      awaited = job.seq;
       scheduleTick();
       return;
     }
@@ -194,6 +201,14 @@ function ended(job: WorkerJob, watch: CallWatch, result: ExampleResult | null | 
   // Not in the slots (too large for one, none free, or its task part went ahead): it leaves now.
   if (!kept && result !== null && result !== lineChanged) flush();
   scheduleTick();
+  // The call started last ended (an async call that waited on nothing), and no other runs: no
+  // call has callbacks due, so the next may start now, as in a round of calls that end at once (see
+  // tick), and their results leave in one message. This one's waits in a task slot (or has left),
+  // with a slot free for the next one's task part.
+  if (job.seq === awaited) {
+    awaited = -1;
+    if (running === 0 && taskSlots!.free > 0 && performance.now() < roundUntil) startCalls();
+  }
 }
 
 /** null when the value is not JSON as it is: the message carries it as an object. */

@@ -37,10 +37,13 @@ describe("task slots", () => {
   it("say so (-1) when every slot is taken, and take one again once released", () => {
     const buffer = taskSlotsBuffer(2);
     const slots = new TaskSlots(buffer);
+    expect(slots.free).toBe(2);
     const first = slots.write(1, part(1));
     slots.write(2, part(2));
+    expect(slots.free).toBe(0);
     expect(slots.write(3, part(3))).toBe(-1);
     slots.release(first);
+    expect(slots.free).toBe(1);
     // A released slot no longer answers for its call.
     expect(readTaskSlots(buffer, new Set([1])).size).toBe(0);
     expect(slots.write(3, part(3))).toBe(first);
@@ -51,6 +54,7 @@ describe("task slots", () => {
     const buffer = taskSlotsBuffer(1);
     const slots = new TaskSlots(buffer);
     expect(slots.write(1, part("x".repeat(20_000)))).toBe(-1);
+    expect(slots.free).toBe(1);
     expect(readTaskSlots(buffer, new Set([1])).size).toBe(0);
     expect(slots.write(2, part("small"))).toBe(0);
   });
