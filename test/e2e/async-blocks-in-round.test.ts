@@ -8,6 +8,14 @@ import { describeRun, evaluation, evalwire, fixture, readResults, resultsById, r
 const temp = useTempDirs();
 const calls = (results: any[], ids: string[]) => results.filter((result) => ids.includes(result.exampleId));
 
+/** The calls kept their task's output and their evaluator's score. */
+function expectScored(results: any[]): void {
+  for (const result of results) {
+    expect(result).toMatchObject({ status: "ok", output: { ok: result.exampleId }, error: null });
+    expect(evaluation(result, "check")).toMatchObject({ score: 1, error: null });
+  }
+}
+
 describe("an async evaluator that blocks the thread in a round of async calls that end at once", () => {
   it("before any await: it alone is blamed; the calls started before it keep their scores", async () => {
     const cwd = temp();
@@ -16,10 +24,7 @@ describe("an async evaluator that blocks the thread in a round of async calls th
     expect(r.all).not.toContain("while this one was running");
     const results = readResults(runDirFor(cwd, "before_await"));
     expect(results).toHaveLength(8);
-    for (const result of calls(results, ["e1", "e2", "e4"])) {
-      expect(result).toMatchObject({ status: "ok", output: { ok: result.exampleId }, error: null });
-      expect(evaluation(result, "check")).toMatchObject({ score: 1, error: null });
-    }
+    expectScored(calls(results, ["e1", "e2", "e4"]));
     for (const result of calls(results, ["forever"])) {
       expect(result).toMatchObject({ status: "ok", output: { ok: "forever" } });
       expect(evaluation(result, "check").error).toBe("blocked the event loop for more than 1000 ms: evaluator check never yields on example forever, so evalwire stopped it");
@@ -32,37 +37,12 @@ describe("an async evaluator that blocks the thread in a round of async calls th
     expect(r.code, describeRun(r)).toBe(1);
     const results = readResults(runDirFor(cwd, "after_await"));
     expect(results).toHaveLength(8);
-    for (const result of calls(results, ["e1", "e2", "e4"])) {
-      expect(result).toMatchObject({ status: "ok", output: { ok: result.exampleId }, error: null });
-      expect(evaluation(result, "check")).toMatchObject({ score: 1, error: null });
-    }
+    expectScored(calls(results, ["e1", "e2", "e4"]));
     for (const result of calls(results, ["forever"])) {
       expect(result).toMatchObject({ status: "ok", output: { ok: "forever" } });
       expect(evaluation(result, "check").error).toBe(
         "stopped: the experiment's code blocked the event loop for more than 1000 ms after an await or in a timer or callback, while example forever ran",
       );
-    }
-  });
-});
-
-describe("a task that blocks the thread after async calls that end at once", () => {
-  it("results and task outputs too large for shared memory that ended before it are kept too", async () => {
-    const cwd = temp();
-    const r = await evalwire(["run", "--experiments", fixture("async-large-results-in-round"), "--timeout", "1000"], cwd);
-    expect(r.code, describeRun(r)).toBe(1);
-    expect(r.stdout).not.toContain("while this one was running");
-    for (const [experiment, ids] of [
-      ["with_evaluator", ["big", "talky", "small", "after"]],
-      ["bare", ["big", "small", "after"]],
-    ] as const) {
-      const results = resultsById(runDirFor(cwd, experiment));
-      expect(results.forever.status, experiment).toBe("timeout");
-      for (const id of ids) {
-        expect(results[id], `${experiment} ${id}`).toMatchObject({ status: "ok", output: { ok: id, text: id === "big" ? "b".repeat(20_000) : "" }, error: null });
-        if (experiment === "with_evaluator") {
-          expect(evaluation(results[id], "length"), id).toMatchObject({ score: 1, error: null, explanation: id === "talky" ? "t".repeat(20_000) : null });
-        }
-      }
     }
   });
 });

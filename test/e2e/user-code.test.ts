@@ -84,9 +84,12 @@ describe("user code cannot take evalwire down", () => {
     }
   });
 
-  it("a task that blocks its thread in a round: results and task outputs too large for shared memory that ended before it are kept too", async () => {
+  it.each([
+    ["plain", "large-results-in-round"],
+    ["async", "async-large-results-in-round"],
+  ])("a task that blocks its thread in a round (%s calls): results and task outputs too large for shared memory that ended before it are kept too", async (_kind, name) => {
     const cwd = temp();
-    const r = await evalwire(["run", "--experiments", fixture("large-results-in-round"), "--timeout", "1000"], cwd);
+    const r = await evalwire(["run", "--experiments", fixture(name), "--timeout", "1000"], cwd);
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stdout).not.toContain("while this one was running");
     for (const [experiment, ids] of [
