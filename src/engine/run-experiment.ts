@@ -197,6 +197,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   }
   tally.track(evaluators);
   const info: ExperimentInfo = { experiment: plan.experiment, dataset: dataset.name, planned: result.planned, evaluators };
+  const runId = runIdOf(context.runId, prior);
 
   const header: ExperimentHeader = {
     name: result.name,
@@ -210,7 +211,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     ...(hash ? { task: { hash } } : {}),
     ...(chosen.selection ? { selection: chosen.selection } : {}),
     ...(shard ? { shard: formatShard(shard) } : {}),
-    ...(runIdOf(context.runId, prior) ? { runId: runIdOf(context.runId, prior) } : {}),
+    ...(runId ? { runId } : {}),
   };
   if (chosen.selection?.partial) Object.assign(header.metadata, { evalwire_partial: true, evalwire_selection: chosen.selection.description });
   if (prior?.kind === "retry-errors") header.metadata.evalwire_retry_errors_of = prior.folder.run.name;
