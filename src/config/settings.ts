@@ -275,12 +275,14 @@ function resolveBackend(flags: SettingsFlags, env: NodeJS.ProcessEnv, config: Ro
   const kind = flags.backend ?? (url ? "phoenix" : "local");
   if (kind === "local") return { kind };
 
-  const [baseUrl, source] = url ?? [defaults.phoenixUrl, "default"];
-  if (!/^https?:\/\/[^/]/.test(baseUrl)) {
+  const [given, source] = url ?? [defaults.phoenixUrl, "default"];
+  // A secret pasted with a trailing newline or space would otherwise reach Phoenix as part of every path.
+  const baseUrl = given.trim();
+  if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(baseUrl)) {
     throw new UsageError(`${source}: expected a URL such as http://localhost:6006 (got ${JSON.stringify(baseUrl)})`);
   }
   const traces = flags.traces ?? config.phoenix?.traces ?? true;
-  return { kind, baseUrl, source, apiKey: env.PHOENIX_API_KEY || null, headers: { ...config.phoenix?.headers, ...parseHeaders(env.PHOENIX_CLIENT_HEADERS) }, traces };
+  return { kind, baseUrl, source, apiKey: env.PHOENIX_API_KEY?.trim() || null, headers: { ...config.phoenix?.headers, ...parseHeaders(env.PHOENIX_CLIENT_HEADERS) }, traces };
 }
 
 function parseHeaders(value: string | undefined): Record<string, string> {

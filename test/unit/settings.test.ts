@@ -72,6 +72,13 @@ describe("resolveSettings", () => {
     expect(resolveSettings({}, {}, project()).backend).toEqual({ kind: "local" });
   });
 
+  it("trims a Phoenix URL or API key pasted with spaces or a newline around it, and refuses a URL with a space inside", () => {
+    expect(resolveSettings({}, { PHOENIX_HOST: "http://env:6006", PHOENIX_API_KEY: "key\n" }, project()).backend).toMatchObject({ apiKey: "key" });
+    expect(resolveSettings({}, { PHOENIX_HOST: " http://env:6006/ \n" }, project()).backend).toMatchObject({ baseUrl: "http://env:6006/" });
+    expect(resolveSettings({ phoenixUrl: "http://flag:6006\t" }, {}, project()).backend).toMatchObject({ baseUrl: "http://flag:6006" });
+    expect(thrownMessage(() => resolveSettings({}, { PHOENIX_HOST: "http://env:6006/ x" }, project()), UsageError)).toMatch(/^PHOENIX_HOST: expected a URL/);
+  });
+
   it("reads the API key and headers from the environment", () => {
     const backend = resolveSettings({ backend: "phoenix" }, { PHOENIX_API_KEY: "k", PHOENIX_CLIENT_HEADERS: '{"x-team":"a"}' }, project());
     expect(backend.backend).toEqual({ kind: "phoenix", baseUrl: "http://localhost:6006", source: "default", apiKey: "k", headers: { "x-team": "a" }, traces: true });
