@@ -76,13 +76,25 @@ export async function callPhoenix<T>(
         ({ data, error } = answer);
         status = answer.response.status;
       } catch (thrown) {
+        // A 2xx answer that is not JSON: a web page, as Phoenix's UI answers every path that is not its API.
+        // Retrying cannot help, and "cannot reach" would send the user the wrong way.
+        if (thrown instanceof SyntaxError) throw new AbortError(new PhoenixError(`${what}: ${notTheApi(baseUrl)}`, 200));
         // The client throws an HttpError for every answer that is not 2xx; anything else is the network.
         if (!(thrown instanceof HttpError)) throw new PhoenixError(`${what}: cannot reach Phoenix at ${baseUrl} (${networkReason(thrown)})`, null);
         status = thrown.status;
         error = await thrown.response.text().catch(() => "");
       }
       if ((status >= 200 && status < 300) || accept?.(status, error, attempt)) return { data, status };
-      const failure = new PhoenixError(`${what}: Phoenix at ${baseUrl} answered ${status}${describe(error)}`, status);
+      // A proxy's 502 page is the server being away (retried below); a 4xx page is the wrong address.
+      if (status < 500 && status !== 429 && typeof error === "string" && /^\s*</.test(error)) {
+        throw new AbortError(new PhoenixError(`${what}: ${notTheApi(baseUrl, status)}`, status));
+      }
+      const failure = new PhoenixError(
+        status === 401
+          ? `${what}: Phoenix at ${baseUrl} answered 401${describe(error, " (", ")")}: set PHOENIX_API_KEY to a valid API key for this server`
+          : `${what}: Phoenix at ${baseUrl} answered ${status}${describe(error)}`,
+        status,
+      );
       if (!failure.unavailable) throw new AbortError(failure);
       throw failure;
     },
@@ -96,7 +108,12 @@ function networkReason(error: unknown): string {
   return cause?.message ?? cause?.code ?? (error instanceof Error ? error.message : String(error));
 }
 
-function describe(error: unknown): string {
+/** For an address whose answers are web pages: Phoenix's UI answers any path that is not its REST API. */
+function notTheApi(baseUrl: string, status = 200): string {
+  return `${baseUrl} answered${status === 200 ? "" : ` ${status}`} with a web page, not Phoenix's REST API; set the Phoenix URL (--phoenix-url, PHOENIX_HOST or [phoenix] base_url) to the address Phoenix is served at, without a path such as /v1 or /projects`;
+}
+
+function describe(error: unknown, before = ": ", after = ""): string {
   if (error === undefined || error === null || error === "") return "";
   let text = typeof error === "string" ? error : JSON.stringify(error);
   try {
@@ -104,7 +121,7 @@ function describe(error: unknown): string {
     const detail = (JSON.parse(text) as { detail?: unknown }).detail;
     if (detail !== undefined) text = typeof detail === "string" ? detail : JSON.stringify(detail);
   } catch {}
-  return `: ${text.split("\n")[0]!.slice(0, 300)}`;
+  return `${before}${text.split("\n")[0]!.slice(0, 300)}${after}`;
 }
 
 /** A Phoenix server as evalwire talks to it: the typed client, where it is, and how hard to retry. */

@@ -126,8 +126,11 @@ async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
  * Starts `phoenix serve` from the installed venv and resolves once GET /healthz answers OK. With
  * `databaseUrl` (a PostgreSQL URL) it keeps its data there instead of SQLite in its working folder.
  * `workingDir`: a folder of the caller's, kept on stop, so a later server started on it has the same data.
+ * `env`: more PHOENIX_* settings (authentication, say).
  */
-export async function startPhoenix(options: { timeoutMs?: number; databaseUrl?: string; workingDir?: string } = {}): Promise<PhoenixServer> {
+export async function startPhoenix(
+  options: { timeoutMs?: number; databaseUrl?: string; workingDir?: string; env?: Record<string, string> } = {},
+): Promise<PhoenixServer> {
   const timeoutMs = options.timeoutMs ?? 90_000;
   if (!existsSync(phoenixBin)) throw new Error(`Phoenix is not installed: ${phoenixBin} is missing (run installPhoenix first)`);
   const [port, grpcPort] = await freePorts(2);
@@ -145,6 +148,7 @@ export async function startPhoenix(options: { timeoutMs?: number; databaseUrl?: 
     PHOENIX_TELEMETRY_ENABLED: "false",
     PHOENIX_ALLOW_EXTERNAL_RESOURCES: "false",
     PHOENIX_LOG_MIGRATIONS: "false",
+    ...options.env,
   });
   if (options.databaseUrl) {
     if (!existsSync(installedDriverRequirements)) throw new Error(`the PostgreSQL driver is not installed in ${postgresDriverDir} (run installPostgresDriver first)`);

@@ -58,6 +58,23 @@ describe("calls to Phoenix", () => {
     expect(requests).toHaveLength(1);
   });
 
+  it("names a 4xx web page (a proxy's, at a wrong path) as not Phoenix's API, without retrying it", async () => {
+    const { url, requests } = await serve((_request, response) => response.writeHead(404, { "content-type": "text/html" }).end("<html><body>Not Found</body></html>"));
+    const error = await findDataset(openPhoenix({ baseUrl: url }, fast), "qa").catch((caught: unknown) => caught);
+    expect((error as PhoenixError).message).toBe(
+      `looking up dataset "qa": ${url} answered 404 with a web page, not Phoenix's REST API; set the Phoenix URL (--phoenix-url, PHOENIX_HOST or [phoenix] base_url) to the address Phoenix is served at, without a path such as /v1 or /projects`,
+    );
+    expect(requests).toHaveLength(1);
+  });
+
+  it("retries a proxy's 502 page: the server behind it is away, not the address wrong", async () => {
+    const { url, requests } = await serve((_request, response, index) =>
+      index === 0 ? response.writeHead(502, { "content-type": "text/html" }).end("<html>Bad Gateway</html>") : json(response, 200, { data: [], next_cursor: null }),
+    );
+    await expect(findDataset(openPhoenix({ baseUrl: url }, fast), "qa")).resolves.toBeNull();
+    expect(requests).toHaveLength(2);
+  });
+
   it("gives up on an unreachable server after the retries, saying why", async () => {
     const { url } = await serve(() => {});
     server!.closeAllConnections();
