@@ -63,7 +63,7 @@ export async function finishRecordings(
   countNotRecorded(recordings, facts.unrecorded);
   for (const recording of recordings) {
     try {
-      const drained = (await recording.drain?.()) ?? { problem: null, warnings: [] };
+      const drained = (await recording.drain?.(result)) ?? { problem: null, warnings: [] };
       for (const warning of drained.warnings) context.listener.onWarning(`${result.experiment}: ${warning}`);
       facts.drainProblem ??= drained.problem;
     } catch (error) {

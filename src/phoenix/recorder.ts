@@ -194,13 +194,15 @@ export class PhoenixExperiment implements ExperimentRecording {
     return { ...this.counts };
   }
 
-  async drain(): Promise<{ problem: string | null; warnings: string[] }> {
+  /** `run`: the run as the run store recorded it, named in the problem as what `evalwire sync` takes. */
+  async drain(run?: { name: string }): Promise<{ problem: string | null; warnings: string[] }> {
     while (this.pending.size > 0) await Promise.all(this.pending);
     const warning = this.tracer ? await this.tracer.close() : null;
     const { runs, evaluations, runsLost, evaluationsLost } = this.counts;
     const problem =
       runsLost + evaluationsLost > 0
-        ? `${runsLost} of ${runs} runs and ${evaluationsLost} of ${evaluations} evaluations not recorded in Phoenix (kept in the run store): ${this.firstError}`
+        ? `${runsLost} of ${runs} runs and ${evaluationsLost} of ${evaluations} evaluations not recorded in Phoenix (kept in the run store): ${this.firstError}` +
+          (run ? `; once Phoenix is back, \`evalwire sync ${run.name}\` posts them` : "")
         : null;
     return { problem, warnings: [...this.warnings, ...(warning ? [warning] : [])] };
   }

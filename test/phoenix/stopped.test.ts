@@ -88,6 +88,8 @@ describePhoenix("evalwire run when Phoenix stops in the middle", () => {
     const run = readRun(runDir);
     expect(run.status).toBe("failed");
     expect(run.summary.failure).toContain("not recorded in Phoenix");
+    // What to do about it, naming the run as evalwire sync takes it.
+    expect(run.summary.failure).toMatch(new RegExp(`; once Phoenix is back, \`evalwire sync ${run.name}\` posts them$`));
     expect(run.summary.completed).toBe(examples);
   });
 
