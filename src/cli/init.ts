@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { pc } from "../colour.js";
+import { phoenixUrlVariables } from "../config/settings.js";
 import { taskFile } from "../discovery/discover.js";
 import { ExitCode, firstLine, UsageError } from "../errors.js";
 import { fileInTheWay } from "../file-in-the-way.js";
@@ -34,12 +35,24 @@ export async function initCommand(flags: InitFlags): Promise<number> {
   if (ignored === "created") process.stdout.write(`${pc.green("created")}  .gitignore (ignores ${runStoreEntry}, where runs are recorded)\n`);
   if (ignored === "added") process.stdout.write(`${pc.green("updated")}  .gitignore (added ${runStoreEntry}, where runs are recorded)\n`);
   const run = `npx evalwire run${experimentsDir === "experiments" ? "" : ` --experiments ${experimentsDir}`}`;
-  if (flags.task === "http") {
-    process.stdout.write(`\nNext: start your service at ${scaffoldServiceUrl} (it gets {"country": "France"} and answers {"answer": "Paris"}), or set http.url in task.yaml; then: ${run}\n`);
-  } else {
-    process.stdout.write(`\nNext: ${run}\n`);
+  const steps = [run];
+  // With a Phoenix URL in the environment, run reads the dataset from Phoenix, where it is not yet.
+  const phoenix = phoenixInEnvironment(process.env);
+  const datasetFile = Object.keys(files).find((path) => basename(path).startsWith("dataset."));
+  if (phoenix && datasetFile) {
+    steps.unshift(`npx evalwire upload ${datasetFile} (${phoenix.name} is set, so run reads the dataset from Phoenix at ${phoenix.url})`);
   }
+  if (flags.task === "http") {
+    steps.unshift(`start your service at ${scaffoldServiceUrl} (it gets {"country": "France"} and answers {"answer": "Paris"}), or set http.url in task.yaml`);
+  }
+  process.stdout.write(`\nNext: ${steps.join("; then: ")}\n`);
   return ExitCode.ok;
+}
+
+/** The variable that makes Phoenix the backend, as `run` reads them, and its URL. */
+function phoenixInEnvironment(env: NodeJS.ProcessEnv): { name: string; url: string } | null {
+  const name = phoenixUrlVariables.find((each) => env[each]);
+  return name ? { name, url: env[name]! } : null;
 }
 
 function writeNew(file: string, content: string): void {

@@ -148,7 +148,7 @@ export function defaultCsvOptions(): CsvOptions {
   return { inputKeys: [...defaults.inputKeys], outputKeys: [...defaults.outputKeys], tagColumn: defaults.tagColumn, delimiter: defaults.delimiter };
 }
 
-const phoenixUrlVariables = ["PHOENIX_HOST", "PHOENIX_BASE_URL", "PHOENIX_COLLECTOR_ENDPOINT"] as const;
+export const phoenixUrlVariables = ["PHOENIX_HOST", "PHOENIX_BASE_URL", "PHOENIX_COLLECTOR_ENDPOINT"] as const;
 
 /** Finds and reads evalwire.toml: `--config` when given (it must exist), else `./evalwire.toml` if present. */
 export function loadConfigFile(configFlag: string | undefined, cwd: string): { file: string | null; config: RootConfig } {
