@@ -16,6 +16,7 @@ const formats: Record<string, PullFormat> = { ".jsonl": "jsonl", ".json": "json"
 
 /** Writes a Phoenix dataset to a local file, ids kept, so a run with the local backend lines up with Phoenix. */
 export async function pullCommand(name: string, flags: PullFlags): Promise<number> {
+  if (name.trim() === "") throw new UsageError(`pull takes a dataset's name (got ${JSON.stringify(name)})`);
   const cwd = process.cwd();
   const settings = resolveSettings(flags, process.env, cwd);
   const connection = phoenixConnection(settings);

@@ -212,6 +212,13 @@ describePhoenix("evalwire pull", () => {
     expect(r.stderr).toMatch(message);
   });
 
+  // An empty NAME (an unset shell variable: `pull "$DATASET"`) is named as such, not as an --output problem.
+  it.each(["", "  "])("exits 2 for the empty NAME %j, saying so", async (name) => {
+    const r = await evalwire(["pull", name], project({}));
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(r.stderr).toBe(`evalwire: pull takes a dataset's name (got ${JSON.stringify(name)})\n`);
+  });
+
   it("exits 2 when two experiments use the dataset, or a CSV is in the way, asking for --output", async () => {
     const cwd = project({ ...experimentFiles("a"), ...experimentFiles("b"), "experiments/a/evalwire.toml": 'dataset = "b"\n' });
     const r = await evalwire(["pull", "b"], cwd);
