@@ -33,6 +33,7 @@ export async function uploadCommand(file: string | undefined, flags: UploadFlags
   const phoenix = openPhoenix(connection);
   process.stdout.write(`Uploading ${shown} to Phoenix at ${phoenix.baseUrl} (on exist: ${settings.onExist})\n`);
   const done: string[] = [];
+  const skipped: string[] = [];
   for (const dataset of plan.datasets) {
     let outcome: UploadOutcome;
     try {
@@ -45,10 +46,15 @@ export async function uploadCommand(file: string | undefined, flags: UploadFlags
       throw error;
     }
     done.push(dataset.name);
+    if (outcome.action === "skipped") skipped.push(dataset.name);
     const url = outcome.datasetId ? ` · ${datasetUrl(phoenix.baseUrl, outcome.datasetId)}` : "";
     process.stdout.write(`  ${pc.bold(dataset.name)}: ${describeOutcome(outcome)}${pc.dim(url)}\n`);
   }
-  process.stdout.write(`Uploaded ${done.length} dataset(s): ${done.join(", ")}\n`);
+  // A skipped dataset was not uploaded: the closing line must not say it was.
+  const uploaded = done.filter((name) => !skipped.includes(name));
+  const skips = skipped.length > 0 ? `${skipped.length} dataset(s) skipped (they exist): ${skipped.join(", ")}` : "";
+  if (uploaded.length === 0) process.stdout.write(`Nothing uploaded${skips ? `; ${skips}` : ""}\n`);
+  else process.stdout.write(`Uploaded ${uploaded.length} dataset(s): ${uploaded.join(", ")}${skips ? `; ${skips}` : ""}\n`);
   return ExitCode.ok;
 }
 

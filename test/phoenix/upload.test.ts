@@ -88,7 +88,8 @@ describePhoenix("evalwire upload", () => {
     const r = await evalwire(["upload", "v2.csv"], cwd);
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.stdout).toContain(`  ${name}: skipped: it already exists and is kept as it is (--on-exist overwrite or append changes it)`);
-    expect(r.stdout).toContain(`Uploaded 1 dataset(s): ${name}\n`);
+    // Not "Uploaded 1 dataset(s)": nothing was.
+    expect(r.stdout).toContain(`\nNothing uploaded; 1 dataset(s) skipped (they exist): ${name}\n`);
     expect(await examplesOf(name)).toEqual(before);
     expect(await versionCount(name)).toBe(1);
   });
