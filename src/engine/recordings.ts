@@ -65,6 +65,8 @@ export async function finishRecordings(
     try {
       const drained = (await recording.drain?.(result)) ?? { problem: null, warnings: [] };
       for (const warning of drained.warnings) context.listener.onWarning(`${result.experiment}: ${warning}`);
+      // An interrupted experiment's status hides the problem (results the run store has and Phoenix lacks): say it.
+      if (drained.problem && context.stop.aborted && facts.completed < facts.planned) context.listener.onWarning(`${result.experiment}: ${drained.problem}`);
       facts.drainProblem ??= drained.problem;
     } catch (error) {
       facts.drainProblem ??= firstLine(error);

@@ -1,0 +1,52 @@
+// Ctrl-C while Phoenix has stopped answering: the run is "interrupted" (exit 130), and it still says
+// how many results the run store holds that Phoenix lacks, and how to post them.
+import { expect, it } from "vitest";
+import { collect, startCli } from "../helpers/cli.js";
+import { describeRun, echoRows, experimentJson, makeExperiments, phoenixLink, readResults, readRun, resultLines, runDirs, uniqueName, uploadDataset, useTempDirs, waitFor } from "./_support.js";
+import { startFaultProxy } from "./fault-proxy.js";
+import { describePhoenix, phoenix } from "./phoenix.js";
+
+const temp = useTempDirs();
+
+describePhoenix("Ctrl-C while Phoenix is gone", () => {
+  it("exits 130 and warns that results are not in Phoenix, naming the command that posts them", async () => {
+    const dataset = uniqueName("interrupted_down");
+    await uploadDataset(phoenix().url, dataset, echoRows(40, { sleepMs: 150 }));
+    const cwd = temp();
+    const experiments = makeExperiments(cwd, [{ folder: dataset }]);
+    // Phoenix "goes away" once a few results are in: from then on every connection is reset.
+    let gone = false;
+    const proxy = await startFaultProxy(phoenix().url, () => (gone ? "reset" : "pass"));
+    try {
+      const child = startCli(["run", "--experiments", experiments, "--example-concurrency", "2"], { cwd, env: { PHOENIX_HOST: proxy.url } });
+      const done = collect(child);
+      let runDir: string;
+      try {
+        runDir = await waitFor(() => runDirs(cwd)[0], 60_000, "the run folder");
+        await waitFor(() => resultLines(runDir) >= 4, 60_000, "4 results in results.jsonl");
+        gone = true;
+        await waitFor(() => resultLines(runDir) >= 8, 60_000, "8 results in results.jsonl");
+      } catch (error) {
+        child.kill("SIGKILL");
+        throw error;
+      }
+      child.kill("SIGINT");
+      const r = await done;
+      expect(r.code, describeRun(r)).toBe(130);
+      const run = readRun(runDir);
+      expect(run.status).toBe("interrupted");
+      const local = readResults(runDir);
+      const onServer = await experimentJson(phoenix().url, phoenixLink(runDir).experimentId);
+      expect(onServer.length, "runs on the server").toBeLessThan(local.length);
+      const warning = new RegExp(
+        `^warning: ${dataset}: (\\d+) of ${local.length} runs and \\d+ of \\d+ evaluations not recorded in Phoenix \\(kept in the run store\\): .*; once Phoenix is back, \`evalwire sync ${run.name}\` posts them$`,
+        "m",
+      );
+      const match = warning.exec(r.stderr);
+      expect(match, describeRun(r)).not.toBeNull();
+      expect(Number(match![1])).toBe(local.length - onServer.length);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
