@@ -28,7 +28,7 @@ export async function pullCommand(name: string, flags: PullFlags): Promise<numbe
   const { openPhoenix } = await import("../phoenix/client.js");
   const { PhoenixDatasets } = await import("../phoenix/dataset-source.js");
   // The same fetch as a run's, with hints for this command.
-  const datasets = new PhoenixDatasets(openPhoenix(connection), { noDataset: "check the name (evalwire upload creates datasets)", noVersion: "check --version" });
+  const datasets = new PhoenixDatasets(openPhoenix(connection), { noDataset: "check the name (evalwire upload creates datasets)", noVersion: "check --version", noSplit: "check --split" });
   const { version: versionId, examples: fetched } = await datasets.load({ name, experimentDir: cwd, version: flags.version, splits: flags.split });
   const examples = [...fetched];
   writeDataset(output, render(examples, format));

@@ -14,9 +14,10 @@ export class PhoenixDatasets implements DatasetSource {
   /** `hints` end the messages for a dataset or a version that is not there: what to do about it, where this one is asked for. */
   constructor(
     private readonly phoenix: Phoenix,
-    private readonly hints: { noDataset: string; noVersion: string } = {
+    private readonly hints: { noDataset: string; noVersion: string; noSplit: string } = {
       noDataset: 'upload it with `evalwire upload`, or name another in the folder\'s evalwire.toml (dataset = "...")',
       noVersion: "check dataset_version in the folder's evalwire.toml",
+      noSplit: "check splits in the folder's evalwire.toml",
     },
   ) {}
 
@@ -47,7 +48,10 @@ export class PhoenixDatasets implements DatasetSource {
       // A 4xx here is about the request (unknown version or split): say so in the dataset's terms.
       if (error instanceof PhoenixError && !error.unavailable) {
         if (error.status === 404 && version) throw new DatasetError(`dataset "${name}" on ${where} has no version ${version}; ${this.hints.noVersion}`);
-        throw new DatasetError(`dataset "${name}" on ${where}: ${error.message.replace(/^.*answered \d+: /, "")}`);
+        const reason = error.message.replace(/^.*answered \d+: /, "");
+        // Phoenix's words name what it refused ("Invalid dataset version ID format", "Dataset splits not found"): add where that is set.
+        const hint = version && /version/i.test(reason) ? this.hints.noVersion : splits?.length && /split/i.test(reason) ? this.hints.noSplit : null;
+        throw new DatasetError(`dataset "${name}" on ${where}: ${reason}${hint ? `; ${hint}` : ""}`);
       }
       throw error;
     }

@@ -170,15 +170,17 @@ describePhoenix("evalwire run against Phoenix: datasets", () => {
     const r = await evalwire(["run", "--experiments", experiments], cwd, url);
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stdout).toMatch(/3 of 3 experiments failed/);
-    for (const [experiment, names] of [
-      ["no_such_version", [noSuchVersion]],
-      ["bad_version", ["not-a-version"]],
-      ["no_such_split", ["holdout"]],
+    for (const [experiment, names, key] of [
+      ["no_such_version", [noSuchVersion], "dataset_version"],
+      ["bad_version", ["not-a-version"], "dataset_version"],
+      ["no_such_split", ["holdout"], "splits"],
     ] as const) {
       const line = failureLine(r.stdout, experiment);
       expect(line).toContain(`"${dataset}"`);
       expect(line).toContain(url);
       for (const name of names) expect(line).toContain(name);
+      // And where to fix it.
+      expect(line).toMatch(new RegExp(`; check ${key} in the folder's evalwire\\.toml$`));
       // The reason in words, not a status code or a JSON body.
       expect(line).not.toMatch(/\b(404|422)\b|[{}]/);
     }

@@ -202,6 +202,21 @@ describePhoenix("evalwire pull", () => {
     expect(existsSync(join(cwd, "x.jsonl"))).toBe(false);
   });
 
+  it("exits 1 for an unknown split or a malformed version, naming the flag to check", async () => {
+    const name = uniqueName("badsplit");
+    const cwd = project({ [`${name}.jsonl`]: jsonl(records) });
+    expect((await evalwire(["upload", `${name}.jsonl`], cwd)).code).toBe(0);
+    for (const [args, flag] of [
+      [["--split", "holdout"], "--split"],
+      [["--version", "not-a-version"], "--version"],
+    ] as const) {
+      const r = await evalwire(["pull", name, ...args, "--output", "x.jsonl"], cwd);
+      expect(r.code, describeRun(r)).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^evalwire: dataset "${name}" on Phoenix at .+: .*${args[1]}.*; check ${flag}\n$`));
+    }
+    expect(existsSync(join(cwd, "x.jsonl"))).toBe(false);
+  });
+
   it.each([
     [["--output", "ds.csv"], /^evalwire: --output ds\.csv: pull writes \.jsonl, \.json, \.yaml or \.yml files\n$/],
     [["--experiments", "nope"], /^evalwire: experiments folder not found: nope \(pass --experiments DIR or set \[experiments\] dir\)\n$/],
