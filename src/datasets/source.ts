@@ -11,6 +11,8 @@ export interface DatasetRequest {
   experimentDir: string;
   version?: string | undefined;
   splits?: string[] | undefined;
+  /** Aborted on Ctrl-C: a fetch from a server stops waiting and retrying. */
+  stop?: AbortSignal | undefined;
 }
 
 /** Where an experiment's examples come from. */

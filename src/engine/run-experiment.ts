@@ -102,7 +102,7 @@ export async function runExperiment(plan: ExperimentPlan, context: ExperimentCon
       stop: context.stop,
       events: { onEscaped: (message) => escaped(message) },
     }),
-    context.backend.datasets.load(plan.dataset),
+    context.backend.datasets.load({ ...plan.dataset, stop: context.stop }),
     taskHash(plan.taskFile),
   ]);
   if (code.status === "rejected" || data.status === "rejected") {

@@ -21,6 +21,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** A request that has not answered by then counts as a network error (default 30000). */
   requestTimeoutMs: number;
+  /** Ends the call at once, with no more tries (Ctrl-C while Phoenix is slow or away). */
+  stop?: AbortSignal | undefined;
 }
 
 export const defaultRetryPolicy: RetryPolicy = { retries: 5, minDelayMs: 250, maxDelayMs: 4000, requestTimeoutMs: 30_000 };
@@ -72,7 +74,8 @@ export async function callPhoenix<T>(
       let data: T | undefined;
       let error: unknown;
       try {
-        const answer = await call(AbortSignal.timeout(policy.requestTimeoutMs));
+        const timeout = AbortSignal.timeout(policy.requestTimeoutMs);
+        const answer = await call(policy.stop ? AbortSignal.any([timeout, policy.stop]) : timeout);
         ({ data, error } = answer);
         status = answer.response.status;
       } catch (thrown) {
@@ -98,7 +101,7 @@ export async function callPhoenix<T>(
       if (!failure.unavailable) throw new AbortError(failure);
       throw failure;
     },
-    { retries: policy.retries, minTimeout: policy.minDelayMs, maxTimeout: policy.maxDelayMs, factor: 2, randomize: true },
+    { retries: policy.retries, minTimeout: policy.minDelayMs, maxTimeout: policy.maxDelayMs, factor: 2, randomize: true, signal: policy.stop },
   );
 }
 

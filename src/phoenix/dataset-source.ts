@@ -35,12 +35,12 @@ export class PhoenixDatasets implements DatasetSource {
     }
   }
 
-  private async fetch({ name, version, splits }: DatasetRequest): Promise<Dataset> {
+  private async fetch({ name, version, splits, stop }: DatasetRequest): Promise<Dataset> {
     const where = `Phoenix at ${this.phoenix.baseUrl}`;
-    const info = await findDataset(this.phoenix, name);
+    const info = await findDataset(this.phoenix, name, stop);
     if (!info) throw new DatasetError(`dataset "${name}" not found on ${where}; ${this.hints.noDataset}`);
     try {
-      const { versionId, examples, nodeIds } = await fetchExamples(this.phoenix, info, { versionId: version, splits });
+      const { versionId, examples, nodeIds } = await fetchExamples(this.phoenix, info, { versionId: version, splits, stop });
       for (const [id, nodeId] of nodeIds) this.nodeIds.set(`${info.id} ${id}`, nodeId);
       if (examples.length === 0) throw new DatasetError(`dataset "${name}" on ${where} has no examples${splits?.length ? ` in splits ${splits.join(", ")}` : ""}`);
       return { name, version: versionId, source: datasetUrl(this.phoenix.baseUrl, info.id), examples, remote: { datasetId: info.id, versionId, splits: splits ?? [] } };

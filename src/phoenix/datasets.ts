@@ -10,14 +10,14 @@ export interface PhoenixDatasetInfo {
  * A dataset's id by its exact name. The server pages its list (10 by default) and filters by name;
  * the cursor is followed anyway, so a server that ignores the filter is still searched to the end.
  */
-export async function findDataset(phoenix: Phoenix, name: string): Promise<PhoenixDatasetInfo | null> {
+export async function findDataset(phoenix: Phoenix, name: string, stop?: AbortSignal): Promise<PhoenixDatasetInfo | null> {
   let cursor: string | undefined;
   do {
     const { data } = await callPhoenix(
       `looking up dataset "${name}"`,
       phoenix.baseUrl,
       (signal) => phoenix.client.GET("/v1/datasets", { params: { query: { name, limit: 100, ...(cursor ? { cursor } : {}) } }, signal }),
-      phoenix.retry,
+      { ...phoenix.retry, stop },
     );
     const found = data?.data.find((dataset) => dataset.name === name);
     if (found) return { id: found.id, name: found.name };
@@ -37,7 +37,7 @@ export interface PhoenixExamples {
 }
 
 /** A dataset's examples: the latest version unless one is pinned, all of them unless splits are named. */
-export async function fetchExamples(phoenix: Phoenix, dataset: PhoenixDatasetInfo, options: { versionId?: string | undefined; splits?: string[] | undefined } = {}): Promise<PhoenixExamples> {
+export async function fetchExamples(phoenix: Phoenix, dataset: PhoenixDatasetInfo, options: { versionId?: string | undefined; splits?: string[] | undefined; stop?: AbortSignal | undefined } = {}): Promise<PhoenixExamples> {
   const { data } = await callPhoenix(
     `fetching dataset "${dataset.name}"`,
     phoenix.baseUrl,
@@ -46,7 +46,7 @@ export async function fetchExamples(phoenix: Phoenix, dataset: PhoenixDatasetInf
         params: { path: { id: dataset.id }, query: { ...(options.versionId ? { version_id: options.versionId } : {}), ...(options.splits?.length ? { split: options.splits } : {}) } },
         signal,
       }),
-    phoenix.retry,
+    { ...phoenix.retry, stop: options.stop },
   );
   const body = data!.data;
   const nodeIds = new Map<string, string>();

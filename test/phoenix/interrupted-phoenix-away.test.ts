@@ -1,5 +1,6 @@
-// Ctrl-C while Phoenix has stopped answering: the run is "interrupted" (exit 130), and it still says
-// how many results the run store holds that Phoenix lacks, and how to post them.
+// Ctrl-C while Phoenix has stopped answering: the run is "interrupted" (exit 130), it still says
+// how many results the run store holds that Phoenix lacks and how to post them, and a dataset
+// lookup still being retried stops at once.
 import { expect, it } from "vitest";
 import { collect, startCli } from "../helpers/cli.js";
 import { describeRun, echoRows, experimentJson, makeExperiments, phoenixLink, readResults, readRun, resultLines, runDirs, uniqueName, uploadDataset, useTempDirs, waitFor } from "./_support.js";
@@ -45,6 +46,32 @@ describePhoenix("Ctrl-C while Phoenix is gone", () => {
       const match = warning.exec(r.stderr);
       expect(match, describeRun(r)).not.toBeNull();
       expect(Number(match![1])).toBe(local.length - onServer.length);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("stops retrying the dataset lookup at once: no try after Ctrl-C", async () => {
+    const cwd = temp();
+    const experiments = makeExperiments(cwd, [{ folder: uniqueName("lookup_away") }]);
+    const proxy = await startFaultProxy(phoenix().url, () => "reset");
+    try {
+      const child = startCli(["run", "--experiments", experiments], { cwd, env: { PHOENIX_HOST: proxy.url } });
+      const done = collect(child);
+      try {
+        await waitFor(() => proxy.counts.reset >= 1, 60_000, "the first try of the lookup");
+      } catch (error) {
+        child.kill("SIGKILL");
+        throw error;
+      }
+      const tries = proxy.counts.reset;
+      child.kill("SIGINT");
+      const r = await done;
+      expect(r.code, describeRun(r)).toBe(130);
+      // The next try is due 250-500 ms after a failed one: at most one may have left as the signal came.
+      // Without the stop, the lookup makes all 6 tries before the run can end.
+      expect(proxy.counts.reset, describeRun(r)).toBeLessThanOrEqual(tries + 1);
+      expect(proxy.counts.reset).toBeLessThan(6);
     } finally {
       await proxy.close();
     }

@@ -87,6 +87,15 @@ describe("calls to Phoenix", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(3 * fast.minDelayMs);
   });
 
+  it("stops at once when its stop signal aborts: the request in flight and the tries to come", async () => {
+    const stop = new AbortController();
+    // Never answers: only the stop can end the call before its 60 s request timeout.
+    const { url, requests } = await serve(() => stop.abort());
+    const error = await findDataset(openPhoenix({ baseUrl: url }, { ...fast, requestTimeoutMs: 60_000 }), "qa", stop.signal).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect(requests).toHaveLength(1);
+  });
+
   it("treats a request with no answer in time as a network error and retries it", async () => {
     const { url, requests } = await serve((_request, response, index) => {
       if (index > 0) json(response, 200, { data: [], next_cursor: null });
