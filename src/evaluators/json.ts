@@ -25,7 +25,7 @@ export function jsonMatch(options: JsonMatchOptions = {}): BuiltInEvaluator {
     const keys = checked.keys ?? Object.keys(wanted);
     if (keys.length === 0) return { score: 0, label: null, explanation: "no keys to compare" };
     // A key missing from the output reads as null, as Python's dict.get does.
-    const differing = keys.filter((key) => !(Object.hasOwn(wanted, key) && deepEqual(actual[key] ?? null, wanted[key])));
+    const differing = keys.filter((key) => !(Object.hasOwn(wanted, key) && deepEqual(Object.hasOwn(actual, key) ? actual[key] : null, wanted[key])));
     return {
       score: (keys.length - differing.length) / keys.length,
       label: null,

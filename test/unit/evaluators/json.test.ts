@@ -21,6 +21,14 @@ describe("jsonMatch", () => {
     expect(jsonMatch()(args({ a: 1 }, eo({ a: true }))).score).toBe(0);
   });
 
+  it("reads a key missing from the output as null, even one named like an Object method (constructor, toString, __proto__)", () => {
+    for (const key of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      const expected = eo(`{"${key}": null, "b": true}`);
+      expect(jsonMatch()(args('{"b": true}', expected)).score, key).toBe(1);
+      expect(jsonMatch({ keys: [key] })(args("{}", expected)).score, key).toBe(1);
+    }
+  });
+
   it("scores 0 when either side is not an object, saying which", () => {
     expect(jsonMatch()(args("nope", eo('{"a": 1}')))).toMatchObject({ score: 0, explanation: "the output is not JSON" });
     expect(jsonMatch()(args("[1]", eo('{"a": 1}')))).toMatchObject({ score: 0, explanation: "the output is not a JSON object" });
