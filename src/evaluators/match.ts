@@ -54,12 +54,19 @@ export function contains(options: ContainsOptions = {}): BuiltInEvaluator {
     let found: boolean;
     if (said !== undefined && typeof wanted === "string") found = fold(said).includes(fold(wanted));
     else if (Array.isArray(actual)) found = actual.some((item) => sameValue(item, wanted));
+    else if (typeof actual === "object") found = isKeyOf(wanted, actual);
     else if (typeof wanted !== "string") throw new TypeError(`contains: the expected value ${shown(wanted)} is not text`);
     else if (typeof actual === "string") found = fold(actual).includes(fold(wanted));
-    else if (typeof actual === "object") found = Object.hasOwn(actual, wanted);
     else throw new TypeError(`contains: the output ${shown(actual)} is not text, a list or an object (set outputKey)`);
     return verdict(found, found ? null : `${shown(wanted)} not found`);
   };
+}
+
+/** Python's `wanted in dict`: a key is text; a number, true/false or null is no key of a JSON object; a list or object cannot be one. */
+function isKeyOf(wanted: unknown, object: object): boolean {
+  if (typeof wanted === "string") return Object.hasOwn(object, wanted);
+  if (wanted !== null && typeof wanted === "object") throw new TypeError(`contains: the expected value ${shown(wanted)} cannot be a key of the output object`);
+  return false;
 }
 
 export interface NotContainsOptions extends ContainsOptions {

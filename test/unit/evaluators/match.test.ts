@@ -92,6 +92,11 @@ describe("contains", () => {
   it("throws on an output it cannot search, naming it", () => {
     expect(() => contains()(args(42, eo("4")))).toThrow("contains: the output 42 is not text, a list or an object (set outputKey)");
     expect(() => contains()(args("x", eo([5])))).toThrow("contains: the expected value 5 is not text");
+    expect(() => contains()(args({ a: 1 }, eo([[1]])))).toThrow("contains: the expected value [1] cannot be a key of the output object");
+  });
+
+  it("does not find a number, true/false or null among an object output's keys (Python: False, not an error)", () => {
+    for (const wanted of [42, true, null]) expect(contains()(args({ 42: 1, true: 2, null: 3 }, eo([wanted]))).score, String(wanted)).toBe(0);
   });
 });
 
