@@ -1,7 +1,7 @@
 import type { EvaluatorArgs, Score } from "../types.js";
 import type { BuiltInEvaluator } from "./built-in.js";
 import { checkOptions, expectedOf, type FieldOptions, outputOf, rules, shown } from "./options.js";
-import { expectedItems, sameValue, textOf, transcriptText, verdict } from "./values.js";
+import { expectedItems, isPythonFalse, sameValue, textOf, transcriptText, verdict } from "./values.js";
 
 /** What the Python evalwire's four "match" evaluators read: the output and the expected values. */
 function sides(args: EvaluatorArgs, options: FieldOptions) {
@@ -108,7 +108,7 @@ export function regexMatch(options: FieldOptions = {}): BuiltInEvaluator {
     const { actual, items } = sides(args, checked);
     if (actual === null || actual === undefined) return verdict(false, "no output");
     const pattern = items[0];
-    if (pattern === undefined || pattern === "" || pattern === null || pattern === false) return verdict(false, "no pattern");
+    if (pattern === undefined || isPythonFalse(pattern)) return verdict(false, "no pattern");
     if (typeof pattern !== "string") throw new TypeError(`regexMatch: the expected pattern ${shown(pattern)} is not text`);
     const text = typeof actual === "string" ? actual : transcriptText(actual);
     if (text === undefined) throw new TypeError(`regexMatch: the output ${shown(actual)} is not text (set outputKey)`);

@@ -149,6 +149,12 @@ describe("regexMatch", () => {
     expect(regexMatch()(args("a]", eo("^[]a]+$"))).score).toBe(1);
   });
 
+  it("scores 0 for any pattern Python finds false (0, an empty list or object), as for an empty one", () => {
+    for (const pattern of ["[0]", "[0.0]", "[[]]", "[{}]", "[None]", "[False]", "['']", "[]"]) {
+      expect(regexMatch()(args("abc0", eo(pattern))), pattern).toEqual({ score: 0, label: "fail", explanation: "no pattern" });
+    }
+  });
+
   it("throws on a bad pattern or an output that is not text", () => {
     expect(() => regexMatch()(args("x", eo("(")))).toThrow(/regexMatch: the pattern "\(" is not a valid regular expression/);
     expect(() => regexMatch()(args(5, eo("\\d")))).toThrow("regexMatch: the output 5 is not text (set outputKey)");
