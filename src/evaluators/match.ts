@@ -1,6 +1,7 @@
 import type { EvaluatorArgs, Score } from "../types.js";
 import type { BuiltInEvaluator } from "./built-in.js";
 import { checkOptions, expectedOf, type FieldOptions, outputOf, rules, shown } from "./options.js";
+import { pythonRegex } from "./python-regex.js";
 import { expectedItems, isPythonFalse, sameValue, textOf, transcriptText, verdict } from "./values.js";
 
 /** What the Python evalwire's four "match" evaluators read: the output and the expected values. */
@@ -98,8 +99,7 @@ function forbiddenFromExpected(args: EvaluatorArgs, options: FieldOptions): stri
 /**
  * 1 when the first expected value, as a regular expression, matches somewhere in the output (a
  * text, or a chat transcript's assistant text).
- * Python's syntax is accepted where JavaScript's differs: `(?P<name>...)`, `(?P=name)`, leading
- * `(?i)`/`(?m)`/`(?s)`, `\A`, `\Z`, and `$` also matching before a final newline.
+ * The pattern is read as Python's `re` reads it (see pythonRegex).
  */
 export function regexMatch(options: FieldOptions = {}): BuiltInEvaluator {
   const checked = checkOptions<FieldOptions>("regexMatch", options);
@@ -119,51 +119,4 @@ export function regexMatch(options: FieldOptions = {}): BuiltInEvaluator {
     }
     return regex.test(text) ? verdict(true) : verdict(false, `/${pattern}/ does not match`);
   };
-}
-
-/** A Python `re` pattern as a JavaScript RegExp (see regexMatch). */
-export function pythonRegex(pattern: string): RegExp {
-  let source = pattern;
-  let flags = "";
-  const inline = /^\(\?([aiLmsux]+)\)/.exec(source);
-  if (inline) {
-    if (inline[1]!.includes("x")) throw new TypeError(`regexMatch: the verbose flag (?x) is not supported in ${shown(pattern)}`);
-    flags = [..."ims"].filter((flag) => inline[1]!.includes(flag)).join("");
-    source = source.slice(inline[0].length);
-  }
-  const multiline = flags.includes("m");
-  let out = "";
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i]!;
-    if (char === "\\") {
-      const next = source[i + 1] ?? "";
-      out += !inClass && next === "A" ? "(?<![\\s\\S])" : !inClass && next === "Z" ? "(?![\\s\\S])" : char + next;
-      i++;
-    } else if (inClass) {
-      if (char === "]") inClass = false;
-      out += char;
-    } else if (char === "[") {
-      inClass = true;
-      out += char;
-      if (source[i + 1] === "^") out += source[++i];
-      if (source[i + 1] === "]") {
-        out += "\\]"; // a leading ] is literal in Python
-        i++;
-      }
-    } else if (source.startsWith("(?P<", i)) {
-      out += "(?<";
-      i += 3;
-    } else if (source.startsWith("(?P=", i)) {
-      const end = source.indexOf(")", i);
-      out += `\\k<${source.slice(i + 4, end)}>`;
-      i = end;
-    } else if (char === "$" && !multiline) out += "(?=\\n?(?![\\s\\S]))";
-    else out += char;
-  }
-  try {
-    return new RegExp(out, flags);
-  } catch (error) {
-    throw new TypeError(`regexMatch: the pattern ${shown(pattern)} is not a valid regular expression: ${(error as Error).message}`);
-  }
 }

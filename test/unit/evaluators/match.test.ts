@@ -147,6 +147,32 @@ describe("regexMatch", () => {
     expect(regexMatch()(args("abc\n", eo("abc$"))).score).toBe(1);
     expect(regexMatch()(args("abc\n", eo("\\Aabc\\Z"))).score).toBe(0);
     expect(regexMatch()(args("a]", eo("^[]a]+$"))).score).toBe(1);
+    expect(regexMatch()(args("ab", eo("(?#the a)a{,2}b}"))).score).toBe(0);
+    expect(regexMatch()(args("aab}", eo("(?#the a)a{,2}b}"))).score).toBe(1);
+    expect(regexMatch()(args("a:b{x}", eo("a\\:b{x}"))).score).toBe(1);
+    expect(regexMatch()(args("\x07A\n", eo("\\a\\101\\012"))).score).toBe(1);
+    expect(regexMatch()(args("😀", eo("\\U0001F600"))).score).toBe(1);
+  });
+
+  it("matches by code points and Unicode classes, as Python's re does on text", () => {
+    const cases: [string, string, number][] = [
+      ["😀", "^.$", 1],
+      ["👍🏽", "^..$", 1],
+      ["😀", "^[^a]$", 1],
+      ["a\rb", "^a.b$", 1],
+      ["a\u2028b", "(?m)a$", 0],
+      ["a\nb", "(?m)a$", 1],
+      ["naïve café", "^[\\w ]+$", 1],
+      ["cafe\u0301", "^\\w+$", 0],
+      ["٤٢", "^\\d+$", 1],
+      ["café", "caf\\b", 0],
+      ["café", "(?a)caf\\b", 1],
+      ["a\x1cb", "a\\sb", 1],
+      ["a\ufeffb", "a\\sb", 0],
+      ["Kelvin", "(?i)\u212Aelvin", 1],
+      ["STRASSE", "(?i)straße", 0],
+    ];
+    for (const [output, pattern, score] of cases) expect(regexMatch()(args(output, eo(pattern))).score, `${pattern} on ${output}`).toBe(score);
   });
 
   it("scores 0 for any pattern Python finds false (0, an empty list or object), as for an empty one", () => {
