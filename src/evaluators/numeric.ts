@@ -56,7 +56,7 @@ const decimalDigit = /\p{Nd}/u;
  * Unicode spaces as spaces; undefined when any other character above ASCII is in it.
  */
 function asciiNumber(text: string): string | undefined {
-  if (/^[\x00-\x7f]*$/.test(text)) return text;
+  if (!/[^\0-\x7f]/.test(text)) return text;
   let ascii = "";
   for (const char of text) {
     const code = char.codePointAt(0)!;

@@ -34,7 +34,7 @@ export function pythonRegex(pattern: string): RegExp {
   for (let i = 0; i < source.length; i++) {
     const char = source[i]!;
     if (char === "\\") {
-      const [text, used] = escape(source, i + 1, inClass, ascii, wordClass);
+      const [text, used] = escapeAt(source, i + 1, inClass, ascii, wordClass);
       out += text;
       i += used;
     } else if (inClass) {
@@ -79,7 +79,7 @@ export function pythonRegex(pattern: string): RegExp {
 }
 
 /** The escape at `source[at]` (after its backslash) in JavaScript, and how many characters it used. */
-function escape(source: string, at: number, inClass: boolean, ascii: boolean, wordClass: string): [string, number] {
+function escapeAt(source: string, at: number, inClass: boolean, ascii: boolean, wordClass: string): [string, number] {
   const next = source[at];
   if (next === undefined) return ["\\", 0];
   const literal = (code: number) => `\\u{${code.toString(16)}}`;
