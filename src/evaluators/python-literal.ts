@@ -10,7 +10,8 @@
  */
 export function parsePythonLiteral(text: string): { value: unknown } | undefined {
   try {
-    return { value: new Reader(text).top() };
+    // Python reads "\r\n" and a lone "\r" as "\n" (in triple-quoted strings too).
+    return { value: new Reader(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text).top() };
   } catch (error) {
     if (error instanceof NotALiteral) return undefined;
     throw error;
@@ -35,7 +36,8 @@ class Reader {
 
   /** The whole text: one expression, or a bare tuple (`1, 2`); newlines only around it. */
   top(): unknown {
-    this.space(true);
+    while (this.peek() === " " || this.peek() === "\t") this.at++; // ast.literal_eval strips these first
+    this.lines();
     const items = [this.expression(0).value];
     let tuple = false;
     this.space(false);
@@ -47,9 +49,40 @@ class Reader {
       items.push(this.expression(0).value);
       this.space(false);
     }
-    this.space(true);
+    if (this.peek() === "#") while (!this.done() && this.peek() !== "\n") this.at++;
+    if (this.peek() === "\n") {
+      this.at++;
+      this.lines();
+    }
     if (!this.done()) this.fail();
     return tuple ? items : items[0];
+  }
+
+  /**
+   * Blank and comment lines outside brackets, up to the first character of a line with content (or
+   * the end). That line must not be indented: Python raises IndentationError (a form feed sets the
+   * column back to 0, and a line of spaces at the very end counts as indented).
+   */
+  private lines(): void {
+    for (;;) {
+      let column = 0;
+      for (let char = this.peek(); char === " " || char === "\t" || char === "\f" || char === "\\"; char = this.peek()) {
+        if (char !== "\\") column = char === "\f" ? 0 : column + 1;
+        else if (this.text[this.at + 1] !== "\n") break;
+        else if (this.at + 2 >= this.text.length)
+          this.fail(); // a line continued into the end of the text
+        else this.at++; // a line continuation
+        this.at++;
+      }
+      if (this.peek() === "#") while (!this.done() && this.peek() !== "\n") this.at++;
+      else if (this.peek() !== "\n") {
+        if (column > 0) this.fail();
+        this.space(false);
+        return;
+      }
+      if (this.done()) return;
+      this.at++;
+    }
   }
 
   private expression(depth: number): { value: unknown; kind: Kind } {
@@ -233,8 +266,10 @@ class Reader {
     for (;;) {
       const char = this.peek();
       if (char === " " || char === "\t" || char === "\f" || (newlines && (char === "\n" || char === "\r"))) this.at++;
-      else if (char === "\\" && this.text[this.at + 1] === "\n") this.at += 2;
-      else if (char === "#" && newlines) while (!this.done() && this.peek() !== "\n") this.at++;
+      else if (char === "\\" && this.text[this.at + 1] === "\n") {
+        this.at += 2;
+        if (this.done()) this.fail(); // a line continued into the end of the text
+      } else if (char === "#" && newlines) while (!this.done() && this.peek() !== "\n") this.at++;
       else return;
     }
   }
