@@ -371,5 +371,9 @@ export function generateLiterals(seed: number): string[] {
       "\\\n[1]",
     ),
   );
-  return fc.sample(literal, { numRuns: 300, seed: seed + 8 });
+  // Token soup: line ends (\r too), indents, form feeds, continuations, comments, quotes and numbers in any order.
+  const tokens = ["[", "]", "(", ")", "{", "}", ",", ":", "'", '"', "\\", "1", "0", "7", "_", ".", "e", "-", "+", " ", "\n", "#", "x", "True", "None"];
+  const more = ["u", "r", "b", "j", "\t", "\\n", "\\x4", "1e5", "1e999", "0x", "0o", "'a'", '"b"', "''", "'''", "\r", "\\\n", "\f", "é", "😀", "\u00a0", "N", "f"];
+  const soup = fc.string({ unit: fc.constantFrom(...tokens, ...more), maxLength: 12 });
+  return [...fc.sample(literal, { numRuns: 300, seed: seed + 8 }), ...fc.sample(soup, { numRuns: 3000, seed: seed + 9 })];
 }
