@@ -326,6 +326,8 @@ export const cases: ParityCase[] = [
   c("nc-arabic-indic-digits", "numeric_close", "٤٢.٥", "42.5"),
   c("nc-next-line-space", "numeric_close", "\u008542", "42"),
   c("nc-bom-is-not-space", "numeric_close", "\ufeff42", "42"),
+  c("tk-no-expected-text-output", "top_k", "abc", []),
+  c("tk-no-expected-object-output", "top_k", { results: ["a"] }, "[]"),
   // Found by hand while probing: deliberate differences (listed in evaluators.test.ts).
   c("em-nested-tuple", "exact_match", ["a", 1], "[('a', 1)]"),
   c("em-number-dict-key", "exact_match", { "1": "x" }, "[{1: 'x'}]"),

@@ -310,6 +310,27 @@ const containsCase = fc
   .record({ output: fc.oneof(fc.array(rankItem, { maxLength: 4 }), fc.dictionary(fc.constantFrom("a", "1", "null", "é"), rankItem, { maxKeys: 3 })), wanted: rankItem })
   .map(({ output, wanted }) => ({ factory: "contains", output, expected: { expected_output: [wanted] } }));
 
+// Nested values (lists, objects in any key order, -0, 2.0, 1e21, 2**53 + 1, 0.1 + 0.2) for the
+// comparing factories and the compositions; ranked outputs are lists (a text one is a listed difference).
+const leaf = fc.constantFrom<unknown>("a", "A", "é", "e\u0301", "😀", "", " ", 0, -0, 2, 1e21, 1.5, -3, 2 ** 53 + 1, null, 0.1 + 0.2, 1e-7);
+const nested = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof({ depthSize: "small" }, leaf, fc.array(tie("value"), { maxLength: 3 }), fc.dictionary(fc.constantFrom("a", "b", "é", "1"), tie("value"), { maxKeys: 3 })),
+})).value;
+const valueCase = fc
+  .record({
+    factory: fc.constantFrom("exact_match", "is_in", "contains", "top_k", "numeric_close", "weighted", "all_pass", "any_pass"),
+    expected: fc.array(nested, { maxLength: 3 }),
+    other: nested,
+    k: fc.integer({ min: 1, max: 4 }),
+  })
+  .chain(({ factory, expected, other, k }) => {
+    const ranked = factory === "top_k" || factory === "weighted";
+    const output = ranked ? fc.shuffledSubarray([other, ...expected]) : fc.oneof(fc.constantFrom(other, ...expected), fc.shuffledSubarray([other, ...expected]));
+    const parts = [{ factory: "exact_match" }, { factory: "is_in" }, { factory: "top_k", options: { k } }];
+    const options = factory === "top_k" ? { k } : factory === "weighted" ? { parts: parts.map((part, index) => [part, index + 1]) } : factory.endsWith("_pass") ? { parts: parts.slice(0, 2) } : undefined;
+    return fc.record({ output, list: stored(expected) }).map(({ output, list }) => ({ factory, ...(options ? { options } : {}), output, expected: { expected_output: list } }));
+  });
+
 export function generateCases(seed: number): Generated[] {
   const each = <T>(arbitrary: fc.Arbitrary<T>, numRuns: number, offset: number) => fc.sample(arbitrary, { numRuns, seed: seed + offset });
   return [
@@ -320,6 +341,7 @@ export function generateCases(seed: number): Generated[] {
     ...each(jsonCase, 200, 5),
     ...each(schemaCase, 100, 6),
     ...each(containsCase, 100, 7),
+    ...each(valueCase, 600, 10),
   ] as Generated[];
 }
 

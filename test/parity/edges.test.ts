@@ -38,7 +38,7 @@ describe.skipIf(skipReason !== null)(`parity with the Python evalwire 0.6.0 on g
     }
     expect(differing).toEqual([]);
     // Each factory's cases reach both sides of its decision, so equality is not all zeros.
-    expect([...tally.keys()].sort()).toEqual(["contains", "exact_match", "is_in", "json_match", "numeric_close", "regex_match", "schema_valid", "top_k"]);
+    expect([...tally.keys()].sort()).toEqual(["all_pass", "any_pass", "contains", "exact_match", "is_in", "json_match", "numeric_close", "regex_match", "schema_valid", "top_k", "weighted"]);
     for (const [factory, row] of tally) expect({ factory, both: row.above > 0 && row.zero > 0 }).toEqual({ factory, both: true });
     const summary = [...tally].map(([factory, row]) => `${factory} ${row.cases} (${row.above} above 0, ${row.errors} errors)`);
     process.stdout.write(`parity: ${cases.length} generated edge cases, all equal: ${summary.join(", ")}\n`);
