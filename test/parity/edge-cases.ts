@@ -327,7 +327,8 @@ const valueCase = fc
     const ranked = factory === "top_k" || factory === "weighted";
     const output = ranked ? fc.shuffledSubarray([other, ...expected]) : fc.oneof(fc.constantFrom(other, ...expected), fc.shuffledSubarray([other, ...expected]));
     const parts = [{ factory: "exact_match" }, { factory: "is_in" }, { factory: "top_k", options: { k } }];
-    const options = factory === "top_k" ? { k } : factory === "weighted" ? { parts: parts.map((part, index) => [part, index + 1]) } : factory.endsWith("_pass") ? { parts: parts.slice(0, 2) } : undefined;
+    const options =
+      factory === "top_k" ? { k } : factory === "weighted" ? { parts: parts.map((part, index) => [part, index + 1]) } : factory.endsWith("_pass") ? { parts: parts.slice(0, 2) } : undefined;
     return fc.record({ output, list: stored(expected) }).map(({ output, list }) => ({ factory, ...(options ? { options } : {}), output, expected: { expected_output: list } }));
   });
 
