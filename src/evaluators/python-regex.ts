@@ -16,13 +16,13 @@ const syntax = new Set("^$\\.*+?()[]{}|/");
  * `\a`, `\U0001F600`, octal escapes, `x{,n}`, and `{`, `}`, `]` or an escaped punctuation mark as
  * the literal they are in Python. `(?x)` is an error.
  */
-export function pythonRegex(pattern: string): RegExp {
+export function pythonRegex(pattern: string, factory = "regexMatch"): RegExp {
   let source = pattern;
   let given = "";
   const inline = /^\(\?([aiLmsux]+)\)/.exec(source);
   if (inline) {
     given = inline[1]!;
-    if (given.includes("x")) throw new TypeError(`regexMatch: the verbose flag (?x) is not supported in ${shown(pattern)}`);
+    if (given.includes("x")) throw new TypeError(`${factory}: the verbose flag (?x) is not supported in ${shown(pattern)}`);
     source = source.slice(inline[0].length);
   }
   const ascii = given.includes("a");
@@ -74,7 +74,7 @@ export function pythonRegex(pattern: string): RegExp {
   try {
     return new RegExp(out, given.includes("i") ? "iu" : "u");
   } catch (error) {
-    throw new TypeError(`regexMatch: the pattern ${shown(pattern)} is not a valid regular expression: ${(error as Error).message}`);
+    throw new TypeError(`${factory}: the pattern ${shown(pattern)} is not a valid regular expression: ${(error as Error).message}`);
   }
 }
 

@@ -54,6 +54,14 @@ describe("schemaValid", () => {
     expect(schemaValid({ $schema: "https://json-schema.org/draft/2020-12/schema", type: "object" })(args("{}")).score).toBe(1);
   });
 
+  it("reads pattern and patternProperties as Python's re (jsonschema uses re.search): Unicode \\d and \\w, \\Z, escaped punctuation", () => {
+    expect(schemaValid({ type: "string", pattern: "^\\d+$" })(args('"٤٢"')).score).toBe(1);
+    expect(schemaValid({ type: "string", pattern: "^\\w+\\Z" })(args('"café"')).score).toBe(1);
+    expect(schemaValid({ type: "string", pattern: "^a\\:b$" })(args('"a:b"')).score).toBe(1);
+    expect(schemaValid({ type: "object", patternProperties: { "^\\d$": { type: "integer" } } })(args('{"٤": "x"}')).score).toBe(0);
+    expect(() => schemaValid({ type: "string", pattern: "(" })).toThrow(/^schemaValid: the schema is not a valid JSON Schema \(draft 7\): schemaValid: the pattern "\(" is not a valid regular expression/);
+  });
+
   it("throws when the factory is called with a schema that does not compile", () => {
     expect(() => schemaValid({ type: "nonsense" })).toThrow(/^schemaValid: the schema is not a valid JSON Schema \(draft 7\): /);
     expect(() => schemaValid("object" as never)).toThrow('schemaValid: the schema must be a JSON Schema object (got "object")');
