@@ -225,6 +225,17 @@ const regexOutputs = [...words, "aab", "xy", "xxy", "x", "b\na", "a\nb\n", "ab\n
 /** Every pattern against every output: a few thousand cases, each a single search. */
 export const regexCases: Generated[] = patterns.flatMap((pattern) => regexOutputs.map((output) => ({ factory: "regex_match", output, expected: { expected_output: pattern } })));
 
+// schema_valid's `pattern` and `patternProperties` are Python `re` patterns too (jsonschema uses re.search).
+const schemaTexts = ["café", "cafe\u0301", "١٢٣", "😀", "ab\n", "a\u2028b", "Kelvin", "x{1"];
+export const schemaPatternCases: Generated[] = patterns.flatMap((pattern) =>
+  schemaTexts.flatMap((text, index) => ({
+    factory: "schema_valid",
+    options: { schema: index % 2 === 0 ? { type: "string", pattern } : { type: "object", patternProperties: { [pattern]: { type: "integer" } } } },
+    output: JSON.stringify(index % 2 === 0 ? text : { [text]: "not an integer" }),
+    expected: {},
+  })),
+);
+
 // json_match: valid and invalid JSON outputs, keys named like Object methods, Unicode keys and values.
 const jsonKey = fc.constantFrom("a", "b", "é", "e\u0301", "😀", "constructor", "toString", "__proto__");
 const jsonValue = fc.constantFrom<unknown>(2, 3, 1e2, 100, 2.5, "x", "é", "e\u0301", null, [2, "x"], { n: 2 }, {});
@@ -339,6 +350,7 @@ export function generateCases(seed: number): Generated[] {
     ...each(numericCase, 300, 2),
     ...each(topKCase, 200, 3),
     ...regexCases,
+    ...schemaPatternCases,
     ...each(jsonCase, 200, 5),
     ...each(schemaCase, 100, 6),
     ...each(containsCase, 100, 7),
