@@ -69,7 +69,7 @@ function asciiNumber(text: string): string | undefined {
 }
 
 /** A decimal digit's value: Unicode puts each script's digits 0 to 9 in a row, so count from the row's start. */
-function digitValue(code: number): number {
+export function digitValue(code: number): number {
   let start = code;
   while (decimalDigit.test(String.fromCodePoint(start - 1))) start--;
   return (code - start) % 10;
