@@ -118,9 +118,15 @@ class Reader {
   }
 
   private sequence(close: string, depth: number): unknown[] {
-    this.at++;
+    this.open(depth);
     this.space(true);
     return this.items(close, depth);
+  }
+
+  /** Reads an opening bracket: Python's parser takes 200 nested at most ("too many nested parentheses"). */
+  private open(depth: number): void {
+    if (depth >= 200) this.fail();
+    this.at++;
   }
 
   /** Items up to `close`, with an optional trailing comma; the opener is already read. */
@@ -140,7 +146,7 @@ class Reader {
 
   /** `()` and `(a, ...)` are tuples; `(a)` is `a`. */
   private parenthesised(depth: number): { value: unknown; kind: Kind } {
-    this.at++;
+    this.open(depth);
     this.space(true);
     if (this.peek() === ")") {
       this.at++;
@@ -159,7 +165,7 @@ class Reader {
   }
 
   private dict(depth: number): Record<string, unknown> {
-    this.at++;
+    this.open(depth);
     const entries: Record<string, unknown> = {};
     this.space(true);
     while (this.peek() !== "}") {

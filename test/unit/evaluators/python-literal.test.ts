@@ -49,6 +49,19 @@ describe("parsePythonLiteral", () => {
     for (const indented of ["\n [1]", "#c\n [1]", "\f\t[1]", "[1]\n ", "[1]\n\t", "[1]#c\n ", "[1] \\\n", "\\\n\t1"]) expect(read(indented), JSON.stringify(indented)).toBeUndefined();
   });
 
+  it("reads 200 nested brackets and no more, as Python's parser (100,000 overflowed the stack)", () => {
+    const nested = (depth: number, open: string, close: string) => open.repeat(depth) + close.repeat(depth);
+    for (const [open, close] of [
+      ["[", "]"],
+      ["(", ")"],
+    ]) {
+      expect(read(nested(200, open!, close!)), open).toBeDefined();
+      expect(parsePythonLiteral(nested(201, open!, close!)), open).toBeUndefined();
+    }
+    expect(parsePythonLiteral(`${"{1:".repeat(201)}1${"}".repeat(201)}`)).toBeUndefined();
+    expect(parsePythonLiteral(nested(100_000, "[", "]"))).toBeUndefined();
+  });
+
   it("is not fooled by what is not a literal, and never evaluates it", () => {
     for (const text of ["hello", "hello world", "x", "__import__('os')", "f'x'", "b'x'", "1+2j", "set()", "{1, 2}", "01", "-True", "[1, 2", "[1] [2]", "'open", "1,\n2", "'\\N{BULLET}'", ""]) {
       expect(parsePythonLiteral(text), text).toBeUndefined();
