@@ -421,4 +421,10 @@ export const literals: string[] = [
   "[,]",
   "(,)",
   "'a' 1",
+  "[".repeat(200) + "]".repeat(200),
+  "(".repeat(201) + ")".repeat(201),
+  "[1]\r\n",
+  "'''a\r\nb'''",
+  "# note\r[1]",
+  "[1]\n ",
 ];
