@@ -194,6 +194,8 @@ class Reader {
     if (/^[\w.]/.test(this.text[this.at] ?? "")) this.fail(); // 01, 1abc, 1j (complex), 1.2.3
     const digits = match.replaceAll("_", "");
     if (/^0[xXoObB]/.test(digits)) return Number(BigInt(digits));
+    // Python reads no decimal integer of more than 4,300 digits (sys.get_int_max_str_digits()).
+    if (digits.length > 4300 && /^[1-9]\d*$/.test(digits)) this.fail();
     return Number(digits);
   }
 

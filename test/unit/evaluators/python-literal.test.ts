@@ -62,6 +62,12 @@ describe("parsePythonLiteral", () => {
     expect(parsePythonLiteral(nested(100_000, "[", "]"))).toBeUndefined();
   });
 
+  it("reads no decimal integer of more than 4,300 digits, as Python 3.11", () => {
+    expect(read(`[${"1".repeat(4300)}]`)).toEqual([Number("1".repeat(4300))]);
+    expect(parsePythonLiteral(`[${"1".repeat(4301)}]`)).toBeUndefined();
+    expect(read(`[${"1".repeat(5000)}.0, 0x${"f".repeat(5000)}, ${"0".repeat(5000)}]`)).toEqual([Infinity, Infinity, 0]);
+  });
+
   it("is not fooled by what is not a literal, and never evaluates it", () => {
     for (const text of ["hello", "hello world", "x", "__import__('os')", "f'x'", "b'x'", "1+2j", "set()", "{1, 2}", "01", "-True", "[1, 2", "[1] [2]", "'open", "1,\n2", "'\\N{BULLET}'", ""]) {
       expect(parsePythonLiteral(text), text).toBeUndefined();
