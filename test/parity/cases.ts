@@ -427,4 +427,6 @@ export const literals: string[] = [
   "'''a\r\nb'''",
   "# note\r[1]",
   "[1]\n ",
+  `[${"1".repeat(4300)}]`,
+  `[${"1".repeat(4301)}]`,
 ];
