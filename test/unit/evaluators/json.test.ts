@@ -59,7 +59,9 @@ describe("schemaValid", () => {
     expect(schemaValid({ type: "string", pattern: "^\\w+\\Z" })(args('"café"')).score).toBe(1);
     expect(schemaValid({ type: "string", pattern: "^a\\:b$" })(args('"a:b"')).score).toBe(1);
     expect(schemaValid({ type: "object", patternProperties: { "^\\d$": { type: "integer" } } })(args('{"٤": "x"}')).score).toBe(0);
-    expect(() => schemaValid({ type: "string", pattern: "(" })).toThrow(/^schemaValid: the schema is not a valid JSON Schema \(draft 7\): schemaValid: the pattern "\(" is not a valid regular expression/);
+    expect(() => schemaValid({ type: "string", pattern: "(" })).toThrow(
+      /^schemaValid: the schema is not a valid JSON Schema \(draft 7\): schemaValid: the pattern "\(" is not a valid regular expression/,
+    );
   });
 
   it("throws when the factory is called with a schema that does not compile", () => {

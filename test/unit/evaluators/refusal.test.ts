@@ -16,7 +16,13 @@ describe("refusal", () => {
     ]) {
       expect(isRefusal(text), text).toBe(true);
     }
-    for (const text of ["Paris is the capital of France.", "You can't go wrong with the 9am train.", "I can help with that: here are the steps.", "I can not only help but also explain.", "I won't be able to resist: here it is."]) {
+    for (const text of [
+      "Paris is the capital of France.",
+      "You can't go wrong with the 9am train.",
+      "I can help with that: here are the steps.",
+      "I can not only help but also explain.",
+      "I won't be able to resist: here it is.",
+    ]) {
       expect(isRefusal(text), text).toBe(false);
     }
   });
