@@ -7,46 +7,10 @@ import fc from "fast-check";
 import { parsePythonLiteral } from "../../src/evaluators/index.js";
 import { pythonRepr } from "../helpers/python-repr.js";
 import type { ParityCase } from "./cases.js";
+import { regexCases, schemaPatternCases } from "./edge-regex.js";
+import { words } from "./edge-words.js";
 
 export type Generated = Omit<ParityCase, "id">;
-
-const words = [
-  "café",
-  "cafe\u0301",
-  "CAFÉ",
-  "Straße",
-  "STRASSE",
-  "😀",
-  "👍🏽",
-  "👨‍👩‍👧",
-  "١٢٣",
-  "１２３",
-  "שלום",
-  "مرحبا بك",
-  "\u200fabc",
-  "İstanbul",
-  "ﬁle",
-  "\u212Aelvin",
-  "Kelvin",
-  "\u2126",
-  "Ω",
-  " a ",
-  "a",
-  "A",
-  "a\u00a0b",
-  "a b",
-  "a\tb",
-  "a\r\nb",
-  "a\u2028b",
-  "a\rb",
-  "x\u0000y",
-  "",
-  " ",
-  "\ud83d",
-  "doc-1",
-  "it's",
-  'say "hi"',
-];
 
 /** Stays text for both: not a Python literal, and not JSON holding a list or object. */
 function isPlainText(text: string): boolean {
@@ -153,88 +117,6 @@ const rankItem = fc.constantFrom<unknown>("a", "b", "A", "café", "cafe\u0301", 
 const topKCase = fc
   .record({ output: fc.array(rankItem, { maxLength: 8 }), expected: fc.array(rankItem, { maxLength: 4 }), k: fc.integer({ min: 1, max: 6 }) })
   .chain(({ output, expected, k }) => stored(expected).map((list) => ({ factory: "top_k", options: { k }, output, expected: { expected_output: list } })));
-
-// regex_match: Python patterns whose meaning JavaScript's RegExp gives differently unless translated.
-const patterns = [
-  "^.$",
-  "^..$",
-  "^.{3}$",
-  "[^a]",
-  "^[^a]$",
-  "a.b",
-  "(?s)a.b",
-  "(?m)^b",
-  "(?m)a$",
-  "a$",
-  "\\Aa",
-  "b\\Z",
-  "x{,2}y",
-  "^x{,}$",
-  "a{",
-  "a{1",
-  "{x}",
-  "a}",
-  "]",
-  "\\:",
-  "\\-",
-  "\\'",
-  "\\#",
-  "\\ ",
-  "\\é",
-  "(?i)café",
-  "(?i)straße",
-  "(?i)kelvin",
-  "(?i)ω",
-  "(?i)i̇stanbul",
-  "é",
-  "e\u0301",
-  "[😀]",
-  "^[😀👍]$",
-  "\\u00e9",
-  "\\U0001F600",
-  "\\x41",
-  "\\101",
-  "\\0",
-  "\\a",
-  "(?#a comment)a",
-  "(?P<w>a)(?P=w)",
-  "\\(",
-  "a|",
-  "",
-  "\\s",
-  "a\\sb",
-  "^\\S+$",
-  "^\\w+$",
-  "^\\W",
-  "\\d",
-  "^\\D+$",
-  "[\\d]",
-  "^[\\w\\s]+$",
-  "^[^\\d]+$",
-  "\\bb",
-  "\\Bb",
-  "a\\b",
-  "(?a)^\\w+$",
-  "(?a)\\d",
-  "(?a)\\s",
-  "(?a)\\bb",
-  "[\\101-\\132]",
-  "(?i)[a-z]+$",
-];
-const regexOutputs = [...words, "aab", "xy", "xxy", "x", "b\na", "a\nb\n", "ab\n", "aa", "\x07", "\0", "a:b", "{x}", "a{1", "a}", "a-b", "a'", "#", "]", "("];
-/** Every pattern against every output: a few thousand cases, each a single search. */
-export const regexCases: Generated[] = patterns.flatMap((pattern) => regexOutputs.map((output) => ({ factory: "regex_match", output, expected: { expected_output: pattern } })));
-
-// schema_valid's `pattern` and `patternProperties` are Python `re` patterns too (jsonschema uses re.search).
-const schemaTexts = ["café", "cafe\u0301", "١٢٣", "😀", "ab\n", "a\u2028b", "Kelvin", "x{1"];
-export const schemaPatternCases: Generated[] = patterns.flatMap((pattern) =>
-  schemaTexts.flatMap((text, index) => ({
-    factory: "schema_valid",
-    options: { schema: index % 2 === 0 ? { type: "string", pattern } : { type: "object", patternProperties: { [pattern]: { type: "integer" } } } },
-    output: JSON.stringify(index % 2 === 0 ? text : { [text]: "not an integer" }),
-    expected: {},
-  })),
-);
 
 // json_match: valid and invalid JSON outputs, keys named like Object methods, Unicode keys and values.
 const jsonKey = fc.constantFrom("a", "b", "é", "e\u0301", "😀", "constructor", "toString", "__proto__");
