@@ -1,29 +1,15 @@
 import { createClient, HttpError } from "@arizeai/phoenix-client";
 import pRetry, { AbortError } from "p-retry";
 import { EvalwireError } from "../errors.js";
+import type { PhoenixConnection, PhoenixServer, RetryPolicy } from "./connection.js";
+
+export type { PhoenixConnection, RetryPolicy } from "./connection.js";
 
 /** The typed REST client of `@arizeai/phoenix-client`. */
 export type PhoenixClient = ReturnType<typeof createClient>;
 
-export interface PhoenixConnection {
-  baseUrl: string;
-  apiKey?: string | null;
-  headers?: Record<string, string>;
-  /** Export each task call as a span into the experiment's project (default true). */
-  traces?: boolean;
-}
-
-export interface RetryPolicy {
-  /** Tries after the first (default 5). */
-  retries: number;
-  /** The first wait, doubled each time up to maxDelayMs (default 250). */
-  minDelayMs: number;
-  maxDelayMs: number;
-  /** A request that has not answered by then counts as a network error (default 30000). */
-  requestTimeoutMs: number;
-  /** Ends the call at once, with no more tries (Ctrl-C while Phoenix is slow or away). */
-  stop?: AbortSignal | undefined;
-}
+/** A retry policy for one call; `stop` ends the call at once, with no more tries (Ctrl-C while Phoenix is slow or away). */
+export type CallPolicy = RetryPolicy & { stop?: AbortSignal | undefined };
 
 export const defaultRetryPolicy: RetryPolicy = { retries: 5, minDelayMs: 250, maxDelayMs: 4000, requestTimeoutMs: 30_000 };
 
@@ -65,7 +51,7 @@ export async function callPhoenix<T>(
   what: string,
   baseUrl: string,
   call: (signal: AbortSignal) => Promise<Answer<T>>,
-  policy: RetryPolicy = defaultRetryPolicy,
+  policy: CallPolicy = defaultRetryPolicy,
   accept?: (status: number, error: unknown, attempt: number) => boolean,
 ): Promise<{ data: T | undefined; status: number }> {
   return pRetry(
@@ -128,10 +114,8 @@ function describe(error: unknown, before = ": ", after = ""): string {
 }
 
 /** A Phoenix server as evalwire talks to it: the typed client, where it is, and how hard to retry. */
-export interface Phoenix {
+export interface Phoenix extends PhoenixServer {
   client: PhoenixClient;
-  baseUrl: string;
-  retry: RetryPolicy;
 }
 
 export function openPhoenix(connection: PhoenixConnection, retry: RetryPolicy = defaultRetryPolicy): Phoenix {
