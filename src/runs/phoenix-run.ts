@@ -33,10 +33,12 @@ export async function phoenixRun(phoenix: Phoenix, experimentId: string): Promis
     phoenix.baseUrl,
     (signal) => phoenix.client.GET("/v1/experiments/{experiment_id}/json", { params: { path }, parseAs: "text", signal }),
     phoenix.retry,
+    // Phoenix answers 404 "Experiment has no runs" for an experiment that exists (found above) with none.
+    (status) => status === 404,
   );
   let runs: ExportedRun[];
   try {
-    runs = JSON.parse(exported.data as string) as ExportedRun[];
+    runs = exported.status === 404 ? [] : (JSON.parse(exported.data as string) as ExportedRun[]);
   } catch {
     throw new PhoenixError(`experiment ${experimentId}: Phoenix's export of its runs is not JSON`, exported.status);
   }

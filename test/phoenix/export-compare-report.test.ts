@@ -52,6 +52,25 @@ describePhoenix("export, compare and report on a Phoenix experiment", () => {
     expect(report.stdout).toContain("graded: graded cannot grade example 5");
   });
 
+  it("an experiment with no runs yet exports no rows (Phoenix answers its export 404)", async () => {
+    const url = phoenix().url;
+    const dataset = uniqueName("export_empty");
+    const { datasetId } = await uploadDataset(url, dataset, echoRows(2));
+    const created = await fetch(`${url}/v1/datasets/${datasetId}/experiments`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: `${dataset}_empty` }),
+    });
+    const experimentId = ((await created.json()) as { data: { id: string } }).data.id;
+    const cwd = temp();
+    const r = await evalwire(["export", experimentId, "--format", "json"], cwd, url);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([]);
+    const report = await evalwire(["report", experimentId], cwd, url);
+    expect(report.code, describeRun(report)).toBe(0);
+    expect(report.stdout).toContain("**Total runs:** 0");
+  });
+
   it("an experiment id the server does not know is a usage error naming it and the server", async () => {
     const cwd = temp();
     const r = await evalwire(["report", "RXhwZXJpbWVudDo5OTk5OTk="], cwd, phoenix().url);
