@@ -14,7 +14,8 @@ interface ExportedRun {
 
 /**
  * A Phoenix experiment read back from the server: its info, then its runs and evaluations from the
- * experiment's JSON export (one request). Null when the server has no such experiment.
+ * experiment's JSON export (one request), in its order: the dataset's, then repetition, as a local
+ * run made one example at a time holds them. Null when the server has no such experiment.
  */
 export async function phoenixRun(phoenix: Phoenix, experimentId: string): Promise<RecordedRun | null> {
   const path = { experiment_id: experimentId };
@@ -49,7 +50,6 @@ export async function phoenixRun(phoenix: Phoenix, experimentId: string): Promis
     error: run.error ?? null,
     evaluations: (run.annotations ?? []).map((a) => ({ name: a.name, score: a.score ?? null, label: a.label ?? null, explanation: a.explanation ?? null, error: a.error ?? null })),
   }));
-  results.sort((a, b) => (a.exampleId < b.exampleId ? -1 : a.exampleId > b.exampleId ? 1 : a.repetition - b.repetition));
   const evaluators = [...new Set(results.flatMap((result) => result.evaluations.map((e) => e.name)))].sort();
   const metadata = (experiment.metadata ?? {}) as Record<string, unknown>;
   return {

@@ -15,7 +15,8 @@ describePhoenix("export, compare and report on a Phoenix experiment", () => {
     await uploadDataset(url, dataset, echoRows(6, { wrong: [2], taskError: [4], evalError: [5] }));
     const cwd = temp();
     const experiments = makeExperiments(cwd, [{ folder: dataset }]);
-    const run = await evalwire(["run", "--experiments", experiments], cwd, url);
+    // One example at a time: the local run holds its results in the dataset's order.
+    const run = await evalwire(["run", "--experiments", experiments, "--example-concurrency", "1"], cwd, url);
     expect(run.code, describeRun(run)).toBe(1);
     const runDir = runDirFor(cwd, dataset);
     const { experimentId } = phoenixLink(runDir);
@@ -24,10 +25,12 @@ describePhoenix("export, compare and report on a Phoenix experiment", () => {
     expect(remote.code, describeRun(remote)).toBe(0);
     const local = await evalwire(["export", runDir, "--format", "json"], cwd, null);
     expect(local.code, describeRun(local)).toBe(0);
-    const byId = (rows: any[]) => rows.sort((a, b) => a.example_id.localeCompare(b.example_id));
-    const remoteRows = byId(JSON.parse(remote.stdout));
-    expect(remoteRows).toHaveLength(6);
-    expect(remoteRows).toEqual(byId(JSON.parse(local.stdout)));
+    // Row for row, in the same order: the dataset's (not the ids' text order, which is not it).
+    const remoteRows = JSON.parse(remote.stdout);
+    expect(remoteRows.map((row: any) => row.output?.answer ?? null)).toEqual([2, 4, 6, null, 10, 12]);
+    expect(remoteRows).toEqual(JSON.parse(local.stdout));
+    const csv = await Promise.all([evalwire(["export", experimentId], cwd, url), evalwire(["export", runDir], cwd, null)]);
+    expect(csv[0].stdout).toBe(csv[1].stdout);
     expect(remoteRows.find((row) => row.error !== null)).toMatchObject({ output: null, error: "task refused example 4", doubled: null, graded: null });
 
     const compared = await evalwire(["compare", runDir, experimentId], cwd, url);
@@ -50,6 +53,26 @@ describePhoenix("export, compare and report on a Phoenix experiment", () => {
     expect(report.stdout).toContain("2 errors:");
     expect(report.stdout).toContain("task: task refused example 4");
     expect(report.stdout).toContain("graded: graded cannot grade example 5");
+    // The same report as the local run's, but for its title and the gates (Phoenix keeps none).
+    const localReport = await evalwire(["report", runDir], cwd, null);
+    const withoutGates = (text: string) => text.split("\n").slice(1).join("\n").replace(/## Gates\n[\s\S]*?\n(?=## )/, "");
+    expect(withoutGates(report.stdout)).toBe(withoutGates(localReport.stdout));
+  });
+
+  it("gives the rows in the dataset's order, as a local run made one example at a time holds them", async () => {
+    const url = phoenix().url;
+    const dataset = uniqueName("export_order");
+    // 120 examples: enough that their ids' text order is never the dataset's (it can be for a few).
+    await uploadDataset(url, dataset, echoRows(120));
+    const cwd = temp();
+    const experiments = makeExperiments(cwd, [{ folder: dataset }]);
+    const run = await evalwire(["run", "--experiments", experiments, "--example-concurrency", "1"], cwd, url);
+    expect(run.code, describeRun(run)).toBe(0);
+    const runDir = runDirFor(cwd, dataset);
+    const [remote, local] = await Promise.all([evalwire(["export", phoenixLink(runDir).experimentId], cwd, url), evalwire(["export", runDir], cwd, null)]);
+    expect(remote.code, describeRun(remote)).toBe(0);
+    expect(remote.stdout.split("\n")).toHaveLength(122); // the header, 120 rows, the last newline
+    expect(remote.stdout).toBe(local.stdout);
   });
 
   it("an experiment with no runs yet exports no rows (Phoenix answers its export 404)", async () => {
