@@ -63,7 +63,7 @@ export async function finishRecordings(
   countNotRecorded(recordings, facts.unrecorded);
   for (const recording of recordings) {
     try {
-      const drained = (await recording.drain?.(result)) ?? { problem: null, warnings: [] };
+      const drained = (await recording.drain?.({ name: result.name, runPath: result.runPath, interrupted: context.stop.aborted })) ?? { problem: null, warnings: [] };
       for (const warning of drained.warnings) context.listener.onWarning(`${result.experiment}: ${warning}`);
       // An interrupted experiment's status hides the problem (results the run store has and Phoenix lacks): say it.
       if (drained.problem && context.stop.aborted && facts.completed < facts.planned) context.listener.onWarning(`${result.experiment}: ${drained.problem}`);

@@ -8,6 +8,9 @@ import { callPhoenix, experimentUrl, type Phoenix, PhoenixError } from "./client
 import { type CreatedExperiment, findByToken, joinExperiment, runToken } from "./join.js";
 import { phoenixTaskTracer, type TaskTracerOptions } from "./task-tracer.js";
 
+/** A run as the run store recorded it, when its experiment drains. */
+type RecordedAs = { name: string; runPath?: string | null; interrupted?: boolean };
+
 /** What a recording needs to make its task tracer (its posts decide when spans leave). */
 export type Tracing = Omit<TaskTracerOptions, "postsWaiting"> & { baseUrl: string; headers: Record<string, string> };
 
@@ -160,7 +163,7 @@ export class PhoenixExperiment implements ExperimentRecording {
     readonly name: string,
     readonly location: string,
     tracing: Tracing | null,
-    concurrency: number,
+    private readonly concurrency: number,
     private readonly nodeId: (exampleId: string) => string,
   ) {
     this.limit = pLimit(concurrency);
@@ -194,9 +197,11 @@ export class PhoenixExperiment implements ExperimentRecording {
     return { ...this.counts };
   }
 
-  /** `run`: the run as the run store recorded it, named in the problem as what `evalwire sync` takes. */
-  async drain(run?: { name: string }): Promise<{ problem: string | null; warnings: string[] }> {
+  /** `run`: the run as the run store recorded it (what `evalwire sync` takes), and whether Ctrl-C stopped it. */
+  async drain(run?: RecordedAs): Promise<{ problem: string | null; warnings: string[] }> {
     while (this.pending.size > 0) await Promise.all(this.pending);
+    const caughtUp = run ? await this.catchUp(run) : null;
+    // Spans after the catch-up: they wait for a Phoenix that answers again.
     const warning = this.tracer ? await this.tracer.close() : null;
     const { runs, evaluations, runsLost, evaluationsLost } = this.counts;
     const problem =
@@ -204,7 +209,16 @@ export class PhoenixExperiment implements ExperimentRecording {
         ? `${runsLost} of ${runs} runs and ${evaluationsLost} of ${evaluations} evaluations not recorded in Phoenix (kept in the run store): ${this.firstError}` +
           (run ? `; once Phoenix is back, \`evalwire sync ${run.name}\` posts them` : "")
         : null;
-    return { problem, warnings: [...this.warnings, ...(warning ? [warning] : [])] };
+    return { problem, warnings: [...this.warnings, ...(caughtUp ? [caughtUp] : []), ...(warning ? [warning] : [])] };
+  }
+
+  /** What Phoenix missed while it was away, posted from the run store once it is back; not after Ctrl-C (`--resume` does it first). */
+  private async catchUp(run: RecordedAs): Promise<string | null> {
+    const { runsLost, evaluationsLost } = this.counts;
+    if (runsLost + evaluationsLost === 0 || !run.runPath || run.interrupted) return null;
+    const done = await (await import("./catch-up.js")).catchUp(this.phoenix, run.runPath, this.concurrency, this.firstError);
+    if (done) Object.assign(this.counts, { runsLost: 0, evaluationsLost: 0 });
+    return done;
   }
 
   finish(): void {}

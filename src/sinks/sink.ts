@@ -49,8 +49,8 @@ export interface ExperimentRecording {
    * find it; the run store's alone. Never throws: a checkpoint that cannot be written is skipped.
    */
   checkpoint?(state: unknown): void;
-  /** Waits for work still in flight; says what could not be recorded (`run`: the name the run store recorded it under). */
-  drain?(run: { name: string }): Promise<{ problem: string | null; warnings: string[] }>;
+  /** Waits for work still in flight; says what could not be recorded (`run`: as the run store recorded it, and whether Ctrl-C stopped it). */
+  drain?(run: { name: string; runPath: string | null; interrupted: boolean }): Promise<{ problem: string | null; warnings: string[] }>;
   finish(result: ExperimentResult): void | Promise<void>;
 }
 

@@ -26,7 +26,7 @@ describePhoenix("export, compare and report on a Phoenix experiment", () => {
     const local = await evalwire(["export", runDir, "--format", "json"], cwd, null);
     expect(local.code, describeRun(local)).toBe(0);
     // Row for row, in the same order: the dataset's (not the ids' text order, which is not it).
-    const remoteRows = JSON.parse(remote.stdout);
+    const remoteRows: any[] = JSON.parse(remote.stdout);
     expect(remoteRows.map((row: any) => row.output?.answer ?? null)).toEqual([2, 4, 6, null, 10, 12]);
     expect(remoteRows).toEqual(JSON.parse(local.stdout));
     const csv = await Promise.all([evalwire(["export", experimentId], cwd, url), evalwire(["export", runDir], cwd, null)]);

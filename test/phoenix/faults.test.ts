@@ -86,6 +86,34 @@ describePhoenix("evalwire run against Phoenix: faults on the way", () => {
     expect(expectSameAsServer(local, await experimentJson(url, experiment.id))).toEqual({ runs: 30, evaluations: 60 });
   });
 
+  it("posts at the end what Phoenix missed while it was away mid-run (a restart), and exits 0", async () => {
+    const url = phoenix().url;
+    const dataset = uniqueName("away_and_back");
+    await uploadDataset(url, dataset, echoRows(30, { sleepMs: 50 }));
+    // From the 5th run post on, Phoenix is away: every connection of 12 run posts is reset, as many
+    // as the 2 posts in flight try (1 + 5 retries each) before the run gives up on Phoenix. Then it is back.
+    let runPosts = 0;
+    const proxy = await startFaultProxy(url, ({ method, path }) => {
+      if (kindOf(method, path) !== "POST runs") return "pass";
+      const i = runPosts++;
+      return i >= 4 && i < 16 ? "reset" : "pass";
+    });
+    closers.push(proxy.close);
+    const cwd = temp();
+    const experiments = makeExperiments(cwd, [{ folder: dataset }]);
+
+    const r = await evalwire(["run", "--experiments", experiments, "--example-concurrency", "2"], cwd, proxy.url);
+    expect(proxy.counts.reset, describeRun(r)).toBe(12);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.all).not.toMatch(/not recorded/);
+    expect(r.stderr).toMatch(new RegExp(`warning: ${dataset}: Phoenix could not be reached for a while \\(.+\\); the \\d+ runs and \\d+ evaluations it missed were posted at the end\n`));
+
+    const runDir = runDirFor(cwd, dataset);
+    const local = readResults(runDir);
+    expect(local).toHaveLength(30);
+    expect(expectSameAsServer(local, await experimentJson(url, phoenixLink(runDir).experimentId))).toEqual({ runs: 30, evaluations: 60 });
+  });
+
   it("records each run once when the answer to its post is lost after the server recorded it (the retry meets 409)", async () => {
     const url = phoenix().url;
     const dataset = uniqueName("lost_answers");
