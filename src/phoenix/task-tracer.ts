@@ -45,7 +45,7 @@ export function phoenixTaskTracer(options: TaskTracerOptions & { baseUrl: string
 export function taskTracer(inner: SpanExporter, options: TaskTracerOptions): TaskTracer {
   const schedule = options.schedule ?? spanSchedule;
   const now = options.now ?? (() => performance.now());
-  const exporter = new CountingExporter(inner);
+  const exporter = new CountingExporter(inner, 4 * schedule.batch);
   const processor = new BatchSpanProcessor(exporter, { maxExportBatchSize: schedule.batch, maxQueueSize: 4 * schedule.batch, scheduledDelayMillis: schedule.maxWaitMs });
   const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ [SEMRESATTRS_PROJECT_NAME]: options.projectName }), spanProcessors: [processor] });
   const tracer: Tracer = provider.getTracer("evalwire");
@@ -53,8 +53,8 @@ export function taskTracer(inner: SpanExporter, options: TaskTracerOptions): Tas
   const sendWhenIdle = () => {
     if (now() - lastSent < schedule.idleEveryMs || options.postsWaiting()) return;
     lastSent = now();
-    // A failed export is counted by the exporter; the rejection only repeats it.
-    processor.forceFlush().catch((error: unknown) => exporter.fail(0, error));
+    // A failed export is kept by the exporter for a last try; the rejection only repeats it.
+    processor.forceFlush().catch(() => {});
   };
   return {
     start(example, repetition) {
@@ -69,8 +69,10 @@ export function taskTracer(inner: SpanExporter, options: TaskTracerOptions): Tas
       return taskSpan(span, sendWhenIdle);
     },
     async close() {
+      // What this flush cannot send is kept for the last try, just below.
+      await provider.forceFlush().catch(() => {});
       try {
-        await provider.forceFlush();
+        await exporter.tryAgain();
         await provider.shutdown();
       } catch (error) {
         exporter.fail(0, error);
@@ -96,18 +98,37 @@ function taskSpan(span: Span, ended: () => void): TaskSpan {
   };
 }
 
-/** Passes spans on and keeps count of those that did not make it. */
+/**
+ * Passes spans on and keeps count of those that did not make it. Spans refused while Phoenix was away
+ * (up to `keep` of them) are tried once more at the end, when it may be back.
+ */
 class CountingExporter implements SpanExporter {
   failed = 0;
   error: string | null = null;
-  constructor(private readonly inner: SpanExporter) {}
+  private refused: ReadableSpan[] = [];
+  constructor(
+    private readonly inner: SpanExporter,
+    private readonly keep: number,
+  ) {}
 
   export(spans: ReadableSpan[], done: Parameters<SpanExporter["export"]>[1]): void {
     this.inner.export(spans, (result) => {
       // 0 is ExportResultCode.SUCCESS.
-      if (result.code !== 0) this.fail(spans.length, result.error);
+      if (result.code !== 0) {
+        this.refused.push(...spans);
+        const over = this.refused.length - this.keep;
+        if (over > 0) this.fail(this.refused.splice(0, over).length, result.error);
+      }
       done(result);
     });
+  }
+
+  /** The last try of the spans refused before; those refused again are counted. */
+  async tryAgain(): Promise<void> {
+    const spans = this.refused.splice(0);
+    if (spans.length === 0) return;
+    const result = await new Promise<{ code: number; error?: Error }>((resolve) => this.inner.export(spans, resolve));
+    if (result.code !== 0) this.fail(spans.length, result.error);
   }
 
   fail(count: number, error: unknown): void {

@@ -6,10 +6,12 @@ import { type SpanSchedule, taskTracer } from "../../src/phoenix/task-tracer.js"
 
 class KeptExports implements SpanExporter {
   readonly batches: ReadableSpan[][] = [];
-  constructor(private readonly fails = false) {}
+  /** `fails`: every export is refused, or only the first `fails` of them. */
+  constructor(private readonly fails: boolean | number = false) {}
   export(spans: ReadableSpan[], done: Parameters<SpanExporter["export"]>[1]): void {
     this.batches.push(spans);
-    done(this.fails ? { code: 1, error: new Error("refused") } : { code: 0 });
+    const refused = this.fails === true || (typeof this.fails === "number" && this.batches.length <= this.fails);
+    done(refused ? { code: 1, error: new Error("refused") } : { code: 0 });
   }
   async shutdown(): Promise<void> {}
   get sizes(): number[] {
@@ -19,7 +21,7 @@ class KeptExports implements SpanExporter {
 
 const schedule: SpanSchedule = { batch: 4, idleEveryMs: 1000, maxWaitMs: 3_600_000 };
 
-function setUp(options: { fails?: boolean } = {}) {
+function setUp(options: { fails?: boolean | number } = {}) {
   const exported = new KeptExports(options.fails);
   const state = { clock: 0, postsWaiting: true };
   const tracer = taskTracer(exported, { projectName: "p", experiment: "qa", schedule, now: () => state.clock, postsWaiting: () => state.postsWaiting });
@@ -76,4 +78,16 @@ it("says how many spans were not exported, and does not throw", async () => {
   const { tracer, runTask } = setUp({ fails: true });
   for (let index = 0; index < 5; index++) runTask(index);
   expect(await tracer.close()).toBe("5 task spans not exported to Phoenix: refused");
+});
+
+it("tries the spans refused while Phoenix was away once more at the end, and counts only those refused again", async () => {
+  // The first batch (4 spans, sent while posts waited) is refused: Phoenix was restarting.
+  const { exported, tracer, runTask } = setUp({ fails: 1 });
+  for (let index = 0; index < 6; index++) runTask(index);
+  await tick();
+  expect(exported.sizes).toEqual([4]);
+  expect(await tracer.close()).toBeNull();
+  // The 2 still waiting, then the 4 refused before: every span reached the exporter's server.
+  const accepted = exported.batches.slice(1).flat();
+  expect(accepted.map((span) => JSON.parse(span.attributes.metadata as string).example_id).sort()).toEqual(["e0", "e1", "e2", "e3", "e4", "e5"]);
 });
