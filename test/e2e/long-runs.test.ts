@@ -196,9 +196,12 @@ describe("evalwire run --resume", () => {
 
   it("refuses a run another process is still recording (exit 2), and resumes it once that process is gone", async () => {
     const p = project();
-    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 150 } }));
+    // After the first 4, the calls wait while the hold file exists: the run is still going when the second process looks.
+    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 20, hold: i >= 4 } }));
     writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
-    const child = startCli(["run", "--experiments", p.experiments, "--example-concurrency", "2"], { cwd: p.cwd, env: p.env });
+    const hold = join(p.cwd, "hold");
+    writeFileSync(hold, "");
+    const child = startCli(["run", "--experiments", p.experiments, "--example-concurrency", "2"], { cwd: p.cwd, env: { ...p.env, HOLD_FILE: hold } });
     const done = collect(child);
     let runDir = "";
     try {
@@ -307,9 +310,12 @@ describe("evalwire run --resume", () => {
 
   it("keeps a checkpoint of an interrupted run (Ctrl-C) over every result it recorded", async () => {
     const p = project();
-    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 150 } }));
+    // After the first 4, the calls wait while the hold file exists: the run is still going when it is interrupted.
+    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 20, hold: i >= 4 } }));
     writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
-    const child = startCli(["run", "--experiments", p.experiments, "--example-concurrency", "2"], { cwd: p.cwd, env: p.env });
+    const hold = join(p.cwd, "hold");
+    writeFileSync(hold, "");
+    const child = startCli(["run", "--experiments", p.experiments, "--example-concurrency", "2"], { cwd: p.cwd, env: { ...p.env, HOLD_FILE: hold } });
     const done = collect(child);
     const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder");
     await waitFor(() => resultLines(runDir) > 4, 30_000, "4 results");
