@@ -15,6 +15,7 @@ import { examplesOf } from "../runs/merge-examples.js";
 import { mergeShards } from "../runs/merge-runs.js";
 import { barsNotApplied, experimentFolders, mergeThresholds } from "../runs/merge-thresholds.js";
 import { pickRun } from "../runs/pick-run.js";
+import { takeRetries } from "../runs/retried-shards.js";
 import { checkResults, groupShards } from "../runs/shard-groups.js";
 import { shownPath } from "../shown-path.js";
 import { RunStore } from "../sinks/run-store.js";
@@ -32,7 +33,8 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
   checkReportPaths(settings.reporters);
   const warn = (message: string) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`);
   const folders = experimentFolders(settings.experimentsDir, experimentsNamed(flags, settings));
-  const groups = groupShards(pickRun(findShards(given), flags.runId ?? null));
+  const retries = takeRetries(findShards(given));
+  const groups = groupShards(pickRun(retries.heads, flags.runId ?? null));
   for (const group of groups) checkResults(group);
   const thresholds = mergeThresholds(groups, folders, settings, warn);
   const showsInputs = settings.reporters.some((spec) => spec.name === "html");
@@ -63,6 +65,7 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
     timestamp: runTimestamp(),
   };
   listener.onRunStart(info);
+  if (!flags.quiet) for (const note of retries.notes) out.write(`${pc.dim(note)}\n`);
   const results: ExperimentResult[] = [];
   for (const group of groups) {
     if (!flags.quiet) out.write(`${pc.dim(`${group.experiment}: merging ${group.count} shards: ${group.shards.map((shard) => shard.run.name).join(", ")}`)}\n`);
