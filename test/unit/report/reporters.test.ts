@@ -111,6 +111,24 @@ describe("file reporters", () => {
     expect(parsed.testsuite[0].testcase[5].skipped).toEqual([{ message: "not applied (partial run)" }]);
   });
 
+  it("junit: an interrupted experiment is an error, so a CI test report never reads a stopped run as passed", async () => {
+    const path = join(temp(), "junit.xml");
+    const stopped = { experiment: "search", evaluators: ["exact"], planned: 10, interrupted: true, results: [1, 2, 3].map((i) => result(`s${i}`, [evaluation("exact", 1)])) };
+    const notStarted = { experiment: "later", evaluators: [], planned: 0, interrupted: true, results: [] };
+    await simulateRun(createReporters({ out: output(), live: false, quiet: true, verbose: false, dryRun: false, reporters: [{ name: "junit", path }] }), [stopped, notStarted]);
+    const parsed = (await parseJunit(readFileSync(path, "utf8"))) as any;
+    expect(parsed).toMatchObject({ tests: 5, failures: 0, errors: 2 });
+    expect(parsed.testsuite[0]).toMatchObject({ name: "search", tests: 4, errors: 1 });
+    expect(parsed.testsuite[0].testcase[0]).toEqual({
+      classname: "search",
+      name: "experiment",
+      error: [{ message: "interrupted: 3 of 10 task calls ran; finish it with evalwire run --resume", type: "interrupted" }],
+    });
+    expect(parsed.testsuite[1].testcase).toEqual([
+      { classname: "later", name: "experiment", error: [{ message: "interrupted before it started; finish it with evalwire run --resume", type: "interrupted" }] },
+    ]);
+  });
+
   it("markdown: the scorecard as a PR comment shows it", async () => {
     const path = join(temp(), "scorecard.md");
     await simulateRun(createReporters({ out: output(), live: false, quiet: true, verbose: false, dryRun: false, reporters: [{ name: "markdown", path }] }), experiments);
