@@ -121,7 +121,7 @@ describe("thresholds", () => {
 
   it("a partial run with errors beyond max_errors shows its errors gate failed, in the summary, on stderr and in JUnit", async () => {
     const { cwd, experiments } = project({
-      "experiments/doubling/task.ts": "export const task = (example: { input: { n: number } }) => { if (example.input.n > 1) throw new Error(`no ${example.input.n}`); return { answer: 2 }; };\n",
+      "experiments/doubling/task.ts": "export const task = (example: { input: { n: number } }) => { if (example.input.n > 1) throw new Error('no ' + example.input.n); return { answer: 2 }; };\n",
     });
     const r = await evalwire(["run", "--experiments", experiments, "--dry-run", "4", "--max-errors", "1", "--threshold", "correct=0.99", "--reporter", "junit=out/junit.xml"], cwd);
     expect(r.code, describeRun(r)).toBe(1);

@@ -271,7 +271,12 @@ describe("evalwire run --resume", () => {
     const calls = junit.testsuite[0].testcase.filter((c: any) => c.classname === "counting");
     expect(calls).toHaveLength(30);
     expect(new Set(calls.map((c: any) => c.name)).size).toBe(30);
-    expect(calls.filter((c: any) => c.error).map((c: any) => c.name).sort()).toEqual(["ex-1", "ex-30"]);
+    expect(
+      calls
+        .filter((c: any) => c.error)
+        .map((c: any) => c.name)
+        .sort(),
+    ).toEqual(["ex-1", "ex-30"]);
     expect(junit.testsuite[0]).toMatchObject({ tests: 31, errors: 2, failures: 1 });
   });
 
