@@ -129,6 +129,14 @@ describe("file reporters", () => {
     ]);
   });
 
+  it("summary: an experiment interrupted before it started says so, not that it has no evaluators", async () => {
+    const out = output();
+    const notStarted = { experiment: "later", evaluators: [], planned: 0, interrupted: true, results: [] };
+    await simulateRun(createReporters({ out, live: false, quiet: false, verbose: false, dryRun: false }), [notStarted]);
+    expect(out.text).toMatch(/■ later +0 +0 +not started +/);
+    expect(out.text).not.toContain("no evaluators");
+  });
+
   it("markdown: the scorecard as a PR comment shows it", async () => {
     const path = join(temp(), "scorecard.md");
     await simulateRun(createReporters({ out: output(), live: false, quiet: true, verbose: false, dryRun: false, reporters: [{ name: "markdown", path }] }), experiments);
