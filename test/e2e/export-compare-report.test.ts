@@ -145,4 +145,24 @@ describe("evalwire report", () => {
       "",
     ]);
   });
+
+  it("says that a shard's run is a part of a run, to be merged", async () => {
+    const cwd = temp();
+    recordRun(join(cwd, ".evalwire", "runs"), {
+      name: "eval_search_d",
+      experiment: "search",
+      startedAt: "2026-01-03T00:00:00.000Z",
+      evaluators: ["exact"],
+      results: [result("1", [evaluation("exact", 1)])],
+      shard: "2/3",
+    });
+    const r = await evalwire(["report", "eval_search_d-shard-2-of-3"], cwd);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout.split("\n").slice(2, 6)).toEqual([
+      "**Total runs:** 1",
+      "",
+      "**Shard:** shard 2/3, a part of the run: `evalwire merge` its shards for the whole run's report and gates.",
+      "",
+    ]);
+  });
 });
