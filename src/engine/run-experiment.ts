@@ -1,24 +1,19 @@
 import { basename } from "node:path";
 import type { Dataset, Examples } from "../datasets/dataset.js";
-import { exampleView } from "../datasets/line-example.js";
 import { firstLine } from "../errors.js";
 import { withExampleRubricName } from "../evaluators/rubric/example-rubric.js";
 import { ExperimentJudge } from "../judge/experiment-judge.js";
-import { resultChanged } from "../result-json.js";
-import { AdaptiveConcurrency, noteResult } from "../retry/adaptive-concurrency.js";
 import { unlockRun } from "../sinks/run-lock.js";
-import type { ExperimentHeader, ExperimentRecording } from "../sinks/sink.js";
-import type { Example, ExampleResult, ExperimentResult } from "../types.js";
-import { CallWindow } from "./call-window.js";
-import { Checkpoints } from "./checkpoints.js";
+import type { ExperimentRecording } from "../sinks/sink.js";
+import type { Example, ExperimentResult } from "../types.js";
 import type { ExperimentInfo, RunListener } from "./events.js";
-import { forEachConcurrently } from "./for-each-concurrently.js";
-import { chooseExamples, continuing, ExperimentCache, jobsToRun, type LongRunOptions, type Prior, priorRun, taskHash } from "./long-run.js";
-import { runMetadata } from "./metadata.js";
+import { experimentHeader, runIdOf } from "./experiment-header.js";
+import { chooseExamples, continuing, jobsToRun, type LongRunOptions, type Prior, priorRun, taskHash } from "./long-run.js";
 import { experimentName } from "./naming.js";
-import type { Backend, ExperimentPlan, Job, Sandbox } from "./ports.js";
+import type { Backend, ExperimentPlan, Sandbox } from "./ports.js";
 import { readRecorded } from "./read-recorded.js";
-import { carry, finishRecordings, note, openRecordings, record } from "./recordings.js";
+import { finishRecordings, note, openRecordings } from "./recordings.js";
+import { runCalls } from "./run-calls.js";
 import { formatShard, inShard, type Shard } from "./shard.js";
 import { Tally } from "./tally.js";
 import { type ExperimentFacts, escapedLine, verdict } from "./verdict.js";
@@ -197,24 +192,20 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   }
   tally.track(evaluators);
   const info: ExperimentInfo = { experiment: plan.experiment, dataset: dataset.name, planned: result.planned, evaluators };
-  const runId = runIdOf(context.runId, prior);
-
-  const header: ExperimentHeader = {
-    name: result.name,
+  const header = experimentHeader({
+    result,
     experiment: plan.experiment,
-    dataset: { ...result.dataset, ...(dataset.remote ? { remote: dataset.remote } : {}) },
-    metadata: { ...runMetadata(dataset.name, context.cwd), ...knobs.metadata, ...context.metadata },
+    dataset,
     evaluators: info.evaluators,
-    settings: { timeoutMs: knobs.timeoutMs, repetitions: knobs.repetitions, exampleConcurrency: knobs.exampleConcurrency },
-    planned: result.planned,
-    startedAt: new Date().toISOString(),
-    ...(hash ? { task: { hash } } : {}),
-    ...(chosen.selection ? { selection: chosen.selection } : {}),
-    ...(shard ? { shard: formatShard(shard) } : {}),
-    ...(runId ? { runId } : {}),
-  };
-  if (chosen.selection?.partial) Object.assign(header.metadata, { evalwire_partial: true, evalwire_selection: chosen.selection.description });
-  if (prior?.kind === "retry-errors") header.metadata.evalwire_retry_errors_of = prior.folder.run.name;
+    knobs,
+    metadata: context.metadata,
+    cwd: context.cwd,
+    taskHash: hash,
+    selection: chosen.selection,
+    shard,
+    runId: runIdOf(context.runId, prior),
+    prior,
+  });
   // Judged as results arrive; the baseline is read before this run's folder exists, so `latest`
   // never finds it (a resumed run's folder is named).
   const judge = await ExperimentJudge.start({
@@ -246,73 +237,28 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     }
   }
   context.listener.onExperimentStart(info);
-
-  const tracer = recordings.find((recording) => recording.tracer)?.tracer;
-  const cache = ExperimentCache.open(long.cache, hash, sandbox.cacheKey ?? null);
-  let cacheProblem = false;
-  const concurrency = new AdaptiveConcurrency({ max: knobs.exampleConcurrency });
-  concurrency.onChange((change) => {
-    sandbox.setConcurrency?.(change.limit);
-    context.listener.onConcurrency(info, { ...change, max: knobs.exampleConcurrency });
-  });
-  const checkpoints = new Checkpoints(recordings, tally, judge);
-  const reported = (job: Job, done: ExampleResult) => {
-    checkpoints.maybe();
-    context.listener.onResult(info, done, exampleView(job.example));
-  };
-  const window = new CallWindow(sandbox.window, () => sandbox.busy?.() ?? 1);
-  let inFlight = 0;
   try {
-    await carry(prior, examples, knobs.repetitions, { tally, judge, recordings, unrecorded: facts.unrecorded });
-    await forEachConcurrently(
-      jobsToRun(examples, knobs.repetitions, prior, (id, repetition) => inShard(shard, id, repetition)),
-      () => (concurrency.limit < knobs.exampleConcurrency ? concurrency.limit : window.limit),
-      // Not an async function: its suspended frame, made for each of a fast run's calls, was the
-      // main thread's largest garbage.
-      (planned) => {
-        if (context.stop.aborted) return Promise.resolve();
-        const key = cache?.keyOf(planned);
-        let job: Job = key ? cache!.lookUp(planned, key) : planned;
-        if (long.retries) job = { ...job, retries: long.retries };
-        const epoch = concurrency.epoch;
-        const span = job.cached ? undefined : tracer?.start(job.example, job.repetition);
-        inFlight++;
-        return sandbox.run(job).then((done) => {
-          window.ended(inFlight--);
-          if (done && key) {
-            try {
-              cache!.keep(key, done);
-            } catch (error) {
-              if (!cacheProblem) context.listener.onWarning(`${plan.experiment}: cannot write to the task cache: ${firstLine(error)}`);
-              cacheProblem = true;
-            }
-          }
-          if (done && !done.cached) noteResult(concurrency, done, epoch);
-          if (!done) {
-            span?.end({ error: "interrupted" });
-            return;
-          }
-          if (span) {
-            done.traceId = span.traceId;
-            resultChanged(done);
-            span.end(done);
-          }
-          tally.add(done);
-          judge.add(done);
-          const recorded = record(recordings, done, facts.unrecorded);
-          if (recorded) return recorded.then(() => reported(job, done));
-          reported(job, done);
-        });
-      },
-      // The dataset changed (or a result could not be recorded): the calls sent ahead do not start.
-      () => sandbox.stopStarting?.(),
-    );
+    await runCalls({
+      info,
+      listener: context.listener,
+      stop: context.stop,
+      sandbox,
+      examples,
+      repetitions: knobs.repetitions,
+      exampleConcurrency: knobs.exampleConcurrency,
+      prior,
+      shard,
+      long,
+      taskHash: hash,
+      recordings,
+      tally,
+      judge,
+      unrecorded: facts.unrecorded,
+    });
   } catch (error) {
     // The examples could not be read to the end (a dataset file changed during the run).
     facts.failure ??= firstLine(error);
   } finally {
-    // Resumed, an interrupted run counts from here and parses no result again.
-    if (context.stop.aborted) checkpoints.write();
     Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
     Object.assign(result, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors, evaluators: tally.evaluators() });
     // A shard is a part of the run: its gates are judged when the shards are merged, not here.
@@ -341,9 +287,4 @@ function count(items: Iterable<unknown>): number {
   let n = 0;
   for (const _ of items) n++;
   return n;
-}
-
-/** A --retry-errors run of a shard's run merges in its place, so it keeps that run's id unless given one. */
-function runIdOf(given: string | null, prior: Prior | null): string | null {
-  return given ?? (prior?.kind === "retry-errors" ? (prior.folder.run.runId ?? null) : null);
 }
