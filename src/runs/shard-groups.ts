@@ -24,7 +24,9 @@ export function groupShards(heads: RunHead[]): ShardGroup[] {
     if (head.run.status === "running" || head.run.status === "interrupted" || head.run.summary === undefined) {
       const recorder = liveRecorder(head.dir);
       if (recorder !== null) throw new UsageError(`cannot merge: ${head.run.name} is still being recorded by process ${recorder}; wait for it to end, then merge`);
-      throw new UsageError(`cannot merge: ${head.run.name} is unfinished (status ${head.run.status}); run shard ${head.run.shard} again, then merge`);
+      throw new UsageError(
+        `cannot merge: ${head.run.name} is unfinished (status ${head.run.status}); finish it where it ran (evalwire run --resume ${head.run.name}) or run shard ${head.run.shard} again, then merge`,
+      );
     }
     const { planned, completed } = countsOf(head.run);
     if (completed < planned && ownFailure(head.run) === null) {

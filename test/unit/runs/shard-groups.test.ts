@@ -97,7 +97,11 @@ describe("groupShards", () => {
       },
       /^cannot merge: ds shard 2\/2 \(\S+-shard-2-of-2\) completed 7 of its \d+ planned calls; run that shard again$/,
     ],
-    ["a shard is unfinished", (runs) => writeShardsOf(runs, { count: 2, per: { 2: { unfinished: true } } }), /-shard-2-of-2 is unfinished \(status running\); run shard 2\/2 again/],
+    [
+      "a shard is unfinished",
+      (runs) => writeShardsOf(runs, { count: 2, per: { 2: { unfinished: true } } }),
+      /-shard-2-of-2 is unfinished \(status running\); finish it where it ran \(evalwire run --resume \S+-shard-2-of-2\) or run shard 2\/2 again, then merge$/,
+    ],
     ["evaluators differ", (runs) => writeShardsOf(runs, { count: 2, per: { 2: { evaluators: ["e", "f"] } } }), /ds shards differ in evaluators: .* has e, .* has e, f/],
     ["repetitions differ", (runs) => writeShardsOf(runs, { count: 2, per: { 2: { repetitions: 3 } } }), /ds shards differ in repetitions: .* has 2, .* has 3/],
   ];
