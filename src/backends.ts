@@ -5,12 +5,12 @@ import { type CsvOptions, defaultCsvOptions } from "./config/settings.js";
 import { RememberedChecks } from "./datasets/remembered-checks.js";
 import { LocalDatasets } from "./datasets/source.js";
 import type { Backend } from "./engine/ports.js";
-import type { PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
+import type { PhoenixClientLike, PhoenixConnection, RetryPolicy } from "./phoenix/connection.js";
 import { RunStore } from "./sinks/run-store.js";
 
 export interface BackendOptions {
   /** A client from `createClient` of `@arizeai/phoenix-client`: selects the Phoenix backend. */
-  phoenixClient?: PhoenixClient | undefined;
+  phoenixClient?: PhoenixClientLike | undefined;
   /** Where Phoenix is (the CLI's way): selects the Phoenix backend too. */
   phoenix?: PhoenixConnection | null | undefined;
   retry?: Partial<RetryPolicy> | undefined;

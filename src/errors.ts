@@ -25,7 +25,21 @@ export class UsageError extends EvalwireError {
 }
 
 /** A user file (task, evaluator) that cannot be loaded or exports the wrong thing. */
-export class LoadError extends EvalwireError {}
+export class LoadError extends EvalwireError {
+  /** When a folder's code loaded in part: what did, and each file's problem (`list` shows them all). */
+  readonly partial: PartialLoad | undefined;
+  constructor(message: string, options?: ErrorOptions & { partial?: PartialLoad | undefined }) {
+    super(message, options);
+    this.partial = options?.partial;
+  }
+}
+
+/** The parts of a folder's code that loaded (the task, the evaluators by name), and one problem per file that did not. */
+export interface PartialLoad {
+  task: boolean;
+  evaluators: string[];
+  problems: string[];
+}
 
 /** A dataset that is missing or malformed. */
 export class DatasetError extends EvalwireError {}

@@ -8,7 +8,7 @@ export type { Judgement } from "./judge/experiment-judge.js";
 export type { GateKind, GateResult, GateVerdict } from "./judge/gate.js";
 export type { EvaluatorScores } from "./judge/scorecard.js";
 export type { EvaluatorThreshold, MaxErrors, Thresholds } from "./judge/thresholds.js";
-export type { PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
+export type { PhoenixClientLike, PhoenixConnection, RetryPolicy } from "./phoenix/connection.js";
 export type { JsonExperiment, JsonReport } from "./report/json.js";
 export { ExperimentRunner, type ExperimentRunnerOptions, type RunOptions } from "./runner.js";
 export type {

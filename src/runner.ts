@@ -15,7 +15,8 @@ import { checkBaseline } from "./judge/check-baseline.js";
 import { checkThresholds } from "./judge/check-thresholds.js";
 import { planJudging } from "./judge/plan.js";
 import type { Thresholds } from "./judge/thresholds.js";
-import type { Phoenix, PhoenixClient, PhoenixConnection, RetryPolicy } from "./phoenix/client.js";
+import type { Phoenix } from "./phoenix/client.js";
+import type { PhoenixClientLike, PhoenixConnection, RetryPolicy } from "./phoenix/connection.js";
 import { startThreadAhead } from "./sandbox/warm-worker.js";
 import { WorkerSandbox } from "./sandbox/worker-sandbox.js";
 import { killCommandGroupsAtExit } from "./tasks/process-groups.js";
@@ -24,7 +25,7 @@ import type { RunResult } from "./types.js";
 export interface ExperimentRunnerOptions {
   experimentsDir: string;
   /** A client from `createClient` of `@arizeai/phoenix-client`: selects the Phoenix backend. */
-  phoenixClient?: PhoenixClient;
+  phoenixClient?: PhoenixClientLike;
   /** Where Phoenix is (the CLI's way): selects the Phoenix backend too. */
   phoenix?: PhoenixConnection | null;
   /** How Phoenix calls are retried (default: 5 retries, 250 ms doubling to 4 s). */

@@ -3,7 +3,7 @@ import { pc } from "../colour.js";
 import { resolveSettings, type Settings } from "../config/settings.js";
 import type { DatasetSource } from "../datasets/source.js";
 import { datasetNameOf, discoverExperiments, type ExperimentFolder, knobsFor, selectExperiments } from "../discovery/discover.js";
-import { ExitCode, firstLine } from "../errors.js";
+import { ExitCode, firstLine, LoadError } from "../errors.js";
 import { plural } from "../report/format.js";
 import { WorkerSandbox } from "../sandbox/worker-sandbox.js";
 import { shownPath } from "../shown-path.js";
@@ -67,7 +67,12 @@ async function checkCode(folder: ExperimentFolder, settings: Settings): Promise<
     lines.push(`task        ${shownPath(folder.taskFile)}`);
     lines.push(`evaluators  ${sandbox.evaluators.join(", ") || pc.yellow("none: the task runs, but nothing is scored")}`);
   } catch (error) {
-    issues.push(firstLine(error));
+    // Code that loaded in part: what did load is shown too, and each file that did not has its line.
+    const partial = error instanceof LoadError ? error.partial : undefined;
+    if (!partial) return { lines, issues: [...issues, firstLine(error)] };
+    if (partial.task) lines.push(`task        ${shownPath(folder.taskFile)}`);
+    if (partial.evaluators.length > 0) lines.push(`evaluators  ${partial.evaluators.join(", ")}`);
+    issues.push(...partial.problems.map((problem) => firstLine(problem)));
   }
   return { lines, issues };
 }

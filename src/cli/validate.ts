@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { pc } from "../colour.js";
-import { resolveSettings, type Settings } from "../config/settings.js";
+import { loadConfigFile, resolveSettings, type Settings } from "../config/settings.js";
 import { readTestset, type TestsetIssue, testsetFormat } from "../datasets/testset.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { shownPath } from "../shown-path.js";
@@ -13,7 +13,12 @@ export async function validateCommand(file: string | undefined, flags: ValidateF
   const settings = resolveSettings({ ...flags, backend: "local" }, process.env, process.cwd());
   const path = testsetPath(file, flags, settings);
   process.stdout.write(`Validating ${shownPath(path)}\n`);
-  const { issues } = readTestset(path, { csv: settings.csv });
+  // `run` reads a CSV without a tag column: one is required only when named.
+  const tagColumnNamed = flags.tagColumn !== undefined || loadConfigFile(flags.config, process.cwd()).config.dataset?.tag_column !== undefined;
+  const { format, issues, tagColumn } = readTestset(path, { csv: settings.csv, byTag: tagColumnNamed || "if-present" });
+  if (format === "csv" && tagColumn === undefined) {
+    process.stdout.write(`  note: no "${settings.csv.tagColumn}" column, so upload needs --name NAME (the file as one dataset); a tag column splits it by tag\n`);
+  }
   process.stdout.write(formatIssues(issues));
   if (issues.length > 0) {
     process.stdout.write(`${pc.red(`Validation failed: ${issues.length} issue(s) found.`)}\n`);

@@ -68,8 +68,11 @@ export interface Testset {
 
 export interface TestsetOptions {
   csv: CsvOptions;
-  /** CSV: split into one dataset per tag, so the tag column is required and an empty tag is an issue (default true). */
-  byTag?: boolean;
+  /**
+   * CSV: split into one dataset per tag, so the tag column is required and an empty tag is an issue
+   * (default true); "if-present": so only when the file has the tag column (`run` needs none).
+   */
+  byTag?: boolean | "if-present";
 }
 
 /** Reads and checks a testset. Content problems are issues; only a file that cannot be read throws. */
@@ -85,22 +88,24 @@ export function readTestset(file: string, options: TestsetOptions): Testset {
     throw new UsageError(`${shown}: ${code === "ENOENT" ? "no such file" : `cannot read it (${code ?? error})`}`);
   }
   const issues: TestsetIssue[] = [];
-  const rows = format === "csv" ? readCsvRows(text, shown, options, issues) : readRecords(text, shown, format, issues);
+  const { rows, byTag } = format === "csv" ? readCsvRows(text, shown, options, issues) : { rows: readRecords(text, shown, format, issues), byTag: false };
   checkDuplicates(rows, issues);
   issues.sort((a, b) => a.line - b.line);
-  const byTag = format === "csv" && (options.byTag ?? true);
   return { file, format, rows, issues, ...(byTag ? { tagColumn: options.csv.tagColumn } : {}) };
 }
 
-function readCsvRows(text: string, shown: string, { csv, byTag = true }: TestsetOptions, issues: TestsetIssue[]): TestsetRow[] {
+/** The rows, and whether the file is split by tag (see TestsetOptions.byTag). */
+function readCsvRows(text: string, shown: string, options: TestsetOptions, issues: TestsetIssue[]): { rows: TestsetRow[]; byTag: boolean } {
+  const { csv } = options;
   let table: ReturnType<typeof readCsvTable>;
   try {
     table = readCsvTable(text, shown);
   } catch (error) {
     issues.push(unreadable(error, shown));
-    return [];
+    return { rows: [], byTag: (options.byTag ?? true) === true };
   }
   const { columns, rows } = table;
+  const byTag = options.byTag === "if-present" ? columns.includes(csv.tagColumn) : (options.byTag ?? true);
   const required: [string, string][] = [
     ...csv.inputKeys.map((key): [string, string] => [key, "--input-keys or [dataset] input_keys"]),
     ...csv.outputKeys.map((key): [string, string] => [key, "--output-keys or [dataset] output_keys"]),
@@ -114,7 +119,7 @@ function readCsvRows(text: string, shown: string, { csv, byTag = true }: Testset
   if (rows.length === 0) issues.push({ line: 1, kind: "no-examples", message: "no data rows below the header" });
   const hasTags = byTag && columns.includes(csv.tagColumn);
   const outputColumns = csv.outputKeys.filter((key) => columns.includes(key));
-  return rows.map(({ line, cells }) => {
+  const read = rows.map(({ line, cells }) => {
     const row: TestsetRow = { line, ...csvRecord(cells, csv) };
     if (hasTags) {
       row.tags = splitTags(cells[csv.tagColumn] ?? "", csv.delimiter);
@@ -124,6 +129,7 @@ function readCsvRows(text: string, shown: string, { csv, byTag = true }: Testset
     if (empty.length > 0) issues.push({ line, kind: "empty-output", message: `empty expected output (${empty.length > 1 ? "columns" : "column"} ${empty.map((key) => `"${key}"`).join(", ")})` });
     return row;
   });
+  return { rows: read, byTag };
 }
 
 function readRecords(text: string, shown: string, format: Exclude<TestsetFormat, "csv">, issues: TestsetIssue[]): TestsetRow[] {

@@ -49,7 +49,7 @@ export async function loadExperiment(folder: ExperimentFolder, onFile?: (file: s
       problems.push((error as Error).message);
     }
   }
-  if (problems.length > 0) throw new LoadError(problems.join("; "));
+  if (problems.length > 0) throw new LoadError(problems.join("; "), { partial: { task: task !== undefined, evaluators: evaluators.map((evaluator) => evaluator.name), problems } });
   return { folder, task: task!, evaluators, cacheKey: cacheKey ?? null };
 }
 

@@ -3,6 +3,7 @@ import type { Ajv, ValidateFunction } from "ajv";
 import type { EvaluatorArgs, Score } from "../types.js";
 import type { BuiltInEvaluator } from "./built-in.js";
 import { checkOptions, expectedOf, type FieldOptions, outputOf, rules, shown } from "./options.js";
+import { pythonRegex } from "./python-regex.js";
 import { deepEqual, expectedItems, verdict } from "./values.js";
 
 export interface JsonMatchOptions extends FieldOptions {
@@ -25,7 +26,7 @@ export function jsonMatch(options: JsonMatchOptions = {}): BuiltInEvaluator {
     const keys = checked.keys ?? Object.keys(wanted);
     if (keys.length === 0) return { score: 0, label: null, explanation: "no keys to compare" };
     // A key missing from the output reads as null, as Python's dict.get does.
-    const differing = keys.filter((key) => !(Object.hasOwn(wanted, key) && deepEqual(actual[key] ?? null, wanted[key])));
+    const differing = keys.filter((key) => !(Object.hasOwn(wanted, key) && deepEqual(Object.hasOwn(actual, key) ? actual[key] : null, wanted[key])));
     return {
       score: (keys.length - differing.length) / keys.length,
       label: null,
@@ -48,13 +49,15 @@ function asObject(value: unknown): Record<string, unknown> | string {
   return object !== null && typeof object === "object" && !Array.isArray(object) ? (object as Record<string, unknown>) : "is not a JSON object";
 }
 
-// Like Python's Draft7Validator: formats are annotations only, unknown keywords are ignored.
+// Like Python's Draft7Validator: formats are annotations only, unknown keywords are ignored, and
+// `pattern` and `patternProperties` are Python `re` patterns (Unicode \d and \w, `\Z`, ...).
 // Loaded when schemaValid is first used: every experiment's worker loads the built-ins.
 let loaded: Ajv | null = null;
 function ajv(): Ajv {
   if (!loaded) {
     const { Ajv: AjvClass } = createRequire(import.meta.url)("ajv") as typeof import("ajv");
-    loaded = new AjvClass({ strict: false, validateFormats: false, allErrors: true });
+    const regExp = Object.assign((pattern: string) => pythonRegex(pattern, "schemaValid"), { code: "pythonRegex" });
+    loaded = new AjvClass({ strict: false, validateFormats: false, allErrors: true, code: { regExp } });
   }
   return loaded;
 }

@@ -1,7 +1,8 @@
 import type { EvaluatorArgs, Score } from "../types.js";
 import type { BuiltInEvaluator } from "./built-in.js";
 import { checkOptions, expectedOf, type FieldOptions, outputOf, rules, shown } from "./options.js";
-import { expectedItems, sameValue, textOf, transcriptText, verdict } from "./values.js";
+import { pythonRegex } from "./python-regex.js";
+import { expectedItems, isPythonFalse, sameValue, textOf, transcriptText, verdict } from "./values.js";
 
 /** What the Python evalwire's four "match" evaluators read: the output and the expected values. */
 function sides(args: EvaluatorArgs, options: FieldOptions) {
@@ -54,12 +55,19 @@ export function contains(options: ContainsOptions = {}): BuiltInEvaluator {
     let found: boolean;
     if (said !== undefined && typeof wanted === "string") found = fold(said).includes(fold(wanted));
     else if (Array.isArray(actual)) found = actual.some((item) => sameValue(item, wanted));
+    else if (typeof actual === "object") found = isKeyOf(wanted, actual);
     else if (typeof wanted !== "string") throw new TypeError(`contains: the expected value ${shown(wanted)} is not text`);
     else if (typeof actual === "string") found = fold(actual).includes(fold(wanted));
-    else if (typeof actual === "object") found = Object.hasOwn(actual, wanted);
     else throw new TypeError(`contains: the output ${shown(actual)} is not text, a list or an object (set outputKey)`);
     return verdict(found, found ? null : `${shown(wanted)} not found`);
   };
+}
+
+/** Python's `wanted in dict`: a key is text; a number, true/false or null is no key of a JSON object; a list or object cannot be one. */
+function isKeyOf(wanted: unknown, object: object): boolean {
+  if (typeof wanted === "string") return Object.hasOwn(object, wanted);
+  if (wanted !== null && typeof wanted === "object") throw new TypeError(`contains: the expected value ${shown(wanted)} cannot be a key of the output object`);
+  return false;
 }
 
 export interface NotContainsOptions extends ContainsOptions {
@@ -91,8 +99,7 @@ function forbiddenFromExpected(args: EvaluatorArgs, options: FieldOptions): stri
 /**
  * 1 when the first expected value, as a regular expression, matches somewhere in the output (a
  * text, or a chat transcript's assistant text).
- * Python's syntax is accepted where JavaScript's differs: `(?P<name>...)`, `(?P=name)`, leading
- * `(?i)`/`(?m)`/`(?s)`, `\A`, `\Z`, and `$` also matching before a final newline.
+ * The pattern is read as Python's `re` reads it (see pythonRegex).
  */
 export function regexMatch(options: FieldOptions = {}): BuiltInEvaluator {
   const checked = checkOptions<FieldOptions>("regexMatch", options);
@@ -101,7 +108,7 @@ export function regexMatch(options: FieldOptions = {}): BuiltInEvaluator {
     const { actual, items } = sides(args, checked);
     if (actual === null || actual === undefined) return verdict(false, "no output");
     const pattern = items[0];
-    if (pattern === undefined || pattern === "" || pattern === null || pattern === false) return verdict(false, "no pattern");
+    if (pattern === undefined || isPythonFalse(pattern)) return verdict(false, "no pattern");
     if (typeof pattern !== "string") throw new TypeError(`regexMatch: the expected pattern ${shown(pattern)} is not text`);
     const text = typeof actual === "string" ? actual : transcriptText(actual);
     if (text === undefined) throw new TypeError(`regexMatch: the output ${shown(actual)} is not text (set outputKey)`);
@@ -112,51 +119,4 @@ export function regexMatch(options: FieldOptions = {}): BuiltInEvaluator {
     }
     return regex.test(text) ? verdict(true) : verdict(false, `/${pattern}/ does not match`);
   };
-}
-
-/** A Python `re` pattern as a JavaScript RegExp (see regexMatch). */
-export function pythonRegex(pattern: string): RegExp {
-  let source = pattern;
-  let flags = "";
-  const inline = /^\(\?([aiLmsux]+)\)/.exec(source);
-  if (inline) {
-    if (inline[1]!.includes("x")) throw new TypeError(`regexMatch: the verbose flag (?x) is not supported in ${shown(pattern)}`);
-    flags = [..."ims"].filter((flag) => inline[1]!.includes(flag)).join("");
-    source = source.slice(inline[0].length);
-  }
-  const multiline = flags.includes("m");
-  let out = "";
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i]!;
-    if (char === "\\") {
-      const next = source[i + 1] ?? "";
-      out += !inClass && next === "A" ? "(?<![\\s\\S])" : !inClass && next === "Z" ? "(?![\\s\\S])" : char + next;
-      i++;
-    } else if (inClass) {
-      if (char === "]") inClass = false;
-      out += char;
-    } else if (char === "[") {
-      inClass = true;
-      out += char;
-      if (source[i + 1] === "^") out += source[++i];
-      if (source[i + 1] === "]") {
-        out += "\\]"; // a leading ] is literal in Python
-        i++;
-      }
-    } else if (source.startsWith("(?P<", i)) {
-      out += "(?<";
-      i += 3;
-    } else if (source.startsWith("(?P=", i)) {
-      const end = source.indexOf(")", i);
-      out += `\\k<${source.slice(i + 4, end)}>`;
-      i = end;
-    } else if (char === "$" && !multiline) out += "(?=\\n?(?![\\s\\S]))";
-    else out += char;
-  }
-  try {
-    return new RegExp(out, flags);
-  } catch (error) {
-    throw new TypeError(`regexMatch: the pattern ${shown(pattern)} is not a valid regular expression: ${(error as Error).message}`);
-  }
 }

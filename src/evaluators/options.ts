@@ -1,4 +1,4 @@
-import { getProperty } from "dot-prop";
+import { parsePath } from "dot-prop";
 import { isWholeNumber, wholeNumberRule } from "../config/whole-number.js";
 import type { EvaluatorArgs } from "../types.js";
 
@@ -84,8 +84,14 @@ export function atPath(value: unknown, path: string | undefined): unknown {
       return undefined;
     }
   }
-  if (container === null || typeof container !== "object") return undefined;
-  return getProperty(container as Record<string, unknown>, path);
+  // Own properties only: "constructor" or "a.toString" must not find what every object inherits.
+  const keys = parsePath(path);
+  if (keys.length === 0) return undefined;
+  for (const key of keys) {
+    if (container === null || typeof container !== "object" || !Object.hasOwn(container, key)) return undefined;
+    container = (container as Record<string | number, unknown>)[key];
+  }
+  return container;
 }
 
 /** The output an evaluator checks: the whole output, or its `outputKey` field. */

@@ -1,5 +1,6 @@
 import type { EvaluatorArgs, Score } from "../types.js";
 import type { BuiltInEvaluator } from "./built-in.js";
+import { digitValue } from "./numeric.js";
 import { checkOptions, type FieldOptions, isListOf, outputOf } from "./options.js";
 import { textOf, verdict } from "./values.js";
 
@@ -12,7 +13,8 @@ export interface PiiSafetyOptions extends FieldOptions {
 
 const names: Record<PiiKind, [string, string]> = { email: ["email address", "email addresses"], phone: ["phone number", "phone numbers"], card: ["card number", "card numbers"] };
 
-const emailPattern = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// Letters of any script: "josé@exämple.com" is an address too.
+const emailPattern = /[\p{L}\p{M}\p{N}._%+-]+@[\p{L}\p{M}\p{N}-]+(?:\.[\p{L}\p{M}\p{N}-]+)*\.\p{L}{2,}/gu;
 // 13 to 19 digits, optionally grouped by single spaces or dashes.
 const cardPattern = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 // A run of digits with phone punctuation, optionally starting with + or a (area code).
@@ -37,7 +39,8 @@ export function piiSafety(options: PiiSafetyOptions = {}): BuiltInEvaluator {
 }
 
 /** Personal data in a text, each piece counted once (a card number is not also a phone number). */
-export function findPii(text: string): { kind: PiiKind; at: number }[] {
+export function findPii(original: string): { kind: PiiKind; at: number }[] {
+  const text = plainNumbers(original);
   const found: { kind: PiiKind; at: number; end: number }[] = [];
   const taken = (at: number, end: number) => found.some((item) => at < item.end && end > item.at);
   for (const match of text.matchAll(emailPattern)) found.push({ kind: "email", at: match.index, end: match.index + match[0].length });
@@ -51,6 +54,19 @@ export function findPii(text: string): { kind: PiiKind; at: number }[] {
     if (looksLikePhone(match[0]) && !taken(match.index, match.index + match[0].length)) found.push({ kind: "phone", at: match.index, end: match.index + match[0].length });
   }
   return found.sort((a, b) => a.at - b.at).map(({ kind, at }) => ({ kind, at }));
+}
+
+/**
+ * The text with numbers written plainly: every script's digits ("４", "٤") as ASCII digits, the
+ * spaces numbers are grouped with (no-break, thin, figure) as " ", and the dashes (non-breaking
+ * hyphen, en dash, minus) as "-".
+ */
+function plainNumbers(text: string): string {
+  if (!/[^\0-\x7f]/.test(text)) return text;
+  return text
+    .replace(/(?![0-9])\p{Nd}/gu, (digit) => String(digitValue(digit.codePointAt(0)!)))
+    .replace(/[\u00a0\u2007\u2009\u202f]/g, " ")
+    .replace(/[\u2010-\u2013\u2212]/g, "-");
 }
 
 /**

@@ -10,7 +10,8 @@
  */
 export function parsePythonLiteral(text: string): { value: unknown } | undefined {
   try {
-    return { value: new Reader(text).top() };
+    // Python reads "\r\n" and a lone "\r" as "\n" (in triple-quoted strings too).
+    return { value: new Reader(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text).top() };
   } catch (error) {
     if (error instanceof NotALiteral) return undefined;
     throw error;
@@ -35,7 +36,8 @@ class Reader {
 
   /** The whole text: one expression, or a bare tuple (`1, 2`); newlines only around it. */
   top(): unknown {
-    this.space(true);
+    while (this.peek() === " " || this.peek() === "\t") this.at++; // ast.literal_eval strips these first
+    this.lines();
     const items = [this.expression(0).value];
     let tuple = false;
     this.space(false);
@@ -47,9 +49,40 @@ class Reader {
       items.push(this.expression(0).value);
       this.space(false);
     }
-    this.space(true);
+    if (this.peek() === "#") while (!this.done() && this.peek() !== "\n") this.at++;
+    if (this.peek() === "\n") {
+      this.at++;
+      this.lines();
+    }
     if (!this.done()) this.fail();
     return tuple ? items : items[0];
+  }
+
+  /**
+   * Blank and comment lines outside brackets, up to the first character of a line with content (or
+   * the end). That line must not be indented: Python raises IndentationError (a form feed sets the
+   * column back to 0, and a line of spaces at the very end counts as indented).
+   */
+  private lines(): void {
+    for (;;) {
+      let column = 0;
+      for (let char = this.peek(); char === " " || char === "\t" || char === "\f" || char === "\\"; char = this.peek()) {
+        if (char !== "\\") column = char === "\f" ? 0 : column + 1;
+        else if (this.text[this.at + 1] !== "\n") break;
+        else if (this.at + 2 >= this.text.length)
+          this.fail(); // a line continued into the end of the text
+        else this.at++; // a line continuation
+        this.at++;
+      }
+      if (this.peek() === "#") while (!this.done() && this.peek() !== "\n") this.at++;
+      else if (this.peek() !== "\n") {
+        if (column > 0) this.fail();
+        this.space(false);
+        return;
+      }
+      if (this.done()) return;
+      this.at++;
+    }
   }
 
   private expression(depth: number): { value: unknown; kind: Kind } {
@@ -85,9 +118,15 @@ class Reader {
   }
 
   private sequence(close: string, depth: number): unknown[] {
-    this.at++;
+    this.open(depth);
     this.space(true);
     return this.items(close, depth);
+  }
+
+  /** Reads an opening bracket: Python's parser takes 200 nested at most ("too many nested parentheses"). */
+  private open(depth: number): void {
+    if (depth >= 200) this.fail();
+    this.at++;
   }
 
   /** Items up to `close`, with an optional trailing comma; the opener is already read. */
@@ -107,7 +146,7 @@ class Reader {
 
   /** `()` and `(a, ...)` are tuples; `(a)` is `a`. */
   private parenthesised(depth: number): { value: unknown; kind: Kind } {
-    this.at++;
+    this.open(depth);
     this.space(true);
     if (this.peek() === ")") {
       this.at++;
@@ -126,7 +165,7 @@ class Reader {
   }
 
   private dict(depth: number): Record<string, unknown> {
-    this.at++;
+    this.open(depth);
     const entries: Record<string, unknown> = {};
     this.space(true);
     while (this.peek() !== "}") {
@@ -155,6 +194,8 @@ class Reader {
     if (/^[\w.]/.test(this.text[this.at] ?? "")) this.fail(); // 01, 1abc, 1j (complex), 1.2.3
     const digits = match.replaceAll("_", "");
     if (/^0[xXoObB]/.test(digits)) return Number(BigInt(digits));
+    // Python reads no decimal integer of more than 4,300 digits (sys.get_int_max_str_digits()).
+    if (digits.length > 4300 && /^[1-9]\d*$/.test(digits)) this.fail();
     return Number(digits);
   }
 
@@ -233,8 +274,10 @@ class Reader {
     for (;;) {
       const char = this.peek();
       if (char === " " || char === "\t" || char === "\f" || (newlines && (char === "\n" || char === "\r"))) this.at++;
-      else if (char === "\\" && this.text[this.at + 1] === "\n") this.at += 2;
-      else if (char === "#" && newlines) while (!this.done() && this.peek() !== "\n") this.at++;
+      else if (char === "\\" && this.text[this.at + 1] === "\n") {
+        this.at += 2;
+        if (this.done()) this.fail(); // a line continued into the end of the text
+      } else if (char === "#" && newlines) while (!this.done() && this.peek() !== "\n") this.at++;
       else return;
     }
   }

@@ -16,10 +16,10 @@ export interface RefusalOptions extends FieldOptions {
 
 // Common refusal openings; the apostrophe may be straight or curly.
 const refusalPatterns = [
-  /\bI(?:\s+am|['’]m)\s+(?:sorry|afraid)\b[^.!?\n]*\b(?:can(?:no|['’])t|cannot|unable|not able|won['’]t|will not)\b/i,
-  /\b(?:I|we)(?:\s+(?:can(?:no|['’])t|cannot|won['’]t|will not|(?:am|are)\s+(?:not\s+able|unable))|['’](?:m|re)\s+(?:not\s+able|unable))\s+(?:to\s+)?(?:help|assist|provide|do|comply|answer|share|give|support|fulfil|complete|process|discuss|disclose)\b/i,
+  /\bI(?:\s+am|['’]m)\s+(?:sorry|afraid)\b[^.!?\n]*\b(?:can(?:no|['’]|\s+no)t|cannot|unable|not able|won['’]t|will not)\b/i,
+  /\b(?:I|we)(?:\s+(?:can(?:no|['’]|\s+no)t|cannot|(?:won['’]t|will not)(?:\s+be\s+able)?|(?:am|are)\s+(?:not\s+able|unable))|['’](?:m|re)\s+(?:not\s+able|unable))\s+(?:to\s+)?(?:help|assist|provide|do|comply|answer|share|give|support|fulfil|complete|process|discuss|disclose)\b/i,
   /\bI\s+(?:must|have to|need to)\s+(?:decline|refuse)\b/i,
-  /\b(?:I|we)\s+(?:can(?:no|['’])t|cannot|won['’]t)\s+(?:help|assist)\b/i,
+  /\b(?:I|we)\s+(?:can(?:no|['’]|\s+no)t|cannot|won['’]t)\s+(?:help|assist)\b/i,
   /\b(?:not\s+(?:able|allowed|permitted)\s+to\s+(?:help|assist|provide|share|disclose|discuss))\b/i,
   /\bI\s+(?:apologi[sz]e|am sorry|['’]m sorry),?\s+but\b/i,
 ];

@@ -50,8 +50,10 @@ function callsIn(items: unknown[]): ToolCall[] {
   return items.map(toCall).filter((call): call is ToolCall => call !== undefined);
 }
 
+/** Arguments as an object: a JSON string is parsed, and an empty one (some providers' no-argument call) is `{}`. */
 function parseArguments(args: unknown): unknown {
   if (typeof args !== "string") return args;
+  if (args.trim() === "") return {};
   try {
     return JSON.parse(args);
   } catch {

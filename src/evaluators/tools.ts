@@ -104,7 +104,7 @@ function argumentsMatch(want: unknown, got: unknown, exact: boolean): boolean {
   if (want === undefined) return true;
   if (exact || want === null || typeof want !== "object" || Array.isArray(want)) return sameValue(got, want);
   if (got === null || typeof got !== "object" || Array.isArray(got)) return false;
-  return Object.entries(want).every(([key, value]) => sameValue((got as Record<string, unknown>)[key] ?? null, value));
+  return Object.entries(want).every(([key, value]) => sameValue(Object.hasOwn(got, key) ? (got as Record<string, unknown>)[key] : null, value));
 }
 
 function expectedCalls(args: EvaluatorArgs, options: FieldOptions): ToolCall[] {

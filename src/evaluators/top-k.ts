@@ -17,10 +17,12 @@ export function topK(options: TopKOptions = {}): BuiltInEvaluator {
   const checked = checkOptions<TopKOptions>("topK", options, { k: rules.wholeFrom(1) });
   const k = checked.k ?? 20;
   return (args: EvaluatorArgs): Score => {
-    const ranked = rankedList(outputOf(args, checked), checked.outputKey);
-    if (ranked === null) return { score: 0, label: null, explanation: "no output" };
+    const output = outputOf(args, checked);
+    if (output === null || output === undefined) return { score: 0, label: null, explanation: "no output" };
+    // No expected items scores 0 whatever the output is, as in Python (before the output is read as a list).
     const wanted = expectedItems(expectedOf(args, checked, "expected_output"));
     if (wanted.length === 0) return { score: 0, label: null, explanation: "no expected items" };
+    const ranked = rankedList(output, checked.outputKey);
     const top = ranked.slice(0, k);
     const scores = wanted.map((item) => {
       const position = top.findIndex((candidate) => sameValue(candidate, item));
@@ -35,9 +37,8 @@ export function topK(options: TopKOptions = {}): BuiltInEvaluator {
   };
 }
 
-/** The output as a list (a string holding a list is read too); null for no output. */
-function rankedList(output: unknown, outputKey: string | undefined): unknown[] | null {
-  if (output === null || output === undefined) return null;
+/** The output as a list (a string holding a list is read too). */
+function rankedList(output: unknown, outputKey: string | undefined): unknown[] {
   if (Array.isArray(output)) return output;
   const list = typeof output === "string" ? readCollection(output) : undefined;
   if (Array.isArray(list)) return list;

@@ -58,6 +58,13 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/** False as Python's `bool()` finds it: null, false, 0, "", an empty list or object. */
+export function isPythonFalse(value: unknown): boolean {
+  if (value === null || value === false || value === 0 || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === "object" && Object.keys(value).length === 0;
+}
+
 /**
  * The text of an output, for checks on what was said: a string as it is; null → ""; a chat
  * transcript (see transcriptText) → its assistant messages' text; anything else → its JSON.

@@ -1,6 +1,7 @@
 import { inShard, type Shard } from "../engine/shard.js";
 import { firstLine } from "../errors.js";
 import type { Phoenix } from "../phoenix/client.js";
+import type { PhoenixServer } from "../phoenix/connection.js";
 import { findRun } from "../runs/find-run.js";
 import type { ExampleResult } from "../types.js";
 import { BaselineComparison, type BaselineGates, type BaselineReport, type BaselineSnapshot, baselineGates } from "./baseline.js";
@@ -38,7 +39,8 @@ export interface JudgeSnapshot {
 export interface BaselineOptions extends BaselineGates {
   ref: string;
   runsDir: string;
-  phoenix?: Phoenix | null;
+  /** Always a Phoenix (openPhoenix, phoenixBackend); named by a type that does not bring in @arizeai/phoenix-client's. */
+  phoenix?: PhoenixServer | null;
 }
 
 /** Judges one experiment as its results arrive; memory stays bounded (see Scorecard, BaselineComparison). */
@@ -76,7 +78,7 @@ export class ExperimentJudge {
     const { experiment, evaluators, thresholds, baseline, repetitions, shard = null } = options;
     if (!baseline) return new ExperimentJudge(experiment, evaluators, thresholds, null, null, null, repetitions);
     try {
-      const run = await findRun(baseline.ref, { runsDir: baseline.runsDir, phoenix: baseline.phoenix ?? null, experiment, exclude: options.currentRun });
+      const run = await findRun(baseline.ref, { runsDir: baseline.runsDir, phoenix: (baseline.phoenix as Phoenix | null | undefined) ?? null, experiment, exclude: options.currentRun });
       const comparison = await BaselineComparison.load(run, thresholds, (id, repetition) => inShard(shard, id, repetition));
       return new ExperimentJudge(experiment, evaluators, thresholds, comparison, baseline, null, repetitions);
     } catch (error) {

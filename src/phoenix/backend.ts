@@ -1,9 +1,10 @@
-import { defaultRetryPolicy, openPhoenix, type Phoenix, type PhoenixClient, type PhoenixConnection, type RetryPolicy } from "./client.js";
+import { defaultRetryPolicy, openPhoenix, type Phoenix, type PhoenixClient } from "./client.js";
+import type { PhoenixClientLike, PhoenixConnection, RetryPolicy } from "./connection.js";
 import { PhoenixDatasets } from "./dataset-source.js";
 import { PhoenixRecorder } from "./recorder.js";
 
 /** Everything the Phoenix backend needs; loaded only when Phoenix is used, so a local run starts faster. */
-export function phoenixBackend(from: { client: PhoenixClient } | PhoenixConnection, retryOptions: Partial<RetryPolicy> = {}, traces = true) {
+export function phoenixBackend(from: { client: PhoenixClientLike } | PhoenixConnection, retryOptions: Partial<RetryPolicy> = {}, traces = true) {
   const retry = { ...defaultRetryPolicy, ...retryOptions };
   const { phoenix, headers } = "client" in from ? fromClient(from.client, retry) : { phoenix: openPhoenix(from, retry), headers: connectionHeaders(from) };
   const datasets = new PhoenixDatasets(phoenix);
@@ -19,10 +20,10 @@ export function phoenixBackend(from: { client: PhoenixClient } | PhoenixConnecti
 }
 
 /** A client the library's user made: its base URL and headers serve the trace exporter too. */
-function fromClient(client: PhoenixClient, retry: RetryPolicy): { phoenix: Phoenix; headers: Record<string, string> } {
+function fromClient(client: PhoenixClientLike, retry: RetryPolicy): { phoenix: Phoenix; headers: Record<string, string> } {
   const baseUrl = (client.config.baseUrl ?? "").replace(/\/+$/, "");
   const headers = Object.fromEntries(new Headers(client.config.headers as ConstructorParameters<typeof Headers>[0]).entries());
-  return { phoenix: { client, baseUrl, retry }, headers };
+  return { phoenix: { client: client as PhoenixClient, baseUrl, retry }, headers };
 }
 
 function connectionHeaders({ apiKey, headers }: PhoenixConnection): Record<string, string> {

@@ -1,27 +1,12 @@
 import { createClient, HttpError } from "@arizeai/phoenix-client";
 import pRetry, { AbortError } from "p-retry";
 import { EvalwireError } from "../errors.js";
+import type { PhoenixConnection, PhoenixServer, RetryPolicy } from "./connection.js";
+
+export type { PhoenixConnection, RetryPolicy } from "./connection.js";
 
 /** The typed REST client of `@arizeai/phoenix-client`. */
 export type PhoenixClient = ReturnType<typeof createClient>;
-
-export interface PhoenixConnection {
-  baseUrl: string;
-  apiKey?: string | null;
-  headers?: Record<string, string>;
-  /** Export each task call as a span into the experiment's project (default true). */
-  traces?: boolean;
-}
-
-export interface RetryPolicy {
-  /** Tries after the first (default 5). */
-  retries: number;
-  /** The first wait, doubled each time up to maxDelayMs (default 250). */
-  minDelayMs: number;
-  maxDelayMs: number;
-  /** A request that has not answered by then counts as a network error (default 30000). */
-  requestTimeoutMs: number;
-}
 
 export const defaultRetryPolicy: RetryPolicy = { retries: 5, minDelayMs: 250, maxDelayMs: 4000, requestTimeoutMs: 30_000 };
 
@@ -108,10 +93,8 @@ function describe(error: unknown): string {
 }
 
 /** A Phoenix server as evalwire talks to it: the typed client, where it is, and how hard to retry. */
-export interface Phoenix {
+export interface Phoenix extends PhoenixServer {
   client: PhoenixClient;
-  baseUrl: string;
-  retry: RetryPolicy;
 }
 
 export function openPhoenix(connection: PhoenixConnection, retry: RetryPolicy = defaultRetryPolicy): Phoenix {

@@ -1,5 +1,6 @@
 import type { ExperimentFolder } from "../discovery/discover.js";
 import type { Loader } from "../discovery/load-module.js";
+import type { PartialLoad } from "../errors.js";
 import type { JudgeHandoff } from "../evaluators/judge/settings.js";
 import type { Evaluation, Example, ExampleResult } from "../types.js";
 
@@ -40,7 +41,7 @@ export type WorkerJob = Call | (Omit<Call, "example"> & { id: string; line: stri
 export type FromWorker =
   | { t: "loading"; file: string }
   | { t: "loaded"; evaluators: string[]; cacheKey: string | null; loader: Loader }
-  | { t: "load-failed"; message: string; loader: Loader }
+  | { t: "load-failed"; message: string; partial: PartialLoad | undefined; loader: Loader }
   /**
    * `tasks`: the task's part of a result (status ok, no evaluations yet), as its JSON (an object
    * when it is not JSON as it is), sent before its evaluators run when it had no room in the task

@@ -253,7 +253,7 @@ export class WorkerSandbox implements Sandbox {
             return;
           case "load-failed":
             this.thread.loader = message.loader;
-            failed(new LoadError(message.message), message.loader);
+            failed(new LoadError(message.message, { partial: message.partial }), message.loader);
             return;
           case "results":
             for (let index = 0; index < message.tasks.length; index += 2) this.taskDone(message.tasks[index] as number, message.tasks[index + 1] as string | ExampleResult);

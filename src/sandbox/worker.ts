@@ -7,6 +7,7 @@ import { exampleOfLine } from "../datasets/line-example.js";
 import { loadExperiment } from "../discovery/load-experiment.js";
 import { type Loader, useLoader } from "../discovery/load-module.js";
 import { type ExampleCall, type ExampleWatch, errorMessage, runExample, type UserCode } from "../engine/run-example.js";
+import { LoadError } from "../errors.js";
 import { receiveJudge } from "../evaluators/judge/settings.js";
 import { andThen, type Maybe } from "../maybe.js";
 import type { Evaluation, Example, ExampleResult } from "../types.js";
@@ -95,7 +96,7 @@ async function load({ folder, concurrency: limit, timeoutMs: limitMs, loader: wa
     // Written now: a worker that is stopped never writes it.
     setImmediate(() => compileCache.flushCompileCache?.());
   } catch (error) {
-    post({ t: "load-failed", message: errorMessage(error), loader });
+    post({ t: "load-failed", message: errorMessage(error), partial: error instanceof LoadError ? error.partial : undefined, loader });
   }
 }
 

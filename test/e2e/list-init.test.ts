@@ -50,6 +50,26 @@ describe("evalwire list", () => {
     expect(existsSync(join(cwd, ".evalwire"))).toBe(false);
   });
 
+  it("shows the task and the evaluators that loaded beside a line for each file that did not, and exits 1", async () => {
+    const cwd = temp();
+    const r = await evalwire(["list", "--experiments", fixture("list-partial-load")], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    const [, taskFails, twoEvaluators] = r.stdout.split(/\n(?=. \w+\n)/);
+    // one evaluator throws at import, another exports nothing usable: the task and the third are still listed
+    expect(twoEvaluators).toMatch(/^✖ two_evaluators\n/);
+    expect(twoEvaluators).toMatch(/task +\S*two_evaluators[\\/]task\.ts\n/);
+    expect(twoEvaluators).toMatch(/evaluators +exact\n/);
+    expect(twoEvaluators).toMatch(/dataset +two_evaluators: 1 example\b/);
+    expect(twoEvaluators).toMatch(/\n +\S*two_evaluators[\\/]explodes\.ts: cannot load: explodes at import\n/);
+    expect(twoEvaluators).toMatch(/\n +\S*two_evaluators[\\/]nothing\.ts: exports no evaluator named "nothing".*\n/);
+    // the task throws at import: its evaluator is listed, no task line
+    expect(taskFails).toMatch(/^✖ task_fails\n/);
+    expect(taskFails).not.toMatch(/\btask +\S*task\.ts\n/);
+    expect(taskFails).toMatch(/evaluators +scored\n/);
+    expect(taskFails).toMatch(/\n +\S*task_fails[\\/]task\.ts: cannot load: task explodes at import\n/);
+    expect(r.stdout).toMatch(/\n3 problems found\.\n$/);
+  });
+
   it("exits 1 naming a malformed dataset; --name limits the listing", async () => {
     const cwd = temp();
     const r = await evalwire(["list", "--experiments", fixture("malformed-datasets"), "--name", "bad_csv", "--name", "good"], cwd);

@@ -46,7 +46,7 @@ describe("evalwire validate", () => {
 
   it("names each missing column once, on row 1, with the columns flags", async () => {
     const cwd = project({ "tests.csv": "question,answer,labels\nq,a,t\n" });
-    const r = await evalwire(["validate", "--csv", "tests.csv", "--input-keys", "question,context", "--output-keys", "answer"], cwd);
+    const r = await evalwire(["validate", "--csv", "tests.csv", "--input-keys", "question,context", "--output-keys", "answer", "--tag-column", "tags"], cwd);
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stdout).toContain('  row 1: missing column "context" (columns: question, answer, labels); add it or name the right column with --input-keys or [dataset] input_keys\n');
     expect(r.stdout).toContain('  row 1: missing column "tags" (columns: question, answer, labels); add it or name the right column with --tag-column or [dataset] tag_column\n');
@@ -54,6 +54,35 @@ describe("evalwire validate", () => {
 
     const fixed = await evalwire(["validate", "--csv", "tests.csv", "--input-keys", "question", "--output-keys", "answer", "--tag-column", "labels"], cwd);
     expect(fixed.code, describeRun(fixed)).toBe(0);
+  });
+
+  it("passes a CSV without a tag column, as run reads it, noting what upload needs; a named tag column is required", async () => {
+    const dataset = "user_query,expected_output\nwhat is 6*7,42\nsky?,blue\n";
+    const cwd = project({
+      "experiments/maths/task.ts": "export const task = (example: { input: { user_query: string } }) => example.input.user_query;\n",
+      "experiments/maths/dataset.csv": dataset,
+    });
+    const run = await evalwire(["run"], cwd);
+    expect(run.code, describeRun(run)).toBe(0);
+
+    const r = await evalwire(["validate", join("experiments", "maths", "dataset.csv")], cwd);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        `Validating ${join("experiments", "maths", "dataset.csv")}`,
+        '  note: no "tags" column, so upload needs --name NAME (the file as one dataset); a tag column splits it by tag',
+        "Validation passed: testset is valid.",
+        "",
+      ].join("\n"),
+    );
+
+    const named = await evalwire(["validate", join("experiments", "maths", "dataset.csv"), "--tag-column", "tags"], cwd);
+    expect(named.code, describeRun(named)).toBe(1);
+    expect(named.stdout).toContain('  row 1: missing column "tags" (columns: user_query, expected_output); add it or name the right column with --tag-column or [dataset] tag_column\n');
+    writeFiles(cwd, { "evalwire.toml": '[dataset]\ntag_column = "tags"\n' });
+    const configured = await evalwire(["validate", join("experiments", "maths", "dataset.csv")], cwd);
+    expect(configured.code, describeRun(configured)).toBe(1);
+    expect(configured.stdout).toContain('missing column "tags"');
   });
 
   it("reads the file and the column settings from evalwire.toml, relative to the file's folder", async () => {

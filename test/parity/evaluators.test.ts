@@ -33,6 +33,14 @@ export const differences: Record<string, string> = {
   "co-transcript-list": "a list of chat messages is searched as its assistant text (Python looks for an item equal to the string)",
   "re-transcript": "a chat transcript is searched as its assistant text (Python's re.search raises TypeError on a dict)",
   "sv-object-output": "an output that is already an object needs no JSON string (Python scores 0: json.loads of a dict)",
+  "em-nested-tuple": "a tuple inside an expected literal is a list (Python keeps it a tuple, which no JSON output can equal)",
+  "em-number-dict-key": "a number key of an expected dict literal is text, as every JSON key (Python keeps 1, which no JSON output can have)",
+  "em-quoted-string-literal": 'the expected string "\'Paris\'" stays that text, quotes included (Python reads the literal, so the answer Paris passes), as "42" does',
+  "em-output-string-holding-list": "a text output holding a list equals that list by value (Python compares a str with a list)",
+  "tk-output-string-holding-list": "a text output holding a list is ranked as that list (Python ranks its characters)",
+  "jm-nan-output": "NaN and Infinity are not JSON, so the output is not JSON (Python's json.loads accepts them)",
+  "sv-nan-output": "NaN is not JSON, so the output is not JSON (Python's json.loads accepts it)",
+  "nc-huge-integer-string-expected": "a 400-digit expected string is read by float() as inf (Python reads it as an int first, and float() of it raises OverflowError)",
 };
 
 /** Literal strings where the reader deliberately differs from ast.literal_eval, and why. */

@@ -53,7 +53,11 @@ export async function installPythonEvalwire(): Promise<void> {
 /** Scores every case with the Python evalwire, in one subprocess. */
 export async function scoreWithPython(cases: PythonCase[]): Promise<PythonOutcome[]> {
   const output = await run(python, [join(here, "score.py")], "the Python evalwire", JSON.stringify(cases));
-  const outcomes = JSON.parse(output) as PythonOutcome[];
+  // score.py writes a literal's inf, -inf or nan as { "$float": "inf" }.
+  const floats: Record<string, number> = { inf: Infinity, "-inf": -Infinity, nan: Number.NaN };
+  const outcomes = JSON.parse(output, (_key, value) =>
+    typeof value?.$float === "string" && Object.keys(value).length === 1 && value.$float in floats ? floats[value.$float] : value,
+  ) as PythonOutcome[];
   if (outcomes.length !== cases.length) throw new Error(`the Python evalwire answered ${outcomes.length} cases of ${cases.length}`);
   return outcomes;
 }

@@ -3,11 +3,12 @@
 Reads a JSON list of cases on stdin: {"factory": ..., "options": {...}, "output": ..., "expected": {...}}
 (or {"literal": "<text>"} to read a string with ast.literal_eval). Prints one JSON list: for each
 case {"score": <number>} or {"error": "<type>: <message>"}; a bool score is printed as 1 or 0. A literal
-gives {"value": <JSON>}, or {"unrepresentable": "<type>"} for a set, bytes or complex number.
+gives {"value": <JSON>} (inf, -inf and nan as {"$float": "inf"}...), or {"unrepresentable": "<type>"} for a set, bytes or complex number.
 """
 
 import ast
 import json
+import math
 import sys
 
 from evalwire import evaluators as ev
@@ -52,6 +53,8 @@ def plain(value):
         if not all(isinstance(key, str) or (isinstance(key, (int, float)) and not isinstance(key, bool)) for key in value):
             raise Unrepresentable("dict key")
         return {str(key) if isinstance(key, str) else json.dumps(key): plain(item) for key, item in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return {"$float": repr(value)}  # inf, -inf or nan: JSON has no such number
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     raise Unrepresentable(type(value).__name__)

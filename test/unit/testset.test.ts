@@ -22,7 +22,7 @@ function folder(files: Record<string, string>): string {
 }
 
 const csv = defaultCsvOptions();
-const read = (name: string, content: string, options: { byTag?: boolean; csv?: Partial<typeof csv> } = {}): Testset =>
+const read = (name: string, content: string, options: { byTag?: boolean | "if-present"; csv?: Partial<typeof csv> } = {}): Testset =>
   readTestset(join(folder({ [name]: content }), name), { csv: { ...csv, ...options.csv }, byTag: options.byTag });
 const issues = (testset: Testset) => testset.issues.map(({ line, kind, message }) => ({ line, kind, message }));
 
@@ -69,6 +69,17 @@ describe("readTestset: CSV", () => {
     const testset = read("t.csv", "user_query,expected_output\nq,a\n", { byTag: false });
     expect(testset.issues).toEqual([]);
     expect(testset.rows[0]!.tags).toBeUndefined();
+  });
+
+  it("checks the tag column only when the file has it (byTag if-present, as validate reads a file)", () => {
+    const untagged = read("t.csv", "user_query,expected_output\nq,a\n", { byTag: "if-present" });
+    expect(untagged.issues).toEqual([]);
+    expect(untagged.tagColumn).toBeUndefined();
+    expect(untagged.rows[0]!.tags).toBeUndefined();
+    const tagged = read("t.csv", "user_query,expected_output,tags\nq,a,x|y\nq2,a2,\n", { byTag: "if-present" });
+    expect(tagged.tagColumn).toBe("tags");
+    expect(tagged.rows[0]!.tags).toEqual(["x", "y"]);
+    expect(issues(tagged)).toEqual([{ line: 3, kind: "empty-tag", message: 'empty tag (column "tags"): upload skips this row' }]);
   });
 
   it("uses the configured columns and delimiter", () => {

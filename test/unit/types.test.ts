@@ -1,8 +1,9 @@
 // Checked by the compiler (npm run typecheck): a wrong type below is an error there, and so is
 // an expected error (ts-expect-error) that no longer happens.
+import type { createClient } from "@arizeai/phoenix-client";
 import { describe, expectTypeOf, it } from "vitest";
 import { allPass, exactMatch, llmJudge, maxDurationMs, piiSafety, topK, weighted } from "../../src/evaluators/index.js";
-import { defineEvaluator, defineExperiment, defineTask, type EvaluatorArgs, type Example, type RunResult } from "../../src/index.js";
+import { defineEvaluator, defineExperiment, defineTask, type EvaluatorArgs, type Example, type ExperimentRunnerOptions, type RunResult } from "../../src/index.js";
 
 interface Input {
   question: string;
@@ -52,6 +53,13 @@ describe("the typed library", () => {
   it("types an evaluator's arguments", () => {
     const evaluator = defineEvaluator<string, Expected>(({ output, expected }) => output.length === expected.answer);
     expectTypeOf(evaluator).parameter(0).toEqualTypeOf<EvaluatorArgs<string, Expected>>();
+  });
+
+  it("takes a client from createClient of @arizeai/phoenix-client as phoenixClient, named without that package's types", () => {
+    expectTypeOf<ReturnType<typeof createClient>>().toExtend<NonNullable<ExperimentRunnerOptions["phoenixClient"]>>();
+    // @ts-expect-error: a connection's settings are the `phoenix` option, not a client
+    const wrong: ExperimentRunnerOptions = { experimentsDir: "experiments", phoenixClient: { baseUrl: "http://127.0.0.1:6006" } };
+    expectTypeOf(wrong).toEqualTypeOf<ExperimentRunnerOptions>();
   });
 
   it("run() resolves with a RunResult", () => {

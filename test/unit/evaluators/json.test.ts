@@ -21,6 +21,14 @@ describe("jsonMatch", () => {
     expect(jsonMatch()(args({ a: 1 }, eo({ a: true }))).score).toBe(0);
   });
 
+  it("reads a key missing from the output as null, even one named like an Object method (constructor, toString, __proto__)", () => {
+    for (const key of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      const expected = eo(`{"${key}": null, "b": true}`);
+      expect(jsonMatch()(args('{"b": true}', expected)).score, key).toBe(1);
+      expect(jsonMatch({ keys: [key] })(args("{}", expected)).score, key).toBe(1);
+    }
+  });
+
   it("scores 0 when either side is not an object, saying which", () => {
     expect(jsonMatch()(args("nope", eo('{"a": 1}')))).toMatchObject({ score: 0, explanation: "the output is not JSON" });
     expect(jsonMatch()(args("[1]", eo('{"a": 1}')))).toMatchObject({ score: 0, explanation: "the output is not a JSON object" });
@@ -44,6 +52,16 @@ describe("schemaValid", () => {
   it("treats formats as annotations and ignores $schema, as Python's Draft7Validator", () => {
     expect(schemaValid({ type: "string", format: "email" })(args('"nope"')).score).toBe(1);
     expect(schemaValid({ $schema: "https://json-schema.org/draft/2020-12/schema", type: "object" })(args("{}")).score).toBe(1);
+  });
+
+  it("reads pattern and patternProperties as Python's re (jsonschema uses re.search): Unicode \\d and \\w, \\Z, escaped punctuation", () => {
+    expect(schemaValid({ type: "string", pattern: "^\\d+$" })(args('"٤٢"')).score).toBe(1);
+    expect(schemaValid({ type: "string", pattern: "^\\w+\\Z" })(args('"café"')).score).toBe(1);
+    expect(schemaValid({ type: "string", pattern: "^a\\:b$" })(args('"a:b"')).score).toBe(1);
+    expect(schemaValid({ type: "object", patternProperties: { "^\\d$": { type: "integer" } } })(args('{"٤": "x"}')).score).toBe(0);
+    expect(() => schemaValid({ type: "string", pattern: "(" })).toThrow(
+      /^schemaValid: the schema is not a valid JSON Schema \(draft 7\): schemaValid: the pattern "\(" is not a valid regular expression/,
+    );
   });
 
   it("throws when the factory is called with a schema that does not compile", () => {

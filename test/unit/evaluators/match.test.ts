@@ -92,6 +92,11 @@ describe("contains", () => {
   it("throws on an output it cannot search, naming it", () => {
     expect(() => contains()(args(42, eo("4")))).toThrow("contains: the output 42 is not text, a list or an object (set outputKey)");
     expect(() => contains()(args("x", eo([5])))).toThrow("contains: the expected value 5 is not text");
+    expect(() => contains()(args({ a: 1 }, eo([[1]])))).toThrow("contains: the expected value [1] cannot be a key of the output object");
+  });
+
+  it("does not find a number, true/false or null among an object output's keys (Python: False, not an error)", () => {
+    for (const wanted of [42, true, null]) expect(contains()(args({ 42: 1, true: 2, null: 3 }, eo([wanted]))).score, String(wanted)).toBe(0);
   });
 });
 
@@ -142,6 +147,38 @@ describe("regexMatch", () => {
     expect(regexMatch()(args("abc\n", eo("abc$"))).score).toBe(1);
     expect(regexMatch()(args("abc\n", eo("\\Aabc\\Z"))).score).toBe(0);
     expect(regexMatch()(args("a]", eo("^[]a]+$"))).score).toBe(1);
+    expect(regexMatch()(args("ab", eo("(?#the a)a{,2}b}"))).score).toBe(0);
+    expect(regexMatch()(args("aab}", eo("(?#the a)a{,2}b}"))).score).toBe(1);
+    expect(regexMatch()(args("a:b{x}", eo("a\\:b{x}"))).score).toBe(1);
+    expect(regexMatch()(args("\x07A\n", eo("\\a\\101\\012"))).score).toBe(1);
+    expect(regexMatch()(args("😀", eo("\\U0001F600"))).score).toBe(1);
+  });
+
+  it("matches by code points and Unicode classes, as Python's re does on text", () => {
+    const cases: [string, string, number][] = [
+      ["😀", "^.$", 1],
+      ["👍🏽", "^..$", 1],
+      ["😀", "^[^a]$", 1],
+      ["a\rb", "^a.b$", 1],
+      ["a\u2028b", "(?m)a$", 0],
+      ["a\nb", "(?m)a$", 1],
+      ["naïve café", "^[\\w ]+$", 1],
+      ["cafe\u0301", "^\\w+$", 0],
+      ["٤٢", "^\\d+$", 1],
+      ["café", "caf\\b", 0],
+      ["café", "(?a)caf\\b", 1],
+      ["a\x1cb", "a\\sb", 1],
+      ["a\ufeffb", "a\\sb", 0],
+      ["Kelvin", "(?i)\u212Aelvin", 1],
+      ["STRASSE", "(?i)straße", 0],
+    ];
+    for (const [output, pattern, score] of cases) expect(regexMatch()(args(output, eo(pattern))).score, `${pattern} on ${output}`).toBe(score);
+  });
+
+  it("scores 0 for any pattern Python finds false (0, an empty list or object), as for an empty one", () => {
+    for (const pattern of ["[0]", "[0.0]", "[[]]", "[{}]", "[None]", "[False]", "['']", "[]"]) {
+      expect(regexMatch()(args("abc0", eo(pattern))), pattern).toEqual({ score: 0, label: "fail", explanation: "no pattern" });
+    }
   });
 
   it("throws on a bad pattern or an output that is not text", () => {

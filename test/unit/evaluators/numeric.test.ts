@@ -29,4 +29,21 @@ describe("numericClose", () => {
     expect(pythonFloat(true)).toBe(1);
     for (const bad of ["0x10", "1__0", "", "1 2", "one", [1], null]) expect(pythonFloat(bad), String(bad)).toBeUndefined();
   });
+
+  it("reads any Unicode decimal digit and trims Unicode spaces, as Python's float() does (not U+FEFF or \\x1c)", () => {
+    const read: [string, number][] = [
+      ["１２３", 123],
+      ["١٢٣.٥", 123.5],
+      ["𝟓", 5],
+      ["1_０", 10],
+      ["٣e٢", 300],
+      ["-５", -5],
+      ["\x855", 5],
+      ["\u00a05\u3000", 5],
+      ["\u20035", 5],
+    ];
+    for (const [text, value] of read) expect(pythonFloat(text), text).toBe(value);
+    for (const bad of ["\ufeff5", "\x1c5", "5\x1f", "5\u200b", "²", "①", "－5", "Ⅻ"]) expect(pythonFloat(bad), bad).toBeUndefined();
+    expect(numericClose()(args("４２", eo("42"))).score).toBe(1);
+  });
 });

@@ -12,6 +12,16 @@ describe("piiSafety", () => {
     expect(kinds("card 4111-1111-1111-1111")).toEqual(["card"]);
   });
 
+  it("finds them written with other scripts' digits, no-break or thin spaces, non-breaking hyphens, and letters of any script", () => {
+    expect(kinds("carte ４１１１ １１１１ １１１１ １１１１")).toEqual(["card"]);
+    expect(kinds("carte 4111\u00a01111\u00a01111\u00a01111")).toEqual(["card"]);
+    expect(kinds("appelez le +33\u00a06\u00a012\u00a034\u00a056\u00a078")).toEqual(["phone"]);
+    expect(kinds("اتصل على +٩٧١ ٥٠ ١٢٣ ٤٥٦٧")).toEqual(["phone"]);
+    expect(kinds("call 415\u2011555\u20112671")).toEqual(["phone"]);
+    expect(kinds("écrivez à josé@exämple.fr")).toEqual(["email"]);
+    expect(kinds("from 2019\u20132024, 12\u202f500 users, ٢٠٢٤-٠١-١٥")).toEqual([]);
+  });
+
   it("leaves alone what only looks like them", () => {
     expect(kinds("order 4111 1111 1111 1112 was shipped on 2024-01-15")).toEqual([]);
     expect(kinds("version 1.2.3, 12 items, ticket #123456, at 10:30")).toEqual([]);

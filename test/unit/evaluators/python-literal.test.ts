@@ -38,6 +38,36 @@ describe("parsePythonLiteral", () => {
     expect(Object.getPrototypeOf(tricky)).toBe(Object.prototype);
   });
 
+  it("reads line ends and indents as Python's tokenizer does (\\r is a line end; an indented line is an error)", () => {
+    expect(read("'''a\r\nb\rc'''")).toBe("a\nb\nc");
+    expect(read("[1, # one\r 2]")).toEqual([1, 2]);
+    expect(read("# a note\rTrue")).toBe(true);
+    expect(read("1 #c\r''")).toBeUndefined();
+    expect(read("\t[1]\n \n  # note\n")).toEqual([1]);
+    expect(read("[1]\n\f")).toEqual([1]);
+    expect(read("1 \\\n ,2")).toEqual([1, 2]);
+    for (const indented of ["\n [1]", "#c\n [1]", "\f\t[1]", "[1]\n ", "[1]\n\t", "[1]#c\n ", "[1] \\\n", "\\\n\t1"]) expect(read(indented), JSON.stringify(indented)).toBeUndefined();
+  });
+
+  it("reads 200 nested brackets and no more, as Python's parser (100,000 overflowed the stack)", () => {
+    const nested = (depth: number, open: string, close: string) => open.repeat(depth) + close.repeat(depth);
+    for (const [open, close] of [
+      ["[", "]"],
+      ["(", ")"],
+    ]) {
+      expect(read(nested(200, open!, close!)), open).toBeDefined();
+      expect(parsePythonLiteral(nested(201, open!, close!)), open).toBeUndefined();
+    }
+    expect(parsePythonLiteral(`${"{1:".repeat(201)}1${"}".repeat(201)}`)).toBeUndefined();
+    expect(parsePythonLiteral(nested(100_000, "[", "]"))).toBeUndefined();
+  });
+
+  it("reads no decimal integer of more than 4,300 digits, as Python 3.11", () => {
+    expect(read(`[${"1".repeat(4300)}]`)).toEqual([Number("1".repeat(4300))]);
+    expect(parsePythonLiteral(`[${"1".repeat(4301)}]`)).toBeUndefined();
+    expect(read(`[${"1".repeat(5000)}.0, 0x${"f".repeat(5000)}, ${"0".repeat(5000)}]`)).toEqual([Infinity, Infinity, 0]);
+  });
+
   it("is not fooled by what is not a literal, and never evaluates it", () => {
     for (const text of ["hello", "hello world", "x", "__import__('os')", "f'x'", "b'x'", "1+2j", "set()", "{1, 2}", "01", "-True", "[1, 2", "[1] [2]", "'open", "1,\n2", "'\\N{BULLET}'", ""]) {
       expect(parsePythonLiteral(text), text).toBeUndefined();

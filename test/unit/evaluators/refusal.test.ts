@@ -10,10 +10,19 @@ describe("refusal", () => {
       "I must decline.",
       "I’m unable to provide that information.",
       "Sorry — we won't share personal data. I apologize, but no.",
+      "I can not help with that.",
+      "I'm sorry, but I can not do that.",
+      "Unfortunately I won’t be able to assist with this.",
     ]) {
       expect(isRefusal(text), text).toBe(true);
     }
-    for (const text of ["Paris is the capital of France.", "You can't go wrong with the 9am train.", "I can help with that: here are the steps."]) {
+    for (const text of [
+      "Paris is the capital of France.",
+      "You can't go wrong with the 9am train.",
+      "I can help with that: here are the steps.",
+      "I can not only help but also explain.",
+      "I won't be able to resist: here it is.",
+    ]) {
       expect(isRefusal(text), text).toBe(false);
     }
   });

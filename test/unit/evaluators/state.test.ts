@@ -15,6 +15,10 @@ describe("stateVerification", () => {
     expect(stateVerification({ expect: { "order.refund": null } })(args(state)).score).toBe(1);
   });
 
+  it("finds only the output's own fields: a path named like an Object method is missing, so null", () => {
+    expect(stateVerification({ expect: { "order.toString": null, constructor: null, "user.tier.length": null, "order.items.length": 1 } })(args(state)).score).toBe(1);
+  });
+
   it("reads the expected state from the example, compares objects by value, and narrows with outputKey", () => {
     expect(stateVerification()(args(state, { expected_state: { order: { items: [{ sku: "A1" }], status: "shipped", id: 7 } } })).score).toBe(1);
     expect(stateVerification({ outputKey: "state", expectedKey: "after" })(args({ state }, { after: '{"user.tier": "gold"}' })).score).toBe(1);

@@ -66,6 +66,15 @@ describe("toolCallCorrectness", () => {
     expect(toolCallCorrectness({ expect: [{ name: "weather" }] })(args(openAi)).score).toBe(1);
   });
 
+  it("reads an empty arguments string (a no-argument call from some providers) as no arguments", () => {
+    const output = [{ type: "function", function: { name: "now", arguments: "" } }];
+    expect(toolCallCorrectness({ expect: [{ name: "now", arguments: {} }], exactArguments: true })(args(output)).score).toBe(1);
+  });
+
+  it("reads an argument missing from the call as null, even one named like an Object method", () => {
+    expect(toolCallCorrectness({ expect: [{ name: "search", arguments: { toString: null, constructor: null } }] })(args([{ name: "search", arguments: {} }])).score).toBe(1);
+  });
+
   it("reads expected calls from a JSON or Python literal string, with arguments as a JSON string", () => {
     expect(toolCallCorrectness()(args(openAi, { tool_calls: "[{'name': 'weather', 'arguments': {'city': 'Paris'}}]" })).score).toBe(1);
     expect(toolCallCorrectness({ expectedKey: "calls" })(args(openAi, { calls: [{ function: { name: "weather", arguments: '{"city": "Paris"}' } }] })).score).toBe(1);

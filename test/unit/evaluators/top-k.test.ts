@@ -24,6 +24,10 @@ describe("topK", () => {
     expect(topK()(args(["a"], eo("[]"))).score).toBe(0);
   });
 
+  it("scores 0 without expected items whatever the output is, as Python does (not an error on a non-list)", () => {
+    for (const output of ["text", 5, { results: ["a"] }]) expect(topK()(args(output, eo([]))), JSON.stringify(output)).toEqual({ score: 0, label: null, explanation: "no expected items" });
+  });
+
   it("compares objects by value, not by JSON text (key order never matters)", () => {
     expect(topK()(args([{ id: 1, tags: { b: 2, a: 1 } }], eo([{ tags: { a: 1, b: 2 }, id: 1 }]))).score).toBe(1);
   });
