@@ -5,6 +5,7 @@ import type { RunInfo } from "../engine/events.js";
 import { fanOut } from "../engine/listeners.js";
 import { runTimestamp } from "../engine/naming.js";
 import { runResult } from "../engine/run-experiments.js";
+import { ExitCode } from "../errors.js";
 import type { BaselineOptions } from "../judge/experiment-judge.js";
 import type { Phoenix } from "../phoenix/client.js";
 import { sameDestination } from "../report/failures-to-stderr.js";
@@ -42,6 +43,12 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
   const baseline = await baselineOf(settings);
 
   const out = process.stdout;
+  // A report file that cannot be written fails the merge, as it fails a run: CI would otherwise pass without its junit.xml.
+  let reportsFailed = 0;
+  const onReportFailed = (message: string) => {
+    reportsFailed++;
+    process.stderr.write(`${pc.red("evalwire:")} ${message}\n`);
+  };
   const listener = fanOut([
     ...createReporters({
       out,
@@ -52,6 +59,7 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
       reporters: settings.reporters,
       env: process.env,
       err: sameDestination(1, 2) ? null : process.stderr,
+      onReportFailed,
     }),
     { onWarning: warn },
   ]);
@@ -83,7 +91,8 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
     results.push(merged);
   }
   await listener.onRunEnd(results, info);
-  return runResult(results, false).exitCode;
+  const { exitCode } = runResult(results, false);
+  return exitCode === ExitCode.ok && reportsFailed > 0 ? ExitCode.failed : exitCode;
 }
 
 /** How the user named the experiments folder, or null for the default (./experiments), which may be absent. */
