@@ -51,6 +51,27 @@ describe("file reporters", () => {
     expect(failures[0]).toMatch(/^cannot write the json report .*taken\/report\.json: EEXIST: file already exists, mkdir .*taken.$/);
   });
 
+  it("github: a step summary that cannot be written is told to onReportFailed, naming GITHUB_STEP_SUMMARY, after the annotations", async () => {
+    const dir = temp();
+    writeFileSync(join(dir, "taken"), "");
+    const summary = join(dir, "taken", "summary.md");
+    const out = output();
+    const failures: string[] = [];
+    const listeners = createReporters({
+      out,
+      live: false,
+      quiet: true,
+      verbose: false,
+      dryRun: false,
+      env: { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary },
+      onReportFailed: (m) => void failures.push(m),
+    });
+    await simulateRun(listeners, experiments);
+    expect(out.text).toContain("::error title=evalwire%3A search::top_k mean 0.60 < 0.80\n");
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/^cannot write the github report \(GITHUB_STEP_SUMMARY .*taken\/summary\.md\): ENOTDIR/);
+  });
+
   it("json: one document per run that validates against the schema shipped in the package", async () => {
     const dir = temp();
     const path = join(dir, "nested", "report.json");
