@@ -75,6 +75,14 @@ describe("groupShards", () => {
       /ds shard 2\/2 is given twice: eval_ds_\S+ and eval_ds_\S+ \(shards of two runs\? give one run's folders, or run the shards with --run-id ID and merge --run-id ID\)$/,
     ],
     [
+      "the same shard of one run id is there twice (run again, or rerun by a --resume after it had finished)",
+      (runs) => {
+        writeShardsOf(runs, { count: 2, per: { 1: { runId: "7" }, 2: { runId: "7" } } });
+        writeShard(runs, { index: 2, count: 2, name: "eval_ds_2026-01-02T00:00:00" }, { runId: "7" });
+      },
+      /ds shard 2\/2 is given twice: eval_ds_\S+ and eval_ds_\S+, both of run id 7 \(that shard ran twice: again, or by a --resume after it had finished\); give merge one of the two folders$/,
+    ],
+    [
       "a shard is missing",
       (runs) => {
         for (const index of [1, 2, 4]) writeShard(runs, { index, count: 4 });
