@@ -2,13 +2,11 @@ import { spawn } from "node:child_process";
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { UsageError } from "../../../src/errors.js";
+import { describe, expect, it } from "vitest";
 import { findShards } from "../../../src/runs/find-shards.js";
 import { checkResults, groupShards } from "../../../src/runs/shard-groups.js";
 import { shownPath } from "../../../src/shown-path.js";
 import { updateRunFile } from "../../../src/sinks/run-folder.js";
-import { tempDir } from "../../helpers/cli.js";
 import { refusal, useRunsDirs, writeShard, writeShardsOf } from "./shard-folders.js";
 
 const runsDir = useRunsDirs();
