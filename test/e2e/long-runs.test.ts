@@ -2,6 +2,7 @@
 // --retry-errors, each with a task that counts its calls in a file.
 import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse as parseJunit } from "junit2json";
 import { describe, expect, it } from "vitest";
 import { inShard } from "../../src/engine/shard.js";
 import { collect, startCli } from "../helpers/cli.js";
@@ -138,9 +139,12 @@ describe("evalwire run --retry-errors RUN", () => {
     const firstDir = runDirs(p.cwd)[0]!;
     const name = readRun(firstDir).name;
 
-    const again = await evalwire(["run", "--experiments", p.experiments, "--retry-errors", name], p.cwd, { ...p.env, HEALED: "1" });
+    const again = await evalwire(["run", "--experiments", p.experiments, "--retry-errors", name, "--reporter", "junit=out/junit.xml"], p.cwd, { ...p.env, HEALED: "1" });
     expect(again.code, describeRun(again)).toBe(0);
     expect(p.calls().slice(6)).toEqual(["ex-3 1"]);
+    // The JUnit report lists the carried calls too, not only the one made again.
+    const junit = (await parseJunit(readFileSync(join(p.cwd, "out", "junit.xml"), "utf8"))) as any;
+    expect(junit.testsuite[0].testcase.map((c: any) => c.name).sort()).toEqual(["ex-1", "ex-2", "ex-3", "ex-4", "ex-5", "ex-6"]);
     const secondDir = runDirs(p.cwd).find((dir) => dir !== firstDir)!;
     const results = readResults(secondDir);
     expect(results.map(key).sort()).toEqual(["ex-1#1", "ex-2#1", "ex-3#1", "ex-4#1", "ex-5#1", "ex-6#1"]);
@@ -260,11 +264,23 @@ describe("evalwire run --resume", () => {
     const runDir = await killMidRun(p, args, 6);
     expect(readResults(runDir).find((result: any) => result.exampleId === "ex-1")).toMatchObject({ status: "error" });
 
-    const resumed = await evalwire([...args, "--resume"], p.cwd, p.env);
+    const resumed = await evalwire([...args, "--resume", "--reporter", "junit=out/junit.xml"], p.cwd, p.env);
     expect(resumed.code, describeRun(resumed)).toBe(1);
     const run = readRun(runDir);
     expect(run).toMatchObject({ status: "failed", summary: { completed: 30, taskErrors: 2 } });
     expect(run.summary.judgement.gates).toEqual([expect.objectContaining({ gate: "max_errors", actual: 2, bar: 1, verdict: "fail" })]);
+    // The JUnit report lists every task call of the run, those recorded before the kill included, each once.
+    const junit = (await parseJunit(readFileSync(join(p.cwd, "out", "junit.xml"), "utf8"))) as any;
+    const calls = junit.testsuite[0].testcase.filter((c: any) => c.classname === "counting");
+    expect(calls).toHaveLength(30);
+    expect(new Set(calls.map((c: any) => c.name)).size).toBe(30);
+    expect(
+      calls
+        .filter((c: any) => c.error)
+        .map((c: any) => c.name)
+        .sort(),
+    ).toEqual(["ex-1", "ex-30"]);
+    expect(junit.testsuite[0]).toMatchObject({ tests: 31, errors: 2, failures: 1 });
   });
 
   it("after a SIGKILL past a checkpoint, counts from the checkpoint what parsing every line counts", async () => {
