@@ -155,6 +155,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       datasetVersion: dataset.version,
       taskHash: hash,
       shard: context.shard ? formatShard(context.shard) : null,
+      runId: context.runId,
     });
     if (found.refusal) {
       facts.failure = found.refusal;

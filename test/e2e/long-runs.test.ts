@@ -371,6 +371,31 @@ describe("evalwire run --resume", () => {
     expect(readRun(runDir)).toMatchObject({ status: "passed", shard: "2/2", summary: { planned: mine.length, completed: mine.length } });
   });
 
+  it("with a run id, a shard's run that finished counts as it is: no call runs again, no second run of the shard for merge to refuse", async () => {
+    const p = project();
+    const env = { ...p.env, HEALED: "1" };
+    const args = ["run", "--experiments", p.experiments, "--shard", "1/2", "--run-id", "4242"];
+    const first = await evalwire(args, p.cwd, env);
+    expect(first.code, describeRun(first)).toBe(0);
+    const [dir] = runDirs(p.cwd);
+    const calls = p.calls().length;
+    expect(calls).toBe(readRun(dir!).planned);
+
+    const again = await evalwire([...args, "--resume"], p.cwd, env);
+    expect(again.code, describeRun(again)).toBe(0);
+    expect(again.all).toContain(`counting: run ${readRun(dir!).name} of run id 4242 (shard 1/2) finished (passed): it counts as it is; no call runs again`);
+    expect(p.calls()).toHaveLength(calls);
+    expect(runDirs(p.cwd)).toEqual([dir]);
+    expect(readRun(dir!)).toMatchObject({ status: "passed", summary: { completed: calls } });
+    expect(readResults(dir!)).toHaveLength(calls);
+
+    // Another shard's, or another run id's, finished run is not this one: a new run starts.
+    const other = await evalwire(["run", "--experiments", p.experiments, "--shard", "1/2", "--run-id", "4243", "--resume"], p.cwd, env);
+    expect(other.code, describeRun(other)).toBe(0);
+    expect(other.all).toContain("no unfinished run of counting");
+    expect(runDirs(p.cwd)).toHaveLength(2);
+  });
+
   it("refuses, naming what changed, when the dataset or the task changed (exit 2)", async () => {
     const p = project();
     const child = startCli(["run", "--experiments", p.experiments], { cwd: p.cwd, env: p.env });

@@ -57,7 +57,9 @@ describe("user code cannot take evalwire down", () => {
     // A small heap fills in seconds: Node gives --max-old-space-size to worker threads too.
     const r = await evalwire(["run", "--experiments", fixture("task-out-of-memory")], cwd, { NODE_OPTIONS: "--max-old-space-size=200" });
     expect(r.code, describeRun(r)).toBe(1);
-    expect(r.stdout).toMatch(/example hog: task: ran out of memory: task\.ts filled the \d+ MB heap its thread may use on example hog, so evalwire stopped it \(NODE_OPTIONS=--max-old-space-size=MB sets it\)/);
+    expect(r.stdout).toMatch(
+      /example hog: task: ran out of memory: task\.ts filled the \d+ MB heap its thread may use on example hog, so evalwire stopped it \(NODE_OPTIONS=--max-old-space-size=MB sets it\)/,
+    );
     const dir = runDirFor(cwd, "hog");
     expect(readRun(dir)).toMatchObject({ status: "failed", summary: { planned: 4, completed: 4, taskErrors: 1 } });
     const results = resultsById(dir);
