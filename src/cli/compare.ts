@@ -1,3 +1,4 @@
+import { pc } from "../colour.js";
 import { ExitCode } from "../errors.js";
 import { BaselineComparison } from "../judge/baseline.js";
 import { openRun, runMeans } from "../runs/open-run.js";
@@ -25,5 +26,9 @@ export async function compareCommand(a: string, b: string, flags: CompareFlags):
   if (report.regressedIds.length > 0) lines.push(`  regressed examples: ${report.regressedIds.join(", ")}${report.regressed > report.regressedIds.length ? ", …" : ""}`);
   if (report.fixedIds.length > 0) lines.push(`  fixed examples: ${report.fixedIds.join(", ")}${report.fixed > report.fixedIds.length ? ", …" : ""}`);
   process.stdout.write(`${lines.join("\n")}\n`);
+  // Two experiments' runs share no task call: every figure above compares nothing with nothing.
+  if (before.experiment !== null && after.experiment !== null && before.experiment !== after.experiment) {
+    process.stderr.write(`${pc.yellow("warning:")} ${before.name} is a run of ${before.experiment}, ${after.name} of ${after.experiment}: compare two runs of one experiment\n`);
+  }
   return ExitCode.ok;
 }

@@ -5,6 +5,7 @@ import type { RunInfo } from "../engine/events.js";
 import { fanOut } from "../engine/listeners.js";
 import { runTimestamp } from "../engine/naming.js";
 import { runResult } from "../engine/run-experiments.js";
+import { ExitCode } from "../errors.js";
 import type { BaselineOptions } from "../judge/experiment-judge.js";
 import type { Phoenix } from "../phoenix/client.js";
 import { sameDestination } from "../report/failures-to-stderr.js";
@@ -15,6 +16,7 @@ import { examplesOf } from "../runs/merge-examples.js";
 import { mergeShards } from "../runs/merge-runs.js";
 import { barsNotApplied, experimentFolders, mergeThresholds } from "../runs/merge-thresholds.js";
 import { pickRun } from "../runs/pick-run.js";
+import { takeRetries } from "../runs/retried-shards.js";
 import { checkResults, groupShards } from "../runs/shard-groups.js";
 import { shownPath } from "../shown-path.js";
 import { RunStore } from "../sinks/run-store.js";
@@ -32,7 +34,8 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
   checkReportPaths(settings.reporters);
   const warn = (message: string) => process.stderr.write(`${pc.yellow("warning:")} ${message}\n`);
   const folders = experimentFolders(settings.experimentsDir, experimentsNamed(flags, settings));
-  const groups = groupShards(pickRun(findShards(given), flags.runId ?? null));
+  const retries = takeRetries(findShards(given));
+  const groups = groupShards(pickRun(retries.heads, flags.runId ?? null));
   for (const group of groups) checkResults(group);
   const thresholds = mergeThresholds(groups, folders, settings, warn);
   const showsInputs = settings.reporters.some((spec) => spec.name === "html");
@@ -40,6 +43,12 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
   const baseline = await baselineOf(settings);
 
   const out = process.stdout;
+  // A report file that cannot be written fails the merge, as it fails a run: CI would otherwise pass without its junit.xml.
+  let reportsFailed = 0;
+  const onReportFailed = (message: string) => {
+    reportsFailed++;
+    process.stderr.write(`${pc.red("evalwire:")} ${message}\n`);
+  };
   const listener = fanOut([
     ...createReporters({
       out,
@@ -50,6 +59,7 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
       reporters: settings.reporters,
       env: process.env,
       err: sameDestination(1, 2) ? null : process.stderr,
+      onReportFailed,
     }),
     { onWarning: warn },
   ]);
@@ -63,6 +73,7 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
     timestamp: runTimestamp(),
   };
   listener.onRunStart(info);
+  if (!flags.quiet) for (const note of retries.notes) out.write(`${pc.dim(note)}\n`);
   const results: ExperimentResult[] = [];
   for (const group of groups) {
     if (!flags.quiet) out.write(`${pc.dim(`${group.experiment}: merging ${group.count} shards: ${group.shards.map((shard) => shard.run.name).join(", ")}`)}\n`);
@@ -80,7 +91,8 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
     results.push(merged);
   }
   await listener.onRunEnd(results, info);
-  return runResult(results, false).exitCode;
+  const { exitCode } = runResult(results, false);
+  return exitCode === ExitCode.ok && reportsFailed > 0 ? ExitCode.failed : exitCode;
 }
 
 /** How the user named the experiments folder, or null for the default (./experiments), which may be absent. */

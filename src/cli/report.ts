@@ -46,6 +46,10 @@ export async function reportCommand(ref: string | undefined, flags: ReportFlags)
   }
 
   const lines = [`# Experiment Report: ${id}`, "", `**Total runs:** ${total}`, ""];
+  if (run.shard) {
+    const { shard, runId } = run.shard;
+    lines.push(`**Shard:** shard ${shard}${runId ? ` of run id ${runId}` : ""}, a part of the run: \`evalwire merge\` its shards for the whole run's report and gates.`, "");
+  }
   if (run.unfinished) {
     const { status, planned } = run.unfinished;
     lines.push(`**Unfinished:** the run is ${status}, with ${total} of its ${planned} planned task calls recorded (finish it: \`evalwire run --resume ${run.name}\`).`, "");

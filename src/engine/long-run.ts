@@ -4,9 +4,9 @@ import { callKey, taskSourceHash } from "../cache/task-key.js";
 import type { Dataset, Examples } from "../datasets/dataset.js";
 import { describeSelection, type Selection, selectExamples } from "../datasets/selection.js";
 import { firstLine } from "../errors.js";
-import { newestUnfinishedRun, resumeRefusal } from "../resume/resume-point.js";
+import { changeRefusal, finishedRunOf, newestUnfinishedRun, resumeRefusal } from "../resume/resume-point.js";
 import { shownPath } from "../shown-path.js";
-import { type RunHead, readRunFile, readRunFolder, resultKey } from "../sinks/run-folder.js";
+import { type RunFile, type RunHead, readRunFile, readRunFolder, resultKey } from "../sinks/run-folder.js";
 import { claimRun, liveRecorder } from "../sinks/run-lock.js";
 import type { Example, ExampleResult } from "../types.js";
 import { DoneCalls } from "./done-calls.js";
@@ -68,7 +68,7 @@ export interface Prior {
  */
 export function priorRun(
   options: LongRunOptions,
-  current: { experiment: string; runsDir: string; datasetVersion: string | null; taskHash: string | null; shard?: string | null },
+  current: { experiment: string; runsDir: string; datasetVersion: string | null; taskHash: string | null; shard?: string | null; runId?: string | null },
 ): { prior: Prior | null; refusal: string | null; note: string | null } {
   if (options.retryErrors) {
     const folder = readRunFolder(options.retryErrors);
@@ -97,14 +97,41 @@ export function priorRun(
   }
   if (!options.resume) return { prior: null, refusal: null, note: null };
   const dir = options.resume === true ? newestUnfinishedRun(current.runsDir, current.experiment, current.shard ?? null) : options.resume;
-  if (!dir) return { prior: null, refusal: null, note: `no unfinished run of ${current.experiment} in ${shownPath(current.runsDir)}: starting a new one` };
+  if (!dir) {
+    return (
+      (options.resume === true ? alreadyFinished(current) : null) ?? {
+        prior: null,
+        refusal: null,
+        note: `no unfinished run of ${current.experiment} in ${shownPath(current.runsDir)}: starting a new one`,
+      }
+    );
+  }
   const run = readRunFile(dir);
   const refusal = resumeRefusal(run, { experiment: current.experiment, datasetVersion: current.datasetVersion, taskHash: current.taskHash });
   if (refusal) return { prior: null, refusal, note: null };
+  return resumed(dir, run, null);
+}
+
+/**
+ * A bare --resume with a run id (a shard job of a CI run, run again) where this experiment's run
+ * of that id and shard finished, its dataset and task unchanged: that run counts as it is and no
+ * call runs again. A new run would be a second run of the shard, which merge refuses. (Without a
+ * run id, a finished run cannot be told from yesterday's: a new run starts.)
+ */
+function alreadyFinished(current: { experiment: string; runsDir: string; datasetVersion: string | null; taskHash: string | null; shard?: string | null; runId?: string | null }) {
+  if (!current.runId) return null;
+  const dir = finishedRunOf(current.runsDir, current.experiment, current.runId, current.shard ?? null);
+  if (!dir) return null;
+  const run = readRunFile(dir);
+  if (changeRefusal(run, current)) return null;
+  return resumed(dir, run, `run ${run.name} of run id ${current.runId}${current.shard ? ` (shard ${current.shard})` : ""} finished (${run.status}): it counts as it is; no call runs again`);
+}
+
+function resumed(dir: string, run: RunFile, note: string | null): { prior: Prior | null; refusal: string | null; note: string | null } {
   // Claimed now, not when the run store reopens the folder: a second resume checking meanwhile is refused.
   const recorder = claimRun(dir);
   if (recorder !== null) return { prior: null, refusal: stillRecorded(run.name, recorder, dir), note: null };
-  return { prior: { kind: "resume", folder: { dir, run, skippedLines: [] }, done: new DoneCalls(), carried: [], rerun: null }, refusal: null, note: null };
+  return { prior: { kind: "resume", folder: { dir, run, skippedLines: [] }, done: new DoneCalls(), carried: [], rerun: null }, refusal: null, note };
 }
 
 function unfinished({ dir, run }: RunHead): string {

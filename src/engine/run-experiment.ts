@@ -155,6 +155,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       datasetVersion: dataset.version,
       taskHash: hash,
       shard: context.shard ? formatShard(context.shard) : null,
+      runId: context.runId,
     });
     if (found.refusal) {
       facts.failure = found.refusal;
@@ -215,6 +216,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     baseline: plan.judging?.baseline ?? null,
     currentRun: prior?.kind === "resume" ? basename(prior.folder.dir) : null,
     repetitions: knobs.repetitions,
+    shard,
   });
   // A resumed run's recorded results, and those --retry-errors carries, count in its summary and
   // its gates, as if it had never stopped.

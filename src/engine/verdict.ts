@@ -44,18 +44,11 @@ export function verdict(facts: ExperimentFacts): Verdict {
     const more = facts.escaped.count > 1 ? ` (and ${facts.escaped.count - 1} more)` : "";
     return { status: "failed", failure: `${escapedLine}: ${facts.escaped.first}${more}` };
   }
-  // A failed gate or a baseline that cannot be read; a partial run applies no gate.
+  // A failed gate or a baseline that cannot be read. A partial run (a dry run, a selection, a shard)
+  // applies only its max_errors gate, over its own task calls: a smoke test of a broken task must not pass.
   if (facts.judgement?.failure) return { status: "failed", failure: facts.judgement.failure };
-  // With max_errors set, its gate alone judges the errors. In a partial run (a dry run, a selection,
-  // a shard) no gate is applied, but errors beyond max_errors, taken of this part's own task calls,
-  // still fail it: a smoke test of a broken task must not pass.
+  // With max_errors set, its gate alone judges the errors; without it, any error fails.
   const errors = facts.taskErrors + facts.evaluatorErrors;
-  if (errors > allowedErrors(facts.judgement)) return { status: "failed", failure: null };
+  if (errors > 0 && !facts.judgement?.maxErrorsSet) return { status: "failed", failure: null };
   return { status: "passed", failure: null };
-}
-
-function allowedErrors(judgement: Judgement | null | undefined): number {
-  if (!judgement?.maxErrorsSet) return 0;
-  if (!judgement.partial) return Number.POSITIVE_INFINITY;
-  return judgement.gates.find((gate) => gate.gate === "max_errors")?.bar ?? 0;
 }

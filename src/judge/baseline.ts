@@ -74,13 +74,18 @@ export class BaselineComparison {
     private readonly bar: (evaluator: string) => number,
   ) {}
 
-  /** Reads the baseline's results. The `pass` bars are the current run's, so both sides are judged alike. */
-  static async load(baseline: RecordedRun, thresholds: Thresholds): Promise<BaselineComparison> {
+  /**
+   * Reads the baseline's results. The `pass` bars are the current run's, so both sides are judged
+   * alike. `inRun` keeps only the baseline's task calls the current run plans (a shard's): its means
+   * are then over the same calls, and the calls of other shards are not missing.
+   */
+  static async load(baseline: RecordedRun, thresholds: Thresholds, inRun: (exampleId: string, repetition: number) => boolean = () => true): Promise<BaselineComparison> {
     const bar = (evaluator: string) => thresholds.evaluators[evaluator]?.pass ?? defaultPassBar;
     const results = [];
     const names = [...baseline.evaluators];
     const sums = new Map<string, { sum: number; scored: number }>();
     for await (const result of baseline.results()) {
+      if (!inRun(result.exampleId, result.repetition)) continue;
       for (const evaluation of result.evaluations) if (!names.includes(evaluation.name)) names.push(evaluation.name);
       results.push({ key: key(result), bits: passBits(result, names, bar) });
       for (const evaluation of result.evaluations) {

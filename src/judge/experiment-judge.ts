@@ -1,3 +1,4 @@
+import { inShard, type Shard } from "../engine/shard.js";
 import { firstLine } from "../errors.js";
 import type { Phoenix } from "../phoenix/client.js";
 import type { PhoenixServer } from "../phoenix/connection.js";
@@ -71,12 +72,14 @@ export class ExperimentJudge {
     baseline: BaselineOptions | null;
     currentRun: string | null;
     repetitions?: number;
+    /** The shard this run makes: the baseline is compared on that shard's calls alone. */
+    shard?: Shard | null;
   }): Promise<ExperimentJudge> {
-    const { experiment, evaluators, thresholds, baseline, repetitions } = options;
+    const { experiment, evaluators, thresholds, baseline, repetitions, shard = null } = options;
     if (!baseline) return new ExperimentJudge(experiment, evaluators, thresholds, null, null, null, repetitions);
     try {
       const run = await findRun(baseline.ref, { runsDir: baseline.runsDir, phoenix: (baseline.phoenix as Phoenix | null | undefined) ?? null, experiment, exclude: options.currentRun });
-      const comparison = await BaselineComparison.load(run, thresholds);
+      const comparison = await BaselineComparison.load(run, thresholds, (id, repetition) => inShard(shard, id, repetition));
       return new ExperimentJudge(experiment, evaluators, thresholds, comparison, baseline, null, repetitions);
     } catch (error) {
       return new ExperimentJudge(experiment, evaluators, thresholds, null, baseline, `baseline ${firstLine(error).replace(/^baseline /, "")}`, repetitions);

@@ -181,14 +181,15 @@ export class Scorecard {
 
   /**
    * Every threshold gate of the experiment, pass or fail. `partial` (a dry run, a limited or
-   * interrupted run): every gate is shown as not applied.
+   * interrupted run, a shard): every gate but max_errors is shown as not applied; max_errors
+   * judges the part's own calls (a share of its own planned calls), since errors fail it.
    */
   gates(experiment: string, thresholds: Thresholds, options: { planned: number; partial: boolean }): GateResult[] {
     const scores = this.scores();
     const gates: GateResult[] = [];
     if (thresholds.maxErrors) {
       const allowed = "count" in thresholds.maxErrors ? thresholds.maxErrors.count : Math.floor((thresholds.maxErrors.percent / 100) * options.planned);
-      gates.push(gate(experiment, "max_errors", null, this.errors, allowed, options.partial));
+      gates.push(gate(experiment, "max_errors", null, this.errors, allowed));
     }
     for (const [name, threshold] of Object.entries(thresholds.evaluators)) {
       const measured = scores[name];

@@ -64,7 +64,11 @@ export function createReporters({ out, live, quiet, verbose, dryRun, reporters =
     const reporter = fileReporters[spec.name](spec.path!, spool!, say);
     listeners.push(onReportFailed ? failingLoudly(reporter, `the ${spec.name} report ${shownPath(spec.path!)}`, onReportFailed) : reporter);
   }
-  if (github) listeners.push(new GithubReporter(out, env, say));
+  if (github) {
+    const reporter = new GithubReporter(out, env, say);
+    const what = `the github report (GITHUB_STEP_SUMMARY ${shownPath(env.GITHUB_STEP_SUMMARY ?? "")})`;
+    listeners.push(onReportFailed ? failingLoudly(reporter, what, onReportFailed) : reporter);
+  }
   if (spool) listeners.push({ onRunEnd: () => spool.close() });
   return listeners;
 }

@@ -52,7 +52,7 @@ export class JunitReporter implements RunListener {
       if (gate.verdict === "fail") counts.failures++;
       if (gate.verdict === "not applied") counts.skipped++;
     }
-    if (wholeFailure(experiment)) {
+    if (wholeProblem(experiment)) {
       counts.tests++;
       counts.errors++;
     }
@@ -70,8 +70,8 @@ export class JunitReporter implements RunListener {
       ...(experiment.url ? [["url", experiment.url]] : []),
     ];
     writeSync(fd, `    <properties>\n${properties.map(([key, value]) => `      <property name="${escapeXml(key!)}" value="${escapeXml(value!)}"/>\n`).join("")}    </properties>\n`);
-    const failure = wholeFailure(experiment);
-    if (failure) writeSync(fd, `    <testcase classname="${escapeXml(name)}" name="experiment"><error message="${escapeXml(failure)}" type="experiment"/></testcase>\n`);
+    const whole = wholeProblem(experiment);
+    if (whole) writeSync(fd, `    <testcase classname="${escapeXml(name)}" name="experiment"><error message="${escapeXml(whole.message)}" type="${whole.type}"/></testcase>\n`);
     const bars = experiment.judgement?.passBars ?? {};
     for await (const { result } of this.spool.read(name)) {
       const testName = result.repetition > 1 ? `${result.exampleId} (repetition ${result.repetition})` : result.exampleId;
@@ -102,10 +102,19 @@ const add = (a: Counts, b: Counts): Counts => ({ tests: a.tests + b.tests, failu
 const attributes = (c: Counts) => `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}"`;
 
 /** A failure of the experiment as a whole (load, dataset, recording), not one made of its results or gates. */
-function wholeFailure(experiment: ReportedExperiment): string | null {
+/**
+ * What went wrong with the experiment as a whole, shown as its `experiment` testcase: a failure of
+ * its own (not a gate's, which has its testcase), or an interrupt, so that a CI test report never
+ * reads a stopped run's passing calls as a passed run.
+ */
+function wholeProblem(experiment: ReportedExperiment): { message: string; type: "experiment" | "interrupted" } | null {
+  if (experiment.status === "interrupted") {
+    const ran = experiment.planned > 0 ? `${experiment.completed} of ${experiment.planned} task calls ran` : "interrupted before it started";
+    return { message: `${experiment.planned > 0 ? "interrupted: " : ""}${ran}; finish it with evalwire run --resume`, type: "interrupted" };
+  }
   if (experiment.status !== "failed" || !experiment.failure) return null;
   if (experiment.judgement?.failure && experiment.failure === experiment.judgement.failure) return null;
-  return experiment.failure;
+  return { message: experiment.failure, type: "experiment" };
 }
 
 type CallVerdict = { kind: "pass" } | { kind: "error" | "failure"; type: string; message: string; detail: string };

@@ -66,7 +66,7 @@ export class SummaryReporter implements RunListener {
         `${status} ${result.experiment}`,
         runs,
         errors > 0 ? pc.red(String(errors)) : "0",
-        result.failure && result.completed === 0 ? pc.red("failed: see below") : scores || pc.dim("no evaluators"),
+        result.failure && result.completed === 0 ? pc.red("failed: see below") : scores || pc.dim(result.status === "interrupted" && result.planned === 0 ? "not started" : "no evaluators"),
         duration(result.durationMs),
         result.url ?? (result.runPath ? shownPath(result.runPath) : ""),
       ]);

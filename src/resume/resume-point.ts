@@ -18,6 +18,11 @@ export function resumeRefusal(run: RunFile & { task?: { hash?: string } }, now: 
   if (run.experiment !== now.experiment) return `run ${run.name} is of experiment ${run.experiment}, not ${now.experiment}`;
   if (run.status !== "running" && run.status !== "interrupted")
     return `run ${run.name} is not unfinished (it ${run.status === "passed" || run.status === "failed" ? run.status : `is ${run.status}`}); nothing to resume`;
+  return changeRefusal(run, now);
+}
+
+/** What changed since `run` (its dataset, its task), so that its results are not this experiment's now, or null. */
+export function changeRefusal(run: RunFile & { task?: { hash?: string } }, now: CurrentExperiment): string | null {
   const was = run.dataset.version ?? null;
   if (was !== now.datasetVersion) return `the dataset "${run.dataset.name}" changed since run ${run.name} (version ${was ?? "unknown"}, now ${now.datasetVersion ?? "unknown"}); start a new run`;
   const taskWas = run.task?.hash ?? null;
@@ -27,10 +32,22 @@ export function resumeRefusal(run: RunFile & { task?: { hash?: string } }, now: 
 }
 
 /**
+ * The newest finished run (passed or failed) of `experiment` in `runsDir` with the run id `runId`
+ * and the shard `shard` (or none), or null.
+ */
+export function finishedRunOf(runsDir: string, experiment: string, runId: string, shard: string | null): string | null {
+  return newestRun(runsDir, (run) => run.experiment === experiment && (run.status === "passed" || run.status === "failed") && run.runId === runId && (run.shard ?? null) === shard);
+}
+
+/**
  * The newest run of `experiment` in `runsDir` that did not finish (crashed, killed or interrupted),
  * or null; with `shard` ("2/4"), the newest of that shard's runs.
  */
 export function newestUnfinishedRun(runsDir: string, experiment: string, shard: string | null = null): string | null {
+  return newestRun(runsDir, (run) => run.experiment === experiment && (run.status === "running" || run.status === "interrupted") && (shard === null || run.shard === shard));
+}
+
+function newestRun(runsDir: string, wanted: (run: Partial<RunFile>) => boolean): string | null {
   if (!existsSync(runsDir)) return null;
   let newest: { dir: string; startedAt: string } | null = null;
   for (const name of readdirSync(runsDir)) {
@@ -41,8 +58,7 @@ export function newestUnfinishedRun(runsDir: string, experiment: string, shard: 
     } catch {
       continue;
     }
-    if (run.experiment !== experiment || (run.status !== "running" && run.status !== "interrupted") || typeof run.startedAt !== "string") continue;
-    if (shard !== null && run.shard !== shard) continue;
+    if (!wanted(run) || typeof run.startedAt !== "string") continue;
     if (!newest || run.startedAt > newest.startedAt) newest = { dir, startedAt: run.startedAt };
   }
   return newest?.dir ?? null;

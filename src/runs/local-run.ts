@@ -17,6 +17,8 @@ export interface RunFile {
   planned: number;
   /** Set on a shard's run (`--shard i/n`): a part of a run, never a baseline by itself. */
   shard?: string;
+  /** The run id a shard ran with (`--run-id`, or the CI's). */
+  runId?: string | null;
   dataset?: { name?: string };
   links?: { phoenix?: { experimentId?: string; url?: string } };
   summary?: { planned: number; completed: number; dryRun?: boolean; status: string; judgement?: { gates?: GateResult[]; passBars?: Record<string, number> } };
@@ -46,6 +48,7 @@ export function localRun(dir: string, ref: string, run: RunFile): RecordedRun {
     evaluators: run.evaluators,
     gates: run.summary?.judgement?.gates ?? [],
     passBars: run.summary?.judgement?.passBars ?? {},
+    ...(run.shard ? { shard: { shard: run.shard, runId: run.runId ?? null } } : {}),
     ...(run.status === "running" || run.status === "interrupted" ? { unfinished: { status: run.status, planned: run.planned } } : {}),
     results: () => readResults(join(dir, "results.jsonl")),
   };

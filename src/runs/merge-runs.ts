@@ -126,16 +126,21 @@ export async function mergeShards(group: ShardGroup, context: MergeContext): Pro
   return end();
 }
 
-/** The whole run's header: the first shard's, without its shard, planned summed over the shards. */
+/**
+ * The whole run's header: the first shard's, without its shard, planned summed over the shards.
+ * When the first shard is a `--retry-errors` run, the run is named as the shard run it retried.
+ */
 export function mergedHeader(group: ShardGroup): MergedHeader {
   const runs = group.shards.map((shard) => shard.run);
   const first = runs[0]!;
   const { name: _n, status: _s, endedAt: _e, summary: _summary, shard: _shard, links, resumedAt: _r, ...rest } = first as typeof first & { resumedAt?: unknown };
+  const { evalwire_retry_errors_of: retried, ...metadata } = first.metadata;
   const phoenix = runs.map((run) => run.links?.phoenix?.experimentId ?? null);
   const oneExperiment = phoenix[0] !== null && phoenix.every((id) => id === phoenix[0]);
   return {
     ...rest,
-    name: unshardedName(first.name),
+    metadata,
+    name: unshardedName(typeof retried === "string" ? retried : first.name),
     planned: runs.reduce((sum, run) => sum + Number((run.summary as { planned?: number }).planned ?? run.planned), 0),
     startedAt: runs.map((run) => run.startedAt).sort()[0]!,
     ...(oneExperiment && links ? { links } : {}),

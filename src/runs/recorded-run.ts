@@ -22,6 +22,8 @@ export interface RecordedRun {
   gates: GateResult[];
   /** The `pass` bar of each evaluator, when recorded (default 1). */
   passBars: Record<string, number>;
+  /** A local run of one shard (`run --shard 2/4`): its shard, and its run id when it had one. */
+  shard?: { shard: string; runId: string | null };
   /** A local run still running, or interrupted or killed before its end: its status and planned calls. */
   unfinished?: { status: string; planned: number };
   /** Read one result at a time: a run can be larger than memory. */

@@ -24,7 +24,9 @@ export function groupShards(heads: RunHead[]): ShardGroup[] {
     if (head.run.status === "running" || head.run.status === "interrupted" || head.run.summary === undefined) {
       const recorder = liveRecorder(head.dir);
       if (recorder !== null) throw new UsageError(`cannot merge: ${head.run.name} is still being recorded by process ${recorder}; wait for it to end, then merge`);
-      throw new UsageError(`cannot merge: ${head.run.name} is unfinished (status ${head.run.status}); run shard ${head.run.shard} again, then merge`);
+      throw new UsageError(
+        `cannot merge: ${head.run.name} is unfinished (status ${head.run.status}); finish it where it ran (evalwire run --resume ${head.run.name}) or run shard ${head.run.shard} again, then merge`,
+      );
     }
     const { planned, completed } = countsOf(head.run);
     if (completed < planned && ownFailure(head.run) === null) {
@@ -43,9 +45,13 @@ export function groupShards(heads: RunHead[]): ShardGroup[] {
     const slots = byExperiment.get(head.run.experiment) ?? new Array<RunHead | undefined>(shard.count).fill(undefined);
     const taken = slots[shard.index - 1];
     if (taken) {
-      throw new UsageError(
-        `cannot merge: ${head.run.experiment} shard ${head.run.shard} is given twice: ${taken.run.name} and ${head.run.name} (shards of two runs? give one run's folders, or run the shards with --run-id ID and merge --run-id ID)`,
-      );
+      const twice = `cannot merge: ${head.run.experiment} shard ${head.run.shard} is given twice: ${taken.run.name} and ${head.run.name}`;
+      const runId = head.run.runId ?? null;
+      // With one run id, the shard ran twice in that run (a job run again, or an experiment a bare --resume ran anew after it had finished).
+      if (runId !== null && runId === (taken.run.runId ?? null)) {
+        throw new UsageError(`${twice}, both of run id ${runId} (that shard ran twice: again, or by a --resume after it had finished); give merge one of the two folders`);
+      }
+      throw new UsageError(`${twice} (shards of two runs? give one run's folders, or run the shards with --run-id ID and merge --run-id ID)`);
     }
     slots[shard.index - 1] = head;
     byExperiment.set(head.run.experiment, slots);

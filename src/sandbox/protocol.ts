@@ -40,7 +40,8 @@ export type WorkerJob = Call | (Omit<Call, "example"> & { id: string; line: stri
 /** What the worker tells the main thread. */
 export type FromWorker =
   | { t: "loading"; file: string }
-  | { t: "loaded"; evaluators: string[]; cacheKey: string | null; loader: Loader }
+  /** heapMb: the heap the thread may use (its limit, or NODE_OPTIONS' --max-old-space-size). */
+  | { t: "loaded"; evaluators: string[]; cacheKey: string | null; loader: Loader; heapMb: number }
   | { t: "load-failed"; message: string; partial: PartialLoad | undefined; loader: Loader }
   /**
    * `tasks`: the task's part of a result (status ok, no evaluations yet), as its JSON (an object

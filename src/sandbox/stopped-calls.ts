@@ -18,8 +18,7 @@ export interface Culprit {
 
 /** What the call that blocked a worker's thread (in `phase`, as the shared slots said) is told, and the calls stopped with it. */
 export function blockedBy(job: Call, phase: number, { evaluators, taskFile, limitMs }: { evaluators: string[]; taskFile: string; limitMs: number }): { reason: string; culprit: Culprit } {
-  const evaluator = phase === 0 ? null : (evaluatorNames(evaluators, job)[phase - 1] ?? `#${phase}`);
-  const who = evaluator === null ? basename(taskFile) : `evaluator ${evaluator}`;
+  const who = whoRan(job, phase, evaluators, taskFile);
   const id = job.example.id;
   return {
     reason: `blocked the event loop for more than ${limitMs} ms: ${who} never yields on example ${id}, so evalwire stopped it`,
@@ -32,11 +31,41 @@ export function blockedBy(job: Call, phase: number, { evaluators, taskFile, limi
   };
 }
 
+/** What the call that was running when its worker ran out of memory is told, and the calls stopped with it. */
+export function outOfMemory(job: Call, phase: number, { evaluators, taskFile, heapMb }: { evaluators: string[]; taskFile: string; heapMb: number }): { reason: string; culprit: Culprit } {
+  const who = whoRan(job, phase, evaluators, taskFile);
+  const id = job.example.id;
+  return {
+    reason: `ran out of memory: ${who} filled the ${heapMb} MB heap its thread may use on example ${id}, so evalwire stopped it (${raiseHeap})`,
+    culprit: {
+      seq: job.seq,
+      phase,
+      sameExample: `stopped: ${who} ran out of memory on this example`,
+      bystander: `stopped: ${who} ran out of memory on example ${id} while this one was running`,
+    },
+  };
+}
+
+/** What every call `running` is told when the thread ran out of memory outside any call's synchronous part. */
+export function outOfMemoryOfNoOne(heapMb: number, running: Call[]): string {
+  return `stopped: the experiment's code filled the ${heapMb} MB heap its thread may use after an await or in a timer or callback, ${during(running)} (${raiseHeap})`;
+}
+
+const raiseHeap = "NODE_OPTIONS=--max-old-space-size=MB sets it";
+
+function whoRan(job: Call, phase: number, evaluators: string[], taskFile: string): string {
+  const evaluator = phase === 0 ? null : (evaluatorNames(evaluators, job)[phase - 1] ?? `#${phase}`);
+  return evaluator === null ? basename(taskFile) : `evaluator ${evaluator}`;
+}
+
+function during(running: Call[]): string {
+  const ids = [...new Set(running.map((job) => job.example.id))];
+  return ids.length === 0 ? "outside any call" : `while example${ids.length === 1 ? "" : "s"} ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""} ran`;
+}
+
 /** What every call `running` is told when the thread blocked outside any call's synchronous part. */
 export function blockedByNoOne(limitMs: number, running: Call[]): string {
-  const ids = [...new Set(running.map((job) => job.example.id))];
-  const during = ids.length === 0 ? "outside any call" : `while example${ids.length === 1 ? "" : "s"} ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""} ran`;
-  return `stopped: the experiment's code blocked the event loop for more than ${limitMs} ms after an await or in a timer or callback, ${during}`;
+  return `stopped: the experiment's code blocked the event loop for more than ${limitMs} ms after an await or in a timer or callback, ${during(running)}`;
 }
 
 /** A call that was running in a worker when the worker was stopped. */

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { Loader } from "../discovery/load-module.js";
 import { type JudgeHandoff, judgeHandoff, releaseJudgeSlotsOnExit } from "../evaluators/judge/settings.js";
+import { workerHeapLimits } from "./heap-limits.js";
 import { tsxOnly } from "./loader-choice.js";
 import { slot, type ToWorker } from "./protocol.js";
 
@@ -81,9 +82,9 @@ function spawnThread(preload = false): SandboxThread {
   if (runsFromSource) {
     const tsx = import.meta.resolve("tsx/esm/api");
     const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-    worker = new Worker(bootstrap, { eval: true, workerData });
+    worker = new Worker(bootstrap, { eval: true, workerData, resourceLimits: workerHeapLimits() });
   } else {
-    worker = new Worker(entry, { workerData });
+    worker = new Worker(entry, { workerData, resourceLimits: workerHeapLimits() });
   }
   releaseJudgeSlotsOnExit(worker);
   return { worker, shared, loader: null, judge };

@@ -12,7 +12,7 @@ import { shownPath } from "../shown-path.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import { chooseLoader } from "./loader-choice.js";
 import { beatMs, type Call, type FromWorker, flatJobs, lineChanged, slot, type ToWorker, type WorkerAnswer, type WorkerJob } from "./protocol.js";
-import { blockedBy, blockedByNoOne, type Culprit, endedInSlots, notRestarted, stoppedResults } from "./stopped-calls.js";
+import { blockedBy, blockedByNoOne, type Culprit, endedInSlots, notRestarted, outOfMemory, outOfMemoryOfNoOne, stoppedResults } from "./stopped-calls.js";
 import { taskSlotsBuffer } from "./task-slots.js";
 import { park, runsFromSource, type SandboxThread, takeThread } from "./warm-worker.js";
 
@@ -49,6 +49,8 @@ export class WorkerSandbox implements Sandbox {
   evaluators: string[] = [];
   cacheKey: string | null = null;
   readonly window: number;
+  /** The heap the worker's code may use, in MB, as the worker said once loaded. */
+  private heapMb = 0;
   /** Calls the worker runs at once: the example concurrency, lower while rate-limited. */
   private concurrency: number;
   private worker!: Worker;
@@ -246,6 +248,7 @@ export class WorkerSandbox implements Sandbox {
             this.thread.loader = message.loader;
             this.evaluators = message.evaluators;
             this.cacheKey = message.cacheKey;
+            this.heapMb = message.heapMb;
             settle(() => {
               tellEscaped();
               resolve();
@@ -265,10 +268,17 @@ export class WorkerSandbox implements Sandbox {
             return;
         }
       };
-      const onError = (error: Error) => failed(new LoadError(`${shownPath(loading)}: cannot load: ${error.message}`), null);
+      let outOfHeap = false;
+      const onError = (error: Error) => {
+        outOfHeap = (error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY";
+        const why = outOfHeap ? "ran out of memory while loading (NODE_OPTIONS=--max-old-space-size=MB sets the heap its thread may use)" : `cannot load: ${error.message}`;
+        failed(new LoadError(`${shownPath(loading)}: ${why}`), null);
+      };
       const onExit = (code: number) => {
         failed(new LoadError(`${shownPath(loading)}: stopped its thread while loading (exit code ${code})`), null);
-        if (!this.ended.has(worker) && !this.closed) this.lost(`the worker running this experiment's code stopped (exit code ${code})`);
+        if (this.ended.has(worker) || this.closed) return;
+        if (outOfHeap) this.ranOutOfMemory();
+        else this.lost(`the worker running this experiment's code stopped (exit code ${code})`);
       };
       worker.on("message", onMessage);
       worker.on("error", onError);
@@ -329,6 +339,17 @@ export class WorkerSandbox implements Sandbox {
     }
     const blamed = blockedBy(culprit.job, Atomics.load(this.shared, slot.phase), { evaluators: this.evaluators, taskFile: this.folder.taskFile, limitMs: limit });
     this.lost(blamed.reason, blamed.culprit);
+  }
+
+  /** The worker ended as its code filled the heap it may use: the call running then is blamed, as for a blocked thread. */
+  private ranOutOfMemory(): void {
+    const culprit = this.pending.get(Atomics.load(this.shared, slot.seq));
+    if (!culprit) {
+      this.lost((running) => outOfMemoryOfNoOne(this.heapMb, running), null, "error");
+      return;
+    }
+    const blamed = outOfMemory(culprit.job, Atomics.load(this.shared, slot.phase), { evaluators: this.evaluators, taskFile: this.folder.taskFile, heapMb: this.heapMb });
+    this.lost(blamed.reason, blamed.culprit, "error");
   }
 
   /**

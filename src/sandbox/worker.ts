@@ -2,6 +2,7 @@
 // the main thread sends, and keeps user code from ending the process.
 import { setMaxListeners } from "node:events";
 import * as nodeModule from "node:module";
+import { getHeapStatistics } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import { exampleOfLine } from "../datasets/line-example.js";
 import { loadExperiment } from "../discovery/load-experiment.js";
@@ -92,7 +93,7 @@ async function load({ folder, concurrency: limit, timeoutMs: limitMs, loader: wa
     loader = await useLoader(wanted);
     const loaded = await loadExperiment(folder, (file) => post({ t: "loading", file }));
     code = { task: loaded.task, evaluators: loaded.evaluators };
-    post({ t: "loaded", evaluators: loaded.evaluators.map((evaluator) => evaluator.name), cacheKey: loaded.cacheKey, loader });
+    post({ t: "loaded", evaluators: loaded.evaluators.map((evaluator) => evaluator.name), cacheKey: loaded.cacheKey, loader, heapMb: Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20) });
     // Written now: a worker that is stopped never writes it.
     setImmediate(() => compileCache.flushCompileCache?.());
   } catch (error) {

@@ -83,6 +83,25 @@ describe("evalwire compare", () => {
   });
 });
 
+describe("evalwire compare of two experiments' runs", () => {
+  it("prints the comparison, and a warning on stderr that the runs are of different experiments", async () => {
+    const cwd = twoRuns();
+    recordRun(join(cwd, ".evalwire", "runs"), {
+      name: "eval_router_a",
+      experiment: "router",
+      startedAt: "2026-01-03T00:00:00.000Z",
+      evaluators: ["is_in"],
+      results: [result("r1", [evaluation("is_in", 1)])],
+    });
+    const r = await evalwire(["compare", "eval_search_a", "eval_router_a"], cwd);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout).toContain("  regressed: 0  fixed: 0  new: 1  missing: 4\n");
+    expect(r.stderr).toBe("warning: eval_search_a is a run of search, eval_router_a of router: compare two runs of one experiment\n");
+    const same = await evalwire(["compare", "eval_search_a", "eval_search_b"], cwd);
+    expect(same.stderr).toBe("");
+  });
+});
+
 describe("evalwire report", () => {
   it("begins with the Python evalwire's lines, then errors, gates and failed examples", async () => {
     const cwd = twoRuns();
@@ -144,5 +163,20 @@ describe("evalwire report", () => {
       "**Unfinished:** the run is running, with 2 of its 10 planned task calls recorded (finish it: `evalwire run --resume eval_search_c`).",
       "",
     ]);
+  });
+
+  it("says that a shard's run is a part of a run, to be merged", async () => {
+    const cwd = temp();
+    recordRun(join(cwd, ".evalwire", "runs"), {
+      name: "eval_search_d",
+      experiment: "search",
+      startedAt: "2026-01-03T00:00:00.000Z",
+      evaluators: ["exact"],
+      results: [result("1", [evaluation("exact", 1)])],
+      shard: "2/3",
+    });
+    const r = await evalwire(["report", "eval_search_d-shard-2-of-3"], cwd);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout.split("\n").slice(2, 6)).toEqual(["**Total runs:** 1", "", "**Shard:** shard 2/3, a part of the run: `evalwire merge` its shards for the whole run's report and gates.", ""]);
   });
 });

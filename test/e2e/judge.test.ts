@@ -119,6 +119,25 @@ describe("thresholds", () => {
     expect(r.stdout).toMatch(/doubling +correct mean +0 +0\.99 +– not applied \(partial run\)/);
   });
 
+  it("a partial run with errors beyond max_errors shows its errors gate failed, in the summary, on stderr and in JUnit", async () => {
+    const { cwd, experiments } = project({
+      "experiments/doubling/task.ts": "export const task = (example: { input: { n: number } }) => { if (example.input.n > 1) throw new Error('no ' + example.input.n); return { answer: 2 }; };\n",
+    });
+    const r = await evalwire(["run", "--experiments", experiments, "--dry-run", "4", "--max-errors", "1", "--threshold", "correct=0.99", "--reporter", "junit=out/junit.xml"], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    // The gate that failed the run is never shown as not applied; the others are.
+    expect(r.stdout).toMatch(/doubling +errors +3 +1 +✖ fail/);
+    expect(r.stdout).toMatch(/doubling +correct mean +1 +0\.99 +– not applied \(partial run\)/);
+    expect(r.stdout).toContain("✖ doubling: errors 3 > 1\n");
+    expect(r.stderr).toBe("evalwire: doubling failed: errors 3 > 1\n");
+    const junit = (await parseJunit(readFileSync(join(cwd, "out", "junit.xml"), "utf8"))) as any;
+    const gates = junit.testsuite[0].testcase.filter((c: any) => c.classname === "doubling.gates");
+    expect(gates.map((c: any) => [c.name, c.failure?.[0]?.message ?? null, c.skipped ? "skipped" : null])).toEqual([
+      ["errors <= 1", "errors 3 > 1", null],
+      ["correct mean >= 0.99", null, "skipped"],
+    ]);
+  });
+
   it("a root threshold for another experiment's evaluator does not stop a run of one experiment (--name)", async () => {
     const { cwd, experiments } = project({
       "evalwire.toml": "[thresholds]\nexact = 0.5\n",

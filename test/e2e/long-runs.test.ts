@@ -2,6 +2,7 @@
 // --retry-errors, each with a task that counts its calls in a file.
 import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse as parseJunit } from "junit2json";
 import { describe, expect, it } from "vitest";
 import { inShard } from "../../src/engine/shard.js";
 import { collect, startCli } from "../helpers/cli.js";
@@ -138,9 +139,12 @@ describe("evalwire run --retry-errors RUN", () => {
     const firstDir = runDirs(p.cwd)[0]!;
     const name = readRun(firstDir).name;
 
-    const again = await evalwire(["run", "--experiments", p.experiments, "--retry-errors", name], p.cwd, { ...p.env, HEALED: "1" });
+    const again = await evalwire(["run", "--experiments", p.experiments, "--retry-errors", name, "--reporter", "junit=out/junit.xml"], p.cwd, { ...p.env, HEALED: "1" });
     expect(again.code, describeRun(again)).toBe(0);
     expect(p.calls().slice(6)).toEqual(["ex-3 1"]);
+    // The JUnit report lists the carried calls too, not only the one made again.
+    const junit = (await parseJunit(readFileSync(join(p.cwd, "out", "junit.xml"), "utf8"))) as any;
+    expect(junit.testsuite[0].testcase.map((c: any) => c.name).sort()).toEqual(["ex-1", "ex-2", "ex-3", "ex-4", "ex-5", "ex-6"]);
     const secondDir = runDirs(p.cwd).find((dir) => dir !== firstDir)!;
     const results = readResults(secondDir);
     expect(results.map(key).sort()).toEqual(["ex-1#1", "ex-2#1", "ex-3#1", "ex-4#1", "ex-5#1", "ex-6#1"]);
@@ -196,9 +200,12 @@ describe("evalwire run --resume", () => {
 
   it("refuses a run another process is still recording (exit 2), and resumes it once that process is gone", async () => {
     const p = project();
-    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 150 } }));
+    // After the first 4, the calls wait while the hold file exists: the run is still going when the second process looks.
+    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 20, hold: i >= 4 } }));
     writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
-    const child = startCli(["run", "--experiments", p.experiments, "--example-concurrency", "2"], { cwd: p.cwd, env: p.env });
+    const hold = join(p.cwd, "hold");
+    writeFileSync(hold, "");
+    const child = startCli(["run", "--experiments", p.experiments, "--example-concurrency", "2"], { cwd: p.cwd, env: { ...p.env, HOLD_FILE: hold } });
     const done = collect(child);
     let runDir = "";
     try {
@@ -257,11 +264,23 @@ describe("evalwire run --resume", () => {
     const runDir = await killMidRun(p, args, 6);
     expect(readResults(runDir).find((result: any) => result.exampleId === "ex-1")).toMatchObject({ status: "error" });
 
-    const resumed = await evalwire([...args, "--resume"], p.cwd, p.env);
+    const resumed = await evalwire([...args, "--resume", "--reporter", "junit=out/junit.xml"], p.cwd, p.env);
     expect(resumed.code, describeRun(resumed)).toBe(1);
     const run = readRun(runDir);
     expect(run).toMatchObject({ status: "failed", summary: { completed: 30, taskErrors: 2 } });
     expect(run.summary.judgement.gates).toEqual([expect.objectContaining({ gate: "max_errors", actual: 2, bar: 1, verdict: "fail" })]);
+    // The JUnit report lists every task call of the run, those recorded before the kill included, each once.
+    const junit = (await parseJunit(readFileSync(join(p.cwd, "out", "junit.xml"), "utf8"))) as any;
+    const calls = junit.testsuite[0].testcase.filter((c: any) => c.classname === "counting");
+    expect(calls).toHaveLength(30);
+    expect(new Set(calls.map((c: any) => c.name)).size).toBe(30);
+    expect(
+      calls
+        .filter((c: any) => c.error)
+        .map((c: any) => c.name)
+        .sort(),
+    ).toEqual(["ex-1", "ex-30"]);
+    expect(junit.testsuite[0]).toMatchObject({ tests: 31, errors: 2, failures: 1 });
   });
 
   it("after a SIGKILL past a checkpoint, counts from the checkpoint what parsing every line counts", async () => {
@@ -307,9 +326,12 @@ describe("evalwire run --resume", () => {
 
   it("keeps a checkpoint of an interrupted run (Ctrl-C) over every result it recorded", async () => {
     const p = project();
-    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 150 } }));
+    // After the first 4, the calls wait while the hold file exists: the run is still going when it is interrupted.
+    const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 20, hold: i >= 4 } }));
     writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
-    const child = startCli(["run", "--experiments", p.experiments, "--example-concurrency", "2"], { cwd: p.cwd, env: p.env });
+    const hold = join(p.cwd, "hold");
+    writeFileSync(hold, "");
+    const child = startCli(["run", "--experiments", p.experiments, "--example-concurrency", "2"], { cwd: p.cwd, env: { ...p.env, HOLD_FILE: hold } });
     const done = collect(child);
     const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder");
     await waitFor(() => resultLines(runDir) > 4, 30_000, "4 results");
@@ -347,6 +369,31 @@ describe("evalwire run --resume", () => {
         .sort(),
     ).toEqual([...mine].sort());
     expect(readRun(runDir)).toMatchObject({ status: "passed", shard: "2/2", summary: { planned: mine.length, completed: mine.length } });
+  });
+
+  it("with a run id, a shard's run that finished counts as it is: no call runs again, no second run of the shard for merge to refuse", async () => {
+    const p = project();
+    const env = { ...p.env, HEALED: "1" };
+    const args = ["run", "--experiments", p.experiments, "--shard", "1/2", "--run-id", "4242"];
+    const first = await evalwire(args, p.cwd, env);
+    expect(first.code, describeRun(first)).toBe(0);
+    const [dir] = runDirs(p.cwd);
+    const calls = p.calls().length;
+    expect(calls).toBe(readRun(dir!).planned);
+
+    const again = await evalwire([...args, "--resume"], p.cwd, env);
+    expect(again.code, describeRun(again)).toBe(0);
+    expect(again.all).toContain(`counting: run ${readRun(dir!).name} of run id 4242 (shard 1/2) finished (passed): it counts as it is; no call runs again`);
+    expect(p.calls()).toHaveLength(calls);
+    expect(runDirs(p.cwd)).toEqual([dir]);
+    expect(readRun(dir!)).toMatchObject({ status: "passed", summary: { completed: calls } });
+    expect(readResults(dir!)).toHaveLength(calls);
+
+    // Another shard's, or another run id's, finished run is not this one: a new run starts.
+    const other = await evalwire(["run", "--experiments", p.experiments, "--shard", "1/2", "--run-id", "4243", "--resume"], p.cwd, env);
+    expect(other.code, describeRun(other)).toBe(0);
+    expect(other.all).toContain("no unfinished run of counting");
+    expect(runDirs(p.cwd)).toHaveLength(2);
   });
 
   it("refuses, naming what changed, when the dataset or the task changed (exit 2)", async () => {

@@ -124,6 +124,17 @@ describe("evalwire merge", () => {
     expect(readRun(folderOf(cwd, /^eval_graded_/)).status).toBe("failed");
   });
 
+  it("fails (exit 1), naming the file, when a report cannot be written, as run does: CI would pass without its junit.xml", async () => {
+    const { cwd } = withShards();
+    const passing = await evalwire(["merge", "shards", "--config", config, "--quiet"], cwd);
+    expect(passing.code, describeRun(passing)).toBe(0);
+    // /dev/full takes the file and refuses every write (ENOSPC), as a full disk does.
+    const r = await evalwire(["merge", "shards", "--config", config, "--quiet", "--reporter", "junit=/dev/full"], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stderr).toMatch(/^evalwire: cannot write the junit report \/dev\/full: ENOSPC: no space left on device/m);
+    expect(r.stderr).not.toMatch(/warning: reporter/);
+  });
+
   it("warns once per experiment of bars the shards ran with that merge changes, unless merge was given them", async () => {
     const { cwd, shards } = withShards((name) => name.startsWith("eval_graded_"));
     const onPurpose = await evalwire(["merge", "shards", "--config", config, "--threshold", "closeness=0.5"], cwd);

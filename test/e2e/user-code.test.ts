@@ -52,6 +52,22 @@ describe("user code cannot take evalwire down", () => {
     expect(results.e4).toMatchObject({ status: "ok", output: { ok: "e4" } });
   });
 
+  it("a task that fills its thread's heap is an error of that example, named; finished results stay on disk and the run goes on", async () => {
+    const cwd = temp();
+    // A small heap fills in seconds: Node gives --max-old-space-size to worker threads too.
+    const r = await evalwire(["run", "--experiments", fixture("task-out-of-memory")], cwd, { NODE_OPTIONS: "--max-old-space-size=200" });
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toMatch(
+      /example hog: task: ran out of memory: task\.ts filled the \d+ MB heap its thread may use on example hog, so evalwire stopped it \(NODE_OPTIONS=--max-old-space-size=MB sets it\)/,
+    );
+    const dir = runDirFor(cwd, "hog");
+    expect(readRun(dir)).toMatchObject({ status: "failed", summary: { planned: 4, completed: 4, taskErrors: 1 } });
+    const results = resultsById(dir);
+    expect(results.hog).toMatchObject({ status: "error", output: null });
+    // e4 ran in a new worker, after the one out of memory ended
+    for (const id of ["e1", "e2", "e4"]) expect(results[id]).toMatchObject({ status: "ok", output: { ok: id } });
+  });
+
   it("a task error whose message, stack or status cannot be read (a getter that throws) is that example's error; the run ends", async () => {
     const cwd = temp();
     const r = await evalwire(["run", "--experiments", fixture("task-throws-unreadable"), "--retries", "2"], cwd);

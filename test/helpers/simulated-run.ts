@@ -14,6 +14,8 @@ export interface SimulatedExperiment {
   /** A failure of the experiment as a whole (a dataset that cannot be read, say). */
   failure?: string;
   planned?: number;
+  /** Stopped by Ctrl-C (its results fewer than planned). */
+  interrupted?: boolean;
 }
 
 export const runInfo = (experiments: string[], dryRun: number | false = false): RunInfo => ({
@@ -46,7 +48,7 @@ export async function simulateRun(listeners: RunListener[], experiments: Simulat
       const example: Example = { id: result.exampleId, input: { question: `q-${result.exampleId}` }, output: { answer: `a-${result.exampleId}` }, metadata: {} };
       for (const listener of listeners) (listener.onResult as ((i: ExperimentInfo, r: ExampleResult, e: Example) => void) | undefined)?.call(listener, info, result, example);
     }
-    const judgement = judge.finish({ planned: info.planned, completed: spec.results.length, dryRun: dryRun !== false, interrupted: false });
+    const judgement = judge.finish({ planned: info.planned, completed: spec.results.length, dryRun: dryRun !== false, interrupted: spec.interrupted === true });
     const taskErrors = spec.results.filter((r) => r.error !== null).length;
     const evaluatorErrors = spec.results.reduce((sum, r) => sum + r.evaluations.filter((e) => e.error !== null).length, 0);
     const failure = spec.failure ?? gatesFailure(judgement.gates);
@@ -54,7 +56,7 @@ export async function simulateRun(listeners: RunListener[], experiments: Simulat
       experiment: spec.experiment,
       name: `eval_${spec.experiment}_${run.timestamp}`,
       dataset: { name: spec.experiment, version: "sha256:abc", source: "dataset.jsonl" },
-      status: failure || taskErrors + evaluatorErrors > 0 ? "failed" : "passed",
+      status: spec.interrupted ? "interrupted" : failure || taskErrors + evaluatorErrors > 0 ? "failed" : "passed",
       failure: failure ?? null,
       planned: info.planned,
       completed: spec.results.length,

@@ -59,19 +59,14 @@ describe("verdict with a judgement (thresholds and baseline gates)", () => {
     ["errors within max_errors", { taskErrors: 2, judgement: judged({ maxErrorsSet: true }) }, { status: "passed", failure: null }],
     ["errors with no max_errors set", { taskErrors: 2, judgement: judged({}) }, { status: "failed", failure: null }],
     [
-      "errors in a partial run (dry run, selection, shard) beyond max_errors of its own calls, the gate not applied",
-      { taskErrors: 2, judgement: judged({ maxErrorsSet: true, partial: true, gates: [gate("x", "max_errors", null, null, 1, true)] }) },
-      { status: "failed", failure: null },
+      "errors in a partial run (dry run, selection, shard) beyond max_errors of its own calls: its failed gate",
+      { taskErrors: 2, judgement: judged({ maxErrorsSet: true, partial: true, gates: [gate("x", "max_errors", null, 2, 1)], failure: "errors 2 > 1" }) },
+      { status: "failed", failure: "errors 2 > 1" },
     ],
     [
       "errors in a partial run within max_errors of its own calls",
-      { taskErrors: 1, judgement: judged({ maxErrorsSet: true, partial: true, gates: [gate("x", "max_errors", null, null, 1, true)] }) },
+      { taskErrors: 1, judgement: judged({ maxErrorsSet: true, partial: true, gates: [gate("x", "max_errors", null, 1, 1)] }) },
       { status: "passed", failure: null },
-    ],
-    [
-      "an error in a dry run with max_errors = 0",
-      { taskErrors: 1, judgement: judged({ maxErrorsSet: true, partial: true, gates: [gate("x", "max_errors", null, null, 0, true)] }) },
-      { status: "failed", failure: null },
     ],
     ["a load error wins over a gate", { failure: "bad", judgement: judged({ failure: "top_k mean 0 < 0.80" }) }, { status: "failed", failure: "bad" }],
     ["an interrupt before the end wins over a gate", { interrupted: true, completed: 3, judgement: judged({ failure: "x" }) }, { status: "interrupted", failure: null }],

@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { inShard } from "../../../src/engine/shard.js";
 import { BaselineComparison, baselineGates } from "../../../src/judge/baseline.js";
+import { ExperimentJudge } from "../../../src/judge/experiment-judge.js";
 import { thresholdsFromTable } from "../../../src/judge/thresholds.js";
 import { findRun, RunNotFoundError } from "../../../src/runs/find-run.js";
 import { tempDir } from "../../helpers/cli.js";
@@ -69,6 +71,22 @@ describe("BaselineComparison", () => {
     expect(report).toMatchObject({ ref: "base", name: "base", regressed: 1, fixed: 2, new: 1, missing: 1, regressedIds: ["a"], fixedIds: ["c", "e"] });
     expect(report.evaluators.top_k!.baseline).toBe(0.8);
     expect(report.evaluators.top_k!.delta).toBeCloseTo(5 / 6 - 0.8);
+  });
+
+  it("a shard is compared with the baseline's calls of that shard alone: no other shard's call is missing, the means are over the same calls", async () => {
+    const runs = runsDir();
+    const ids = Array.from({ length: 20 }, (_, i) => `e${i}`);
+    const shard = { index: 2, count: 3 };
+    const mine = ids.filter((id) => inShard(shard, id, 1));
+    // The baseline scores 1 on this shard's examples and 0 on the others.
+    recordRun(runs, { name: "base", experiment: "search", startedAt: "2026-01-01T00:00:00.000Z", evaluators: ["top_k"], results: ids.map((id) => scored(id, mine.includes(id) ? 1 : 0)) });
+    const judge = await ExperimentJudge.start({ experiment: "search", evaluators: ["top_k"], thresholds: { evaluators: {} }, baseline: { ref: "base", runsDir: runs }, currentRun: null, shard });
+    for (const id of mine) judge.add(scored(id, 1));
+    const { baseline } = judge.finish({ planned: mine.length, completed: mine.length, dryRun: false, interrupted: false, limited: true });
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.length).toBeLessThan(ids.length);
+    expect(baseline).toMatchObject({ regressed: 0, fixed: 0, new: 0, missing: 0 });
+    expect(baseline!.evaluators.top_k).toEqual({ baseline: 1, current: 1, delta: 0 });
   });
 
   it("a regression is per evaluator: one that passed and fails now counts, though another failed all along", async () => {

@@ -93,7 +93,7 @@ describe("Scorecard", () => {
     expect(oneEach.scores().top_k!.passAtK).toBeGreaterThan(0);
   });
 
-  it("judges every configured gate; a partial run applies none", () => {
+  it("judges every configured gate; a partial run applies only max_errors, over its own calls", () => {
     const thresholds = thresholdsFromTable({ max_errors: "10%", top_k: 0.8, judge: { pass: 1, pass_rate: 0.5, pass_at_k: 0.9, pass_all_k: 0.2 } });
     const card = new Scorecard(["top_k", "judge"], thresholds);
     for (let i = 0; i < 10; i++) card.add(result(`e${i}`, [evaluation("top_k", i < 7 ? 1 : 0.5), evaluation("judge", i % 2)]));
@@ -107,7 +107,19 @@ describe("Scorecard", () => {
     ]);
     expect(gatesFailure(gates)).toBe("judge pass@k 0.50 < 0.90");
     const partial = card.gates("search", thresholds, { planned: 10, partial: true });
-    expect(partial.every((g) => g.verdict === "not applied")).toBe(true);
+    expect(partial.map((g) => g.verdict)).toEqual(["pass", "not applied", "not applied", "not applied", "not applied"]);
     expect(gatesFailure(partial)).toBeNull();
+  });
+
+  it("a partial run (a shard, a dry run) with errors beyond max_errors fails that gate, not a gate shown as not applied", () => {
+    const thresholds = thresholdsFromTable({ max_errors: 1, top_k: 0.8 });
+    const card = new Scorecard(["top_k"], thresholds);
+    for (let i = 0; i < 5; i++) card.add(i < 3 ? result(`e${i}`, [], { error: "boom" }) : result(`e${i}`, [evaluation("top_k", 1)]));
+    const gates = card.gates("search", thresholds, { planned: 5, partial: true });
+    expect(gates.map((g) => [g.text, g.verdict])).toEqual([
+      ["errors 3 > 1", "fail"],
+      ["top_k mean 1 (bar 0.80): not applied (partial run)", "not applied"],
+    ]);
+    expect(gatesFailure(gates)).toBe("errors 3 > 1");
   });
 });

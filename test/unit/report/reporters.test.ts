@@ -51,6 +51,27 @@ describe("file reporters", () => {
     expect(failures[0]).toMatch(/^cannot write the json report .*taken\/report\.json: EEXIST: file already exists, mkdir .*taken.$/);
   });
 
+  it("github: a step summary that cannot be written is told to onReportFailed, naming GITHUB_STEP_SUMMARY, after the annotations", async () => {
+    const dir = temp();
+    writeFileSync(join(dir, "taken"), "");
+    const summary = join(dir, "taken", "summary.md");
+    const out = output();
+    const failures: string[] = [];
+    const listeners = createReporters({
+      out,
+      live: false,
+      quiet: true,
+      verbose: false,
+      dryRun: false,
+      env: { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary },
+      onReportFailed: (m) => void failures.push(m),
+    });
+    await simulateRun(listeners, experiments);
+    expect(out.text).toContain("::error title=evalwire%3A search::top_k mean 0.60 < 0.80\n");
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/^cannot write the github report \(GITHUB_STEP_SUMMARY .*taken\/summary\.md\): ENOTDIR/);
+  });
+
   it("json: one document per run that validates against the schema shipped in the package", async () => {
     const dir = temp();
     const path = join(dir, "nested", "report.json");
@@ -109,6 +130,32 @@ describe("file reporters", () => {
     const parsed = (await parseJunit(readFileSync(path, "utf8"))) as any;
     expect(parsed.testsuite[0]).toMatchObject({ skipped: 2 });
     expect(parsed.testsuite[0].testcase[5].skipped).toEqual([{ message: "not applied (partial run)" }]);
+  });
+
+  it("junit: an interrupted experiment is an error, so a CI test report never reads a stopped run as passed", async () => {
+    const path = join(temp(), "junit.xml");
+    const stopped = { experiment: "search", evaluators: ["exact"], planned: 10, interrupted: true, results: [1, 2, 3].map((i) => result(`s${i}`, [evaluation("exact", 1)])) };
+    const notStarted = { experiment: "later", evaluators: [], planned: 0, interrupted: true, results: [] };
+    await simulateRun(createReporters({ out: output(), live: false, quiet: true, verbose: false, dryRun: false, reporters: [{ name: "junit", path }] }), [stopped, notStarted]);
+    const parsed = (await parseJunit(readFileSync(path, "utf8"))) as any;
+    expect(parsed).toMatchObject({ tests: 5, failures: 0, errors: 2 });
+    expect(parsed.testsuite[0]).toMatchObject({ name: "search", tests: 4, errors: 1 });
+    expect(parsed.testsuite[0].testcase[0]).toEqual({
+      classname: "search",
+      name: "experiment",
+      error: [{ message: "interrupted: 3 of 10 task calls ran; finish it with evalwire run --resume", type: "interrupted" }],
+    });
+    expect(parsed.testsuite[1].testcase).toEqual([
+      { classname: "later", name: "experiment", error: [{ message: "interrupted before it started; finish it with evalwire run --resume", type: "interrupted" }] },
+    ]);
+  });
+
+  it("summary: an experiment interrupted before it started says so, not that it has no evaluators", async () => {
+    const out = output();
+    const notStarted = { experiment: "later", evaluators: [], planned: 0, interrupted: true, results: [] };
+    await simulateRun(createReporters({ out, live: false, quiet: false, verbose: false, dryRun: false }), [notStarted]);
+    expect(out.text).toMatch(/■ later +0 +0 +not started +/);
+    expect(out.text).not.toContain("no evaluators");
   });
 
   it("markdown: the scorecard as a PR comment shows it", async () => {

@@ -2,13 +2,11 @@ import { spawn } from "node:child_process";
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { UsageError } from "../../../src/errors.js";
+import { describe, expect, it } from "vitest";
 import { findShards } from "../../../src/runs/find-shards.js";
 import { checkResults, groupShards } from "../../../src/runs/shard-groups.js";
 import { shownPath } from "../../../src/shown-path.js";
 import { updateRunFile } from "../../../src/sinks/run-folder.js";
-import { tempDir } from "../../helpers/cli.js";
 import { refusal, useRunsDirs, writeShard, writeShardsOf } from "./shard-folders.js";
 
 const runsDir = useRunsDirs();
@@ -75,6 +73,14 @@ describe("groupShards", () => {
       /ds shard 2\/2 is given twice: eval_ds_\S+ and eval_ds_\S+ \(shards of two runs\? give one run's folders, or run the shards with --run-id ID and merge --run-id ID\)$/,
     ],
     [
+      "the same shard of one run id is there twice (run again, or rerun by a --resume after it had finished)",
+      (runs) => {
+        writeShardsOf(runs, { count: 2, per: { 1: { runId: "7" }, 2: { runId: "7" } } });
+        writeShard(runs, { index: 2, count: 2, name: "eval_ds_2026-01-02T00:00:00" }, { runId: "7" });
+      },
+      /ds shard 2\/2 is given twice: eval_ds_\S+ and eval_ds_\S+, both of run id 7 \(that shard ran twice: again, or by a --resume after it had finished\); give merge one of the two folders$/,
+    ],
+    [
       "a shard is missing",
       (runs) => {
         for (const index of [1, 2, 4]) writeShard(runs, { index, count: 4 });
@@ -97,7 +103,11 @@ describe("groupShards", () => {
       },
       /^cannot merge: ds shard 2\/2 \(\S+-shard-2-of-2\) completed 7 of its \d+ planned calls; run that shard again$/,
     ],
-    ["a shard is unfinished", (runs) => writeShardsOf(runs, { count: 2, per: { 2: { unfinished: true } } }), /-shard-2-of-2 is unfinished \(status running\); run shard 2\/2 again/],
+    [
+      "a shard is unfinished",
+      (runs) => writeShardsOf(runs, { count: 2, per: { 2: { unfinished: true } } }),
+      /-shard-2-of-2 is unfinished \(status running\); finish it where it ran \(evalwire run --resume \S+-shard-2-of-2\) or run shard 2\/2 again, then merge$/,
+    ],
     ["evaluators differ", (runs) => writeShardsOf(runs, { count: 2, per: { 2: { evaluators: ["e", "f"] } } }), /ds shards differ in evaluators: .* has e, .* has e, f/],
     ["repetitions differ", (runs) => writeShardsOf(runs, { count: 2, per: { 2: { repetitions: 3 } } }), /ds shards differ in repetitions: .* has 2, .* has 3/],
   ];
