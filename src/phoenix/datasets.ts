@@ -37,7 +37,11 @@ export interface PhoenixExamples {
 }
 
 /** A dataset's examples: the latest version unless one is pinned, all of them unless splits are named. */
-export async function fetchExamples(phoenix: Phoenix, dataset: PhoenixDatasetInfo, options: { versionId?: string | undefined; splits?: string[] | undefined; stop?: AbortSignal | undefined } = {}): Promise<PhoenixExamples> {
+export async function fetchExamples(
+  phoenix: Phoenix,
+  dataset: PhoenixDatasetInfo,
+  options: { versionId?: string | undefined; splits?: string[] | undefined; stop?: AbortSignal | undefined } = {},
+): Promise<PhoenixExamples> {
   const { data } = await callPhoenix(
     `fetching dataset "${dataset.name}"`,
     phoenix.baseUrl,

@@ -55,7 +55,12 @@ describePhoenix("export, compare and report on a Phoenix experiment", () => {
     expect(report.stdout).toContain("graded: graded cannot grade example 5");
     // The same report as the local run's, but for its title and the gates (Phoenix keeps none).
     const localReport = await evalwire(["report", runDir], cwd, null);
-    const withoutGates = (text: string) => text.split("\n").slice(1).join("\n").replace(/## Gates\n[\s\S]*?\n(?=## )/, "");
+    const withoutGates = (text: string) =>
+      text
+        .split("\n")
+        .slice(1)
+        .join("\n")
+        .replace(/## Gates\n[\s\S]*?\n(?=## )/, "");
     expect(withoutGates(report.stdout)).toBe(withoutGates(localReport.stdout));
   });
 

@@ -17,7 +17,10 @@ describePhoenix("evalwire init with a Phoenix URL set", () => {
     );
 
     for (const step of next!.split("; then: ")) {
-      const args = step.replace(/ \(.*\)$/, "").split(" ").slice(2); // after "npx evalwire"
+      const args = step
+        .replace(/ \(.*\)$/, "")
+        .split(" ")
+        .slice(2); // after "npx evalwire"
       const done = await evalwire(args, cwd, url);
       expect(done.code, `${step}\n${describeRun(done)}`).toBe(0);
     }

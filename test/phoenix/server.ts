@@ -128,9 +128,7 @@ async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
  * `workingDir`: a folder of the caller's, kept on stop, so a later server started on it has the same data.
  * `env`: more PHOENIX_* settings (authentication, say).
  */
-export async function startPhoenix(
-  options: { timeoutMs?: number; databaseUrl?: string; workingDir?: string; env?: Record<string, string> } = {},
-): Promise<PhoenixServer> {
+export async function startPhoenix(options: { timeoutMs?: number; databaseUrl?: string; workingDir?: string; env?: Record<string, string> } = {}): Promise<PhoenixServer> {
   const timeoutMs = options.timeoutMs ?? 90_000;
   if (!existsSync(phoenixBin)) throw new Error(`Phoenix is not installed: ${phoenixBin} is missing (run installPhoenix first)`);
   const [port, grpcPort] = await freePorts(2);

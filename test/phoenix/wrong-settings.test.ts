@@ -48,7 +48,12 @@ describePhoenix("wrong Phoenix settings", () => {
       const cwd = temp();
       makeExperiments(cwd, [{ folder: dataset }]);
       const file = join(cwd, `${dataset}.jsonl`);
-      writeFileSync(file, `${echoRows(3).map((row) => JSON.stringify({ input: row.input, output: row.output })).join("\n")}\n`);
+      writeFileSync(
+        file,
+        `${echoRows(3)
+          .map((row) => JSON.stringify({ input: row.input, output: row.output }))
+          .join("\n")}\n`,
+      );
 
       for (const key of [undefined, "not-a-key"]) {
         const env: Record<string, string> = key ? { PHOENIX_API_KEY: key } : {};
