@@ -132,6 +132,8 @@ export interface ExperimentResult {
   durationMs: number;
   /** The local run folder, when results were recorded. */
   runPath: string | null;
+  /** The shard of the run's task calls this process ran (`2/4`), when sharded (`run --shard`). */
+  shard?: string;
   /** The experiment's page in Phoenix, when recorded there. */
   url?: string | null;
   dryRun: boolean;

@@ -173,6 +173,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     return finish();
   }
   const { shard, selection } = kept;
+  if (shard) result.shard = formatShard(shard);
   knobs = { ...knobs, repetitions: kept.repetitions };
   const chosen = chooseExamples(dataset, selection);
   if (chosen.problem) {

@@ -41,6 +41,8 @@ export interface JsonExperiment {
   durationMs: number;
   runPath: string | null;
   url: string | null;
+  /** The shard this run is (`2/4`) when `run --shard` made it; null for a whole run, merged ones too. */
+  shard: string | null;
 }
 
 export function jsonReport(results: readonly ReportedExperiment[], run: RunInfo): JsonReport {
@@ -89,6 +91,7 @@ function jsonExperiment(result: ReportedExperiment): JsonExperiment {
     durationMs: result.durationMs,
     runPath: result.runPath,
     url: result.url ?? null,
+    shard: result.shard ?? null,
   };
 }
 

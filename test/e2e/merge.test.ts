@@ -3,8 +3,9 @@
 // exit 2 with one line, and nothing is written then; the shard folders are never changed.
 import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readResults, readRun, snapshot, tempDir } from "../helpers/cli.js";
+import { readResults, readRun, root, snapshot, tempDir } from "../helpers/cli.js";
 import { describeRun, evalwire, fixture, useTempDirs } from "./_support.js";
 
 const temp = useTempDirs();
@@ -27,7 +28,7 @@ beforeAll(async () => {
   const whole = await evalwire(["run", "--config", config, "--reporter", "json=whole.json", "--reporter", "junit=whole.xml", "--reporter", "html=whole.html"], made);
   expect(whole.code, describeRun(whole)).toBe(0);
   for (const i of [1, 2, 3]) {
-    const shard = await evalwire(["run", "--config", config, "--shard", `${i}/3`, "--quiet"], made);
+    const shard = await evalwire(["run", "--config", config, "--shard", `${i}/3`, "--quiet", "--reporter", `json=shard-${i}.json`], made);
     expect(shard.code, describeRun(shard)).toBe(0);
   }
 }, 180_000);
@@ -56,6 +57,15 @@ describe("evalwire merge", () => {
     const whole = JSON.parse(readFileSync(join(made, "whole.json"), "utf8"));
     const merged = JSON.parse(readFileSync(join(cwd, "merged.json"), "utf8"));
     expect(merged.run.status).toBe("passed");
+    // A shard's JSON report says which shard it is; the whole run's and the merged run's say none.
+    const validate = new Ajv({ strict: true }).compile(JSON.parse(readFileSync(join(root, "schema", "report.schema.json"), "utf8")));
+    for (const i of [1, 2, 3]) {
+      const part = JSON.parse(readFileSync(join(made, `shard-${i}.json`), "utf8"));
+      expect(validate(part), JSON.stringify(validate.errors)).toBe(true);
+      expect(part.experiments.map((e: { shard: string | null }) => e.shard)).toEqual([`${i}/3`, `${i}/3`]);
+    }
+    expect([...whole.experiments, ...merged.experiments].map((e: { shard: string | null }) => e.shard)).toEqual([null, null, null, null]);
+    expect(validate(merged), JSON.stringify(validate.errors)).toBe(true);
     expect(merged.experiments.map((e: { experiment: string }) => e.experiment)).toEqual(["graded", "tiny"]);
     for (const [index, experiment] of merged.experiments.entries()) {
       const unsharded = whole.experiments[index];
