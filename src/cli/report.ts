@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
-import { ExitCode, firstLine, UsageError } from "../errors.js";
+import { isDiskFull } from "../disk-full.js";
+import { EvalwireError, ExitCode, firstLine, UsageError } from "../errors.js";
 import { callPasses } from "../judge/baseline.js";
 import { gateLabel, number } from "../judge/gate.js";
 import { writeReportFile } from "../report/write-file.js";
@@ -71,6 +72,8 @@ export async function reportCommand(ref: string | undefined, flags: ReportFlags)
     try {
       writeReportFile(output, text);
     } catch (error) {
+      // A full disk is no fault of the path: the report failed (exit 1), as export's rows do.
+      if (isDiskFull(error)) throw new EvalwireError(`cannot write ${shownPath(output)}: ${firstLine(error)}`);
       throw new UsageError(`--output ${shownPath(output)}: cannot write it (${firstLine(error)})`);
     }
     process.stdout.write(`Wrote the report of ${run.name} to ${shownPath(output)}\n`);

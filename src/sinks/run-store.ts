@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { isDiskFull } from "../disk-full.js";
 import { parseShard, shardSuffix } from "../engine/shard.js";
 import { UsageError } from "../errors.js";
 import { fileInTheWay } from "../file-in-the-way.js";
@@ -189,11 +190,6 @@ function writeInPlace(file: string, value: unknown, before: unknown): boolean {
   } finally {
     closeSync(fd);
   }
-}
-
-function isDiskFull(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === "ENOSPC" || code === "EDQUOT";
 }
 
 function withUnrecorded(error: unknown, unrecorded: number): unknown {

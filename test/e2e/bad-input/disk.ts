@@ -194,4 +194,21 @@ export const diskCases: BadInput[] = [
     code: 2,
     message: /^evalwire: --output notes\/report\.md: cannot write it \(E[A-Z]+: .*notes.*\)$/,
   },
+  // /dev/full takes the file and refuses every write (ENOSPC), as a full disk does: no fault of the path.
+  {
+    what: "report --output on a full disk",
+    files: experiment("greet"),
+    before: [{ args: ["run"] }],
+    args: (cwd) => ["report", runFolders(cwd)[0]!, "--output", "/dev/full"],
+    code: 1,
+    message: /^evalwire: cannot write \/dev\/full: ENOSPC: no space left on device, write$/,
+  },
+  {
+    what: "export --output on a full disk",
+    files: experiment("greet"),
+    before: [{ args: ["run"] }],
+    args: (cwd) => ["export", runFolders(cwd)[0]!, "--output", "/dev/full"],
+    code: 1,
+    message: /^evalwire: cannot write \/dev\/full: ENOSPC: no space left on device, write$/,
+  },
 ];
