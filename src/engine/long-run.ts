@@ -96,7 +96,7 @@ export function priorRun(
     return { prior: { kind: "retry-errors", folder, done, carried, rerun }, refusal: null, note };
   }
   if (!options.resume) return { prior: null, refusal: null, note: null };
-  const dir = options.resume === true ? newestUnfinishedRun(current.runsDir, current.experiment, current.shard ?? null) : options.resume;
+  const dir = options.resume === true ? newestUnfinishedRun(current.runsDir, current.experiment, current.shard ?? null, current.runId ?? null) : options.resume;
   if (!dir) {
     return (
       (options.resume === true ? alreadyFinished(current) : null) ?? {
