@@ -96,7 +96,7 @@ export function priorRun(
     return { prior: { kind: "retry-errors", folder, done, carried, rerun }, refusal: null, note };
   }
   if (!options.resume) return { prior: null, refusal: null, note: null };
-  const dir = options.resume === true ? newestUnfinishedRun(current.runsDir, current.experiment, current.shard ?? null) : options.resume;
+  const dir = options.resume === true ? newestUnfinishedRun(current.runsDir, current.experiment, current.shard ?? null, current.runId ?? null) : options.resume;
   if (!dir) {
     return (
       (options.resume === true ? alreadyFinished(current) : null) ?? {
@@ -123,8 +123,11 @@ function alreadyFinished(current: { experiment: string; runsDir: string; dataset
   const dir = finishedRunOf(current.runsDir, current.experiment, current.runId, current.shard ?? null);
   if (!dir) return null;
   const run = readRunFile(dir);
-  if (changeRefusal(run, current)) return null;
-  return resumed(dir, run, `run ${run.name} of run id ${current.runId}${current.shard ? ` (shard ${current.shard})` : ""} finished (${run.status}): it counts as it is; no call runs again`);
+  const finished = `run ${run.name} of run id ${current.runId}${current.shard ? ` (shard ${current.shard})` : ""} finished (${run.status})`;
+  const changed = changeRefusal(run, current);
+  // Said, not silent: merge will find two runs of this shard and need to be given the new one.
+  if (changed) return { prior: null, refusal: null, note: `${finished}, but ${changed.replace(/; start a new run$/, "")}: starting a new one` };
+  return resumed(dir, run, `${finished}: it counts as it is; no call runs again`);
 }
 
 function resumed(dir: string, run: RunFile, note: string | null): { prior: Prior | null; refusal: string | null; note: string | null } {

@@ -1,9 +1,12 @@
+import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { pc } from "../colour.js";
 import type { ExperimentInfo, RunInfo, RunListener } from "../engine/events.js";
 import { firstLine } from "../errors.js";
 import { gateLabel, number } from "../judge/gate.js";
+import { readLines } from "../read-lines.js";
 import { shownPath } from "../shown-path.js";
+import { parseResult } from "../sinks/run-folder.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import { duration, errorCounts, type Output, plural, score, table } from "./format.js";
 import type { ReportedExperiment } from "./reported.js";
@@ -16,6 +19,8 @@ const errorsShown = 3;
  */
 export class SummaryReporter implements RunListener {
   private readonly firstErrors = new Map<string, string[]>();
+  /** Per experiment, the results this process made. */
+  private readonly heard = new Map<string, number>();
 
   constructor(
     private readonly out: Output,
@@ -23,16 +28,42 @@ export class SummaryReporter implements RunListener {
   ) {}
 
   onResult(info: ExperimentInfo, result: ExampleResult): void {
+    this.heard.set(info.experiment, (this.heard.get(info.experiment) ?? 0) + 1);
+    const list = this.firstErrors.get(info.experiment) ?? [];
+    this.firstErrors.set(info.experiment, list);
+    list.push(...this.errorsOf(result, errorsShown - list.length));
+  }
+
+  onExperimentEnd(result: ExperimentResult): void {
+    // A resumed run's results recorded before it stopped were never heard of here: its first errors are read back from the head of results.jsonl.
+    const earlier = result.completed - (this.heard.get(result.experiment) ?? 0);
+    const shown = this.firstErrors.get(result.experiment)?.length ?? 0;
+    if (earlier <= 0 || !result.runPath || result.taskErrors + result.evaluatorErrors === shown || shown >= errorsShown) return;
+    const found: string[] = [];
+    let left = earlier;
+    try {
+      for (const { text } of readLines(join(result.runPath, "results.jsonl"))) {
+        if (--left < 0) break;
+        // Parsed only when it holds an error: a long run's head may be many lines.
+        const recorded = text.includes('"error":"') ? parseResult(text) : null;
+        if (recorded) found.push(...this.errorsOf(recorded, errorsShown - found.length));
+        if (found.length >= errorsShown) break;
+      }
+    } catch {
+      // Unreadable now: the count and the file's path are still shown.
+    }
+    this.firstErrors.set(result.experiment, [...found, ...(this.firstErrors.get(result.experiment) ?? [])].slice(0, errorsShown));
+  }
+
+  private errorsOf(result: ExampleResult, room: number): string[] {
+    if (room <= 0) return [];
     const withStack = (message: string, stack: string | undefined) => (this.options.verbose && stack ? `${firstLine(message)}\n${pc.dim(stack.replace(/^/gm, "        "))}` : firstLine(message));
     const messages = [
       ...(result.error !== null ? [withStack(`task: ${result.error}`, result.stack)] : []),
       ...result.evaluations.filter((e) => e.error !== null).map((e) => withStack(`${e.name}: ${e.error}`, e.stack)),
     ];
-    if (messages.length === 0) return;
-    const list = this.firstErrors.get(info.experiment) ?? [];
     const at = `example ${result.exampleId}${result.repetition > 1 ? ` (repetition ${result.repetition})` : ""}`;
-    for (const message of messages) if (list.length < errorsShown) list.push(`${at}: ${message}`);
-    this.firstErrors.set(info.experiment, list);
+    return messages.slice(0, room).map((message) => `${at}: ${message}`);
   }
 
   onRunEnd(results: ReportedExperiment[], run: RunInfo): void {

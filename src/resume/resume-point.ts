@@ -41,10 +41,14 @@ export function finishedRunOf(runsDir: string, experiment: string, runId: string
 
 /**
  * The newest run of `experiment` in `runsDir` that did not finish (crashed, killed or interrupted),
- * or null; with `shard` ("2/4"), the newest of that shard's runs.
+ * or null; with `shard` ("2/4"), the newest of that shard's runs; with `runId`, of that run id's
+ * (another run id's unfinished run is another run, not this one to go on with).
  */
-export function newestUnfinishedRun(runsDir: string, experiment: string, shard: string | null = null): string | null {
-  return newestRun(runsDir, (run) => run.experiment === experiment && (run.status === "running" || run.status === "interrupted") && (shard === null || run.shard === shard));
+export function newestUnfinishedRun(runsDir: string, experiment: string, shard: string | null = null, runId: string | null = null): string | null {
+  return newestRun(
+    runsDir,
+    (run) => run.experiment === experiment && (run.status === "running" || run.status === "interrupted") && (shard === null || run.shard === shard) && (runId === null || run.runId === runId),
+  );
 }
 
 function newestRun(runsDir: string, wanted: (run: Partial<RunFile>) => boolean): string | null {

@@ -396,6 +396,18 @@ describe("evalwire run --resume", () => {
     expect(runDirs(p.cwd)).toHaveLength(2);
   });
 
+  it("a finished run that counts as it is shows its first errors, read back from its results.jsonl (none were made by this process)", async () => {
+    const p = project();
+    const args = ["run", "--experiments", p.experiments, "--run-id", "4244"];
+    const first = await evalwire(args, p.cwd, p.env);
+    expect(first.code, describeRun(first)).toBe(1); // ex-3 throws
+    const again = await evalwire([...args, "--resume"], p.cwd, p.env);
+    expect(again.code, describeRun(again)).toBe(1);
+    expect(again.all).toContain("no call runs again");
+    expect(again.stdout).toContain("✖ counting: 1 task error\n    example ex-3: task: example 3 fails\n");
+    expect(again.stdout).not.toContain("… and");
+  });
+
   it("refuses, naming what changed, when the dataset or the task changed (exit 2)", async () => {
     const p = project();
     const child = startCli(["run", "--experiments", p.experiments], { cwd: p.cwd, env: p.env });

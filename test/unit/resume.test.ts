@@ -101,4 +101,14 @@ describe("newestUnfinishedRun", () => {
     expect(newestUnfinishedRun(dir, "none")).toBeNull();
     expect(newestUnfinishedRun(join(dir, "absent"), "ds")).toBeNull();
   });
+
+  it("with a run id, finds only that run id's run (another run id's unfinished run is another run)", () => {
+    const dir = runsDir();
+    const run = (name: string, fields: Record<string, unknown>) => writeFiles(dir, { [`${name}/run.json`]: JSON.stringify({ ...header, name, shard: "1/2", ...fields }) });
+    run("of-76", { status: "interrupted", runId: "76", startedAt: "2026-01-02T00:00:00Z" });
+    run("of-77", { status: "interrupted", runId: "77", startedAt: "2026-01-01T00:00:00Z" });
+    expect(newestUnfinishedRun(dir, "ds", "1/2", "77")).toBe(join(dir, "of-77"));
+    expect(newestUnfinishedRun(dir, "ds", "1/2", "78")).toBeNull();
+    expect(newestUnfinishedRun(dir, "ds", "1/2")).toBe(join(dir, "of-76"));
+  });
 });

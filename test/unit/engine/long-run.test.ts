@@ -82,6 +82,21 @@ describe("priorRun (--resume)", () => {
   });
 });
 
+describe("priorRun (--resume with a run id)", () => {
+  it("names a finished run of that run id and shard whose task changed since, instead of 'no unfinished run': a new run starts", () => {
+    const runsDir = join(testRoot(), "runs");
+    const dir = join(runsDir, header.name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "run.json"), JSON.stringify({ ...header, status: "passed", runId: "77", shard: "1/2" }));
+    const found = priorRun({ resume: true }, { ...current(runsDir), taskHash: "t2", runId: "77", shard: "1/2" });
+    expect(found.prior).toBeNull();
+    expect(found.refusal).toBeNull();
+    expect(found.note).toBe(
+      `run ${header.name} of run id 77 (shard 1/2) finished (passed), but the task of ds changed since run ${header.name} (task file or a file it imports): starting a new one`,
+    );
+  });
+});
+
 describe("a resume refused after its check", () => {
   it("lets the run folder go: another resume while this process lives is not refused in its name", async () => {
     const { root, experimentsDir } = experimentsRoot();
