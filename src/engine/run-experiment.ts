@@ -222,7 +222,9 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
   // A resumed run's recorded results, and those --retry-errors carries, count in its summary and
   // its gates, as if it had never stopped.
   if (prior?.kind === "resume") {
-    context.listener.onNote(`${plan.experiment}: ${readRecorded(prior, { tally, judge })}`);
+    const recorded = readRecorded(prior, { tally, judge });
+    // A finished run counted as it is was said so already (see priorRun): "resuming" would mislead.
+    if (prior.folder.run.status !== "passed" && prior.folder.run.status !== "failed") context.listener.onNote(`${plan.experiment}: ${recorded}`);
   }
   const recordings: ExperimentRecording[] = [];
   if (context.dryRun === false) {

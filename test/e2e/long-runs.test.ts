@@ -384,6 +384,7 @@ describe("evalwire run --resume", () => {
     const again = await evalwire([...args, "--resume"], p.cwd, env);
     expect(again.code, describeRun(again)).toBe(0);
     expect(again.all).toContain(`counting: run ${readRun(dir!).name} of run id 4242 (shard 1/2) finished (passed): it counts as it is; no call runs again`);
+    expect(again.all).not.toContain("resuming");
     expect(p.calls()).toHaveLength(calls);
     expect(runDirs(p.cwd)).toEqual([dir]);
     expect(readRun(dir!)).toMatchObject({ status: "passed", summary: { completed: calls } });
