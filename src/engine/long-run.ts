@@ -61,6 +61,16 @@ export interface Prior {
   rerun: Set<string> | null;
 }
 
+/** The experiment as it is now, and where and as which part of a run it records. */
+interface ExperimentNow {
+  experiment: string;
+  runsDir: string;
+  datasetVersion: string | null;
+  taskHash: string | null;
+  shard?: string | null;
+  runId?: string | null;
+}
+
 /**
  * Finds and checks the run to continue. `refusal` names what changed (exit 2); null prior with no
  * refusal means a fresh run (no unfinished run of this experiment). A resumed run's results are
@@ -68,7 +78,7 @@ export interface Prior {
  */
 export function priorRun(
   options: LongRunOptions,
-  current: { experiment: string; runsDir: string; datasetVersion: string | null; taskHash: string | null; shard?: string | null; runId?: string | null },
+  current: ExperimentNow,
 ): { prior: Prior | null; refusal: string | null; note: string | null } {
   if (options.retryErrors) {
     const folder = readRunFolder(options.retryErrors);
@@ -118,7 +128,7 @@ export function priorRun(
  * call runs again. A new run would be a second run of the shard, which merge refuses. (Without a
  * run id, a finished run cannot be told from yesterday's: a new run starts.)
  */
-function alreadyFinished(current: { experiment: string; runsDir: string; datasetVersion: string | null; taskHash: string | null; shard?: string | null; runId?: string | null }) {
+function alreadyFinished(current: ExperimentNow) {
   if (!current.runId) return null;
   const dir = finishedRunOf(current.runsDir, current.experiment, current.runId, current.shard ?? null);
   if (!dir) return null;
