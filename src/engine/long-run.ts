@@ -76,10 +76,7 @@ interface ExperimentNow {
  * refusal means a fresh run (no unfinished run of this experiment). A resumed run's results are
  * read later, by `readRecorded`, once the experiment can count and judge them.
  */
-export function priorRun(
-  options: LongRunOptions,
-  current: ExperimentNow,
-): { prior: Prior | null; refusal: string | null; note: string | null } {
+export function priorRun(options: LongRunOptions, current: ExperimentNow): { prior: Prior | null; refusal: string | null; note: string | null } {
   if (options.retryErrors) {
     const folder = readRunFolder(options.retryErrors);
     if (folder.run.experiment !== current.experiment) return { prior: null, refusal: `run ${folder.run.name} is of experiment ${folder.run.experiment}, not ${current.experiment}`, note: null };
