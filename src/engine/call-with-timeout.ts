@@ -4,6 +4,11 @@ export type Outcome<T> = { kind: "ok"; value: T } | { kind: "error"; error: unkn
 
 const interrupted: Outcome<never> = Object.freeze({ kind: "interrupted" });
 
+// The timers as they were when evalwire loaded, before any user code: a task may fake the global
+// ones (a fake-timers library's install() makes timers that fire only when advanced by hand), and
+// its time limit must still hold.
+const { setTimeout, clearTimeout } = globalThis;
+
 /**
  * Calls `fn`, giving it a signal that aborts after `timeoutMs` (0: never) or when `stop` aborts,
  * and returns as soon as either happens, even if `fn` ignores its signal: that work is abandoned.

@@ -1,3 +1,9 @@
+// The clock as it was when evalwire loaded: user code may fake Date (a fake-timers library), and the
+// time a call started is evalwire's to record.
+const NativeDate = Date;
+const dateNow = Date.now;
+const toIsoString = Date.prototype.toISOString;
+
 let lastMs = -1;
 let lastIso = "";
 
@@ -6,10 +12,10 @@ let lastIso = "";
  * each would otherwise build the same string.
  */
 export function isoNow(): string {
-  const ms = Date.now();
+  const ms = dateNow();
   if (ms !== lastMs) {
     lastMs = ms;
-    lastIso = new Date(ms).toISOString();
+    lastIso = toIsoString.call(new NativeDate(ms));
   }
   return lastIso;
 }

@@ -20,18 +20,38 @@ export function normaliseScore(value: unknown): Score | { error: string } {
   const record = value as Record<string, unknown>;
   const unknown = Object.keys(record).filter((key) => !allowedKeys.has(key));
   if (unknown.length > 0) return { error: `returned an object with unknown key ${unknown.map((k) => `"${k}"`).join(", ")}; ${expected}` };
-  const { score = null, label = null, explanation = null } = record;
-  if (score !== null && (typeof score !== "number" || !Number.isFinite(score))) {
-    return { error: `returned score ${typeof score === "number" ? score : JSON.stringify(score)}; a score must be a finite number` };
-  }
-  if (label !== null && typeof label !== "string") return { error: `returned label ${JSON.stringify(label)}; a label must be a string` };
+  const score = own(record, "score");
+  const label = own(record, "label");
+  const explanation = own(record, "explanation");
+  if (score !== null && (typeof score !== "number" || !Number.isFinite(score))) return { error: `returned score ${shown(score)}; a score must be a finite number` };
+  if (label !== null && typeof label !== "string") return { error: `returned label ${shown(label)}; a label must be a string` };
   if (explanation !== null && typeof explanation !== "string") return { error: "returned a non-string explanation" };
   if (score === null && label === null) return { error: `returned an object with neither score nor label; ${expected}` };
-  const { metadata } = record;
-  if (metadata === undefined || metadata === null) return { score, label, explanation };
+  const metadata = own(record, "metadata");
+  if (metadata === null) return { score, label, explanation };
   if (typeof metadata !== "object" || Array.isArray(metadata)) return { error: "returned metadata that is not an object" };
   // Recorded as JSON with the result: what cannot be would lose the whole result, or hang its way out of the worker.
   const notJson = jsonProblem(metadata);
   if (notJson) return { error: `returned metadata that is not JSON (${notJson})` };
   return { score, label, explanation, metadata: metadata as Record<string, unknown> };
+}
+
+/**
+ * A field the object has itself (null when absent or undefined): one Object.prototype has, added by
+ * user code (prototype pollution), is not what the evaluator returned.
+ */
+function own(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? (record[key] ?? null) : null;
+}
+
+/** A value as the message shows it: JSON where it can be (a string in quotes), else as String gives it (10n). */
+function shown(value: unknown): string {
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "function") return "a function";
+  if (typeof value === "number" || typeof value === "symbol" || value === undefined) return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

@@ -107,7 +107,7 @@ function callTask(code: UserCode, call: ExampleCall, watch: ExampleWatch): Maybe
   const tried = withRetries<TaskOutcome, TaskOutcome>(
     () => {
       startedAt = isoNow();
-      const start = performance.now();
+      const start = now();
       const outcome = callWithTimeout(
         (signal) => {
           watch.enter?.(0);
@@ -121,7 +121,7 @@ function callTask(code: UserCode, call: ExampleCall, watch: ExampleWatch): Maybe
         stop,
       );
       return andThen(outcome, (outcome) => {
-        durationMs = milliseconds(performance.now() - start);
+        durationMs = milliseconds(now() - start);
         return attemptOf(outcome, timeoutMs);
       });
     },
@@ -180,7 +180,7 @@ function evaluate(
   { timeoutMs, stop }: ExampleCall,
   watch: ExampleWatch,
 ): Maybe<Evaluation | null> {
-  const start = performance.now();
+  const start = now();
   const outcome = callWithTimeout(
     (signal) => {
       watch.enter?.(phase);
@@ -195,12 +195,13 @@ function evaluate(
   );
   return andThen(outcome, (outcome): Evaluation | null => {
     if (outcome.kind === "interrupted") return null;
-    const evaluation: Evaluation = { name: evaluator.name, score: null, label: null, explanation: null, error: null, durationMs: milliseconds(performance.now() - start) };
+    const evaluation: Evaluation = { name: evaluator.name, score: null, label: null, explanation: null, error: null, durationMs: milliseconds(now() - start) };
     if (outcome.kind === "timeout") evaluation.error = `timed out after ${timeoutMs} ms`;
     else if (outcome.kind === "error") Object.assign(evaluation, { error: errorMessage(outcome.error) }, stackOf(outcome.error));
     else {
       const score = scoreOf(outcome.value);
-      Object.assign(evaluation, "error" in score ? { error: score.error } : score);
+      // Own keys only: an "error" on Object.prototype (user code may add one) would hide the score.
+      Object.assign(evaluation, Object.hasOwn(score, "error") ? { error: (score as { error: string }).error } : score);
     }
     return evaluation;
   });
@@ -213,6 +214,14 @@ function scoreOf(value: unknown): ReturnType<typeof normaliseScore> {
   } catch (error) {
     return { error: `returned a value that cannot be read: ${errorMessage(error)}` };
   }
+}
+
+// The monotonic clock as it was when evalwire loaded: user code may fake performance.now (a
+// fake-timers library), and how long a call took is evalwire's to record.
+const clock = performance;
+const clockNow = performance.now;
+function now(): number {
+  return clockNow.call(clock);
 }
 
 /** Durations are recorded to the microsecond. */

@@ -26,6 +26,9 @@ export function retryDelay(retry: number, failure: Pick<ErrorClass, "retryAfterM
   return Math.round(step / 2 + random() * (step / 2));
 }
 
+// The timers as they were when evalwire loaded: a task's code, in the same thread, may fake the global ones.
+const { setTimeout, clearTimeout } = globalThis;
+
 /** Waits `ms`, or less when `signal` aborts (resolves false then). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);

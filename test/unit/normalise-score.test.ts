@@ -36,9 +36,25 @@ describe("normaliseScore", () => {
     [{ score: 1, metadata: 5 }, /metadata that is not an object/],
     [{ score: 1, metadata: { tokens: 10n } }, /returned metadata that is not JSON \(a bigint at \.tokens\)/],
     [{ score: 1, metadata: { call: () => 1 } }, /returned metadata that is not JSON \(a function at \.call\)/],
+    [{ score: 10n }, /returned score 10n; a score must be a finite number/],
+    [{ label: Symbol("x") }, /returned label Symbol\(x\); a label must be a string/],
+    [{ score: () => 1 }, /returned score a function; a score must be a finite number/],
   ])("rejects %o", (value, message) => {
     const result = normaliseScore(value);
     expect(result).toHaveProperty("error");
     expect((result as { error: string }).error).toMatch(message);
+  });
+
+  it("reads only what the object has itself: fields added to Object.prototype (prototype pollution) neither fill in nor hide a score", () => {
+    const prototype = Object.prototype as Record<string, unknown>;
+    Object.assign(prototype, { score: 1, label: "pass", error: null, metadata: 5 });
+    try {
+      expect(normaliseScore({ label: "meh" })).toEqual({ score: null, label: "meh", explanation: null });
+      expect(normaliseScore({ score: 0.5 })).toEqual({ score: 0.5, label: null, explanation: null });
+      expect(normaliseScore({ explanation: "only" })).toEqual({ error: expect.stringContaining("neither score nor label") });
+      expect(Object.hasOwn(normaliseScore("text"), "error")).toBe(false);
+    } finally {
+      for (const key of ["score", "label", "error", "metadata"]) delete prototype[key];
+    }
   });
 });

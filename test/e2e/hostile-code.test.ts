@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { describeRun, evaluation, evalwire, fixture, readRun, resultsById, runDirFor, useTempDirs } from "./_support.js";
+
+const temp = useTempDirs();
+
+// User code that changes the built-ins it shares a thread with (see the README: "Your code cannot
+// take evalwire down").
+describe("user code that changes the built-ins of its thread", () => {
+  it("Object.prototype polluted by a task: evaluations keep what the evaluator returned, and copies carry only their own keys", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("prototype-polluted")], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toContain("example neither: judge: returned an object with neither score nor label");
+    expect(r.stdout).toContain("example fails: task: the task failed");
+    const dir = runDirFor(cwd, "polluted");
+    expect(readRun(dir)).toMatchObject({ status: "failed", summary: { completed: 4, taskErrors: 1, evaluatorErrors: 1 } });
+    const results = resultsById(dir);
+    expect(evaluation(results.label, "judge")).toMatchObject({ score: null, label: "meh", error: null });
+    expect(evaluation(results.text, "judge")).toMatchObject({ score: null, label: "just a label", error: null });
+    expect(evaluation(results.neither, "judge")).toMatchObject({ score: null, label: null, error: expect.stringContaining("neither score nor label") });
+    // Each ran after the pollution: the copy of its example has its own keys only.
+    for (const [id, n] of [
+      ["label", 1],
+      ["text", 2],
+      ["neither", 3],
+    ] as const) {
+      expect(results[id], id).toMatchObject({ status: "ok", output: { input: { n } }, error: null });
+      expect(Object.keys(results[id].output.input), id).toEqual(["n"]);
+    }
+    expect(results.fails).toMatchObject({ status: "error", output: null, error: "the task failed" });
+  });
+
+  it("a task module that fakes timers and clocks (as fake-timers' install does): --timeout and --retries still hold, times are evalwire's", async () => {
+    const cwd = temp();
+    const before = Date.now();
+    const r = await evalwire(["run", "--experiments", fixture("fake-clock"), "--timeout", "1000", "--retries", "1"], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toContain("example hangs: task: timed out after 1000 ms");
+    const dir = runDirFor(cwd, "clocked");
+    expect(readRun(dir)).toMatchObject({ status: "failed", summary: { planned: 4, completed: 4, taskErrors: 1 } });
+    const results = resultsById(dir);
+    expect(results.hangs).toMatchObject({ status: "timeout", error: "timed out after 1000 ms" });
+    expect(results.hangs.attempts).toHaveLength(2);
+    // The task's own clock is frozen in 2001; what evalwire records is not.
+    for (const id of ["first", "flaky", "last"]) expect(results[id], id).toMatchObject({ status: "ok", output: { id, today: "2001-02-03T04:05:06.000Z" } });
+    expect(results.flaky.attempts).toHaveLength(2);
+    for (const id of ["first", "hangs", "flaky", "last"]) expect(Date.parse(results[id].startedAt), id).toBeGreaterThanOrEqual(before - 1000);
+    // Each try of "hangs" waited for its time limit, measured on evalwire's clock (the task's stays at 0).
+    expect(results.hangs.durationMs).toBeGreaterThan(900);
+  });
+});
