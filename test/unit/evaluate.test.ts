@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { exactMatch } from "../../src/evaluators/index.js";
 import { type ExampleResult, evaluate, type RunListener, UsageError } from "../../src/index.js";
 import { readResults, readRun, tempDir } from "../helpers/cli.js";
@@ -97,5 +97,22 @@ describe("evaluate (an experiment from memory)", () => {
       "evaluate(): evaluators must be an object of named evaluators, such as { exact: exactMatch() } (got a list)",
     );
     await expect(evaluate({ ...base, timeoutMs: 2 ** 31 })).rejects.toThrow("evaluate(): timeoutMs takes a whole number from 0 to 2147483647");
+  });
+
+  it("holds its time limit in a test that fakes the timers (vi.useFakeTimers): a task that never settles times out", async () => {
+    vi.useFakeTimers();
+    try {
+      const result = await evaluate({
+        name: "faked",
+        data,
+        task: ({ input }: { input: { q: string } }) => (input.q === "3+3" ? new Promise<string>(() => {}) : add({ input })),
+        evaluators: { exact: exactMatch() },
+        runsDir: false,
+        timeoutMs: 300,
+      });
+      expect(result).toMatchObject({ status: "failed", completed: 3, taskErrors: 1 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
