@@ -333,8 +333,9 @@ function asJson<T>(value: T): T {
 }
 
 /**
- * User code runs here with the process's own objects. Ending the process or the thread is turned
- * into an error of the call that tried, and errors that escape a call are reported, not fatal.
+ * User code runs here with the process's own objects. Ending the process or the thread (closing
+ * its port) is turned into an error of the call that tried, and errors that escape a call are
+ * reported, not fatal.
  */
 function guardProcess(): void {
   const refuse = (what: string) => () => {
@@ -347,6 +348,8 @@ function guardProcess(): void {
     if (pid === process.pid || pid === 0) refuse(`process.kill(${pid})`)();
     return kill(pid, signal);
   }) as typeof process.kill;
+  // Closing the port ends the thread too, with the results it had not sent yet.
+  port.close = refuse("parentPort.close()") as typeof port.close;
   process.on("uncaughtException", (error) => post({ t: "escaped", message: errorMessage(error) }));
   process.on("unhandledRejection", (error) => post({ t: "escaped", message: errorMessage(error) }));
 }

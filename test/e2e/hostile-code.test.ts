@@ -49,3 +49,17 @@ describe("user code that changes the built-ins of its thread", () => {
     expect(results.hangs.durationMs).toBeGreaterThan(900);
   });
 });
+
+describe("user code that ends its thread", () => {
+  it("parentPort.close() in a task is an error of that example; the results around it are kept", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("task-closes-port")], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toContain("example closes: task: parentPort.close() was called; a task or evaluator cannot end evalwire (throw an error instead)");
+    const dir = runDirFor(cwd, "closes");
+    expect(readRun(dir)).toMatchObject({ status: "failed", summary: { planned: 3, completed: 3, taskErrors: 1 } });
+    const results = resultsById(dir);
+    expect(results.closes).toMatchObject({ status: "error", output: null });
+    for (const id of ["before", "after"]) expect(results[id], id).toMatchObject({ status: "ok", output: { ok: id }, error: null });
+  });
+});
