@@ -50,7 +50,7 @@ describe("user code that changes the built-ins of its thread", () => {
   });
 });
 
-describe("user code that ends its thread", () => {
+describe("user code that ends or stalls its thread", () => {
   it("parentPort.close() in a task is an error of that example; the results around it are kept", async () => {
     const cwd = temp();
     const r = await evalwire(["run", "--experiments", fixture("task-closes-port")], cwd);
@@ -60,6 +60,21 @@ describe("user code that ends its thread", () => {
     expect(readRun(dir)).toMatchObject({ status: "failed", summary: { planned: 3, completed: 3, taskErrors: 1 } });
     const results = resultsById(dir);
     expect(results.closes).toMatchObject({ status: "error", output: null });
+    for (const id of ["before", "after"]) expect(results[id], id).toMatchObject({ status: "ok", output: { ok: id }, error: null });
+  });
+
+  it("an endless chain of promise or nextTick callbacks (no while (true)) is stopped after --timeout as a blocked thread; the others are kept", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("microtask-loop"), "--timeout", "1000"], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    const dir = runDirFor(cwd, "loops");
+    expect(readRun(dir)).toMatchObject({ status: "failed", summary: { planned: 4, completed: 4, taskErrors: 2 } });
+    const results = resultsById(dir);
+    for (const id of ["promises", "ticks"]) {
+      const stopped = `stopped: the experiment's code blocked the event loop for more than 1000 ms after an await or in a timer or callback, while example ${id} ran`;
+      expect(r.stdout).toContain(`example ${id}: task: ${stopped}`);
+      expect(results[id], id).toMatchObject({ status: "error", output: null, error: stopped });
+    }
     for (const id of ["before", "after"]) expect(results[id], id).toMatchObject({ status: "ok", output: { ok: id }, error: null });
   });
 });
