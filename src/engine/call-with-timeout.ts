@@ -31,10 +31,14 @@ export function callWithTimeout<T>(fn: (signal: () => AbortSignal) => T | Promis
   let thenable: boolean;
   try {
     returned = fn(signal);
-    // Reading `then` runs user code too (a getter).
-    thenable = isThenable(returned);
   } catch (error) {
     return { kind: "error", error };
+  }
+  try {
+    // Reading `then` runs user code too (a getter, a Proxy's trap).
+    thenable = isThenable(returned);
+  } catch (error) {
+    return { kind: "error", error: unreadable(error) };
   }
   if (!thenable) return { kind: "ok", value: returned as Awaited<T> };
   const cut = (reason: unknown) => {
@@ -64,6 +68,19 @@ async function settled<T>(returned: PromiseLike<T>, cut: (reason: unknown) => vo
     clearTimeout(timer);
     offStop();
   }
+}
+
+/** What reading a returned value threw, told apart from what the call threw; with the thrower's stack (where the getter or trap is). */
+function unreadable(thrown: unknown): Error {
+  let why = "it threw";
+  let stack: unknown;
+  try {
+    why = thrown instanceof Error ? String(thrown.message) : String(thrown);
+    stack = thrown instanceof Error ? thrown.stack : undefined;
+  } catch {}
+  const error = new Error(`returned a value that cannot be read: ${why}`);
+  if (typeof stack === "string") error.stack = stack;
+  return error;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -98,7 +98,7 @@ describe("callWithTimeout", () => {
     expect(called).toBe(false);
   });
 
-  it("a returned value whose `then` is a getter that throws is the call's error, not a throw out of it", () => {
+  it("a returned value whose `then` is a getter that throws is the call's error, saying so, not a throw out of it", () => {
     const returned = {
       // biome-ignore lint/suspicious/noThenProperty: a then getter that throws, on purpose
       get then() {
@@ -106,6 +106,6 @@ describe("callWithTimeout", () => {
       },
     };
     const outcome = callWithTimeout(() => returned, 1000, new AbortController().signal);
-    expect(outcome).toMatchObject({ kind: "error", error: new Error("no then") });
+    expect(outcome).toMatchObject({ kind: "error", error: new Error("returned a value that cannot be read: no then") });
   });
 });

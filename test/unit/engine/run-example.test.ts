@@ -250,6 +250,21 @@ describe("runExample with code that returns at once, awaits, or both", () => {
     expect(result).toMatchObject({ status: "ok", evaluations: [{ name: "odd", score: null, error: "returned a value that cannot be read: no score yet" }] });
   });
 
+  it("a returned value whose `then` cannot be read (a Proxy whose trap throws) is an error saying so, not what the call threw", () => {
+    const trapped = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("trap");
+        },
+      },
+    );
+    const task = runExample({ task: () => trapped, evaluators: [] }, call);
+    expect(task).toMatchObject({ status: "error", output: null, error: "returned a value that cannot be read: trap", stack: expect.stringContaining("run-example.test.ts") });
+    const evaluation = runExample({ task: () => 1, evaluators: [{ name: "odd", evaluate: () => trapped }] }, call);
+    expect(evaluation).toMatchObject({ status: "ok", evaluations: [{ name: "odd", score: null, error: "returned a value that cannot be read: trap" }] });
+  });
+
   it("hands the task's part over before the evaluators, and tells each call's start and end, in order, when all return at once", () => {
     const events: string[] = [];
     const code: UserCode = {
