@@ -16,6 +16,8 @@ export function ownCopy<T>(value: T): T {
 }
 
 const { hasOwn, defineProperty } = Object;
+// As it was when evalwire loaded: a polyfill in user code (core-js replaces it on some Node versions) may throw where it does not.
+const { structuredClone } = globalThis;
 
 /** No enumerable key on Object.prototype: for-in then sees own keys only (testing each cost 30% more). */
 function prototypeClean(): boolean {

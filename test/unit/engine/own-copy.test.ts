@@ -30,4 +30,22 @@ describe("ownCopy", () => {
     expect((copy as { isAdmin?: boolean }).isAdmin).toBeUndefined();
     expect(JSON.stringify(copy)).toBe('{"__proto__":{"isAdmin":true},"n":1}');
   });
+
+  it("copies a class instance with the structuredClone evalwire loaded with, even when user code has replaced the global one", () => {
+    class Answer {
+      constructor(readonly text: string) {}
+    }
+    const original = globalThis.structuredClone;
+    globalThis.structuredClone = () => {
+      throw new Error("a polyfill that cannot clone this");
+    };
+    try {
+      const value = new Answer("hi");
+      const copy = ownCopy(value);
+      expect(copy).not.toBe(value);
+      expect(copy).toEqual({ text: "hi" });
+    } finally {
+      globalThis.structuredClone = original;
+    }
+  });
 });
