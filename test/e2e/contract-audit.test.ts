@@ -46,3 +46,12 @@ describe("--baseline latest (DESIGN §14: the newest finished, complete run)", (
     expect(baseline).toMatchObject({ name: wholeRun, new: 0, missing: 0 });
   });
 });
+
+describe("the github reporter says where it wrote (DESIGN §15)", () => {
+  it("named without $GITHUB_STEP_SUMMARY, it says the step summary was not written", async () => {
+    const { cwd, experiments } = project();
+    const r = await evalwire(["run", "--experiments", experiments, "--reporter", "github"], cwd, { GITHUB_STEP_SUMMARY: undefined, GITHUB_ACTIONS: undefined });
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout).toContain("github report: no step summary ($GITHUB_STEP_SUMMARY is not set)\n");
+  });
+});
