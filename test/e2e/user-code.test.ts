@@ -58,7 +58,7 @@ describe("user code cannot take evalwire down", () => {
     const r = await evalwire(["run", "--experiments", fixture("task-out-of-memory")], cwd, { NODE_OPTIONS: "--max-old-space-size=200" });
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stdout).toMatch(
-      /example hog: task: ran out of memory: task\.ts filled the \d+ MB heap its thread may use on example hog, so evalwire stopped it \(NODE_OPTIONS=--max-old-space-size=MB sets it\)/,
+      /example hog: task: ran out of memory: task\.ts filled the 200 MB heap its thread may use on example hog, so evalwire stopped it \(NODE_OPTIONS=--max-old-space-size=MB sets it\)/,
     );
     const dir = runDirFor(cwd, "hog");
     expect(readRun(dir)).toMatchObject({ status: "failed", summary: { planned: 4, completed: 4, taskErrors: 1 } });
