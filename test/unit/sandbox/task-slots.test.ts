@@ -102,7 +102,16 @@ describe("task slots", () => {
     const again = slots.write(2, part("next"));
     expect(readTaskSlots(buffer, new Set([2])).get(2)).toEqual(inSlot(part("next")));
     slots.addEvaluation(2, JSON.stringify(scored("a", 0)), again);
-    const whole = { exampleId: "e2", repetition: 1, status: "ok" as const, output: "next", error: null, startedAt: part("").startedAt, durationMs: 1, evaluations: [scored("a", 0), scored("b", 0)] };
+    const whole = {
+      exampleId: "e2",
+      repetition: 1,
+      status: "ok" as const,
+      output: "next",
+      error: null,
+      startedAt: part("").startedAt,
+      durationMs: 1,
+      evaluations: [scored("a", 0), scored("b", 0)],
+    };
     slots.writeResult(2, JSON.stringify(whole), again);
     expect(readTaskSlots(buffer, new Set([2])).get(2)).toEqual({ whole });
   });
