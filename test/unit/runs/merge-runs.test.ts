@@ -48,7 +48,14 @@ describe("mergeShards", () => {
     const before = snapshot(shards);
     const [group] = groupShards(findShards([shards]));
     const { listener, seen } = listen();
-    const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { maxErrors: { count: 1 }, evaluators: { e: { mean: 0.7 } } }, baseline: null, listener, examples: null, places: null });
+    const result = await mergeShards(group!, {
+      store: new RunStore(runs),
+      thresholds: { maxErrors: { count: 1 }, evaluators: { e: { mean: 0.7 } } },
+      baseline: null,
+      listener,
+      examples: null,
+      places: null,
+    });
 
     expect(result).toMatchObject({
       experiment: "ds",
@@ -129,7 +136,14 @@ describe("mergeShards", () => {
     const { updateRunFile } = await import("../../../src/sinks/run-folder.js");
     updateRunFile(two!, (run) => ({ ...run, status: "failed", summary: { ...run.summary, status: "failed", failure: "1 of 19 results not recorded: disk full" } }));
     const [group] = groupShards(findShards([shards]));
-    const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { maxErrors: { count: 5 }, evaluators: {} }, baseline: null, listener: listen().listener, examples: null, places: null });
+    const result = await mergeShards(group!, {
+      store: new RunStore(runs),
+      thresholds: { maxErrors: { count: 5 }, evaluators: {} },
+      baseline: null,
+      listener: listen().listener,
+      examples: null,
+      places: null,
+    });
     expect(result.status).toBe("failed");
     expect(result.failure).toMatch(/^shard 2\/2 \(eval_ds_\S+-shard-2-of-2\): 1 of 19 results not recorded: disk full$/);
   });
@@ -161,7 +175,14 @@ describe("mergeShards", () => {
     mkdirSync(runs);
     // A page each for run.json, run.lock and results.jsonl: the 40 results (about 7 KB) need two.
     cleanup.unshift(mountSmallDisk(runs, "12k"));
-    const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { maxErrors: { count: 5 }, evaluators: {} }, baseline: null, listener: listen().listener, examples: null, places: null });
+    const result = await mergeShards(group!, {
+      store: new RunStore(runs),
+      thresholds: { maxErrors: { count: 5 }, evaluators: {} },
+      baseline: null,
+      listener: listen().listener,
+      examples: null,
+      places: null,
+    });
     const recorded = readRunFolder(result.runPath!).results.length;
     expect(recorded).toBeGreaterThan(0);
     expect(recorded).toBeLessThan(40);
