@@ -349,18 +349,45 @@ function asJson<T>(value: T): T {
  * reported, not fatal.
  */
 function guardProcess(): void {
+  /** An escaped error is being handled: user code's own handler for it (a logger's) may end the process. */
+  let escaping = false;
   const refuse = (what: string) => () => {
+    // Thrown from an uncaughtException handler, this would end the thread with every call in it;
+    // the error was reported already.
+    if (escaping) return;
     throw new Error(`${what} was called; a task or evaluator cannot end evalwire (throw an error instead)`);
   };
   process.exit = ((code?: number | string | null) => refuse(`process.exit(${code ?? ""})`)()) as typeof process.exit;
   process.abort = refuse("process.abort()") as typeof process.abort;
   const kill = process.kill.bind(process);
   process.kill = ((pid: number, signal?: string | number) => {
-    if (pid === process.pid || pid === 0) refuse(`process.kill(${pid})`)();
+    if (pid === process.pid || pid === 0) return refuse(`process.kill(${pid})`)();
     return kill(pid, signal);
   }) as typeof process.kill;
   // Closing the port ends the thread too, with the results it had not sent yet.
   port.close = refuse("parentPort.close()") as typeof port.close;
-  process.on("uncaughtException", (error) => post({ t: "escaped", message: errorMessage(error) }));
-  process.on("unhandledRejection", (error) => post({ t: "escaped", message: errorMessage(error) }));
+  const later = queueMicrotask;
+  const escaped = (error: unknown) => {
+    post({ t: "escaped", message: errorMessage(error) });
+    escaping = true;
+    later(() => {
+      escaping = false;
+    });
+  };
+  // Without these, an escaped error ends the thread with every call running in it. User code may
+  // take them off (a library calling process.removeAllListeners()): they are put back at once, and
+  // again once that call is over (removeAllListeners() empties the list after its last event).
+  // First in line, so that the flag is up before user code's own handlers run.
+  const hook = () => {
+    if (!process.listeners("uncaughtException").includes(escaped)) process.prependListener("uncaughtException", escaped);
+    if (!process.listeners("unhandledRejection").includes(escaped)) process.prependListener("unhandledRejection", escaped);
+    const emitter = process as NodeJS.EventEmitter;
+    if (!emitter.listeners("removeListener").includes(rehook)) emitter.on("removeListener", rehook);
+  };
+  const rehook = (_event: string | symbol, listener: unknown) => {
+    if (listener !== escaped && listener !== rehook) return;
+    hook();
+    later(hook);
+  };
+  hook();
 }

@@ -77,4 +77,25 @@ describe("user code that ends or stalls its thread", () => {
     }
     for (const id of ["before", "after"]) expect(results[id], id).toMatchObject({ status: "ok", output: { ok: id }, error: null });
   });
+
+  it("an escaped error still fails only its experiment when a module took evalwire's handlers off, or ends the process from its own", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("escape-handlers")], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toContain("2 of 2 experiments failed.");
+    const escaped = "an error escaped the task or an evaluator (not awaited, or thrown in a callback)";
+    expect(r.stderr).toContain(`unhooks: ${escaped}: thrown in a timer`);
+    expect(r.stderr).toContain(`unhooks: ${escaped}: not awaited`);
+    expect(r.stderr).toContain(`exits_on_error: ${escaped}: thrown in a timer`);
+    expect(r.stderr).toContain("logger: uncaught thrown in a timer");
+    for (const [experiment, ids] of [
+      ["unhooks", ["plain", "timer", "unawaited"]],
+      ["exits_on_error", ["plain", "timer", "last"]],
+    ] as const) {
+      const dir = runDirFor(cwd, experiment);
+      expect(readRun(dir), experiment).toMatchObject({ status: "failed", summary: { completed: 3, taskErrors: 0, failure: expect.stringContaining(escaped) } });
+      const results = resultsById(dir);
+      for (const id of ids) expect(results[id], `${experiment} ${id}`).toMatchObject({ status: "ok", output: { ok: id }, error: null });
+    }
+  });
 });
