@@ -33,7 +33,11 @@ function copyJson(value: unknown, clean: boolean): unknown {
     return copy;
   }
   const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
+  if (prototype !== Object.prototype && prototype !== null) {
+    // A class that says how it is written (a money or date-time type's toJSON): its copy is that, as it is recorded.
+    if (typeof (value as { toJSON?: unknown }).toJSON === "function" && !(value instanceof Date)) return JSON.parse(JSON.stringify(value));
+    return structuredClone(value);
+  }
   const copy: Record<string, unknown> = {};
   for (const key in value) {
     if (!clean && !hasOwn(value, key)) continue;

@@ -50,6 +50,23 @@ describe("user code that changes the built-ins of its thread", () => {
   });
 });
 
+describe("user code that changes its output after returning it", () => {
+  it("a task that returns one object it changes on every call: each result records, and its evaluator scores, what that call returned", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("task-reuses-output")], cwd);
+    expect(r.code, describeRun(r)).toBe(0);
+    const results = resultsById(runDirFor(cwd, "reuses"));
+    for (const [id, n] of [
+      ["one", 1],
+      ["two", 2],
+      ["three", 3],
+    ] as const) {
+      expect(results[id], id).toMatchObject({ status: "ok", output: { n } });
+      expect(evaluation(results[id], "judge"), id).toMatchObject({ score: 1, explanation: `saw ${n}` });
+    }
+  });
+});
+
 describe("user code that ends or stalls its thread", () => {
   it("parentPort.close() in a task is an error of that example; the results around it are kept", async () => {
     const cwd = temp();

@@ -48,4 +48,19 @@ describe("ownCopy", () => {
       globalThis.structuredClone = original;
     }
   });
+
+  it("copies a class that says how it is written (toJSON) as it is written, and a Date as a Date", () => {
+    class Money {
+      constructor(readonly cents: number) {}
+      toJSON() {
+        return `$${this.cents / 100}`;
+      }
+    }
+    const when = new Date(0);
+    const copy = ownCopy({ price: new Money(500), when });
+    expect(copy.price).toBe("$5");
+    expect(copy.when).toBeInstanceOf(Date);
+    expect(copy.when).not.toBe(when);
+    expect(copy.when.getTime()).toBe(0);
+  });
 });

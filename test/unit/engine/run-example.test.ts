@@ -250,6 +250,21 @@ describe("runExample with code that returns at once, awaits, or both", () => {
     expect(result).toMatchObject({ status: "ok", evaluations: [{ name: "odd", score: null, error: "returned a value that cannot be read: no score yet" }] });
   });
 
+  it("records, and has scored, the output as the task returned it, even when the task changes that object later", async () => {
+    const last = { n: 0 };
+    const code: UserCode = {
+      task: (example) => {
+        last.n = (example.input as { n: number }).n;
+        return last;
+      },
+      evaluators: [{ name: "same", evaluate: ({ output }) => ((output as { n: number }).n === 1 ? 1 : 0) }],
+    };
+    const result = (await runExample(code, { ...call, example: { id: "a", input: { n: 1 } } })) as ExampleResult;
+    last.n = 99;
+    expect(result.output).toEqual({ n: 1 });
+    expect(result.evaluations[0]).toMatchObject({ name: "same", score: 1 });
+  });
+
   it("a returned value whose `then` cannot be read (a Proxy whose trap throws) is an error saying so, not what the call threw", () => {
     const trapped = new Proxy(
       {},
