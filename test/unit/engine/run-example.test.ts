@@ -265,6 +265,20 @@ describe("runExample with code that returns at once, awaits, or both", () => {
     expect(result.evaluations[0]).toMatchObject({ name: "same", score: 1 });
   });
 
+  it("reads a returned getter once: what is checked, recorded and scored is the same value", () => {
+    let reads = 0;
+    const task = () => ({
+      get n() {
+        reads++;
+        return reads;
+      },
+    });
+    const result = runExample({ task, evaluators: [{ name: "seen", evaluate: ({ output }) => (output as { n: number }).n }] }, call) as ExampleResult;
+    expect(result.output).toEqual({ n: 1 });
+    expect(result.evaluations[0]).toMatchObject({ name: "seen", score: 1 });
+    expect(reads).toBe(1);
+  });
+
   it("a returned value whose `then` cannot be read (a Proxy whose trap throws) is an error saying so, not what the call threw", () => {
     const trapped = new Proxy(
       {},
