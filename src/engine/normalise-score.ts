@@ -1,5 +1,6 @@
 import type { Score } from "../types.js";
 import { jsonProblem } from "./json-problem.js";
+import { ownCopy } from "./own-copy.js";
 
 const allowedKeys = new Set(["score", "label", "explanation", "metadata"]);
 const expected = "return a number, a boolean, a string or { score?, label?, explanation? }";
@@ -30,10 +31,12 @@ export function normaliseScore(value: unknown): Score | { error: string } {
   const metadata = own(record, "metadata");
   if (metadata === null) return { score, label, explanation };
   if (typeof metadata !== "object" || Array.isArray(metadata)) return { error: "returned metadata that is not an object" };
-  // Recorded as JSON with the result: what cannot be would lose the whole result, or hang its way out of the worker.
-  const notJson = jsonProblem(metadata);
+  // Recorded as JSON with the result: what cannot be would lose the whole result, or hang its way out
+  // of the worker. A copy is checked and recorded: the evaluator may keep the object and change it later.
+  const copy = ownCopy(metadata);
+  const notJson = jsonProblem(copy);
   if (notJson) return { error: `returned metadata that is not JSON (${notJson})` };
-  return { score, label, explanation, metadata: metadata as Record<string, unknown> };
+  return { score, label, explanation, metadata: copy as Record<string, unknown> };
 }
 
 /**

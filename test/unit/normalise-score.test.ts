@@ -57,4 +57,11 @@ describe("normaliseScore", () => {
       for (const key of ["score", "label", "error", "metadata"]) delete prototype[key];
     }
   });
+
+  it("keeps a copy of the metadata: an evaluator that changes the object it returned later changes nothing recorded", () => {
+    const metadata = { tokens: 10 };
+    const score = normaliseScore({ score: 1, metadata });
+    metadata.tokens = 99;
+    expect(score).toEqual({ score: 1, label: null, explanation: null, metadata: { tokens: 10 } });
+  });
 });
