@@ -1,7 +1,8 @@
 /**
  * Why a task's output cannot be recorded as JSON as it is, or null when it can. JSON.stringify
- * alone does not say: it writes a Map or a Set as {}, a typed array as {"0":…}, an Error as {} and
- * a NaN inside an object as null, so the recorded output would silently differ from the returned one.
+ * alone does not say: it writes a Map or a Set as {}, a typed array as {"0":…}, an Error as {}, a
+ * class instance with no fields of its own (a fetch Response) as {} and a NaN inside an object as
+ * null, so the recorded output would silently differ from the returned one.
  * `undefined` in an object is left out and in a list becomes null, as JSON always does.
  */
 export function jsonProblem(value: unknown): string | null {
@@ -36,7 +37,11 @@ function problemAt(value: unknown, path: object[]): Problem | null {
     const thrown = thrownBy(() => JSON.stringify(value));
     return thrown === null ? null : { what: "a toJSON() that throws", at: "", why: ` (${thrown})` };
   }
-  if (!isPlain(value) && (ArrayBuffer.isView(value) || lossy.some((kind) => value instanceof kind))) return { what: `a ${value.constructor?.name ?? "non-JSON object"}`, at: "", why: "" };
+  if (!isPlain(value)) {
+    if (ArrayBuffer.isView(value) || lossy.some((kind) => value instanceof kind)) return { what: named(value, "non-JSON object"), at: "", why: "" };
+    // A class instance with no fields of its own (a fetch Response, Headers, private fields only).
+    if (Object.keys(value).length === 0) return { what: named(value, "class instance"), at: "", why: emptyWhy(value) };
+  }
   if (path.includes(value)) return { what: "a cycle", at: "", why: "" };
   path.push(value);
   try {
@@ -55,6 +60,19 @@ function problemAt(value: unknown, path: object[]): Problem | null {
   } finally {
     path.pop();
   }
+}
+
+/** "a Map", "an Error": the object's class, or `otherwise`. */
+function named(value: object, otherwise: string): string {
+  const name = (value.constructor as { name?: unknown } | undefined)?.name;
+  if (typeof name !== "string" || name === "") return `a ${otherwise}`;
+  return `${/^[AEIO]/.test(name) ? "an" : "a"} ${name}`;
+}
+
+/** Why an object with nothing of its own to write is not its JSON, {}. */
+function emptyWhy(value: object): string {
+  const hint = typeof Response === "function" && value instanceof Response ? ", such as await response.json()" : "";
+  return `: JSON writes it as {}; return the data it holds${hint}`;
 }
 
 /** An object literal or an array: none of the lossy kinds, told without testing each. */

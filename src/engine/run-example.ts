@@ -81,13 +81,13 @@ export function runExample(code: UserCode, call: ExampleCall, watch: ExampleWatc
     if (attempts) result.attempts = attempts;
     if (outcome.kind === "timeout") return { ...result, status: "timeout", error: `timed out after ${timeoutMs} ms` };
     if (outcome.kind === "error") return { ...result, status: isTimeout(outcome.error) ? "timeout" : "error", error: errorMessage(outcome.error), ...stackOf(outcome.error) };
-    // The output as it is now, in a copy no user code holds: a task may keep the object it returned
-    // and change it later (a reused buffer), or return getters that answer differently each time.
-    // What is checked, recorded and scored is this copy.
-    const output = ownCopy(outcome.value === undefined ? null : outcome.value);
+    const output = outcome.value === undefined ? null : outcome.value;
+    // Checked as returned (a copy would hide what it was: a class instance becomes a plain object).
     const notJson = jsonProblem(output);
     if (notJson) return { ...result, status: "error", output: null, error: `the task returned a value that is not JSON (${notJson})` };
-    result.output = output;
+    // Then copied, into what no user code holds: a task may keep the object it returned and change
+    // it later (a reused buffer), and what is recorded and scored is what this call returned.
+    result.output = ownCopy(output);
     return scored(code, call, result, durationMs, watch);
   });
 }

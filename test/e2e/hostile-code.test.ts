@@ -67,6 +67,19 @@ describe("user code that changes its output after returning it", () => {
   });
 });
 
+describe("user code that returns what JSON cannot hold", () => {
+  it("a task that returns a fetch Response (its .json() forgotten) is an error saying so, not {} recorded", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("task-returns-response")], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    const problem = "the task returned a value that is not JSON (a Response: JSON writes it as {}; return the data it holds, such as await response.json())";
+    expect(r.stdout).toContain(`example raw: task: ${problem}`);
+    const results = resultsById(runDirFor(cwd, "fetches"));
+    expect(results.raw).toMatchObject({ status: "error", output: null, error: problem });
+    expect(results.parsed).toMatchObject({ status: "ok", output: { answer: 42 } });
+  });
+});
+
 describe("user code that ends or stalls its thread", () => {
   it("parentPort.close() in a task is an error of that example; the results around it are kept", async () => {
     const cwd = temp();

@@ -51,4 +51,29 @@ describe("jsonProblem: what JSON would silently change or refuse", () => {
     expect(jsonProblem({ when })).toBe("a toJSON() that throws at .when (toJSON refuses)");
     expect(jsonProblem({ when: { toJSON: () => 1n } })).toBe("a toJSON() that throws at .when (Do not know how to serialize a BigInt)");
   });
+
+  it("a class instance with no fields of its own, which JSON writes as {}, is the problem: a fetch Response, Headers, private fields only", () => {
+    class Answer {
+      readonly #text: string;
+      constructor(text: string) {
+        this.#text = text;
+      }
+      get text() {
+        return this.#text;
+      }
+    }
+    const response = new Response('{"a":1}');
+    expect(jsonProblem(response)).toBe("a Response: JSON writes it as {}; return the data it holds, such as await response.json()");
+    expect(jsonProblem({ reply: new Headers({ a: "1" }) })).toBe("a Headers at .reply: JSON writes it as {}; return the data it holds");
+    expect(jsonProblem([new Answer("hi")])).toBe("an Answer at [0]: JSON writes it as {}; return the data it holds");
+    // Fields of its own, or an empty object literal, are written as they are.
+    class Point {
+      constructor(
+        readonly x: number,
+        readonly y: number,
+      ) {}
+    }
+    expect(jsonProblem(new Point(1, 2))).toBeNull();
+    expect(jsonProblem({ empty: {}, none: Object.create(null) })).toBeNull();
+  });
 });
