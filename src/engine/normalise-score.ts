@@ -32,11 +32,10 @@ export function normaliseScore(value: unknown): Score | { error: string } {
   if (metadata === null) return { score, label, explanation };
   if (typeof metadata !== "object" || Array.isArray(metadata)) return { error: "returned metadata that is not an object" };
   // Recorded as JSON with the result: what cannot be would lose the whole result, or hang its way out
-  // of the worker. A copy is checked and recorded: the evaluator may keep the object and change it later.
-  const copy = ownCopy(metadata);
-  const notJson = jsonProblem(copy);
+  // of the worker. A copy is recorded: the evaluator may keep the object and change it later.
+  const notJson = jsonProblem(metadata);
   if (notJson) return { error: `returned metadata that is not JSON (${notJson})` };
-  return { score, label, explanation, metadata: copy as Record<string, unknown> };
+  return { score, label, explanation, metadata: ownCopy(metadata) as Record<string, unknown> };
 }
 
 /**

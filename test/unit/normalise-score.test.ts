@@ -36,6 +36,7 @@ describe("normaliseScore", () => {
     [{ score: 1, metadata: 5 }, /metadata that is not an object/],
     [{ score: 1, metadata: { tokens: 10n } }, /returned metadata that is not JSON \(a bigint at \.tokens\)/],
     [{ score: 1, metadata: { call: () => 1 } }, /returned metadata that is not JSON \(a function at \.call\)/],
+    [{ score: 1, metadata: { reply: new Response("x") } }, /returned metadata that is not JSON \(a Response at \.reply: JSON writes it as \{\}/],
     [{ score: 10n }, /returned score 10n; a score must be a finite number/],
     [{ label: Symbol("x") }, /returned label Symbol\(x\); a label must be a string/],
     [{ score: () => 1 }, /returned score a function; a score must be a finite number/],
