@@ -60,7 +60,7 @@ type Holder = { [key]?: JudgeState };
 export function configureJudge(settings: Partial<JudgeSettings>): void {
   const whole = { ...defaultJudgeSettings(process.cwd()), ...settings };
   const unknown = Object.keys(settings).find((name) => !(judgeKeys as readonly string[]).includes(name));
-  if (unknown !== undefined) throw new TypeError(`configureJudge: unknown option ${unknown}; known: ${judgeKeys.join(", ")}`);
+  if (unknown !== undefined) throw new TypeError(`configureJudge: unknown option "${unknown}" (options: ${judgeKeys.join(", ")})`);
   for (const [name, least] of [
     ["concurrency", 1],
     ["timeoutMs", 1],
