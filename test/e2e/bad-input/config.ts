@@ -54,6 +54,13 @@ export const configCases: BadInput[] = [
     message: /^evalwire: ci\/nightly\.toml: \[phoenix\] base_url: expected a URL such as http:\/\/localhost:6006 \(got "phoenix:6006"\)$/,
   },
   {
+    what: "--config naming a folder: the message says to name the file in it",
+    files: { ...greet, "ci/evalwire.toml": "" },
+    args: ["run", "--config", "ci"],
+    code: 2,
+    message: /^evalwire: ci: is a folder, not a TOML file; name the file itself \(such as ci\/evalwire\.toml\)$/,
+  },
+  {
     what: "PHOENIX_HOST that is not a URL",
     files: greet,
     env: { PHOENIX_HOST: "phoenix:6006" },
