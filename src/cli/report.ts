@@ -46,7 +46,9 @@ export async function reportCommand(ref: string | undefined, flags: ReportFlags)
     }
   }
 
-  const lines = [`# Experiment Report: ${id}`, "", `**Total runs:** ${total}`, ""];
+  // A local run is titled by its name, however it was given (a folder path too); a Phoenix experiment by its id, as the Python evalwire did.
+  const title = /^https?:\/\//.test(run.location) ? id : run.name;
+  const lines = [`# Experiment Report: ${title}`, "", `**Total runs:** ${total}`, ""];
   if (run.shard) {
     const { shard, runId } = run.shard;
     lines.push(`**Shard:** shard ${shard}${runId ? ` of run id ${runId}` : ""}, a part of the run: \`evalwire merge\` its shards for the whole run's report and gates.`, "");
