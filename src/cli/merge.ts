@@ -12,7 +12,7 @@ import { sameDestination } from "../report/failures-to-stderr.js";
 import { createReporters } from "../report/index.js";
 import { checkReportPaths } from "../report/spec.js";
 import { findShards } from "../runs/find-shards.js";
-import { examplesOf } from "../runs/merge-examples.js";
+import { examplesOf, placesOf } from "../runs/merge-examples.js";
 import { mergeShards } from "../runs/merge-runs.js";
 import { barsNotApplied, experimentFolders, mergeThresholds } from "../runs/merge-thresholds.js";
 import { pickRun } from "../runs/pick-run.js";
@@ -77,15 +77,21 @@ export async function mergeCommand(given: string[], flags: MergeFlags): Promise<
   const results: ExperimentResult[] = [];
   for (const group of groups) {
     if (!flags.quiet) out.write(`${pc.dim(`${group.experiment}: merging ${group.count} shards: ${group.shards.map((shard) => shard.run.name).join(", ")}`)}\n`);
-    const examples = showsInputs
-      ? examplesOf(
-          group.shards[0]!.run,
-          folders.find((folder) => folder.name === group.experiment),
-          settings,
-        )
-      : null;
-    if (typeof examples === "string") warn(`${group.experiment}: the html report shows no inputs or expected outputs: ${examples}`);
-    const merged = await mergeShards(group, { store, thresholds: thresholds.get(group.experiment)!, baseline, listener, examples: typeof examples === "string" ? null : examples });
+    const examples = examplesOf(
+      group.shards[0]!.run,
+      folders.find((folder) => folder.name === group.experiment),
+      settings,
+    );
+    const read = typeof examples === "string" ? null : examples;
+    if (!read && showsInputs) warn(`${group.experiment}: the html report shows no inputs or expected outputs: ${examples}`);
+    const merged = await mergeShards(group, {
+      store,
+      thresholds: thresholds.get(group.experiment)!,
+      baseline,
+      listener,
+      examples: showsInputs ? read : null,
+      places: read && placesOf(read),
+    });
     const changed = merged.judgement ? barsNotApplied(group, merged.judgement, thresholds.get(group.experiment)!, settings.thresholds.flags) : null;
     if (changed) warn(changed);
     results.push(merged);

@@ -3,6 +3,7 @@ import { isDiskFull } from "../disk-full.js";
 import { EvalwireError, ExitCode, firstLine, UsageError } from "../errors.js";
 import { callPasses } from "../judge/baseline.js";
 import { gateLabel, number } from "../judge/gate.js";
+import { ScoreMeans } from "../judge/score-means.js";
 import { writeReportFile } from "../report/write-file.js";
 import { openRun } from "../runs/open-run.js";
 import { shownPath } from "../shown-path.js";
@@ -19,7 +20,7 @@ export async function reportCommand(ref: string | undefined, flags: ReportFlags)
   const id = requireRun(ref, flags.experiment, "report");
   const run = await openRun(id, flags);
   const bar = (name: string) => run.passBars[name] ?? 1;
-  const sums = new Map<string, { sum: number; scored: number }>(run.evaluators.map((name) => [name, { sum: 0, scored: 0 }]));
+  const scores = new ScoreMeans(run.evaluators);
   const errors: string[] = [];
   const failed: string[] = [];
   let total = 0;
@@ -31,14 +32,7 @@ export async function reportCommand(ref: string | undefined, flags: ReportFlags)
     const problems = [...(result.error !== null ? [`task: ${result.error}`] : []), ...result.evaluations.filter((e) => e.error !== null).map((e) => `${e.name}: ${e.error}`)];
     errorCount += problems.length;
     for (const problem of problems) if (errors.length < listed) errors.push(`- \`${at}\`: ${oneLine(problem)}`);
-    for (const evaluation of result.evaluations) {
-      const entry = sums.get(evaluation.name) ?? { sum: 0, scored: 0 };
-      if (evaluation.error === null && evaluation.score !== null) {
-        entry.sum += evaluation.score;
-        entry.scored++;
-      }
-      sums.set(evaluation.name, entry);
-    }
+    scores.add(result.evaluations);
     if (problems.length === 0 && !callPasses(result, bar)) {
       failedCount++;
       const scores = result.evaluations.map((e) => `${e.name} ${e.score !== null ? number(e.score) : (e.label ?? "–")}`).join(", ");
@@ -58,7 +52,7 @@ export async function reportCommand(ref: string | undefined, flags: ReportFlags)
     lines.push(`**Unfinished:** the run is ${status}, with ${total} of its ${planned} planned task calls recorded (finish it: \`evalwire run --resume ${run.name}\`).`, "");
   }
   lines.push("## Evaluator Scores", "");
-  for (const [name, { sum, scored }] of [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push(`- **${name}**: ${scored > 0 ? (sum / scored).toFixed(4) : "n/a"}`);
+  for (const [name, mean] of Object.entries(scores.means()).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push(`- **${name}**: ${mean !== null ? mean.toFixed(4) : "n/a"}`);
   lines.push("", `## Errors`, "", errorCount === 0 ? "None." : `${errorCount} error${errorCount === 1 ? "" : "s"}:`);
   if (errorCount > 0) lines.push("", ...errors, ...(errorCount > errors.length ? [`- … and ${errorCount - errors.length} more`] : []));
   lines.push("", "## Gates", "");

@@ -1,4 +1,5 @@
 import type { ExperimentJudge } from "../judge/experiment-judge.js";
+import type { WorkedTime } from "../resume/worked-time.js";
 import type { ExperimentRecording } from "../sinks/sink.js";
 import type { Tally } from "./tally.js";
 
@@ -6,6 +7,8 @@ import type { Tally } from "./tally.js";
 export interface CheckpointState {
   tally: ReturnType<Tally["snapshot"]>;
   judge: ReturnType<ExperimentJudge["snapshot"]>;
+  /** The time spent on the run so far (see WorkedTime): a resume after a kill counts it. */
+  workedMs?: number;
 }
 
 const everyMs = 2000;
@@ -24,6 +27,7 @@ export class Checkpoints {
     private readonly recordings: ExperimentRecording[],
     private readonly tally: Tally,
     private readonly judge: ExperimentJudge,
+    private readonly worked: WorkedTime,
   ) {}
 
   /** After a result is recorded. */
@@ -36,7 +40,7 @@ export class Checkpoints {
   }
 
   write(): void {
-    const state: CheckpointState = { tally: this.tally.snapshot(), judge: this.judge.snapshot() };
+    const state: CheckpointState = { tally: this.tally.snapshot(), judge: this.judge.snapshot(), workedMs: this.worked.ms() };
     for (const recording of this.recordings) recording.checkpoint?.(state);
   }
 }

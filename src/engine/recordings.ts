@@ -1,6 +1,7 @@
 import type { Examples } from "../datasets/dataset.js";
 import { firstLine } from "../errors.js";
 import type { ExperimentJudge } from "../judge/experiment-judge.js";
+import type { WorkedTime } from "../resume/worked-time.js";
 import type { ExperimentHeader, ExperimentRecording, Sink } from "../sinks/sink.js";
 import type { ExampleResult, ExperimentResult } from "../types.js";
 import type { Prior } from "./long-run.js";
@@ -58,7 +59,7 @@ export function countNotRecorded(recordings: ExperimentRecording[], unrecorded: 
 /** Every recording opened is finished, whatever happened: run.json never stays "running". */
 export async function finishRecordings(
   recordings: ExperimentRecording[],
-  { result, facts, context, start }: { result: ExperimentResult; facts: ExperimentFacts; context: Pick<ExperimentContext, "listener" | "stop">; start: number },
+  { result, facts, context, worked }: { result: ExperimentResult; facts: ExperimentFacts; context: Pick<ExperimentContext, "listener" | "stop">; worked: WorkedTime },
 ): Promise<void> {
   countNotRecorded(recordings, facts.unrecorded);
   for (const recording of recordings) {
@@ -73,7 +74,7 @@ export async function finishRecordings(
     }
   }
   facts.interrupted = context.stop.aborted;
-  Object.assign(result, verdict(facts), { durationMs: performance.now() - start });
+  Object.assign(result, verdict(facts), { durationMs: worked.ms() });
   for (const recording of recordings) {
     try {
       await recording.finish(result);

@@ -3,6 +3,7 @@ import { exampleView } from "../datasets/line-example.js";
 import { firstLine } from "../errors.js";
 import type { ExperimentJudge } from "../judge/experiment-judge.js";
 import { resultChanged } from "../result-json.js";
+import type { WorkedTime } from "../resume/worked-time.js";
 import { AdaptiveConcurrency, noteResult } from "../retry/adaptive-concurrency.js";
 import type { ExperimentRecording } from "../sinks/sink.js";
 import type { ExampleResult } from "../types.js";
@@ -36,6 +37,8 @@ export interface Calls {
   tally: Tally;
   judge: ExperimentJudge;
   unrecorded: Problem;
+  /** The time spent on the run, which checkpoints keep for a resume. */
+  worked: WorkedTime;
 }
 
 /**
@@ -53,7 +56,7 @@ export async function runCalls(calls: Calls): Promise<void> {
     sandbox.setConcurrency?.(change.limit);
     listener.onConcurrency(info, { ...change, max: calls.exampleConcurrency });
   });
-  const checkpoints = new Checkpoints(recordings, tally, judge);
+  const checkpoints = new Checkpoints(recordings, tally, judge, calls.worked);
   const reported = (job: Job, done: ExampleResult) => {
     checkpoints.maybe();
     listener.onResult(info, done, exampleView(job.example));

@@ -33,6 +33,8 @@ export interface ExampleWatch {
    * runs; the evaluators wait for what it returns.
    */
   taskDone?: (result: ExampleResult) => void | Promise<void>;
+  /** Called with each evaluation that answers while others of its example still run (the last one ends the call). */
+  evaluated?: (evaluation: Evaluation) => void;
 }
 
 export interface ExampleCall {
@@ -161,12 +163,28 @@ function scored(code: UserCode, call: ExampleCall, result: ExampleResult, durati
   const { example } = call;
   const evaluators = evaluatorsFor(code.evaluators, example);
   if (evaluators.length === 0) return result;
+  let left = evaluators.length;
+  const tell =
+    watch.evaluated && left > 1
+      ? (evaluation: Evaluation | null) => {
+          if (evaluation && --left > 0) watch.evaluated!(evaluation);
+          return evaluation;
+        }
+      : null;
   const evaluateAll = () =>
-    andThen(allOf(evaluators.map((evaluator, index) => evaluate(evaluator, index + 1, example, result.output, durationMs, call, watch))), (evaluations) => {
-      if (evaluations.includes(null)) return null;
-      result.evaluations = evaluations as Evaluation[];
-      return result;
-    });
+    andThen(
+      allOf(
+        evaluators.map((evaluator, index) => {
+          const evaluation = evaluate(evaluator, index + 1, example, result.output, durationMs, call, watch);
+          return tell ? andThen(evaluation, tell) : evaluation;
+        }),
+      ),
+      (evaluations) => {
+        if (evaluations.includes(null)) return null;
+        result.evaluations = evaluations as Evaluation[];
+        return result;
+      },
+    );
   const handedOver = watch.taskDone?.(result);
   return handedOver ? Promise.resolve(handedOver).then(evaluateAll) : evaluateAll();
 }

@@ -3,6 +3,7 @@ import type { Dataset, Examples } from "../datasets/dataset.js";
 import { firstLine } from "../errors.js";
 import { withExampleRubricName } from "../evaluators/rubric/example-rubric.js";
 import { ExperimentJudge } from "../judge/experiment-judge.js";
+import { WorkedTime, workedBefore } from "../resume/worked-time.js";
 import { unlockRun } from "../sinks/run-lock.js";
 import type { ExperimentRecording } from "../sinks/sink.js";
 import type { Example, ExperimentResult } from "../types.js";
@@ -42,7 +43,7 @@ export interface ExperimentContext {
 
 /** Runs one experiment to its end. Never throws: a failure is part of the result. */
 export async function runExperiment(plan: ExperimentPlan, context: ExperimentContext): Promise<ExperimentResult> {
-  const start = performance.now();
+  const worked = new WorkedTime();
   const { knobs } = plan;
   const datasetName = plan.dataset.name;
   const result: ExperimentResult = {
@@ -74,7 +75,7 @@ export async function runExperiment(plan: ExperimentPlan, context: ExperimentCon
   };
   const finish = (): ExperimentResult => {
     facts.interrupted = context.stop.aborted;
-    Object.assign(result, verdict(facts), { durationMs: performance.now() - start });
+    Object.assign(result, verdict(facts), { durationMs: worked.ms() });
     context.listener.onExperimentEnd(result);
     return result;
   };
@@ -112,7 +113,7 @@ export async function runExperiment(plan: ExperimentPlan, context: ExperimentCon
   }
   const sandbox = code.value;
   const hashed = task.status === "fulfilled" ? task.value : { hash: null, problem: firstLine(task.reason) };
-  const loaded: Loaded = { plan, context, sandbox, dataset: data.value, result, facts, start, taskHash: hashed, claimed: null };
+  const loaded: Loaded = { plan, context, sandbox, dataset: data.value, result, facts, worked, taskHash: hashed, claimed: null };
   try {
     return await runLoaded(loaded, finish);
   } finally {
@@ -130,8 +131,8 @@ interface Loaded {
   dataset: Dataset;
   result: ExperimentResult;
   facts: ExperimentFacts;
-  /** performance.now() when the experiment started. */
-  start: number;
+  /** The time spent on the run: this process's, and a resumed run's earlier ones. */
+  worked: WorkedTime;
   /** The content hash of the task file and its local imports (the cache key's and --resume's). */
   taskHash: { hash: string | null; problem: string | null };
   /** The run folder a --resume claimed (run.lock), until the run ends. */
@@ -164,7 +165,10 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     }
     if (found.note) context.listener.onNote(`${plan.experiment}: ${found.note}`);
     prior = found.prior;
-    if (prior?.kind === "resume") loaded.claimed = prior.folder.dir;
+    if (prior?.kind === "resume") {
+      loaded.claimed = prior.folder.dir;
+      loaded.worked.resumedAfter(workedBefore(prior.folder));
+    }
   }
   const kept = continuing(prior, { shard: context.shard, repetitions: knobs.repetitions, selection: long.selection });
   if ("refusal" in kept) {
@@ -258,6 +262,7 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
       tally,
       judge,
       unrecorded: facts.unrecorded,
+      worked: loaded.worked,
     });
   } catch (error) {
     // The examples could not be read to the end (a dataset file changed during the run).

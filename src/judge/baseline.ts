@@ -1,6 +1,7 @@
 import type { RecordedResult, RecordedRun } from "../runs/recorded-run.js";
 import { type GateResult, gate } from "./gate.js";
 import { passes } from "./passes.js";
+import { ScoreMeans } from "./score-means.js";
 import { defaultPassBar, type Thresholds } from "./thresholds.js";
 
 /** How a run compares with its baseline (§14), as the summary and the reports show it. */
@@ -83,22 +84,14 @@ export class BaselineComparison {
     const bar = (evaluator: string) => thresholds.evaluators[evaluator]?.pass ?? defaultPassBar;
     const results = [];
     const names = [...baseline.evaluators];
-    const sums = new Map<string, { sum: number; scored: number }>();
+    const scores = new ScoreMeans(baseline.evaluators);
     for await (const result of baseline.results()) {
       if (!inRun(result.exampleId, result.repetition)) continue;
       for (const evaluation of result.evaluations) if (!names.includes(evaluation.name)) names.push(evaluation.name);
       results.push({ key: key(result), bits: passBits(result, names, bar) });
-      for (const evaluation of result.evaluations) {
-        const entry = sums.get(evaluation.name) ?? { sum: 0, scored: 0 };
-        if (evaluation.error === null && evaluation.score !== null) {
-          entry.sum += evaluation.score;
-          entry.scored++;
-        }
-        sums.set(evaluation.name, entry);
-      }
+      scores.add(result.evaluations);
     }
-    const means = Object.fromEntries([...sums].map(([name, { sum, scored }]) => [name, scored > 0 ? sum / scored : null]));
-    for (const name of baseline.evaluators) means[name] ??= null;
+    const means = scores.means();
     // An evaluator first seen late is "-" (absent) in the task calls read before it.
     const passed = new Map(results.map(({ key, bits }) => [key, bits.padEnd(names.length, "-")]));
     return new BaselineComparison(baseline, names, passed, means, bar);

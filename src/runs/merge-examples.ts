@@ -6,10 +6,12 @@ import type { RunFile } from "../sinks/run-folder.js";
 import type { Example } from "../types.js";
 
 /**
- * A merged experiment's examples by id, for the reporters that show each call's input and expected
- * output (HTML): results.jsonl keeps neither. They are read again from the local dataset file, and
- * only when its content is still the version the shards ran on. Otherwise (a Phoenix dataset, a
- * changed file, no experiment folder) a reason, and the reports go without them.
+ * A merged experiment's examples by id, in the dataset's order: the merged run lists its calls in
+ * that order, and the reporters that show each call's input and expected output (HTML) get them
+ * (results.jsonl keeps neither). They are read again from the local dataset file, and only when
+ * its content is still the version the shards ran on. Otherwise (a Phoenix dataset, a changed
+ * file, no experiment folder) a reason: the calls are listed shard by shard, and the reports go
+ * without inputs.
  */
 export function examplesOf(run: RunFile, folder: ExperimentFolder | undefined, settings: Pick<Settings, "datasetsDir" | "csv">): Map<string, Example> | string {
   if (run.dataset.remote) return "a Phoenix dataset, not read by merge";
@@ -21,4 +23,11 @@ export function examplesOf(run: RunFile, folder: ExperimentFolder | undefined, s
   } catch (error) {
     return firstLine(error);
   }
+}
+
+/** Each example's place in the dataset, from examplesOf's map. */
+export function placesOf(examples: ReadonlyMap<string, unknown>): Map<string, number> {
+  const places = new Map<string, number>();
+  for (const id of examples.keys()) places.set(id, places.size);
+  return places;
 }

@@ -9,7 +9,7 @@ import type { Thresholds } from "../judge/thresholds.js";
 import { readRunFolder } from "../sinks/run-folder.js";
 import type { RunStore } from "../sinks/run-store.js";
 import type { ExperimentHeader } from "../sinks/sink.js";
-import type { Example, ExperimentResult } from "../types.js";
+import type { Example, ExampleResult, ExperimentResult } from "../types.js";
 import { ownFailure, type ShardGroup } from "./shard-groups.js";
 
 export interface MergeContext {
@@ -19,6 +19,8 @@ export interface MergeContext {
   listener: Required<RunListener>;
   /** The dataset's examples by id, for reporters that show inputs; null when they could not be read. */
   examples: Map<string, Example> | null;
+  /** Each example's place in the dataset (placesOf); null when it could not be read: the calls are then taken shard by shard. */
+  places: ReadonlyMap<string, number> | null;
 }
 
 /** What a merged run's run.json adds to a run's header: the shards it was joined from. */
@@ -90,20 +92,16 @@ export async function mergeShards(group: ShardGroup, context: MergeContext): Pro
   const info: ExperimentInfo = { experiment: group.experiment, dataset: first.dataset.name, planned: header.planned, evaluators: header.evaluators };
   listener.onExperimentStart(info);
   const tally = new Tally(header.evaluators);
-  for (const shard of group.shards) {
-    const folder = readRunFolder(shard.dir);
-    if (folder.skippedLines.length > 0) listener.onWarning(`${group.experiment}: ${shard.run.name}/results.jsonl: line ${folder.skippedLines.join(", ")} cannot be read and is left out`);
-    for (const each of folder.results) {
-      tally.add(each);
-      judge.add(each);
-      try {
-        recording.record(each);
-      } catch (error) {
-        note(facts.unrecorded, firstLine(error));
-      }
-      // Without the dataset, reporters get the result alone (results.jsonl keeps no inputs).
-      listener.onResult(info, each, context.examples?.get(each.exampleId) as Example);
+  for (const each of inRunOrder(group, context.places, listener)) {
+    tally.add(each);
+    judge.add(each);
+    try {
+      recording.record(each);
+    } catch (error) {
+      note(facts.unrecorded, firstLine(error));
     }
+    // Without the dataset, reporters get the result alone (results.jsonl keeps no inputs).
+    listener.onResult(info, each, context.examples?.get(each.exampleId) as Example);
   }
   countNotRecorded([recording], facts.unrecorded);
   Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
@@ -124,6 +122,24 @@ export async function mergeShards(group: ShardGroup, context: MergeContext): Pro
     facts.failure ??= `cannot record the summary: ${firstLine(error)}`;
   }
   return end();
+}
+
+/**
+ * Every shard's results, in the order a whole run starts its calls (the dataset's, an example's
+ * repetitions in turn), so that a merged run and a whole run whose calls ended in the order they
+ * started list them line for line alike. Without the dataset's order, shard by shard.
+ */
+function inRunOrder(group: ShardGroup, places: ReadonlyMap<string, number> | null, listener: Required<RunListener>): ExampleResult[] {
+  const results: ExampleResult[] = [];
+  for (const shard of group.shards) {
+    const folder = readRunFolder(shard.dir);
+    if (folder.skippedLines.length > 0) listener.onWarning(`${group.experiment}: ${shard.run.name}/results.jsonl: line ${folder.skippedLines.join(", ")} cannot be read and is left out`);
+    for (const each of folder.results) results.push(each);
+  }
+  if (!places) return results;
+  // Stable: an id the dataset lacks (it cannot, at the version the shards ran on) stays in shard order, last.
+  const place = (result: ExampleResult) => places.get(result.exampleId) ?? Number.MAX_SAFE_INTEGER;
+  return results.sort((a, b) => place(a) - place(b) || a.repetition - b.repetition);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { resolveSettings, type SettingsFlags } from "../config/settings.js";
 import { UsageError } from "../errors.js";
+import { ScoreMeans } from "../judge/score-means.js";
 import { findRun, RunNotFoundError } from "./find-run.js";
 import type { RecordedRun } from "./recorded-run.js";
 
@@ -25,18 +26,11 @@ export async function openRun(ref: string, flags: SettingsFlags): Promise<Record
 
 /** Mean score per evaluator over a run's results (errors and missing scores left out, as the Python evalwire does). */
 export async function runMeans(run: RecordedRun): Promise<{ calls: number; means: Record<string, number | null> }> {
-  const sums = new Map<string, { sum: number; scored: number }>(run.evaluators.map((name) => [name, { sum: 0, scored: 0 }]));
+  const scores = new ScoreMeans(run.evaluators);
   let calls = 0;
   for await (const result of run.results()) {
     calls++;
-    for (const evaluation of result.evaluations) {
-      const entry = sums.get(evaluation.name) ?? { sum: 0, scored: 0 };
-      if (evaluation.error === null && evaluation.score !== null) {
-        entry.sum += evaluation.score;
-        entry.scored++;
-      }
-      sums.set(evaluation.name, entry);
-    }
+    scores.add(result.evaluations);
   }
-  return { calls, means: Object.fromEntries([...sums].map(([name, { sum, scored }]) => [name, scored > 0 ? sum / scored : null])) };
+  return { calls, means: scores.means() };
 }

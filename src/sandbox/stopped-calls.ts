@@ -3,7 +3,7 @@ import { milliseconds } from "../engine/run-example.js";
 import { evaluatorsFor } from "../evaluators/rubric/example-rubric.js";
 import type { Evaluation, ExampleResult } from "../types.js";
 import type { Call } from "./protocol.js";
-import { readTaskSlots, type TaskPart } from "./task-slots.js";
+import { type CallInSlot, readTaskSlots, type TaskPart } from "./task-slots.js";
 
 /** The call that blocked a worker's thread, and what the calls stopped with it are told. */
 export interface Culprit {
@@ -75,6 +75,8 @@ export interface StoppedCall {
   sentAt: number;
   /** The task's part of its result, when the task had finished. */
   task?: ExampleResult | undefined;
+  /** The evaluations that had answered (the others had not when the worker was stopped). */
+  answered?: Evaluation[];
 }
 
 /** The evaluators that run on a call's example, in the order of their phases. */
@@ -92,9 +94,9 @@ export function taskResult(job: Call, part: TaskPart): ExampleResult {
 
 /**
  * The result of a call whose worker was stopped: the task's output when the task had finished,
- * with an error for each evaluator (it had not answered), else a timeout of the whole call (or an
- * error, `unfinished`, when the call that blocked cannot be told). `culprit` null: the worker went
- * for a reason of its own (`reason`), the same for every call.
+ * with the evaluations that had answered and an error for each other evaluator, else a timeout of
+ * the whole call (or an error, `unfinished`, when the call that blocked cannot be told). `culprit`
+ * null: the worker went for a reason of its own (`reason`), the same for every call.
  */
 export function stoppedResult(call: StoppedCall, evaluators: string[], reason: string, culprit: Culprit | null, now: number, unfinished: "timeout" | "error" = "timeout"): ExampleResult {
   const isCulprit = culprit === null || call.job.seq === culprit.seq;
@@ -102,15 +104,17 @@ export function stoppedResult(call: StoppedCall, evaluators: string[], reason: s
   if (call.task) {
     // Since the task finished: the evaluators had that long.
     const durationMs = milliseconds(Math.max(0, Date.now() - Date.parse(call.task.startedAt) - call.task.durationMs));
+    const answered = new Map((call.answered ?? []).map((evaluation) => [evaluation.name, evaluation]));
     const evaluations = evaluatorNames(evaluators, call.job).map(
-      (name, index): Evaluation => ({
-        name,
-        score: null,
-        label: null,
-        explanation: null,
-        error: !isCulprit || culprit === null || index + 1 === culprit.phase ? error : culprit.sameExample,
-        durationMs,
-      }),
+      (name, index): Evaluation =>
+        answered.get(name) ?? {
+          name,
+          score: null,
+          label: null,
+          explanation: null,
+          error: !isCulprit || culprit === null || index + 1 === culprit.phase ? error : culprit.sameExample,
+          durationMs,
+        },
     );
     return { ...call.task, evaluations };
   }
@@ -131,26 +135,28 @@ export function stoppedResult(call: StoppedCall, evaluators: string[], reason: s
 /**
  * What the calls a stopped worker had started become, in their order: the result of one that had
  * ended (kept in its task slot until its message left the thread), else stoppedResult, with the
- * task's part read from its slot when the task had finished. `why` may name the calls that had not
- * ended.
+ * task's part and the evaluations that had answered read from its slot. `why` may name the calls
+ * that had not ended.
  */
 export function stoppedResults(
   stopped: StoppedCall[],
   taskSlots: SharedArrayBuffer,
   { evaluators, why, culprit, unfinished }: { evaluators: string[]; why: string | ((running: Call[]) => string); culprit: Culprit | null; unfinished: "timeout" | "error" },
 ): ExampleResult[] {
-  const inSlots = readTaskSlots(taskSlots, new Set(stopped.filter((call) => !call.task).map((call) => call.job.seq)));
+  const inSlots = readTaskSlots(taskSlots, new Set(stopped.map((call) => call.job.seq)));
   const running = stopped.filter((call) => !isWhole(inSlots.get(call.job.seq))).map((call) => call.job);
   const reason = typeof why === "string" ? why : why(running);
   const now = performance.now();
   return stopped.map((call) => {
     const part = inSlots.get(call.job.seq);
     if (isWhole(part)) return part.whole;
-    return stoppedResult(part && !call.task ? { ...call, task: taskResult(call.job, part) } : call, evaluators, reason, culprit, now, unfinished);
+    if (!part) return stoppedResult(call, evaluators, reason, culprit, now, unfinished);
+    const task = call.task ?? (part.task ? taskResult(call.job, part.task) : undefined);
+    return stoppedResult({ ...call, task, answered: part.evaluations }, evaluators, reason, culprit, now, unfinished);
   });
 }
 
-function isWhole(part: TaskPart | { whole: ExampleResult } | undefined): part is { whole: ExampleResult } {
+function isWhole(part: CallInSlot | { whole: ExampleResult } | undefined): part is { whole: ExampleResult } {
   return part !== undefined && "whole" in part;
 }
 

@@ -1,12 +1,14 @@
-import type { ExampleResult } from "../types.js";
+import type { Evaluation, ExampleResult } from "../types.js";
 
 /** What the main thread needs of a task's result beside its job to record it. */
 export type TaskPart = Pick<ExampleResult, "output" | "startedAt" | "durationMs" | "attempts" | "cached">;
 
 /**
  * Bytes of one slot: a header (Int32: the call's seq, the text's byte length, the length of its
- * `startedAt` prefix, or -1 when the text is the whole part as JSON, or -2 when it is the call's
- * whole result as JSON; Float64: durationMs), then the text.
+ * `startedAt` prefix, or -1 when the text is the whole part as JSON, -2 when it is the call's
+ * whole result as JSON, -3 when there is no task part (it went as a message); the byte length of
+ * the evaluations after the text; Float64: durationMs), then the text, then the evaluations that
+ * have answered, each as its JSON and a comma.
  */
 const slotBytes = 16 * 1024;
 const headerBytes = 24;
@@ -14,11 +16,14 @@ const headerBytes = 24;
 const maxSlots = 256;
 const wholePart = -1;
 const wholeResult = -2;
+const noPart = -3;
 
 /**
  * The task's part of each call's result, written by the worker into memory shared with the main
- * thread before the call's evaluators run. The main thread reads it only when it stops a worker
- * (an evaluator blocked it): the output is not lost with the thread, and costs no message.
+ * thread before the call's evaluators run, and each evaluation as it answers while others of its
+ * example still run. The main thread reads them only when it stops a worker (an evaluator blocked
+ * it, or the thread died): the output and the scores given are not lost with the thread, and cost
+ * no message.
  */
 export function taskSlotsBuffer(concurrency: number): SharedArrayBuffer {
   return new SharedArrayBuffer(Math.min(Math.max(concurrency, 1), maxSlots) * slotBytes);
@@ -61,6 +66,7 @@ export class TaskSlots {
     const ints = start / 4;
     this.ints[ints + 1] = written;
     this.ints[ints + 2] = lean ? task.startedAt.length : wholePart;
+    this.ints[ints + 3] = 0;
     this.floats[start / 8 + 2] = task.durationMs;
     // Written last: a slot is the call's only once all of it is there.
     Atomics.store(this.ints, ints, seq);
@@ -84,7 +90,35 @@ export class TaskSlots {
     const { written } = this.encoder.encodeInto(text, this.texts[slot]!);
     this.ints[ints + 1] = written;
     this.ints[ints + 2] = wholeResult;
+    this.ints[ints + 3] = 0;
     Atomics.store(this.ints, ints, seq);
+    return slot;
+  }
+
+  /**
+   * Adds an evaluation that answered (`json`, its JSON) to the call's slot (`index`), or to a free
+   * one when its task part went as a message (-1); returns the slot, or -1 when it does not fit
+   * (that evaluation is then kept only once the call ends).
+   */
+  addEvaluation(seq: number, json: string, index: number): number {
+    const slot = index >= 0 ? index : this.freeSlots.pop();
+    if (slot === undefined) return -1;
+    const ints = (slot * slotBytes) / 4;
+    if (index < 0) {
+      this.ints[ints + 1] = 0;
+      this.ints[ints + 2] = noPart;
+      this.ints[ints + 3] = 0;
+      Atomics.store(this.ints, ints, seq);
+    }
+    const from = this.ints[ints + 1]! + this.ints[ints + 3]!;
+    const text = `${json},`;
+    const { read, written } = this.encoder.encodeInto(text, this.texts[slot]!.subarray(from));
+    if (read < text.length) {
+      if (index < 0) this.release(slot);
+      return -1;
+    }
+    // Counted last: a stopped thread's half-written evaluation is not read.
+    Atomics.add(this.ints, ints + 3, written);
     return slot;
   }
 
@@ -95,29 +129,43 @@ export class TaskSlots {
   }
 }
 
+/** What a stopped worker's slots kept of a call that had not ended: its task's part (null when that went as a message), and the evaluations that had answered. */
+export interface CallInSlot {
+  task: TaskPart | null;
+  evaluations: Evaluation[];
+}
+
 /**
- * The main thread's side, once the worker is stopped: the task parts of these calls found in
- * `buffer`, and the whole results of those that had ended (their results had not left the thread).
+ * The main thread's side, once the worker is stopped: what the slots hold of these calls, and the
+ * whole results of those that had ended (their results had not left the thread).
  */
-export function readTaskSlots(buffer: SharedArrayBuffer, seqs: ReadonlySet<number>): Map<number, TaskPart | { whole: ExampleResult }> {
+export function readTaskSlots(buffer: SharedArrayBuffer, seqs: ReadonlySet<number>): Map<number, CallInSlot | { whole: ExampleResult }> {
   const ints = new Int32Array(buffer);
   const floats = new Float64Array(buffer);
-  const found = new Map<number, TaskPart | { whole: ExampleResult }>();
+  const found = new Map<number, CallInSlot | { whole: ExampleResult }>();
   for (let start = 0; start < buffer.byteLength; start += slotBytes) {
     const seq = Atomics.load(ints, start / 4);
     if (!seqs.has(seq)) continue;
-    const [length, prefix] = [ints[start / 4 + 1]!, ints[start / 4 + 2]!];
+    const [length, prefix, evaluationsLength] = [ints[start / 4 + 1]!, ints[start / 4 + 2]!, ints[start / 4 + 3]!];
     // Copied out first: TextDecoder does not read shared memory.
-    const text = new TextDecoder().decode(new Uint8Array(buffer, start + headerBytes, length).slice());
+    const bytes = new Uint8Array(buffer, start + headerBytes, length + evaluationsLength).slice();
+    const text = new TextDecoder().decode(bytes.subarray(0, length));
     try {
       if (prefix === wholeResult) found.set(seq, { whole: JSON.parse(text) as ExampleResult });
-      else if (prefix === wholePart) {
-        const { output, startedAt, durationMs, attempts, cached } = JSON.parse(text) as TaskPart;
-        found.set(seq, { output, startedAt, durationMs, ...(attempts ? { attempts } : {}), ...(cached ? { cached } : {}) });
-      } else found.set(seq, { output: JSON.parse(text.slice(prefix)), startedAt: text.slice(0, prefix), durationMs: floats[start / 8 + 2]! });
+      else {
+        const evaluations = new TextDecoder().decode(bytes.subarray(length, -1));
+        found.set(seq, { task: taskPart(text, prefix, floats[start / 8 + 2]!), evaluations: JSON.parse(`[${evaluations}]`) as Evaluation[] });
+      }
     } catch {
       // Not whole (a worker stopped while writing it): that call is stopped without its output.
     }
   }
   return found;
+}
+
+function taskPart(text: string, prefix: number, durationMs: number): TaskPart | null {
+  if (prefix === noPart) return null;
+  if (prefix !== wholePart) return { output: JSON.parse(text.slice(prefix)), startedAt: text.slice(0, prefix), durationMs };
+  const { output, startedAt, attempts, cached } = JSON.parse(text) as TaskPart;
+  return { output, startedAt, durationMs, ...(attempts ? { attempts } : {}), ...(cached ? { cached } : {}) };
 }

@@ -3,7 +3,7 @@
 import { setMaxListeners } from "node:events";
 import * as nodeModule from "node:module";
 import { getHeapStatistics } from "node:v8";
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, resourceLimits, workerData } from "node:worker_threads";
 import { exampleOfLine } from "../datasets/line-example.js";
 import { loadExperiment } from "../discovery/load-experiment.js";
 import { type Loader, useLoader } from "../discovery/load-module.js";
@@ -93,12 +93,17 @@ async function load({ folder, concurrency: limit, timeoutMs: limitMs, loader: wa
     loader = await useLoader(wanted);
     const loaded = await loadExperiment(folder, (file) => post({ t: "loading", file }));
     code = { task: loaded.task, evaluators: loaded.evaluators };
-    post({ t: "loaded", evaluators: loaded.evaluators.map((evaluator) => evaluator.name), cacheKey: loaded.cacheKey, loader, heapMb: Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20) });
+    post({ t: "loaded", evaluators: loaded.evaluators.map((evaluator) => evaluator.name), cacheKey: loaded.cacheKey, loader, heapMb: heapMb() });
     // Written now: a worker that is stopped never writes it.
     setImmediate(() => compileCache.flushCompileCache?.());
   } catch (error) {
     post({ t: "load-failed", message: errorMessage(error), partial: error instanceof LoadError ? error.partial : undefined, loader });
   }
+}
+
+/** The old generation this thread may use, as set for it (see heap-limits.ts): V8's heap_size_limit adds the young generation. */
+function heapMb(): number {
+  return resourceLimits.maxOldGenerationSizeMb ?? Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20);
 }
 
 /**
@@ -239,16 +244,16 @@ function evaluationsJson(evaluations: Evaluation[]): string {
   try {
     return JSON.stringify(evaluations);
   } catch {
-    return JSON.stringify(
-      evaluations.map((evaluation): Evaluation => {
-        try {
-          JSON.stringify(evaluation);
-          return evaluation;
-        } catch (error) {
-          return { name: evaluation.name, score: null, label: null, explanation: null, error: noLongerJson("its metadata", error), durationMs: evaluation.durationMs };
-        }
-      }),
-    );
+    return `[${evaluations.map(evaluationJson).join(",")}]`;
+  }
+}
+
+function evaluationJson(evaluation: Evaluation): string {
+  try {
+    return JSON.stringify(evaluation);
+  } catch (error) {
+    const { name, durationMs } = evaluation;
+    return JSON.stringify({ name, score: null, label: null, explanation: null, error: noLongerJson("its metadata", error), durationMs } satisfies Evaluation);
   }
 }
 
@@ -305,6 +310,12 @@ class CallWatch implements ExampleWatch {
     this.taskSent = true;
     tasksDone.push(this.seq, jsonOf(result) ?? result);
     flush();
+  }
+
+  /** An evaluation that answered while others of its example run: kept in a task slot, should the thread die before the call ends. */
+  evaluated(evaluation: Evaluation): void {
+    const index = taskSlots!.addEvaluation(this.seq, evaluationJson(evaluation), this.taskSlot);
+    if (index >= 0) this.taskSlot = index;
   }
 }
 

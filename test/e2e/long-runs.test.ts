@@ -347,6 +347,43 @@ describe("evalwire run --resume", () => {
     expect(readRun(runDir)).toMatchObject({ status: "passed", summary: { completed: 30, evaluators: { doubled: { mean: 1, scored: 30 } } } });
   });
 
+  it("records the time every process spent on the run (Ctrl-C, then a SIGKILL, then the end), not the pauses between them", async () => {
+    const p = project();
+    // One call at a time, each 200 ms or more: the run's time is at least the sum of its calls' times.
+    const rows = Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 200 } }));
+    writeFileSync(join(p.experiments, "counting", "dataset.jsonl"), `${rows.join("\n")}\n`);
+    const args = ["run", "--experiments", p.experiments, "--example-concurrency", "1"];
+    const first = startCli(args, { cwd: p.cwd, env: p.env });
+    const firstDone = collect(first);
+    const runDir = await waitFor(() => runDirs(p.cwd)[0], 30_000, "the run folder");
+    await waitFor(() => resultLines(runDir) > 3, 30_000, "3 results");
+    first.kill("SIGINT");
+    await firstDone;
+    let pausedMs = 0;
+    const pause = async () => {
+      const from = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      pausedMs += Date.now() - from;
+    };
+    await pause();
+    await killMidRun(p, [...args, "--resume"], 6);
+    await pause();
+    const last = await evalwire([...args, "--resume", "--reporter", `json=${join(p.cwd, "report.json")}`], p.cwd, p.env);
+    expect(last.code, describeRun(last)).toBe(0);
+    const run = readRun(runDir);
+    expect(run).toMatchObject({ status: "passed", summary: { completed: 10 } });
+    const callsMs = readResults(runDir).reduce((sum: number, result: any) => sum + result.durationMs, 0);
+    expect(run.summary.durationMs).toBeGreaterThanOrEqual(callsMs);
+    // From the first start to the end, less the pauses between the processes.
+    expect(run.summary.durationMs).toBeLessThanOrEqual(Date.parse(run.endedAt) - Date.parse(run.startedAt) - pausedMs);
+    // The summary shows it, in seconds.
+    const shown = /✔ counting 10\/10 runs, 0 errors, (\d+\.\d)s/.exec(last.stdout);
+    expect(Number(shown?.[1])).toBeGreaterThanOrEqual(Math.floor(callsMs / 100) / 10);
+    const report = JSON.parse(readFileSync(join(p.cwd, "report.json"), "utf8"));
+    // The report too (its figure is taken a moment after run.json's).
+    expect(report.experiments[0].durationMs).toBeGreaterThanOrEqual(run.summary.durationMs);
+  });
+
   it("goes on with a shard's run as that shard: only its calls, into its folder; another --shard is refused", async () => {
     const p = project();
     const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `ex-${i + 1}`, input: { n: i + 1, sleep_ms: 150 } }));

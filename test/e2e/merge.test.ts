@@ -77,7 +77,8 @@ describe("evalwire merge", () => {
       }
       // The merged run is a run folder of the run store, holding every call of the unsharded run once.
       expect(experiment.runPath).toBe(folderOf(cwd, new RegExp(`^eval_${experiment.experiment}_`)));
-      expect(callsOf(experiment.runPath).sort()).toEqual(callsOf(unsharded.runPath).sort());
+      // Line for line: in the dataset's order, as the whole run (whose calls end in the order they start) lists them.
+      expect(callsOf(experiment.runPath)).toEqual(callsOf(unsharded.runPath));
       expect(readRun(experiment.runPath).summary.judgement.partial).toBe(false);
     }
     const graded = merged.experiments[0];

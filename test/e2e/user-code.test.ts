@@ -58,7 +58,7 @@ describe("user code cannot take evalwire down", () => {
     const r = await evalwire(["run", "--experiments", fixture("task-out-of-memory")], cwd, { NODE_OPTIONS: "--max-old-space-size=200" });
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stdout).toMatch(
-      /example hog: task: ran out of memory: task\.ts filled the \d+ MB heap its thread may use on example hog, so evalwire stopped it \(NODE_OPTIONS=--max-old-space-size=MB sets it\)/,
+      /example hog: task: ran out of memory: task\.ts filled the 200 MB heap its thread may use on example hog, so evalwire stopped it \(NODE_OPTIONS=--max-old-space-size=MB sets it\)/,
     );
     const dir = runDirFor(cwd, "hog");
     expect(readRun(dir)).toMatchObject({ status: "failed", summary: { planned: 4, completed: 4, taskErrors: 1 } });
@@ -193,6 +193,35 @@ describe("user code cannot take evalwire down", () => {
       expect(results[id]).toMatchObject({ status: "ok", output: { answer: `answer to ${id}` } });
       expect(results[id].evaluations.map((e: { score: number }) => e.score)).toEqual([1, 1]);
     }
+  });
+
+  it("an evaluator that blocks its thread, then or after an await: the example's evaluations that had answered are kept as they came out", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("evaluators-answered-before-death"), "--timeout", "2000"], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    const forever = resultsById(runDirFor(cwd, "blocks")).forever;
+    expect(forever).toMatchObject({ status: "ok", output: { answer: "answer to forever" } });
+    expect(evaluation(forever, "answered")).toMatchObject({ score: 0.5, label: "half", explanation: "answered first", error: null });
+    expect(evaluation(forever, "grader").error).toBe("blocked the event loop for more than 2000 ms: evaluator grader never yields on example forever, so evalwire stopped it");
+    expect(evaluation(forever, "length").error).toBe("stopped: evaluator grader blocked the event loop for more than 2000 ms on this example");
+    // Blocked after an await: no evaluator can be named, but quick had answered.
+    const waited = resultsById(runDirFor(cwd, "awaits")).forever;
+    expect(evaluation(waited, "quick")).toMatchObject({ score: 1, label: "quick", error: null });
+    expect(evaluation(waited, "slow").error).toMatch(/^stopped: the experiment's code blocked the event loop for more than 2000 ms after an await/);
+  });
+
+  it("an evaluator that fills its thread's heap: the example's evaluations that had answered are kept, and the message gives the heap size set", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("evaluator-out-of-memory")], cwd, { NODE_OPTIONS: "--max-old-space-size=200" });
+    expect(r.code, describeRun(r)).toBe(1);
+    const ranOut = "ran out of memory: evaluator hog filled the 200 MB heap its thread may use on example hog, so evalwire stopped it (NODE_OPTIONS=--max-old-space-size=MB sets it)";
+    expect(r.stdout).toContain(`example hog: hog: ${ranOut}`);
+    const results = resultsById(runDirFor(cwd, "hog"));
+    expect(results.hog).toMatchObject({ status: "ok", output: { answer: "answer to hog" } });
+    expect(evaluation(results.hog, "answered")).toMatchObject({ score: 0.5, label: "half", error: null });
+    expect(evaluation(results.hog, "hog").error).toBe(ranOut);
+    expect(evaluation(results.hog, "length").error).toBe("stopped: evaluator hog ran out of memory on this example");
+    expect(results.e3.evaluations.map((e: { score: number }) => e.score)).toEqual([0.5, 1, 1]);
   });
 
   it("Ctrl-C ends a run whose task blocks its thread, with no time limit set, keeping what finished", async () => {

@@ -9,6 +9,7 @@ import { readRecorded } from "../../../src/engine/read-recorded.js";
 import { Tally } from "../../../src/engine/tally.js";
 import { ExperimentJudge } from "../../../src/judge/experiment-judge.js";
 import { thresholdsFromTable } from "../../../src/judge/thresholds.js";
+import { WorkedTime } from "../../../src/resume/worked-time.js";
 import { readRunFile } from "../../../src/sinks/run-folder.js";
 import { RunStore } from "../../../src/sinks/run-store.js";
 import type { ExampleResult } from "../../../src/types.js";
@@ -73,7 +74,7 @@ async function unfinishedRun(results: ExampleResult[], at: number) {
   });
   const recording = new RunStore(runs).open(header("resumed"));
   const counted = await totals(runs);
-  const checkpoints = new Checkpoints([recording], counted.tally, counted.judge);
+  const checkpoints = new Checkpoints([recording], counted.tally, counted.judge, new WorkedTime());
   results.forEach((each, index) => {
     if (index === at) checkpoints.write();
     counted.tally.add(each);

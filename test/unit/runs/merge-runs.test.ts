@@ -11,7 +11,7 @@ import { readRunFolder } from "../../../src/sinks/run-folder.js";
 import { RunStore } from "../../../src/sinks/run-store.js";
 import { snapshot, tempDir } from "../../helpers/cli.js";
 import { mountSmallDisk, rootSkipReason } from "../../helpers/privileges.js";
-import { writeShard, writeShardsOf } from "./shard-folders.js";
+import { examples, writeShard, writeShardsOf } from "./shard-folders.js";
 
 let cleanup: (() => void)[] = [];
 afterEach(() => {
@@ -48,7 +48,14 @@ describe("mergeShards", () => {
     const before = snapshot(shards);
     const [group] = groupShards(findShards([shards]));
     const { listener, seen } = listen();
-    const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { maxErrors: { count: 1 }, evaluators: { e: { mean: 0.7 } } }, baseline: null, listener, examples: null });
+    const result = await mergeShards(group!, {
+      store: new RunStore(runs),
+      thresholds: { maxErrors: { count: 1 }, evaluators: { e: { mean: 0.7 } } },
+      baseline: null,
+      listener,
+      examples: null,
+      places: null,
+    });
 
     expect(result).toMatchObject({
       experiment: "ds",
@@ -83,6 +90,18 @@ describe("mergeShards", () => {
     expect(latestRun(runs, "ds", null)?.dir).toBe(result.runPath);
   });
 
+  it("lists the calls in the dataset's order, an example's repetitions in turn, given each example's place; else shard by shard", async () => {
+    const { shards, runs } = dirs();
+    writeShardsOf(shards, { count: 3 });
+    const [group] = groupShards(findShards([shards]));
+    const calls = (dir: string) => readRunFolder(dir).results.map((r) => `${r.exampleId}#${r.repetition}`);
+    const places = new Map(examples.map((id, index) => [id, index]));
+    const merged = await mergeShards(group!, { store: new RunStore(runs), thresholds: { evaluators: {} }, baseline: null, listener: listen().listener, examples: null, places });
+    expect(calls(merged.runPath!)).toEqual(examples.flatMap((id) => [`${id}#1`, `${id}#2`]));
+    const shardByShard = await mergeShards(group!, { store: new RunStore(runs), thresholds: { evaluators: {} }, baseline: null, listener: listen().listener, examples: null, places: null });
+    expect(calls(shardByShard.runPath!)).toEqual(group!.shards.flatMap((shard) => calls(shard.dir)));
+  });
+
   it("passes a gate over the whole that no shard measured, and compares the whole with a baseline", async () => {
     const { shards, runs } = dirs();
     writeShardsOf(shards, { count: 2 });
@@ -95,6 +114,7 @@ describe("mergeShards", () => {
       baseline: { ref: "latest", runsDir: runs, maxRegressions: 0 },
       listener,
       examples: null,
+      places: null,
     });
     expect(result.status).toBe("passed");
     expect(result.judgement!.baseline).toMatchObject({ name: "eval_ds_2025-12-31T00:00:00", regressed: 0, fixed: 0, new: 0, missing: 0 });
@@ -105,7 +125,7 @@ describe("mergeShards", () => {
     const { shards, runs } = dirs();
     writeShardsOf(shards, { count: 2 });
     const [group] = groupShards(findShards([shards]));
-    const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { evaluators: {} }, baseline: null, listener: listen().listener, examples: null });
+    const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { evaluators: {} }, baseline: null, listener: listen().listener, examples: null, places: null });
     expect(result).toMatchObject({ status: "failed", failure: null, taskErrors: 2 });
     expect(result.judgement!.gates).toEqual([]);
   });
@@ -116,7 +136,14 @@ describe("mergeShards", () => {
     const { updateRunFile } = await import("../../../src/sinks/run-folder.js");
     updateRunFile(two!, (run) => ({ ...run, status: "failed", summary: { ...run.summary, status: "failed", failure: "1 of 19 results not recorded: disk full" } }));
     const [group] = groupShards(findShards([shards]));
-    const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { maxErrors: { count: 5 }, evaluators: {} }, baseline: null, listener: listen().listener, examples: null });
+    const result = await mergeShards(group!, {
+      store: new RunStore(runs),
+      thresholds: { maxErrors: { count: 5 }, evaluators: {} },
+      baseline: null,
+      listener: listen().listener,
+      examples: null,
+      places: null,
+    });
     expect(result.status).toBe("failed");
     expect(result.failure).toMatch(/^shard 2\/2 \(eval_ds_\S+-shard-2-of-2\): 1 of 19 results not recorded: disk full$/);
   });
@@ -133,6 +160,7 @@ describe("mergeShards", () => {
       baseline: null,
       listener: listen().listener,
       examples: null,
+      places: null,
     });
     expect(result).toMatchObject({ status: "failed", planned: 40, completed: 40 - lines.length + 3 });
     expect(result.failure).toBe(`the shards hold ${40 - lines.length + 3} of the run's 40 planned calls (run the shards again)`);
@@ -147,7 +175,14 @@ describe("mergeShards", () => {
     mkdirSync(runs);
     // A page each for run.json, run.lock and results.jsonl: the 40 results (about 7 KB) need two.
     cleanup.unshift(mountSmallDisk(runs, "12k"));
-    const result = await mergeShards(group!, { store: new RunStore(runs), thresholds: { maxErrors: { count: 5 }, evaluators: {} }, baseline: null, listener: listen().listener, examples: null });
+    const result = await mergeShards(group!, {
+      store: new RunStore(runs),
+      thresholds: { maxErrors: { count: 5 }, evaluators: {} },
+      baseline: null,
+      listener: listen().listener,
+      examples: null,
+      places: null,
+    });
     const recorded = readRunFolder(result.runPath!).results.length;
     expect(recorded).toBeGreaterThan(0);
     expect(recorded).toBeLessThan(40);

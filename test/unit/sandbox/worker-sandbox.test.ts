@@ -43,8 +43,10 @@ describe("WorkerSandbox: an evaluator that blocks the thread", () => {
       ],
     });
     expect(b).toMatchObject({ exampleId: "b", status: "ok", output: { echo: "b" }, error: null });
+    // checks had answered before spins blocked: its score is kept as it came out.
+    expect(b!.evaluations[0]).toMatchObject({ name: "checks", score: 1, error: null });
     expect(errors(b)).toEqual({
-      checks: "stopped: evaluator spins blocked the event loop for more than 1000 ms on this example",
+      checks: null,
       spins: "blocked the event loop for more than 1000 ms: evaluator spins never yields on example b, so evalwire stopped it",
     });
     expect(c).toMatchObject({
@@ -76,7 +78,9 @@ describe("WorkerSandbox: an evaluator that blocks the thread", () => {
     expect(errors(b).spins).toBe("blocked the event loop for more than 1000 ms: evaluator spins never yields on example b, so evalwire stopped it");
     const bystander = "stopped: evaluator spins blocked the event loop on example b while this one was running";
     expect(a).toMatchObject({ status: "ok", output: { echo: "a" }, error: null });
-    expect(errors(a)).toEqual({ checks: bystander, spins: bystander });
+    // a's spins had answered; its checks was still waiting on its timer.
+    expect(errors(a)).toEqual({ checks: bystander, spins: null });
+    expect(a!.evaluations[1]).toMatchObject({ name: "spins", score: 1 });
     expect(c).toMatchObject({ status: "timeout", output: null, error: bystander, evaluations: [] });
     // The new worker runs what comes next.
     expect(await sandbox.run(job("d"))).toMatchObject({ status: "ok", output: { echo: "d" }, evaluations: [{ score: 1 }, { score: 1 }] });
@@ -86,6 +90,8 @@ describe("WorkerSandbox: an evaluator that blocks the thread", () => {
     const sandbox = await openSandbox(1);
     const big = await sandbox.run(job("big"));
     expect(big).toMatchObject({ status: "ok", output: { echo: "x".repeat(40_000) }, error: null });
+    // Its task part went as a message; checks' evaluation, kept in a task slot of its own.
+    expect(big!.evaluations[0]).toMatchObject({ name: "checks", score: 1, error: null });
     expect(errors(big).spins).toBe("blocked the event loop for more than 1000 ms: evaluator spins never yields on example big, so evalwire stopped it");
   });
 });
