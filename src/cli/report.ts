@@ -4,6 +4,7 @@ import { EvalwireError, ExitCode, firstLine, UsageError } from "../errors.js";
 import { callPasses } from "../judge/baseline.js";
 import { gateLabel, number } from "../judge/gate.js";
 import { ScoreMeans } from "../judge/score-means.js";
+import { checkOutputPath } from "../report/spec.js";
 import { writeReportFile } from "../report/write-file.js";
 import { openRun } from "../runs/open-run.js";
 import { shownPath } from "../shown-path.js";
@@ -65,6 +66,7 @@ export async function reportCommand(ref: string | undefined, flags: ReportFlags)
   if (flags.output === undefined) process.stdout.write(text);
   else {
     const output = resolve(flags.output);
+    checkOutputPath(output, "--output");
     try {
       writeReportFile(output, text);
     } catch (error) {
