@@ -145,6 +145,23 @@ describe("evalwire.toml.example", () => {
     });
     expect(settings.knobs.metadata).toEqual({ team: "search" });
   });
+
+  it("names every key of every section, set or commented out (the README says it lists them all)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { root } = await import("../helpers/cli.js");
+    const { rootConfigSchema } = await import("../../src/config/schema.js");
+    const text = readFileSync(join(root, "evalwire.toml.example"), "utf8");
+    type Node = { unwrap?: () => Node; shape?: Record<string, Node> };
+    const unwrap = (node: Node): Node => (typeof node.unwrap === "function" ? unwrap(node.unwrap()) : node);
+    const missing: string[] = [];
+    for (const [section, node] of Object.entries((rootConfigSchema as unknown as Node).shape!)) {
+      if (!new RegExp(`^\\[${section}\\]`, "m").test(text)) missing.push(`[${section}]`);
+      for (const key of Object.keys(unwrap(node).shape ?? {})) {
+        if (!new RegExp(`^#? ?(${key} =|\\[${section}\\.${key}\\])`, "m").test(text)) missing.push(`[${section}] ${key}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
 });
 
 describe("an experiment folder's evalwire.toml", () => {
