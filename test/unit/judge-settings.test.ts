@@ -88,7 +88,7 @@ describe("configureJudge in your own script", () => {
 
   it("refuses a key it does not know (the TOML spelling base_url, say) and a concurrency that is not a whole number from 1, naming them", () => {
     expect(thrownMessage(() => configureJudge({ base_url: "http://127.0.0.1:1/v1" } as never), TypeError)).toBe(
-      "configureJudge: unknown option \"base_url\" (options: baseUrl, model, apiKeyEnv, concurrency, timeoutMs, retries, cacheDir)",
+      'configureJudge: unknown option "base_url" (options: baseUrl, model, apiKeyEnv, concurrency, timeoutMs, retries, cacheDir)',
     );
     expect(thrownMessage(() => configureJudge({ concurrency: 0 }), TypeError)).toBe("configureJudge: concurrency must be a whole number from 1 up (got 0)");
     expect(thrownMessage(() => configureJudge({ retries: -1 }), TypeError)).toBe("configureJudge: retries must be a whole number from 0 up (got -1)");
