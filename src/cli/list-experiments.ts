@@ -3,7 +3,8 @@ import { pc } from "../colour.js";
 import { resolveSettings, type Settings } from "../config/settings.js";
 import type { DatasetSource } from "../datasets/source.js";
 import { datasetNameOf, discoverExperiments, type ExperimentFolder, knobsFor, selectExperiments } from "../discovery/discover.js";
-import { ExitCode, firstLine, LoadError } from "../errors.js";
+import { ExitCode, firstLine, LoadError, UsageError } from "../errors.js";
+import { planJudging } from "../judge/plan.js";
 import { plural } from "../report/format.js";
 import { WorkerSandbox } from "../sandbox/worker-sandbox.js";
 import { shownPath } from "../shown-path.js";
@@ -14,7 +15,8 @@ import type { ListFlags } from "./options.js";
 /** Shows what `run` would do, loading every file and dataset as `run` would; exit 1 when any has a problem. */
 export async function listExperiments(flags: ListFlags): Promise<number> {
   const settings = resolveSettings(flags, process.env, process.cwd());
-  const folders = selectExperiments(discoverExperiments(settings.experimentsDir), flags.name);
+  const found = discoverExperiments(settings.experimentsDir);
+  const folders = selectExperiments(found, flags.name);
   // The code is loaded one folder after another in one worker thread, which each folder that loads
   // hands to the next (a thread's start costs more than most code). It starts loading now, while
   // this thread loads the dataset readers and reads the datasets.
@@ -29,7 +31,10 @@ export async function listExperiments(flags: ListFlags): Promise<number> {
     `${pc.bold("evalwire")} ${version} · ${connection ? `phoenix backend · ${connection.baseUrl}` : `local backend · runs in ${shownPath(settings.runsDir)}`}`,
     `${plural(folders.length, "experiment")} in ${shownPath(settings.experimentsDir)}`,
   ];
-  let problems = 0;
+  // A root bar naming an evaluator no experiment has: `run` stops at it before any work.
+  const rootProblem = thresholdProblem(() => planJudging([], { ...settings.thresholds, flags: { evaluators: {} } }, { ref: null }, found));
+  let problems = rootProblem ? 1 : 0;
+  if (rootProblem) out.push("", pc.red(`✖ ${rootProblem}`));
   for (const [index, { lines, issues }] of checked.entries()) {
     problems += issues.length;
     out.push("", `${issues.length > 0 ? pc.red("✖") : pc.green("✔")} ${pc.bold(folders[index]!.name)}`, ...lines.map((line) => `  ${line}`), ...issues.map((issue) => `  ${pc.red(issue)}`));
@@ -42,7 +47,20 @@ export async function listExperiments(flags: ListFlags): Promise<number> {
 /** What `run` would load for one experiment, and what stands in its way. */
 async function checkFolder(folder: ExperimentFolder, checkingCode: Promise<Checked>, datasets: DatasetSource): Promise<Checked> {
   const [code, data] = await Promise.all([checkingCode, checkDataset(folder, datasets)]);
-  return { lines: [...code.lines, ...data.lines], issues: [...(folder.configError ? [folder.configError] : []), ...code.issues, ...data.issues] };
+  // The folder's own bars, and evaluator names, as `run` checks them before any work.
+  const judging = folder.configError ? null : thresholdProblem(() => planJudging([folder], { root: { evaluators: {} }, rootLabel: "", flags: { evaluators: {} } }, { ref: null }));
+  return { lines: [...code.lines, ...data.lines], issues: [...(folder.configError ? [folder.configError] : []), ...(judging ? [judging] : []), ...code.issues, ...data.issues] };
+}
+
+/** The message of the UsageError `check` throws (what `run` would stop at, exit 2), or null. */
+function thresholdProblem(check: () => unknown): string | null {
+  try {
+    check();
+    return null;
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
+  }
 }
 
 interface Checked {

@@ -24,6 +24,11 @@ export interface Sandbox {
   run(job: Job): Promise<ExampleResult | null>;
   /** The run stops (its dataset changed): calls asked for and not started answer null, none starts; those in flight end. */
   stopStarting?(): void;
+  /**
+   * Resolves once the callbacks user code left due when its last call ended (promise jobs, 0 ms
+   * timers, immediates) have run, so that an error they throw is told before the run is judged.
+   */
+  settle?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -268,6 +268,8 @@ async function runLoaded(loaded: Loaded, finish: () => ExperimentResult): Promis
     // The examples could not be read to the end (a dataset file changed during the run).
     facts.failure ??= firstLine(error);
   } finally {
+    // An error thrown in a callback the last calls left (a 0 ms timer) fails the experiment too.
+    await sandbox.settle?.();
     Object.assign(facts, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors });
     Object.assign(result, { completed: tally.completed, taskErrors: tally.taskErrors, evaluatorErrors: tally.evaluatorErrors, evaluators: tally.evaluators() });
     // A shard is a part of the run: its gates are judged when the shards are merged, not here.

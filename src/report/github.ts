@@ -24,7 +24,11 @@ export class GithubReporter implements RunListener {
       for (const line of lines) this.out.write(`::error title=${command(`evalwire: ${result.experiment}`, true)}::${command(line, false)}\n`);
     }
     const summary = this.env.GITHUB_STEP_SUMMARY;
-    if (!summary) return;
+    if (!summary) {
+      // Outside GitHub Actions: the annotations above are all it wrote.
+      this.out.write("github report: no step summary ($GITHUB_STEP_SUMMARY is not set)\n");
+      return;
+    }
     appendFileSync(summary, `${markdownScorecard(results, run)}\n`);
     this.announce("github", summary);
   }

@@ -20,6 +20,8 @@ export interface RunFile {
   /** The run id a shard ran with (`--run-id`, or the CI's). */
   runId?: string | null;
   dataset?: { name?: string };
+  /** Set when the run took some examples only (`--limit`, `--sample`, `--example`): `partial` then. */
+  selection?: { partial?: boolean };
   links?: { phoenix?: { experimentId?: string; url?: string } };
   summary?: { planned: number; completed: number; dryRun?: boolean; status: string; judgement?: { gates?: GateResult[]; passBars?: Record<string, number> } };
 }
@@ -72,10 +74,21 @@ async function* readResults(file: string): AsyncIterable<RecordedResult> {
   }
 }
 
-/** Finished: a summary was written. Complete: every planned task call finished, it was not interrupted, and it is no shard. */
+/**
+ * Finished: a summary was written. Complete: every planned task call finished, it was not
+ * interrupted, it is no shard, and it ran every example (not `--limit`, `--sample`, `--example`).
+ */
 export function isFinishedAndComplete(run: RunFile): boolean {
   const summary = run.summary;
-  return summary !== undefined && run.shard === undefined && run.status !== "running" && run.status !== "interrupted" && summary.completed === summary.planned && summary.dryRun !== true;
+  return (
+    summary !== undefined &&
+    run.shard === undefined &&
+    run.status !== "running" &&
+    run.status !== "interrupted" &&
+    run.selection?.partial !== true &&
+    summary.completed === summary.planned &&
+    summary.dryRun !== true
+  );
 }
 
 /** The newest finished, complete run of an experiment in the runs folder, other than `exclude`. */

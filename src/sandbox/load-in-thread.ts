@@ -20,6 +20,8 @@ export interface ThreadEvents {
   onEscaped(message: string): void;
   /** Results, once the code is loaded. */
   onResults(message: Extract<FromWorker, { t: "results" }>): void;
+  /** The answer to a "settle". */
+  onSettled(): void;
   /** The thread ended (after the load, or during it); `outOfHeap`: its code filled the heap it may use. */
   onExit(code: number, outOfHeap: boolean): void;
   /** Stops the thread on purpose (its exit is then no news). */
@@ -116,6 +118,9 @@ export function loadInThread(thread: SandboxThread, request: LoadRequest, events
       case "escaped":
         if (escaped) escaped.push(message.message);
         else events.onEscaped(message.message);
+        return;
+      case "settled":
+        events.onSettled();
         return;
     }
   };

@@ -20,6 +20,8 @@ export type ToWorker =
   | { t: "stop" }
   /** Start no call from now on (the run stops: its dataset changed); those sent come back null, those in flight end. */
   | { t: "start-none" }
+  /** Answer "settled" once the callbacks user code left due now (promise jobs, 0 ms timers, immediates) have run. */
+  | { t: "settle" }
   /** The run's [judge] settings and limit, for a thread started before the run read them (before its first load). */
   | { t: "judge"; judge: JudgeHandoff };
 
@@ -51,7 +53,9 @@ export type FromWorker =
    * `lineChanged` when its example's JSONL line no longer parses (the file changed during the run).
    */
   | { t: "results"; tasks: FlatPairs<string | ExampleResult>; results: FlatPairs<WorkerAnswer> }
-  | { t: "escaped"; message: string };
+  | { t: "escaped"; message: string }
+  /** The answer to "settle": what those callbacks threw was sent ("escaped") before it. */
+  | { t: "settled" };
 
 export const lineChanged = "line-changed";
 

@@ -26,6 +26,8 @@ const sentAhead = 256;
 const sendAtOnce = 64;
 /** How long a worker may take to end its calls after Ctrl-C before it is stopped. */
 const stopGraceMs = 1000;
+/** How long the run waits for a worker to answer "settle" (its code may keep the thread busy). */
+const settleMs = 1000;
 
 /**
  * An experiment's code in a worker thread of its own. What the code does there cannot take evalwire
@@ -52,6 +54,8 @@ export class WorkerSandbox implements Sandbox {
   private detach: () => void = () => {};
   private readonly calls = new CallsInFlight(() => this.stopStarting());
   private flushScheduled = false;
+  /** Waiting for the worker's "settled". */
+  private settling: (() => void)[] = [];
   private lastBeat = -1;
   private lastBeatAt = 0;
   private restarting: Promise<void> | null = null;
@@ -128,11 +132,30 @@ export class WorkerSandbox implements Sandbox {
     park(this.thread);
   }
 
+  settle(): Promise<void> {
+    if (!this.worker || this.closed || this.restarting || this.options.stop.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.settled(), settleMs);
+      this.settling.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (this.settling.length === 1) this.send({ t: "settle" });
+    });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.watchdog);
     this.calls.answerAll(() => null);
+    this.settled();
     if (this.worker) await this.end(this.worker);
+  }
+
+  private settled(): void {
+    const waiting = this.settling;
+    this.settling = [];
+    for (const done of waiting) done();
   }
 
   private scheduleFlush(): void {
@@ -174,11 +197,13 @@ export class WorkerSandbox implements Sandbox {
       { folder: this.folder, loader: this.loader, concurrency: this.concurrency, timeoutMs: this.options.timeoutMs, loadTimeoutMs: this.options.loadTimeoutMs, taskSlots: this.taskSlots },
       {
         onEscaped: (message) => this.options.events.onEscaped(message),
+        onSettled: () => this.settled(),
         onResults: (message) => {
           for (let index = 0; index < message.tasks.length; index += 2) this.calls.taskDone(message.tasks[index] as number, message.tasks[index + 1] as string | ExampleResult);
           for (let index = 0; index < message.results.length; index += 2) this.calls.answer(message.results[index] as number, message.results[index + 1] as WorkerAnswer);
         },
         onExit: (code, outOfHeap) => {
+          this.settled();
           if (this.ended.has(worker) || this.closed) return;
           if (outOfHeap) this.ranOutOfMemory();
           else this.lost(`the worker running this experiment's code stopped (exit code ${code})`);

@@ -270,6 +270,18 @@ describe("user code cannot take evalwire down", () => {
     expect(Object.keys(resultsById(dir)).sort()).toEqual(["a", "b", "c"]);
   });
 
+  it("an error that escapes after the last call ended (a 0 ms timer, an immediate) fails its experiment too", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("task-escapes-at-the-end")], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toMatch(
+      /✖ quick: an error escaped the task or an evaluator \(not awaited, or thrown in a callback\): (thrown after the last call|rejected after the last evaluation) \(and 1 more\)/,
+    );
+    const dir = runDirFor(cwd, "quick");
+    expect(readRun(dir)).toMatchObject({ status: "failed", summary: { failure: expect.stringContaining("an error escaped") } });
+    expect(Object.keys(resultsById(dir)).sort()).toEqual(["ex1", "ex2", "ex3", "ex4"]);
+  });
+
   it("each call gets its own copy: a task or evaluator that changes what it was given changes nothing else", async () => {
     const cwd = temp();
     const r = await evalwire(["run", "--experiments", fixture("task-mutates")], cwd);

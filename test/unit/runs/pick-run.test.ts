@@ -1,10 +1,7 @@
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { UsageError } from "../../../src/errors.js";
+import { describe, expect, it } from "vitest";
 import { findShards } from "../../../src/runs/find-shards.js";
 import { pickRun } from "../../../src/runs/pick-run.js";
 import { groupShards } from "../../../src/runs/shard-groups.js";
-import { tempDir } from "../../helpers/cli.js";
 import { refusal, useRunsDirs, writeShard, writeShardsOf } from "./shard-folders.js";
 
 const runsDir = useRunsDirs();
