@@ -10,6 +10,7 @@ import { UsageError } from "./errors.js";
 import { InThreadSandbox } from "./sandbox/in-thread-sandbox.js";
 import { RunStore } from "./sinks/run-store.js";
 import type { ExperimentResult, Fields } from "./types.js";
+import { refuseUnknownOptions } from "./unknown-options.js";
 
 /** One example given in memory, as a dataset record: `{ id?, input, output?, metadata? }`. */
 export interface DataRecord<Input = Fields, Expected = Fields, Metadata = Fields> {
@@ -98,7 +99,24 @@ export async function evaluate<Input = Fields, Output = unknown, Expected = Fiel
   return run.experiments[0]!;
 }
 
+const optionNames = Object.keys({
+  name: true,
+  data: true,
+  task: true,
+  evaluators: true,
+  timeoutMs: true,
+  repetitions: true,
+  exampleConcurrency: true,
+  metadata: true,
+  prefix: true,
+  dryRun: true,
+  runsDir: true,
+  listeners: true,
+  signal: true,
+} satisfies Record<keyof EvaluateOptions, true>);
+
 function validate(options: EvaluateOptions<any, any, any, any>): void {
+  refuseUnknownOptions(options, optionNames, "evaluate(): ");
   const nameProblem = typeof options.name === "string" ? namePartProblem(options.name) : "must be a string";
   if (nameProblem) throw new UsageError(`evaluate(): name ${nameProblem} (got ${JSON.stringify(options.name)})`);
   if (typeof options.task !== "function") throw new UsageError("evaluate(): task must be a function");

@@ -21,6 +21,7 @@ import { startThreadAhead } from "./sandbox/warm-worker.js";
 import { WorkerSandbox } from "./sandbox/worker-sandbox.js";
 import { killCommandGroupsAtExit } from "./tasks/process-groups.js";
 import type { RunResult } from "./types.js";
+import { refuseUnknownOptions } from "./unknown-options.js";
 
 export interface ExperimentRunnerOptions {
   experimentsDir: string;
@@ -153,8 +154,40 @@ export function folderPlan(folder: ExperimentFolder, knobs: RunKnobs): Experimen
   };
 }
 
+// Every option, so that a misspelt one (a JavaScript caller has no compiler) is refused, not ignored.
+const runnerOptionNames = Object.keys({
+  experimentsDir: true,
+  phoenixClient: true,
+  phoenix: true,
+  retry: true,
+  traces: true,
+  concurrency: true,
+  exampleConcurrency: true,
+  timeoutMs: true,
+  loadTimeoutMs: true,
+  repetitions: true,
+  metadata: true,
+  dryRun: true,
+  runsDir: true,
+  datasetsDir: true,
+  csv: true,
+  overrides: true,
+  listeners: true,
+  signal: true,
+  longRun: true,
+  thresholds: true,
+  thresholdsLabel: true,
+  thresholdOverrides: true,
+  baseline: true,
+  shard: true,
+  runId: true,
+} satisfies Record<keyof ExperimentRunnerOptions, true>);
+const runOptionNames = Object.keys({ names: true, experimentNamePrefix: true, metadata: true } satisfies Record<keyof RunOptions, true>);
+
 /** The library's own checks, as the CLI's flags have theirs: a bad value is a UsageError naming the option. */
 function validateOptions(options: ExperimentRunnerOptions, runOptions: RunOptions): void {
+  refuseUnknownOptions(options, runnerOptionNames);
+  refuseUnknownOptions(runOptions, runOptionNames, "run(): ");
   const whole = (name: string, value: number | undefined, range: WholeRange) => {
     if (value !== undefined && !isWholeNumber(value, range)) throw new UsageError(`${name} takes ${wholeNumberRule(range)} (got ${value})`);
   };

@@ -4,6 +4,7 @@ import { finished } from "node:stream/promises";
 import { stringify } from "csv-stringify";
 import { EvalwireError, ExitCode, firstLine, UsageError } from "../errors.js";
 import { makeFolder } from "../make-folder.js";
+import { checkOutputPath } from "../report/spec.js";
 import { openRun } from "../runs/open-run.js";
 import type { RecordedResult } from "../runs/recorded-run.js";
 import { shownPath } from "../shown-path.js";
@@ -50,6 +51,7 @@ export async function exportCommand(ref: string | undefined, flags: ExportFlags)
 
 /** The output file, opened before any row is written: a path that cannot be written is a usage error naming it. */
 function openOutput(output: string): number {
+  checkOutputPath(output, "--output");
   try {
     makeFolder(dirname(output));
     return openSync(output, "w");

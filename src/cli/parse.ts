@@ -155,7 +155,12 @@ export function parseCli(argv: string[]): ParsedCli {
       if (error.exitCode === 0) return { command: "print", text: printed };
       // Commander puts its suggestion ("(Did you mean run?)") on a line of its own: keep the message one line.
       const message = error.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
-      throw new UsageError(`${message} (see evalwire --help)`);
+      // A problem after a command is that command's: its own help lists its flags and arguments.
+      const command = program.commands.find((each) => each.name() === argv[0]);
+      if (!command) throw new UsageError(`${message} (see evalwire --help)`);
+      const usage = `evalwire ${command.name()} ${command.usage()}`;
+      if (error.code === "commander.missingArgument") throw new UsageError(`${message}; usage: ${usage} (see evalwire ${command.name()} --help)`);
+      throw new UsageError(`${message} (see evalwire ${command.name()} --help)`);
     }
     throw error;
   }

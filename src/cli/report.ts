@@ -4,6 +4,7 @@ import { EvalwireError, ExitCode, firstLine, UsageError } from "../errors.js";
 import { callPasses } from "../judge/baseline.js";
 import { gateLabel, number } from "../judge/gate.js";
 import { ScoreMeans } from "../judge/score-means.js";
+import { checkOutputPath } from "../report/spec.js";
 import { writeReportFile } from "../report/write-file.js";
 import { openRun } from "../runs/open-run.js";
 import { shownPath } from "../shown-path.js";
@@ -40,7 +41,9 @@ export async function reportCommand(ref: string | undefined, flags: ReportFlags)
     }
   }
 
-  const lines = [`# Experiment Report: ${id}`, "", `**Total runs:** ${total}`, ""];
+  // A local run is titled by its name, however it was given (a folder path too); a Phoenix experiment by its id, as the Python evalwire did.
+  const title = /^https?:\/\//.test(run.location) ? id : run.name;
+  const lines = [`# Experiment Report: ${title}`, "", `**Total runs:** ${total}`, ""];
   if (run.shard) {
     const { shard, runId } = run.shard;
     lines.push(`**Shard:** shard ${shard}${runId ? ` of run id ${runId}` : ""}, a part of the run: \`evalwire merge\` its shards for the whole run's report and gates.`, "");
@@ -63,6 +66,7 @@ export async function reportCommand(ref: string | undefined, flags: ReportFlags)
   if (flags.output === undefined) process.stdout.write(text);
   else {
     const output = resolve(flags.output);
+    checkOutputPath(output, "--output");
     try {
       writeReportFile(output, text);
     } catch (error) {

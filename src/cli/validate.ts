@@ -46,8 +46,8 @@ export function testsetPath(file: string | undefined, flags: TestsetFlags, setti
         ? [settings.csvPath, flags.csv !== undefined ? `--csv ${flags.csv}` : `[dataset] csv_path in ${shownPath(settings.configFile ?? "evalwire.toml")}`]
         : [null, ""];
   if (path === null) throw new UsageError("no testset given: pass FILE or --csv PATH, or set [dataset] csv_path in evalwire.toml");
-  testsetFormat(path);
   if (!existsSync(path)) throw new UsageError(`${source}: no such file${source.includes(shownPath(path)) ? "" : ` (${shownPath(path)})`}`);
   if (statSync(path).isDirectory()) throw new UsageError(`${source}: is a folder; name a testset file`);
+  testsetFormat(path);
   return path;
 }

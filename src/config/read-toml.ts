@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import type { z } from "zod";
 import { UsageError } from "../errors.js";
@@ -10,6 +11,7 @@ export function readToml<T extends z.ZodType>(file: string, schema: T, label = f
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EISDIR") throw new UsageError(`${label}: is a folder, not a TOML file; name the file itself (such as ${join(label, "evalwire.toml")})`);
     throw new UsageError(`${label}: ${code === "EACCES" ? "cannot read it (permission denied); let this user read it (chmod a+r)" : `cannot read it (${code ?? error})`}`);
   }
   let data: unknown;

@@ -12,7 +12,7 @@ const nameField = z.string().superRefine((value, context) => {
   if (problem) context.addIssue({ code: "custom", message: problem });
 });
 
-const keyList = z.union([z.string(), z.array(z.string())]);
+const keyList = z.union([z.string(), z.array(z.string())], { error: "expected a column name or a list of column names" });
 const metadata = z.record(
   z.string(),
   z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or boolean; metadata is flat, so a nested table or a list is not allowed" }),
@@ -65,7 +65,7 @@ export const rootConfigSchema = z.strictObject({
   dataset: z
     .strictObject({
       csv_path: z.string().min(1).optional(),
-      on_exist: z.enum(["skip", "overwrite", "append"]).optional(),
+      on_exist: z.enum(["skip", "overwrite", "append"], { error: "expected skip, overwrite or append" }).optional(),
       input_keys: keyList.optional(),
       output_keys: keyList.optional(),
       tag_column: z.string().min(1).optional(),

@@ -200,7 +200,7 @@ export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS
     },
     csvPath: flags.csv !== undefined ? resolve(cwd, flags.csv) : (fromFile(config.dataset?.csv_path) ?? null),
     onExist: flags.onExist ?? config.dataset?.on_exist ?? defaults.onExist,
-    backend: resolveBackend(flags, env, config),
+    backend: resolveBackend(flags, env, config, file ? shownPath(file) : "evalwire.toml"),
     retries: flags.retries ?? experiments.retries ?? 0,
     cache: {
       mode: flags.cache === true ? "readwrite" : (flags.cache ?? config.cache?.mode ?? "off"),
@@ -262,7 +262,7 @@ export function ciRunId(env: NodeJS.ProcessEnv): string | null {
   return env.CI_PIPELINE_ID || null;
 }
 
-function resolveBackend(flags: SettingsFlags, env: NodeJS.ProcessEnv, config: RootConfig): Backend {
+function resolveBackend(flags: SettingsFlags, env: NodeJS.ProcessEnv, config: RootConfig, configLabel: string): Backend {
   const fromEnv = phoenixUrlVariables.find((name) => env[name]);
   const url: [string, string] | undefined =
     flags.phoenixUrl !== undefined
@@ -270,7 +270,7 @@ function resolveBackend(flags: SettingsFlags, env: NodeJS.ProcessEnv, config: Ro
       : fromEnv
         ? [env[fromEnv]!, fromEnv]
         : config.phoenix?.base_url
-          ? [config.phoenix.base_url, "evalwire.toml [phoenix] base_url"]
+          ? [config.phoenix.base_url, `${configLabel}: [phoenix] base_url`]
           : undefined;
   const kind = flags.backend ?? (url ? "phoenix" : "local");
   if (kind === "local") return { kind };

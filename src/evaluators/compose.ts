@@ -53,8 +53,12 @@ function passes(factory: string, evaluators: EvaluatorFn[], options: ComposeOpti
   return async (args: EvaluatorArgs): Promise<Score> => {
     const inner = narrow(args, checked);
     for (const [index, fn] of evaluators.entries()) {
-      const pass = scoreOf(await fn(inner), factory, index) > 0;
-      if (pass !== all) return { score: pass ? 1 : 0, label: pass ? "pass" : "fail", explanation: `evaluator ${index + 1} ${pass ? "passed" : "failed"}` };
+      const result = await fn(inner);
+      const pass = scoreOf(result, factory, index) > 0;
+      if (pass === all) continue;
+      const why = (result as { explanation?: unknown } | null)?.explanation;
+      const explanation = `evaluator ${index + 1} ${pass ? "passed" : "failed"}${typeof why === "string" && why !== "" ? `: ${why}` : ""}`;
+      return { score: pass ? 1 : 0, label: pass ? "pass" : "fail", explanation };
     }
     return { score: all ? 1 : 0, label: all ? "pass" : "fail", explanation: all ? null : "no evaluator passed" };
   };

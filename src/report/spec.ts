@@ -35,12 +35,14 @@ export function parseReporterSpec(text: string, where: string, base: string): Re
  * UsageError naming it. Unchecked, it would fail the run only at its end, with mkdir's EEXIST.
  */
 export function checkReportPaths(reporters: ReporterSpec[]): void {
-  for (const { name, path, given = name } of reporters) {
-    if (path === null) continue;
-    const blocker = fileInTheWay(dirname(path));
-    if (blocker) throw new UsageError(`${given}: ${shownPath(blocker)} is a file, so no folder can hold ${shownPath(path)}; name another path`);
-    if (isFolder(path)) throw new UsageError(`${given}: ${shownPath(path)} is a folder; name a file`);
-  }
+  for (const { name, path, given = name } of reporters) if (path !== null) checkOutputPath(path, given);
+}
+
+/** A file to write (a report, `--output`) that is a folder, or lies below a file: a UsageError naming it and `given`. */
+export function checkOutputPath(path: string, given: string): void {
+  const blocker = fileInTheWay(dirname(path));
+  if (blocker) throw new UsageError(`${given}: ${shownPath(blocker)} is a file, so no folder can hold ${shownPath(path)}; name another path`);
+  if (isFolder(path)) throw new UsageError(`${given}: ${shownPath(path)} is a folder; name a file`);
 }
 
 function isFolder(path: string): boolean {

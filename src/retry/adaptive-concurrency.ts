@@ -19,7 +19,8 @@ export interface LimitChange {
  * Example concurrency that backs off on rate limits and recovers (AIMD, as TCP does): a 429 halves
  * the limit; each run of `limit` calls in a row without one adds 1, up to the configured maximum.
  * A 429 of a call started before the last decrease says nothing new (the limit already fell for
- * its burst), so it is ignored: the caller passes the `epoch` its call started in.
+ * its burst), so it does not lower the limit again, but it still breaks a run of calls without
+ * one: the caller passes the `epoch` its call started in.
  *
  * The engine reads `limit` (or listens for changes) and hands it to its scheduler; the
  * controller itself runs nothing and keeps no time, so it is the same in every test.
@@ -69,8 +70,8 @@ export class AdaptiveConcurrency {
 
   /** A call was answered 429; `startedIn` is the epoch it started in (default: now). */
   rateLimited(startedIn = this.decreases): void {
-    if (startedIn < this.decreases) return;
     this.successes = 0;
+    if (startedIn < this.decreases) return;
     this.decreases++;
     this.set(Math.max(this.min, Math.floor(this.current * this.factor)), "rate-limited");
   }
@@ -83,13 +84,9 @@ export class AdaptiveConcurrency {
   }
 }
 
-/** Tells the controller what one task call met: a 429 for each try answered so, else a call that went through. */
+/** Tells the controller what one task call met: a 429 for each try answered so, else a call without one. */
 export function noteResult(controller: AdaptiveConcurrency, result: Pick<ExampleResult, "attempts">, startedIn: number): void {
-  if (!result.attempts) {
-    controller.succeeded();
-    return;
-  }
-  const limited = result.attempts.filter((attempt) => attempt.status === 429).length;
+  const limited = result.attempts?.filter((attempt) => attempt.status === 429).length ?? 0;
+  if (limited === 0) controller.succeeded();
   for (let i = 0; i < limited; i++) controller.rateLimited(startedIn);
-  if (limited < result.attempts.length) controller.succeeded();
 }

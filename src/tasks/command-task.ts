@@ -108,9 +108,15 @@ function parsed(text: string): unknown {
   }
 }
 
-/** An argument as a shell would need it written: as it is when plain, else in single quotes. */
+/**
+ * An argument as a shell would need it written: as it is when plain, else in single quotes; one
+ * holding a line break or tab in bash's $'...' form, so the message stays on one line.
+ */
 function shellQuoted(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  if (!/[\n\r\t]/.test(arg)) return `'${arg.replaceAll("'", `'\\''`)}'`;
+  const escaped = arg.replace(/[\\'\n\r\t]/g, (c) => ({ "\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t" })[c]!);
+  return `$'${escaped}'`;
 }
 
 function lastLine(text: string): string {

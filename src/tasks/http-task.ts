@@ -66,7 +66,8 @@ export async function request(spec: HttpRequestSpec, scope: Record<string, unkno
     // is recorded with the status "timeout", as evalwire's own --timeout is.
     if ((error as Error).name === "TimeoutError") throw timeoutError(`${shown}: no answer within ${spec.timeout} ms (http.timeout in ${where})`, error);
     const reason = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`${shown}: ${reason?.code ?? reason?.message ?? (error as Error).message}`, { cause: error });
+    const said = reason?.code ? (networkHints[reason.code] ?? reason.code) : (reason?.message ?? (error as Error).message);
+    throw new Error(`${shown}: ${said}`, { cause: error });
   }
   if (!response.ok) {
     const said = text.trim().split("\n")[0]!.slice(0, 200);
@@ -86,6 +87,12 @@ export async function request(spec: HttpRequestSpec, scope: Record<string, unkno
     return text;
   }
 }
+
+/** The network errors a first try meets most, said with what to check. */
+const networkHints: Record<string, string> = {
+  ECONNREFUSED: "connection refused (ECONNREFUSED): is the service running at that address?",
+  ENOTFOUND: "host not found (ENOTFOUND): check the host in http.url",
+};
 
 function timeoutError(message: string, cause: unknown): Error {
   const error = new Error(message, { cause });

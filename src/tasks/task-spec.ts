@@ -9,14 +9,21 @@ const milliseconds = z.number({ error: millisecondsRule }).int(millisecondsRule)
 export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 /** `http:` one request per example (or per turn of a scenario). */
-const http = z.strictObject({
-  url: text,
-  method: z.preprocess((value) => (typeof value === "string" ? value.toUpperCase() : value), z.enum(httpMethods, { error: `expected one of ${httpMethods.join(", ")}` })).default("POST"),
-  headers: z.record(z.string(), z.union([z.string(), z.number()], { error: "expected a text" }).transform(String)).optional(),
-  body: z.unknown().optional(),
-  output: path.optional(),
-  timeout: milliseconds.optional(),
-});
+const http = z.strictObject(
+  {
+    url: text,
+    method: z.preprocess((value) => (typeof value === "string" ? value.toUpperCase() : value), z.enum(httpMethods, { error: `expected one of ${httpMethods.join(", ")}` })).default("POST"),
+    headers: z
+      .record(z.string(), z.union([z.string(), z.number()], { error: "expected a text" }).transform(String), {
+        error: "expected a table of header names and their values, such as Accept: application/json",
+      })
+      .optional(),
+    body: z.unknown().optional(),
+    output: path.optional(),
+    timeout: milliseconds.optional(),
+  },
+  { error: "expected a table with url (and method, headers, body, output, timeout)" },
+);
 
 /** `messages:` a scenario: the example's `input.messages` sent turn by turn to the `http:` endpoint. */
 const messages = z.union([z.null(), z.strictObject({ tools: path.optional() })], { error: "expected a table with tools (or nothing)" });
@@ -31,7 +38,11 @@ export const taskSpecSchema = z.strictObject({
     .array(z.union([z.string(), z.number()], { error: "expected a text" }).transform(String), { error: "expected a list: the program and its arguments, such as [python3, agent.py]" })
     .min(1, "is empty: give the program and its arguments, such as [python3, agent.py]")
     .optional(),
-  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()], { error: "expected a text, number or boolean" }).transform(String)).optional(),
+  env: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()], { error: "expected a text, number or boolean" }).transform(String), {
+      error: "expected a table of variable names and their values, such as MODEL: small",
+    })
+    .optional(),
   cwd: text.optional(),
   output: path.optional(),
   messages: messages.optional(),

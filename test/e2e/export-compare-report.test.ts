@@ -103,6 +103,13 @@ describe("evalwire compare of two experiments' runs", () => {
 });
 
 describe("evalwire report", () => {
+  it("titles a run given by its folder path with the run's name, as given by its name", async () => {
+    const cwd = twoRuns();
+    const r = await evalwire(["report", `${join(cwd, ".evalwire", "runs", "eval_search_b")}/`], cwd);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe("# Experiment Report: eval_search_b");
+  });
+
   it("begins with the Python evalwire's lines, then errors, gates and failed examples", async () => {
     const cwd = twoRuns();
     const r = await evalwire(["report", "eval_search_b"], cwd);

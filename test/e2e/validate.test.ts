@@ -140,8 +140,9 @@ describe("evalwire validate", () => {
     [["tests.txt"], /^evalwire: tests\.txt: unknown testset format "\.txt"; use \.csv, \.jsonl, \.json, \.yaml or \.yml\n$/],
     [["tests.csv", "--csv", "other.csv"], /^evalwire: two testsets given \(tests\.csv and --csv other\.csv\); pass one\n$/],
     [["tests.csv", "--config", "nope.toml"], /^evalwire: --config nope\.toml: no such file\n$/],
+    [["testsets"], /^evalwire: testsets: is a folder; name a testset file\n$/],
   ])("exits 2 with one line for %j", async (args, message) => {
-    const cwd = project({ "tests.csv": clean, "tests.txt": clean });
+    const cwd = project({ "tests.csv": clean, "tests.txt": clean, "testsets/tests.csv": clean });
     const r = await evalwire(["validate", ...args], cwd);
     expect(r.code, describeRun(r)).toBe(2);
     expect(r.stdout).toBe("");

@@ -97,6 +97,10 @@ describe("evaluate (an experiment from memory)", () => {
       "evaluate(): evaluators must be an object of named evaluators, such as { exact: exactMatch() } (got a list)",
     );
     await expect(evaluate({ ...base, timeoutMs: 2 ** 31 })).rejects.toThrow("evaluate(): timeoutMs takes a whole number from 0 to 2147483647");
+    // A misspelt option would be ignored without a word (a JavaScript caller has no compiler to catch it).
+    await expect(evaluate({ ...base, timeout: 5 } as never)).rejects.toThrow(
+      'evaluate(): unknown option "timeout" (options: name, data, task, evaluators, timeoutMs, repetitions, exampleConcurrency, metadata, prefix, dryRun, runsDir, listeners, signal)',
+    );
   });
 
   it("holds its time limit in a test that fakes the timers (vi.useFakeTimers): a task that never settles times out", async () => {

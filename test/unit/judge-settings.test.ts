@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { resolveSettings } from "../../src/config/settings.js";
 import { UsageError } from "../../src/errors.js";
 import { retryAfterMs } from "../../src/evaluators/judge/retry-after.js";
+import { configureJudge, defaultJudgeSettings, judgeDefaults, judgeState } from "../../src/evaluators/judge/settings.js";
 import { tempDir } from "../helpers/cli.js";
 import { thrownMessage } from "../helpers/errors.js";
 
@@ -73,5 +74,23 @@ describe("retryAfterMs", () => {
     expect(retryAfterMs(headers({ "retry-after": "Wed, 31 Dec 2025 23:59:00 GMT" }), now)).toBe(0);
     expect(retryAfterMs(headers({ "retry-after": "soon" }), now)).toBeNull();
     expect(retryAfterMs(headers({}), now)).toBeNull();
+  });
+});
+
+describe("configureJudge in your own script", () => {
+  afterEach(() => configureJudge(defaultJudgeSettings(process.cwd())));
+
+  it("takes some of the settings: the others are [judge]'s defaults", () => {
+    configureJudge({ baseUrl: "http://127.0.0.1:1/v1", model: "judge-model" });
+    expect(judgeState().settings).toEqual({ ...defaultJudgeSettings(process.cwd()), baseUrl: "http://127.0.0.1:1/v1", model: "judge-model" });
+    expect(judgeState().slots.buffer.byteLength).toBe((judgeDefaults.concurrency + 1) * 4);
+  });
+
+  it("refuses a key it does not know (the TOML spelling base_url, say) and a concurrency that is not a whole number from 1, naming them", () => {
+    expect(thrownMessage(() => configureJudge({ base_url: "http://127.0.0.1:1/v1" } as never), TypeError)).toBe(
+      'configureJudge: unknown option "base_url" (options: baseUrl, model, apiKeyEnv, concurrency, timeoutMs, retries, cacheDir)',
+    );
+    expect(thrownMessage(() => configureJudge({ concurrency: 0 }), TypeError)).toBe("configureJudge: concurrency must be a whole number from 1 up (got 0)");
+    expect(thrownMessage(() => configureJudge({ retries: -1 }), TypeError)).toBe("configureJudge: retries must be a whole number from 0 up (got -1)");
   });
 });

@@ -97,7 +97,7 @@ describe("parseCli", () => {
     [["nope"], /unknown command 'nope'/],
     // Commander's suggestion comes on a line of its own: it is kept on the one line.
     [["runn"], /^unknown command 'runn' \(Did you mean run\?\) \(see evalwire --help\)$/],
-    [["run", "--nmae", "x"], /^unknown option '--nmae' \(Did you mean --name\?\) \(see evalwire --help\)$/],
+    [["run", "--nmae", "x"], /^unknown option '--nmae' \(Did you mean --name\?\) \(see evalwire run --help\)$/],
     [[], /no command given/],
   ])("rejects %j", (argv, message) => {
     expect(usageError(argv)).toMatch(message);
@@ -180,6 +180,7 @@ describe("parseCli: judging, reports, export, compare, report", () => {
     expect(parseCli(["export", "--experiment", "RXhw"])).toEqual({ command: "export", run: undefined, flags: { experiment: "RXhw" } });
     expect(parseCli(["compare", "a", "b", "--backend", "phoenix"])).toEqual({ command: "compare", a: "a", b: "b", flags: { backend: "phoenix" } });
     expect(parseCli(["report", "eval_a", "--output", "r.md"])).toEqual({ command: "report", run: "eval_a", flags: { output: "r.md" } });
-    expect(usageError(["compare", "a"])).toMatch(/missing required argument 'b'/);
+    expect(usageError(["compare", "a"])).toBe("missing required argument 'b'; usage: evalwire compare [options] <a> <b> (see evalwire compare --help)");
+    expect(usageError(["cache"])).toBe("missing required argument 'action'; usage: evalwire cache [options] <action> (see evalwire cache --help)");
   });
 });

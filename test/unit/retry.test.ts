@@ -253,4 +253,22 @@ describe("noteResult", () => {
     noteResult(concurrency, { attempts: [attempt(429)] }, concurrency.epoch);
     expect(concurrency.limit).toBe(1);
   });
+
+  it("never counts a call that met a 429 as one without it: a burst of rate-limited calls, retried until they went through, does not raise the limit again", () => {
+    const concurrency = new AdaptiveConcurrency({ max: 10 });
+    const attempt = (status: number | null) => ({ attempt: 1, error: status ? "x" : null, status, retriedBecause: null, waitedMs: 0 });
+    concurrency.rateLimited(0);
+    expect(concurrency.limit).toBe(5);
+    // The other calls of the burst that started before the drop: each met a 429, then went through.
+    for (let i = 0; i < 9; i++) noteResult(concurrency, { attempts: [attempt(429), attempt(null)] }, 0);
+    expect(concurrency.limit).toBe(5);
+    // Four calls without a 429, one with (of the old burst), one without: not five in a row.
+    for (let i = 0; i < 4; i++) noteResult(concurrency, {}, concurrency.epoch);
+    noteResult(concurrency, { attempts: [attempt(429), attempt(null)] }, 0);
+    noteResult(concurrency, {}, concurrency.epoch);
+    expect(concurrency.limit).toBe(5);
+    // A 503 retried until it went through says nothing of the rate: it counts as a call without a 429.
+    for (let i = 0; i < 4; i++) noteResult(concurrency, { attempts: [attempt(503), attempt(null)] }, concurrency.epoch);
+    expect(concurrency.limit).toBe(6);
+  });
 });

@@ -144,7 +144,11 @@ describe("a bad rubric.yaml is a LoadError naming the file and the entry", () =>
     ],
     ["criteria:\n  - type: tools_used\n", 'rubric.yaml: criterion 1 (tools_used): toolsUsed: give option "expect" or "reject" (lists of tool names)'],
     ["criteria:\n  - type: llm_judge\n", 'rubric.yaml: criterion 1 (llm_judge): llmJudge: give exactly one of "criterion" and "prompt"'],
-    ["criteria:\n  - type: top_k\n    k: 0\n", 'rubric.yaml: criterion 1 (top_k): "k": Too small: expected number to be >=1 (got 0)'],
+    ["criteria:\n  - type: top_k\n    k: 0\n", 'rubric.yaml: criterion 1 (top_k): "k": expected a number from 1 up (got 0)'],
+    ["criteria:\n  - type: tools_used\n    expect: refund_order\n", 'rubric.yaml: criterion 1 (tools_used): "expect": expected a list (got "refund_order")'],
+    ["criteria:\n  - type: contains\n    ignore_case: maybe\n", 'rubric.yaml: criterion 1 (contains): "ignore_case": expected true or false (got "maybe")'],
+    ["criteria:\n  - type: pii_safety\n    allow: [ssn]\n", 'rubric.yaml: criterion 1 (pii_safety): "allow.0": expected one of email, phone, card (got "ssn")'],
+    ["criteria:\n  - type: state_verification\n    expect: [a]\n", 'rubric.yaml: criterion 1 (state_verification): "expect": expected a mapping (got ["a"])'],
     ["criteria:\n  - type: exact_match\n    value: a\n    expected_key: b\n", 'rubric.yaml: criterion 1 (exact_match): give "value" or "expected_key", not both'],
     [
       "criteria:\n  - type: contains\n    value: a\n  - type: contains\n    value: b\n",

@@ -35,6 +35,10 @@ describe("ExperimentRunner options a JavaScript caller can get wrong", () => {
     expect(await refused({ runsDir: 5 })).toBe("runsDir takes a folder path (got 5)");
     expect(await refused({ experimentsDir: "" })).toBe('experimentsDir takes a folder path (got "")');
     expect(await refused({ shard: "1/2" })).toBe('shard takes { index, count }, such as { index: 1, count: 4 } (got "1/2")');
+    // A misspelt option would be ignored without a word.
+    expect(await refused({ exampleConcurency: 3 })).toMatch(/^unknown option "exampleConcurency" \(options: experimentsDir, .*\bexampleConcurrency\b.*\)$/);
+    const misspelt = new ExperimentRunner(dirs).run({ name: ["echo"] } as never);
+    await expect(misspelt).rejects.toThrow('run(): unknown option "name" (options: names, experimentNamePrefix, metadata)');
   });
 
   it("a valid baseline still compares", async () => {

@@ -20,6 +20,8 @@ export interface JudgeSettings {
   cacheDir: string | null;
 }
 
+const judgeKeys = ["baseUrl", "model", "apiKeyEnv", "concurrency", "timeoutMs", "retries", "cacheDir"] as const satisfies readonly (keyof JudgeSettings)[];
+
 export const judgeDefaults = {
   baseUrl: "https://api.openai.com/v1",
   apiKeyEnv: "OPENAI_API_KEY",
@@ -51,9 +53,23 @@ interface JudgeState {
 const key = Symbol.for("evalwire.judge");
 type Holder = { [key]?: JudgeState };
 
-/** Called once by the runner before evaluator files run: every judge of the run uses these settings. */
-export function configureJudge(settings: JudgeSettings): void {
-  (globalThis as Holder)[key] = { settings, slots: SharedSlots.create(settings.concurrency) };
+/**
+ * Called once by the runner before evaluator files run: every judge of the run uses these settings.
+ * In your own script, give the ones you change; the others are `[judge]`'s defaults.
+ */
+export function configureJudge(settings: Partial<JudgeSettings>): void {
+  const whole = { ...defaultJudgeSettings(process.cwd()), ...settings };
+  const unknown = Object.keys(settings).find((name) => !(judgeKeys as readonly string[]).includes(name));
+  if (unknown !== undefined) throw new TypeError(`configureJudge: unknown option "${unknown}" (options: ${judgeKeys.join(", ")})`);
+  for (const [name, least] of [
+    ["concurrency", 1],
+    ["timeoutMs", 1],
+    ["retries", 0],
+  ] as const) {
+    const value = whole[name];
+    if (!Number.isSafeInteger(value) || value < least) throw new TypeError(`configureJudge: ${name} must be a whole number from ${least} up (got ${JSON.stringify(value)})`);
+  }
+  (globalThis as Holder)[key] = { settings: whole, slots: SharedSlots.create(whole.concurrency) };
 }
 
 /** The run's settings and limit; defaults (cache under the working directory) when nothing configured them. */

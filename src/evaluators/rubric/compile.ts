@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { EvaluatorFn } from "../../types.js";
 import { shown } from "../options.js";
 import { type Criterion, criterionSchema, criterionTypes } from "./criterion.js";
@@ -48,7 +49,20 @@ function checkCriterion(entry: unknown, at: string): Criterion {
   }
   const key = issue.path.join(".");
   const value = issue.path.reduce<unknown>((current, part) => (current as Record<PropertyKey, unknown> | undefined)?.[part as PropertyKey], entry);
-  return fail(`${here}: "${key}": ${issue.message}${value === undefined ? "" : ` (got ${shown(value)})`}`);
+  return fail(`${here}: "${key}": ${plainly(issue)}${value === undefined ? "" : ` (got ${shown(value)})`}`);
+}
+
+const yamlKind: Record<string, string> = { array: "a list", object: "a mapping", record: "a mapping", boolean: "true or false", string: "a text", number: "a number" };
+
+/** Zod's own wording ("Invalid input: expected array, received string") said in the rubric's words. */
+function plainly(issue: z.core.$ZodIssue): string {
+  // A message the schema gives itself is kept.
+  if (!/^(Invalid input|Invalid option|Too small|Too big)\b/.test(issue.message)) return issue.message;
+  if (issue.code === "invalid_type") return `expected ${yamlKind[issue.expected] ?? `a ${issue.expected}`}`;
+  if (issue.code === "invalid_value") return `expected one of ${issue.values.map(String).join(", ")}`;
+  if (issue.code === "too_small" && issue.origin === "number") return `expected a number ${issue.inclusive ? "from" : "above"} ${issue.minimum}${issue.inclusive ? " up" : ""}`;
+  if (issue.code === "too_big" && issue.origin === "number") return `expected a number ${issue.inclusive ? "up to" : "below"} ${issue.maximum}`;
+  return issue.message;
 }
 
 /** `rubric.yaml: criterion 2` → `rubric.yaml: criterion 2 ("short", max_length)`. */

@@ -29,6 +29,8 @@ export const configCases: BadInput[] = [
   toml("a misspelt [judge] key", '[judge]\nmodle = "gpt-4o-mini"\n', /^evalwire: evalwire\.toml: unknown key \[judge\] modle; known keys here: .*\bmodel\b/),
   toml("[local] runs_dir as a number", "[local]\nruns_dir = 5\n", /^evalwire: evalwire\.toml: \[local\] runs_dir: expected a quoted string \(got 5\)$/),
   toml("an empty [dataset] delimiter", '[dataset]\ndelimiter = ""\n', /^evalwire: evalwire\.toml: \[dataset\] delimiter: must not be empty \(got ""\)$/),
+  toml("an unknown [dataset] on_exist", '[dataset]\non_exist = "replace"\n', /^evalwire: evalwire\.toml: \[dataset\] on_exist: expected skip, overwrite or append \(got "replace"\)$/),
+  toml("[dataset] input_keys as a number", "[dataset]\ninput_keys = 5\n", /^evalwire: evalwire\.toml: \[dataset\] input_keys: expected a column name or a list of column names \(got 5\)$/),
   toml("[report] reporters as one string, not a list", '[report]\nreporters = "github"\n', /^evalwire: evalwire\.toml: \[report\] reporters: expected a list \(got "github"\)$/),
   {
     what: "an experiment folder's evalwire.toml with a misspelt key",
@@ -43,6 +45,20 @@ export const configCases: BadInput[] = [
     args: ["run", "--config", "ci/nightly.toml"],
     code: 2,
     message: /^evalwire: ci\/nightly\.toml: \[baseline\] max_regressions: /,
+  },
+  {
+    what: "--config naming a file whose [phoenix] base_url is not a URL: the message names that file and key",
+    files: { ...greet, "ci/nightly.toml": '[phoenix]\nbase_url = "phoenix:6006"\n' },
+    args: ["run", "--config", "ci/nightly.toml"],
+    code: 2,
+    message: /^evalwire: ci\/nightly\.toml: \[phoenix\] base_url: expected a URL such as http:\/\/localhost:6006 \(got "phoenix:6006"\)$/,
+  },
+  {
+    what: "--config naming a folder: the message says to name the file in it",
+    files: { ...greet, "ci/evalwire.toml": "" },
+    args: ["run", "--config", "ci"],
+    code: 2,
+    message: /^evalwire: ci: is a folder, not a TOML file; name the file itself \(such as ci\/evalwire\.toml\)$/,
   },
   {
     what: "PHOENIX_HOST that is not a URL",

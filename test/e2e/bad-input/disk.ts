@@ -192,7 +192,15 @@ export const diskCases: BadInput[] = [
     before: [{ args: ["run"] }],
     args: (cwd) => ["report", runFolders(cwd)[0]!, "--output", "notes/report.md"],
     code: 2,
-    message: /^evalwire: --output notes\/report\.md: cannot write it \(E[A-Z]+: .*notes.*\)$/,
+    message: /^evalwire: --output: notes is a file, so no folder can hold notes\/report\.md; name another path$/,
+  },
+  {
+    what: "export --output that is a folder",
+    files: { ...experiment("greet"), "exports/.keep": "" },
+    before: [{ args: ["run"] }],
+    args: (cwd) => ["export", runFolders(cwd)[0]!, "--output", "exports"],
+    code: 2,
+    message: /^evalwire: --output: exports is a folder; name a file$/,
   },
   // /dev/full takes the file and refuses every write (ENOSPC), as a full disk does: no fault of the path.
   {

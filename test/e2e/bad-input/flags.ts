@@ -33,9 +33,16 @@ export const flagCases: BadInput[] = [
   ),
   usage("--reporter of an unknown kind", ["--reporter", "xml=out.xml"], /^evalwire: --reporter "xml=out\.xml": unknown reporter "xml"; known: json=PATH/),
   usage("--phoenix-url that is not a URL", ["--phoenix-url", "localhost6006"], /^evalwire: --phoenix-url: expected a URL .*\(got "localhost6006"\)$/),
-  usage("a misspelt flag", ["--nmae", "greet"], /^evalwire: unknown option '--nmae'.*--name.*\(see evalwire --help\)$/),
+  usage("a misspelt flag", ["--nmae", "greet"], /^evalwire: unknown option '--nmae'.*--name.*\(see evalwire run --help\)$/),
   usage("an unknown --name", ["--name", "greeet"], /^evalwire: .*greeet.*\bgreet\b/),
   usage("--config naming a file that does not exist", ["--config", "ci/evalwire.toml"], /^evalwire: --config ci\/evalwire\.toml: no such file$/),
+  {
+    what: "compare given one run: the usage line shows both",
+    files: greet,
+    args: ["compare", "eval_greet_a"],
+    code: 2,
+    message: /^evalwire: missing required argument 'b'; usage: evalwire compare \[options\] <a> <b> \(see evalwire compare --help\)$/,
+  },
   { what: "a misspelt command", files: greet, args: ["runn"], code: 2, message: /^evalwire: unknown command 'runn'.*\brun\b.*\(see evalwire --help\)$/ },
   {
     what: "--resume of a run that does not exist",

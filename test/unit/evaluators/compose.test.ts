@@ -59,6 +59,14 @@ describe("allPass / anyPass", () => {
     expect(await anyPass([fixed(0), fixed(false)])(args("x"))).toEqual({ score: 0, label: "fail", explanation: "no evaluator passed" });
   });
 
+  it("say why the deciding evaluator failed, when it said so itself", async () => {
+    const failed = await allPass([contains(), exactMatch()])(args("Paris is nice", { expected_output: "Paris" }));
+    expect(failed).toMatchObject({ score: 0, label: "fail" });
+    const why = (await exactMatch()(args("Paris is nice", { expected_output: "Paris" }))).explanation;
+    expect(why).toEqual(expect.any(String));
+    expect(failed.explanation).toBe(`evaluator 2 failed: ${why}`);
+  });
+
   it("stop at the first evaluator that decides, as Python does", async () => {
     expect((await allPass([fixed(0), throws])(args("x"))).score).toBe(0);
     expect((await anyPass([fixed(1), throws])(args("x"))).score).toBe(1);

@@ -92,6 +92,13 @@ describe("command: task, with a Python script", () => {
     expect((await failure(call(task(quoting)))).message).toBe(`sh -c 'echo done >&2; exit 3' 'it'\\''s' '' exited with code 3: done`);
   });
 
+  it("an argument holding a line break (a script in block style) is shown on one line, so the error keeps its exit and stderr", async () => {
+    const dir = folder({ "task.yaml": "command:\n  - sh\n  - -c\n  - |\n    echo 'no index' >&2\n    exit 4\n" });
+    const error = await failure(call(task(dir)));
+    expect(error.message).toBe(`sh -c $'echo \\'no index\\' >&2\\nexit 4\\n' exited with code 4: no index`);
+    expect(error.message).not.toContain("\n");
+  });
+
   it("a program that cannot be found is an error naming it", async () => {
     const dir = folder({ "task.yaml": "command: [./no-such-agent]\n" });
     expect((await failure(call(task(dir)))).message).toBe('cannot run "./no-such-agent": not found (is it installed and on PATH, or is the path right relative to cwd?)');

@@ -144,7 +144,8 @@ describe("http: task against a local server", () => {
     const url = fake.baseUrl;
     await fake.close();
     const error = await failure(call(task(`http:\n  url: ${url}/answer\n`)));
-    expect(error.message).toMatch(/ECONNREFUSED/);
+    // Said so that whoever just ran `init --task http` knows what to do.
+    expect(error.message).toBe(`POST ${url}/answer: connection refused (ECONNREFUSED): is the service running at that address?`);
     expect(classifyError(error).transient).toBe("ECONNREFUSED");
   });
 

@@ -65,6 +65,18 @@ describe("task.yaml: one line naming the file, the line and the key", () => {
     );
   });
 
+  it("headers or env given as a list, or http: as a URL, say what they must be (not zod's wording)", () => {
+    expect(problem("http:\n  url: http://127.0.0.1:9/x\n  headers:\n    - Accept: x\n")).toMatch(
+      /task\.yaml:4:5: http\.headers: expected a table of header names and their values, such as Accept: application\/json$/,
+    );
+    expect(problem("command: [python3, a.py]\nenv: [MODEL=small]\n")).toMatch(
+      /task\.yaml:2:6: env: expected a table of variable names and their values, such as MODEL: small \(got \["MODEL=small"\]\)$/,
+    );
+    expect(problem("http: http://127.0.0.1:9/x\n")).toMatch(
+      /task\.yaml:1:7: http: expected a table with url \(and method, headers, body, output, timeout\) \(got "http:\/\/127\.0\.0\.1:9\/x"\)$/,
+    );
+  });
+
   it("a missing url names the http table's line", () => {
     expect(problem("http:\n  method: GET\n")).toMatch(/task\.yaml:2:3: http\.url: expected a text \(got nothing\)$/);
   });
