@@ -100,6 +100,8 @@ export function loadInThread(thread: SandboxThread, request: LoadRequest, events
       resolve(code);
     });
   const onMessage = (message: FromWorker) => {
+    // User code in the thread can post too (parentPort.postMessage(null)): what is not evalwire's is let go.
+    if (!isOwnMessage(message)) return;
     switch (message.t) {
       case "loading":
         loading = message.file;
@@ -147,4 +149,12 @@ export function loadInThread(thread: SandboxThread, request: LoadRequest, events
       worker.off("exit", onExit);
     },
   };
+}
+
+function isOwnMessage(message: unknown): message is FromWorker {
+  if (typeof message !== "object" || message === null) return false;
+  const { t } = message as { t?: unknown };
+  if (t === "results") return Array.isArray((message as { tasks?: unknown }).tasks) && Array.isArray((message as { results?: unknown }).results);
+  if (t === "escaped") return typeof (message as { message?: unknown }).message === "string";
+  return typeof t === "string";
 }

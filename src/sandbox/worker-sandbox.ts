@@ -206,7 +206,7 @@ export class WorkerSandbox implements Sandbox {
           this.settled();
           if (this.ended.has(worker) || this.closed) return;
           if (outOfHeap) this.ranOutOfMemory();
-          else this.lost(`the worker running this experiment's code stopped (exit code ${code})`);
+          else this.lost(`the worker running this experiment's code stopped (exit code ${code})`, null, "error");
         },
         end: (stopped) => void this.end(stopped),
         mayRetry: () => !this.closed && !this.options.stop.aborted,

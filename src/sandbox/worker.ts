@@ -17,6 +17,10 @@ import { TaskSlots } from "./task-slots.js";
 
 if (workerData.judge) receiveJudge(workerData.judge);
 
+// The timers as they were before any user code: a task module may fake the global ones (a
+// fake-timers install()), and the worker's own loop must still turn.
+const { setImmediate, setInterval, setTimeout } = globalThis;
+
 const port = parentPort!;
 const shared = new Int32Array(workerData.shared as SharedArrayBuffer);
 const post = (message: FromWorker) => port.postMessage(message);
@@ -294,6 +298,9 @@ class CallWatch implements ExampleWatch {
   constructor(private readonly seq: number) {}
 
   enter(phase: number): void {
+    // A beat per call: a call's time limit runs from its start, not from the last timer's beat
+    // (calls that keep the CPU busy, back to back in one turn, were blamed for the ones before).
+    Atomics.add(shared, slot.beat, 1);
     Atomics.store(shared, slot.seq, this.seq);
     Atomics.store(shared, slot.phase, phase);
   }

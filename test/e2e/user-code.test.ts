@@ -282,6 +282,40 @@ describe("user code cannot take evalwire down", () => {
     expect(Object.keys(resultsById(dir)).sort()).toEqual(["ex1", "ex2", "ex3", "ex4"]);
   });
 
+  it("calls that keep the CPU busy back to back each get their own time limit: none is blamed for the ones before it", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("cpu-bound-calls"), "--timeout", "1000"], cwd);
+    expect(r.code, describeRun(r)).toBe(0);
+    const results = resultsById(runDirFor(cwd, "busy"));
+    expect(Object.values(results).map((result) => result.status)).toEqual(Array(6).fill("ok"));
+  });
+
+  it("messages user code posts on the worker's port are let go, in list and run", async () => {
+    const cwd = temp();
+    const listed = await evalwire(["list", "--experiments", fixture("task-posts-to-port")], cwd);
+    expect(listed.code, describeRun(listed)).toBe(0);
+    expect(listed.stderr).not.toContain("TypeError");
+    const r = await evalwire(["run", "--experiments", fixture("task-posts-to-port")], cwd);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(Object.keys(resultsById(runDirFor(cwd, "forged"))).sort()).toEqual(["p1", "p2"]);
+  });
+
+  it("a task module that fakes setImmediate does not stall the worker's own loop", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("task-fakes-immediate"), "--example-concurrency", "2"], cwd);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(Object.keys(resultsById(runDirFor(cwd, "faked"))).sort()).toEqual(["f1", "f2", "f3", "f4", "f5"]);
+  }, 20_000);
+
+  it("a task that ends its thread (process.reallyExit) is an error of its call, not a timeout; the other calls run", async () => {
+    const cwd = temp();
+    const r = await evalwire(["run", "--experiments", fixture("task-really-exits")], cwd);
+    expect(r.code, describeRun(r)).toBe(1);
+    const results = resultsById(runDirFor(cwd, "gone"));
+    expect(results.r2).toMatchObject({ status: "error", error: expect.stringContaining("stopped (exit code 5)") });
+    expect([results.r1.status, results.r3.status]).toEqual(["ok", "ok"]);
+  });
+
   it("each call gets its own copy: a task or evaluator that changes what it was given changes nothing else", async () => {
     const cwd = temp();
     const r = await evalwire(["run", "--experiments", fixture("task-mutates")], cwd);
