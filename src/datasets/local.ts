@@ -45,7 +45,9 @@ export function loadLocalDataset(name: string, options: LocalDatasetOptions): Da
   const shown = shownPath(file);
   const { version, examples } = readable(shown, () => (file.endsWith(".jsonl") ? openJsonlFile(file, shown, options.checks) : readWhole(file, shown, options.csv)));
   if (options.version && !version.startsWith(options.version) && !version.slice("sha256:".length).startsWith(options.version)) {
-    throw new DatasetError(`${shown}: content hash is ${version}, but dataset_version pins ${options.version}`);
+    throw new DatasetError(
+      `${shown}: content hash is ${version}, but dataset_version pins ${options.version}: restore the pinned file, or set dataset_version = "${version}" in the folder's evalwire.toml`,
+    );
   }
   if (examples.length === 0) throw new DatasetError(`${shown}: the dataset has no examples`);
   return { name, version, source: file, examples };

@@ -26,7 +26,7 @@ export class RunStore implements Sink {
   /** Throws a UsageError, before any work starts, when a file stands where the runs folder goes. */
   constructor(readonly runsDir: string) {
     const file = fileInTheWay(runsDir);
-    if (file) throw new UsageError(`${shownPath(file)} is a file, not a folder for runs: move it away, or set [local] runs_dir in evalwire.toml`);
+    if (file) throw new UsageError(`${shownPath(file)} is a file, not a folder for runs: move it away, or set [local] runs_dir in evalwire.toml to a folder`);
   }
 
   open(header: ExperimentHeader): ExperimentRecording {

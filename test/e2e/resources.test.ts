@@ -153,7 +153,7 @@ describe("a file or folder where the other is expected: one line naming the path
     writeFiles(cwd, { ".evalwire/runs": "" });
     const r = await evalwire(["run"], cwd);
     expect(r.code, describeRun(r)).toBe(2);
-    expect(oneLine(r.stderr)).toEqual(["evalwire: .evalwire/runs is a file, not a folder for runs: move it away, or set [local] runs_dir in evalwire.toml"]);
+    expect(oneLine(r.stderr)).toEqual(["evalwire: .evalwire/runs is a file, not a folder for runs: move it away, or set [local] runs_dir in evalwire.toml to a folder"]);
     expect(r.stdout).toBe("");
   });
 
@@ -162,7 +162,7 @@ describe("a file or folder where the other is expected: one line naming the path
     writeFiles(cwd, { "evalwire.toml": '[local]\nruns_dir = "out/runs"\n', out: "" });
     const r = await evalwire(["run"], cwd);
     expect(r.code, describeRun(r)).toBe(2);
-    expect(oneLine(r.stderr)).toEqual(["evalwire: out is a file, not a folder for runs: move it away, or set [local] runs_dir in evalwire.toml"]);
+    expect(oneLine(r.stderr)).toEqual(["evalwire: out is a file, not a folder for runs: move it away, or set [local] runs_dir in evalwire.toml to a folder"]);
   });
 
   it("a [local] datasets_dir that is a file: exit 2", async () => {

@@ -88,7 +88,8 @@ export const configCases: BadInput[] = [
     files: { ...greet, ...experiment("pinned", { "evalwire.toml": 'dataset_version = "sha256:0000"\n' }) },
     args: ["run"],
     code: 1,
-    message: /^evalwire: pinned failed: experiments\/pinned\/dataset\.jsonl: content hash is sha256:[0-9a-f]+, but dataset_version pins sha256:0000$/,
+    message:
+      /^evalwire: pinned failed: experiments\/pinned\/dataset\.jsonl: content hash is sha256:[0-9a-f]+, but dataset_version pins sha256:0000: restore the pinned file, or set dataset_version = "sha256:[0-9a-f]+" in the folder's evalwire\.toml$/,
     kept: { eval_greet: { ids: ["a", "b", "c"], status: "passed" } },
   },
 ];

@@ -73,14 +73,14 @@ export const folderCases: BadInput[] = [
     files: { ...greet, ".evalwire/runs": "" },
     args: ["run"],
     code: 2,
-    message: /^evalwire: \.evalwire\/runs is a file, not a folder for runs: move it away, or set \[local\] runs_dir in evalwire\.toml$/,
+    message: /^evalwire: \.evalwire\/runs is a file, not a folder for runs: move it away, or set \[local\] runs_dir in evalwire\.toml to a folder$/,
   },
   {
     what: "a [local] runs_dir below a file",
     files: { ...greet, "evalwire.toml": '[local]\nruns_dir = "out/runs"\n', out: "" },
     args: ["run"],
     code: 2,
-    message: /^evalwire: out is a file, not a folder for runs: move it away, or set \[local\] runs_dir in evalwire\.toml$/,
+    message: /^evalwire: out is a file, not a folder for runs: move it away, or set \[local\] runs_dir in evalwire\.toml to a folder$/,
   },
   {
     what: "a [local] datasets_dir without the experiment's dataset",
