@@ -165,6 +165,9 @@ export function loadConfigFile(configFlag: string | undefined, cwd: string): { f
 /** Merges flag > environment > evalwire.toml > default. Paths written in the file resolve against its folder; flags and defaults against the working directory. */
 export function resolveSettings(flags: SettingsFlags & DatasetFlags, env: NodeJS.ProcessEnv, cwd: string): Settings {
   const { file, config } = loadConfigFile(flags.config, cwd);
+  // A typo (EVALWIRE_LOADER=tsc) would otherwise be ignored without a word.
+  if (env.EVALWIRE_LOADER && env.EVALWIRE_LOADER !== "tsx")
+    throw new UsageError(`EVALWIRE_LOADER: the one value it takes is tsx (got ${JSON.stringify(env.EVALWIRE_LOADER)}); unset it to let evalwire choose`);
   const base = file ? dirname(file) : cwd;
   const fromFile = (path: string | undefined) => (path === undefined ? undefined : resolve(base, path));
   const experiments = config.experiments ?? {};

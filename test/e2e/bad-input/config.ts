@@ -69,6 +69,14 @@ export const configCases: BadInput[] = [
     message: /^evalwire: PHOENIX_HOST: expected a URL such as http:\/\/localhost:6006 \(got "phoenix:6006"\)$/,
   },
   {
+    what: "EVALWIRE_LOADER with a typo",
+    files: greet,
+    env: { EVALWIRE_LOADER: "tsc" },
+    args: ["run"],
+    code: 2,
+    message: /^evalwire: EVALWIRE_LOADER: the one value it takes is tsx \(got "tsc"\); unset it to let evalwire choose$/,
+  },
+  {
     what: "PHOENIX_CLIENT_HEADERS that is not JSON",
     files: greet,
     env: { PHOENIX_HOST: "http://127.0.0.1:9", PHOENIX_CLIENT_HEADERS: "x-team=search" },
