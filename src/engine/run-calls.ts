@@ -92,8 +92,7 @@ export async function runCalls(calls: Calls): Promise<void> {
             }
           }
           if (done && !done.cached) {
-            // Only a call that was tried more than once can have met a 429.
-            noteResult(concurrency, done, done.attempts ? epochAt(cutAt, done.startedAt, epoch) : epoch);
+            noteResult(concurrency, done, epochAt(cutAt, done.startedAt, epoch));
             while (cutAt.length < concurrency.epoch) cutAt.push(Date.now());
           }
           if (!done) {
