@@ -52,9 +52,6 @@ export async function runCalls(calls: Calls): Promise<void> {
   const cache = ExperimentCache.open(long.cache, calls.taskHash, sandbox.cacheKey ?? null);
   let cacheProblem = false;
   const concurrency = new AdaptiveConcurrency({ max: calls.exampleConcurrency });
-  // When each cut of the limit came: a 429 counts against the limit its call started under (calls
-  // queued in the worker before a cut start after it, so the time a call was sent says nothing).
-  const cutAt: number[] = [];
   concurrency.onChange((change) => {
     sandbox.setConcurrency?.(change.limit);
     listener.onConcurrency(info, { ...change, max: calls.exampleConcurrency });
@@ -91,10 +88,7 @@ export async function runCalls(calls: Calls): Promise<void> {
               cacheProblem = true;
             }
           }
-          if (done && !done.cached) {
-            noteResult(concurrency, done, epochAt(cutAt, done.startedAt, epoch));
-            while (cutAt.length < concurrency.epoch) cutAt.push(Date.now());
-          }
+          if (done && !done.cached) noteResult(concurrency, done, epoch);
           if (!done) {
             span?.end({ error: "interrupted" });
             return;
@@ -118,13 +112,4 @@ export async function runCalls(calls: Calls): Promise<void> {
     // Resumed, an interrupted run counts from here and parses no result again.
     if (calls.stop.aborted) checkpoints.write();
   }
-}
-
-/** The cuts of the limit made by `startedAt` (the call's start, ISO); `sent` when it cannot be read. */
-function epochAt(cutAt: number[], startedAt: string, sent: number): number {
-  const started = Date.parse(startedAt);
-  if (!Number.isFinite(started)) return sent;
-  let cuts = 0;
-  while (cuts < cutAt.length && cutAt[cuts]! <= started) cuts++;
-  return cuts;
 }

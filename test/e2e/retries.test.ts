@@ -41,32 +41,7 @@ async function flakyServer() {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, inFlightAt };
 }
 
-/** Answers 429 (Retry-After: 0) to every other request, after 20 ms; the rest succeed. */
-async function halfLimitedServer() {
-  let requests = 0;
-  const server = createServer((request, response) => {
-    const limited = requests++ % 2 === 0;
-    setTimeout(() => {
-      if (limited) response.writeHead(429, { "retry-after": "0" }).end("slow down");
-      else response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ answer: 1 }));
-    }, 20);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
 describe("evalwire run --retries", () => {
-  it("keeps backing off while the server keeps answering 429: calls queued before a cut count against the lower limit", async () => {
-    const server = await halfLimitedServer();
-    const cwd = temp();
-    const r = await evalwire(["run", "--experiments", fixture("rate-limited-half"), "--retries", "8", "--example-concurrency", "8"], cwd, { FLAKY_URL: server.url });
-    expect(r.code, describeRun(r)).toBe(0);
-    // Half the tries refused from the first to the last: the limit falls to 1, not once to 4 only.
-    expect(r.stdout).toContain("example concurrency 8 → 4 of 8 (rate-limited: HTTP 429)");
-    expect(r.stdout).toMatch(/example concurrency 2 → 1 of 8 \(rate-limited: HTTP 429\)/);
-  }, 60_000);
-
   it("retries 429s and 503s, records each attempt, and backs example concurrency off and up again", async () => {
     const server = await flakyServer();
     const cwd = temp();
